@@ -1,0 +1,100 @@
+"""The report model: locations, provenance, endpoints, findings, coverage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in the scanned tree; ``path`` is relative to the scan root, with ``/``."""
+
+    path: str
+    line: int
+    column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link of a provenance chain: where a value was written or passed on."""
+
+    path: str
+    line: int
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line} {self.detail}"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an endpoint runs: region, country and jurisdiction, and how that was decided."""
+
+    region: str | None
+    country: str | None
+    jurisdiction: str | None
+    source: str  # host | argument | declared | provider | unknown
+    note: str = ""
+
+
+@dataclass
+class Endpoint:
+    """One distinct outbound destination (host, region) in one deployment context."""
+
+    id: str
+    provider: str | None
+    host: str | None
+    url: str | None
+    placement: Placement
+    context: str = "default"
+    sdk: str | None = None
+    locations: list[Location] = field(default_factory=list)
+    provenance: list[Step] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str  # error | warning | note
+    message: str
+    path: str
+    line: int
+    endpoint: str | None
+    fingerprint: str
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ParseError:
+    path: str
+    line: int
+    message: str
+
+
+@dataclass
+class Coverage:
+    files_scanned: list[str] = field(default_factory=list)
+    files_skipped: list[Skipped] = field(default_factory=list)
+    parse_errors: list[ParseError] = field(default_factory=list)
+    files_analyzed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    root: str
+    endpoints: list[Endpoint]
+    findings: list[Finding]
+    coverage: Coverage
+    policy: dict
+    contexts: list[str] = field(default_factory=lambda: ["default"])

@@ -1,0 +1,119 @@
+"""The value domain: a bounded set of possible strings whose unknown parts stay holes.
+
+``f"https://{HOST}/v2/{path}"`` with ``HOST`` known and ``path`` unknown is one
+:class:`StrValue` with parts ``("https://api.x.com/v2/", Hole("path"))``; the host is
+still readable from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+from .model import Step
+
+MAX_ALTERNATIVES = 16
+
+
+@dataclass(frozen=True)
+class Hole:
+    """An unknown part of a string; ``label`` says what it came from (``env:X``, ``param url``)."""
+
+    label: str
+
+    def __str__(self) -> str:
+        return "{" + self.label + "}"
+
+
+Part = str | Hole
+
+
+@dataclass(frozen=True)
+class StrValue:
+    """One possible string value and the chain of steps that produced it."""
+
+    parts: tuple[Part, ...]
+    trail: tuple[Step, ...] = ()
+
+    @staticmethod
+    def literal(text: str, trail: tuple[Step, ...] = ()) -> StrValue:
+        return StrValue((text,) if text else (), trail)
+
+    @staticmethod
+    def hole(label: str, trail: tuple[Step, ...] = ()) -> StrValue:
+        return StrValue((Hole(label),), trail)
+
+    @property
+    def is_known(self) -> bool:
+        return all(isinstance(p, str) for p in self.parts)
+
+    @property
+    def text(self) -> str:
+        """The string with holes rendered as ``{label}``."""
+        return "".join(str(p) for p in self.parts)
+
+    @property
+    def known_prefix(self) -> str:
+        out = []
+        for part in self.parts:
+            if isinstance(part, Hole):
+                break
+            out.append(part)
+        return "".join(out)
+
+    def holes(self) -> list[Hole]:
+        return [p for p in self.parts if isinstance(p, Hole)]
+
+    def then(self, step: Step) -> StrValue:
+        """The same value, one step further along its chain."""
+        if self.trail and self.trail[-1] == step:
+            return self
+        return StrValue(self.parts, self.trail + (step,))
+
+
+def merge_trails(*trails: tuple[Step, ...]) -> tuple[Step, ...]:
+    seen: dict[Step, None] = {}
+    for trail in trails:
+        for step in trail:
+            seen.setdefault(step, None)
+    return tuple(seen)
+
+
+def join_parts(parts: list[Part]) -> tuple[Part, ...]:
+    """Normalise a part list: merge adjacent strings, drop empty ones."""
+    out: list[Part] = []
+    for part in parts:
+        if isinstance(part, str):
+            if not part:
+                continue
+            if out and isinstance(out[-1], str):
+                out[-1] = out[-1] + part
+                continue
+        out.append(part)
+    return tuple(out)
+
+
+def concat(pieces: list[list[StrValue]]) -> tuple[list[StrValue], bool]:
+    """Every combination of one alternative per piece, concatenated; capped.
+
+    Returns the values and whether the cap cut some combinations off.
+    """
+    results: list[StrValue] = []
+    truncated = False
+    for combo in product(*pieces):
+        if len(results) >= MAX_ALTERNATIVES:
+            truncated = True
+            break
+        parts: list[Part] = []
+        for value in combo:
+            parts.extend(value.parts)
+        results.append(StrValue(join_parts(parts), merge_trails(*(v.trail for v in combo))))
+    return dedupe(results), truncated
+
+
+def dedupe(values: list[StrValue]) -> list[StrValue]:
+    """Keep one value per distinct string (the first, with the shortest trail kept first)."""
+    seen: dict[tuple[Part, ...], StrValue] = {}
+    for value in values:
+        seen.setdefault(value.parts, value)
+    return list(seen.values())[:MAX_ALTERNATIVES]
