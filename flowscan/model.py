@@ -54,6 +54,7 @@ class Endpoint:
     locations: list[Location] = field(default_factory=list)
     provenance: list[Step] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
+    trails: list[tuple[Step, ...]] = field(default_factory=list, repr=False)  # one chain per value
 
 
 @dataclass

@@ -1,0 +1,221 @@
+"""``scan(root) -> Report``: what the CLI and the tests call."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .catalog import Catalog, bundled_catalog
+from .checks.fingerprint import fingerprint
+from .checks.residency import check_residency
+from .discover import PythonSummary, SourceFile, prepass_python, walk
+from .endpoints import build_endpoints
+from .extract.python import extract_python
+from .flows import find_hits
+from .graph import FlowGraph
+from .model import Coverage, Endpoint, Finding, Location, ParseError, Report
+from .policy import Policy, find_policy_file, load_policy, read_policy_file
+from .pyfacts import ModuleFacts
+from .resolve import Program, Resolver
+from .values import StrValue
+
+PARSE_ERROR = "scan/parse-error"
+PARALLEL_THRESHOLD = 24
+
+
+@dataclass
+class ScanOptions:
+    policy_file: Path | None = None
+    allow: list[str] = field(default_factory=list)
+    jobs: int | None = None  # None: one per core
+    prepass: bool = True  # False: analyse every Python file (slow; for checking the pre-pass)
+    env: dict[str, str] = field(default_factory=dict)  # extra env bindings for the default context (tests)
+
+
+@dataclass
+class ScanResult:
+    report: Report
+    graph: FlowGraph
+    program: Program
+
+
+def resolve_policy(root: Path, options: ScanOptions, catalog: Catalog) -> Policy:
+    from .rules_index import known_rule_ids
+
+    path = options.policy_file or find_policy_file(root)
+    data = read_policy_file(path) if path else None
+    source = path.name if path and path.parent.resolve() == root.resolve() else (str(path) if path else "none")
+    return load_policy(data, catalog, source, extra_allowed=options.allow, known_rules=known_rule_ids())
+
+
+def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog | None = None) -> ScanResult:
+    """Scan the tree at ``root`` and return the report, the data-flow graph and the program."""
+    root = Path(root)
+    options = options or ScanOptions()
+    catalog = catalog or bundled_catalog()
+    policy = resolve_policy(root, options, catalog)
+    inventory = walk(root, policy.excluded)
+    coverage = Coverage(files_skipped=sorted(inventory.skipped, key=lambda s: s.path))
+    sources: dict[str, bytes] = {}
+
+    python_files = [f for f in inventory.files if f.kind == "python"]
+    other_files = [f for f in inventory.files if f.kind != "python"]
+    for source in inventory.files:
+        try:
+            sources[source.path] = (root / source.path).read_bytes()
+        except OSError as exc:
+            coverage.files_skipped.append(_skip(source.path, f"cannot read: {exc.strerror}"))
+    coverage.files_scanned = sorted(p for p in sources)
+
+    summaries = {f.path: prepass_python(f.path, sources[f.path]) for f in python_files if f.path in sources}
+    chosen = _choose_python(summaries, catalog) if options.prepass else set(summaries)
+    facts = _extract_all(chosen, summaries, sources, catalog, options.jobs, options.prepass)
+    for module in facts:
+        if module.parse_error:
+            line, message = module.parse_error
+            coverage.parse_errors.append(ParseError(module.path, line, message))
+    coverage.files_analyzed = sorted(m.path for m in facts)
+    for source in other_files:
+        coverage.files_skipped.append(_skip(source.path, f"{source.kind} files are not analysed yet"))
+    coverage.files_skipped.sort(key=lambda s: s.path)
+
+    program = Program([m for m in facts if not m.parse_error])
+    graph = FlowGraph()
+    env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
+    resolver = Resolver(program, lambda key: env.get(key))
+    hits = find_hits(sorted(program.modules, key=lambda m: m.path), resolver, catalog)
+    endpoints = build_endpoints(hits, catalog, policy, "default")
+    for endpoint in endpoints:
+        graph.add_endpoint(endpoint)
+
+    lines = _LineCache(sources)
+    findings = check_residency(endpoints, policy, lines.text)
+    findings += _parse_error_findings(coverage.parse_errors, lines)
+    findings = _apply_severities(findings, policy)
+    report = Report(
+        root=str(root), endpoints=endpoints, findings=_sorted_findings(findings), coverage=coverage,
+        policy=policy.to_dict(), contexts=["default"],
+    )
+    return ScanResult(report, graph, program)
+
+
+def _skip(path: str, reason: str):
+    from .model import Skipped
+    return Skipped(path, reason)
+
+
+def _choose_python(summaries: dict[str, PythonSummary], catalog: Catalog) -> set[str]:
+    """Seeds of the pre-pass: files that import a sink module or read env vars, plus the
+    in-tree modules they import (transitively) and the files that import a seed that talks
+    to a sink (callers of wrapper functions)."""
+    sink_modules = catalog.sink_modules
+    by_module: dict[str, str] = {}
+    by_suffix: dict[str, list[str]] = {}
+    for path, summary in sorted(summaries.items()):
+        by_module.setdefault(summary.module, path)
+        parts = summary.module.split(".")
+        for i in range(len(parts)):
+            by_suffix.setdefault(".".join(parts[i:]), []).append(path)
+
+    def in_tree(name: str) -> list[str]:
+        found = by_module.get(name)
+        if found:
+            return [found]
+        return by_suffix.get(name, [])[:4]
+
+    talks = {p for p, s in summaries.items() if any(i.split(".", 1)[0] in sink_modules for i in s.imports)}
+    seeds = talks | {p for p, s in summaries.items() if s.reads_env}
+    # callers of wrappers: files importing a module that talks to a sink
+    talk_modules = {summaries[p].module for p in talks}
+    for path, summary in summaries.items():
+        if path in seeds:
+            continue
+        for name in summary.imports:
+            if any(name == m or name.startswith(m + ".") or m.endswith("." + name) for m in talk_modules):
+                seeds.add(path)
+                break
+    chosen = set(seeds)
+    queue = list(seeds)
+    while queue:
+        path = queue.pop()
+        for name in summaries[path].imports:
+            parts = name.split(".")
+            for cut in range(len(parts), 0, -1):
+                targets = in_tree(".".join(parts[:cut]))
+                if targets:
+                    for target in targets:
+                        if target not in chosen:
+                            chosen.add(target)
+                            queue.append(target)
+                    break
+    return chosen
+
+
+def _extract_one(item: tuple[str, bytes]) -> ModuleFacts:
+    return extract_python(*item)
+
+
+def _extract_all(chosen: Iterable[str], summaries, sources: dict[str, bytes], catalog: Catalog,
+                 jobs: int | None, prepass: bool) -> list[ModuleFacts]:
+    items = [(path, sources[path]) for path in sorted(chosen)]
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(items) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(_extract_one, items, chunksize=max(1, len(items) // (workers * 8))))
+    return [_extract_one(item) for item in items]
+
+
+class _LineCache:
+    def __init__(self, sources: dict[str, bytes]):
+        self.sources = sources
+        self.cache: dict[str, list[str]] = {}
+
+    def text(self, path: str, line: int) -> str:
+        if path not in self.cache:
+            data = self.sources.get(path, b"")
+            self.cache[path] = data.decode("utf-8", "replace").splitlines()
+        lines = self.cache[path]
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _parse_error_findings(errors: list[ParseError], lines: _LineCache) -> list[Finding]:
+    out = []
+    for error in errors:
+        location = Location(error.path, error.line)
+        out.append(Finding(
+            rule=PARSE_ERROR, severity="warning", message=f"could not parse {error.path}: {error.message}",
+            path=error.path, line=error.line, endpoint=None,
+            fingerprint=fingerprint(PARSE_ERROR, location, lines.text(error.path, error.line)),
+        ))
+    return out
+
+
+def _apply_severities(findings: list[Finding], policy: Policy) -> list[Finding]:
+    out = []
+    for finding in findings:
+        severity = policy.severities.get(finding.rule, finding.severity)
+        if severity == "off":
+            continue
+        finding.severity = severity
+        out.append(finding)
+    return out
+
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
+
+
+def _sorted_findings(findings: list[Finding]) -> list[Finding]:
+    findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule, f.message))
+    seen: dict[str, int] = {}
+    for finding in findings:
+        n = seen.get(finding.fingerprint, 0)
+        seen[finding.fingerprint] = n + 1
+        if n:
+            finding.fingerprint = f"{finding.fingerprint}-{n}"
+    return findings
+
+
+__all__ = ["scan", "ScanOptions", "ScanResult", "Endpoint", "SourceFile"]

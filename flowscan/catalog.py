@@ -1,0 +1,280 @@
+"""Load ``rules/*.yaml`` into a validated catalog: providers, host rules, sinks, regions.
+
+Everything provider-specific lives in the YAML; this module only knows the shapes.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .model import Placement
+
+
+class CatalogError(Exception):
+    """A rule file is missing, malformed, or does not match its schema."""
+
+
+@dataclass(frozen=True)
+class Region:
+    cloud: str
+    code: str
+    name: str
+    country: str | None
+    jurisdiction: str
+
+
+@dataclass(frozen=True)
+class HostRule:
+    provider: str
+    glob: str | None
+    regex: re.Pattern[str] | None
+    cloud: str | None
+    region: str | None
+    country: str | None
+    jurisdiction: str | None
+    source: str
+    note: str
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        """Exact hosts first, then longer globs, then regexes in file order."""
+        if self.glob is not None:
+            wild = "*" in self.glob or "?" in self.glob
+            return (1 if wild else 0, -len(self.glob.replace("*", "")))
+        return (2, 0)
+
+
+@dataclass(frozen=True)
+class Sink:
+    """An SDK call or module attribute that sends data to a URL described by ``url``."""
+
+    provider: str | None
+    names: tuple[str, ...]
+    kind: str  # call | assign
+    url: Any
+    override: Any
+    required: bool
+    origin: str  # rule file name
+
+
+@dataclass(frozen=True)
+class Example:
+    provider: str
+    file: str
+    code: str
+    host: str | None
+    expected: dict[str, Any]
+    env: dict[str, str]
+
+
+@dataclass
+class Catalog:
+    providers: dict[str, str]  # id -> display name
+    host_rules: list[HostRule]
+    sinks: dict[str, Sink]  # dotted name -> sink
+    regions: dict[str, dict[str, Region]]  # cloud -> code -> region
+    multi_regions: dict[str, dict[str, Region]]
+    eu_members: frozenset[str]
+    special_jurisdictions: dict[str, str]
+    groups: dict[str, dict[str, Any]]
+    examples: list[Example] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    # -- sinks ---------------------------------------------------------------
+    @cached_property
+    def sink_modules(self) -> frozenset[str]:
+        """Top-level modules that some sink lives in (``requests``, ``openai``, ...)."""
+        return frozenset(name.split(".", 1)[0] for name in self.sinks)
+
+    @cached_property
+    def sink_prefixes(self) -> frozenset[str]:
+        """Every dotted prefix of a sink name: what a partially resolved callee may grow into."""
+        out: set[str] = set()
+        for name in self.sinks:
+            parts = name.split(".")
+            for i in range(1, len(parts) + 1):
+                out.add(".".join(parts[:i]))
+        return frozenset(out)
+
+    # -- places --------------------------------------------------------------
+    def jurisdiction_of(self, country: str | None) -> str | None:
+        if not country:
+            return None
+        if country in self.eu_members:
+            return "eu"
+        return self.special_jurisdictions.get(country, country.lower())
+
+    def region(self, cloud: str, code: str) -> Region | None:
+        found = self.regions.get(cloud, {}).get(code)
+        if found is None:
+            found = self.multi_regions.get(cloud, {}).get(code) or self.multi_regions.get(cloud, {}).get(code.upper())
+        return found
+
+    def find_region(self, code: str) -> Region | None:
+        """A region by bare code in any cloud (codes do not collide across the three clouds)."""
+        for cloud in sorted(self.regions):
+            found = self.region(cloud, code)
+            if found:
+                return found
+        return None
+
+    def match_host(self, host: str) -> tuple[HostRule, Placement] | None:
+        """The most specific host rule for ``host`` and the placement it implies."""
+        host = host.lower().rstrip(".")
+        for rule in self._ordered_rules:
+            if rule.glob is not None:
+                if not fnmatch.fnmatchcase(host, rule.glob):
+                    continue
+                captured = None
+            else:
+                assert rule.regex is not None
+                m = rule.regex.fullmatch(host)
+                if not m:
+                    continue
+                captured = m.groupdict().get("region")
+            return rule, self._placement(rule, captured)
+        return None
+
+    @cached_property
+    def _ordered_rules(self) -> list[HostRule]:
+        return sorted(self.host_rules, key=lambda r: r.specificity)
+
+    def _placement(self, rule: HostRule, captured: str | None) -> Placement:
+        code = captured or rule.region
+        if rule.cloud and code:
+            region = self.region(rule.cloud, code)
+            if region is not None:
+                return Placement(region.code, region.country, rule.jurisdiction or region.jurisdiction, "host", rule.source)
+            if captured:
+                return Placement(code, None, None, "unknown", f"region {code!r} is not in the {rule.cloud} region list")
+        if rule.jurisdiction or rule.country:
+            jurisdiction = rule.jurisdiction or self.jurisdiction_of(rule.country)
+            return Placement(code, rule.country, jurisdiction, "provider", rule.source)
+        return Placement(None, None, None, "unknown", rule.note or "the host does not tell the region")
+
+
+# -- loading -----------------------------------------------------------------
+
+def default_rules_dir() -> Path:
+    return Path(str(resources.files("flowscan.rules")))
+
+
+def _schema(name: str) -> dict[str, Any]:
+    text = resources.files("flowscan.schemas").joinpath(name).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogError(f"{path}: cannot read rule file: {exc}") from exc
+
+
+def _validate(data: Any, schema: dict[str, Any], path: Path) -> None:
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
+        raise CatalogError(f"{path}: {where}: {first.message}")
+
+
+def load_catalog(rules_dir: Path | None = None) -> Catalog:
+    """Read and validate every rule file under ``rules_dir`` (the bundled rules by default)."""
+    rules_dir = rules_dir or default_rules_dir()
+    provider_schema = _schema("rules-provider.schema.json")
+    region_schema = _schema("rules-regions.schema.json")
+    catalog = Catalog({}, [], {}, {}, {}, frozenset(), {}, {})
+
+    region_files = sorted((rules_dir / "regions").glob("*.yaml"))
+    for path in region_files:
+        data = _load_yaml(path)
+        catalog.files.append(path.relative_to(rules_dir).as_posix())
+        if path.stem == "jurisdictions":
+            _validate(data, _schema("rules-jurisdictions.schema.json"), path)
+            catalog.eu_members = frozenset(data["eu_members"])
+            catalog.special_jurisdictions = dict(data.get("special", {}))
+            catalog.groups = dict(data.get("groups", {}))
+    for path in region_files:
+        if path.stem == "jurisdictions":
+            continue
+        data = _load_yaml(path)
+        _validate(data, region_schema, path)
+        cloud = data["cloud"]
+        table = catalog.regions.setdefault(cloud, {})
+        for entry in data["regions"]:
+            country = entry["country"]
+            table[entry["code"]] = Region(
+                cloud, entry["code"], entry["name"], country,
+                entry.get("jurisdiction") or catalog.jurisdiction_of(country) or "unknown",
+            )
+        multi = catalog.multi_regions.setdefault(cloud, {})
+        for entry in data.get("multi_regions", []):
+            multi[entry["code"]] = Region(cloud, entry["code"], entry["name"], None, entry["jurisdiction"])
+
+    for folder in ("providers", "sinks"):
+        for path in sorted((rules_dir / folder).glob("*.yaml")):
+            data = _load_yaml(path)
+            _validate(data, provider_schema, path)
+            rel = path.relative_to(rules_dir).as_posix()
+            catalog.files.append(rel)
+            _add_provider(catalog, data, rel, is_provider=(folder == "providers"))
+    return catalog
+
+
+def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider: bool) -> None:
+    pid = data["id"]
+    if pid in catalog.providers:
+        raise CatalogError(f"{rel}: provider id {pid!r} is defined twice")
+    catalog.providers[pid] = data["name"]
+    for i, entry in enumerate(data.get("hosts", [])):
+        regex = None
+        if "regex" in entry:
+            try:
+                regex = re.compile(entry["regex"], re.IGNORECASE)
+            except re.error as exc:
+                raise CatalogError(f"{rel}: hosts/{i}/regex: {exc}") from exc
+        cloud = entry.get("cloud")
+        if cloud and entry.get("region") and regex is None and catalog.region(cloud, entry["region"]) is None:
+            raise CatalogError(f"{rel}: hosts/{i}: region {entry['region']!r} is not a {cloud} region")
+        catalog.host_rules.append(HostRule(
+            provider=pid, glob=entry.get("host", "").lower() or None, regex=regex, cloud=cloud,
+            region=entry.get("region"), country=entry.get("country"), jurisdiction=entry.get("jurisdiction"),
+            source=entry.get("source", ""), note=entry.get("note", ""),
+        ))
+    for i, entry in enumerate(data.get("sinks", [])):
+        kind = "call" if "calls" in entry else "assign"
+        names = tuple(entry.get("calls") or entry.get("assigns"))
+        sink = Sink(
+            provider=pid if is_provider else None, names=names, kind=kind, url=entry["url"],
+            override=entry.get("override"), required=entry.get("required", True), origin=rel,
+        )
+        for name in names:
+            if name in catalog.sinks:
+                raise CatalogError(f"{rel}: sinks/{i}: {name} is already declared in {catalog.sinks[name].origin}")
+            catalog.sinks[name] = sink
+    for entry in data.get("examples", []):
+        expected = {k: entry[k] for k in ("region", "jurisdiction", "provider") if k in entry}
+        catalog.examples.append(Example(pid, rel, entry["code"], entry["host"], expected, dict(entry.get("env", {}))))
+
+
+_CATALOG_CACHE: dict[Path, Catalog] = {}
+
+
+def bundled_catalog() -> Catalog:
+    """The bundled catalog, loaded once per process."""
+    path = default_rules_dir()
+    if path not in _CATALOG_CACHE:
+        _CATALOG_CACHE[path] = load_catalog(path)
+    return _CATALOG_CACHE[path]

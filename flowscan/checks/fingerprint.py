@@ -1,0 +1,13 @@
+"""Stable finding fingerprints: they survive line moves, not content changes."""
+
+from __future__ import annotations
+
+import hashlib
+
+from ..model import Location
+
+
+def fingerprint(rule: str, location: Location, line_text: str, key: str = "") -> str:
+    normalized = " ".join(line_text.split())
+    raw = "\x1f".join((rule, location.path, normalized, key))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]

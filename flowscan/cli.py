@@ -1,0 +1,171 @@
+"""The ``flowscan`` command line (click). Thin: the work is in ``api.py``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from . import __version__
+from .api import ScanOptions, scan
+from .catalog import CatalogError
+from .policy import PolicyError
+from .report.console import render_console, render_explain
+from .report.json_report import render_json
+from .rules_index import rule_docs
+
+FAIL_LEVELS = {"error": 0, "warning": 1, "note": 2}
+_RANK = {"error": 0, "warning": 1, "note": 2}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="flowscan")
+def main() -> None:
+    """flowscan: where does your application's data go?
+
+    Lists every outbound endpoint that Python code calls (SDK defaults, settings classes,
+    env defaults, f-strings, imports across packages) with provider, region, country and
+    jurisdiction, and flags endpoints outside the regions your policy allows.
+
+    \b
+    Quick start:
+      flowscan scan .                      inventory + findings for this repository
+      flowscan scan . --allow eu           allow only EU regions
+      flowscan scan . --format json -o report.json
+      flowscan explain api.openai.com .    how a host was reached, step by step
+      flowscan rules                       what each finding means
+
+    Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or config error.
+    """
+
+
+def _options(policy: Path | None, allow: tuple[str, ...], jobs: int | None, no_prepass: bool) -> ScanOptions:
+    allowed: list[str] = []
+    for item in allow:
+        allowed.extend(x.strip() for x in item.split(",") if x.strip())
+    return ScanOptions(policy_file=policy, allow=allowed, jobs=jobs, prepass=not no_prepass)
+
+
+_path_arg = click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+_policy_opt = click.option("--policy", type=click.Path(exists=True, dir_okay=False, path_type=Path), envvar="FLOWSCAN_POLICY",
+                           help="Policy file. Default: flowscan.yaml at the scan root, if present.")
+_allow_opt = click.option("--allow", multiple=True, metavar="REGIONS",
+                          help="Allowed regions, added to the policy's residency.allowed: groups (eu, eea, europe, us, uk, "
+                               "in:eu-locations), jurisdictions, ISO countries (DE) or region codes (eu-west-1). "
+                               "Repeat or separate with commas.")
+_jobs_opt = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+                         help="Parallel parser processes. Default: one per core.")
+_prepass_opt = click.option("--no-prepass", is_flag=True,
+                            help="Parse every Python file instead of only those the byte pre-pass selects (slower).")
+
+
+def _run_scan(path: Path, options: ScanOptions):
+    try:
+        return scan(path, options)
+    except (PolicyError, CatalogError) as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+@main.command("scan")
+@_path_arg
+@_policy_opt
+@_allow_opt
+@click.option("--format", "fmt", type=click.Choice(["console", "json", "sarif"]), default="console", show_default=True,
+              help="Report format. json follows flowscan/schemas/report.schema.json; sarif is SARIF 2.1.0.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file instead of stdout.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default="error", show_default=True,
+              help="Exit 1 when a finding at or above this severity exists.")
+@click.option("--quiet", "-q", is_flag=True, help="Console: only findings and the summary line (for pre-commit).")
+@_jobs_opt
+@_prepass_opt
+def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
+                 fail_on: str, quiet: bool, jobs: int | None, no_prepass: bool) -> None:
+    """Inventory outbound endpoints under PATH and check them against the residency policy.
+
+    Every endpoint carries the file:line of its call and the chain of values that led to
+    it; secrets in URLs are redacted. Files that cannot be parsed and values that cannot be
+    resolved are reported (scan/parse-error, residency/region-unknown), never dropped.
+    """
+    result = _run_scan(path, _options(policy, allow, jobs, no_prepass))
+    report = result.report
+    if fmt == "json":
+        _emit(render_json(report), output)
+    elif fmt == "sarif":
+        from .report.sarif import render_sarif
+        _emit(render_sarif(report), output)
+    elif output is not None:
+        with output.open("w", encoding="utf-8") as handle:
+            render_console(report, Console(file=handle, width=120, no_color=True), quiet=quiet)
+    else:
+        render_console(report, Console(), quiet=quiet)
+    if fail_on != "never" and any(_RANK[f.severity] <= FAIL_LEVELS[fail_on] for f in report.findings):
+        sys.exit(1)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@main.command("explain")
+@click.argument("target")
+@_path_arg
+@_policy_opt
+@_allow_opt
+def explain_command(target: str, path: Path, policy: Path | None, allow: tuple[str, ...]) -> None:
+    """Show how TARGET was reached: a host (api.openai.com) or a finding fingerprint.
+
+    Prints each chain of values from where it was written (a literal, a settings default,
+    an env var) to the call that uses it.
+    """
+    result = _run_scan(path, _options(policy, allow, None, False))
+    report = result.report
+    console = Console()
+    by_fingerprint = {f.fingerprint: f for f in report.findings}
+    if target in by_fingerprint:
+        endpoint_ids = [by_fingerprint[target].endpoint]
+        if endpoint_ids[0] is None:
+            finding = by_fingerprint[target]
+            console.print(f"{finding.severity} {finding.rule} {finding.path}:{finding.line}: {finding.message}")
+            return
+    else:
+        endpoint_ids = [e.id for e in report.endpoints if e.host == target.lower() or e.id == target]
+    if not endpoint_ids:
+        hosts = sorted({e.host for e in report.endpoints if e.host})
+        raise click.UsageError(f"no endpoint or finding {target!r}; hosts found: {', '.join(hosts) or 'none'}")
+    for endpoint in report.endpoints:
+        if endpoint.id in endpoint_ids:
+            findings = [f for f in report.findings if f.endpoint == endpoint.id]
+            render_explain(endpoint, result.graph.chains(endpoint.id), findings, console)
+
+
+@main.group("rules", invoke_without_command=True)
+@click.pass_context
+def rules_command(ctx: click.Context) -> None:
+    """List the rules flowscan reports, with id, default severity and summary."""
+    if ctx.invoked_subcommand is None:
+        console = Console()
+        for doc in rule_docs().values():
+            console.print(f"{doc.id:<36} {doc.severity:<8} {doc.summary}")
+
+
+@rules_command.command("show")
+@click.argument("rule_id")
+def rules_show(rule_id: str) -> None:
+    """Print the full text of one rule: why it matters, how to fix it, references."""
+    docs = rule_docs()
+    if rule_id not in docs:
+        raise click.UsageError(f"unknown rule {rule_id!r}; known: {', '.join(docs)}")
+    doc = docs[rule_id]
+    click.echo(f"{doc.id} ({doc.severity})\n\n{doc.summary}\n\nWhy it matters:\n  {doc.why}\n\nHow to fix:\n  {doc.fix}")
+    if doc.references:
+        click.echo("\nReferences:\n" + "\n".join(f"  {r}" for r in doc.references))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""Which files to read, what kind each is, what is skipped and why; the cheap pre-pass.
+
+The pre-pass reads bytes only (no parsing) and decides which Python files can matter:
+those that import a sink module or read env vars are seeds; the files they import, and
+the files that import a seed (callers of wrapper functions), are pulled in as needed by
+``api.py``. Everything else is counted as scanned and not parsed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .extract.python import module_name_for
+from .model import Skipped
+
+MAX_FILE_BYTES = 2_000_000
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox", ".mypy_cache",
+    ".pytest_cache", ".ruff_cache", ".flowscan-cache", ".terraform", ".eggs", "site-packages", ".idea", ".vscode",
+})
+
+_IMPORT = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)|import[ \t]+([\w.][\w., \t]*))",
+    re.MULTILINE,
+)
+_ENV_READ = re.compile(rb"\benviron\b|\bgetenv\b|BaseSettings")
+
+
+@dataclass
+class SourceFile:
+    path: str  # relative, with /
+    kind: str  # python | terraform | yaml | dotenv | dockerfile | shell | json
+    size: int
+
+
+@dataclass
+class Inventory:
+    files: list[SourceFile] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def classify(rel: str) -> str | None:
+    name = rel.rsplit("/", 1)[-1]
+    lower = name.lower()
+    if lower.endswith((".py", ".pyi")):
+        return "python" if lower.endswith(".py") else None
+    if lower.endswith((".tf", ".tfvars", ".tf.json")):
+        return "terraform"
+    if lower.endswith((".yaml", ".yml")):
+        return "yaml"
+    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
+        return "dotenv"
+    if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile") or lower == "containerfile":
+        return "dockerfile"
+    if lower.endswith(".sh"):
+        return "shell"
+    return None
+
+
+def walk(root: Path, excluded) -> Inventory:
+    """Every file under ``root`` in a stable order; unsupported and excluded files are listed
+    as skipped with the reason."""
+    inventory = Inventory()
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        kept = []
+        for d in sorted(dirnames):
+            rel = f"{rel_dir}/{d}" if rel_dir else d
+            if d in SKIP_DIRS or d.endswith(".egg-info"):
+                inventory.skipped.append(Skipped(rel + "/", "tool or dependency folder"))
+            elif excluded(rel):
+                inventory.skipped.append(Skipped(rel + "/", "excluded by paths.exclude"))
+            elif os.path.islink(os.path.join(dirpath, d)):
+                inventory.skipped.append(Skipped(rel + "/", "symbolic link not followed"))
+            else:
+                kept.append(d)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            full = os.path.join(dirpath, name)
+            kind = classify(rel)
+            if kind is None:
+                continue  # not a kind flowscan reads; counted in the summary, not listed
+            if excluded(rel):
+                inventory.skipped.append(Skipped(rel, "excluded by paths.exclude"))
+                continue
+            if os.path.islink(full):
+                inventory.skipped.append(Skipped(rel, "symbolic link not followed"))
+                continue
+            try:
+                size = os.path.getsize(full)
+            except OSError as exc:
+                inventory.skipped.append(Skipped(rel, f"cannot read: {exc.strerror}"))
+                continue
+            if size > MAX_FILE_BYTES:
+                inventory.skipped.append(Skipped(rel, f"larger than {MAX_FILE_BYTES // 1_000_000} MB"))
+                continue
+            inventory.files.append(SourceFile(rel, kind, size))
+    return inventory
+
+
+@dataclass(frozen=True)
+class PythonSummary:
+    """What the byte pre-pass learns about one Python file."""
+
+    path: str
+    module: str
+    imports: tuple[str, ...]  # dotted names as written (relative ones resolved against the file's package)
+    reads_env: bool
+
+
+def prepass_python(path: str, data: bytes) -> PythonSummary:
+    module, is_package = module_name_for(path)
+    package = module if is_package else module.rpartition(".")[0]
+    imports: list[str] = []
+    for m in _IMPORT.finditer(data):
+        if m.group(1) is not None:
+            name = m.group(1).decode("ascii", "replace")
+            level = len(name) - len(name.lstrip("."))
+            if level:
+                anchor = package.split(".") if package else []
+                anchor = anchor[: max(0, len(anchor) - (level - 1))]
+                name = ".".join(p for p in [*anchor, name.lstrip(".")] if p)
+            if name:
+                imports.append(name)
+            for item in m.group(2).decode("ascii", "replace").strip("()").replace("\\", " ").split(","):
+                words = item.split()
+                if words and words[0].isidentifier():
+                    imports.append(f"{name}.{words[0]}" if name else words[0])
+        else:
+            for item in m.group(3).decode("ascii", "replace").split(","):
+                item = item.strip().split()[0] if item.strip() else ""
+                if item:
+                    imports.append(item)
+    return PythonSummary(path, module, tuple(imports), bool(_ENV_READ.search(data)))

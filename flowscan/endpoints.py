@@ -1,0 +1,99 @@
+"""Turn sink hits into endpoints: host, provider, placement (region, country, jurisdiction)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from .catalog import Catalog
+from .flows import SinkHit
+from .model import Endpoint, Location, Placement, Step
+from .policy import Policy
+from .redact import redact
+from .urls import split_url
+from .values import merge_trails
+
+UNKNOWN = Placement(None, None, None, "unknown")
+
+
+@dataclass(frozen=True)
+class Placed:
+    host: str | None
+    url: str | None
+    provider: str | None
+    placement: Placement
+    unresolved: tuple[str, ...]
+
+
+def place(hit: SinkHit, catalog: Catalog, policy: Policy) -> Placed | None:
+    """Where ``hit`` sends data; ``None`` when its value is a relative path (no endpoint)."""
+    sdk_provider = hit.sink.provider
+    if hit.value is None:
+        return Placed(None, None, sdk_provider, Placement(None, None, None, "unknown", "no endpoint value found"),
+                      ("the call's endpoint argument",))
+    parts = split_url(hit.value)
+    if parts is None:
+        return None
+    url = redact(parts.url)
+    if parts.host is None:
+        return Placed(None, url, sdk_provider,
+                      Placement(None, None, None, "unknown", "the host is not known statically"), parts.unknown_parts)
+    declared = policy.declared(parts.host)
+    matched = catalog.match_host(parts.host_pattern or parts.host)
+    provider = matched[0].provider if matched else sdk_provider
+    if declared is not None:
+        return Placed(parts.host, url, provider, declared.placement, parts.unknown_parts)
+    if matched is not None:
+        placement = matched[1]
+        if parts.unknown_parts and placement.source == "host" and _region_in_hole(parts.host_pattern or ""):
+            placement = Placement(None, None, None, "unknown", "the region part of the host is not known statically")
+        return Placed(parts.host, url, provider, placement, parts.unknown_parts)
+    note = "host not in the catalog; declare its region under residency.endpoints"
+    if parts.unknown_parts:
+        note = "part of the host is not known statically"
+    return Placed(parts.host, url, provider, Placement(None, None, None, "unknown", note), parts.unknown_parts)
+
+
+def _region_in_hole(pattern: str) -> bool:
+    from .urls import HOLE_TOKEN
+    return HOLE_TOKEN in pattern
+
+
+def endpoint_id(context: str, host: str | None, region: str | None, location: Location | None) -> str:
+    key = f"{context}|{host or ''}|{region or ''}"
+    if host is None and location is not None:
+        key += f"|{location.path}:{location.line}"
+    return "ep-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, context: str) -> list[Endpoint]:
+    """One endpoint per distinct (host, region) in ``context``; an unresolved host is one
+    endpoint per call site."""
+    by_id: dict[str, Endpoint] = {}
+    trails: dict[str, list[tuple[Step, ...]]] = {}
+    for hit in hits:
+        placed = place(hit, catalog, policy)
+        if placed is None:
+            continue
+        eid = endpoint_id(context, placed.host, placed.placement.region, hit.location)
+        endpoint = by_id.get(eid)
+        if endpoint is None:
+            endpoint = Endpoint(
+                id=eid, provider=placed.provider, host=placed.host, url=placed.url, placement=placed.placement,
+                context=context, sdk=hit.sdk,
+            )
+            by_id[eid] = endpoint
+            trails[eid] = []
+        if hit.location not in endpoint.locations:
+            endpoint.locations.append(hit.location)
+        for label in placed.unresolved:
+            if label not in endpoint.unresolved:
+                endpoint.unresolved.append(label)
+        if hit.value is not None:
+            trails[eid].append(hit.value.trail)
+    for eid, endpoint in by_id.items():
+        endpoint.locations.sort()
+        endpoint.trails = [tuple(Step(s.path, s.line, redact(s.detail)) for s in trail) for trail in dict.fromkeys(trails[eid])]
+        endpoint.provenance = list(merge_trails(*endpoint.trails))
+    return sorted(by_id.values(), key=lambda e: (e.context, e.host is None, e.host or "", e.placement.region or "",
+                                                   e.locations[0] if e.locations else Location("", 0)))

@@ -1,0 +1,368 @@
+"""Python source bytes -> :class:`ModuleFacts`, with libcst.
+
+A pure function of (path, bytes): it records syntax (imports, assignments, calls,
+returns) as a small IR and never imports or runs the scanned code.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..pyfacts import (
+    Assign, Attr, AttrAssign, Call, CallSite, Concat, DictLit, Either, Expr, Lit, ModuleFacts,
+    Name, NoneLit, Opaque, Param, Percent, Scope, Seq, Sub,
+)
+
+# Calls to these names never reach the network; not worth recording.
+_SKIP_CALLS = frozenset({
+    "print", "len", "str", "int", "float", "bool", "isinstance", "issubclass", "hasattr", "getattr",
+    "setattr", "range", "enumerate", "zip", "list", "dict", "set", "tuple", "sorted", "min", "max",
+    "sum", "any", "all", "repr", "type", "super", "iter", "next", "abs", "round", "map", "filter",
+    "id", "hash", "format", "vars", "callable", "object", "Exception", "ValueError", "TypeError",
+    "RuntimeError", "KeyError", "NotImplementedError",
+})
+
+
+def module_name_for(path: str) -> tuple[str, bool]:
+    """``app/config.py`` -> (``app.config``, False); ``app/__init__.py`` -> (``app``, True)."""
+    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(p for p in parts if p), is_package
+
+
+def extract_python(path: str, data: bytes) -> ModuleFacts:
+    """Extract the facts of one Python file; a parse failure is a fact too."""
+    module_name, is_package = module_name_for(path)
+    empty = Scope("module", module_name, "", 1)
+    try:
+        tree = cst.parse_module(data)
+    except cst.ParserSyntaxError as exc:
+        return ModuleFacts(path, module_name, is_package, {}, empty, [], [],
+                           parse_error=(exc.raw_line, _one_line(exc.message)))
+    except (UnicodeDecodeError, LookupError, SyntaxError, ValueError, RecursionError) as exc:
+        return ModuleFacts(path, module_name, is_package, {}, empty, [], [],
+                           parse_error=(1, f"{type(exc).__name__}: {_one_line(str(exc))}"))
+    try:
+        positions = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+        text = tree.code
+        extractor = _Extractor(path, module_name, is_package, positions, text.splitlines())
+        extractor.run(tree)
+    except RecursionError:
+        return ModuleFacts(path, module_name, is_package, {}, empty, [], [],
+                           parse_error=(1, "RecursionError: nesting too deep to analyse"))
+    return ModuleFacts(
+        path=path, module=module_name, is_package=is_package, imports=extractor.imports,
+        scope=extractor.root, calls=extractor.calls, attr_assigns=extractor.attr_assigns,
+        lines=len(extractor.lines),
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]
+
+
+class _Extractor:
+    def __init__(self, path: str, module: str, is_package: bool, positions, lines: list[str]):
+        self.path = path
+        self.module = module
+        self.package = module if is_package else module.rpartition(".")[0]
+        self.positions = positions
+        self.lines = lines
+        self.imports: dict[str, str] = {}
+        self.calls: list[CallSite] = []
+        self.attr_assigns: list[AttrAssign] = []
+        self.root = Scope("module", module, "", 1)
+
+    # -- helpers -------------------------------------------------------------
+    def line(self, node: cst.CSTNode) -> int:
+        pos = self.positions.get(node)
+        return pos.start.line if pos else 0
+
+    def column(self, node: cst.CSTNode) -> int:
+        pos = self.positions.get(node)
+        return pos.start.column + 1 if pos else 0
+
+    def source_line(self, line: int) -> str:
+        return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+
+    # -- statements ----------------------------------------------------------
+    def run(self, tree: cst.Module) -> None:
+        self.body(tree.body, self.root, conditional=False, klass=None)
+
+    def body(self, statements, scope: Scope, conditional: bool, klass: Scope | None) -> None:
+        for stmt in statements:
+            self.statement(stmt, scope, conditional, klass)
+
+    def statement(self, stmt: cst.CSTNode, scope: Scope, conditional: bool, klass: Scope | None) -> None:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                self.small_statement(small, scope, conditional, klass)
+        elif isinstance(stmt, cst.FunctionDef):
+            self.function(stmt, scope, klass)
+        elif isinstance(stmt, cst.ClassDef):
+            self.class_def(stmt, scope)
+        elif isinstance(stmt, cst.If):
+            self.collect_calls(stmt.test, scope)
+            self.body(stmt.body.body, scope, True, klass)
+            if stmt.orelse is not None:
+                orelse = stmt.orelse
+                if isinstance(orelse, cst.If):
+                    self.statement(orelse, scope, True, klass)
+                else:
+                    self.body(orelse.body.body, scope, True, klass)
+        elif isinstance(stmt, (cst.For,)):
+            self.collect_calls(stmt.iter, scope)
+            if isinstance(stmt.target, cst.Name):
+                self.assign(scope, stmt.target.value, self.loop_value(stmt.iter), self.line(stmt), True)
+            self.body(stmt.body.body, scope, True, klass)
+            if stmt.orelse is not None:
+                self.body(stmt.orelse.body.body, scope, True, klass)
+        elif isinstance(stmt, cst.While):
+            self.collect_calls(stmt.test, scope)
+            self.body(stmt.body.body, scope, True, klass)
+            if stmt.orelse is not None:
+                self.body(stmt.orelse.body.body, scope, True, klass)
+        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+            self.body(stmt.body.body, scope, conditional, klass)
+            for handler in stmt.handlers:
+                self.body(handler.body.body, scope, True, klass)
+            if stmt.orelse is not None:
+                self.body(stmt.orelse.body.body, scope, True, klass)
+            if stmt.finalbody is not None:
+                self.body(stmt.finalbody.body.body, scope, conditional, klass)
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                self.collect_calls(item.item, scope)
+                if item.asname is not None and isinstance(item.asname.name, cst.Name):
+                    self.assign(scope, item.asname.name.value, self.expr(item.item), self.line(stmt), conditional)
+            self.body(stmt.body.body, scope, conditional, klass)
+        elif isinstance(stmt, cst.Match):
+            self.collect_calls(stmt.subject, scope)
+            for case in stmt.cases:
+                self.body(case.body.body, scope, True, klass)
+
+    def small_statement(self, small: cst.CSTNode, scope: Scope, conditional: bool, klass: Scope | None) -> None:
+        if isinstance(small, cst.Import):
+            for alias in small.names:
+                dotted = _dotted(alias.name)
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self.imports[alias.asname.name.value] = dotted
+                else:
+                    top = dotted.split(".", 1)[0]
+                    self.imports.setdefault(top, top)
+        elif isinstance(small, cst.ImportFrom):
+            base = self.import_base(small)
+            if base is None or isinstance(small.names, cst.ImportStar):
+                return
+            for alias in small.names:
+                name = _dotted(alias.name)
+                local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+                self.imports[local] = f"{base}.{name}" if base else name
+        elif isinstance(small, cst.Assign):
+            self.collect_calls(small.value, scope)
+            value = self.expr(small.value)
+            line = self.line(small)
+            for target in small.targets:
+                self.assign_target(target.target, value, small.value, scope, klass, line, conditional, small)
+        elif isinstance(small, cst.AnnAssign):
+            line = self.line(small)
+            if isinstance(small.target, cst.Name) and scope.kind == "class":
+                scope.annotated.append(small.target.value)
+            if small.value is not None:
+                self.collect_calls(small.value, scope)
+                self.assign_target(small.target, self.expr(small.value), small.value, scope, klass, line, conditional, small)
+        elif isinstance(small, cst.AugAssign):
+            self.collect_calls(small.value, scope)
+            if isinstance(small.target, cst.Name) and isinstance(small.operator, cst.AddAssign):
+                line = self.line(small)
+                name = small.target.value
+                self.assign(scope, name, Concat((Name(name, line), self.expr(small.value)), line), line, conditional)
+        elif isinstance(small, cst.Return):
+            if small.value is not None:
+                self.collect_calls(small.value, scope)
+                if scope.kind == "function":
+                    scope.returns.append(self.expr(small.value))
+        elif isinstance(small, cst.Expr):
+            self.collect_calls(small.value, scope)
+        elif isinstance(small, cst.Global):
+            scope.globals_declared.extend(n.name.value for n in small.names)
+
+    def assign_target(self, target, value: Expr, value_node, scope: Scope, klass: Scope | None,
+                      line: int, conditional: bool, stmt: cst.CSTNode) -> None:
+        if isinstance(target, cst.Name):
+            name = target.value
+            if name in scope.globals_declared:
+                self.assign(self.root, name, value, line, True)
+            else:
+                self.assign(scope, name, value, line, conditional)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            items = value.items if isinstance(value, Seq) else None
+            for i, element in enumerate(target.elements):
+                part = items[i] if items is not None and i < len(items) else Opaque("tuple unpacking", line)
+                self.assign_target(element.value, part, None, scope, klass, line, conditional, stmt)
+        elif isinstance(target, cst.Attribute):
+            base = target.value
+            if isinstance(base, cst.Name) and base.value in ("self", "cls") and klass is not None:
+                klass.instance_attrs.setdefault(target.attr.value, []).append(
+                    Assign(value, line, conditional, self.source_line(line)))
+            else:
+                self.attr_assigns.append(AttrAssign(
+                    self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line)))
+
+    def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
+        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))
+
+    def loop_value(self, node: cst.BaseExpression) -> Expr:
+        value = self.expr(node)
+        if isinstance(value, Seq):
+            return Either(value.items, value.line)
+        return Opaque("loop variable", self.line(node))
+
+    def import_base(self, node: cst.ImportFrom) -> str | None:
+        module = _dotted(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        if level == 0:
+            return module
+        package = self.package.split(".") if self.package else []
+        if level - 1 > len(package):
+            return None
+        anchor = package[: len(package) - (level - 1)]
+        return ".".join([*anchor, module] if module else anchor)
+
+    def function(self, node: cst.FunctionDef, parent: Scope, klass: Scope | None) -> None:
+        name = node.name.value
+        qualname = f"{parent.qualname}.{name}" if parent.qualname else name
+        scope = Scope("function", name, qualname, self.line(node))
+        scope.decorators = [self.expr(d.decorator) for d in node.decorators]
+        params = node.params
+        for p in (*params.posonly_params, *params.params):
+            scope.params.append(Param(p.name.value, self.expr(p.default) if p.default else None, "positional"))
+        if isinstance(params.star_arg, cst.Param):
+            scope.params.append(Param(params.star_arg.name.value, None, "star"))
+        for p in params.kwonly_params:
+            scope.params.append(Param(p.name.value, self.expr(p.default) if p.default else None, "keyword"))
+        if params.star_kwarg is not None:
+            scope.params.append(Param(params.star_kwarg.name.value, None, "starstar"))
+        parent.children[name] = scope
+        method_of = parent if parent.kind == "class" else klass
+        if isinstance(node.body, cst.IndentedBlock):
+            self.body(node.body.body, scope, False, method_of)
+        else:
+            for small in node.body.body:
+                self.small_statement(small, scope, False, method_of)
+
+    def class_def(self, node: cst.ClassDef, parent: Scope) -> None:
+        name = node.name.value
+        qualname = f"{parent.qualname}.{name}" if parent.qualname else name
+        scope = Scope("class", name, qualname, self.line(node))
+        scope.bases = [self.expr(arg.value) for arg in node.bases]
+        scope.decorators = [self.expr(d.decorator) for d in node.decorators]
+        parent.children[name] = scope
+        if isinstance(node.body, cst.IndentedBlock):
+            self.body(node.body.body, scope, False, scope)
+
+    # -- calls ---------------------------------------------------------------
+    def collect_calls(self, node: cst.CSTNode, scope: Scope) -> None:
+        collector = _CallCollector()
+        node.visit(collector)
+        for call in collector.found:
+            func = call.func
+            if isinstance(func, cst.Name) and func.value in _SKIP_CALLS:
+                continue
+            line = self.line(call)
+            ir = self.expr(call)
+            assert isinstance(ir, Call)
+            self.calls.append(CallSite(ir.func, ir.args, ir.kwargs, line, self.column(call), scope.qualname,
+                                       self.source_line(line)))
+
+    # -- expressions ---------------------------------------------------------
+    def expr(self, node: cst.CSTNode | None) -> Expr:
+        if node is None:
+            return Opaque("missing", 0)
+        line = self.line(node)
+        if isinstance(node, cst.SimpleString):
+            value = node.evaluated_value
+            if isinstance(value, bytes):
+                value = value.decode("latin-1")
+            return Lit(value, line)
+        if isinstance(node, cst.ConcatenatedString):
+            return Concat((self.expr(node.left), self.expr(node.right)), line)
+        if isinstance(node, cst.FormattedString):
+            parts: list[Expr] = []
+            for part in node.parts:
+                if isinstance(part, cst.FormattedStringText):
+                    parts.append(Lit(part.value.replace("{{", "{").replace("}}", "}"), line))
+                elif isinstance(part, cst.FormattedStringExpression):
+                    parts.append(self.expr(part.expression))
+            return Concat(tuple(parts), line)
+        if isinstance(node, (cst.Integer, cst.Float)):
+            return Lit(node.value, line)
+        if isinstance(node, cst.Name):
+            if node.value == "None":
+                return NoneLit(line)
+            if node.value in ("True", "False"):
+                return Lit(node.value, line)
+            return Name(node.value, line)
+        if isinstance(node, cst.Attribute):
+            return Attr(self.expr(node.value), node.attr.value, line)
+        if isinstance(node, cst.Subscript):
+            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+                return Sub(self.expr(node.value), self.expr(node.slice[0].slice.value), line)
+            return Opaque("slice", line)
+        if isinstance(node, cst.Call):
+            args: list[Expr] = []
+            kwargs: list[tuple[str, Expr]] = []
+            for arg in node.args:
+                if arg.keyword is not None:
+                    kwargs.append((arg.keyword.value, self.expr(arg.value)))
+                elif arg.star == "**":
+                    kwargs.append(("**", self.expr(arg.value)))
+                elif arg.star == "*":
+                    args.append(Opaque("*args", line))
+                else:
+                    args.append(self.expr(arg.value))
+            return Call(self.expr(node.func), tuple(args), tuple(kwargs), line)
+        if isinstance(node, cst.BinaryOperation):
+            if isinstance(node.operator, cst.Add):
+                return Concat((self.expr(node.left), self.expr(node.right)), line)
+            if isinstance(node.operator, cst.Modulo):
+                return Percent(self.expr(node.left), self.expr(node.right), line)
+            return Opaque("arithmetic", line)
+        if isinstance(node, cst.BooleanOperation):
+            if isinstance(node.operator, cst.Or):
+                return Either((self.expr(node.left), self.expr(node.right)), line)
+            return self.expr(node.right)
+        if isinstance(node, cst.IfExp):
+            return Either((self.expr(node.body), self.expr(node.orelse)), line)
+        if isinstance(node, (cst.Tuple, cst.List)):
+            return Seq(tuple(self.expr(e.value) for e in node.elements if isinstance(e, cst.Element)), line)
+        if isinstance(node, cst.Dict):
+            items = tuple((self.expr(e.key), self.expr(e.value)) for e in node.elements if isinstance(e, cst.DictElement))
+            return DictLit(items, line)
+        if isinstance(node, cst.Await):
+            return self.expr(node.expression)
+        if isinstance(node, cst.NamedExpr):
+            return self.expr(node.value)
+        return Opaque(type(node).__name__, line)
+
+
+class _CallCollector(cst.CSTVisitor):
+    """Every call in an expression, outermost first; lambdas and comprehensions included."""
+
+    def __init__(self) -> None:
+        self.found: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        self.found.append(node)
+        return True
+
+
+def _dotted(node: cst.CSTNode) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""

@@ -1,0 +1,262 @@
+"""The residency policy: ``flowscan.yaml`` at the scan root, ``--policy FILE`` or ``--allow``.
+
+```yaml
+residency:
+  allowed: [eu, CH, eu-central-2]        # groups, jurisdictions, countries, region codes
+  endpoints:                             # regions for hosts flowscan cannot place
+    - host: "*.openai.azure.com"
+      region: swedencentral
+      reason: "our Azure OpenAI resource lives in Sweden Central"
+  exempt:
+    - host: api.github.com
+      reason: "release automation only; no customer data"
+paths:
+  exclude: ["tests/**", "docs/**"]
+rules:
+  residency/region-unknown: error        # or warning | note | off
+```
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .catalog import Catalog
+from .model import Placement
+
+POLICY_FILE = "flowscan.yaml"
+SEVERITIES = ("error", "warning", "note", "off")
+
+
+class PolicyError(Exception):
+    """The policy is invalid; the message names the key."""
+
+
+@dataclass(frozen=True)
+class DeclaredEndpoint:
+    glob: str
+    placement: Placement
+    reason: str
+
+
+@dataclass(frozen=True)
+class Exemption:
+    glob: str
+    reason: str
+
+
+@dataclass
+class Policy:
+    allowed: list[str] = field(default_factory=list)
+    allowed_jurisdictions: frozenset[str] = frozenset()
+    allowed_countries: frozenset[str] = frozenset()
+    allowed_regions: frozenset[str] = frozenset()
+    endpoints: list[DeclaredEndpoint] = field(default_factory=list)
+    exempt: list[Exemption] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    severities: dict[str, str] = field(default_factory=dict)
+    source: str = "none"
+
+    @property
+    def has_allowed(self) -> bool:
+        return bool(self.allowed)
+
+    def is_allowed(self, placement: Placement) -> bool:
+        if placement.jurisdiction == "internal":
+            return True
+        if placement.region and placement.region in self.allowed_regions:
+            return True
+        if placement.country and placement.country in self.allowed_countries:
+            return True
+        return bool(placement.jurisdiction and placement.jurisdiction in self.allowed_jurisdictions)
+
+    def declared(self, host: str) -> DeclaredEndpoint | None:
+        return next((d for d in self.endpoints if fnmatch.fnmatchcase(host, d.glob)), None)
+
+    def exemption(self, host: str) -> Exemption | None:
+        return next((e for e in self.exempt if fnmatch.fnmatchcase(host, e.glob)), None)
+
+    def excluded(self, path: str) -> bool:
+        return any(_glob_match(path, pattern) for pattern in self.exclude)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "allowed": list(self.allowed),
+            "endpoints": [{"host": d.glob, "region": d.placement.region, "jurisdiction": d.placement.jurisdiction,
+                           "reason": d.reason} for d in self.endpoints],
+            "exempt": [{"host": e.glob, "reason": e.reason} for e in self.exempt],
+            "exclude": list(self.exclude),
+        }
+
+
+def _glob_match(path: str, pattern: str) -> bool:
+    """Gitignore-like globs: ``**`` spans folders; a pattern without ``/`` matches any segment."""
+    regex = ""
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            regex += "(?:.*/)?"
+            i += 3
+        elif pattern.startswith("**", i):
+            regex += ".*"
+            i += 2
+        elif pattern[i] == "*":
+            regex += "[^/]*"
+            i += 1
+        elif pattern[i] == "?":
+            regex += "[^/]"
+            i += 1
+        else:
+            regex += re.escape(pattern[i])
+            i += 1
+    if "/" not in pattern.rstrip("/"):
+        regex = "(?:.*/)?" + regex
+    return re.fullmatch(regex + "(?:/.*)?", path) is not None
+
+
+def find_policy_file(root: Path) -> Path | None:
+    candidate = root / POLICY_FILE
+    return candidate if candidate.is_file() else None
+
+
+def load_policy(data: Any, catalog: Catalog, source: str, extra_allowed: list[str] | None = None,
+                known_rules: set[str] | None = None) -> Policy:
+    """Validate ``data`` (the parsed YAML, or None) and build a :class:`Policy`."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise PolicyError(f"{source}: the policy must be a mapping with keys residency, paths, rules")
+    _only_keys(data, {"residency", "paths", "rules", "version"}, source)
+    residency = data.get("residency") or {}
+    if not isinstance(residency, dict):
+        raise PolicyError(f"{source}: residency: must be a mapping")
+    _only_keys(residency, {"allowed", "endpoints", "exempt"}, f"{source}: residency")
+    policy = Policy(source=source)
+    allowed = list(_string_list(residency.get("allowed", []), f"{source}: residency.allowed"))
+    allowed += list(extra_allowed or [])
+    for i, item in enumerate(allowed):
+        _add_allowed(policy, item, catalog, f"{source}: residency.allowed[{i}]")
+    for i, entry in enumerate(_list(residency.get("endpoints", []), f"{source}: residency.endpoints")):
+        where = f"{source}: residency.endpoints[{i}]"
+        _require_mapping(entry, where, {"host", "region", "jurisdiction", "country", "reason"}, {"host", "reason"})
+        policy.endpoints.append(DeclaredEndpoint(str(entry["host"]).lower(), _declared_placement(entry, catalog, where),
+                                                 str(entry["reason"])))
+    for i, entry in enumerate(_list(residency.get("exempt", []), f"{source}: residency.exempt")):
+        where = f"{source}: residency.exempt[{i}]"
+        _require_mapping(entry, where, {"host", "reason"}, {"host", "reason"})
+        policy.exempt.append(Exemption(str(entry["host"]).lower(), str(entry["reason"])))
+    paths = data.get("paths") or {}
+    if not isinstance(paths, dict):
+        raise PolicyError(f"{source}: paths: must be a mapping")
+    _only_keys(paths, {"exclude"}, f"{source}: paths")
+    policy.exclude = list(_string_list(paths.get("exclude", []), f"{source}: paths.exclude"))
+    rules = data.get("rules") or {}
+    if not isinstance(rules, dict):
+        raise PolicyError(f"{source}: rules: must be a mapping of rule id to severity")
+    for rule, severity in rules.items():
+        if known_rules is not None and rule not in known_rules:
+            raise PolicyError(f"{source}: rules.{rule}: unknown rule (see `flowscan rules`)")
+        if severity not in SEVERITIES:
+            raise PolicyError(f"{source}: rules.{rule}: severity must be one of {', '.join(SEVERITIES)}")
+        policy.severities[str(rule)] = str(severity)
+    return policy
+
+
+def _add_allowed(policy: Policy, item: str, catalog: Catalog, where: str) -> None:
+    raw = item.strip()
+    name = raw
+    m = re.fullmatch(r"in:(.+)-locations", raw)
+    if m:
+        name = m.group(1)
+    key = name.lower()
+    policy.allowed.append(raw)
+    if key in catalog.groups:
+        group = catalog.groups[key]
+        policy.allowed_jurisdictions |= frozenset(group.get("jurisdictions", []))
+        policy.allowed_countries |= frozenset(group.get("countries", []))
+        return
+    if ":" in name:
+        cloud, _, code = name.partition(":")
+        if catalog.region(cloud, code):
+            policy.allowed_regions |= {code}
+            return
+    if re.fullmatch(r"[A-Z]{2}", name):
+        policy.allowed_countries |= {name}
+        return
+    if catalog.find_region(name):
+        policy.allowed_regions |= {name}
+        return
+    if key in _known_jurisdictions(catalog):
+        policy.allowed_jurisdictions |= {key}
+        return
+    groups = ", ".join(sorted(catalog.groups))
+    raise PolicyError(f"{where}: {raw!r} is not a region group ({groups}), jurisdiction, "
+                      "ISO country code (upper case, e.g. DE) or region code (e.g. eu-west-1)")
+
+
+def _known_jurisdictions(catalog: Catalog) -> set[str]:
+    known = {"internal", "global"}
+    for table in (*catalog.regions.values(), *catalog.multi_regions.values()):
+        known |= {r.jurisdiction for r in table.values()}
+    for group in catalog.groups.values():
+        known |= set(group.get("jurisdictions", []))
+    return known
+
+
+def _declared_placement(entry: dict, catalog: Catalog, where: str) -> Placement:
+    reason = str(entry["reason"])
+    region = entry.get("region")
+    if region is not None:
+        found = catalog.find_region(str(region))
+        if found is not None:
+            return Placement(found.code, found.country, found.jurisdiction, "declared", reason)
+    country = entry.get("country")
+    jurisdiction = entry.get("jurisdiction") or catalog.jurisdiction_of(country)
+    if region is None and jurisdiction is None:
+        raise PolicyError(f"{where}: give a region (e.g. swedencentral), a country or a jurisdiction")
+    if jurisdiction is None:
+        raise PolicyError(f"{where}: region {region!r} is not a known cloud region; add jurisdiction: or country:")
+    return Placement(str(region) if region else None, country, str(jurisdiction), "declared", reason)
+
+
+def _only_keys(data: dict, allowed: set[str], where: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise PolicyError(f"{where}: unknown key {key!r} (expected one of: {', '.join(sorted(allowed))})")
+
+
+def _require_mapping(entry: Any, where: str, allowed: set[str], required: set[str]) -> None:
+    if not isinstance(entry, dict):
+        raise PolicyError(f"{where}: must be a mapping with keys {', '.join(sorted(required))}")
+    _only_keys(entry, allowed, where)
+    for key in sorted(required):
+        if key not in entry:
+            raise PolicyError(f"{where}: missing key {key!r}")
+
+
+def _list(value: Any, where: str) -> list:
+    if not isinstance(value, list):
+        raise PolicyError(f"{where}: must be a list")
+    return value
+
+
+def _string_list(value: Any, where: str) -> list[str]:
+    items = _list(value, where)
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise PolicyError(f"{where}[{i}]: must be a string")
+    return items
+
+
+def read_policy_file(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise PolicyError(f"{path}: cannot read policy: {exc}") from exc

@@ -1,0 +1,179 @@
+"""Facts extracted from one Python file: a small expression IR and the file's scopes.
+
+Facts are plain frozen dataclasses: picklable, cacheable by content hash, and free of
+libcst objects. The resolver (``resolve.py``) gives them meaning; the extractor
+(``extract/python.py``) only records syntax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+# -- expressions -------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Lit:
+    """A string (or number, kept as its text) literal."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class NoneLit:
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    id: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Attr:
+    base: Expr
+    attr: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sub:
+    """``base[key]``."""
+
+    base: Expr
+    key: Expr
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    func: Expr
+    args: tuple[Expr, ...]
+    kwargs: tuple[tuple[str, Expr], ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Concat:
+    """f-strings and ``+``: the parts, in order."""
+
+    parts: tuple[Expr, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Percent:
+    """``template % args``."""
+
+    template: Expr
+    args: Expr
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Either:
+    """``a or b``, ``a if c else b``: any of the alternatives."""
+
+    options: tuple[Expr, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    """A tuple or list literal."""
+
+    items: tuple[Expr, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class DictLit:
+    items: tuple[tuple[Expr, Expr], ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Opaque:
+    """Something the analysis does not model; ``why`` says what."""
+
+    why: str
+    line: int
+
+
+Expr = Lit | NoneLit | Name | Attr | Sub | Call | Concat | Percent | Either | Seq | DictLit | Opaque
+
+
+# -- scopes ------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    value: Expr
+    line: int
+    conditional: bool  # inside an if/for/while/try of its scope
+    text: str = ""  # the source line, as evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    default: Expr | None
+    kind: str  # positional | keyword | star | starstar
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    func: Expr
+    args: tuple[Expr, ...]
+    kwargs: tuple[tuple[str, Expr], ...]
+    line: int
+    column: int
+    scope: str  # qualified name of the enclosing scope within the module ("" for module level)
+    text: str = ""  # the source line, for excerpts and fingerprints
+
+
+@dataclass(frozen=True, slots=True)
+class AttrAssign:
+    """``pkg.attr = value`` where ``pkg`` is not ``self``: module-level configuration."""
+
+    target: Expr
+    value: Expr
+    line: int
+    column: int
+    scope: str
+    text: str = ""
+
+
+@dataclass(eq=False)
+class Scope:
+    """A module, class or function body."""
+
+    kind: str  # module | class | function
+    name: str
+    qualname: str
+    line: int
+    assigns: dict[str, list[Assign]] = field(default_factory=dict)
+    params: list[Param] = field(default_factory=list)
+    returns: list[Expr] = field(default_factory=list)
+    bases: list[Expr] = field(default_factory=list)
+    decorators: list[Expr] = field(default_factory=list)
+    annotated: list[str] = field(default_factory=list)  # class fields declared with an annotation
+    instance_attrs: dict[str, list[Assign]] = field(default_factory=dict)  # self.x = ... in methods
+    children: dict[str, Scope] = field(default_factory=dict)
+    globals_declared: list[str] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class ModuleFacts:
+    """Everything flowscan needs from one Python file."""
+
+    path: str
+    module: str  # dotted name derived from the path
+    is_package: bool
+    imports: dict[str, str]  # local alias -> dotted target
+    scope: Scope
+    calls: list[CallSite]
+    attr_assigns: list[AttrAssign]
+    parse_error: tuple[int, str] | None = None
+    lines: int = 0

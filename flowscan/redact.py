@@ -1,0 +1,30 @@
+"""Redact secrets (API keys, DSN keys, passwords in URLs) from every string flowscan prints."""
+
+from __future__ import annotations
+
+import re
+
+_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/@\s\"'{}]+)@")
+_SECRET_QUERY = re.compile(
+    r"(?i)(?P<key>[?&;](?:api[_-]?key|apikey|key|token|access[_-]?token|secret|password|passwd|pwd|sig|signature|auth|code)=)[^&#\s\"']+"
+)
+_KEY_LIKE = re.compile(
+    r"(?:sk-(?:proj-|ant-)?[A-Za-z0-9_\-]{16,}|gsk_[A-Za-z0-9]{20,}|hf_[A-Za-z0-9]{20,}|xox[abpr]-[A-Za-z0-9-]{10,}"
+    r"|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_\-]{30,}|ghp_[A-Za-z0-9]{30,}|phc_[A-Za-z0-9]{20,}|pk-lf-[A-Za-z0-9-]{10,}|sk-lf-[A-Za-z0-9-]{10,})"
+)
+_ASSIGNED_SECRET = re.compile(
+    r"(?i)(?P<key>\b[\w.]*(?:api_key|apikey|secret|password|passwd|token|private_key)[\w]*\b[\"']?\s*[:=]\s*)(?P<q>[\"'])(?P<val>[^\"']{4,})(?P=q)"
+)
+
+MASK = "***"
+
+
+def redact(text: str) -> str:
+    """``text`` with credentials masked; idempotent."""
+    if not text:
+        return text
+    text = _USERINFO.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
+    text = _SECRET_QUERY.sub(lambda m: f"{m.group('key')}{MASK}", text)
+    text = _KEY_LIKE.sub(MASK, text)
+    text = _ASSIGNED_SECRET.sub(lambda m: f"{m.group('key')}{m.group('q')}{MASK}{m.group('q')}", text)
+    return text

@@ -1,0 +1,143 @@
+"""The rich console report: inventory by jurisdiction and provider, findings with code, summary."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from .. import __version__
+from ..model import Endpoint, Finding, Report
+from ..redact import redact
+from .json_report import summary_counts
+
+_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
+
+
+def _place(endpoint: Endpoint) -> str:
+    p = endpoint.placement
+    if p.jurisdiction is None:
+        return "?"
+    return " / ".join(x for x in (p.region, p.country) if x) or "-"
+
+
+def render_console(report: Report, console: Console, quiet: bool = False) -> None:
+    root = Path(report.root)
+    if not quiet:
+        _header(report, console)
+        _inventory(report, console)
+    _findings(report, console, root)
+    if not quiet:
+        _coverage(report, console)
+    _summary(report, console)
+
+
+def _header(report: Report, console: Console) -> None:
+    policy = report.policy
+    allowed = ", ".join(policy.get("allowed", [])) or "none (inventory only: add residency.allowed or --allow)"
+    console.print(f"[bold]flowscan {__version__}[/bold]  {escape(report.root)}")
+    console.print(f"policy: {escape(policy.get('source', 'none'))}   allowed: {escape(allowed)}")
+    if len(report.contexts) > 1:
+        console.print(f"contexts: {escape(', '.join(report.contexts))}")
+    console.print()
+
+
+def _inventory(report: Report, console: Console) -> None:
+    if not report.endpoints:
+        console.print("No outbound endpoints found.\n")
+        return
+    groups: dict[str, dict[str, list[Endpoint]]] = defaultdict(lambda: defaultdict(list))
+    for endpoint in report.endpoints:
+        groups[endpoint.placement.jurisdiction or "unknown"][endpoint.provider or "-"].append(endpoint)
+    table = Table(title="Outbound endpoints", title_justify="left", show_lines=False, expand=False)
+    for column in ("jurisdiction", "provider", "host", "region / country", "how placed", "context", "called at"):
+        table.add_column(column, overflow="fold")
+    for jurisdiction in sorted(groups, key=lambda j: (j == "unknown", j)):
+        for provider in sorted(groups[jurisdiction]):
+            for endpoint in groups[jurisdiction][provider]:
+                first = endpoint.locations[0]
+                more = f" (+{len(endpoint.locations) - 1})" if len(endpoint.locations) > 1 else ""
+                host = endpoint.host or f"? {endpoint.url or endpoint.sdk or ''}"
+                table.add_row(
+                    jurisdiction, provider, escape(redact(host)), _place(endpoint), endpoint.placement.source,
+                    endpoint.context, f"{first.path}:{first.line}{more}",
+                )
+    console.print(table)
+    console.print()
+
+
+def _findings(report: Report, console: Console, root: Path) -> None:
+    endpoints = {e.id: e for e in report.endpoints}
+    lines: dict[str, list[str]] = {}
+    for finding in report.findings:
+        style = _STYLE.get(finding.severity, "")
+        head = Text()
+        head.append(f"{finding.severity:<7}", style=style)
+        head.append(f" {finding.rule}  ", style="bold")
+        head.append(f"{finding.path}:{finding.line}")
+        console.print(head)
+        console.print(f"    {escape(redact(finding.message))}")
+        excerpt = _line(root, finding.path, finding.line, lines)
+        if excerpt:
+            console.print(Text(f"    {finding.line:>4} | {redact(excerpt.rstrip())}", style="dim"))
+        endpoint = endpoints.get(finding.endpoint or "")
+        if endpoint is not None and endpoint.provenance:
+            chain = " -> ".join(f"{s.path}:{s.line}" for s in endpoint.provenance[-4:])
+            console.print(Text(f"    via {chain}", style="dim"))
+    if report.findings:
+        console.print()
+
+
+def _line(root: Path, path: str, line: int, cache: dict[str, list[str]]) -> str:
+    if path not in cache:
+        try:
+            cache[path] = (root / path).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            cache[path] = []
+    text = cache[path]
+    return text[line - 1] if 0 < line <= len(text) else ""
+
+
+def _coverage(report: Report, console: Console) -> None:
+    c = report.coverage
+    console.print(f"coverage: {len(c.files_scanned)} files read, {len(c.files_analyzed)} Python files analysed, "
+                  f"{len(c.parse_errors)} parse errors, {len(c.files_skipped)} skipped")
+    reasons = Counter(s.reason for s in c.files_skipped)
+    for reason, count in sorted(reasons.items()):
+        console.print(f"  skipped {count}: {escape(reason)}", style="dim")
+    for note in c.notes:
+        console.print(f"  note: {escape(note)}", style="dim")
+
+
+def _summary(report: Report, console: Console) -> None:
+    counts = summary_counts(report)
+    parts = [f"{counts['endpoints']} endpoints", f"{counts['errors']} errors", f"{counts['warnings']} warnings"]
+    if counts["notes"]:
+        parts.append(f"{counts['notes']} notes")
+    style = "bold red" if counts["errors"] else ("yellow" if counts["warnings"] else "green")
+    console.print(", ".join(parts), style=style)
+
+
+def render_explain(endpoint: Endpoint, chains: list[list[str]], findings: list[Finding], console: Console) -> None:
+    """The whole chain for one endpoint as a tree: origin -> ... -> call -> endpoint."""
+    p = endpoint.placement
+    title = (f"[bold]{escape(endpoint.host or endpoint.url or '?')}[/bold]  provider={endpoint.provider or '-'}  "
+             f"region={p.region or '?'} country={p.country or '?'} jurisdiction={p.jurisdiction or '?'} "
+             f"({p.source}{': ' + escape(p.note) if p.note else ''})  context={endpoint.context}")
+    tree = Tree(title)
+    for trail in endpoint.trails or [tuple(endpoint.provenance)]:
+        branch = tree.add("chain")
+        for step in trail:
+            branch = branch.add(f"{step.path}:{step.line}  {escape(step.detail)}")
+    calls = tree.add("called at")
+    for location in endpoint.locations:
+        calls.add(f"{location.path}:{location.line}")
+    for finding in findings:
+        tree.add(Text(f"{finding.severity} {finding.rule} {finding.path}:{finding.line} [{finding.fingerprint}]",
+                      style=_STYLE.get(finding.severity, "")))
+    console.print(tree)

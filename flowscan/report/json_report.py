@@ -1,0 +1,88 @@
+"""The JSON report (schema: ``flowscan/schemas/report.schema.json``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import __version__
+from ..model import Endpoint, Finding, Report
+from ..redact import redact
+
+SCHEMA_ID = "https://flowscan.dev/schemas/report-1.json"
+
+
+def endpoint_dict(endpoint: Endpoint) -> dict[str, Any]:
+    p = endpoint.placement
+    return {
+        "id": endpoint.id,
+        "provider": endpoint.provider,
+        "host": endpoint.host,
+        "url": endpoint.url,
+        "region": p.region,
+        "country": p.country,
+        "jurisdiction": p.jurisdiction,
+        "region_source": p.source,
+        "region_note": p.note,
+        "context": endpoint.context,
+        "sdk": endpoint.sdk,
+        "locations": [{"path": l.path, "line": l.line, "column": l.column} for l in endpoint.locations],
+        "provenance": [{"path": s.path, "line": s.line, "detail": s.detail} for s in endpoint.provenance],
+        "unresolved": list(endpoint.unresolved),
+    }
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "message": finding.message,
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "endpoint": finding.endpoint,
+        "fingerprint": finding.fingerprint,
+    }
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    c = report.coverage
+    return {
+        "schema": SCHEMA_ID,
+        "tool": {"name": "flowscan", "version": __version__},
+        "contexts": list(report.contexts),
+        "policy": report.policy,
+        "endpoints": [endpoint_dict(e) for e in report.endpoints],
+        "findings": [finding_dict(f) for f in report.findings],
+        "coverage": {
+            "files_scanned": list(c.files_scanned),
+            "files_analyzed": list(c.files_analyzed),
+            "files_skipped": [{"path": s.path, "reason": s.reason} for s in c.files_skipped],
+            "parse_errors": [{"path": e.path, "line": e.line, "message": e.message} for e in c.parse_errors],
+            "notes": list(c.notes),
+        },
+        "summary": summary_counts(report),
+    }
+
+
+def summary_counts(report: Report) -> dict[str, int]:
+    counts = {"endpoints": len(report.endpoints), "errors": 0, "warnings": 0, "notes": 0}
+    for finding in report.findings:
+        key = {"error": "errors", "warning": "warnings", "note": "notes"}[finding.severity]
+        counts[key] += 1
+    return counts
+
+
+def _redact_all(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [_redact_all(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _redact_all(v) for k, v in value.items()}
+    return value
+
+
+def render_json(report: Report) -> str:
+    """Deterministic JSON: sorted keys, stable order of lists, secrets redacted."""
+    return json.dumps(_redact_all(report_dict(report)), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,830 @@
+"""Value resolution over the Python facts of a whole tree.
+
+Evaluates an IR expression in a frame (module, scope, line, parameter bindings) to a
+list of abstract objects: possible strings (with holes and provenance), external
+names (``requests.Session``), instances, in-tree modules, classes and functions.
+Every name it follows becomes an edge of the data-flow graph (``graph.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .model import Step
+from .pyfacts import (
+    Assign, Attr, Call, CallSite, Concat, DictLit, Either, Expr, Lit, ModuleFacts, Name, NoneLit,
+    Opaque, Param, Percent, Scope, Seq, Sub,
+)
+from .values import MAX_ALTERNATIVES, Hole, StrValue, concat, dedupe
+
+MAX_DEPTH = 48
+MAX_CALLER_DEPTH = 3
+_SETTINGS_BASES = ("BaseSettings",)
+_ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environb.get"})
+_URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.join"})
+
+
+# -- abstract objects --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Frame:
+    module: ModuleFacts
+    scope: str  # qualname of the scope ("" = module level)
+    line: int
+    bindings: tuple[tuple[str, tuple], ...] = ()  # param -> objects, for calls being followed
+    depth: int = 0  # how many caller hops from the sink
+
+    def bound(self, name: str):
+        for key, objs in self.bindings:
+            if key == name:
+                return objs
+        return None
+
+
+@dataclass(frozen=True)
+class Strs:
+    values: tuple[StrValue, ...]
+
+
+@dataclass(frozen=True)
+class Absent:
+    """``None`` or a missing value: the SDK falls back to its own default."""
+
+    trail: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True)
+class CallCtx:
+    frame: Frame
+    args: tuple[Expr, ...]
+    kwargs: tuple[tuple[str, Expr], ...]
+    line: int
+
+    def kwarg(self, name: str) -> Expr | None:
+        for key, value in self.kwargs:
+            if key == name:
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class Ext:
+    """A name outside the scanned tree, e.g. ``requests.Session.get``; ``receiver`` is the
+    instance a method was looked up on."""
+
+    dotted: str
+    receiver: Inst | None = None
+
+
+@dataclass(frozen=True)
+class ModRef:
+    module: ModuleFacts
+
+
+@dataclass(frozen=True)
+class ClassRef:
+    module: ModuleFacts
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class FuncRef:
+    module: ModuleFacts
+    scope: Scope
+    instance: Inst | None = None  # bound method
+
+
+@dataclass(frozen=True)
+class Inst:
+    """An object made by a call: of an external class (``Ext``) or an in-tree ``ClassRef``."""
+
+    of: Ext | ClassRef
+    call: CallCtx | None
+
+
+@dataclass(frozen=True)
+class DictObj:
+    items: tuple[tuple[Expr, Expr], ...]
+    frame: Frame
+
+
+@dataclass(frozen=True)
+class StrMethod:
+    values: tuple[StrValue, ...]
+    name: str
+
+
+@dataclass(frozen=True)
+class Unknown:
+    why: str
+    line: int = 0
+
+
+Obj = Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | StrMethod | Unknown
+
+
+@dataclass(frozen=True)
+class EnvRead:
+    """A read of an environment variable at a code location (a node of its own in the graph)."""
+
+    key: str
+    path: str
+    line: int
+
+
+EnvLookup = Callable[[str], list[StrValue] | None]
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- the resolver ------------------------------------------------------------
+
+@dataclass
+class Program:
+    """The facts of every analysed Python module, indexed for name resolution."""
+
+    modules: list[ModuleFacts]
+    by_name: dict[str, ModuleFacts] = field(default_factory=dict)
+    by_suffix: dict[str, list[ModuleFacts]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for facts in sorted(self.modules, key=lambda m: m.path):
+            self.by_name.setdefault(facts.module, facts)
+            parts = facts.module.split(".")
+            for i in range(len(parts)):
+                self.by_suffix.setdefault(".".join(parts[i:]), []).append(facts)
+
+    def find_module(self, dotted: str, near: ModuleFacts | None = None) -> ModuleFacts | None:
+        """The in-tree module named ``dotted``: exact path match, else a unique suffix match,
+        else the candidate sharing the longest path prefix with ``near``."""
+        exact = self.by_name.get(dotted)
+        if exact is not None:
+            return exact
+        candidates = self.by_suffix.get(dotted)
+        if not candidates:
+            return None
+        if len(candidates) == 1 or near is None:
+            return candidates[0]
+        return max(candidates, key=lambda m: (_common_prefix(m.path, near.path), -len(m.path)))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a.split("/"), b.split("/")):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+class Resolver:
+    """Evaluates expressions to abstract objects. One instance per deployment context."""
+
+    def __init__(self, program: Program, env: EnvLookup, on_edge: Callable[[str, str, dict], None] | None = None):
+        self.program = program
+        self.env = env
+        self.on_edge = on_edge or (lambda a, b, attrs: None)
+        self.env_reads: list[EnvRead] = []
+        self._memo: dict[tuple, tuple[Obj, ...]] = {}
+        self._active: set[tuple] = set()
+        self._callers: dict[str, list[tuple[ModuleFacts, CallSite]]] | None = None
+
+    # -- entry points --------------------------------------------------------
+    def eval(self, expr: Expr, frame: Frame) -> list[Obj]:
+        key = (frame.module.path, frame.scope, frame.line, frame.bindings, frame.depth, id(expr))
+        if key in self._memo:
+            return list(self._memo[key])
+        if key in self._active or len(self._active) > MAX_DEPTH:
+            return [Unknown("recursive or too deep", getattr(expr, "line", 0))]
+        self._active.add(key)
+        try:
+            result = self._eval(expr, frame)
+        finally:
+            self._active.discard(key)
+        result = _cap(result)
+        self._memo[key] = tuple(result)
+        return result
+
+    def strings(self, objs: Iterable[Obj], frame: Frame, what: str = "value") -> list[StrValue]:
+        """The string alternatives among ``objs``; anything else becomes a labelled hole."""
+        out: list[StrValue] = []
+        for obj in objs:
+            if isinstance(obj, Strs):
+                out.extend(obj.values)
+            elif isinstance(obj, Unknown):
+                out.append(StrValue.hole(obj.why, (Step(frame.module.path, obj.line or frame.line, f"not resolved: {obj.why}"),)))
+            elif isinstance(obj, Absent):
+                continue
+            else:
+                out.append(StrValue.hole(f"{what} is {_describe(obj)}"))
+        return dedupe(out)
+
+    # -- evaluation ----------------------------------------------------------
+    def _eval(self, expr: Expr, frame: Frame) -> list[Obj]:
+        path = frame.module.path
+        if isinstance(expr, Lit):
+            return [Strs((StrValue.literal(expr.text, (Step(path, expr.line, f'"{_short(expr.text)}"'),)),))]
+        if isinstance(expr, NoneLit):
+            return [Absent((Step(path, expr.line, "None"),))]
+        if isinstance(expr, Name):
+            return self._name(expr.id, Frame(frame.module, frame.scope, expr.line or frame.line, frame.bindings, frame.depth))
+        if isinstance(expr, Attr):
+            out: list[Obj] = []
+            for base in self.eval(expr.base, frame):
+                out.extend(self._attr(base, expr.attr, expr.line, frame))
+            return out
+        if isinstance(expr, Sub):
+            return self._subscript(expr, frame)
+        if isinstance(expr, Call):
+            return self._call(expr, frame)
+        if isinstance(expr, Concat):
+            pieces = [[v if not isinstance(part, Lit) else StrValue(v.parts) for v in
+                       (self.strings(self.eval(part, frame), frame) or [StrValue.literal("")])] for part in expr.parts]
+            values, _ = concat(pieces)
+            return [Strs(tuple(values))]
+        if isinstance(expr, Percent):
+            return self._percent(expr, frame)
+        if isinstance(expr, Either):
+            out = []
+            for option in expr.options:
+                out.extend(o for o in self.eval(option, frame) if not isinstance(o, Absent))
+            return out or [Absent()]
+        if isinstance(expr, DictLit):
+            return [DictObj(expr.items, frame)]
+        if isinstance(expr, Seq):
+            return [Unknown("a list or tuple", expr.line)]
+        if isinstance(expr, Opaque):
+            return [Unknown(expr.why, expr.line)]
+        return [Unknown(type(expr).__name__)]
+
+    # names ------------------------------------------------------------------
+    def _name(self, name: str, frame: Frame) -> list[Obj]:
+        module = frame.module
+        scopes = _scope_chain(module.scope, frame.scope)
+        for depth, scope in enumerate(reversed(scopes)):
+            if scope.kind == "class" and depth > 0:
+                continue  # class bodies are not visible from methods
+            if scope.kind == "function":
+                bound = frame.bound(name) if depth == 0 else None
+                if bound is not None:
+                    return list(bound)
+                param = next((p for p in scope.params if p.name == name), None)
+                if param is not None and name not in scope.assigns:
+                    return self._param(module, scope, param, frame)
+            if name in scope.assigns:
+                line = frame.line if depth == 0 else 10**9
+                return self._assigned(module, scope, name, scope.assigns[name], line, frame)
+            if name in scope.children:
+                return [_ref(module, scope.children[name])]
+        if name in module.imports:
+            return self._dotted(module.imports[name], module)
+        return [Unknown(f"name {name!r} is not defined in {module.path}", frame.line)]
+
+    def _assigned(self, module: ModuleFacts, scope: Scope, name: str, assigns: list[Assign], line: int,
+                  frame: Frame) -> list[Obj]:
+        chosen = _reaching(assigns, line)
+        inner = Frame(module, scope.qualname, 0, frame.bindings if scope.qualname == frame.scope else (), frame.depth)
+        out: list[Obj] = []
+        owner = f"{module.module}.{scope.qualname}.{name}" if scope.qualname else f"{module.module}.{name}"
+        for assign in chosen:
+            step = Step(module.path, assign.line, _short(assign.text) or f"{name} = …")
+            for obj in self.eval(assign.value, Frame(module, inner.scope, assign.line, inner.bindings, inner.depth)):
+                out.append(_then(obj, step))
+            self.on_edge(f"py:{owner}", "", {"path": module.path, "line": assign.line})
+        return out
+
+    def _param(self, module: ModuleFacts, scope: Scope, param: Param, frame: Frame) -> list[Obj]:
+        if param.name in ("self", "cls") and scope.params and scope.params[0].name == param.name:
+            klass = _enclosing_class(module.scope, scope.qualname)
+            if klass is not None:
+                return [Inst(ClassRef(module, klass), None)]
+        out: list[Obj] = []
+        label = f"parameter {param.name} of {scope.qualname}()"
+        def_step = Step(module.path, scope.line, label)
+        if frame.depth < MAX_CALLER_DEPTH:
+            for caller_module, site in self.callers_of(module, scope):
+                arg = _argument_for(scope, param, site, bound_method=_is_method(module, scope))
+                if arg is None:
+                    continue
+                caller_frame = Frame(caller_module, site.scope, site.line, (), frame.depth + 1)
+                call_step = Step(caller_module.path, site.line, f"{_short(site.text, 60)}")
+                for obj in self.eval(arg, caller_frame):
+                    out.append(_then(_then(obj, call_step), def_step))
+        if param.default is not None:
+            for obj in self.eval(param.default, Frame(module, scope.qualname.rpartition(".")[0], scope.line, (), frame.depth)):
+                out.append(_then(obj, Step(module.path, scope.line, f"default of {label}")))
+        if not out:
+            out.append(Strs((StrValue.hole(label, (def_step,)),)))
+        return out
+
+    def _dotted(self, dotted: str, near: ModuleFacts) -> list[Obj]:
+        """An imported dotted name: an in-tree module or a name inside one, else external."""
+        parts = dotted.split(".")
+        for cut in range(len(parts), 0, -1):
+            found = self.program.find_module(".".join(parts[:cut]), near)
+            if found is None:
+                continue
+            objs: list[Obj] = [ModRef(found)]
+            for attr in parts[cut:]:
+                objs = [o for base in objs for o in self._attr(base, attr, 0, None)]
+            return objs
+        return [Ext(dotted)]
+
+    # attributes -------------------------------------------------------------
+    def _attr(self, base: Obj, attr: str, line: int, frame: Frame | None) -> list[Obj]:
+        if isinstance(base, Ext):
+            if base.dotted in ("os.environ",):
+                return [Ext(f"os.environ.{attr}")]
+            return [Ext(f"{base.dotted}.{attr}", base.receiver)]
+        if isinstance(base, ModRef):
+            module = base.module
+            return self._name(attr, Frame(module, "", 10**9))
+        if isinstance(base, ClassRef):
+            return self._class_attr(base, attr, None)
+        if isinstance(base, Inst):
+            if isinstance(base.of, Ext):
+                return [Ext(f"{base.of.dotted}.{attr}", base)]
+            return self._class_attr(base.of, attr, base)
+        if isinstance(base, Strs):
+            return [StrMethod(base.values, attr)]
+        if isinstance(base, DictObj):
+            return [Unknown(f"dict method {attr}", line)]
+        if isinstance(base, Unknown):
+            return [base]
+        return [Unknown(f"attribute {attr} of {_describe(base)}", line)]
+
+    def _class_attr(self, ref: ClassRef, attr: str, inst: Inst | None, seen: frozenset = frozenset()) -> list[Obj]:
+        module, klass = ref.module, ref.scope
+        if (module.path, klass.qualname) in seen:
+            return [Unknown("class hierarchy cycle")]
+        seen = seen | {(module.path, klass.qualname)}
+        if inst is not None:
+            settings = self._settings_field(ref, attr, seen)
+            if settings is not None:
+                return settings
+            if inst.call is not None:
+                explicit = self._constructor_argument(ref, attr, inst.call)
+                if explicit is not None:
+                    return explicit
+            if attr in klass.instance_attrs:
+                init = klass.children.get("__init__")
+                bindings = self._bind(init, inst.call) if (init is not None and inst.call is not None) else ()
+                out: list[Obj] = []
+                for assign in _reaching(klass.instance_attrs[attr], 10**9):
+                    method = _method_of(klass, assign.line) or klass.qualname
+                    frame = Frame(module, method, assign.line, bindings if init is not None and method == init.qualname else ())
+                    for obj in self.eval(assign.value, frame):
+                        out.append(_then(obj, Step(module.path, assign.line, _short(assign.text) or f"self.{attr} = …")))
+                return out
+        if attr in klass.assigns:
+            return self._assigned(module, klass, attr, klass.assigns[attr], 10**9, Frame(module, klass.qualname, 0))
+        if attr in klass.children:
+            child = klass.children[attr]
+            if child.kind == "function":
+                return [FuncRef(module, child, inst)]
+            return [ClassRef(module, child)]
+        for base in klass.bases:
+            for obj in self.eval(base, Frame(module, klass.qualname.rpartition(".")[0], klass.line)):
+                if isinstance(obj, ClassRef):
+                    found = self._class_attr(obj, attr, inst, seen)
+                    if not (len(found) == 1 and isinstance(found[0], Unknown)):
+                        return found
+                elif isinstance(obj, Ext) and inst is not None:
+                    return [Ext(f"{obj.dotted}.{attr}", Inst(obj, inst.call))]
+        return [Unknown(f"{klass.name}.{attr} is not defined", klass.line)]
+
+    def _is_settings(self, ref: ClassRef, seen: frozenset = frozenset()) -> bool:
+        if (ref.module.path, ref.scope.qualname) in seen:
+            return False
+        for base in ref.scope.bases:
+            for obj in self.eval(base, Frame(ref.module, ref.scope.qualname.rpartition(".")[0], ref.scope.line)):
+                if isinstance(obj, Ext) and obj.dotted.rsplit(".", 1)[-1] in _SETTINGS_BASES:
+                    return True
+                if isinstance(obj, ClassRef) and self._is_settings(obj, seen | {(ref.module.path, ref.scope.qualname)}):
+                    return True
+        return False
+
+    def _settings_field(self, ref: ClassRef, attr: str, seen: frozenset) -> list[Obj] | None:
+        """A pydantic ``BaseSettings`` field is an env var (with the class's env_prefix) whose
+        default is the declared value."""
+        klass = ref.scope
+        if attr not in klass.assigns and attr not in klass.annotated:
+            return None
+        if not self._is_settings(ref):
+            return None
+        frame = Frame(ref.module, klass.qualname, 0)
+        env_name = self._settings_prefix(ref) + attr
+        default: list[Obj] = []
+        for assign in _reaching(klass.assigns.get(attr, []), 10**9):
+            value = assign.value
+            if isinstance(value, Call) and _callee_name(value.func) == "Field":
+                alias = _kwarg(value, "validation_alias") or _kwarg(value, "alias") or _kwarg(value, "env")
+                alias_values = self.strings(self.eval(alias, frame), frame) if alias is not None else []
+                if alias_values and alias_values[0].is_known:
+                    env_name = alias_values[0].text
+                value = _kwarg(value, "default") or (value.args[0] if value.args else None)
+                if value is None:
+                    continue
+            step = Step(ref.module.path, assign.line, f"{klass.name}.{attr} default")
+            default.extend(_then(o, step) for o in self.eval(value, Frame(ref.module, klass.qualname, assign.line)))
+        line = (klass.assigns.get(attr) or [Assign(NoneLit(0), klass.line, False)])[0].line
+        env_name = env_name.upper()
+        return self._env_value(env_name, default, ref.module.path, line,
+                               f"env {env_name} (settings field {klass.name}.{attr})")
+
+    def _settings_prefix(self, ref: ClassRef) -> str:
+        klass = ref.scope
+        frame = Frame(ref.module, klass.qualname, 0)
+        for assign in klass.assigns.get("model_config", []):
+            if isinstance(assign.value, Call):
+                prefix = _kwarg(assign.value, "env_prefix")
+                if prefix is not None:
+                    values = self.strings(self.eval(prefix, frame), frame)
+                    if values and values[0].is_known:
+                        return values[0].text
+        config = klass.children.get("Config")
+        if config is not None and "env_prefix" in config.assigns:
+            values = self.strings(self.eval(config.assigns["env_prefix"][-1].value, Frame(ref.module, config.qualname, 0)), frame)
+            if values and values[0].is_known:
+                return values[0].text
+        return ""
+
+    def _constructor_argument(self, ref: ClassRef, attr: str, call: CallCtx) -> list[Obj] | None:
+        """A dataclass-style field passed to the constructor (by keyword, or by position)."""
+        klass = ref.scope
+        if "__init__" in klass.children:
+            return None
+        expr = call.kwarg(attr)
+        if expr is None and attr in klass.annotated:
+            index = klass.annotated.index(attr)
+            if index < len(call.args):
+                expr = call.args[index]
+        if expr is None:
+            return None
+        step = Step(call.frame.module.path, call.line, f"{klass.name}({attr}=…)")
+        return [_then(o, step) for o in self.eval(expr, call.frame)]
+
+    def _bind(self, func: Scope, call: CallCtx | None, skip_self: bool = True) -> tuple:
+        if call is None:
+            return ()
+        params = [p for p in func.params if p.kind in ("positional", "keyword")]
+        if skip_self and params and params[0].name in ("self", "cls"):
+            params = params[1:]
+        bindings = []
+        for i, param in enumerate(params):
+            expr = call.kwarg(param.name)
+            if expr is None and param.kind == "positional" and i < len(call.args):
+                expr = call.args[i]
+            if expr is not None:
+                bindings.append((param.name, tuple(self.eval(expr, call.frame))))
+        return tuple(bindings)
+
+    # subscripts -------------------------------------------------------------
+    def _subscript(self, expr: Sub, frame: Frame) -> list[Obj]:
+        out: list[Obj] = []
+        for base in self.eval(expr.base, frame):
+            if isinstance(base, Ext) and base.dotted in ("os.environ", "os.environb"):
+                out.extend(self._env(expr.key, None, frame, expr.line))
+            elif isinstance(base, DictObj):
+                out.extend(self._dict_get(base, expr.key, None, frame))
+            else:
+                out.append(Unknown(f"item of {_describe(base)}", expr.line))
+        return out
+
+    def _dict_get(self, obj: DictObj, key: Expr, default: Expr | None, frame: Frame) -> list[Obj]:
+        keys = [v.text for v in self.strings(self.eval(key, frame), frame) if v.is_known]
+        out: list[Obj] = []
+        for k_expr, v_expr in obj.items:
+            k_values = self.strings(self.eval(k_expr, obj.frame), obj.frame)
+            if any(v.is_known and v.text in keys for v in k_values):
+                out.extend(self.eval(v_expr, obj.frame))
+        if not out and default is not None:
+            out.extend(self.eval(default, frame))
+        return out or [Unknown(f"key {keys[0] if keys else '?'} not in dict", getattr(key, "line", 0))]
+
+    # calls ------------------------------------------------------------------
+    def call_context(self, site: CallSite, frame: Frame) -> CallCtx:
+        return CallCtx(frame, site.args, site.kwargs, site.line)
+
+    def _call(self, expr: Call, frame: Frame) -> list[Obj]:
+        ctx = CallCtx(frame, expr.args, expr.kwargs, expr.line)
+        out: list[Obj] = []
+        for func in self.eval(expr.func, frame):
+            out.extend(self.apply(func, ctx))
+        return out
+
+    def apply(self, func: Obj, ctx: CallCtx) -> list[Obj]:
+        """The result of calling ``func`` with the arguments in ``ctx``."""
+        frame = ctx.frame
+        if isinstance(func, Ext):
+            name = func.dotted
+            if name in _ENV_GETTERS and ctx.args:
+                default = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("default")
+                return self._env(ctx.args[0], default, frame, ctx.line)
+            if name in _URLJOIN and len(ctx.args) >= 2:
+                return self._urljoin(ctx, frame)
+            if name in ("str", "builtins.str") and ctx.args:
+                return self.eval(ctx.args[0], frame)
+            return [Inst(func, ctx)]
+        if isinstance(func, ClassRef):
+            return [Inst(func, ctx)]
+        if isinstance(func, FuncRef):
+            return self._returns(func, ctx)
+        if isinstance(func, StrMethod):
+            return self._str_method(func, ctx)
+        if isinstance(func, Unknown):
+            return [func]
+        if isinstance(func, DictObj):
+            return [Unknown("dict called", ctx.line)]
+        return [Unknown(f"call of {_describe(func)}", ctx.line)]
+
+    def _returns(self, func: FuncRef, ctx: CallCtx) -> list[Obj]:
+        scope = func.scope
+        if not scope.returns:
+            return [Unknown(f"{scope.qualname}() returns nothing the analysis can see", ctx.line)]
+        bindings = list(self._bind(scope, ctx, skip_self=func.instance is not None or _is_method(func.module, scope)))
+        if func.instance is not None and scope.params:
+            bindings.append((scope.params[0].name, (func.instance,)))
+        frame = Frame(func.module, scope.qualname, scope.line, tuple(bindings), ctx.frame.depth)
+        step = Step(func.module.path, scope.line, f"return of {scope.qualname}()")
+        out: list[Obj] = []
+        for ret in scope.returns:
+            out.extend(_then(o, step) for o in self.eval(ret, Frame(func.module, scope.qualname, getattr(ret, "line", 0) or scope.line, frame.bindings, frame.depth)))
+        return out
+
+    def _str_method(self, method: StrMethod, ctx: CallCtx) -> list[Obj]:
+        frame = ctx.frame
+        name = method.name
+        if name == "format":
+            args = [self.strings(self.eval(a, frame), frame) for a in ctx.args]
+            kwargs = {k: self.strings(self.eval(v, frame), frame) for k, v in ctx.kwargs if k != "**"}
+            return [Strs(tuple(_format(v, args, kwargs) for v in method.values))]
+        if name in ("strip", "rstrip", "lstrip", "lower", "upper", "removesuffix", "removeprefix"):
+            chars = None
+            if ctx.args:
+                arg = self.strings(self.eval(ctx.args[0], frame), frame)
+                chars = arg[0].text if arg and arg[0].is_known else None
+            return [Strs(tuple(_apply_str(v, name, chars) for v in method.values))]
+        if name == "replace" and len(ctx.args) == 2:
+            old = self.strings(self.eval(ctx.args[0], frame), frame)
+            new = self.strings(self.eval(ctx.args[1], frame), frame)
+            if old and new and old[0].is_known and new[0].is_known:
+                return [Strs(tuple(StrValue(tuple(p.replace(old[0].text, new[0].text) if isinstance(p, str) else p
+                                                  for p in v.parts), v.trail) for v in method.values))]
+        return [Unknown(f"str.{name}()", ctx.line)]
+
+    def _percent(self, expr: Percent, frame: Frame) -> list[Obj]:
+        templates = self.strings(self.eval(expr.template, frame), frame)
+        if isinstance(expr.args, Seq):
+            args = [self.strings(self.eval(a, frame), frame) for a in expr.args.items]
+        else:
+            args = [self.strings(self.eval(expr.args, frame), frame)]
+        out = []
+        for template in templates:
+            out.append(_substitute(template, re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdrif]"), lambda i, _m: args[i] if i < len(args) else None))
+        return [Strs(tuple(out))]
+
+    def _urljoin(self, ctx: CallCtx, frame: Frame) -> list[Obj]:
+        bases = self.strings(self.eval(ctx.args[0], frame), frame)
+        tails = self.strings(self.eval(ctx.args[1], frame), frame)
+        out: list[StrValue] = []
+        for base in bases:
+            for tail in tails:
+                if tail.known_prefix.startswith(("http://", "https://")):
+                    out.append(tail)
+                else:
+                    joined, _ = concat([[base], [tail]])
+                    out.extend(joined)
+        return [Strs(tuple(dedupe(out)))]
+
+    # environment ------------------------------------------------------------
+    def _env(self, key_expr: Expr, default: Expr | None, frame: Frame, line: int) -> list[Obj]:
+        keys = self.strings(self.eval(key_expr, frame), frame)
+        defaults: list[Obj] = self.eval(default, frame) if default is not None else []
+        out: list[Obj] = []
+        for key in keys:
+            if not key.is_known:
+                out.append(Unknown(f"env var with a computed name", line))
+                continue
+            out.extend(self._env_value(key.text, defaults, frame.module.path, line, f"env {key.text}"))
+        return out
+
+    def _env_value(self, key: str, defaults: list[Obj], path: str, line: int, label: str) -> list[Obj]:
+        """The value of env var ``key`` in this context, else the code's default, else a hole."""
+        self.env_reads.append(EnvRead(key, path, line))
+        self.on_edge(f"env:{key}", f"{path}:{line}", {"path": path, "line": line})
+        read = Step(path, line, f"reads {label}")
+        bound = self.env(key)
+        if bound is not None:
+            return [Strs(tuple(v.then(read) for v in bound))]
+        usable = [d for d in defaults if not isinstance(d, Absent)]
+        if usable:
+            return [_then(d, Step(path, line, f"default of {label} (not set in any scanned config)")) for d in usable]
+        return [Strs((StrValue.hole(f"env:{key}", (Step(path, line, f"{label} is not set in any scanned config"),)),))]
+
+    # callers ----------------------------------------------------------------
+    def callers_of(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
+        """In-tree call sites that call this function or method."""
+        if self._callers is None:
+            self._callers = {}
+            for facts in self.program.modules:
+                for site in facts.calls:
+                    last = _callee_name(site.func)
+                    if last:
+                        self._callers.setdefault(last, []).append((facts, site))
+        out = []
+        lookup = scope.name
+        if scope.name == "__init__":
+            klass = _enclosing_class(module.scope, scope.qualname)
+            lookup = klass.name if klass is not None else lookup
+        for facts, site in self._callers.get(lookup, []):
+            for obj in self.eval(site.func, Frame(facts, site.scope, site.line)):
+                if isinstance(obj, (FuncRef, ClassRef)) and obj.module.path == module.path and obj.scope.qualname == scope.qualname:
+                    out.append((facts, site))
+                    break
+                if isinstance(obj, ClassRef) and scope.name == "__init__" and obj.module.path == module.path \
+                        and scope.qualname == f"{obj.scope.qualname}.__init__":
+                    out.append((facts, site))
+                    break
+        return out
+
+
+# -- helpers -----------------------------------------------------------------
+
+def _cap(objs: list[Obj]) -> list[Obj]:
+    out: list[Obj] = []
+    seen: set = set()
+    for obj in objs:
+        key = obj.values if isinstance(obj, Strs) else obj
+        try:
+            if key in seen:
+                continue
+            seen.add(key)
+        except TypeError:
+            pass
+        out.append(obj)
+        if len(out) >= MAX_ALTERNATIVES:
+            break
+    return out
+
+
+def _then(obj: Obj, step: Step) -> Obj:
+    if isinstance(obj, Strs):
+        return Strs(tuple(v.then(step) for v in obj.values))
+    return obj
+
+
+def _describe(obj: Obj) -> str:
+    if isinstance(obj, Ext):
+        return obj.dotted
+    if isinstance(obj, Inst):
+        return f"a {obj.of.dotted if isinstance(obj.of, Ext) else obj.of.scope.name} object"
+    if isinstance(obj, (FuncRef, ClassRef)):
+        return obj.scope.qualname
+    if isinstance(obj, ModRef):
+        return f"module {obj.module.module}"
+    if isinstance(obj, Unknown):
+        return obj.why
+    return type(obj).__name__.lower()
+
+
+def _ref(module: ModuleFacts, scope: Scope) -> Obj:
+    return FuncRef(module, scope) if scope.kind == "function" else ClassRef(module, scope)
+
+
+def _scope_chain(root: Scope, qualname: str) -> list[Scope]:
+    chain = [root]
+    if not qualname:
+        return chain
+    scope = root
+    for part in qualname.split("."):
+        child = scope.children.get(part)
+        if child is None:
+            break
+        chain.append(child)
+        scope = child
+    return chain
+
+
+def _enclosing_class(root: Scope, qualname: str) -> Scope | None:
+    chain = _scope_chain(root, qualname)
+    for scope in reversed(chain[:-1]):
+        if scope.kind == "class":
+            return scope
+    return None
+
+
+def _is_method(module: ModuleFacts, scope: Scope) -> bool:
+    parent = _scope_chain(module.scope, scope.qualname)
+    return len(parent) >= 2 and parent[-2].kind == "class"
+
+
+def _method_of(klass: Scope, line: int) -> str | None:
+    best = None
+    for child in klass.children.values():
+        if child.kind == "function" and child.line <= line and (best is None or child.line > best.line):
+            best = child
+    return best.qualname if best else None
+
+
+def _reaching(assigns: list[Assign], line: int) -> list[Assign]:
+    """Assignments that may reach a use at ``line``: the last unconditional one before it and
+    any conditional ones after that; every assignment when none precede the use."""
+    before = [a for a in assigns if a.line < line] or assigns
+    chosen: list[Assign] = []
+    for assign in reversed(before):
+        chosen.append(assign)
+        if not assign.conditional:
+            break
+    return list(reversed(chosen))
+
+
+def _argument_for(scope: Scope, param: Param, site: CallSite, bound_method: bool) -> Expr | None:
+    for key, value in site.kwargs:
+        if key == param.name:
+            return value
+    if param.kind != "positional":
+        return None
+    positional = [p for p in scope.params if p.kind == "positional"]
+    if bound_method and positional and positional[0].name in ("self", "cls"):
+        positional = positional[1:]
+    index = next((i for i, p in enumerate(positional) if p.name == param.name), None)
+    if index is not None and index < len(site.args):
+        return site.args[index]
+    return None
+
+
+def _callee_name(func: Expr) -> str | None:
+    if isinstance(func, Name):
+        return func.id
+    if isinstance(func, Attr):
+        return func.attr
+    return None
+
+
+def _kwarg(call: Call, name: str) -> Expr | None:
+    for key, value in call.kwargs:
+        if key == name:
+            return value
+    return None
+
+
+def _apply_str(value: StrValue, method: str, chars: str | None) -> StrValue:
+    parts = list(value.parts)
+    if method in ("lower", "upper"):
+        parts = [getattr(p, method)() if isinstance(p, str) else p for p in parts]
+    if method in ("strip", "rstrip", "removesuffix") and parts and isinstance(parts[-1], str):
+        parts[-1] = parts[-1].removesuffix(chars) if method == "removesuffix" and chars else parts[-1].rstrip(chars)
+    if method in ("strip", "lstrip", "removeprefix") and parts and isinstance(parts[0], str):
+        parts[0] = parts[0].removeprefix(chars) if method == "removeprefix" and chars else parts[0].lstrip(chars)
+    return StrValue(tuple(p for p in parts if p != ""), value.trail)
+
+
+_FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
+
+
+def _format(template: StrValue, args: list[list[StrValue]], kwargs: dict[str, list[StrValue]]) -> StrValue:
+    counter = iter(range(1000))
+
+    def pick(_i: int, match: re.Match) -> list[StrValue] | None:
+        field_name = match.group(1).split(":", 1)[0].split("!", 1)[0]
+        if field_name == "":
+            index = next(counter)
+            return args[index] if index < len(args) else None
+        if field_name.isdigit():
+            index = int(field_name)
+            return args[index] if index < len(args) else None
+        return kwargs.get(field_name)
+
+    return _substitute(template, _FORMAT_FIELD, pick)
+
+
+def _substitute(template: StrValue, pattern: re.Pattern, pick) -> StrValue:
+    """Replace each match of ``pattern`` in the known parts by the first alternative that
+    ``pick`` gives (a hole when it gives none)."""
+    parts: list = []
+    trails = [template.trail]
+    index = 0
+    for part in template.parts:
+        if not isinstance(part, str):
+            parts.append(part)
+            continue
+        pos = 0
+        for match in pattern.finditer(part):
+            parts.append(part[pos:match.start()])
+            chosen = pick(index, match)
+            index += 1
+            if chosen:
+                parts.extend(chosen[0].parts)
+                trails.append(chosen[0].trail)
+            else:
+                parts.append(Hole(match.group(0)))
+            pos = match.end()
+        parts.append(part[pos:])
+    from .values import join_parts, merge_trails
+    return StrValue(join_parts(parts), merge_trails(*trails))

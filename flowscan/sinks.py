@@ -1,0 +1,129 @@
+"""Evaluate a sink's ``url`` spec (from ``rules/``) at one call site.
+
+A spec says where an SDK takes its endpoint from: an argument, the receiver's
+constructor, env vars, a default, a template of several parts, or a switch on a
+provider prefix. The result is a list of possible URL strings (with holes), or
+``None`` when the call has no endpoint at all (``required: false`` and nothing given).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Step
+from .pyfacts import Expr
+from .resolve import Absent, CallCtx, Inst, Resolver
+from .values import StrValue, concat, dedupe
+
+
+@dataclass(frozen=True)
+class SinkCall:
+    """What a sink spec is evaluated against: the call (or assignment) and its receiver."""
+
+    ctx: CallCtx
+    receiver: Inst | None = None
+    assigned: Expr | None = None
+
+
+def evaluate_spec(spec: Any, call: SinkCall, resolver: Resolver, sdk: str) -> list[StrValue] | None:
+    """Possible values of ``spec`` at ``call``; ``None`` when no source gives any value."""
+    if isinstance(spec, str):
+        return [StrValue.literal(spec, (Step(call.ctx.frame.module.path, call.ctx.line, f"{sdk} endpoint"),))]
+    if "template" in spec:
+        return _template(spec, call, resolver, sdk)
+    if "switch" in spec:
+        return _switch(spec, call, resolver, sdk)
+    return _simple(spec, call, resolver, sdk)
+
+
+def _simple(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) -> list[StrValue] | None:
+    ctx = call.ctx
+    frame = ctx.frame
+    path = frame.module.path
+    values: list[StrValue] | None = None
+    expr = _argument(spec, call)
+    if expr is not None:
+        objs = [o for o in resolver.eval(expr, frame) if not isinstance(o, Absent)]
+        if objs:
+            values = resolver.strings(objs, frame, what="argument")
+    if values is None and "receiver" in spec and call.receiver is not None and call.receiver.call is not None:
+        values = evaluate_spec(spec["receiver"], SinkCall(call.receiver.call), resolver, sdk)
+    if values is None:
+        for key in spec.get("env", []):
+            bound = resolver.env(key)
+            resolver.on_edge(f"env:{key}", f"{path}:{ctx.line}", {"path": path, "line": ctx.line})
+            if bound is not None:
+                step = Step(path, ctx.line, f"{sdk} reads env {key}")
+                values = [v.then(step) for v in bound]
+                break
+    if values is None and "default" in spec:
+        unset = ", ".join(spec.get("env", []))
+        why = f"{sdk} default" + (f" ({unset} not set in any scanned config)" if unset else "")
+        values = [StrValue.literal(spec["default"], (Step(path, ctx.line, why),))]
+    if values is None and spec.get("env"):
+        first = spec["env"][0]
+        values = [StrValue.hole(f"env:{first}", (Step(path, ctx.line, f"{sdk} reads env {first}, not set in any scanned config"),))]
+    if values is None:
+        return None
+    if "map" in spec:
+        values = [_mapped(v, spec["map"]) for v in values]
+    if "scheme" in spec:
+        values = [v if "://" in v.known_prefix else StrValue((spec["scheme"], *v.parts), v.trail) for v in values]
+    return dedupe(values)
+
+
+def _argument(spec: dict[str, Any], call: SinkCall) -> Expr | None:
+    if spec.get("assigned"):
+        return call.assigned
+    keywords = spec.get("kw", [])
+    for keyword in [keywords] if isinstance(keywords, str) else keywords:
+        found = call.ctx.kwarg(keyword)
+        if found is not None:
+            return found
+    index = spec.get("arg")
+    if index is not None and index < len(call.ctx.args):
+        return call.ctx.args[index]
+    return None
+
+
+def _mapped(value: StrValue, table: dict[str, str]) -> StrValue:
+    if value.is_known and value.text in table:
+        return StrValue.literal(table[value.text], value.trail)
+    return value
+
+
+def _template(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) -> list[StrValue]:
+    pieces: list[list[StrValue]] = []
+    template: str = spec["template"]
+    pos = 0
+    while True:
+        start = template.find("{", pos)
+        if start < 0:
+            pieces.append([StrValue.literal(template[pos:])])
+            break
+        end = template.index("}", start)
+        pieces.append([StrValue.literal(template[pos:start])])
+        name = template[start + 1:end]
+        found = evaluate_spec(spec["params"].get(name, {}), call, resolver, sdk)
+        pieces.append(found or [StrValue.hole(name, (Step(call.ctx.frame.module.path, call.ctx.line, f"{sdk}: no {name} given"),))])
+        pos = end + 1
+    values, _ = concat(pieces)
+    return values
+
+
+def _switch(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) -> list[StrValue] | None:
+    selectors = evaluate_spec(spec["switch"], call, resolver, sdk) or []
+    out: list[StrValue] = []
+    split = spec.get("split")
+    for selector in selectors or [StrValue.hole("model")]:
+        text = selector.known_prefix
+        prefix = text.split(split, 1)[0] if split and split in text else None
+        case = spec["cases"].get(prefix) if prefix is not None else None
+        chosen = case if case is not None else spec.get("otherwise")
+        if chosen is None:
+            continue
+        found = evaluate_spec(chosen, call, resolver, sdk)
+        for value in found or []:
+            out.append(StrValue(value.parts, selector.trail + value.trail))
+    return dedupe(out) or None

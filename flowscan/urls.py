@@ -1,0 +1,81 @@
+"""Split a possibly partial URL (a :class:`StrValue` with holes) into scheme, host and port."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .values import Hole, StrValue
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*)://")
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+_HOST_CHARS = re.compile(r"^[A-Za-z0-9._\-\[\]:%" + _OPEN + _CLOSE + r"]+$")
+HOLE_TOKEN = "hole0x"  # stands for an unknown part when matching host patterns
+
+
+@dataclass(frozen=True)
+class UrlParts:
+    scheme: str | None
+    host: str | None  # None: the host itself is unknown
+    host_pattern: str | None  # host with unknown parts as HOLE_TOKEN, for matching
+    port: str | None
+    url: str  # the whole value, holes as {label}
+    unknown_parts: tuple[str, ...]  # labels of the holes in the host
+
+
+def split_url(value: StrValue, assume_host: bool = False) -> UrlParts | None:
+    """Parse ``value``; ``None`` for a relative reference (``/v1/models``) that is no endpoint."""
+    holes: list[Hole] = []
+    chunks: list[str] = []
+    for part in value.parts:
+        if isinstance(part, Hole):
+            chunks.append(f"{_OPEN}{len(holes)}{_CLOSE}")
+            holes.append(part)
+        else:
+            chunks.append(part)
+    text = "".join(chunks).strip()
+    url = value.text
+    m = _SCHEME.match(text)
+    scheme = None
+    if m:
+        scheme = m.group(1).lower()
+        rest = text[m.end():]
+    else:
+        if text.startswith(_OPEN) and not assume_host:
+            # the whole URL (or its start) is unknown: no host can be read
+            only = _PLACEHOLDER.fullmatch(text)
+            first = holes[int(_PLACEHOLDER.match(text).group(1))]
+            if only or not re.match(f"{_OPEN}\\d+{_CLOSE}[A-Za-z0-9.\\-]*[.:]", text):
+                return UrlParts(None, None, None, None, url, (first.label,))
+        if text.startswith(("/", ".", "?", "#")) or not text:
+            return None
+        rest = text
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if "@" in authority:
+        authority = authority.rsplit("@", 1)[1]
+    host, port = _host_port(authority)
+    if not host or not _HOST_CHARS.match(host):
+        return UrlParts(scheme, None, None, port, url, ("host",))
+    labels = tuple(holes[int(i)].label for i in _PLACEHOLDER.findall(host))
+    if _PLACEHOLDER.fullmatch(host):
+        return UrlParts(scheme, None, None, port, url, labels)
+    host = host.lower()
+    display = _PLACEHOLDER.sub(lambda mm: str(holes[int(mm.group(1))]), host)
+    pattern = _PLACEHOLDER.sub(HOLE_TOKEN, host).lower()
+    if not m and "." not in pattern and not labels and not assume_host and pattern not in ("localhost",):
+        # "models" or "v1/chat": a relative path, not a host
+        return None
+    return UrlParts(scheme, display, pattern, port, url, labels)
+
+
+def _host_port(authority: str) -> tuple[str, str | None]:
+    if authority.startswith("["):
+        end = authority.find("]")
+        host = authority[1:end] if end > 0 else authority
+        tail = authority[end + 1:] if end > 0 else ""
+        return host, tail[1:] if tail.startswith(":") else None
+    if authority.count(":") == 1:
+        host, port = authority.split(":")
+        return host, port or None
+    return authority, None
