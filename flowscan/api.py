@@ -71,23 +71,26 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
     coverage.files_scanned = sorted(p for p in sources)
 
     summaries = {f.path: prepass_python(f.path, sources[f.path]) for f in python_files if f.path in sources}
-    chosen = _choose_python(summaries, catalog) if options.prepass else set(summaries)
-    facts = _extract_all(chosen, summaries, sources, catalog, options.jobs, options.prepass)
-    for module in facts:
-        if module.parse_error:
-            line, message = module.parse_error
-            coverage.parse_errors.append(ParseError(module.path, line, message))
-    coverage.files_analyzed = sorted(m.path for m in facts)
-    for source in other_files:
-        coverage.files_skipped.append(_skip(source.path, f"{source.kind} files are not analysed yet"))
-    coverage.files_skipped.sort(key=lambda s: s.path)
+    seeds = _seeds(summaries, catalog) if options.prepass else set(summaries)
+    program = Program({p: s.module for p, s in summaries.items()}, sources, extract_python)
+    for facts in _extract_all(seeds, sources, options.jobs):
+        program.add(facts)
+    seed_modules = [program.loaded[p] for p in sorted(seeds) if not program.loaded[p].parse_error]
 
-    program = Program([m for m in facts if not m.parse_error])
     graph = FlowGraph()
     env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
     resolver = Resolver(program, lambda key: env.get(key))
-    hits = find_hits(sorted(program.modules, key=lambda m: m.path), resolver, catalog)
+    hits = find_hits(seed_modules, resolver, catalog)
     endpoints = build_endpoints(hits, catalog, policy, "default")
+    for module in program.loaded.values():
+        if module.parse_error:
+            line, message = module.parse_error
+            coverage.parse_errors.append(ParseError(module.path, line, message))
+    coverage.parse_errors.sort(key=lambda e: (e.path, e.line))
+    coverage.files_analyzed = sorted(program.loaded)
+    for source in other_files:
+        coverage.files_skipped.append(_skip(source.path, f"{source.kind} files are not analysed yet"))
+    coverage.files_skipped.sort(key=lambda s: s.path)
     for endpoint in endpoints:
         graph.add_endpoint(endpoint)
 
@@ -107,59 +110,19 @@ def _skip(path: str, reason: str):
     return Skipped(path, reason)
 
 
-def _choose_python(summaries: dict[str, PythonSummary], catalog: Catalog) -> set[str]:
-    """Seeds of the pre-pass: files that import a sink module or read env vars, plus the
-    in-tree modules they import (transitively) and the files that import a seed that talks
-    to a sink (callers of wrapper functions)."""
+def _seeds(summaries: dict[str, PythonSummary], catalog: Catalog) -> set[str]:
+    """Files the pre-pass sends to the parser up front: those importing a sink module.
+    Everything else is parsed on demand, when resolution follows an import into it or
+    looks for the callers of a function (``Program``)."""
     sink_modules = catalog.sink_modules
-    by_module: dict[str, str] = {}
-    by_suffix: dict[str, list[str]] = {}
-    for path, summary in sorted(summaries.items()):
-        by_module.setdefault(summary.module, path)
-        parts = summary.module.split(".")
-        for i in range(len(parts)):
-            by_suffix.setdefault(".".join(parts[i:]), []).append(path)
-
-    def in_tree(name: str) -> list[str]:
-        found = by_module.get(name)
-        if found:
-            return [found]
-        return by_suffix.get(name, [])[:4]
-
-    talks = {p for p, s in summaries.items() if any(i.split(".", 1)[0] in sink_modules for i in s.imports)}
-    seeds = talks | {p for p, s in summaries.items() if s.reads_env}
-    # callers of wrappers: files importing a module that talks to a sink
-    talk_modules = {summaries[p].module for p in talks}
-    for path, summary in summaries.items():
-        if path in seeds:
-            continue
-        for name in summary.imports:
-            if any(name == m or name.startswith(m + ".") or m.endswith("." + name) for m in talk_modules):
-                seeds.add(path)
-                break
-    chosen = set(seeds)
-    queue = list(seeds)
-    while queue:
-        path = queue.pop()
-        for name in summaries[path].imports:
-            parts = name.split(".")
-            for cut in range(len(parts), 0, -1):
-                targets = in_tree(".".join(parts[:cut]))
-                if targets:
-                    for target in targets:
-                        if target not in chosen:
-                            chosen.add(target)
-                            queue.append(target)
-                    break
-    return chosen
+    return {p for p, s in summaries.items() if any(i.split(".", 1)[0] in sink_modules for i in s.imports)}
 
 
 def _extract_one(item: tuple[str, bytes]) -> ModuleFacts:
     return extract_python(*item)
 
 
-def _extract_all(chosen: Iterable[str], summaries, sources: dict[str, bytes], catalog: Catalog,
-                 jobs: int | None, prepass: bool) -> list[ModuleFacts]:
+def _extract_all(chosen: Iterable[str], sources: dict[str, bytes], jobs: int | None) -> list[ModuleFacts]:
     items = [(path, sources[path]) for path in sorted(chosen)]
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers > 1 and len(items) >= PARALLEL_THRESHOLD:

@@ -144,33 +144,58 @@ def _short(text: str, limit: int = 80) -> str:
 
 # -- the resolver ------------------------------------------------------------
 
-@dataclass
 class Program:
-    """The facts of every analysed Python module, indexed for name resolution."""
+    """The Python modules of the tree, parsed on demand.
 
-    modules: list[ModuleFacts]
-    by_name: dict[str, ModuleFacts] = field(default_factory=dict)
-    by_suffix: dict[str, list[ModuleFacts]] = field(default_factory=dict)
+    The pre-pass gives every file's module name; a module is parsed (``load``) only when a
+    seed file is analysed or name resolution reaches it, so cost follows what matters.
+    """
 
-    def __post_init__(self) -> None:
-        for facts in sorted(self.modules, key=lambda m: m.path):
-            self.by_name.setdefault(facts.module, facts)
-            parts = facts.module.split(".")
+    def __init__(self, paths: dict[str, str], sources: dict[str, bytes], loader: Callable[[str, bytes], ModuleFacts]):
+        self.sources = sources
+        self.loader = loader
+        self.loaded: dict[str, ModuleFacts] = {}
+        self.by_name: dict[str, str] = {}
+        self.by_suffix: dict[str, list[str]] = {}
+        self.paths = sorted(paths)
+        for path, module in sorted(paths.items()):
+            self.by_name.setdefault(module, path)
+            parts = module.split(".")
             for i in range(len(parts)):
-                self.by_suffix.setdefault(".".join(parts[i:]), []).append(facts)
+                self.by_suffix.setdefault(".".join(parts[i:]), []).append(path)
+
+    def add(self, facts: ModuleFacts) -> None:
+        self.loaded[facts.path] = facts
+
+    def load(self, path: str) -> ModuleFacts:
+        facts = self.loaded.get(path)
+        if facts is None:
+            facts = self.loader(path, self.sources[path])
+            self.loaded[path] = facts
+        return facts
+
+    @property
+    def modules(self) -> list[ModuleFacts]:
+        return [m for _, m in sorted(self.loaded.items()) if not m.parse_error]
 
     def find_module(self, dotted: str, near: ModuleFacts | None = None) -> ModuleFacts | None:
         """The in-tree module named ``dotted``: exact path match, else a unique suffix match,
         else the candidate sharing the longest path prefix with ``near``."""
-        exact = self.by_name.get(dotted)
-        if exact is not None:
-            return exact
-        candidates = self.by_suffix.get(dotted)
-        if not candidates:
-            return None
-        if len(candidates) == 1 or near is None:
-            return candidates[0]
-        return max(candidates, key=lambda m: (_common_prefix(m.path, near.path), -len(m.path)))
+        path = self.by_name.get(dotted)
+        if path is None:
+            candidates = self.by_suffix.get(dotted)
+            if not candidates:
+                return None
+            path = candidates[0]
+            if len(candidates) > 1 and near is not None:
+                path = max(candidates, key=lambda p: (_common_prefix(p, near.path), -len(p)))
+        facts = self.load(path)
+        return None if facts.parse_error else facts
+
+    def files_mentioning(self, name: str) -> list[str]:
+        """Files whose bytes contain ``name`` as a word: where its callers can be."""
+        needle = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+        return [p for p in self.paths if needle.search(self.sources[p])]
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -192,7 +217,7 @@ class Resolver:
         self.env_reads: list[EnvRead] = []
         self._memo: dict[tuple, tuple[Obj, ...]] = {}
         self._active: set[tuple] = set()
-        self._callers: dict[str, list[tuple[ModuleFacts, CallSite]]] | None = None
+        self._callers: dict[str, list[tuple[ModuleFacts, CallSite]]] = {}
 
     # -- entry points --------------------------------------------------------
     def eval(self, expr: Expr, frame: Frame) -> list[Obj]:
@@ -322,6 +347,26 @@ class Resolver:
             out.append(Strs((StrValue.hole(label, (def_step,)),)))
         return out
 
+    def _module_attr(self, module: ModuleFacts, name: str) -> list[Obj]:
+        """A module-level name seen from outside the module (memoised, import cycles cut)."""
+        key = ("module-attr", module.path, name)
+        if key in self._memo:
+            return list(self._memo[key])
+        if key in self._active:
+            return [Unknown(f"import cycle through {module.module}.{name}")]
+        self._active.add(key)
+        try:
+            if name in module.scope.assigns or name in module.scope.children or name in module.imports:
+                result = self._name(name, Frame(module, "", 10**9))
+            else:
+                sub = self.program.find_module(f"{module.module}.{name}", module)
+                result = [ModRef(sub)] if sub is not None else [Unknown(f"{module.module}.{name} is not defined")]
+        finally:
+            self._active.discard(key)
+        result = _cap(result)
+        self._memo[key] = tuple(result)
+        return result
+
     def _dotted(self, dotted: str, near: ModuleFacts) -> list[Obj]:
         """An imported dotted name: an in-tree module or a name inside one, else external."""
         parts = dotted.split(".")
@@ -342,8 +387,7 @@ class Resolver:
                 return [Ext(f"os.environ.{attr}")]
             return [Ext(f"{base.dotted}.{attr}", base.receiver)]
         if isinstance(base, ModRef):
-            module = base.module
-            return self._name(attr, Frame(module, "", 10**9))
+            return self._module_attr(base.module, attr)
         if isinstance(base, ClassRef):
             return self._class_attr(base, attr, None)
         if isinstance(base, Inst):
@@ -630,19 +674,18 @@ class Resolver:
     # callers ----------------------------------------------------------------
     def callers_of(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
         """In-tree call sites that call this function or method."""
-        if self._callers is None:
-            self._callers = {}
-            for facts in self.program.modules:
-                for site in facts.calls:
-                    last = _callee_name(site.func)
-                    if last:
-                        self._callers.setdefault(last, []).append((facts, site))
-        out = []
         lookup = scope.name
         if scope.name == "__init__":
             klass = _enclosing_class(module.scope, scope.qualname)
             lookup = klass.name if klass is not None else lookup
-        for facts, site in self._callers.get(lookup, []):
+        if lookup not in self._callers:
+            sites = []
+            for path in self.program.files_mentioning(lookup):
+                facts = self.program.load(path)
+                sites.extend((facts, site) for site in facts.calls if _callee_name(site.func) == lookup)
+            self._callers[lookup] = sites
+        out = []
+        for facts, site in self._callers[lookup]:
             for obj in self.eval(site.func, Frame(facts, site.scope, site.line)):
                 if isinstance(obj, (FuncRef, ClassRef)) and obj.module.path == module.path and obj.scope.qualname == scope.qualname:
                     out.append((facts, site))

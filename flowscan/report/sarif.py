@@ -1,0 +1,74 @@
+"""SARIF 2.1.0 output, for GitHub code scanning and other SARIF viewers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import __version__
+from ..model import Report
+from ..redact import redact
+from ..rules_index import rule_docs
+
+_LEVEL = {"error": "error", "warning": "warning", "note": "note"}
+
+
+def sarif_dict(report: Report) -> dict[str, Any]:
+    docs = rule_docs()
+    used = sorted({f.rule for f in report.findings} | set(docs))
+    rules = []
+    for rule_id in used:
+        doc = docs.get(rule_id)
+        entry: dict[str, Any] = {"id": rule_id, "name": rule_id.replace("/", "-")}
+        if doc is not None:
+            entry["shortDescription"] = {"text": doc.summary}
+            entry["fullDescription"] = {"text": doc.why}
+            entry["help"] = {"text": doc.fix}
+            entry["defaultConfiguration"] = {"level": _LEVEL[doc.severity]}
+            if doc.references:
+                entry["helpUri"] = doc.references[0]
+        rules.append(entry)
+    index = {rule_id: i for i, rule_id in enumerate(used)}
+    endpoints = {e.id: e for e in report.endpoints}
+    results = []
+    for finding in report.findings:
+        result: dict[str, Any] = {
+            "ruleId": finding.rule,
+            "ruleIndex": index[finding.rule],
+            "level": _LEVEL[finding.severity],
+            "message": {"text": redact(finding.message)},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": finding.path, "uriBaseId": "SRCROOT"},
+                "region": {"startLine": max(1, finding.line), **({"startColumn": finding.column} if finding.column else {})},
+            }}],
+            "partialFingerprints": {"flowscan/v1": finding.fingerprint},
+        }
+        endpoint = endpoints.get(finding.endpoint or "")
+        if endpoint is not None and endpoint.trails:
+            result["codeFlows"] = [{"threadFlows": [{"locations": [
+                {"location": {
+                    "physicalLocation": {"artifactLocation": {"uri": step.path, "uriBaseId": "SRCROOT"},
+                                         "region": {"startLine": max(1, step.line)}},
+                    "message": {"text": redact(step.detail)},
+                }} for step in trail]}]} for trail in endpoint.trails[:5]]
+            result["properties"] = {"endpoint": endpoint.id, "host": endpoint.host, "region": endpoint.placement.region,
+                                    "jurisdiction": endpoint.placement.jurisdiction, "context": endpoint.context}
+        results.append(result)
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "flowscan", "version": __version__, "informationUri": "https://github.com/flowscan/flowscan",
+                                "rules": rules}},
+            "originalUriBaseIds": {"SRCROOT": {"description": {"text": "The scan root."}}},
+            "results": results,
+            "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": [
+                {"level": "warning", "message": {"text": f"could not parse {e.path}: {e.message}"},
+                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": e.path, "uriBaseId": "SRCROOT"}}}]}
+                for e in report.coverage.parse_errors]}],
+        }],
+    }
+
+
+def render_sarif(report: Report) -> str:
+    return json.dumps(sarif_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

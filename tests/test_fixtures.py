@@ -1,0 +1,60 @@
+"""Every fixture repo's findings match its ``# expect:`` / ``# ok:`` annotations, both ways;
+its ``expected.yaml`` endpoints are inventoried; the pre-pass loses nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from flowscan.api import ScanOptions, scan
+from flowscan.testing import annotations, compare
+
+from .conftest import FIXTURES
+
+FIXTURE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def _findings(result) -> set[tuple[str, int, str]]:
+    return {(f.path, f.line, f.rule) for f in result.report.findings}
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_DIRS, ids=lambda p: p.name)
+def test_findings_match_annotations(fixture: Path) -> None:
+    expected = annotations(fixture)
+    assert expected, f"{fixture.name} has no annotations"
+    result = scan(fixture, ScanOptions(jobs=1))
+    problems = compare(expected, _findings(result))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_DIRS, ids=lambda p: p.name)
+def test_expected_endpoints(fixture: Path) -> None:
+    spec_path = fixture / "expected.yaml"
+    if not spec_path.exists():
+        pytest.skip("no expected.yaml")
+    spec = yaml.safe_load(spec_path.read_text())
+    result = scan(fixture, ScanOptions(jobs=1))
+    endpoints = result.report.endpoints
+    for want in spec.get("endpoints", []):
+        matches = [e for e in endpoints if e.host == want["host"] and e.context == want.get("context", e.context)]
+        assert matches, f"endpoint {want['host']} not found; have {sorted({e.host or '?' for e in endpoints})}"
+        for key in ("region", "country", "jurisdiction", "provider"):
+            if key in want:
+                got = {getattr(e.placement, key, None) if key != "provider" else e.provider for e in matches}
+                assert want[key] in got, f"{want['host']}: {key} {got} != {want[key]}"
+    hosts = {e.host for e in endpoints}
+    for absent in spec.get("absent", []):
+        assert absent not in hosts, f"{absent} must not be an endpoint (docstring, comment or unused)"
+    if "count" in spec:
+        assert len(endpoints) == spec["count"], sorted((e.host or "?", e.placement.region) for e in endpoints)
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_DIRS, ids=lambda p: p.name)
+def test_prepass_keeps_every_finding(fixture: Path) -> None:
+    fast = scan(fixture, ScanOptions(jobs=1, prepass=True))
+    full = scan(fixture, ScanOptions(jobs=1, prepass=False))
+    assert _findings(fast) == _findings(full)
+    assert [(e.host, e.placement.region) for e in fast.report.endpoints] == \
+        [(e.host, e.placement.region) for e in full.report.endpoints]
