@@ -72,7 +72,8 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
 
     summaries = {f.path: prepass_python(f.path, sources[f.path]) for f in python_files if f.path in sources}
     seeds = _seeds(summaries, catalog) if options.prepass else set(summaries)
-    program = Program({p: s.module for p, s in summaries.items()}, sources, extract_python)
+    program = Program({p: s.module for p, s in summaries.items()}, sources, extract_python,
+                      {p: s.imports for p, s in summaries.items()})
     for facts in _extract_all(seeds, sources, options.jobs):
         program.add(facts)
     seed_modules = [program.loaded[p] for p in sorted(seeds) if not program.loaded[p].parse_error]

@@ -37,6 +37,7 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog) 
             if name not in last_names:
                 continue
             frame = Frame(facts, site.scope, site.line)
+            resolver.start_budget()
             for obj in resolver.eval(site.func, frame):
                 if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "call":
                     call = SinkCall(CallCtx(frame, site.args, site.kwargs, site.line), receiver=obj.receiver)
@@ -46,6 +47,7 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog) 
             if not isinstance(assign.target, Attr) or assign.target.attr not in last_names:
                 continue
             frame = Frame(facts, assign.scope, assign.line)
+            resolver.start_budget()
             for obj in resolver.eval(assign.target, frame):
                 if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "assign":
                     call = SinkCall(CallCtx(frame, (), (), assign.line), assigned=assign.value)

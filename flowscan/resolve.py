@@ -21,6 +21,8 @@ from .values import MAX_ALTERNATIVES, Hole, StrValue, concat, dedupe
 
 MAX_DEPTH = 48
 MAX_CALLER_DEPTH = 3
+MAX_INLINE = 3
+STEP_BUDGET = 5_000  # evaluations per outbound call before the analysis gives up on it
 _SETTINGS_BASES = ("BaseSettings",)
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environb.get"})
 _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.join"})
@@ -28,13 +30,14 @@ _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.joi
 
 # -- abstract objects --------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Frame:
     module: ModuleFacts
     scope: str  # qualname of the scope ("" = module level)
     line: int
     bindings: tuple[tuple[str, tuple], ...] = ()  # param -> objects, for calls being followed
     depth: int = 0  # how many caller hops from the sink
+    inline: int = 0  # how many calls deep return values are being followed
 
     def bound(self, name: str):
         for key, objs in self.bindings:
@@ -55,7 +58,7 @@ class Absent:
     trail: tuple[Step, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CallCtx:
     frame: Frame
     args: tuple[Expr, ...]
@@ -96,7 +99,7 @@ class FuncRef:
     instance: Inst | None = None  # bound method
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Inst:
     """An object made by a call: of an external class (``Ext``) or an in-tree ``ClassRef``."""
 
@@ -104,7 +107,7 @@ class Inst:
     call: CallCtx | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DictObj:
     items: tuple[tuple[Expr, Expr], ...]
     frame: Frame
@@ -151,8 +154,11 @@ class Program:
     seed file is analysed or name resolution reaches it, so cost follows what matters.
     """
 
-    def __init__(self, paths: dict[str, str], sources: dict[str, bytes], loader: Callable[[str, bytes], ModuleFacts]):
+    def __init__(self, paths: dict[str, str], sources: dict[str, bytes], loader: Callable[[str, bytes], ModuleFacts],
+                 imports: dict[str, tuple[str, ...]] | None = None):
         self.sources = sources
+        self.imports = imports or {}
+        self.modules_by_path = dict(paths)
         self.loader = loader
         self.loaded: dict[str, ModuleFacts] = {}
         self.by_name: dict[str, str] = {}
@@ -192,10 +198,22 @@ class Program:
         facts = self.load(path)
         return None if facts.parse_error else facts
 
-    def files_mentioning(self, name: str) -> list[str]:
-        """Files whose bytes contain ``name`` as a word: where its callers can be."""
+    def files_mentioning(self, name: str, defined_in: ModuleFacts) -> list[str]:
+        """Where callers of ``name`` (defined in ``defined_in``) can be: the defining file, and
+        files that import its module (or a name from it) and contain ``name`` as a word."""
         needle = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
-        return [p for p in self.paths if needle.search(self.sources[p])]
+        module = defined_in.module
+        tail = module.rsplit(".", 1)[-1]
+        out = []
+        for path in self.paths:
+            if path != defined_in.path:
+                imports = self.imports.get(path, ())
+                if not any(i == module or i.startswith(module + ".") or module.endswith("." + i)
+                           or i.rsplit(".", 1)[-1] == tail or i.endswith("." + tail + "." + name) for i in imports):
+                    continue
+            if needle.search(self.sources[path]):
+                out.append(path)
+        return out
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -216,14 +234,24 @@ class Resolver:
         self.on_edge = on_edge or (lambda a, b, attrs: None)
         self.env_reads: list[EnvRead] = []
         self._memo: dict[tuple, tuple[Obj, ...]] = {}
+        self.steps = 0
+        self.budget_exceeded = False
         self._active: set[tuple] = set()
-        self._callers: dict[str, list[tuple[ModuleFacts, CallSite]]] = {}
+        self._callers: dict[tuple[str, str], list[tuple[ModuleFacts, CallSite]]] = {}
 
     # -- entry points --------------------------------------------------------
+    def start_budget(self) -> None:
+        """Give the next outbound call its own evaluation budget."""
+        self.steps = 0
+
     def eval(self, expr: Expr, frame: Frame) -> list[Obj]:
-        key = (frame.module.path, frame.scope, frame.line, frame.bindings, frame.depth, id(expr))
+        key = (frame.module.path, frame.scope, frame.line, frame.bindings, frame.depth, frame.inline, id(expr))
         if key in self._memo:
             return list(self._memo[key])
+        self.steps += 1
+        if self.steps > STEP_BUDGET:
+            self.budget_exceeded = True
+            return [Unknown("analysis budget exceeded", getattr(expr, "line", 0))]
         if key in self._active or len(self._active) > MAX_DEPTH:
             return [Unknown("recursive or too deep", getattr(expr, "line", 0))]
         self._active.add(key)
@@ -257,7 +285,8 @@ class Resolver:
         if isinstance(expr, NoneLit):
             return [Absent((Step(path, expr.line, "None"),))]
         if isinstance(expr, Name):
-            return self._name(expr.id, Frame(frame.module, frame.scope, expr.line or frame.line, frame.bindings, frame.depth))
+            return self._name(expr.id, Frame(frame.module, frame.scope, expr.line or frame.line, frame.bindings,
+                                             frame.depth, frame.inline))
         if isinstance(expr, Attr):
             out: list[Obj] = []
             for base in self.eval(expr.base, frame):
@@ -313,12 +342,13 @@ class Resolver:
     def _assigned(self, module: ModuleFacts, scope: Scope, name: str, assigns: list[Assign], line: int,
                   frame: Frame) -> list[Obj]:
         chosen = _reaching(assigns, line)
-        inner = Frame(module, scope.qualname, 0, frame.bindings if scope.qualname == frame.scope else (), frame.depth)
+        same = scope.qualname == frame.scope
+        inner = Frame(module, scope.qualname, 0, frame.bindings if same else (), frame.depth, frame.inline if same else 0)
         out: list[Obj] = []
         owner = f"{module.module}.{scope.qualname}.{name}" if scope.qualname else f"{module.module}.{name}"
         for assign in chosen:
             step = Step(module.path, assign.line, _short(assign.text) or f"{name} = …")
-            for obj in self.eval(assign.value, Frame(module, inner.scope, assign.line, inner.bindings, inner.depth)):
+            for obj in self.eval(assign.value, Frame(module, inner.scope, assign.line, inner.bindings, inner.depth, inner.inline)):
                 out.append(_then(obj, step))
             self.on_edge(f"py:{owner}", "", {"path": module.path, "line": assign.line})
         return out
@@ -591,14 +621,17 @@ class Resolver:
         scope = func.scope
         if not scope.returns:
             return [Unknown(f"{scope.qualname}() returns nothing the analysis can see", ctx.line)]
+        if ctx.frame.inline >= MAX_INLINE:
+            return [Unknown(f"{scope.qualname}() is called too deep to follow", ctx.line)]
         bindings = list(self._bind(scope, ctx, skip_self=func.instance is not None or _is_method(func.module, scope)))
         if func.instance is not None and scope.params:
             bindings.append((scope.params[0].name, (func.instance,)))
-        frame = Frame(func.module, scope.qualname, scope.line, tuple(bindings), ctx.frame.depth)
         step = Step(func.module.path, scope.line, f"return of {scope.qualname}()")
         out: list[Obj] = []
         for ret in scope.returns:
-            out.extend(_then(o, step) for o in self.eval(ret, Frame(func.module, scope.qualname, getattr(ret, "line", 0) or scope.line, frame.bindings, frame.depth)))
+            frame = Frame(func.module, scope.qualname, getattr(ret, "line", 0) or scope.line, tuple(bindings),
+                          ctx.frame.depth, ctx.frame.inline + 1)
+            out.extend(_then(o, step) for o in self.eval(ret, frame))
         return out
 
     def _str_method(self, method: StrMethod, ctx: CallCtx) -> list[Obj]:
@@ -678,14 +711,15 @@ class Resolver:
         if scope.name == "__init__":
             klass = _enclosing_class(module.scope, scope.qualname)
             lookup = klass.name if klass is not None else lookup
-        if lookup not in self._callers:
+        lookup_key = (module.path, lookup)
+        if lookup_key not in self._callers:
             sites = []
-            for path in self.program.files_mentioning(lookup):
+            for path in self.program.files_mentioning(lookup, module):
                 facts = self.program.load(path)
                 sites.extend((facts, site) for site in facts.calls if _callee_name(site.func) == lookup)
-            self._callers[lookup] = sites
+            self._callers[lookup_key] = sites
         out = []
-        for facts, site in self._callers[lookup]:
+        for facts, site in self._callers[lookup_key]:
             for obj in self.eval(site.func, Frame(facts, site.scope, site.line)):
                 if isinstance(obj, (FuncRef, ClassRef)) and obj.module.path == module.path and obj.scope.qualname == scope.qualname:
                     out.append((facts, site))

@@ -47,7 +47,7 @@ def extract_python(path: str, data: bytes) -> ModuleFacts:
                            parse_error=(1, f"{type(exc).__name__}: {_one_line(str(exc))}"))
     try:
         positions = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
-        text = tree.code
+        text = data.decode(tree.encoding, errors="replace")
         extractor = _Extractor(path, module_name, is_package, positions, text.splitlines())
         extractor.run(tree)
     except RecursionError:
