@@ -41,7 +41,7 @@ def extract_python(path: str, data: bytes) -> ModuleFacts:
         tree = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
         return ModuleFacts(path, module_name, is_package, {}, empty, [], [],
-                           parse_error=(exc.raw_line, _one_line(exc.message)))
+                           parse_error=_python_error(data) or (exc.raw_line, _one_line(exc.message)))
     except (UnicodeDecodeError, LookupError, SyntaxError, ValueError, RecursionError) as exc:
         return ModuleFacts(path, module_name, is_package, {}, empty, [], [],
                            parse_error=(1, f"{type(exc).__name__}: {_one_line(str(exc))}"))
@@ -58,6 +58,22 @@ def extract_python(path: str, data: bytes) -> ModuleFacts:
         scope=extractor.root, calls=extractor.calls, attr_assigns=extractor.attr_assigns,
         lines=len(extractor.lines),
     )
+
+
+def _python_error(data: bytes) -> tuple[int, str] | None:
+    """CPython's own line and message for a syntax error (only called once libcst failed)."""
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(data)
+    except SyntaxError as exc:
+        return (exc.lineno or 1, f"SyntaxError: {_one_line(exc.msg)}")
+    except (ValueError, RecursionError):
+        return None
+    return None
 
 
 def _one_line(text: str) -> str:
