@@ -1,0 +1,99 @@
+"""YAML with line numbers: pyyaml's node API (safe loader, no object construction).
+
+``load_documents(data)`` returns every document of a multi-document stream as a tree of
+:class:`Y` values: plain Python data plus the 1-based line of each value, anchors and
+aliases resolved by pyyaml itself. Nothing is executed; tags are ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import yaml
+
+
+@dataclass
+class Y:
+    """A YAML value with its line. ``value`` is a str/int/float/bool/None scalar, a
+    ``dict[str, Y]`` or a ``list[Y]``."""
+
+    value: Any
+    line: int
+
+    def get(self, key: str) -> Y | None:
+        if isinstance(self.value, dict):
+            return self.value.get(key)
+        return None
+
+    def scalar(self) -> str | None:
+        """The value as text, for scalars; None for mappings, lists and null."""
+        if self.value is None or isinstance(self.value, (dict, list)):
+            return None
+        if isinstance(self.value, bool):
+            return "true" if self.value else "false"
+        return str(self.value)
+
+    def items(self) -> Iterator[tuple[str, Y]]:
+        if isinstance(self.value, dict):
+            yield from self.value.items()
+
+    def elements(self) -> list[Y]:
+        return self.value if isinstance(self.value, list) else []
+
+    def plain(self) -> Any:
+        """Plain Python data without lines."""
+        if isinstance(self.value, dict):
+            return {k: v.plain() for k, v in self.value.items()}
+        if isinstance(self.value, list):
+            return [v.plain() for v in self.value]
+        return self.value
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _convert(node: yaml.Node, loader: _Loader, depth: int = 0) -> Y:
+    line = node.start_mark.line + 1
+    if depth > 200:
+        return Y(None, line)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)  # merge keys (<<: *anchor)
+        out: dict[str, Y] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None and isinstance(key_node, yaml.ScalarNode):
+                key = "null"
+            if key is None:
+                continue
+            out[str(key)] = _convert(value_node, loader, depth + 1)
+        return Y(out, line)
+    if isinstance(node, yaml.SequenceNode):
+        return Y([_convert(n, loader, depth + 1) for n in node.value], line)
+    try:
+        value = loader.construct_object(node)
+    except yaml.YAMLError:
+        value = node.value
+    if not isinstance(value, (str, int, float, bool)) and value is not None:
+        value = str(node.value)
+    return Y(value, line)
+
+
+def load_documents(data: bytes | str) -> list[Y]:
+    """Every document in ``data``; raises ``yaml.YAMLError`` on malformed YAML."""
+    loader = _Loader(data)
+    try:
+        docs = []
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                docs.append(_convert(node, loader))
+        return docs
+    finally:
+        loader.dispose()
+
+
+def error_line(exc: yaml.YAMLError) -> int:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 1 if mark is not None else 1
