@@ -50,7 +50,7 @@ def time_ast(files: list[Path]) -> tuple[float, int]:
 
 
 def time_flowscan(root: Path, jobs: int | None, extra: list[str]) -> tuple[float, dict]:
-    cmd = [sys.executable, "-m", "flowscan.cli", "scan", str(root), "--format", "json", "--fail-on", "never", *extra]
+    cmd = [sys.executable, "-m", "flowscan.cli", "scan", str(root), "--format", "json", "--fail-on", "never", "--no-cache", *extra]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     start = time.perf_counter()

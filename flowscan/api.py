@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from .cache import FactCache, default_cache_dir
 from .catalog import Catalog, bundled_catalog
 from .checks.fingerprint import fingerprint
-from .checks.residency import check_residency
+from .catalog import Sink
+from .checks.residency import check_residency, check_resources
+from .configfacts import ConfigFacts
+from .configs import extract_configs
+from .contexts import DEFAULT, build_contexts
+from .flows import SinkHit
+from .model import Step
+from .resources import build_resources
+from .values import concat
 from .discover import PythonSummary, SourceFile, prepass_python, walk
 from .endpoints import build_endpoints
 from .extract.python import extract_python
@@ -33,6 +43,7 @@ class ScanOptions:
     jobs: int | None = None  # None: one per core
     prepass: bool = True  # False: analyse every Python file (slow; for checking the pre-pass)
     env: dict[str, str] = field(default_factory=dict)  # extra env bindings for the default context (tests)
+    cache_dir: Path | None = field(default_factory=default_cache_dir)  # None: no cache
 
 
 @dataclass
@@ -72,38 +83,85 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
 
     summaries = {f.path: prepass_python(f.path, sources[f.path]) for f in python_files if f.path in sources}
     seeds = _seeds(summaries, catalog) if options.prepass else set(summaries)
-    program = Program({p: s.module for p, s in summaries.items()}, sources, extract_python,
+    cache = FactCache(options.cache_dir)
+    program = Program({p: s.module for p, s in summaries.items()}, sources,
+                      lambda path, data: cache.get_or_make(path, data, extract_python),
                       {p: s.imports for p, s in summaries.items()})
-    for facts in _extract_all(seeds, sources, options.jobs):
+    for facts in _extract_all(seeds, sources, options.jobs, cache):
         program.add(facts)
     seed_modules = [program.loaded[p] for p in sorted(seeds) if not program.loaded[p].parse_error]
 
+    config_facts, unclaimed = extract_configs(root, other_files, sources)
+    contexts = build_contexts(config_facts)
+    for path, reason in unclaimed:
+        coverage.files_skipped.append(_skip(path, reason))
+
     graph = FlowGraph()
-    env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
-    resolver = Resolver(program, lambda key: env.get(key))
-    hits = find_hits(seed_modules, resolver, catalog)
-    endpoints = build_endpoints(hits, catalog, policy, "default")
+    endpoints: list[Endpoint] = []
+    extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
+    resolver = Resolver(program, lambda key: extra_env.get(key))
+    hits = find_hits(seed_modules, resolver, catalog) + _config_hits(config_facts, lambda key: extra_env.get(key))
+    endpoints += build_endpoints(hits, catalog, policy, DEFAULT)
+    for context in contexts:
+        resolver = Resolver(program, context.lookup)
+        modules = [m for m in seed_modules if context.covers(m.path)]
+        hits = find_hits(modules, resolver, catalog) + _config_hits(config_facts, context.lookup)
+        hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
+        endpoints += build_endpoints(hits, catalog, policy, context.name)
+    if resolver.budget_exceeded:
+        coverage.notes.append("the evaluation budget was exceeded for some calls; their values are reported as unresolved")
+
     for module in program.loaded.values():
         if module.parse_error:
             line, message = module.parse_error
             coverage.parse_errors.append(ParseError(module.path, line, message))
-    coverage.parse_errors.sort(key=lambda e: (e.path, e.line))
-    coverage.files_analyzed = sorted(program.loaded)
-    for source in other_files:
-        coverage.files_skipped.append(_skip(source.path, f"{source.kind} files are not analysed yet"))
+    for config in config_facts:
+        if config.parse_error:
+            line, message = config.parse_error
+            coverage.parse_errors.append(ParseError(config.path, line, message))
+        coverage.notes.extend(f"{config.path}: {note}" for note in config.notes)
+    coverage.parse_errors = sorted(set(coverage.parse_errors), key=lambda e: (e.path, e.line, e.message))
+    coverage.files_analyzed = sorted(set(program.loaded) | {f.path for f in config_facts})
     coverage.files_skipped.sort(key=lambda s: s.path)
     for endpoint in endpoints:
         graph.add_endpoint(endpoint)
+    resources = build_resources(config_facts, catalog, policy)
 
     lines = _LineCache(sources)
-    findings = check_residency(endpoints, policy, lines.text)
+    findings = check_residency(endpoints, policy, lines.text) + check_resources(resources, policy, lines.text)
     findings += _parse_error_findings(coverage.parse_errors, lines)
     findings = _apply_severities(findings, policy)
     report = Report(
         root=str(root), endpoints=endpoints, findings=_sorted_findings(findings), coverage=coverage,
-        policy=policy.to_dict(), contexts=["default"],
+        policy=policy.to_dict(), contexts=[DEFAULT] + [c.name for c in contexts], resources=resources,
     )
     return ScanResult(report, graph, program)
+
+
+def _config_hits(config_facts: list[ConfigFacts], lookup) -> list[SinkHit]:
+    """Endpoints that configs send to directly (LiteLLM ``model_list``), with ``{env:NAME}``
+    parts resolved through ``lookup``."""
+    hits: list[SinkHit] = []
+    for config in config_facts:
+        for entry in config.endpoints:
+            sink = Sink(entry.provider, (entry.sdk,), "config", None, None, True, config.path)
+            step = Step(entry.path, entry.line, entry.sdk)
+            pieces: list[list[StrValue]] = []
+            pos = 0
+            for m in _ENV_REF.finditer(entry.url):
+                pieces.append([StrValue.literal(entry.url[pos:m.start()])])
+                bound = lookup(m.group(1))
+                pieces.append(bound or [StrValue.hole(f"env:{m.group(1)}")])
+                pos = m.end()
+            pieces.append([StrValue.literal(entry.url[pos:])])
+            values, _ = concat(pieces)
+            location = Location(entry.path, entry.line)
+            for value in values:
+                hits.append(SinkHit(sink, entry.sdk, location, "", StrValue(value.parts, entry.chain + value.trail + (step,))))
+    return hits
+
+
+_ENV_REF = re.compile(r"\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def _skip(path: str, reason: str):
@@ -123,13 +181,25 @@ def _extract_one(item: tuple[str, bytes]) -> ModuleFacts:
     return extract_python(*item)
 
 
-def _extract_all(chosen: Iterable[str], sources: dict[str, bytes], jobs: int | None) -> list[ModuleFacts]:
-    items = [(path, sources[path]) for path in sorted(chosen)]
+def _extract_all(chosen: Iterable[str], sources: dict[str, bytes], jobs: int | None, cache: FactCache) -> list[ModuleFacts]:
+    """Facts of ``chosen`` files: from the cache, else parsed (in parallel when worth it)."""
+    out: list[ModuleFacts] = []
+    missing: list[tuple[str, bytes]] = []
+    for path in sorted(chosen):
+        cached = cache.load(path, sources[path])
+        if cached is not None:
+            out.append(cached)
+        else:
+            missing.append((path, sources[path]))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(items) >= PARALLEL_THRESHOLD:
+    if workers > 1 and len(missing) >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_extract_one, items, chunksize=max(1, len(items) // (workers * 8))))
-    return [_extract_one(item) for item in items]
+            made = list(pool.map(_extract_one, missing, chunksize=max(1, len(missing) // (workers * 8))))
+    else:
+        made = [_extract_one(item) for item in missing]
+    for (path, data), facts in zip(missing, made):
+        cache.store(path, data, facts)
+    return out + made
 
 
 class _LineCache:

@@ -41,11 +41,15 @@ def main() -> None:
     """
 
 
-def _options(policy: Path | None, allow: tuple[str, ...], jobs: int | None, no_prepass: bool) -> ScanOptions:
+def _options(policy: Path | None, allow: tuple[str, ...], jobs: int | None, no_prepass: bool,
+             no_cache: bool = False) -> ScanOptions:
     allowed: list[str] = []
     for item in allow:
         allowed.extend(x.strip() for x in item.split(",") if x.strip())
-    return ScanOptions(policy_file=policy, allow=allowed, jobs=jobs, prepass=not no_prepass)
+    options = ScanOptions(policy_file=policy, allow=allowed, jobs=jobs, prepass=not no_prepass)
+    if no_cache:
+        options.cache_dir = None
+    return options
 
 
 _path_arg = click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
@@ -59,6 +63,8 @@ _jobs_opt = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=Non
                          help="Parallel parser processes. Default: one per core.")
 _prepass_opt = click.option("--no-prepass", is_flag=True,
                             help="Parse every Python file instead of only those the byte pre-pass selects (slower).")
+_cache_opt = click.option("--no-cache", is_flag=True,
+                          help="Do not read or write the parse cache ($FLOWSCAN_CACHE_DIR, default ~/.cache/flowscan).")
 
 
 def _run_scan(path: Path, options: ScanOptions):
@@ -81,15 +87,16 @@ def _run_scan(path: Path, options: ScanOptions):
 @click.option("--quiet", "-q", is_flag=True, help="Console: only findings and the summary line (for pre-commit).")
 @_jobs_opt
 @_prepass_opt
+@_cache_opt
 def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
-                 fail_on: str, quiet: bool, jobs: int | None, no_prepass: bool) -> None:
+                 fail_on: str, quiet: bool, jobs: int | None, no_prepass: bool, no_cache: bool) -> None:
     """Inventory outbound endpoints under PATH and check them against the residency policy.
 
     Every endpoint carries the file:line of its call and the chain of values that led to
     it; secrets in URLs are redacted. Files that cannot be parsed and values that cannot be
     resolved are reported (scan/parse-error, residency/region-unknown), never dropped.
     """
-    result = _run_scan(path, _options(policy, allow, jobs, no_prepass))
+    result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache))
     report = result.report
     if fmt == "json":
         _emit(render_json(report), output)

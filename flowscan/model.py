@@ -58,6 +58,19 @@ class Endpoint:
 
 
 @dataclass
+class Resource:
+    """A cloud resource whose location attribute says where its data lives (Terraform)."""
+
+    address: str
+    attribute: str
+    cloud: str | None
+    placement: Placement
+    location: Location
+    provenance: list[Step] = field(default_factory=list)
+    context: str = "default"
+
+
+@dataclass
 class Finding:
     rule: str
     severity: str  # error | warning | note
@@ -99,3 +112,4 @@ class Report:
     coverage: Coverage
     policy: dict
     contexts: list[str] = field(default_factory=lambda: ["default"])
+    resources: list[Resource] = field(default_factory=list)

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+import tempfile
+
 import pytest
+
+# Tests never write to the user's cache; each session gets its own.
+os.environ["FLOWSCAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="flowscan-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

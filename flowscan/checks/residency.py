@@ -56,3 +56,27 @@ def _at_locations(rule: str, severity: str, message: str, endpoint: Endpoint, li
 
 
 __all__ = ["check_residency", "NOT_ALLOWED", "UNKNOWN", "Location"]
+
+
+def check_resources(resources, policy: Policy, line_text: LineText) -> list[Finding]:
+    """Cloud resources (buckets, datasets, services) located outside the allowed regions."""
+    findings: list[Finding] = []
+    for resource in resources:
+        loc = resource.location
+        ctx = "" if resource.context == "default" else f" [{resource.context}]"
+        key = f"{resource.context}|{resource.address}|{resource.placement.region}"
+        p = resource.placement
+        if p.jurisdiction is None:
+            message = f"{resource.address}.{resource.attribute}{ctx}: location cannot be determined: {p.note}"
+            rule, severity = UNKNOWN, "warning"
+        elif policy.has_allowed and not policy.is_allowed(p):
+            where = "/".join(x for x in (p.region, p.country) if x)
+            message = (f"{resource.address}{ctx} is located in {where}, jurisdiction {p.jurisdiction}, "
+                       f"outside the allowed regions ({', '.join(policy.allowed)})")
+            rule, severity = NOT_ALLOWED, "error"
+        else:
+            continue
+        findings.append(Finding(rule=rule, severity=severity, message=message, path=loc.path, line=loc.line,
+                                column=loc.column, endpoint=None,
+                                fingerprint=fingerprint(rule, loc, line_text(loc.path, loc.line), key)))
+    return findings

@@ -48,13 +48,20 @@ def _header(report: Report, console: Console) -> None:
 
 
 def _inventory(report: Report, console: Console) -> None:
-    if not report.endpoints:
+    if not report.endpoints and not report.resources:
         console.print("No outbound endpoints found.\n")
         return
+    if report.endpoints:
+        _endpoint_table(report, console)
+    if report.resources:
+        _resource_table(report, console)
+
+
+def _endpoint_table(report: Report, console: Console) -> None:
     groups: dict[str, dict[str, list[Endpoint]]] = defaultdict(lambda: defaultdict(list))
     for endpoint in report.endpoints:
         groups[endpoint.placement.jurisdiction or "unknown"][endpoint.provider or "-"].append(endpoint)
-    table = Table(title="Outbound endpoints", title_justify="left", show_lines=False, expand=False)
+    table = Table(title="Outbound endpoints", title_justify="left")
     for column in ("jurisdiction", "provider", "host", "region / country", "how placed", "context", "called at"):
         table.add_column(column, overflow="fold")
     for jurisdiction in sorted(groups, key=lambda j: (j == "unknown", j)):
@@ -67,6 +74,18 @@ def _inventory(report: Report, console: Console) -> None:
                     jurisdiction, provider, escape(redact(host)), _place(endpoint), endpoint.placement.source,
                     endpoint.context, f"{first.path}:{first.line}{more}",
                 )
+    console.print(table)
+    console.print()
+
+
+def _resource_table(report: Report, console: Console) -> None:
+    table = Table(title="Cloud resources with a location", title_justify="left")
+    for column in ("jurisdiction", "resource", "region / country", "context", "set at"):
+        table.add_column(column, overflow="fold")
+    for r in report.resources:
+        table.add_row(r.placement.jurisdiction or "unknown", f"{r.address}.{r.attribute}",
+                      " / ".join(x for x in (r.placement.region, r.placement.country) if x) or "?",
+                      r.context, str(r.location))
     console.print(table)
     console.print()
 

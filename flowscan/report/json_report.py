@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from .. import __version__
-from ..model import Endpoint, Finding, Report
+from ..model import Endpoint, Finding, Report, Resource
 from ..redact import redact
 
 SCHEMA_ID = "https://flowscan.dev/schemas/report-1.json"
@@ -32,6 +32,22 @@ def endpoint_dict(endpoint: Endpoint) -> dict[str, Any]:
     }
 
 
+def resource_dict(resource: Resource) -> dict[str, Any]:
+    p = resource.placement
+    return {
+        "address": resource.address,
+        "attribute": resource.attribute,
+        "cloud": resource.cloud,
+        "region": p.region,
+        "country": p.country,
+        "jurisdiction": p.jurisdiction,
+        "region_note": p.note,
+        "context": resource.context,
+        "location": {"path": resource.location.path, "line": resource.location.line, "column": resource.location.column},
+        "provenance": [{"path": s.path, "line": s.line, "detail": s.detail} for s in resource.provenance],
+    }
+
+
 def finding_dict(finding: Finding) -> dict[str, Any]:
     return {
         "rule": finding.rule,
@@ -53,6 +69,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "contexts": list(report.contexts),
         "policy": report.policy,
         "endpoints": [endpoint_dict(e) for e in report.endpoints],
+        "resources": [resource_dict(r) for r in report.resources],
         "findings": [finding_dict(f) for f in report.findings],
         "coverage": {
             "files_scanned": list(c.files_scanned),

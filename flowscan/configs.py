@@ -1,0 +1,61 @@
+"""Run the config extractors over the tree: which extractor reads which file.
+
+YAML is dispatched by content (a compose file has ``services:``, a Kubernetes manifest
+``apiVersion``/``kind``, a LiteLLM proxy config ``model_list``); files inside a Helm chart
+go to the Helm extractor; Terraform is read per module folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .configfacts import ConfigFacts
+from .discover import SourceFile
+
+
+def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, bytes]) -> tuple[list[ConfigFacts], list[tuple[str, str]]]:
+    """Facts of every config file, and the (path, reason) of YAML files no extractor claimed."""
+    try:
+        from .extract.compose import extract_compose
+        from .extract.dockerfile import extract_dockerfile
+        from .extract.dotenv import extract_dotenv
+        from .extract.helm import extract_helm, find_charts
+        from .extract.kubernetes import extract_kubernetes, resolve_configmaps
+        from .extract.litellm_config import extract_litellm_config
+        from .extract.terraform import extract_terraform
+    except ImportError as exc:  # a partial install: say so for every config file
+        return [], [(f.path, f"{f.kind} files are not analysed ({exc})") for f in files]
+
+    facts: list[ConfigFacts] = []
+    unclaimed: list[tuple[str, str]] = []
+    paths = [f.path for f in files if f.path in sources]
+    kinds = {f.path: f.kind for f in files}
+    charts = find_charts([p for p in paths if kinds[p] == "yaml"])
+    in_chart = {p for chart_files in charts.values() for p in chart_files}
+
+    for path in paths:
+        kind = kinds[path]
+        data = sources[path]
+        if kind == "dotenv":
+            facts.append(extract_dotenv(path, data))
+        elif kind == "dockerfile":
+            facts.append(extract_dockerfile(path, data))
+        elif kind == "shell":
+            unclaimed.append((path, "shell scripts are not analysed yet"))
+        elif kind == "yaml" and path not in in_chart:
+            found = [f for f in (extract_compose(path, data), extract_kubernetes(path, data),
+                                 extract_litellm_config(path, data)) if _has_content(f)]
+            if not found:
+                unclaimed.append((path, "YAML that is not a compose file, Kubernetes manifest or LiteLLM config"))
+            facts.extend(found)
+    for chart, chart_files in sorted(charts.items()):
+        facts.extend(extract_helm({p: sources[p] for p in chart_files if p in sources}))
+    terraform_files = {p: sources[p] for p in paths if kinds[p] == "terraform"}
+    if terraform_files:
+        facts.extend(extract_terraform(root, terraform_files))
+    resolve_configmaps([f for f in facts if f.kind == "kubernetes"])
+    return facts, unclaimed
+
+
+def _has_content(facts: ConfigFacts) -> bool:
+    return bool(facts.sources or facts.endpoints or facts.placements or facts.parse_error or facts.raw)

@@ -1,0 +1,82 @@
+"""Deployment contexts: the env vars each config source sets, as values with provenance.
+
+Each :class:`EnvSource` from a config extractor (a compose service, a Kubernetes workload,
+a Helm values file, a ``.env`` file, a Dockerfile, a Terraform service) becomes one
+:class:`Context`. The code's own defaults are the ``default`` context. The resolver runs
+once per context with that context's env lookup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .configfacts import ConfigFacts, EnvBinding, EnvSource
+from .model import Step
+from .values import StrValue
+
+DEFAULT = "default"
+
+
+@dataclass
+class Context:
+    name: str
+    kind: str
+    path: str
+    line: int
+    env: dict[str, list[StrValue]] = field(default_factory=dict)
+    applies_to: list[str] = field(default_factory=list)
+    binding_sites: set[tuple[str, int]] = field(default_factory=set)
+
+    def lookup(self, key: str) -> list[StrValue] | None:
+        return self.env.get(key)
+
+    def covers(self, path: str) -> bool:
+        """Whether code at ``path`` runs in this context."""
+        if not self.applies_to:
+            return True
+        return any(prefix in ("", ".") or path == prefix or path.startswith(prefix.rstrip("/") + "/")
+                   for prefix in self.applies_to)
+
+    def touched(self, trail: tuple[Step, ...]) -> bool:
+        """Whether a value's chain passes through one of this context's config lines."""
+        return any((step.path, step.line) in self.binding_sites for step in trail)
+
+
+def binding_value(binding: EnvBinding, source: EnvSource) -> StrValue:
+    detail = f"{binding.key}={binding.value}" if binding.value is not None else binding.key
+    if binding.detail:
+        detail += f" ({binding.detail})"
+    step = Step(binding.path, binding.line, f"{source.name}: {detail}")
+    trail = tuple(binding.chain) + (step,)
+    if binding.value is None:
+        return StrValue.hole(f"env:{binding.key} from {binding.detail or source.name}", trail)
+    return StrValue.literal(binding.value, trail)
+
+
+def build_contexts(facts: list[ConfigFacts]) -> list[Context]:
+    """One context per env source, in a stable order (by name, then path)."""
+    dotenv_by_path = {f.path: f for f in facts if f.kind == "dotenv"}
+    contexts: list[Context] = []
+    for config in facts:
+        for source in config.sources:
+            context = Context(source.name, source.kind, source.path, source.line, applies_to=list(source.applies_to))
+            bindings = list(source.bindings)
+            for env_file in config.raw.get("env_files", {}).get(source.name.split(":", 1)[-1], []):
+                linked = dotenv_by_path.get(env_file)
+                if linked is not None:
+                    for linked_source in linked.sources:
+                        bindings = list(linked_source.bindings) + bindings  # environment: wins over env_file
+            for binding in bindings:
+                context.env[binding.key] = [binding_value(binding, source)]
+                context.binding_sites.add((binding.path, binding.line))
+                for step in binding.chain:
+                    context.binding_sites.add((step.path, step.line))
+            contexts.append(context)
+    contexts.sort(key=lambda c: (c.name, c.path))
+    seen: dict[str, int] = {}
+    for context in contexts:  # names must be unique in the report
+        n = seen.get(context.name, 0)
+        seen[context.name] = n + 1
+        if n:
+            context.name = f"{context.name}#{n + 1}"
+    return contexts
