@@ -108,6 +108,7 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
         hits = find_hits(modules, resolver, catalog) + _config_hits(config_facts, context.lookup)
         hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
         endpoints += build_endpoints(hits, catalog, policy, context.name)
+    endpoints = _drop_defaults_set_by_contexts(endpoints, contexts)
     if resolver.budget_exceeded:
         coverage.notes.append("the evaluation budget was exceeded for some calls; their values are reported as unresolved")
 
@@ -136,6 +137,22 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
         policy=policy.to_dict(), contexts=[DEFAULT] + [c.name for c in contexts], resources=resources,
     )
     return ScanResult(report, graph, program)
+
+
+def _drop_defaults_set_by_contexts(endpoints: list[Endpoint], contexts) -> list[Endpoint]:
+    """A default-context endpoint that is unknown only because env vars have no code default
+    is not a destination of its own when deployment contexts set those vars: their
+    endpoints show the real values. Unset everywhere, it stays (region unknown)."""
+    bound = {key for context in contexts for key in context.env}
+    kept = []
+    for endpoint in endpoints:
+        env_labels = [label for label in endpoint.unresolved if label.startswith("env:")]
+        if (endpoint.context == DEFAULT and endpoint.placement.jurisdiction is None and env_labels
+                and len(env_labels) == len(endpoint.unresolved)
+                and all(label[4:] in bound for label in env_labels)):
+            continue
+        kept.append(endpoint)
+    return kept
 
 
 def _config_hits(config_facts: list[ConfigFacts], lookup) -> list[SinkHit]:
