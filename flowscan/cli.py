@@ -12,7 +12,7 @@ from . import __version__
 from .api import ScanOptions, scan
 from .catalog import CatalogError
 from .policy import PolicyError
-from .report.console import render_console, render_explain
+from .report.console import render_console, render_explain, render_resource
 from .report.json_report import render_json
 from .rules_index import rule_docs
 
@@ -107,7 +107,10 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
         with output.open("w", encoding="utf-8") as handle:
             render_console(report, Console(file=handle, width=120, no_color=True), quiet=quiet)
     else:
-        render_console(report, Console(), quiet=quiet)
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=140)
+        render_console(report, console, quiet=quiet)
     if fail_on != "never" and any(_RANK[f.severity] <= FAIL_LEVELS[fail_on] for f in report.findings):
         sys.exit(1)
 
@@ -125,7 +128,8 @@ def _emit(text: str, output: Path | None) -> None:
 @_policy_opt
 @_allow_opt
 def explain_command(target: str, path: Path, policy: Path | None, allow: tuple[str, ...]) -> None:
-    """Show how TARGET was reached: a host (api.openai.com) or a finding fingerprint.
+    """Show how TARGET was reached: a host (api.openai.com), a Terraform resource address
+    (google_storage_bucket.logs) or a finding fingerprint.
 
     Prints each chain of values from where it was written (a literal, a settings default,
     an env var) to the call that uses it.
@@ -134,6 +138,13 @@ def explain_command(target: str, path: Path, policy: Path | None, allow: tuple[s
     report = result.report
     console = Console()
     by_fingerprint = {f.fingerprint: f for f in report.findings}
+    resources = [r for r in report.resources if r.address == target or
+                 (target in by_fingerprint and (r.location.path, r.location.line) ==
+                  (by_fingerprint[target].path, by_fingerprint[target].line))]
+    if resources:
+        for resource in resources:
+            render_resource(resource, console)
+        return
     if target in by_fingerprint:
         endpoint_ids = [by_fingerprint[target].endpoint]
         if endpoint_ids[0] is None:
@@ -143,8 +154,8 @@ def explain_command(target: str, path: Path, policy: Path | None, allow: tuple[s
     else:
         endpoint_ids = [e.id for e in report.endpoints if e.host == target.lower() or e.id == target]
     if not endpoint_ids:
-        hosts = sorted({e.host for e in report.endpoints if e.host})
-        raise click.UsageError(f"no endpoint or finding {target!r}; hosts found: {', '.join(hosts) or 'none'}")
+        hosts = sorted({e.host for e in report.endpoints if e.host} | {r.address for r in report.resources})
+        raise click.UsageError(f"no endpoint, resource or finding {target!r}; known: {', '.join(hosts) or 'none'}")
     for endpoint in report.endpoints:
         if endpoint.id in endpoint_ids:
             findings = [f for f in report.findings if f.endpoint == endpoint.id]

@@ -14,7 +14,7 @@ from typing import Any
 from .model import Step
 from .pyfacts import Expr
 from .resolve import Absent, CallCtx, Inst, Resolver
-from .values import StrValue, concat, dedupe
+from .values import StrValue, concat, dedupe, merge_trails
 
 
 @dataclass(frozen=True)
@@ -125,5 +125,5 @@ def _switch(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
             continue
         found = evaluate_spec(chosen, call, resolver, sdk)
         for value in found or []:
-            out.append(StrValue(value.parts, selector.trail + value.trail))
+            out.append(StrValue(value.parts, merge_trails(selector.trail, value.trail)))
     return dedupe(out) or None

@@ -51,3 +51,18 @@ def test_rules_lists_and_shows() -> None:
     shown = runner.invoke(main, ["rules", "show", "residency/region-unknown"])
     assert shown.exit_code == 0 and "How to fix" in shown.output
     assert runner.invoke(main, ["rules", "show", "nope/nope"]).exit_code == 2
+
+
+def test_explain_a_terraform_resource_shows_its_chain() -> None:
+    app = str(FIXTURES / "mixed-deploy-app")
+    result = CliRunner().invoke(main, ["explain", "google_cloud_run_v2_service.api", app])
+    assert result.exit_code == 0, result.output
+    assert "terraform.tfvars:1" in result.output and "main.tf:18" in result.output
+
+
+def test_explain_follows_config_into_code() -> None:
+    app = str(FIXTURES / "mixed-deploy-app")
+    result = CliRunner().invoke(main, ["explain", "europe-west4-aiplatform.googleapis.com", app])
+    assert result.exit_code == 0, result.output
+    for place in ("terraform.tfvars:2", "variables.tf:6", "main.tf:24", "settings.py:3", "ai.py:7"):
+        assert place in result.output

@@ -106,7 +106,9 @@ def _findings(report: Report, console: Console, root: Path) -> None:
             console.print(Text(f"    {finding.line:>4} | {redact(excerpt.rstrip())}", style="dim"))
         endpoint = endpoints.get(finding.endpoint or "")
         if endpoint is not None and endpoint.provenance:
-            chain = " -> ".join(f"{s.path}:{s.line}" for s in endpoint.provenance[-4:])
+            places = [f"{s.path}:{s.line}" for s in endpoint.provenance]
+            places = [p for i, p in enumerate(places) if i == 0 or p != places[i - 1]]
+            chain = " -> ".join(places[-5:])
             console.print(Text(f"    via {chain}", style="dim"))
     if report.findings:
         console.print()
@@ -159,4 +161,16 @@ def render_explain(endpoint: Endpoint, chains: list[list[str]], findings: list[F
     for finding in findings:
         tree.add(Text(f"{finding.severity} {finding.rule} {finding.path}:{finding.line} [{finding.fingerprint}]",
                       style=_STYLE.get(finding.severity, "")))
+    console.print(tree)
+
+
+def render_resource(resource, console: Console) -> None:
+    """The chain that decided a cloud resource's location."""
+    p = resource.placement
+    tree = Tree(f"[bold]{escape(resource.address)}.{resource.attribute}[/bold]  region={p.region or '?'} "
+                f"country={p.country or '?'} jurisdiction={p.jurisdiction or '?'}  context={resource.context}")
+    branch = tree.add("chain")
+    for step in resource.provenance:
+        branch = branch.add(f"{step.path}:{step.line}  {escape(step.detail)}")
+    tree.add(f"set at {resource.location}")
     console.print(tree)
