@@ -82,9 +82,10 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
     coverage.files_scanned = sorted(p for p in sources)
 
     summaries = {f.path: prepass_python(f.path, sources[f.path]) for f in python_files if f.path in sources}
-    seeds = _seeds(summaries, catalog) if options.prepass else set(summaries)
+    canonical = canonical_modules(summaries)
+    seeds = _seeds(summaries, sources, catalog, canonical) if options.prepass else set(summaries)
     cache = FactCache(options.cache_dir)
-    program = Program({p: s.module for p, s in summaries.items()}, sources,
+    program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources,
                       lambda path, data: cache.get_or_make(path, data, extract_python),
                       {p: s.imports for p, s in summaries.items()})
     for facts in _extract_all(seeds, sources, options.jobs, cache):
@@ -186,12 +187,48 @@ def _skip(path: str, reason: str):
     return Skipped(path, reason)
 
 
-def _seeds(summaries: dict[str, PythonSummary], catalog: Catalog) -> set[str]:
-    """Files the pre-pass sends to the parser up front: those importing a sink module.
-    Everything else is parsed on demand, when resolution follows an import into it or
-    looks for the callers of a function (``Program``)."""
-    sink_modules = catalog.sink_modules
-    return {p for p, s in summaries.items() if any(i.split(".", 1)[0] in sink_modules for i in s.imports)}
+def _seeds(summaries: dict[str, PythonSummary], sources: dict[str, bytes], catalog: Catalog,
+           canonical: dict[str, str]) -> set[str]:
+    """Files the pre-pass sends to the parser up front: those that import a sink's module
+    (or the sink itself) and mention the sink's name. Everything else is parsed on demand,
+    when resolution follows an import into it or looks for a function's callers (``Program``).
+    """
+    names_under: dict[str, set[bytes]] = {}
+    for name in catalog.sinks:
+        parts = name.split(".")
+        for cut in range(1, len(parts) + 1):
+            names_under.setdefault(".".join(parts[:cut]), set()).add(parts[-1].encode())
+    in_tree = {name.split(".", 1)[0] for name in canonical.values()}
+    seeds = set()
+    for path, summary in summaries.items():
+        data = sources[path]
+        for imported in summary.imports:
+            if imported.split(".", 1)[0] in in_tree:
+                continue  # the scanned tree provides that package: calls into it are code, not sinks
+            wanted = names_under.get(imported)
+            if wanted and any(word in data for word in wanted):
+                seeds.add(path)
+                break
+    return seeds
+
+
+def canonical_modules(paths: Iterable[str]) -> dict[str, str]:
+    """The name each file is imported by: its path from the first folder of its chain of
+    packages (folders with ``__init__.py``). ``lib/sqlalchemy/engine/base.py`` ->
+    ``sqlalchemy.engine.base`` when ``lib/`` is not a package."""
+    paths = list(paths)
+    packages = {p.rsplit("/", 1)[0] if "/" in p else "" for p in paths if p.rsplit("/", 1)[-1] == "__init__.py"}
+    out = {}
+    for path in paths:
+        parts = path[:-3].split("/")
+        start = len(parts) - 1
+        while start > 0 and "/".join(parts[:start]) in packages:
+            start -= 1
+        names = parts[start:]
+        if names[-1] == "__init__" and len(names) > 1:
+            names = names[:-1]
+        out[path] = ".".join(names)
+    return out
 
 
 def _extract_one(item: tuple[str, bytes]) -> ModuleFacts:

@@ -9,7 +9,7 @@ from .catalog import Catalog
 from .flows import SinkHit
 from .model import Endpoint, Location, Placement, Step
 from .policy import Policy
-from .redact import redact
+from .redact import MASK, redact, userinfo_secrets
 from .urls import split_url
 from .values import merge_trails
 
@@ -59,6 +59,12 @@ def _region_in_hole(pattern: str) -> bool:
     return HOLE_TOKEN in pattern
 
 
+def _mask(text: str, secrets: set[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    return text
+
+
 def endpoint_id(context: str, host: str | None, region: str | None, location: Location | None) -> str:
     key = f"{context}|{host or ''}|{region or ''}"
     if host is None and location is not None:
@@ -71,6 +77,7 @@ def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, conte
     endpoint per call site."""
     by_id: dict[str, Endpoint] = {}
     trails: dict[str, list[tuple[Step, ...]]] = {}
+    secrets: set[str] = set()
     for hit in hits:
         placed = place(hit, catalog, policy)
         if placed is None:
@@ -91,9 +98,11 @@ def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, conte
                 endpoint.unresolved.append(label)
         if hit.value is not None:
             trails[eid].append(hit.value.trail)
+            secrets.update(userinfo_secrets(hit.value.text))
     for eid, endpoint in by_id.items():
         endpoint.locations.sort()
-        endpoint.trails = [tuple(Step(s.path, s.line, redact(s.detail)) for s in trail) for trail in dict.fromkeys(trails[eid])]
+        endpoint.trails = [tuple(Step(s.path, s.line, _mask(redact(s.detail), secrets)) for s in trail)
+                           for trail in dict.fromkeys(trails[eid])]
         endpoint.provenance = list(merge_trails(*endpoint.trails))
     return sorted(by_id.values(), key=lambda e: (e.context, e.host is None, e.host or "", e.placement.region or "",
                                                    e.locations[0] if e.locations else Location("", 0)))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .catalog import Catalog, Sink
 from .model import Location, Step
 from .pyfacts import Attr, CallSite, ModuleFacts, Name
-from .resolve import CallCtx, Ext, Frame, Resolver
+from .resolve import MAX_CALLER_DEPTH, CallCtx, Ext, Frame, Resolver
 from .sinks import SinkCall, evaluate_spec
 from .values import StrValue
 
@@ -38,7 +38,9 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog) 
                 continue
             frame = Frame(facts, site.scope, site.line)
             resolver.start_budget()
-            for obj in resolver.eval(site.func, frame):
+            # What is being called: followed through names, imports, attributes and returns,
+            # but not back through the callers of a parameter (too costly for what it finds).
+            for obj in resolver.eval(site.func, Frame(facts, site.scope, site.line, depth=MAX_CALLER_DEPTH)):
                 if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "call":
                     call = SinkCall(CallCtx(frame, site.args, site.kwargs, site.line), receiver=obj.receiver)
                     hits.extend(_evaluate(catalog.sinks[obj.dotted], obj.dotted, call, facts, site, resolver))

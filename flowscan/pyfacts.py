@@ -159,6 +159,7 @@ class Scope:
     bases: list[Expr] = field(default_factory=list)
     decorators: list[Expr] = field(default_factory=list)
     annotated: list[str] = field(default_factory=list)  # class fields declared with an annotation
+    annotated_lines: dict[str, int] = field(default_factory=dict)
     instance_attrs: dict[str, list[Assign]] = field(default_factory=dict)  # self.x = ... in methods
     children: dict[str, Scope] = field(default_factory=dict)
     globals_declared: list[str] = field(default_factory=list)

@@ -8,6 +8,9 @@ _USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/@
 _SECRET_QUERY = re.compile(
     r"(?i)(?P<key>[?&;](?:api[_-]?key|apikey|key|token|access[_-]?token|secret|password|passwd|pwd|sig|signature|auth|code)=)[^&#\s\"']+"
 )
+_WEBHOOK = re.compile(
+    r"(?P<keep>hooks\.slack\.com/(?:services|workflows|triggers)/|discord(?:app)?\.com/api/webhooks/|outlook\.office\.com/webhook/)[^\s\"'}]+"
+)
 _KEY_LIKE = re.compile(
     r"(?:sk-(?:proj-|ant-)?[A-Za-z0-9_\-]{16,}|gsk_[A-Za-z0-9]{20,}|hf_[A-Za-z0-9]{20,}|xox[abpr]-[A-Za-z0-9-]{10,}"
     r"|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_\-]{30,}|ghp_[A-Za-z0-9]{30,}|phc_[A-Za-z0-9]{20,}|pk-lf-[A-Za-z0-9-]{10,}|sk-lf-[A-Za-z0-9-]{10,})"
@@ -25,6 +28,19 @@ def redact(text: str) -> str:
         return text
     text = _USERINFO.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
     text = _SECRET_QUERY.sub(lambda m: f"{m.group('key')}{MASK}", text)
+    text = _WEBHOOK.sub(lambda m: f"{m.group('keep')}{MASK}", text)
     text = _KEY_LIKE.sub(MASK, text)
     text = _ASSIGNED_SECRET.sub(lambda m: f"{m.group('key')}{m.group('q')}{MASK}{m.group('q')}", text)
     return text
+
+
+def userinfo_secrets(url: str) -> list[str]:
+    """The credential in a URL's userinfo: the password of ``user:password@``, or the key of
+    a DSN (``https://KEY@o1.ingest.sentry.io/1``), so that the literals it was built from
+    can be masked wherever they appear (provenance, excerpts)."""
+    m = _USERINFO.match(url.strip())
+    if not m:
+        return []
+    user, _, password = m.group("userinfo").partition(":")
+    secret = password or user
+    return [secret] if len(secret) >= 4 else []

@@ -154,20 +154,22 @@ class Program:
     seed file is analysed or name resolution reaches it, so cost follows what matters.
     """
 
-    def __init__(self, paths: dict[str, str], sources: dict[str, bytes], loader: Callable[[str, bytes], ModuleFacts],
+    def __init__(self, paths: dict[str, tuple[str, str]], sources: dict[str, bytes],
+                 loader: Callable[[str, bytes], ModuleFacts],
                  imports: dict[str, tuple[str, ...]] | None = None):
         self.sources = sources
         self.imports = imports or {}
-        self.modules_by_path = dict(paths)
+        self.modules_by_path = {path: names[0] for path, names in paths.items()}
         self.loader = loader
         self.loaded: dict[str, ModuleFacts] = {}
         self.by_name: dict[str, str] = {}
         self.by_suffix: dict[str, list[str]] = {}
         self.paths = sorted(paths)
-        for path, module in sorted(paths.items()):
-            self.by_name.setdefault(module, path)
-            parts = module.split(".")
-            for i in range(len(parts)):
+        for path, (by_path, canonical) in sorted(paths.items()):
+            self.by_name.setdefault(canonical, path)  # how Python imports it
+            self.by_name.setdefault(by_path, path)  # how relative imports name it
+            parts = by_path.split(".")
+            for i in range(len(parts) - 1):  # suffixes of two or more parts (namespace packages)
                 self.by_suffix.setdefault(".".join(parts[i:]), []).append(path)
 
     def add(self, facts: ModuleFacts) -> None:
@@ -189,7 +191,7 @@ class Program:
         else the candidate sharing the longest path prefix with ``near``."""
         path = self.by_name.get(dotted)
         if path is None:
-            candidates = self.by_suffix.get(dotted)
+            candidates = self.by_suffix.get(dotted) if "." in dotted else None
             if not candidates:
                 return None
             path = candidates[0]
@@ -398,8 +400,18 @@ class Resolver:
         return result
 
     def _dotted(self, dotted: str, near: ModuleFacts) -> list[Obj]:
-        """An imported dotted name: an in-tree module or a name inside one, else external."""
+        """An imported dotted name: an in-tree module or a name inside one, else external.
+
+        As in Python, ``from pkg import name`` takes the package's own binding of ``name``
+        (e.g. ``settings = Settings()`` in ``pkg/__init__.py``) over a submodule ``pkg.name``.
+        """
         parts = dotted.split(".")
+        if len(parts) >= 2:
+            parent = self.program.find_module(".".join(parts[:-1]), near)
+            name = parts[-1]
+            if parent is not None and parent.is_package and (
+                    name in parent.scope.assigns or parent.imports.get(name, dotted) != dotted):
+                return self._module_attr(parent, name)
         for cut in range(len(parts), 0, -1):
             found = self.program.find_module(".".join(parts[:cut]), near)
             if found is None:
@@ -506,7 +518,7 @@ class Resolver:
                     continue
             step = Step(ref.module.path, assign.line, f"{klass.name}.{attr} default")
             default.extend(_then(o, step) for o in self.eval(value, Frame(ref.module, klass.qualname, assign.line)))
-        line = (klass.assigns.get(attr) or [Assign(NoneLit(0), klass.line, False)])[0].line
+        line = klass.annotated_lines.get(attr) or (klass.assigns.get(attr) or [Assign(NoneLit(0), klass.line, False)])[0].line
         env_name = env_name.upper()
         return self._env_value(env_name, default, ref.module.path, line,
                                f"env {env_name} (settings field {klass.name}.{attr})")

@@ -187,6 +187,7 @@ class _Extractor:
             line = self.line(small)
             if isinstance(small.target, cst.Name) and scope.kind == "class":
                 scope.annotated.append(small.target.value)
+                scope.annotated_lines[small.target.value] = line
             if small.value is not None:
                 self.collect_calls(small.value, scope)
                 self.assign_target(small.target, self.expr(small.value), small.value, scope, klass, line, conditional, small)
