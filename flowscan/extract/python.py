@@ -6,6 +6,9 @@ returns) as a small IR and never imports or runs the scanned code.
 
 from __future__ import annotations
 
+import ast
+import warnings
+
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
@@ -46,9 +49,10 @@ def extract_python(path: str, data: bytes) -> ModuleFacts:
         return ModuleFacts(path, module_name, is_package, {}, empty, [], [],
                            parse_error=(1, f"{type(exc).__name__}: {_one_line(str(exc))}"))
     try:
-        positions = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
         text = data.decode(tree.encoding, errors="replace")
-        extractor = _Extractor(path, module_name, is_package, positions, text.splitlines())
+        lines = _AstLines.build(data)
+        positions = None if lines is not None else MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+        extractor = _Extractor(path, module_name, is_package, positions, text.splitlines(), lines)
         extractor.run(tree)
     except RecursionError:
         return ModuleFacts(path, module_name, is_package, {}, empty, [], [],
@@ -80,9 +84,88 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:300]
 
 
+class _AstLines:
+    """Line numbers from CPython's ``ast`` (C speed) instead of libcst's PositionProvider
+    (a full code generation in Python, about twice the cost of the parse itself).
+
+    libcst and ``ast`` list a file's statements in the same source order, and the calls in
+    one statement in the same order by start position, so the extractor takes the next
+    statement's line, and a statement's call lines, from queues. A statement whose call
+    count differs (never seen, but checked) gives its calls the statement's line.
+    """
+
+    def __init__(self, statements: list[ast.stmt]):
+        self.statements = iter(statements)
+
+    @staticmethod
+    def build(data: bytes) -> _AstLines | None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(data)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        return _AstLines(list(_ast_statements(tree.body)))
+
+    def next_statement(self) -> ast.stmt | None:
+        return next(self.statements, None)
+
+
+def _ast_statements(body: list[ast.stmt]):
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            yield from _ast_statements(stmt.body)
+            yield from _ast_statements(stmt.orelse)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            yield from _ast_statements(stmt.body)
+            yield from _ast_statements(stmt.orelse)
+        elif isinstance(stmt, (ast.Try, ast.TryStar)):
+            yield from _ast_statements(stmt.body)
+            for handler in stmt.handlers:
+                yield from _ast_statements(handler.body)
+            yield from _ast_statements(stmt.orelse)
+            yield from _ast_statements(stmt.finalbody)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield from _ast_statements(stmt.body)
+        elif isinstance(stmt, ast.Match):
+            for case in stmt.cases:
+                yield from _ast_statements(case.body)
+
+
+def _ast_calls(node: ast.AST | None) -> list[ast.Call]:
+    """Calls under ``node`` (not inside nested statements), outermost first by position."""
+    if node is None:
+        return []
+    calls = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+    return sorted(calls, key=lambda c: (c.lineno, c.col_offset, -(c.end_lineno or 0), -(c.end_col_offset or 0)))
+
+
+def _header_of(stmt: ast.stmt) -> list[ast.AST]:
+    """The expressions of a statement that are not nested statements."""
+    if isinstance(stmt, (ast.If, ast.While)):
+        return [stmt.test]
+    if isinstance(stmt, (ast.For, ast.AsyncFor)):
+        return [stmt.iter]
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return [item.context_expr for item in stmt.items]
+    if isinstance(stmt, ast.Match):
+        return [stmt.subject]
+    if isinstance(stmt, (ast.Try, ast.TryStar, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return []
+    return [stmt]
+
+
 class _Extractor:
-    def __init__(self, path: str, module: str, is_package: bool, positions, lines: list[str]):
+    def __init__(self, path: str, module: str, is_package: bool, positions, lines: list[str],
+                 ast_lines: _AstLines | None = None):
         self.path = path
+        self.ast_lines = ast_lines
+        self.stmt_line = 1
+        self.stmt_column = 0
+        self.call_queue: list[ast.Call] = []
+        self.call_lines: dict[int, tuple[int, int]] = {}  # id(cst.Call) -> (line, column)
+        self.expr_line = 0
         self.module = module
         self.package = module if is_package else module.rpartition(".")[0]
         self.positions = positions
@@ -94,12 +177,29 @@ class _Extractor:
 
     # -- helpers -------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
+        if self.positions is None:
+            found = self.call_lines.get(id(node))
+            return found[0] if found else (self.expr_line or self.stmt_line)
         pos = self.positions.get(node)
         return pos.start.line if pos else 0
 
     def column(self, node: cst.CSTNode) -> int:
+        if self.positions is None:
+            found = self.call_lines.get(id(node))
+            return found[1] if found else self.stmt_column
         pos = self.positions.get(node)
         return pos.start.column + 1 if pos else 0
+
+    def enter_statement(self) -> None:
+        """Take the next statement's position from ``ast`` (same source order as libcst)."""
+        if self.ast_lines is None:
+            return
+        stmt = self.ast_lines.next_statement()
+        if stmt is None:
+            return
+        self.stmt_line, self.stmt_column = stmt.lineno, stmt.col_offset + 1
+        self.expr_line = 0
+        self.call_queue = [c for node in _header_of(stmt) for c in _ast_calls(node)]
 
     def source_line(self, line: int) -> str:
         return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
@@ -116,7 +216,12 @@ class _Extractor:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 self.small_statement(small, scope, conditional, klass)
-        elif isinstance(stmt, cst.FunctionDef):
+            return
+        if isinstance(stmt, cst.BaseSmallStatement):  # the body of a one-line suite: `if x: return y`
+            self.small_statement(stmt, scope, conditional, klass)
+            return
+        self.enter_statement()
+        if isinstance(stmt, cst.FunctionDef):
             self.function(stmt, scope, klass)
         elif isinstance(stmt, cst.ClassDef):
             self.class_def(stmt, scope)
@@ -161,6 +266,7 @@ class _Extractor:
                 self.body(case.body.body, scope, True, klass)
 
     def small_statement(self, small: cst.CSTNode, scope: Scope, conditional: bool, klass: Scope | None) -> None:
+        self.enter_statement()
         if isinstance(small, cst.Import):
             for alias in small.names:
                 dotted = _dotted(alias.name)
@@ -178,7 +284,7 @@ class _Extractor:
                 local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
                 self.imports[local] = f"{base}.{name}" if base else name
         elif isinstance(small, cst.Assign):
-            self.collect_calls(small.value, scope)
+            self.collect_calls(small, scope)
             value = self.expr(small.value)
             line = self.line(small)
             for target in small.targets:
@@ -189,10 +295,10 @@ class _Extractor:
                 scope.annotated.append(small.target.value)
                 scope.annotated_lines[small.target.value] = line
             if small.value is not None:
-                self.collect_calls(small.value, scope)
+                self.collect_calls(small, scope)
                 self.assign_target(small.target, self.expr(small.value), small.value, scope, klass, line, conditional, small)
         elif isinstance(small, cst.AugAssign):
-            self.collect_calls(small.value, scope)
+            self.collect_calls(small, scope)
             if isinstance(small.target, cst.Name) and isinstance(small.operator, cst.AddAssign):
                 line = self.line(small)
                 name = small.target.value
@@ -265,11 +371,7 @@ class _Extractor:
             scope.params.append(Param(params.star_kwarg.name.value, None, "starstar"))
         parent.children[name] = scope
         method_of = parent if parent.kind == "class" else klass
-        if isinstance(node.body, cst.IndentedBlock):
-            self.body(node.body.body, scope, False, method_of)
-        else:
-            for small in node.body.body:
-                self.small_statement(small, scope, False, method_of)
+        self.body(node.body.body, scope, False, method_of)  # an indented block or a one-line suite
 
     def class_def(self, node: cst.ClassDef, parent: Scope) -> None:
         name = node.name.value
@@ -278,13 +380,19 @@ class _Extractor:
         scope.bases = [self.expr(arg.value) for arg in node.bases]
         scope.decorators = [self.expr(d.decorator) for d in node.decorators]
         parent.children[name] = scope
-        if isinstance(node.body, cst.IndentedBlock):
-            self.body(node.body.body, scope, False, scope)
+        self.body(node.body.body, scope, False, scope)  # an indented block or a one-line suite
 
     # -- calls ---------------------------------------------------------------
     def collect_calls(self, node: cst.CSTNode, scope: Scope) -> None:
         collector = _CallCollector()
         node.visit(collector)
+        if self.positions is None:
+            n = len(collector.found)
+            queue, self.call_queue = self.call_queue[:n], self.call_queue[n:]
+            pairs = list(zip(collector.found, queue))
+            if len(queue) == n and all(_same_callee(c, a) for c, a in pairs):
+                for cst_call, ast_call in pairs:
+                    self.call_lines[id(cst_call)] = (ast_call.lineno, ast_call.col_offset + 1)
         for call in collector.found:
             func = call.func
             if isinstance(func, cst.Name) and func.value in _SKIP_CALLS:
@@ -330,18 +438,28 @@ class _Extractor:
                 return Sub(self.expr(node.value), self.expr(node.slice[0].slice.value), line)
             return Opaque("slice", line)
         if isinstance(node, cst.Call):
-            args: list[Expr] = []
-            kwargs: list[tuple[str, Expr]] = []
-            for arg in node.args:
-                if arg.keyword is not None:
-                    kwargs.append((arg.keyword.value, self.expr(arg.value)))
-                elif arg.star == "**":
-                    kwargs.append(("**", self.expr(arg.value)))
-                elif arg.star == "*":
-                    args.append(Opaque("*args", line))
-                else:
-                    args.append(self.expr(arg.value))
-            return Call(self.expr(node.func), tuple(args), tuple(kwargs), line)
+            outer, self.expr_line = self.expr_line, line
+            try:
+                return self._call_expr(node, line)
+            finally:
+                self.expr_line = outer
+        return self._other_expr(node, line)
+
+    def _call_expr(self, node: cst.Call, line: int) -> Expr:
+        args: list[Expr] = []
+        kwargs: list[tuple[str, Expr]] = []
+        for arg in node.args:
+            if arg.keyword is not None:
+                kwargs.append((arg.keyword.value, self.expr(arg.value)))
+            elif arg.star == "**":
+                kwargs.append(("**", self.expr(arg.value)))
+            elif arg.star == "*":
+                args.append(Opaque("*args", line))
+            else:
+                args.append(self.expr(arg.value))
+        return Call(self.expr(node.func), tuple(args), tuple(kwargs), line)
+
+    def _other_expr(self, node: cst.CSTNode, line: int) -> Expr:
         if isinstance(node, cst.BinaryOperation):
             if isinstance(node.operator, cst.Add):
                 return Concat((self.expr(node.left), self.expr(node.right)), line)
@@ -364,6 +482,16 @@ class _Extractor:
         if isinstance(node, cst.NamedExpr):
             return self.expr(node.value)
         return Opaque(type(node).__name__, line)
+
+
+def _same_callee(cst_call: cst.Call, ast_call: ast.Call) -> bool:
+    """A cheap check that the two trees' calls were paired right: the called names agree."""
+    func, other = cst_call.func, ast_call.func
+    if isinstance(func, cst.Name):
+        return isinstance(other, ast.Name) and other.id == func.value
+    if isinstance(func, cst.Attribute):
+        return isinstance(other, ast.Attribute) and other.attr == func.attr.value
+    return not isinstance(other, (ast.Name, ast.Attribute))
 
 
 class _CallCollector(cst.CSTVisitor):
