@@ -28,6 +28,7 @@ def endpoint_dict(endpoint: Endpoint) -> dict[str, Any]:
         "sdk": endpoint.sdk,
         "locations": [{"path": l.path, "line": l.line, "column": l.column} for l in endpoint.locations],
         "provenance": [{"path": s.path, "line": s.line, "detail": s.detail} for s in endpoint.provenance],
+        "chains": [[{"path": s.path, "line": s.line, "detail": s.detail} for s in trail] for trail in endpoint.trails],
         "unresolved": list(endpoint.unresolved),
     }
 
