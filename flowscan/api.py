@@ -13,6 +13,7 @@ from .cache import FactCache, default_cache_dir
 from .catalog import Catalog, bundled_catalog
 from .checks.fingerprint import fingerprint
 from .catalog import Sink
+from .checks.fallback import check_fallback
 from .checks.residency import check_residency, check_resources
 from .configfacts import ConfigFacts
 from .configs import extract_configs
@@ -33,6 +34,9 @@ from .resolve import Program, Resolver
 from .values import StrValue
 
 PARSE_ERROR = "scan/parse-error"
+# Calls the serving and routing checks look at, beyond the catalog's sinks: files that make
+# them are parsed up front too.
+WATCHED_CALLS = ("litellm.Router", "litellm.router.Router")
 PARALLEL_THRESHOLD = 24
 
 
@@ -131,6 +135,8 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
 
     lines = _LineCache(sources)
     findings = check_residency(endpoints, policy, lines.text) + check_resources(resources, policy, lines.text)
+    modules = program.modules
+    findings += check_fallback(config_facts, modules, endpoints, policy, lines.text, sources=sources)
     findings += _parse_error_findings(coverage.parse_errors, lines)
     findings = _apply_severities(findings, policy)
     report = Report(
@@ -194,7 +200,7 @@ def _seeds(summaries: dict[str, PythonSummary], sources: dict[str, bytes], catal
     when resolution follows an import into it or looks for a function's callers (``Program``).
     """
     names_under: dict[str, set[bytes]] = {}
-    for name in catalog.sinks:
+    for name in [*catalog.sinks, *WATCHED_CALLS]:
         parts = name.split(".")
         for cut in range(1, len(parts) + 1):
             names_under.setdefault(".".join(parts[:cut]), set()).add(parts[-1].encode())

@@ -7,6 +7,7 @@ returns) as a small IR and never imports or runs the scanned code.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import warnings
 
 import libcst as cst
@@ -384,16 +385,15 @@ class _Extractor:
 
     # -- calls ---------------------------------------------------------------
     def collect_calls(self, node: cst.CSTNode, scope: Scope) -> None:
-        collector = _CallCollector()
-        node.visit(collector)
+        found = _calls_in(node)
         if self.positions is None:
-            n = len(collector.found)
+            n = len(found)
             queue, self.call_queue = self.call_queue[:n], self.call_queue[n:]
-            pairs = list(zip(collector.found, queue))
+            pairs = list(zip(found, queue))
             if len(queue) == n and all(_same_callee(c, a) for c, a in pairs):
                 for cst_call, ast_call in pairs:
                     self.call_lines[id(cst_call)] = (ast_call.lineno, ast_call.col_offset + 1)
-        for call in collector.found:
+        for call in found:
             func = call.func
             if isinstance(func, cst.Name) and func.value in _SKIP_CALLS:
                 continue
@@ -494,15 +494,39 @@ def _same_callee(cst_call: cst.Call, ast_call: ast.Call) -> bool:
     return not isinstance(other, (ast.Name, ast.Attribute))
 
 
-class _CallCollector(cst.CSTVisitor):
-    """Every call in an expression, outermost first; lambdas and comprehensions included."""
+def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    """Every call under ``node``, outermost first, in source order (as ``ast`` orders them).
 
-    def __init__(self) -> None:
-        self.found: list[cst.Call] = []
+    A plain walk over the node's dataclass fields: libcst's visitor machinery rebuilds
+    every node it passes and costs several times more.
+    """
+    found: list[cst.Call] = []
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Call):
+            found.append(current)
+        stack.extend(reversed(_children(current)))
+    return found
 
-    def visit_Call(self, node: cst.Call) -> bool:
-        self.found.append(node)
-        return True
+
+def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    if isinstance(node, cst.IfExp):  # fields say test, body, orelse; the source says body, test, orelse
+        return [node.body, node.test, node.orelse]
+    out: list[cst.CSTNode] = []
+    for name in _FIELDS.setdefault(type(node), tuple(f.name for f in dataclasses.fields(node))):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            if not isinstance(value, _WHITESPACE):
+                out.append(value)
+        elif isinstance(value, (list, tuple)):
+            out.extend(v for v in value if isinstance(v, cst.CSTNode) and not isinstance(v, _WHITESPACE))
+    return out
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_WHITESPACE = (cst.BaseParenthesizableWhitespace, cst.LeftParen, cst.RightParen, cst.Comma, cst.Dot,
+               cst.Colon, cst.AssignEqual, cst.Semicolon, cst.TrailingWhitespace, cst.EmptyLine, cst.Newline)
 
 
 def _dotted(node: cst.CSTNode) -> str:
