@@ -167,9 +167,8 @@ def explain_command(target: str, path: Path, policy: Path | None, allow: tuple[s
 def rules_command(ctx: click.Context) -> None:
     """List the rules flowscan reports, with id, default severity and summary."""
     if ctx.invoked_subcommand is None:
-        console = Console()
         for doc in rule_docs().values():
-            console.print(f"{doc.id:<36} {doc.severity:<8} {doc.summary}")
+            click.echo(f"{doc.id:<36} {doc.severity:<8} {doc.summary}")
 
 
 @rules_command.command("show")
