@@ -13,7 +13,9 @@ from .cache import FactCache, default_cache_dir
 from .catalog import Catalog, bundled_catalog
 from .checks.fingerprint import fingerprint
 from .catalog import Sink
+from .checks.caching import check_caching
 from .checks.fallback import check_fallback
+from .checks.serving import check_serving
 from .checks.residency import check_residency, check_resources
 from .configfacts import ConfigFacts
 from .configs import extract_configs
@@ -36,7 +38,10 @@ from .values import StrValue
 PARSE_ERROR = "scan/parse-error"
 # Calls the serving and routing checks look at, beyond the catalog's sinks: files that make
 # them are parsed up front too.
-WATCHED_CALLS = ("litellm.Router", "litellm.router.Router")
+WATCHED_CALLS = (
+    "litellm.Router", "litellm.router.Router", "vllm.LLM", "vllm.EngineArgs", "vllm.AsyncEngineArgs",
+    "vllm.engine.arg_utils.EngineArgs", "vllm.engine.arg_utils.AsyncEngineArgs", "sglang.Engine",
+)
 PARALLEL_THRESHOLD = 24
 
 
@@ -137,6 +142,7 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
     findings = check_residency(endpoints, policy, lines.text) + check_resources(resources, policy, lines.text)
     modules = program.modules
     findings += check_fallback(config_facts, modules, endpoints, policy, lines.text, sources=sources)
+    findings += check_caching(config_facts, modules, lines.text) + check_serving(config_facts, modules, lines.text)
     findings += _parse_error_findings(coverage.parse_errors, lines)
     findings = _apply_severities(findings, policy)
     report = Report(

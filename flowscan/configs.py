@@ -22,6 +22,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         from .extract.helm import extract_helm, find_charts
         from .extract.kubernetes import extract_kubernetes, resolve_configmaps
         from .extract.litellm_config import extract_litellm_config
+        from .extract.shell import extract_shell
         from .extract.terraform import extract_terraform
     except ImportError as exc:  # a partial install: say so for every config file
         return [], [(f.path, f"{f.kind} files are not analysed ({exc})") for f in files]
@@ -41,7 +42,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         elif kind == "dockerfile":
             facts.append(extract_dockerfile(path, data))
         elif kind == "shell":
-            unclaimed.append((path, "shell scripts are not analysed yet"))
+            facts.append(extract_shell(path, data))
         elif kind == "yaml" and path not in in_chart:
             found = [f for f in (extract_compose(path, data), extract_kubernetes(path, data),
                                  extract_litellm_config(path, data)) if _has_content(f)]

@@ -1,0 +1,137 @@
+"""Caching checks: model servers without prefix caching, LLM gateways without a response cache.
+
+``caching/prefix-caching-disabled`` (warning): a recognised model server (see
+:mod:`flowscan.servers`) runs without prefix (radix) caching: switched off by a flag or
+keyword (``--no-enable-prefix-caching``, ``enable_prefix_caching=False``,
+``--disable-radix-cache``) — reported at the flag's line — or off by default for the
+version its image tag or ``pip install`` pin shows (vLLM before 0.8.0), reported at that
+image / pin line. A server whose version cannot be seen is assumed to run the current
+default.
+
+``caching/response-cache-disabled``: a LiteLLM proxy config with ``cache: false`` (warning,
+at that line); a proxy config with no ``cache: true`` at all (note, at ``cache_params`` if
+present, else at ``model_list``); ``litellm.completion(..., caching=False)`` and friends, or
+``litellm.Router(cache_responses=False)`` (warning, at the keyword's line).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..configfacts import ConfigFacts
+from ..model import Finding, Location
+from ..pyfacts import Lit, ModuleFacts
+from ..servers import Launch, callee, find_key, keyword_line, launches_in_configs, launches_in_module, prefix_caching, state_line
+from .fingerprint import fingerprint
+
+PREFIX_DISABLED = "caching/prefix-caching-disabled"
+RESPONSE_DISABLED = "caching/response-cache-disabled"
+
+LineText = Callable[[str, int], str]
+
+#: LiteLLM calls whose ``caching=False`` skips the response cache.
+LITELLM_CALLS = frozenset({
+    "litellm.completion", "litellm.acompletion", "litellm.text_completion", "litellm.atext_completion",
+    "litellm.embedding", "litellm.aembedding", "litellm.responses", "litellm.aresponses",
+})
+#: LiteLLM Router constructors: ``cache_responses=False`` turns the router's cache off.
+LITELLM_ROUTERS = frozenset({"litellm.Router", "litellm.router.Router"})
+_FALSE = frozenset({"False", "0"})
+
+
+def check_caching(config_facts: list[ConfigFacts], modules: list[ModuleFacts], line_text: LineText) -> list[Finding]:
+    """Both caching rules over the configs and the Python modules."""
+    launches = launches_in_configs(config_facts)
+    for module in modules:
+        if not module.parse_error:
+            launches += launches_in_module(module)
+    findings = [f for launch in launches if (f := _prefix_finding(launch, line_text)) is not None]
+    for config in config_facts:
+        if config.kind == "litellm" and config.raw.get("model_list") is not None:
+            findings += _proxy_cache_findings(config, line_text)
+    for module in modules:
+        if not module.parse_error:
+            findings += _call_cache_findings(module, line_text)
+    return findings
+
+
+# -- prefix caching ----------------------------------------------------------------------------------
+
+def _prefix_finding(launch: Launch, line_text: LineText) -> Finding | None:
+    state = prefix_caching(launch)
+    if state is None or state.enabled:
+        return None
+    server = launch.server.name
+    if state.explicit:
+        message = (f"{server} [{launch.context}] runs without prefix caching: {state.reason}. Every request "
+                   f"recomputes shared prompt prefixes (system prompts, chat history, RAG context)")
+    else:
+        message = (f"{server} [{launch.context}] runs without prefix caching: {state.reason}. Pass the flag "
+                   f"that enables it or move to a release that enables it by default")
+    line = state_line(launch, state, line_text)
+    return _finding(PREFIX_DISABLED, "warning", message, launch.path, line, line_text,
+                    f"{launch.context}|{launch.server.id}|{state.explicit}")
+
+
+# -- response cache: LiteLLM proxy config -------------------------------------------------------------
+
+def _proxy_cache_findings(config: ConfigFacts, line_text: LineText) -> list[Finding]:
+    cache = config.raw.get("cache")
+    params = config.raw.get("cache_params")
+    if cache is not None and cache.get("enabled") is False:
+        message = (f"LiteLLM proxy response cache is switched off ({cache['section']}.cache: false): identical "
+                   f"requests are sent to the model again")
+        return [_finding(RESPONSE_DISABLED, "warning", message, config.path, int(cache["line"]), line_text,
+                         "litellm|cache-false")]
+    if cache is not None and cache.get("enabled") is None:
+        return []  # set from something flowscan cannot read (os.environ/...)
+    if cache is not None:
+        return []
+    if params is not None:
+        message = ("LiteLLM proxy has cache_params but no `cache: true`: the response cache is not turned on")
+        return [_finding(RESPONSE_DISABLED, "note", message, config.path, int(params["line"]), line_text,
+                         "litellm|cache-params-only")]
+    message = ("LiteLLM proxy config has no response cache (litellm_settings.cache is not set): identical "
+               "requests always reach the model")
+    return [_finding(RESPONSE_DISABLED, "note", message, config.path, _model_list_line(config, line_text),
+                     line_text, "litellm|no-cache")]
+
+
+def _model_list_line(config: ConfigFacts, line_text: LineText) -> int:
+    """The ``model_list:`` key line (searched from the top of the file)."""
+    return find_key(line_text, config.path, 1, _first_entry_line(config), "model_list") or 1
+
+
+def _first_entry_line(config: ConfigFacts) -> int:
+    lines = [int(d["line"]) for deployments in config.raw["model_list"].values() for d in deployments]
+    return min(lines) if lines else 1
+
+
+# -- response cache: Python calls -----------------------------------------------------------------------
+
+def _call_cache_findings(module: ModuleFacts, line_text: LineText) -> list[Finding]:
+    findings = []
+    for call in module.calls:
+        name = callee(module, call.func)
+        if name in LITELLM_CALLS:
+            keyword = "caching"
+        elif name in LITELLM_ROUTERS:
+            keyword = "cache_responses"
+        else:
+            continue
+        value = next((v for k, v in call.kwargs if k == keyword), None)
+        if isinstance(value, Lit) and value.text in _FALSE:
+            message = f"{name}(..., {keyword}={value.text}) skips LiteLLM's response cache for this call"
+            line = keyword_line(line_text, module.path, call.line, keyword, value.text)
+            findings.append(_finding(RESPONSE_DISABLED, "warning", message, module.path, line, line_text,
+                                     f"{name}|{keyword}"))
+    return findings
+
+
+def _finding(rule: str, severity: str, message: str, path: str, line: int, line_text: LineText, key: str) -> Finding:
+    location = Location(path, line)
+    return Finding(rule=rule, severity=severity, message=message, path=path, line=line, endpoint=None,
+                   fingerprint=fingerprint(rule, location, line_text(path, line), key))
+
+
+__all__ = ["check_caching", "PREFIX_DISABLED", "RESPONSE_DISABLED"]

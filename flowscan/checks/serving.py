@@ -1,0 +1,182 @@
+"""``serving/cold-start-unprotected`` (warning): a model server users can reach before it is ready.
+
+A model server takes minutes to load its weights. Reported, for workloads whose container
+runs a recognised model server (:mod:`flowscan.servers`; other workloads never):
+
+Kubernetes (Deployment, StatefulSet, DaemonSet, ReplicaSet, Pod, Argo Rollout; not Jobs):
+
+- the container has no ``readinessProbe`` and no ``startupProbe``: traffic is sent as soon as
+  the process starts — at the container's ``- name:`` line;
+- ``strategy.type: Recreate``: every pod is stopped before the new one has loaded — at the
+  ``type: Recreate`` line;
+- a rolling update that may take every replica down at once (``maxUnavailable`` ≥ the
+  replica count; unset ``replicas`` is 1; percentages round down like Kubernetes does) — at
+  the ``maxUnavailable`` line.
+
+Compose:
+
+- a service that ``depends_on`` a model-server service without ``condition:
+  service_healthy`` starts before the model is loaded — at the dependency's line;
+- a model-server service with no ``healthcheck`` (in the service, or a ``HEALTHCHECK`` in the
+  Dockerfile it builds) cannot be waited for — at the service line.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+from typing import Any, Callable
+
+from ..configfacts import ConfigFacts
+from ..model import Finding, Location
+from ..pyfacts import ModuleFacts
+from ..servers import find_key, source_launch
+from .fingerprint import fingerprint
+
+COLD_START = "serving/cold-start-unprotected"
+SERVING_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
+                           "Pod", "Rollout"})
+
+LineText = Callable[[str, int], str]
+
+
+def check_serving(config_facts: list[ConfigFacts], modules: list[ModuleFacts], line_text: LineText) -> list[Finding]:
+    """Cold-start findings over Kubernetes manifests and compose files (``modules`` are not
+    needed: an in-process engine has no probes to check)."""
+    findings: list[Finding] = []
+    for config in config_facts:
+        if config.kind == "kubernetes":
+            findings += _kubernetes(config, line_text)
+        elif config.kind == "compose":
+            findings += _compose(config, config_facts, line_text)
+    return findings
+
+
+# -- Kubernetes ----------------------------------------------------------------------------------------
+
+def _kubernetes(config: ConfigFacts, line_text: LineText) -> list[Finding]:
+    findings: list[Finding] = []
+    workloads = config.raw.get("workloads", [])
+    ends = _ends([w["line"] for w in workloads])
+    for workload in workloads:
+        if workload["kind"] not in SERVING_KINDS:
+            continue
+        servers = [(c, name) for c in workload["containers"] if not c.get("init")
+                   and (name := _server_name(c, config.path)) is not None]
+        if not servers:
+            continue
+        label = f"{workload['kind']}/{workload['name']}"
+        for container, server in servers:
+            if not container.get("readinessProbe") and not container.get("startupProbe"):
+                message = (f"{server} container {container['name']} of {label} has no readinessProbe or "
+                           f"startupProbe: the Service sends requests while the model is still loading")
+                findings.append(_finding(message, config.path, int(container["line"]), line_text,
+                                         f"{label}|{container['name']}|probes"))
+        findings += _rollout(workload, label, servers[0][1], config.path, ends[workload["line"]], line_text)
+    return findings
+
+
+def _server_name(container: dict[str, Any], path: str) -> str | None:
+    words = list(container.get("command", [])) + list(container.get("args", []))
+    launch = source_launch(None, int(container["line"]), "", image=container.get("image"), command=words, path=path)
+    return launch.server.name if launch is not None else None
+
+
+def _rollout(workload: dict[str, Any], label: str, server: str, path: str, end: int,
+             line_text: LineText) -> list[Finding]:
+    """Recreate, or a rolling update that may stop every replica at once."""
+    strategy = workload.get("strategy") or {}
+    start = int(workload["line"])
+    if strategy.get("type") == "Recreate":
+        line = find_key(line_text, path, start, end, "type", "Recreate") or start
+        message = (f"{label} runs {server} with strategy Recreate: every pod stops before the new one has "
+                   f"loaded the model, so each rollout is an outage")
+        return [_finding(message, path, line, line_text, f"{label}|recreate")]
+    rolling = strategy.get("rollingUpdate") or {}
+    replicas = workload.get("replicas")
+    replicas = 1 if replicas is None else int(replicas)
+    unavailable = _max_unavailable(rolling.get("maxUnavailable"), replicas)
+    if unavailable is None or replicas < 1 or unavailable < replicas:
+        return []
+    line = find_key(line_text, path, start, end, "maxUnavailable") or start
+    message = (f"{label} runs {server} with {replicas} replica(s) and maxUnavailable "
+               f"{rolling.get('maxUnavailable')}: a rollout can take every replica down while the new one "
+               f"loads the model")
+    return [_finding(message, path, line, line_text, f"{label}|max-unavailable")]
+
+
+def _max_unavailable(value: Any, replicas: int) -> int | None:
+    """``maxUnavailable`` as a pod count (percentages round down, as Kubernetes does)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    match = re.fullmatch(r"\s*(\d+)\s*%\s*", str(value))
+    if match:
+        return math.floor(int(match.group(1)) * replicas / 100)
+    return int(value) if str(value).strip().isdigit() else None
+
+
+# -- compose -------------------------------------------------------------------------------------------
+
+def _compose(config: ConfigFacts, all_configs: list[ConfigFacts], line_text: LineText) -> list[Finding]:
+    services: dict[str, dict[str, Any]] = config.raw.get("services", {})
+    servers = {name: server for name, service in services.items()
+               if (server := _compose_server(service, config.path)) is not None}
+    findings: list[Finding] = []
+    for name, server in servers.items():
+        if not _has_healthcheck(services[name], config.path, all_configs):
+            message = (f"compose service {name} runs {server} without a healthcheck: nothing can wait until "
+                       f"the model is loaded (depends_on condition: service_healthy needs one)")
+            findings.append(_finding(message, config.path, int(services[name]["line"]), line_text,
+                                     f"compose|{name}|healthcheck"))
+    for name, service in services.items():
+        for dependency in service.get("depends_on", []):
+            target = dependency["service"]
+            if target in servers and dependency.get("condition") != "service_healthy":
+                message = (f"compose service {name} depends on {target} ({servers[target]}) with condition "
+                           f"{dependency.get('condition')}: it starts before the model is loaded; use "
+                           f"condition: service_healthy")
+                findings.append(_finding(message, config.path, int(dependency["line"]), line_text,
+                                         f"compose|{name}->{target}"))
+    return findings
+
+
+def _compose_server(service: dict[str, Any], path: str) -> str | None:
+    image = service.get("image") if isinstance(service.get("image"), str) else None
+    words = list(service.get("entrypoint", [])) + list(service.get("command", []))
+    launch = source_launch(None, int(service["line"]), "", image=image, command=words, path=path)
+    return launch.server.name if launch is not None else None
+
+
+def _has_healthcheck(service: dict[str, Any], path: str, all_configs: list[ConfigFacts]) -> bool:
+    """A compose healthcheck, or a HEALTHCHECK in the Dockerfile the service builds."""
+    if service.get("healthcheck"):
+        return True
+    dockerfile = _built_dockerfile(service.get("build"), path)
+    return dockerfile is not None and any(
+        c.kind == "dockerfile" and c.path == dockerfile and c.raw.get("healthcheck") for c in all_configs)
+
+
+def _built_dockerfile(build: Any, path: str) -> str | None:
+    if build is None:
+        return None
+    context = build.get("context", ".") if isinstance(build, dict) else str(build)
+    name = build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile"
+    return posixpath.normpath(posixpath.join(posixpath.dirname(path), context, name))
+
+
+# -- helpers -------------------------------------------------------------------------------------------
+
+def _ends(starts: list[int]) -> dict[int, int]:
+    ordered = sorted(set(starts))
+    return {line: (ordered[i + 1] - 1 if i + 1 < len(ordered) else line + 2000) for i, line in enumerate(ordered)}
+
+
+def _finding(message: str, path: str, line: int, line_text: LineText, key: str) -> Finding:
+    return Finding(rule=COLD_START, severity="warning", message=message, path=path, line=line, endpoint=None,
+                   fingerprint=fingerprint(COLD_START, Location(path, line), line_text(path, line), key))
+
+
+__all__ = ["check_serving", "COLD_START"]
