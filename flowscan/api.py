@@ -42,7 +42,7 @@ WATCHED_CALLS = (
     "litellm.Router", "litellm.router.Router", "vllm.LLM", "vllm.EngineArgs", "vllm.AsyncEngineArgs",
     "vllm.engine.arg_utils.EngineArgs", "vllm.engine.arg_utils.AsyncEngineArgs", "sglang.Engine",
 )
-PARALLEL_THRESHOLD = 24
+PARALLEL_BYTES = 2_000_000  # below this much source, a process pool costs more than it saves (measured)
 
 
 @dataclass
@@ -100,6 +100,7 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
     for facts in _extract_all(seeds, sources, options.jobs, cache):
         program.add(facts)
     seed_modules = [program.loaded[p] for p in sorted(seeds) if not program.loaded[p].parse_error]
+    seed_names = frozenset(name for p in seeds for name in (summaries[p].module, canonical[p]))
 
     config_facts, unclaimed = extract_configs(root, other_files, sources)
     contexts = build_contexts(config_facts)
@@ -110,12 +111,12 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
     endpoints: list[Endpoint] = []
     extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
     resolver = Resolver(program, lambda key: extra_env.get(key))
-    hits = find_hits(seed_modules, resolver, catalog) + _config_hits(config_facts, lambda key: extra_env.get(key))
+    hits = find_hits(seed_modules, resolver, catalog, seed_names) + _config_hits(config_facts, lambda key: extra_env.get(key))
     endpoints += build_endpoints(hits, catalog, policy, DEFAULT)
     for context in contexts:
         resolver = Resolver(program, context.lookup)
         modules = [m for m in seed_modules if context.covers(m.path)]
-        hits = find_hits(modules, resolver, catalog) + _config_hits(config_facts, context.lookup)
+        hits = find_hits(modules, resolver, catalog, seed_names) + _config_hits(config_facts, context.lookup)
         hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
         endpoints += build_endpoints(hits, catalog, policy, context.name)
     endpoints = _drop_defaults_set_by_contexts(endpoints, contexts)
@@ -258,7 +259,7 @@ def _extract_all(chosen: Iterable[str], sources: dict[str, bytes], jobs: int | N
         else:
             missing.append((path, sources[path]))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(missing) >= PARALLEL_THRESHOLD:
+    if workers > 1 and len(missing) > 1 and sum(len(data) for _, data in missing) >= PARALLEL_BYTES:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             made = list(pool.map(_extract_one, missing, chunksize=max(1, len(missing) // (workers * 8))))
     else:

@@ -23,18 +23,43 @@ class SinkHit:
     value: StrValue | None  # None: the call's endpoint could not be determined at all
 
 
-def _last_names(catalog: Catalog) -> frozenset[str]:
-    return frozenset(name.rsplit(".", 1)[-1] for name in catalog.sinks)
+def _sink_modules_by_last_name(catalog: Catalog) -> dict[str, frozenset[str]]:
+    """``get`` -> {requests, httpx, aiohttp, ...}: which top-level modules a call named so
+    could be a sink of."""
+    out: dict[str, set[str]] = {}
+    for name in catalog.sinks:
+        out.setdefault(name.rsplit(".", 1)[-1], set()).add(name.split(".", 1)[0])
+    return {k: frozenset(v) for k, v in out.items()}
 
 
-def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog) -> list[SinkHit]:
+def _could_reach(facts: ModuleFacts, func, tops: frozenset[str], seed_names: frozenset[str]) -> bool:
+    """A callee can only be a sink if its value comes from the sink's module: a name
+    imported from it, or from an in-tree module that itself imports a sink module (a seed:
+    a shared ``session = requests.Session()``, a re-exported client), or a local name.
+    Two-hop re-exports are not followed; skipping the rest keeps big trees from being parsed
+    for nothing."""
+    root = func
+    while isinstance(root, Attr):
+        root = root.base
+    if not isinstance(root, Name) or root.id not in facts.imports:
+        return True  # a local variable, parameter, self, or an expression: resolve it
+    target = facts.imports[root.id]
+    if target.split(".", 1)[0] in tops:
+        return True
+    parts = target.split(".")
+    return any(".".join(parts[:i]) in seed_names for i in range(1, len(parts) + 1))
+
+
+def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
+              seed_names: frozenset[str] = frozenset()) -> list[SinkHit]:
     """Every (value, call) pair where a resolved value reaches a sink of the catalog."""
-    last_names = _last_names(catalog)
+    by_last_name = _sink_modules_by_last_name(catalog)
+    last_names = frozenset(by_last_name)
     hits: list[SinkHit] = []
     for facts in modules:
         for site in facts.calls:
             name = site.func.attr if isinstance(site.func, Attr) else site.func.id if isinstance(site.func, Name) else None
-            if name not in last_names:
+            if name not in last_names or not _could_reach(facts, site.func, by_last_name[name], seed_names):
                 continue
             frame = Frame(facts, site.scope, site.line)
             resolver.start_budget()
@@ -46,7 +71,8 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog) 
                     hits.extend(_evaluate(catalog.sinks[obj.dotted], obj.dotted, call, facts, site, resolver))
                     break
         for assign in facts.attr_assigns:
-            if not isinstance(assign.target, Attr) or assign.target.attr not in last_names:
+            if not isinstance(assign.target, Attr) or assign.target.attr not in last_names \
+                    or not _could_reach(facts, assign.target, by_last_name[assign.target.attr], seed_names):
                 continue
             frame = Frame(facts, assign.scope, assign.line)
             resolver.start_budget()
