@@ -95,6 +95,12 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
     Every endpoint carries the file:line of its call and the chain of values that led to
     it; secrets in URLs are redacted. Files that cannot be parsed and values that cannot be
     resolved are reported (scan/parse-error, residency/region-unknown), never dropped.
+
+    \b
+    Examples:
+      flowscan scan . --allow eu
+      flowscan scan . --format sarif -o flowscan.sarif --fail-on warning
+      flowscan scan services/api --policy ../flowscan.yaml -q
     """
     result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache))
     report = result.report
