@@ -165,7 +165,7 @@ def explain_command(target: str, path: Path, policy: Path | None, allow: tuple[s
     for endpoint in report.endpoints:
         if endpoint.id in endpoint_ids:
             findings = [f for f in report.findings if f.endpoint == endpoint.id]
-            render_explain(endpoint, result.graph.chains(endpoint.id), findings, console)
+            render_explain(endpoint, result.graph.sources_of(endpoint.id), findings, console)
 
 
 @main.group("rules", invoke_without_command=True)

@@ -12,8 +12,10 @@ import networkx as nx
 from .model import Endpoint, Step
 
 
-def step_node(step: Step) -> str:
-    return f"{step.path}:{step.line}"
+def step_node(step: Step, context: str) -> str:
+    """A location within one deployment context: the same code line carries different
+    values in different contexts, so contexts do not share nodes."""
+    return f"{context}|{step.path}:{step.line}"
 
 
 class FlowGraph:
@@ -24,17 +26,17 @@ class FlowGraph:
         node = f"endpoint:{endpoint.id}"
         self.g.add_node(node, kind="endpoint", label=endpoint.host or endpoint.url or "?", context=endpoint.context)
         for trail in endpoint.trails:
-            self._add_chain(trail)
+            self._add_chain(trail, endpoint.context)
         for location in endpoint.locations:
-            call = f"{location.path}:{location.line}"
+            call = f"{endpoint.context}|{location.path}:{location.line}"
             if call not in self.g:
                 self.g.add_node(call, kind="location", path=location.path, line=location.line, details=["call"])
             self.g.add_edge(call, node)
 
-    def _add_chain(self, trail: tuple[Step, ...]) -> None:
+    def _add_chain(self, trail: tuple[Step, ...], context: str) -> None:
         previous: str | None = None
         for step in trail:
-            current = step_node(step)
+            current = step_node(step, context)
             details = self.g.nodes[current].setdefault("details", []) if current in self.g else None
             if details is None:
                 self.g.add_node(current, kind="location", path=step.path, line=step.line, details=[step.detail])
@@ -49,15 +51,4 @@ class FlowGraph:
         node = f"endpoint:{endpoint_id}"
         if node not in self.g:
             return []
-        return sorted(nx.ancestors(self.g, node))
-
-    def chains(self, endpoint_id: str) -> list[list[str]]:
-        """Every simple path from a value's origin to the endpoint."""
-        node = f"endpoint:{endpoint_id}"
-        if node not in self.g:
-            return []
-        origins = [n for n in nx.ancestors(self.g, node) if self.g.in_degree(n) == 0]
-        paths: list[list[str]] = []
-        for origin in sorted(origins):
-            paths.extend(nx.all_simple_paths(self.g, origin, node, cutoff=32))
-        return sorted(paths)
+        return sorted({n.split("|", 1)[1] for n in nx.ancestors(self.g, node)})

@@ -144,8 +144,9 @@ def _summary(report: Report, console: Console) -> None:
     console.print(", ".join(parts), style=style)
 
 
-def render_explain(endpoint: Endpoint, chains: list[list[str]], findings: list[Finding], console: Console) -> None:
-    """The whole chain for one endpoint as a tree: origin -> ... -> call -> endpoint."""
+def render_explain(endpoint: Endpoint, sources: list[str], findings: list[Finding], console: Console) -> None:
+    """The chains for one endpoint as a tree (origin -> ... -> call), and every location of
+    the data-flow graph whose value reaches it."""
     p = endpoint.placement
     title = (f"[bold]{escape(endpoint.host or endpoint.url or '?')}[/bold]  provider={endpoint.provider or '-'}  "
              f"region={p.region or '?'} country={p.country or '?'} jurisdiction={p.jurisdiction or '?'} "
@@ -158,6 +159,8 @@ def render_explain(endpoint: Endpoint, chains: list[list[str]], findings: list[F
     calls = tree.add("called at")
     for location in endpoint.locations:
         calls.add(f"{location.path}:{location.line}")
+    if sources:
+        tree.add(f"{len(sources)} locations feed it: " + ", ".join(sources))
     for finding in findings:
         tree.add(Text(f"{finding.severity} {finding.rule} {finding.path}:{finding.line} [{finding.fingerprint}]",
                       style=_STYLE.get(finding.severity, "")))
