@@ -23,7 +23,6 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         from .extract.kubernetes import extract_kubernetes, resolve_configmaps
         from .extract.litellm_config import extract_litellm_config
         from .extract.shell import extract_shell
-        from .extract.terraform import extract_terraform
     except ImportError as exc:  # a partial install: say so for every config file
         return [], [(f.path, f"{f.kind} files are not analysed ({exc})") for f in files]
 
@@ -53,6 +52,8 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         facts.extend(extract_helm({p: sources[p] for p in chart_files if p in sources}))
     terraform_files = {p: sources[p] for p in paths if kinds[p] == "terraform"}
     if terraform_files:
+        from .extract.terraform import extract_terraform  # python-hcl2 (lark) loads only when needed
+
         facts.extend(extract_terraform(root, terraform_files))
     resolve_configmaps([f for f in facts if f.kind == "kubernetes"])
     return facts, unclaimed

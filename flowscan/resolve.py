@@ -9,7 +9,7 @@ Every name it follows becomes an edge of the data-flow graph (``graph.py``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .model import Step
@@ -698,7 +698,7 @@ class Resolver:
         out: list[Obj] = []
         for key in keys:
             if not key.is_known:
-                out.append(Unknown(f"env var with a computed name", line))
+                out.append(Unknown("env var with a computed name", line))
                 continue
             out.extend(self._env_value(key.text, defaults, frame.module.path, line, f"env {key.text}"))
         return out

@@ -8,9 +8,7 @@ from functools import lru_cache
 from importlib import resources
 
 import jsonschema
-import yaml
-
-from .catalog import CatalogError, default_rules_dir
+from .catalog import CatalogError, default_rules_dir, load_rule_yaml
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ def rule_docs() -> dict[str, RuleDoc]:
     validator = jsonschema.Draft202012Validator(schema)
     docs: dict[str, RuleDoc] = {}
     for path in sorted((default_rules_dir() / "checks").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_rule_yaml(path)
         for error in validator.iter_errors(data):
             where = "/".join(str(p) for p in error.absolute_path)
             raise CatalogError(f"{path}: {where}: {error.message}")

@@ -23,9 +23,7 @@ from importlib import resources
 from typing import Any, Callable, Iterable
 
 import jsonschema
-import yaml
-
-from .catalog import CatalogError, default_rules_dir
+from .catalog import CatalogError, default_rules_dir, load_rule_yaml
 from .configfacts import ConfigFacts, EnvSource
 from .extract.shell import split_words
 from .pyfacts import Attr, CallSite, Expr, Lit, ModuleFacts, Name
@@ -102,7 +100,7 @@ def server_specs() -> tuple[ServerSpec, ...]:
     validator = jsonschema.Draft202012Validator(schema)
     specs: list[ServerSpec] = []
     for path in sorted((default_rules_dir() / "servers").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_rule_yaml(path)
         for error in validator.iter_errors(data):
             where = "/".join(str(p) for p in error.absolute_path)
             raise CatalogError(f"{path}: {where}: {error.message}")

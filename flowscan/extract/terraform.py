@@ -51,7 +51,7 @@ from hcl2.rules import strings as hs
 from hcl2.rules.abstract import LarkToken
 from hcl2.utils import SerializationOptions, process_escape_sequences
 
-from ..catalog import CatalogError, bundled_catalog, default_rules_dir
+from ..catalog import CatalogError, bundled_catalog, default_rules_dir, load_rule_yaml
 from ..configfacts import ConfigFacts, EnvBinding, EnvSource, Placement
 from ..model import Step
 
@@ -135,7 +135,7 @@ def load_terraform_rules(rules_dir: Path | None = None) -> TerraformRules:
     out = TerraformRules([], [], {})
     for path in sorted(folder.glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_rule_yaml(path)
         except (OSError, yaml.YAMLError) as exc:
             raise CatalogError(f"{path}: cannot read rule file: {exc}") from exc
         errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
