@@ -28,7 +28,7 @@ from typing import Any, Callable
 import yaml
 
 from ..configfacts import ConfigFacts, EnvBinding, EnvSource
-from .yamlnodes import Y, error_line, load_documents
+from .yamlnodes import Y, error_line, key_lines, load_documents
 
 KIND = "compose"
 
@@ -181,35 +181,6 @@ def _services_node(documents: list[Y]) -> Y | None:
         if services is not None and isinstance(services.value, dict):
             return services
     return None
-
-
-def key_lines(data: bytes, top_key: str, depth: int) -> dict[tuple[str, ...], int]:
-    """The line of each mapping key, by key path (``("services", "api", "depends_on")``), in
-    the first document whose top level has ``top_key``, down to ``depth`` levels.
-
-    :mod:`yamlnodes` gives the line where a value starts, which for a block mapping is its
-    first child; a key's own line is read here from pyyaml's node marks (a second, node-only
-    pass: nothing is constructed). Also used by the LiteLLM config extractor.
-    """
-    lines: dict[tuple[str, ...], int] = {}
-
-    def walk(node: yaml.Node, prefix: tuple[str, ...]) -> None:
-        if len(prefix) >= depth or not isinstance(node, yaml.MappingNode):
-            return
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                lines.setdefault(prefix + (key.value,), key.start_mark.line + 1)
-                walk(value, prefix + (key.value,))
-
-    try:
-        for document in yaml.compose_all(data, Loader=yaml.SafeLoader):
-            if isinstance(document, yaml.MappingNode) and any(
-                    isinstance(k, yaml.ScalarNode) and k.value == top_key for k, _ in document.value):
-                walk(document, ())
-                break
-    except yaml.YAMLError:
-        pass
-    return lines
 
 
 def _service_source(path: str, base: str, name: str, line: int, node: Y,

@@ -38,8 +38,7 @@ import yaml
 from ..catalog import Sink, bundled_catalog
 from ..configfacts import ConfigEndpoint, ConfigFacts
 from ..model import Step
-from .compose import key_lines
-from .yamlnodes import Y, error_line, load_documents
+from .yamlnodes import Y, error_line, key_lines, load_documents
 
 KIND = "litellm"
 SINK = "litellm.completion"  # the proxy routes chat calls through completion()

@@ -97,3 +97,32 @@ def load_documents(data: bytes | str) -> list[Y]:
 def error_line(exc: yaml.YAMLError) -> int:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     return mark.line + 1 if mark is not None else 1
+
+
+def key_lines(data: bytes, top_key: str, depth: int) -> dict[tuple[str, ...], int]:
+    """The line of each mapping key, by key path (``("services", "api", "depends_on")``), in
+    the first document whose top level has ``top_key``, down to ``depth`` levels.
+
+    :mod:`yamlnodes` gives the line where a value starts, which for a block mapping is its
+    first child; a key's own line is read here from pyyaml's node marks (a second, node-only
+    pass: nothing is constructed). Used by the compose and LiteLLM config extractors.
+    """
+    lines: dict[tuple[str, ...], int] = {}
+
+    def walk(node: yaml.Node, prefix: tuple[str, ...]) -> None:
+        if len(prefix) >= depth or not isinstance(node, yaml.MappingNode):
+            return
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                lines.setdefault(prefix + (key.value,), key.start_mark.line + 1)
+                walk(value, prefix + (key.value,))
+
+    try:
+        for document in yaml.compose_all(data, Loader=yaml.SafeLoader):
+            if isinstance(document, yaml.MappingNode) and any(
+                    isinstance(k, yaml.ScalarNode) and k.value == top_key for k, _ in document.value):
+                walk(document, ())
+                break
+    except yaml.YAMLError:
+        pass
+    return lines

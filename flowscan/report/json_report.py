@@ -6,10 +6,18 @@ import json
 from typing import Any
 
 from .. import __version__
-from ..model import Endpoint, Finding, Report, Resource
+from ..model import Endpoint, Finding, Location, Report, Resource, Step
 from ..redact import redact
 
 SCHEMA_ID = "https://flowscan.dev/schemas/report-1.json"
+
+
+def _step(step: Step) -> dict[str, Any]:
+    return {"path": step.path, "line": step.line, "detail": step.detail}
+
+
+def _location(location: Location) -> dict[str, Any]:
+    return {"path": location.path, "line": location.line, "column": location.column}
 
 
 def endpoint_dict(endpoint: Endpoint) -> dict[str, Any]:
@@ -26,9 +34,9 @@ def endpoint_dict(endpoint: Endpoint) -> dict[str, Any]:
         "region_note": p.note,
         "context": endpoint.context,
         "sdk": endpoint.sdk,
-        "locations": [{"path": l.path, "line": l.line, "column": l.column} for l in endpoint.locations],
-        "provenance": [{"path": s.path, "line": s.line, "detail": s.detail} for s in endpoint.provenance],
-        "chains": [[{"path": s.path, "line": s.line, "detail": s.detail} for s in trail] for trail in endpoint.trails],
+        "locations": [_location(location) for location in endpoint.locations],
+        "provenance": [_step(step) for step in endpoint.provenance],
+        "chains": [[_step(step) for step in trail] for trail in endpoint.trails],
         "unresolved": list(endpoint.unresolved),
     }
 
@@ -44,8 +52,8 @@ def resource_dict(resource: Resource) -> dict[str, Any]:
         "jurisdiction": p.jurisdiction,
         "region_note": p.note,
         "context": resource.context,
-        "location": {"path": resource.location.path, "line": resource.location.line, "column": resource.location.column},
-        "provenance": [{"path": s.path, "line": s.line, "detail": s.detail} for s in resource.provenance],
+        "location": _location(resource.location),
+        "provenance": [_step(step) for step in resource.provenance],
     }
 
 
