@@ -32,7 +32,8 @@ from .graph import FlowGraph
 from .model import Coverage, Endpoint, Finding, Location, ParseError, Report
 from .policy import Policy, find_policy_file, load_policy, read_policy_file
 from .pyfacts import ModuleFacts
-from .resolve import Program, Resolver
+from .program import Program
+from .resolve import Resolver
 from .values import StrValue
 
 PARSE_ERROR = "scan/parse-error"

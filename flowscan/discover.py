@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .extract.python import module_name_for
+from .extract.python_common import module_name_for
 from .model import Skipped
 
 MAX_FILE_BYTES = 2_000_000

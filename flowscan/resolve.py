@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .model import Step
+from .program import Program, callee_name as _callee_name
 from .pyfacts import (
     Assign, Attr, Call, CallSite, Concat, DictLit, Either, Expr, Lit, ModuleFacts, Name, NoneLit,
     Opaque, Param, Percent, Scope, Seq, Sub,
@@ -147,86 +148,6 @@ def _short(text: str, limit: int = 80) -> str:
 
 # -- the resolver ------------------------------------------------------------
 
-class Program:
-    """The Python modules of the tree, parsed on demand.
-
-    The pre-pass gives every file's module name; a module is parsed (``load``) only when a
-    seed file is analysed or name resolution reaches it, so cost follows what matters.
-    """
-
-    def __init__(self, paths: dict[str, tuple[str, str]], sources: dict[str, bytes],
-                 loader: Callable[[str, bytes], ModuleFacts],
-                 imports: dict[str, tuple[str, ...]] | None = None):
-        self.sources = sources
-        self.imports = imports or {}
-        self.modules_by_path = {path: names[0] for path, names in paths.items()}
-        self.loader = loader
-        self.loaded: dict[str, ModuleFacts] = {}
-        self.by_name: dict[str, str] = {}
-        self.by_suffix: dict[str, list[str]] = {}
-        self.paths = sorted(paths)
-        for path, (by_path, canonical) in sorted(paths.items()):
-            self.by_name.setdefault(canonical, path)  # how Python imports it
-            self.by_name.setdefault(by_path, path)  # how relative imports name it
-            parts = by_path.split(".")
-            for i in range(len(parts) - 1):  # suffixes of two or more parts (namespace packages)
-                self.by_suffix.setdefault(".".join(parts[i:]), []).append(path)
-
-    def add(self, facts: ModuleFacts) -> None:
-        self.loaded[facts.path] = facts
-
-    def load(self, path: str) -> ModuleFacts:
-        facts = self.loaded.get(path)
-        if facts is None:
-            facts = self.loader(path, self.sources[path])
-            self.loaded[path] = facts
-        return facts
-
-    @property
-    def modules(self) -> list[ModuleFacts]:
-        return [m for _, m in sorted(self.loaded.items()) if not m.parse_error]
-
-    def find_module(self, dotted: str, near: ModuleFacts | None = None) -> ModuleFacts | None:
-        """The in-tree module named ``dotted``: exact path match, else a unique suffix match,
-        else the candidate sharing the longest path prefix with ``near``."""
-        path = self.by_name.get(dotted)
-        if path is None:
-            candidates = self.by_suffix.get(dotted) if "." in dotted else None
-            if not candidates:
-                return None
-            path = candidates[0]
-            if len(candidates) > 1 and near is not None:
-                path = max(candidates, key=lambda p: (_common_prefix(p, near.path), -len(p)))
-        facts = self.load(path)
-        return None if facts.parse_error else facts
-
-    def files_mentioning(self, name: str, defined_in: ModuleFacts) -> list[str]:
-        """Where callers of ``name`` (defined in ``defined_in``) can be: the defining file, and
-        files that import its module (or a name from it) and contain ``name`` as a word."""
-        needle = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
-        module = defined_in.module
-        tail = module.rsplit(".", 1)[-1]
-        out = []
-        for path in self.paths:
-            if path != defined_in.path:
-                imports = self.imports.get(path, ())
-                if not any(i == module or i.startswith(module + ".") or module.endswith("." + i)
-                           or i.rsplit(".", 1)[-1] == tail or i.endswith("." + tail + "." + name) for i in imports):
-                    continue
-            if needle.search(self.sources[path]):
-                out.append(path)
-        return out
-
-
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a.split("/"), b.split("/")):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
 class Resolver:
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
@@ -239,7 +160,6 @@ class Resolver:
         self.steps = 0
         self.budget_exceeded = False
         self._active: set[tuple] = set()
-        self._callers: dict[tuple[str, str], list[tuple[ModuleFacts, CallSite]]] = {}
 
     # -- entry points --------------------------------------------------------
     def start_budget(self) -> None:
@@ -360,6 +280,22 @@ class Resolver:
             klass = _enclosing_class(module.scope, scope.qualname)
             if klass is not None:
                 return [Inst(ClassRef(module, klass), None)]
+        key = ("param", module.path, scope.qualname, param.name, frame.depth)
+        if key in self._memo:
+            return list(self._memo[key])
+        if key in self._active:
+            return [Unknown(f"recursion through parameter {param.name} of {scope.qualname}()", frame.line)]
+        self._active.add(key)
+        try:
+            result = _cap(self._param_values(module, scope, param, frame))
+        finally:
+            self._active.discard(key)
+        self._memo[key] = tuple(result)
+        return result
+
+    def _param_values(self, module: ModuleFacts, scope: Scope, param: Param, frame: Frame) -> list[Obj]:
+        """What a parameter can be: the arguments in-tree callers pass, and its default.
+        It does not depend on where in the function it is read, so it is memoised."""
         out: list[Obj] = []
         label = f"parameter {param.name} of {scope.qualname}()"
         def_step = Step(module.path, scope.line, label)
@@ -723,15 +659,8 @@ class Resolver:
         if scope.name == "__init__":
             klass = _enclosing_class(module.scope, scope.qualname)
             lookup = klass.name if klass is not None else lookup
-        lookup_key = (module.path, lookup)
-        if lookup_key not in self._callers:
-            sites = []
-            for path in self.program.files_mentioning(lookup, module):
-                facts = self.program.load(path)
-                sites.extend((facts, site) for site in facts.calls if _callee_name(site.func) == lookup)
-            self._callers[lookup_key] = sites
         out = []
-        for facts, site in self._callers[lookup_key]:
+        for facts, site in self.program.sites_calling(lookup, module):
             for obj in self.eval(site.func, Frame(facts, site.scope, site.line)):
                 if isinstance(obj, (FuncRef, ClassRef)) and obj.module.path == module.path and obj.scope.qualname == scope.qualname:
                     out.append((facts, site))
@@ -845,14 +774,6 @@ def _argument_for(scope: Scope, param: Param, site: CallSite, bound_method: bool
     index = next((i for i, p in enumerate(positional) if p.name == param.name), None)
     if index is not None and index < len(site.args):
         return site.args[index]
-    return None
-
-
-def _callee_name(func: Expr) -> str | None:
-    if isinstance(func, Name):
-        return func.id
-    if isinstance(func, Attr):
-        return func.attr
     return None
 
 

@@ -1,7 +1,8 @@
 """The Python extractor: facts and line numbers.
 
-Line numbers come from ``ast`` (fast) paired with libcst's statements; they must equal
-libcst's own PositionProvider lines on tricky layouts.
+Facts come from ``ast``; they must equal the libcst reference extractor's field for field
+(``bench/check_extractors.py`` checks whole corpora), and call lines must equal libcst's own
+PositionProvider lines on tricky layouts.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import textwrap
 
 from flowscan.extract import python as px
+from flowscan.extract import python_cst
+from bench.check_extractors import as_tree, first_difference
 
 TRICKY = textwrap.dedent('''
     import requests
@@ -39,22 +42,168 @@ TRICKY = textwrap.dedent('''
 ''')
 
 
-def _lines(data: bytes, use_ast: bool) -> list[tuple[int, str]]:
-    original = px._AstLines.build
-    if not use_ast:
-        px._AstLines.build = staticmethod(lambda d: None)
-    try:
+def _lines(data: bytes, extractor: str) -> list[tuple[int, str]]:
+    if extractor == "ast":
         facts = px.extract_python("t.py", data)
-    finally:
-        px._AstLines.build = original
+    else:
+        original = python_cst._AstLines.build
+        if extractor == "libcst-positions":
+            python_cst._AstLines.build = staticmethod(lambda d: None)
+        try:
+            facts = python_cst.extract_python_cst("t.py", data)
+        finally:
+            python_cst._AstLines.build = original
     return [(c.line, c.text) for c in facts.calls]
 
 
 def test_ast_lines_equal_libcst_positions() -> None:
     data = TRICKY.encode()
-    fast, reference = _lines(data, True), _lines(data, False)
+    fast = _lines(data, "ast")
     assert len(fast) >= 20
-    assert fast == reference
+    assert fast == _lines(data, "libcst-positions")
+    assert fast == _lines(data, "libcst-ast-lines")
+
+
+EVERY_CONSTRUCT = textwrap.dedent('''
+    # -*- coding: utf-8 -*-
+    """Module docstring ü."""
+    import os, requests as rq
+    import a.b.c
+    import a.b.d as abd
+    from . import sibling
+    from ..pkg import (x as y, z)
+    from .mod import *
+    from typing import Annotated
+    BASE = "https://" "api.example.com" f"/v{VERSION}" "/x"
+    PORT = 0x1F90
+    BIG = 1_000
+    RATIO = 1.5e3
+    J = 2j
+    BLOB = b"\\x00abc" b"def"
+    ESC = f"line\\n{HOST!r:>10}{{literal}}"
+    RAW = rf"\\d+{X}"
+    NOTHING = f""
+    URL = BASE + "/path" + PATH
+    TEMPLATE = "%s://%s" % (SCHEME, HOST)
+    CHOICE = os.getenv("A") or os.environ.get("B", "d") or "c"
+    BOTH = a and b and c
+    MIXED = a or b and c
+    TERN = "x" if flag else "y"
+    SEQ = [1, *rest, "two"]
+    TUP = (1,)
+    D = {"k": v, **more, f(): g()}
+    SUB = os.environ["KEY"]
+    SL = items[1:2]
+    MULTI = grid[1, 2]
+    PAREN = grid[(1, 2)]
+    NEG = -1
+    CMP = a < b
+    LAM = lambda q=h(): q
+    COMP = [u(x) for x in w() if p(x)]
+    GEN = (i for i in range(3))
+    SETC = {i for i in s}
+    DCOMP = {k: v for k, v in d.items()}
+    SETL = {1, 2}
+    ELL = ...
+    a, *b, (c, d) = 1, 2, (3, 4)
+    x = y = make()
+    total: int = 0
+    total += 1
+    total += more()
+    label = "a"
+    label += f"-{suffix}"
+    obj.attr = "https://set.example.com"
+    obj.items[0] = value
+    del obj.attr
+    assert check(), "msg"
+    raise Error(call())
+    global G
+
+    @decorator(arg(), key=val())
+    @plain
+    async def fetch(a, b="d", /, c=C(), *args, d, e=E, **kw) -> Ret:
+        global G
+        G = a
+        async with session() as s, other():
+            resp = await s.get(url(a), **kw)
+        async for item in stream():
+            yield item
+        for u in ["https://a.example.com", "https://b.example.com"]:
+            requests.post(u, json={"q": (n := compute())})
+        while (line := read()):
+            consume(line)
+        else:
+            finish()
+        try:
+            return s.post(f"{BASE}/{a}")
+        except* ValueError:
+            pass
+        try:
+            pass
+        except Exception as exc:
+            log(exc)
+        else:
+            ok()
+        finally:
+            close()
+        match command():
+            case {"url": u}:
+                go(u)
+            case _:
+                pass
+        def inner():
+            nonlocal a
+            return a
+        return inner
+
+    class Client(Base, *mixins, metaclass=Meta):
+        """Doc."""
+        url: str = "https://c.example.com"
+        region: str
+        timeout = 30; retries = 3
+        class Config:
+            env_prefix = "APP_"
+        def __init__(self, key: str = os.getenv("KEY", "k")) -> None:
+            self.key = key
+            self.base: str = "https://d.example.com"
+            self.session, self.other = make_pair()
+            cls.shared = 1
+        @property
+        def host(self): return self.base.removeprefix("https://")
+        def call(self, path):
+            if path.startswith("/"): return self.session.get(self.base + path)
+            elif path: pass
+            else:
+                return None
+
+    if __name__ == "__main__":
+        Client().call("/x")
+''')
+
+
+def test_ast_facts_equal_libcst_reference() -> None:
+    data = EVERY_CONSTRUCT.encode()
+    fast = px.extract_python("pkg/sub/mod.py", data)
+    reference = python_cst.extract_python_cst("pkg/sub/mod.py", data)
+    assert fast.parse_error is None and reference.parse_error is None
+    assert len(fast.calls) >= 30 and len(fast.scope.assigns) >= 40
+    assert first_difference(as_tree(fast), as_tree(reference), "facts") is None
+
+
+def test_string_literals_canonical() -> None:
+    facts = px.extract_python("m.py", EVERY_CONSTRUCT.encode())
+    assigns = facts.scope.assigns
+    assert assigns["BLOB"][0].value.text == "\x00abcdef"
+    assert [type(p).__name__ for p in assigns["BASE"][0].value.parts] == ["Lit", "Name", "Lit"]
+    assert assigns["BASE"][0].value.parts[0].text == "https://api.example.com/v"
+    assert assigns["ESC"][0].value.parts[0].text == "line\n"
+    assert assigns["NOTHING"][0].value.text == ""
+    assert assigns["PORT"][0].value.text == "0x1F90" and assigns["BIG"][0].value.text == "1_000"
+
+
+def test_deep_nesting_is_a_parse_error_not_a_crash() -> None:
+    facts = px.extract_python("deep.py", b"x = " + b"(" * 300 + b"1" + b")" * 300 + b"\n")
+    assert facts.parse_error is not None and "nested" in facts.parse_error[1]
 
 
 def test_one_line_suites_are_analysed() -> None:

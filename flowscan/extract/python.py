@@ -1,63 +1,60 @@
-"""Python source bytes -> :class:`ModuleFacts`, with libcst.
+"""Python source bytes -> :class:`ModuleFacts`.
 
-A pure function of (path, bytes): it records syntax (imports, assignments, calls,
-returns) as a small IR and never imports or runs the scanned code.
+A pure function of (path, bytes): it records syntax (imports, assignments, calls, returns)
+as a small IR and never imports or runs the scanned code.
+
+Facts come from CPython's ``ast`` (C speed, exact positions). They equal what the libcst
+reference extractor (``python_cst.py``) records; ``bench/check_extractors.py`` proves it
+over whole corpora and ``tests/test_extract_python.py`` on every construct. Files ``ast``
+cannot parse (a grammar newer than this interpreter's, or a syntax error) go to libcst,
+which reads newer grammars and words the error.
 """
 
 from __future__ import annotations
 
 import ast
-import dataclasses
+import io
+import tokenize
 import warnings
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
-
 from ..pyfacts import (
-    Assign, Attr, AttrAssign, Call, CallSite, Concat, DictLit, Either, Expr, Lit, ModuleFacts,
-    Name, NoneLit, Opaque, Param, Percent, Scope, Seq, Sub,
+    Assign, Attr, AttrAssign, Call, CallSite, DictLit, Either, Expr, Lit, ModuleFacts, Name, NoneLit,
+    Opaque, Param, Percent, Scope, Seq, Sub, Concat,
 )
+from .python_common import SKIP_CALLS, joined_string, module_name_for, source_lines
 
-# Calls to these names never reach the network; not worth recording.
-_SKIP_CALLS = frozenset({
-    "print", "len", "str", "int", "float", "bool", "isinstance", "issubclass", "hasattr", "getattr",
-    "setattr", "range", "enumerate", "zip", "list", "dict", "set", "tuple", "sorted", "min", "max",
-    "sum", "any", "all", "repr", "type", "super", "iter", "next", "abs", "round", "map", "filter",
-    "id", "hash", "format", "vars", "callable", "object", "Exception", "ValueError", "TypeError",
-    "RuntimeError", "KeyError", "NotImplementedError",
-})
+__all__ = ["extract_python", "module_name_for"]
 
-
-def module_name_for(path: str) -> tuple[str, bool]:
-    """``app/config.py`` -> (``app.config``, False); ``app/__init__.py`` -> (``app``, True)."""
-    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
-    is_package = parts[-1] == "__init__"
-    if is_package:
-        parts = parts[:-1]
-    return ".".join(p for p in parts if p), is_package
+# ast node -> the libcst class name an Opaque carries (the IR names what it did not model).
+_OPAQUE_NAMES = {
+    ast.UnaryOp: "UnaryOperation", ast.Compare: "Comparison", ast.YieldFrom: "Yield",
+    ast.Starred: "StarredElement",
+}
+_NESTING_ERRORS = ("too many nested", "too many statically nested")
 
 
 def extract_python(path: str, data: bytes) -> ModuleFacts:
     """Extract the facts of one Python file; a parse failure is a fact too."""
     module_name, is_package = module_name_for(path)
-    empty = Scope("module", module_name, "", 1)
     try:
-        tree = cst.parse_module(data)
-    except cst.ParserSyntaxError as exc:
-        return ModuleFacts(path, module_name, is_package, {}, empty, [], [],
-                           parse_error=_python_error(data) or (exc.raw_line, _one_line(exc.message)))
-    except (UnicodeDecodeError, LookupError, SyntaxError, ValueError, RecursionError) as exc:
-        return ModuleFacts(path, module_name, is_package, {}, empty, [], [],
-                           parse_error=(1, f"{type(exc).__name__}: {_one_line(str(exc))}"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(data)
+        encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+        text = data.decode(encoding, errors="replace")
+    except SyntaxError as exc:
+        if any(marker in str(exc.msg) for marker in _NESTING_ERRORS):
+            return _failed(path, module_name, is_package, exc.lineno or 1, f"SyntaxError: {exc.msg}")
+        return _reference(path, data)
+    except (ValueError, LookupError, UnicodeDecodeError):
+        return _reference(path, data)
+    except (RecursionError, MemoryError):
+        return _failed(path, module_name, is_package, 1, "RecursionError: nesting too deep to analyse")
+    extractor = _Extractor(module_name, is_package, source_lines(text), data)
     try:
-        text = data.decode(tree.encoding, errors="replace")
-        lines = _AstLines.build(data)
-        positions = None if lines is not None else MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
-        extractor = _Extractor(path, module_name, is_package, positions, text.splitlines(), lines)
-        extractor.run(tree)
+        extractor.body(tree.body, extractor.root, False, None)
     except RecursionError:
-        return ModuleFacts(path, module_name, is_package, {}, empty, [], [],
-                           parse_error=(1, "RecursionError: nesting too deep to analyse"))
+        return _failed(path, module_name, is_package, 1, "RecursionError: nesting too deep to analyse")
     return ModuleFacts(
         path=path, module=module_name, is_package=is_package, imports=extractor.imports,
         scope=extractor.root, calls=extractor.calls, attr_assigns=extractor.attr_assigns,
@@ -65,473 +62,308 @@ def extract_python(path: str, data: bytes) -> ModuleFacts:
     )
 
 
-def _python_error(data: bytes) -> tuple[int, str] | None:
-    """CPython's own line and message for a syntax error (only called once libcst failed)."""
-    import ast
-    import warnings
+def _reference(path: str, data: bytes) -> ModuleFacts:
+    from .python_cst import extract_python_cst
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(data)
-    except SyntaxError as exc:
-        return (exc.lineno or 1, f"SyntaxError: {_one_line(exc.msg)}")
-    except (ValueError, RecursionError):
-        return None
-    return None
+    return extract_python_cst(path, data)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())[:300]
-
-
-class _AstLines:
-    """Line numbers from CPython's ``ast`` (C speed) instead of libcst's PositionProvider
-    (a full code generation in Python, about twice the cost of the parse itself).
-
-    libcst and ``ast`` list a file's statements in the same source order, and the calls in
-    one statement in the same order by start position, so the extractor takes the next
-    statement's line, and a statement's call lines, from queues. A statement whose call
-    count differs (never seen, but checked) gives its calls the statement's line.
-    """
-
-    def __init__(self, statements: list[ast.stmt]):
-        self.statements = iter(statements)
-
-    @staticmethod
-    def build(data: bytes) -> _AstLines | None:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(data)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-        return _AstLines(list(_ast_statements(tree.body)))
-
-    def next_statement(self) -> ast.stmt | None:
-        return next(self.statements, None)
-
-
-def _ast_statements(body: list[ast.stmt]):
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, ast.If):
-            yield from _ast_statements(stmt.body)
-            yield from _ast_statements(stmt.orelse)
-        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-            yield from _ast_statements(stmt.body)
-            yield from _ast_statements(stmt.orelse)
-        elif isinstance(stmt, (ast.Try, ast.TryStar)):
-            yield from _ast_statements(stmt.body)
-            for handler in stmt.handlers:
-                yield from _ast_statements(handler.body)
-            yield from _ast_statements(stmt.orelse)
-            yield from _ast_statements(stmt.finalbody)
-        elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            yield from _ast_statements(stmt.body)
-        elif isinstance(stmt, ast.Match):
-            for case in stmt.cases:
-                yield from _ast_statements(case.body)
-
-
-def _ast_calls(node: ast.AST | None) -> list[ast.Call]:
-    """Calls under ``node`` (not inside nested statements), outermost first by position."""
-    if node is None:
-        return []
-    calls = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
-    return sorted(calls, key=lambda c: (c.lineno, c.col_offset, -(c.end_lineno or 0), -(c.end_col_offset or 0)))
-
-
-def _header_of(stmt: ast.stmt) -> list[ast.AST]:
-    """The expressions of a statement that are not nested statements."""
-    if isinstance(stmt, (ast.If, ast.While)):
-        return [stmt.test]
-    if isinstance(stmt, (ast.For, ast.AsyncFor)):
-        return [stmt.iter]
-    if isinstance(stmt, (ast.With, ast.AsyncWith)):
-        return [item.context_expr for item in stmt.items]
-    if isinstance(stmt, ast.Match):
-        return [stmt.subject]
-    if isinstance(stmt, (ast.Try, ast.TryStar, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return []
-    return [stmt]
+def _failed(path: str, module: str, is_package: bool, line: int, message: str) -> ModuleFacts:
+    return ModuleFacts(path, module, is_package, {}, Scope("module", module, "", 1), [], [],
+                       parse_error=(line, " ".join(message.split())[:300]))
 
 
 class _Extractor:
-    def __init__(self, path: str, module: str, is_package: bool, positions, lines: list[str],
-                 ast_lines: _AstLines | None = None):
-        self.path = path
-        self.ast_lines = ast_lines
-        self.stmt_line = 1
-        self.stmt_column = 0
-        self.call_queue: list[ast.Call] = []
-        self.call_lines: dict[int, tuple[int, int]] = {}  # id(cst.Call) -> (line, column)
-        self.expr_line = 0
+    """Walks statements in source order. An expression's line is that of the innermost
+    recorded call around it, else its statement's (as the reference extractor has it)."""
+
+    def __init__(self, module: str, is_package: bool, lines: list[str], data: bytes):
         self.module = module
         self.package = module if is_package else module.rpartition(".")[0]
-        self.positions = positions
         self.lines = lines
+        self.data = data
+        self.byte_lines: list[bytes] | None = None
         self.imports: dict[str, str] = {}
         self.calls: list[CallSite] = []
         self.attr_assigns: list[AttrAssign] = []
         self.root = Scope("module", module, "", 1)
-
-    # -- helpers -------------------------------------------------------------
-    def line(self, node: cst.CSTNode) -> int:
-        if self.positions is None:
-            found = self.call_lines.get(id(node))
-            return found[0] if found else (self.expr_line or self.stmt_line)
-        pos = self.positions.get(node)
-        return pos.start.line if pos else 0
-
-    def column(self, node: cst.CSTNode) -> int:
-        if self.positions is None:
-            found = self.call_lines.get(id(node))
-            return found[1] if found else self.stmt_column
-        pos = self.positions.get(node)
-        return pos.start.column + 1 if pos else 0
-
-    def enter_statement(self) -> None:
-        """Take the next statement's position from ``ast`` (same source order as libcst)."""
-        if self.ast_lines is None:
-            return
-        stmt = self.ast_lines.next_statement()
-        if stmt is None:
-            return
-        self.stmt_line, self.stmt_column = stmt.lineno, stmt.col_offset + 1
-        self.expr_line = 0
-        self.call_queue = [c for node in _header_of(stmt) for c in _ast_calls(node)]
+        self.stmt_line = 1
+        self.stmt_column = 0
+        self.recorded: set[int] = set()  # ids of the calls of this statement that have lines of their own
+        self.memo: dict[int, Expr] = {}
 
     def source_line(self, line: int) -> str:
         return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
 
     # -- statements ----------------------------------------------------------
-    def run(self, tree: cst.Module) -> None:
-        self.body(tree.body, self.root, conditional=False, klass=None)
-
-    def body(self, statements, scope: Scope, conditional: bool, klass: Scope | None) -> None:
+    def body(self, statements: list[ast.stmt], scope: Scope, conditional: bool, klass: Scope | None) -> None:
         for stmt in statements:
             self.statement(stmt, scope, conditional, klass)
 
-    def statement(self, stmt: cst.CSTNode, scope: Scope, conditional: bool, klass: Scope | None) -> None:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                self.small_statement(small, scope, conditional, klass)
-            return
-        if isinstance(stmt, cst.BaseSmallStatement):  # the body of a one-line suite: `if x: return y`
-            self.small_statement(stmt, scope, conditional, klass)
-            return
-        self.enter_statement()
-        if isinstance(stmt, cst.FunctionDef):
-            self.function(stmt, scope, klass)
-        elif isinstance(stmt, cst.ClassDef):
-            self.class_def(stmt, scope)
-        elif isinstance(stmt, cst.If):
-            self.collect_calls(stmt.test, scope)
-            self.body(stmt.body.body, scope, True, klass)
-            if stmt.orelse is not None:
-                orelse = stmt.orelse
-                if isinstance(orelse, cst.If):
-                    self.statement(orelse, scope, True, klass)
+    def statement(self, stmt: ast.stmt, scope: Scope, conditional: bool, klass: Scope | None) -> None:
+        self.stmt_line, self.stmt_column = stmt.lineno, stmt.col_offset + 1
+        self.recorded = set()
+        self.memo = {}
+        line = self.stmt_line
+        if isinstance(stmt, ast.Expr):
+            self.collect_calls(stmt.value, scope)
+        elif isinstance(stmt, ast.Assign):
+            self.collect_calls(stmt, scope)
+            value = self.expr(stmt.value)
+            for target in stmt.targets:
+                self.assign_target(target, value, scope, klass, conditional)
+        elif isinstance(stmt, ast.AnnAssign):
+            if isinstance(stmt.target, ast.Name) and scope.kind == "class":
+                scope.annotated.append(stmt.target.id)
+                scope.annotated_lines[stmt.target.id] = line
+            if stmt.value is not None:
+                self.collect_calls(stmt, scope)
+                self.assign_target(stmt.target, self.expr(stmt.value), scope, klass, conditional)
+        elif isinstance(stmt, ast.AugAssign):
+            self.collect_calls(stmt, scope)
+            if isinstance(stmt.target, ast.Name) and isinstance(stmt.op, ast.Add):
+                name = stmt.target.id
+                self.assign(scope, name, Concat((Name(name, line), self.expr(stmt.value)), line), line, conditional)
+        elif isinstance(stmt, ast.Return):
+            if stmt.value is not None:
+                self.collect_calls(stmt.value, scope)
+                if scope.kind == "function":
+                    scope.returns.append(self.expr(stmt.value))
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname is not None:
+                    self.imports[alias.asname] = alias.name
                 else:
-                    self.body(orelse.body.body, scope, True, klass)
-        elif isinstance(stmt, (cst.For,)):
-            self.collect_calls(stmt.iter, scope)
-            if isinstance(stmt.target, cst.Name):
-                self.assign(scope, stmt.target.value, self.loop_value(stmt.iter), self.line(stmt), True)
-            self.body(stmt.body.body, scope, True, klass)
-            if stmt.orelse is not None:
-                self.body(stmt.orelse.body.body, scope, True, klass)
-        elif isinstance(stmt, cst.While):
+                    top = alias.name.split(".", 1)[0]
+                    self.imports.setdefault(top, top)
+        elif isinstance(stmt, ast.ImportFrom):
+            base = self.import_base(stmt)
+            if base is None or stmt.names[0].name == "*":
+                return
+            for alias in stmt.names:
+                self.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+        elif isinstance(stmt, ast.Global):
+            scope.globals_declared.extend(stmt.names)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.function(stmt, scope, klass)
+        elif isinstance(stmt, ast.ClassDef):
+            self.class_def(stmt, scope)
+        elif isinstance(stmt, ast.If):
             self.collect_calls(stmt.test, scope)
-            self.body(stmt.body.body, scope, True, klass)
-            if stmt.orelse is not None:
-                self.body(stmt.orelse.body.body, scope, True, klass)
-        elif isinstance(stmt, (cst.Try, cst.TryStar)):
-            self.body(stmt.body.body, scope, conditional, klass)
+            self.body(stmt.body, scope, True, klass)
+            self.body(stmt.orelse, scope, True, klass)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self.collect_calls(stmt.iter, scope)
+            if isinstance(stmt.target, ast.Name):
+                self.assign(scope, stmt.target.id, self.loop_value(stmt.iter), line, True)
+            self.body(stmt.body, scope, True, klass)
+            self.body(stmt.orelse, scope, True, klass)
+        elif isinstance(stmt, ast.While):
+            self.collect_calls(stmt.test, scope)
+            self.body(stmt.body, scope, True, klass)
+            self.body(stmt.orelse, scope, True, klass)
+        elif isinstance(stmt, (ast.Try, ast.TryStar)):
+            self.body(stmt.body, scope, conditional, klass)
             for handler in stmt.handlers:
-                self.body(handler.body.body, scope, True, klass)
-            if stmt.orelse is not None:
-                self.body(stmt.orelse.body.body, scope, True, klass)
-            if stmt.finalbody is not None:
-                self.body(stmt.finalbody.body.body, scope, conditional, klass)
-        elif isinstance(stmt, cst.With):
+                self.body(handler.body, scope, True, klass)
+            self.body(stmt.orelse, scope, True, klass)
+            self.body(stmt.finalbody, scope, conditional, klass)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
-                self.collect_calls(item.item, scope)
-                if item.asname is not None and isinstance(item.asname.name, cst.Name):
-                    self.assign(scope, item.asname.name.value, self.expr(item.item), self.line(stmt), conditional)
-            self.body(stmt.body.body, scope, conditional, klass)
-        elif isinstance(stmt, cst.Match):
+                self.collect_calls(item.context_expr, scope)
+                if isinstance(item.optional_vars, ast.Name):
+                    self.assign(scope, item.optional_vars.id, self.expr(item.context_expr), line, conditional)
+            self.body(stmt.body, scope, conditional, klass)
+        elif isinstance(stmt, ast.Match):
             self.collect_calls(stmt.subject, scope)
             for case in stmt.cases:
-                self.body(case.body.body, scope, True, klass)
+                self.body(case.body, scope, True, klass)
 
-    def small_statement(self, small: cst.CSTNode, scope: Scope, conditional: bool, klass: Scope | None) -> None:
-        self.enter_statement()
-        if isinstance(small, cst.Import):
-            for alias in small.names:
-                dotted = _dotted(alias.name)
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    self.imports[alias.asname.name.value] = dotted
-                else:
-                    top = dotted.split(".", 1)[0]
-                    self.imports.setdefault(top, top)
-        elif isinstance(small, cst.ImportFrom):
-            base = self.import_base(small)
-            if base is None or isinstance(small.names, cst.ImportStar):
-                return
-            for alias in small.names:
-                name = _dotted(alias.name)
-                local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
-                self.imports[local] = f"{base}.{name}" if base else name
-        elif isinstance(small, cst.Assign):
-            self.collect_calls(small, scope)
-            value = self.expr(small.value)
-            line = self.line(small)
-            for target in small.targets:
-                self.assign_target(target.target, value, small.value, scope, klass, line, conditional, small)
-        elif isinstance(small, cst.AnnAssign):
-            line = self.line(small)
-            if isinstance(small.target, cst.Name) and scope.kind == "class":
-                scope.annotated.append(small.target.value)
-                scope.annotated_lines[small.target.value] = line
-            if small.value is not None:
-                self.collect_calls(small, scope)
-                self.assign_target(small.target, self.expr(small.value), small.value, scope, klass, line, conditional, small)
-        elif isinstance(small, cst.AugAssign):
-            self.collect_calls(small, scope)
-            if isinstance(small.target, cst.Name) and isinstance(small.operator, cst.AddAssign):
-                line = self.line(small)
-                name = small.target.value
-                self.assign(scope, name, Concat((Name(name, line), self.expr(small.value)), line), line, conditional)
-        elif isinstance(small, cst.Return):
-            if small.value is not None:
-                self.collect_calls(small.value, scope)
-                if scope.kind == "function":
-                    scope.returns.append(self.expr(small.value))
-        elif isinstance(small, cst.Expr):
-            self.collect_calls(small.value, scope)
-        elif isinstance(small, cst.Global):
-            scope.globals_declared.extend(n.name.value for n in small.names)
-
-    def assign_target(self, target, value: Expr, value_node, scope: Scope, klass: Scope | None,
-                      line: int, conditional: bool, stmt: cst.CSTNode) -> None:
-        if isinstance(target, cst.Name):
-            name = target.value
-            if name in scope.globals_declared:
-                self.assign(self.root, name, value, line, True)
+    def assign_target(self, target: ast.expr, value: Expr, scope: Scope, klass: Scope | None,
+                      conditional: bool) -> None:
+        line = self.stmt_line
+        if isinstance(target, ast.Name):
+            if target.id in scope.globals_declared:
+                self.assign(self.root, target.id, value, line, True)
             else:
-                self.assign(scope, name, value, line, conditional)
-        elif isinstance(target, (cst.Tuple, cst.List)):
+                self.assign(scope, target.id, value, line, conditional)
+        elif isinstance(target, (ast.Tuple, ast.List)):
             items = value.items if isinstance(value, Seq) else None
-            for i, element in enumerate(target.elements):
+            for i, element in enumerate(target.elts):
                 part = items[i] if items is not None and i < len(items) else Opaque("tuple unpacking", line)
-                self.assign_target(element.value, part, None, scope, klass, line, conditional, stmt)
-        elif isinstance(target, cst.Attribute):
+                if isinstance(element, ast.Starred):
+                    element = element.value
+                self.assign_target(element, part, scope, klass, conditional)
+        elif isinstance(target, ast.Attribute):
             base = target.value
-            if isinstance(base, cst.Name) and base.value in ("self", "cls") and klass is not None:
-                klass.instance_attrs.setdefault(target.attr.value, []).append(
+            if isinstance(base, ast.Name) and base.id in ("self", "cls") and klass is not None:
+                klass.instance_attrs.setdefault(target.attr, []).append(
                     Assign(value, line, conditional, self.source_line(line)))
             else:
                 self.attr_assigns.append(AttrAssign(
-                    self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line)))
+                    self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line)))
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
         scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))
 
-    def loop_value(self, node: cst.BaseExpression) -> Expr:
+    def loop_value(self, node: ast.expr) -> Expr:
         value = self.expr(node)
         if isinstance(value, Seq):
             return Either(value.items, value.line)
-        return Opaque("loop variable", self.line(node))
+        return Opaque("loop variable", self.line_of(node, self.stmt_line))
 
-    def import_base(self, node: cst.ImportFrom) -> str | None:
-        module = _dotted(node.module) if node.module is not None else ""
-        level = len(node.relative)
-        if level == 0:
+    def import_base(self, node: ast.ImportFrom) -> str | None:
+        module = node.module or ""
+        if node.level == 0:
             return module
         package = self.package.split(".") if self.package else []
-        if level - 1 > len(package):
+        if node.level - 1 > len(package):
             return None
-        anchor = package[: len(package) - (level - 1)]
+        anchor = package[: len(package) - (node.level - 1)]
         return ".".join([*anchor, module] if module else anchor)
 
-    def function(self, node: cst.FunctionDef, parent: Scope, klass: Scope | None) -> None:
-        name = node.name.value
-        qualname = f"{parent.qualname}.{name}" if parent.qualname else name
-        scope = Scope("function", name, qualname, self.line(node))
-        scope.decorators = [self.expr(d.decorator) for d in node.decorators]
-        params = node.params
-        for p in (*params.posonly_params, *params.params):
-            scope.params.append(Param(p.name.value, self.expr(p.default) if p.default else None, "positional"))
-        if isinstance(params.star_arg, cst.Param):
-            scope.params.append(Param(params.star_arg.name.value, None, "star"))
-        for p in params.kwonly_params:
-            scope.params.append(Param(p.name.value, self.expr(p.default) if p.default else None, "keyword"))
-        if params.star_kwarg is not None:
-            scope.params.append(Param(params.star_kwarg.name.value, None, "starstar"))
-        parent.children[name] = scope
+    def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, parent: Scope, klass: Scope | None) -> None:
+        qualname = f"{parent.qualname}.{node.name}" if parent.qualname else node.name
+        scope = Scope("function", node.name, qualname, self.stmt_line)
+        scope.decorators = [self.expr(d) for d in node.decorator_list]
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        for arg, default in zip(positional, defaults):
+            scope.params.append(Param(arg.arg, self.expr(default) if default is not None else None, "positional"))
+        if args.vararg is not None:
+            scope.params.append(Param(args.vararg.arg, None, "star"))
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+            scope.params.append(Param(arg.arg, self.expr(default) if default is not None else None, "keyword"))
+        if args.kwarg is not None:
+            scope.params.append(Param(args.kwarg.arg, None, "starstar"))
+        parent.children[node.name] = scope
         method_of = parent if parent.kind == "class" else klass
-        self.body(node.body.body, scope, False, method_of)  # an indented block or a one-line suite
+        self.body(node.body, scope, False, method_of)
 
-    def class_def(self, node: cst.ClassDef, parent: Scope) -> None:
-        name = node.name.value
-        qualname = f"{parent.qualname}.{name}" if parent.qualname else name
-        scope = Scope("class", name, qualname, self.line(node))
-        scope.bases = [self.expr(arg.value) for arg in node.bases]
-        scope.decorators = [self.expr(d.decorator) for d in node.decorators]
-        parent.children[name] = scope
-        self.body(node.body.body, scope, False, scope)  # an indented block or a one-line suite
+    def class_def(self, node: ast.ClassDef, parent: Scope) -> None:
+        qualname = f"{parent.qualname}.{node.name}" if parent.qualname else node.name
+        scope = Scope("class", node.name, qualname, self.stmt_line)
+        scope.bases = [self.expr(b.value if isinstance(b, ast.Starred) else b) for b in node.bases]
+        scope.decorators = [self.expr(d) for d in node.decorator_list]
+        parent.children[node.name] = scope
+        self.body(node.body, scope, False, scope)
 
     # -- calls ---------------------------------------------------------------
-    def collect_calls(self, node: cst.CSTNode, scope: Scope) -> None:
-        found = _calls_in(node)
-        if self.positions is None:
-            n = len(found)
-            queue, self.call_queue = self.call_queue[:n], self.call_queue[n:]
-            pairs = list(zip(found, queue))
-            if len(queue) == n and all(_same_callee(c, a) for c, a in pairs):
-                for cst_call, ast_call in pairs:
-                    self.call_lines[id(cst_call)] = (ast_call.lineno, ast_call.col_offset + 1)
+    def collect_calls(self, node: ast.AST, scope: Scope) -> None:
+        """Record every call under ``node`` (outermost first, in source order)."""
+        found = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+        if not found:
+            return
+        found.sort(key=lambda c: (c.lineno, c.col_offset, -(c.end_lineno or 0), -(c.end_col_offset or 0)))
+        self.recorded.update(id(c) for c in found)
         for call in found:
             func = call.func
-            if isinstance(func, cst.Name) and func.value in _SKIP_CALLS:
+            if isinstance(func, ast.Name) and func.id in SKIP_CALLS:
                 continue
-            line = self.line(call)
             ir = self.expr(call)
             assert isinstance(ir, Call)
-            self.calls.append(CallSite(ir.func, ir.args, ir.kwargs, line, self.column(call), scope.qualname,
-                                       self.source_line(line)))
+            self.calls.append(CallSite(ir.func, ir.args, ir.kwargs, call.lineno, call.col_offset + 1, scope.qualname,
+                                       self.source_line(call.lineno)))
+
+    def line_of(self, node: ast.AST, outer: int) -> int:
+        return node.lineno if isinstance(node, ast.Call) and id(node) in self.recorded else outer
 
     # -- expressions ---------------------------------------------------------
-    def expr(self, node: cst.CSTNode | None) -> Expr:
+    def expr(self, node: ast.expr | None, outer: int = 0) -> Expr:
+        """``node`` as IR; ``outer`` is the line of the recorded call around it (0: none)."""
         if node is None:
             return Opaque("missing", 0)
-        line = self.line(node)
-        if isinstance(node, cst.SimpleString):
-            value = node.evaluated_value
-            if isinstance(value, bytes):
-                value = value.decode("latin-1")
-            return Lit(value, line)
-        if isinstance(node, cst.ConcatenatedString):
-            return Concat((self.expr(node.left), self.expr(node.right)), line)
-        if isinstance(node, cst.FormattedString):
-            parts: list[Expr] = []
-            for part in node.parts:
-                if isinstance(part, cst.FormattedStringText):
-                    parts.append(Lit(part.value.replace("{{", "{").replace("}}", "}"), line))
-                elif isinstance(part, cst.FormattedStringExpression):
-                    parts.append(self.expr(part.expression))
-            return Concat(tuple(parts), line)
-        if isinstance(node, (cst.Integer, cst.Float)):
-            return Lit(node.value, line)
-        if isinstance(node, cst.Name):
-            if node.value == "None":
-                return NoneLit(line)
-            if node.value in ("True", "False"):
-                return Lit(node.value, line)
-            return Name(node.value, line)
-        if isinstance(node, cst.Attribute):
-            return Attr(self.expr(node.value), node.attr.value, line)
-        if isinstance(node, cst.Subscript):
-            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-                return Sub(self.expr(node.value), self.expr(node.slice[0].slice.value), line)
-            return Opaque("slice", line)
-        if isinstance(node, cst.Call):
-            outer, self.expr_line = self.expr_line, line
-            try:
-                return self._call_expr(node, line)
-            finally:
-                self.expr_line = outer
-        return self._other_expr(node, line)
+        key = id(node)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self._expr(node, self.line_of(node, outer or self.stmt_line))
+        return found
 
-    def _call_expr(self, node: cst.Call, line: int) -> Expr:
-        args: list[Expr] = []
-        kwargs: list[tuple[str, Expr]] = []
-        for arg in node.args:
-            if arg.keyword is not None:
-                kwargs.append((arg.keyword.value, self.expr(arg.value)))
-            elif arg.star == "**":
-                kwargs.append(("**", self.expr(arg.value)))
-            elif arg.star == "*":
-                args.append(Opaque("*args", line))
-            else:
-                args.append(self.expr(arg.value))
-        return Call(self.expr(node.func), tuple(args), tuple(kwargs), line)
-
-    def _other_expr(self, node: cst.CSTNode, line: int) -> Expr:
-        if isinstance(node, cst.BinaryOperation):
-            if isinstance(node.operator, cst.Add):
-                return Concat((self.expr(node.left), self.expr(node.right)), line)
-            if isinstance(node.operator, cst.Modulo):
-                return Percent(self.expr(node.left), self.expr(node.right), line)
+    def _expr(self, node: ast.expr, line: int) -> Expr:
+        if isinstance(node, ast.Constant):
+            return self._constant(node, line)
+        if isinstance(node, ast.Name):
+            return Name(node.id, line)
+        if isinstance(node, ast.Attribute):
+            return Attr(self.expr(node.value, line), node.attr, line)
+        if isinstance(node, ast.Call):
+            args: list[Expr] = []
+            kwargs: list[tuple[str, Expr]] = []
+            for arg in node.args:
+                args.append(Opaque("*args", line) if isinstance(arg, ast.Starred) else self.expr(arg, line))
+            for keyword in node.keywords:
+                kwargs.append((keyword.arg if keyword.arg is not None else "**", self.expr(keyword.value, line)))
+            return Call(self.expr(node.func, line), tuple(args), tuple(kwargs), line)
+        if isinstance(node, ast.JoinedStr):
+            return joined_string([self._fstring_piece(v, line) for v in node.values], line)
+        if isinstance(node, ast.Subscript):
+            index = node.slice
+            if isinstance(index, ast.Slice) or (isinstance(index, ast.Tuple) and not self._parenthesized(index)):
+                return Opaque("slice", line)
+            return Sub(self.expr(node.value, line), self.expr(index, line), line)
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Add):
+                return Concat((self.expr(node.left, line), self.expr(node.right, line)), line)
+            if isinstance(node.op, ast.Mod):
+                return Percent(self.expr(node.left, line), self.expr(node.right, line), line)
             return Opaque("arithmetic", line)
-        if isinstance(node, cst.BooleanOperation):
-            if isinstance(node.operator, cst.Or):
-                return Either((self.expr(node.left), self.expr(node.right)), line)
-            return self.expr(node.right)
-        if isinstance(node, cst.IfExp):
-            return Either((self.expr(node.body), self.expr(node.orelse)), line)
-        if isinstance(node, (cst.Tuple, cst.List)):
-            return Seq(tuple(self.expr(e.value) for e in node.elements if isinstance(e, cst.Element)), line)
-        if isinstance(node, cst.Dict):
-            items = tuple((self.expr(e.key), self.expr(e.value)) for e in node.elements if isinstance(e, cst.DictElement))
-            return DictLit(items, line)
-        if isinstance(node, cst.Await):
-            return self.expr(node.expression)
-        if isinstance(node, cst.NamedExpr):
-            return self.expr(node.value)
-        return Opaque(type(node).__name__, line)
+        if isinstance(node, ast.BoolOp):
+            if isinstance(node.op, ast.Or):  # left-associative, as libcst nests it
+                result = self.expr(node.values[0], line)
+                for value in node.values[1:]:
+                    result = Either((result, self.expr(value, line)), line)
+                return result
+            return self.expr(node.values[-1], line)
+        if isinstance(node, ast.IfExp):
+            return Either((self.expr(node.body, line), self.expr(node.orelse, line)), line)
+        if isinstance(node, (ast.Tuple, ast.List)):
+            return Seq(tuple(self.expr(e, line) for e in node.elts if not isinstance(e, ast.Starred)), line)
+        if isinstance(node, ast.Dict):
+            return DictLit(tuple((self.expr(k, line), self.expr(v, line))
+                                 for k, v in zip(node.keys, node.values) if k is not None), line)
+        if isinstance(node, ast.Await):
+            return self.expr(node.value, line)
+        if isinstance(node, ast.NamedExpr):
+            return self.expr(node.value, line)
+        return Opaque(_OPAQUE_NAMES.get(type(node), type(node).__name__), line)
 
+    def _constant(self, node: ast.Constant, line: int) -> Expr:
+        value = node.value
+        if isinstance(value, str):
+            return Lit(value, line)
+        if isinstance(value, bytes):
+            return Lit(value.decode("latin-1"), line)
+        if value is None:
+            return NoneLit(line)
+        if isinstance(value, bool):
+            return Lit(str(value), line)
+        if isinstance(value, (int, float)):
+            return Lit(self._source_text(node) or repr(value), line)
+        if value is Ellipsis:
+            return Opaque("Ellipsis", line)
+        return Opaque("Imaginary", line)
 
-def _same_callee(cst_call: cst.Call, ast_call: ast.Call) -> bool:
-    """A cheap check that the two trees' calls were paired right: the called names agree."""
-    func, other = cst_call.func, ast_call.func
-    if isinstance(func, cst.Name):
-        return isinstance(other, ast.Name) and other.id == func.value
-    if isinstance(func, cst.Attribute):
-        return isinstance(other, ast.Attribute) and other.attr == func.attr.value
-    return not isinstance(other, (ast.Name, ast.Attribute))
+    def _fstring_piece(self, node: ast.expr, line: int) -> Expr:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return Lit(node.value, line)
+        if isinstance(node, ast.FormattedValue):
+            return self.expr(node.value, line)
+        return self.expr(node, line)
 
+    def _source_text(self, node: ast.expr) -> str:
+        """A one-line node's source, as written (numbers keep their spelling: ``0x10``)."""
+        if node.end_lineno != node.lineno or node.end_col_offset is None:
+            return ""
+        if self.byte_lines is None:
+            self.byte_lines = self.data.splitlines()
+        if not 0 < node.lineno <= len(self.byte_lines):
+            return ""
+        return self.byte_lines[node.lineno - 1][node.col_offset:node.end_col_offset].decode("utf-8", "replace")
 
-def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
-    """Every call under ``node``, outermost first, in source order (as ``ast`` orders them).
-
-    A plain walk over the node's dataclass fields: libcst's visitor machinery rebuilds
-    every node it passes and costs several times more.
-    """
-    found: list[cst.Call] = []
-    stack: list[cst.CSTNode] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Call):
-            found.append(current)
-        stack.extend(reversed(_children(current)))
-    return found
-
-
-def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    if isinstance(node, cst.IfExp):  # fields say test, body, orelse; the source says body, test, orelse
-        return [node.body, node.test, node.orelse]
-    out: list[cst.CSTNode] = []
-    for name in _FIELDS.setdefault(type(node), tuple(f.name for f in dataclasses.fields(node))):
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            if not isinstance(value, _WHITESPACE):
-                out.append(value)
-        elif isinstance(value, (list, tuple)):
-            out.extend(v for v in value if isinstance(v, cst.CSTNode) and not isinstance(v, _WHITESPACE))
-    return out
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_WHITESPACE = (cst.BaseParenthesizableWhitespace, cst.LeftParen, cst.RightParen, cst.Comma, cst.Dot,
-               cst.Colon, cst.AssignEqual, cst.Semicolon, cst.TrailingWhitespace, cst.EmptyLine, cst.Newline)
-
-
-def _dotted(node: cst.CSTNode) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
+    def _parenthesized(self, node: ast.expr) -> bool:
+        if self.byte_lines is None:
+            self.byte_lines = self.data.splitlines()
+        if not 0 < node.lineno <= len(self.byte_lines):
+            return False
+        return self.byte_lines[node.lineno - 1][node.col_offset:node.col_offset + 1] == b"("

@@ -1,0 +1,55 @@
+"""What the two Python extractors (``python.py`` on ``ast``, ``python_cst.py`` on libcst) share:
+module names, the calls never worth recording, line splitting and string canonical form."""
+
+from __future__ import annotations
+
+import re
+
+from ..pyfacts import Concat, Expr, Lit
+
+# Calls to these names never reach the network; not worth recording.
+SKIP_CALLS = frozenset({
+    "print", "len", "str", "int", "float", "bool", "isinstance", "issubclass", "hasattr", "getattr",
+    "setattr", "range", "enumerate", "zip", "list", "dict", "set", "tuple", "sorted", "min", "max",
+    "sum", "any", "all", "repr", "type", "super", "iter", "next", "abs", "round", "map", "filter",
+    "id", "hash", "format", "vars", "callable", "object", "Exception", "ValueError", "TypeError",
+    "RuntimeError", "KeyError", "NotImplementedError",
+})
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def module_name_for(path: str) -> tuple[str, bool]:
+    """``app/config.py`` -> (``app.config``, False); ``app/__init__.py`` -> (``app``, True)."""
+    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(p for p in parts if p), is_package
+
+
+def source_lines(text: str) -> list[str]:
+    """The file's lines as Python's tokenizer counts them (``\\n``, ``\\r\\n``, ``\\r``; a form
+    feed is not a line break, as ``str.splitlines`` would have it)."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def joined_string(parts: list[Expr], line: int) -> Expr:
+    """The canonical form of a string literal built from pieces (implicit concatenation,
+    f-strings): adjacent literal pieces merged; a single literal is a ``Lit``, anything
+    else a ``Concat`` of the pieces. Both extractors flatten the syntax first, so
+    ``"a" "b"`` and ``f"a{x}" "b"`` look the same from either."""
+    out: list[Expr] = []
+    for piece in parts:
+        if isinstance(piece, Lit) and out and isinstance(out[-1], Lit):
+            out[-1] = Lit(out[-1].text + piece.text, line)
+        else:
+            out.append(piece)
+    if not out:
+        return Lit("", line)
+    if len(out) == 1 and isinstance(out[0], Lit):
+        return out[0]
+    return Concat(tuple(out), line)

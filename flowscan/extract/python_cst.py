@@ -1,0 +1,536 @@
+"""Python source bytes -> :class:`ModuleFacts`, with libcst: the reference extractor.
+
+``python.py`` extracts the same facts from CPython's ``ast`` (about 20x cheaper) and calls
+this one for the files ``ast`` cannot parse (newer grammar, and to word parse errors).
+``bench/check_extractors.py`` proves the two equal on whole corpora. A pure function of
+(path, bytes): it records syntax as a small IR and never imports or runs the scanned code.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import warnings
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from .python_common import SKIP_CALLS, joined_string, module_name_for, source_lines
+from ..pyfacts import (
+    Assign, Attr, AttrAssign, Call, CallSite, Concat, DictLit, Either, Expr, Lit, ModuleFacts,
+    Name, NoneLit, Opaque, Param, Percent, Scope, Seq, Sub,
+)
+
+def extract_python_cst(path: str, data: bytes) -> ModuleFacts:
+    """Extract the facts of one Python file with libcst; a parse failure is a fact too."""
+    module_name, is_package = module_name_for(path)
+    empty = Scope("module", module_name, "", 1)
+    try:
+        tree = cst.parse_module(data)
+    except cst.ParserSyntaxError as exc:
+        return ModuleFacts(path, module_name, is_package, {}, empty, [], [],
+                           parse_error=_python_error(data) or (exc.raw_line, _one_line(exc.message)))
+    except (UnicodeDecodeError, LookupError, SyntaxError, ValueError, RecursionError) as exc:
+        return ModuleFacts(path, module_name, is_package, {}, empty, [], [],
+                           parse_error=(1, f"{type(exc).__name__}: {_one_line(str(exc))}"))
+    try:
+        text = data.decode(tree.encoding, errors="replace")
+        lines = _AstLines.build(data)
+        positions = None if lines is not None else MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+        extractor = _Extractor(path, module_name, is_package, positions, source_lines(text), lines)
+        extractor.run(tree)
+    except RecursionError:
+        return ModuleFacts(path, module_name, is_package, {}, empty, [], [],
+                           parse_error=(1, "RecursionError: nesting too deep to analyse"))
+    return ModuleFacts(
+        path=path, module=module_name, is_package=is_package, imports=extractor.imports,
+        scope=extractor.root, calls=extractor.calls, attr_assigns=extractor.attr_assigns,
+        lines=len(extractor.lines),
+    )
+
+
+def _python_error(data: bytes) -> tuple[int, str] | None:
+    """CPython's own line and message for a syntax error (only called once libcst failed)."""
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(data)
+    except SyntaxError as exc:
+        return (exc.lineno or 1, f"SyntaxError: {_one_line(exc.msg)}")
+    except (ValueError, RecursionError):
+        return None
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]
+
+
+class _AstLines:
+    """Line numbers from CPython's ``ast`` (C speed) instead of libcst's PositionProvider
+    (a full code generation in Python, about twice the cost of the parse itself).
+
+    libcst and ``ast`` list a file's statements in the same source order, and the calls in
+    one statement in the same order by start position, so the extractor takes the next
+    statement's line, and a statement's call lines, from queues. A statement whose call
+    count differs (never seen, but checked) gives its calls the statement's line.
+    """
+
+    def __init__(self, statements: list[ast.stmt]):
+        self.statements = iter(statements)
+
+    @staticmethod
+    def build(data: bytes) -> _AstLines | None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(data)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        return _AstLines(list(_ast_statements(tree.body)))
+
+    def next_statement(self) -> ast.stmt | None:
+        return next(self.statements, None)
+
+
+def _ast_statements(body: list[ast.stmt]):
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            yield from _ast_statements(stmt.body)
+            yield from _ast_statements(stmt.orelse)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            yield from _ast_statements(stmt.body)
+            yield from _ast_statements(stmt.orelse)
+        elif isinstance(stmt, (ast.Try, ast.TryStar)):
+            yield from _ast_statements(stmt.body)
+            for handler in stmt.handlers:
+                yield from _ast_statements(handler.body)
+            yield from _ast_statements(stmt.orelse)
+            yield from _ast_statements(stmt.finalbody)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield from _ast_statements(stmt.body)
+        elif isinstance(stmt, ast.Match):
+            for case in stmt.cases:
+                yield from _ast_statements(case.body)
+
+
+def _ast_calls(node: ast.AST | None) -> list[ast.Call]:
+    """Calls under ``node`` (not inside nested statements), outermost first by position."""
+    if node is None:
+        return []
+    calls = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+    return sorted(calls, key=lambda c: (c.lineno, c.col_offset, -(c.end_lineno or 0), -(c.end_col_offset or 0)))
+
+
+def _header_of(stmt: ast.stmt) -> list[ast.AST]:
+    """The expressions of a statement that are not nested statements."""
+    if isinstance(stmt, (ast.If, ast.While)):
+        return [stmt.test]
+    if isinstance(stmt, (ast.For, ast.AsyncFor)):
+        return [stmt.iter]
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return [item.context_expr for item in stmt.items]
+    if isinstance(stmt, ast.Match):
+        return [stmt.subject]
+    if isinstance(stmt, (ast.Try, ast.TryStar, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return []
+    return [stmt]
+
+
+class _Extractor:
+    def __init__(self, path: str, module: str, is_package: bool, positions, lines: list[str],
+                 ast_lines: _AstLines | None = None):
+        self.path = path
+        self.ast_lines = ast_lines
+        self.stmt_line = 1
+        self.stmt_column = 0
+        self.call_queue: list[ast.Call] = []
+        self.call_lines: dict[int, tuple[int, int]] = {}  # id(cst.Call) -> (line, column)
+        self.expr_line = 0
+        self.module = module
+        self.package = module if is_package else module.rpartition(".")[0]
+        self.positions = positions
+        self.lines = lines
+        self.imports: dict[str, str] = {}
+        self.calls: list[CallSite] = []
+        self.attr_assigns: list[AttrAssign] = []
+        self.root = Scope("module", module, "", 1)
+
+    # -- helpers -------------------------------------------------------------
+    def line(self, node: cst.CSTNode) -> int:
+        if self.positions is None:
+            found = self.call_lines.get(id(node))
+            return found[0] if found else (self.expr_line or self.stmt_line)
+        pos = self.positions.get(node)
+        return pos.start.line if pos else 0
+
+    def column(self, node: cst.CSTNode) -> int:
+        if self.positions is None:
+            found = self.call_lines.get(id(node))
+            return found[1] if found else self.stmt_column
+        pos = self.positions.get(node)
+        return pos.start.column + 1 if pos else 0
+
+    def enter_statement(self) -> None:
+        """Take the next statement's position from ``ast`` (same source order as libcst)."""
+        if self.ast_lines is None:
+            return
+        stmt = self.ast_lines.next_statement()
+        if stmt is None:
+            return
+        self.stmt_line, self.stmt_column = stmt.lineno, stmt.col_offset + 1
+        self.expr_line = 0
+        self.call_queue = [c for node in _header_of(stmt) for c in _ast_calls(node)]
+
+    def source_line(self, line: int) -> str:
+        return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+
+    # -- statements ----------------------------------------------------------
+    def run(self, tree: cst.Module) -> None:
+        self.body(tree.body, self.root, conditional=False, klass=None)
+
+    def body(self, statements, scope: Scope, conditional: bool, klass: Scope | None) -> None:
+        for stmt in statements:
+            self.statement(stmt, scope, conditional, klass)
+
+    def statement(self, stmt: cst.CSTNode, scope: Scope, conditional: bool, klass: Scope | None) -> None:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                self.small_statement(small, scope, conditional, klass)
+            return
+        if isinstance(stmt, cst.BaseSmallStatement):  # the body of a one-line suite: `if x: return y`
+            self.small_statement(stmt, scope, conditional, klass)
+            return
+        self.enter_statement()
+        if isinstance(stmt, cst.FunctionDef):
+            self.function(stmt, scope, klass)
+        elif isinstance(stmt, cst.ClassDef):
+            self.class_def(stmt, scope)
+        elif isinstance(stmt, cst.If):
+            self.collect_calls(stmt.test, scope)
+            self.body(stmt.body.body, scope, True, klass)
+            if stmt.orelse is not None:
+                orelse = stmt.orelse
+                if isinstance(orelse, cst.If):
+                    self.statement(orelse, scope, True, klass)
+                else:
+                    self.body(orelse.body.body, scope, True, klass)
+        elif isinstance(stmt, (cst.For,)):
+            self.collect_calls(stmt.iter, scope)
+            if isinstance(stmt.target, cst.Name):
+                self.assign(scope, stmt.target.value, self.loop_value(stmt.iter), self.line(stmt), True)
+            self.body(stmt.body.body, scope, True, klass)
+            if stmt.orelse is not None:
+                self.body(stmt.orelse.body.body, scope, True, klass)
+        elif isinstance(stmt, cst.While):
+            self.collect_calls(stmt.test, scope)
+            self.body(stmt.body.body, scope, True, klass)
+            if stmt.orelse is not None:
+                self.body(stmt.orelse.body.body, scope, True, klass)
+        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+            self.body(stmt.body.body, scope, conditional, klass)
+            for handler in stmt.handlers:
+                self.body(handler.body.body, scope, True, klass)
+            if stmt.orelse is not None:
+                self.body(stmt.orelse.body.body, scope, True, klass)
+            if stmt.finalbody is not None:
+                self.body(stmt.finalbody.body.body, scope, conditional, klass)
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                self.collect_calls(item.item, scope)
+                if item.asname is not None and isinstance(item.asname.name, cst.Name):
+                    self.assign(scope, item.asname.name.value, self.expr(item.item), self.line(stmt), conditional)
+            self.body(stmt.body.body, scope, conditional, klass)
+        elif isinstance(stmt, cst.Match):
+            self.collect_calls(stmt.subject, scope)
+            for case in stmt.cases:
+                self.body(case.body.body, scope, True, klass)
+
+    def small_statement(self, small: cst.CSTNode, scope: Scope, conditional: bool, klass: Scope | None) -> None:
+        self.enter_statement()
+        if isinstance(small, cst.Import):
+            for alias in small.names:
+                dotted = _dotted(alias.name)
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self.imports[alias.asname.name.value] = dotted
+                else:
+                    top = dotted.split(".", 1)[0]
+                    self.imports.setdefault(top, top)
+        elif isinstance(small, cst.ImportFrom):
+            base = self.import_base(small)
+            if base is None or isinstance(small.names, cst.ImportStar):
+                return
+            for alias in small.names:
+                name = _dotted(alias.name)
+                local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+                self.imports[local] = f"{base}.{name}" if base else name
+        elif isinstance(small, cst.Assign):
+            self.collect_calls(small, scope)
+            value = self.expr(small.value)
+            line = self.line(small)
+            for target in small.targets:
+                self.assign_target(target.target, value, small.value, scope, klass, line, conditional, small)
+        elif isinstance(small, cst.AnnAssign):
+            line = self.line(small)
+            if isinstance(small.target, cst.Name) and scope.kind == "class":
+                scope.annotated.append(small.target.value)
+                scope.annotated_lines[small.target.value] = line
+            if small.value is not None:
+                self.collect_calls(small, scope)
+                self.assign_target(small.target, self.expr(small.value), small.value, scope, klass, line, conditional, small)
+        elif isinstance(small, cst.AugAssign):
+            self.collect_calls(small, scope)
+            if isinstance(small.target, cst.Name) and isinstance(small.operator, cst.AddAssign):
+                line = self.line(small)
+                name = small.target.value
+                self.assign(scope, name, Concat((Name(name, line), self.expr(small.value)), line), line, conditional)
+        elif isinstance(small, cst.Return):
+            if small.value is not None:
+                self.collect_calls(small.value, scope)
+                if scope.kind == "function":
+                    scope.returns.append(self.expr(small.value))
+        elif isinstance(small, cst.Expr):
+            self.collect_calls(small.value, scope)
+        elif isinstance(small, cst.Global):
+            scope.globals_declared.extend(n.name.value for n in small.names)
+
+    def assign_target(self, target, value: Expr, value_node, scope: Scope, klass: Scope | None,
+                      line: int, conditional: bool, stmt: cst.CSTNode) -> None:
+        if isinstance(target, cst.Name):
+            name = target.value
+            if name in scope.globals_declared:
+                self.assign(self.root, name, value, line, True)
+            else:
+                self.assign(scope, name, value, line, conditional)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            items = value.items if isinstance(value, Seq) else None
+            for i, element in enumerate(target.elements):
+                part = items[i] if items is not None and i < len(items) else Opaque("tuple unpacking", line)
+                self.assign_target(element.value, part, None, scope, klass, line, conditional, stmt)
+        elif isinstance(target, cst.Attribute):
+            base = target.value
+            if isinstance(base, cst.Name) and base.value in ("self", "cls") and klass is not None:
+                klass.instance_attrs.setdefault(target.attr.value, []).append(
+                    Assign(value, line, conditional, self.source_line(line)))
+            else:
+                self.attr_assigns.append(AttrAssign(
+                    self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line)))
+
+    def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
+        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))
+
+    def loop_value(self, node: cst.BaseExpression) -> Expr:
+        value = self.expr(node)
+        if isinstance(value, Seq):
+            return Either(value.items, value.line)
+        return Opaque("loop variable", self.line(node))
+
+    def import_base(self, node: cst.ImportFrom) -> str | None:
+        module = _dotted(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        if level == 0:
+            return module
+        package = self.package.split(".") if self.package else []
+        if level - 1 > len(package):
+            return None
+        anchor = package[: len(package) - (level - 1)]
+        return ".".join([*anchor, module] if module else anchor)
+
+    def function(self, node: cst.FunctionDef, parent: Scope, klass: Scope | None) -> None:
+        name = node.name.value
+        qualname = f"{parent.qualname}.{name}" if parent.qualname else name
+        scope = Scope("function", name, qualname, self.line(node))
+        scope.decorators = [self.expr(d.decorator) for d in node.decorators]
+        params = node.params
+        for p in (*params.posonly_params, *params.params):
+            scope.params.append(Param(p.name.value, self.expr(p.default) if p.default else None, "positional"))
+        if isinstance(params.star_arg, cst.Param):
+            scope.params.append(Param(params.star_arg.name.value, None, "star"))
+        for p in params.kwonly_params:
+            scope.params.append(Param(p.name.value, self.expr(p.default) if p.default else None, "keyword"))
+        if params.star_kwarg is not None:
+            scope.params.append(Param(params.star_kwarg.name.value, None, "starstar"))
+        parent.children[name] = scope
+        method_of = parent if parent.kind == "class" else klass
+        self.body(node.body.body, scope, False, method_of)  # an indented block or a one-line suite
+
+    def class_def(self, node: cst.ClassDef, parent: Scope) -> None:
+        name = node.name.value
+        qualname = f"{parent.qualname}.{name}" if parent.qualname else name
+        scope = Scope("class", name, qualname, self.line(node))
+        scope.bases = [self.expr(arg.value) for arg in node.bases]
+        scope.decorators = [self.expr(d.decorator) for d in node.decorators]
+        parent.children[name] = scope
+        self.body(node.body.body, scope, False, scope)  # an indented block or a one-line suite
+
+    # -- calls ---------------------------------------------------------------
+    def collect_calls(self, node: cst.CSTNode, scope: Scope) -> None:
+        found = _calls_in(node)
+        if self.positions is None:
+            n = len(found)
+            queue, self.call_queue = self.call_queue[:n], self.call_queue[n:]
+            pairs = list(zip(found, queue))
+            if len(queue) == n and all(_same_callee(c, a) for c, a in pairs):
+                for cst_call, ast_call in pairs:
+                    self.call_lines[id(cst_call)] = (ast_call.lineno, ast_call.col_offset + 1)
+        for call in found:
+            func = call.func
+            if isinstance(func, cst.Name) and func.value in SKIP_CALLS:
+                continue
+            line = self.line(call)
+            ir = self.expr(call)
+            assert isinstance(ir, Call)
+            self.calls.append(CallSite(ir.func, ir.args, ir.kwargs, line, self.column(call), scope.qualname,
+                                       self.source_line(line)))
+
+    # -- expressions ---------------------------------------------------------
+    def expr(self, node: cst.CSTNode | None) -> Expr:
+        if node is None:
+            return Opaque("missing", 0)
+        line = self.line(node)
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            return joined_string(self.string_pieces(node, line), line)
+        if isinstance(node, (cst.Integer, cst.Float)):
+            return Lit(node.value, line)
+        if isinstance(node, cst.Name):
+            if node.value == "None":
+                return NoneLit(line)
+            if node.value in ("True", "False"):
+                return Lit(node.value, line)
+            return Name(node.value, line)
+        if isinstance(node, cst.Attribute):
+            return Attr(self.expr(node.value), node.attr.value, line)
+        if isinstance(node, cst.Subscript):
+            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+                return Sub(self.expr(node.value), self.expr(node.slice[0].slice.value), line)
+            return Opaque("slice", line)
+        if isinstance(node, cst.Call):
+            outer, self.expr_line = self.expr_line, line
+            try:
+                return self._call_expr(node, line)
+            finally:
+                self.expr_line = outer
+        return self._other_expr(node, line)
+
+    def string_pieces(self, node: cst.CSTNode, line: int) -> list[Expr]:
+        """A string literal's pieces, implicit concatenations flattened (as ``ast`` does)."""
+        if isinstance(node, cst.ConcatenatedString):
+            return self.string_pieces(node.left, line) + self.string_pieces(node.right, line)
+        if isinstance(node, cst.SimpleString):
+            value = node.evaluated_value
+            return [Lit(value.decode("latin-1") if isinstance(value, bytes) else value, line)]
+        pieces: list[Expr] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                pieces.append(Lit(_fstring_text(node, part.value), line))
+            elif isinstance(part, cst.FormattedStringExpression):
+                pieces.append(self.expr(part.expression))
+        return pieces
+
+    def _call_expr(self, node: cst.Call, line: int) -> Expr:
+        args: list[Expr] = []
+        kwargs: list[tuple[str, Expr]] = []
+        for arg in node.args:
+            if arg.keyword is not None:
+                kwargs.append((arg.keyword.value, self.expr(arg.value)))
+            elif arg.star == "**":
+                kwargs.append(("**", self.expr(arg.value)))
+            elif arg.star == "*":
+                args.append(Opaque("*args", line))
+            else:
+                args.append(self.expr(arg.value))
+        return Call(self.expr(node.func), tuple(args), tuple(kwargs), line)
+
+    def _other_expr(self, node: cst.CSTNode, line: int) -> Expr:
+        if isinstance(node, cst.BinaryOperation):
+            if isinstance(node.operator, cst.Add):
+                return Concat((self.expr(node.left), self.expr(node.right)), line)
+            if isinstance(node.operator, cst.Modulo):
+                return Percent(self.expr(node.left), self.expr(node.right), line)
+            return Opaque("arithmetic", line)
+        if isinstance(node, cst.BooleanOperation):
+            if isinstance(node.operator, cst.Or):
+                return Either((self.expr(node.left), self.expr(node.right)), line)
+            return self.expr(node.right)
+        if isinstance(node, cst.IfExp):
+            return Either((self.expr(node.body), self.expr(node.orelse)), line)
+        if isinstance(node, (cst.Tuple, cst.List)):
+            return Seq(tuple(self.expr(e.value) for e in node.elements if isinstance(e, cst.Element)), line)
+        if isinstance(node, cst.Dict):
+            items = tuple((self.expr(e.key), self.expr(e.value)) for e in node.elements if isinstance(e, cst.DictElement))
+            return DictLit(items, line)
+        if isinstance(node, cst.Await):
+            return self.expr(node.expression)
+        if isinstance(node, cst.NamedExpr):
+            return self.expr(node.value)
+        return Opaque(type(node).__name__, line)
+
+
+def _fstring_text(node: cst.FormattedString, raw: str) -> str:
+    """The value of an f-string's literal text, escapes applied as Python does."""
+    prefix = node.prefix.lower().replace("f", "")
+    quote = node.start[len(node.prefix):]
+    try:
+        value = ast.literal_eval(f"{prefix}{quote}{raw}{quote}")
+    except (SyntaxError, ValueError):
+        value = raw
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    return value.replace("{{", "{").replace("}}", "}")
+
+
+def _same_callee(cst_call: cst.Call, ast_call: ast.Call) -> bool:
+    """A cheap check that the two trees' calls were paired right: the called names agree."""
+    func, other = cst_call.func, ast_call.func
+    if isinstance(func, cst.Name):
+        return isinstance(other, ast.Name) and other.id == func.value
+    if isinstance(func, cst.Attribute):
+        return isinstance(other, ast.Attribute) and other.attr == func.attr.value
+    return not isinstance(other, (ast.Name, ast.Attribute))
+
+
+def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
+    """Every call under ``node``, outermost first, in source order (as ``ast`` orders them).
+
+    A plain walk over the node's dataclass fields: libcst's visitor machinery rebuilds
+    every node it passes and costs several times more.
+    """
+    found: list[cst.Call] = []
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Call):
+            found.append(current)
+        stack.extend(reversed(_children(current)))
+    return found
+
+
+def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    if isinstance(node, cst.IfExp):  # fields say test, body, orelse; the source says body, test, orelse
+        return [node.body, node.test, node.orelse]
+    out: list[cst.CSTNode] = []
+    for name in _FIELDS.setdefault(type(node), tuple(f.name for f in dataclasses.fields(node))):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            if not isinstance(value, _WHITESPACE):
+                out.append(value)
+        elif isinstance(value, (list, tuple)):
+            out.extend(v for v in value if isinstance(v, cst.CSTNode) and not isinstance(v, _WHITESPACE))
+    return out
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_WHITESPACE = (cst.BaseParenthesizableWhitespace, cst.LeftParen, cst.RightParen, cst.Comma, cst.Dot,
+               cst.Colon, cst.AssignEqual, cst.Semicolon, cst.TrailingWhitespace, cst.EmptyLine, cst.Newline)
+
+
+def _dotted(node: cst.CSTNode) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""

@@ -1,0 +1,165 @@
+"""The Python modules of the scanned tree and the indexes over them.
+
+Modules are parsed on demand: the pre-pass gives every file's module name and imports, and
+a file is parsed (``load``) only when a seed is analysed or resolution reaches it. The
+indexes are built once per scan from the pre-pass (module by name and by suffix; who
+imports what) or lazily per file (identifiers, call sites by callee name), so every query
+costs in proportion to its answer, never to the size of the tree.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable
+
+from .pyfacts import Attr, CallSite, ModuleFacts, Name
+
+_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
+Loader = Callable[[str, bytes], ModuleFacts]
+
+
+class ImportIndex:
+    """Which files import what, from the pre-pass's import lists (dotted, as written)."""
+
+    def __init__(self, imports: dict[str, tuple[str, ...]]):
+        self.under: dict[str, set[str]] = {}  # P -> files importing P or anything below it
+        self.exact: dict[str, set[str]] = {}  # I -> files importing exactly I
+        self.last: dict[str, set[str]] = {}  # X -> files importing something whose last part is X
+        self.last_two: dict[tuple[str, str], set[str]] = {}  # (X, Y) -> files importing A.X.Y
+        for path, names in imports.items():
+            for dotted in names:
+                parts = dotted.split(".")
+                self.exact.setdefault(dotted, set()).add(path)
+                for cut in range(1, len(parts) + 1):
+                    self.under.setdefault(".".join(parts[:cut]), set()).add(path)
+                self.last.setdefault(parts[-1], set()).add(path)
+                if len(parts) >= 3:
+                    self.last_two.setdefault((parts[-2], parts[-1]), set()).add(path)
+
+    def importers(self, module: str, name: str) -> set[str]:
+        """Files that may bind ``name`` defined in ``module``: they import the module, a name
+        from it, a module it ends with, or a module of the same last name (``from .x import
+        name`` seen from a package the pre-pass named differently)."""
+        parts = module.split(".")
+        tail = parts[-1]
+        out = set(self.under.get(module, ()))
+        for cut in range(1, len(parts)):
+            out |= self.exact.get(".".join(parts[cut:]), set())
+        out |= self.last.get(tail, set())
+        out |= self.last_two.get((tail, name), set())
+        return out
+
+
+class Program:
+    """The tree's Python modules, parsed on demand, and the indexes over them."""
+
+    def __init__(self, paths: dict[str, tuple[str, str]], sources: dict[str, bytes], loader: Loader,
+                 imports: dict[str, tuple[str, ...]] | None = None):
+        self.sources = sources
+        self.modules_by_path = {path: names[0] for path, names in paths.items()}
+        self.loader = loader
+        self.loaded: dict[str, ModuleFacts] = {}
+        self.by_name: dict[str, str] = {}
+        self.by_suffix: dict[str, list[str]] = {}
+        self.paths = sorted(paths)
+        self.import_index = ImportIndex(imports or {})
+        self._words: dict[str, frozenset[bytes]] = {}
+        self._calls_by_name: dict[str, dict[str, list[CallSite]]] = {}
+        self._sites: dict[tuple[str, str], list[tuple[ModuleFacts, CallSite]]] = {}
+        self.loads_by_reason: dict[str, int] = {}
+        for path, (by_path, canonical) in sorted(paths.items()):
+            self.by_name.setdefault(canonical, path)  # how Python imports it
+            self.by_name.setdefault(by_path, path)  # how relative imports name it
+            parts = by_path.split(".")
+            for i in range(len(parts) - 1):  # suffixes of two or more parts (namespace packages)
+                self.by_suffix.setdefault(".".join(parts[i:]), []).append(path)
+
+    def add(self, facts: ModuleFacts) -> None:
+        self.loaded[facts.path] = facts
+
+    def load(self, path: str, reason: str = "resolution") -> ModuleFacts:
+        facts = self.loaded.get(path)
+        if facts is None:
+            facts = self.loader(path, self.sources[path])
+            self.loaded[path] = facts
+            self.loads_by_reason[reason] = self.loads_by_reason.get(reason, 0) + 1
+        return facts
+
+    @property
+    def modules(self) -> list[ModuleFacts]:
+        return [m for _, m in sorted(self.loaded.items()) if not m.parse_error]
+
+    def find_module(self, dotted: str, near: ModuleFacts | None = None) -> ModuleFacts | None:
+        """The in-tree module named ``dotted``: exact path match, else a unique suffix match,
+        else the candidate sharing the longest path prefix with ``near``."""
+        path = self.by_name.get(dotted)
+        if path is None:
+            candidates = self.by_suffix.get(dotted) if "." in dotted else None
+            if not candidates:
+                return None
+            path = candidates[0]
+            if len(candidates) > 1 and near is not None:
+                path = max(candidates, key=lambda p: (_common_prefix(p, near.path), -len(p)))
+        facts = self.load(path, "import")
+        return None if facts.parse_error else facts
+
+    def mentions(self, path: str, name: str) -> bool:
+        """Whether the file's bytes contain ``name`` as a whole word."""
+        if not name.isascii():
+            return re.search(rb"\b" + re.escape(name.encode()) + rb"\b", self.sources[path]) is not None
+        words = self._words.get(path)
+        if words is None:
+            words = self._words[path] = frozenset(_IDENTIFIER.findall(self.sources[path]))
+        return name.encode() in words
+
+    def files_mentioning(self, name: str, defined_in: ModuleFacts) -> list[str]:
+        """Where callers of ``name`` (defined in ``defined_in``) can be: the defining file, and
+        files that import its module (or a name from it) and contain ``name`` as a word."""
+        candidates = self.import_index.importers(defined_in.module, name)
+        candidates.add(defined_in.path)
+        return [path for path in sorted(candidates) if path in self.sources and self.mentions(path, name)]
+
+    def calls_named(self, facts: ModuleFacts, name: str) -> list[CallSite]:
+        """The call sites in ``facts`` whose callee is called ``name`` (``f(…)``, ``x.f(…)``)."""
+        index = self._calls_by_name.get(facts.path)
+        if index is None:
+            index = self._calls_by_name[facts.path] = {}
+            for site in facts.calls:
+                callee = callee_name(site.func)
+                if callee is not None:
+                    index.setdefault(callee, []).append(site)
+        return index.get(name, [])
+
+    def sites_calling(self, name: str, defined_in: ModuleFacts) -> list[tuple[ModuleFacts, CallSite]]:
+        """Every call site in the tree whose callee is called ``name`` and that can see the
+        definition in ``defined_in`` (memoised for the whole scan, across contexts)."""
+        key = (defined_in.path, name)
+        found = self._sites.get(key)
+        if found is None:
+            found = []
+            for path in self.files_mentioning(name, defined_in):
+                facts = self.load(path, "callers")
+                found.extend((facts, site) for site in self.calls_named(facts, name))
+            self._sites[key] = found
+        return found
+
+    def parsed(self, paths: Iterable[str]) -> list[ModuleFacts]:
+        return [self.loaded[p] for p in sorted(paths) if p in self.loaded]
+
+
+def callee_name(func) -> str | None:
+    if isinstance(func, Name):
+        return func.id
+    if isinstance(func, Attr):
+        return func.attr
+    return None
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a.split("/"), b.split("/")):
+        if x != y:
+            break
+        n += 1
+    return n
