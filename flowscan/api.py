@@ -33,7 +33,8 @@ from .model import Coverage, Endpoint, Finding, Location, ParseError, Report
 from .policy import Policy, find_policy_file, load_policy, read_policy_file
 from .pyfacts import ModuleFacts
 from .program import Program
-from .resolve import Resolver
+from .resolve import STEP_BUDGET, Resolver
+from .stats import ScanStats
 from .values import StrValue
 
 PARSE_ERROR = "scan/parse-error"
@@ -61,6 +62,7 @@ class ScanResult:
     report: Report
     graph: FlowGraph
     program: Program
+    stats: ScanStats
 
 
 def resolve_policy(root: Path, options: ScanOptions, catalog: Catalog) -> Policy:
@@ -76,82 +78,110 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
     """Scan the tree at ``root`` and return the report, the data-flow graph and the program."""
     root = Path(root)
     options = options or ScanOptions()
-    catalog = catalog or bundled_catalog()
-    policy = resolve_policy(root, options, catalog)
-    inventory = walk(root, policy.excluded)
-    coverage = Coverage(files_skipped=sorted(inventory.skipped, key=lambda s: s.path))
-    sources: dict[str, bytes] = {}
-
-    python_files = [f for f in inventory.files if f.kind == "python"]
+    stats = ScanStats()
+    with stats.phase("catalog"):
+        catalog = catalog or bundled_catalog()
+        policy = resolve_policy(root, options, catalog)
+    with stats.phase("read"):
+        inventory = walk(root, policy.excluded)
+        coverage = Coverage(files_skipped=sorted(inventory.skipped, key=lambda s: s.path))
+        sources: dict[str, bytes] = {}
+        for source in inventory.files:
+            try:
+                sources[source.path] = (root / source.path).read_bytes()
+            except OSError as exc:
+                coverage.files_skipped.append(_skip(source.path, f"cannot read: {exc.strerror}"))
+        coverage.files_scanned = sorted(p for p in sources)
+    python_files = [f for f in inventory.files if f.kind == "python" and f.path in sources]
     other_files = [f for f in inventory.files if f.kind != "python"]
-    for source in inventory.files:
-        try:
-            sources[source.path] = (root / source.path).read_bytes()
-        except OSError as exc:
-            coverage.files_skipped.append(_skip(source.path, f"cannot read: {exc.strerror}"))
-    coverage.files_scanned = sorted(p for p in sources)
+    stats.files_read, stats.python_files = len(sources), len(python_files)
 
-    summaries = {f.path: prepass_python(f.path, sources[f.path]) for f in python_files if f.path in sources}
-    canonical = canonical_modules(summaries)
-    seeds = _seeds(summaries, sources, catalog, canonical) if options.prepass else set(summaries)
+    with stats.phase("prepass"):
+        summaries = {f.path: prepass_python(f.path, sources[f.path]) for f in python_files}
+        canonical = canonical_modules(summaries)
+        seeds = _seeds(summaries, sources, catalog, canonical) if options.prepass else set(summaries)
     cache = FactCache(options.cache_dir)
-    program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources,
-                      lambda path, data: cache.get_or_make(path, data, extract_python),
+
+    def load(path: str, data: bytes) -> ModuleFacts:
+        facts = cache.load(path, data)
+        if facts is None:
+            stats.count_parse(path)
+            facts = extract_python(path, data)
+            cache.store(path, data, facts)
+        return facts
+
+    program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources, load,
                       {p: s.imports for p, s in summaries.items()})
-    for facts in _extract_all(seeds, sources, options.jobs, cache):
-        program.add(facts)
+    with stats.phase("parse seeds"):
+        stats.workers, seed_facts = _extract_all(seeds, sources, options.jobs, cache, stats)
+        for facts in seed_facts:
+            program.add(facts)
     seed_modules = [program.loaded[p] for p in sorted(seeds) if not program.loaded[p].parse_error]
     seed_names = frozenset(name for p in seeds for name in (summaries[p].module, canonical[p]))
 
-    config_facts, unclaimed = extract_configs(root, other_files, sources)
-    contexts = build_contexts(config_facts)
-    for path, reason in unclaimed:
-        coverage.files_skipped.append(_skip(path, reason))
+    with stats.phase("configs"):
+        config_facts, unclaimed = extract_configs(root, other_files, sources)
+        contexts = build_contexts(config_facts)
+        for path, reason in unclaimed:
+            coverage.files_skipped.append(_skip(path, reason))
 
     graph = FlowGraph()
     endpoints: list[Endpoint] = []
-    extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
-    resolver = Resolver(program, lambda key: extra_env.get(key))
-    hits = find_hits(seed_modules, resolver, catalog, seed_names) + _config_hits(config_facts, lambda key: extra_env.get(key))
-    endpoints += build_endpoints(hits, catalog, policy, DEFAULT)
-    for context in contexts:
-        resolver = Resolver(program, context.lookup)
-        modules = [m for m in seed_modules if context.covers(m.path)]
-        hits = find_hits(modules, resolver, catalog, seed_names) + _config_hits(config_facts, context.lookup)
-        hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
-        endpoints += build_endpoints(hits, catalog, policy, context.name)
-    endpoints = _drop_defaults_set_by_contexts(endpoints, contexts)
-    if resolver.budget_exceeded:
-        coverage.notes.append("the evaluation budget was exceeded for some calls; their values are reported as unresolved")
+    budget_hits: set[tuple[str, int, str]] = set()
+    with stats.phase("resolve"):
+        extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
+        resolver = Resolver(program, lambda key: extra_env.get(key))
+        hits = find_hits(seed_modules, resolver, catalog, seed_names) + _config_hits(config_facts, lambda key: extra_env.get(key))
+        endpoints += build_endpoints(hits, catalog, policy, DEFAULT)
+        budget_hits |= {(path, line, DEFAULT) for path, line in resolver.budget_hits}
+        resolver.start_budget()
+        stats.note_steps(*resolver.most_steps)
+        for context in contexts:
+            resolver = Resolver(program, context.lookup)
+            modules = [m for m in seed_modules if context.covers(m.path)]
+            hits = find_hits(modules, resolver, catalog, seed_names) + _config_hits(config_facts, context.lookup)
+            hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
+            endpoints += build_endpoints(hits, catalog, policy, context.name)
+            budget_hits |= {(path, line, context.name) for path, line in resolver.budget_hits}
+            resolver.start_budget()
+            stats.note_steps(*resolver.most_steps)
+        endpoints = _drop_defaults_set_by_contexts(endpoints, contexts)
+    stats.budget_hits = len(budget_hits)
+    for path, line, context in sorted(budget_hits):
+        coverage.notes.append(f"{path}:{line}: resolving this call hit the evaluation budget ({STEP_BUDGET} steps) "
+                              f"in context {context}; parts of its value are reported as unresolved")
+    stats.parsed = {"seed": len(seeds), **program.loads_by_reason}
+    stats.cache_hits, stats.cache_misses = cache.hits, cache.misses
 
-    for module in program.loaded.values():
-        if module.parse_error:
-            line, message = module.parse_error
-            coverage.parse_errors.append(ParseError(module.path, line, message))
-    for config in config_facts:
-        if config.parse_error:
-            line, message = config.parse_error
-            coverage.parse_errors.append(ParseError(config.path, line, message))
-        coverage.notes.extend(f"{config.path}: {note}" for note in config.notes)
-    coverage.parse_errors = sorted(set(coverage.parse_errors), key=lambda e: (e.path, e.line, e.message))
-    coverage.files_analyzed = sorted(set(program.loaded) | {f.path for f in config_facts})
-    coverage.files_skipped.sort(key=lambda s: s.path)
-    for endpoint in endpoints:
-        graph.add_endpoint(endpoint)
-    resources = build_resources(config_facts, catalog, policy)
+    with stats.phase("checks"):
+        for module in program.loaded.values():
+            if module.parse_error:
+                line, message = module.parse_error
+                coverage.parse_errors.append(ParseError(module.path, line, message))
+        for config in config_facts:
+            if config.parse_error:
+                line, message = config.parse_error
+                coverage.parse_errors.append(ParseError(config.path, line, message))
+            coverage.notes.extend(f"{config.path}: {note}" for note in config.notes)
+        coverage.parse_errors = sorted(set(coverage.parse_errors), key=lambda e: (e.path, e.line, e.message))
+        coverage.files_analyzed = sorted(set(program.loaded) | {f.path for f in config_facts})
+        coverage.files_skipped.sort(key=lambda s: s.path)
+        for endpoint in endpoints:
+            graph.add_endpoint(endpoint)
+        resources = build_resources(config_facts, catalog, policy)
 
-    lines = _LineCache(sources)
-    findings = check_residency(endpoints, policy, lines.text) + check_resources(resources, policy, lines.text)
-    modules = program.modules
-    findings += check_fallback(config_facts, modules, endpoints, policy, lines.text, sources=sources)
-    findings += check_caching(config_facts, modules, lines.text) + check_serving(config_facts, modules, lines.text)
-    findings += _parse_error_findings(coverage.parse_errors, lines)
-    findings = _apply_severities(findings, policy)
+        lines = _LineCache(sources)
+        findings = check_residency(endpoints, policy, lines.text) + check_resources(resources, policy, lines.text)
+        modules = program.modules
+        findings += check_fallback(config_facts, modules, endpoints, policy, lines.text, sources=sources)
+        findings += check_caching(config_facts, modules, lines.text) + check_serving(config_facts, modules, lines.text)
+        findings += _parse_error_findings(coverage.parse_errors, lines)
+        findings = _apply_severities(findings, policy)
     report = Report(
         root=str(root), endpoints=endpoints, findings=_sorted_findings(findings), coverage=coverage,
         policy=policy.to_dict(), contexts=[DEFAULT] + [c.name for c in contexts], resources=resources,
     )
-    return ScanResult(report, graph, program)
+    return ScanResult(report, graph, program, stats)
 
 
 def _drop_defaults_set_by_contexts(endpoints: list[Endpoint], contexts) -> list[Endpoint]:
@@ -249,8 +279,10 @@ def _extract_one(item: tuple[str, bytes]) -> ModuleFacts:
     return extract_python(*item)
 
 
-def _extract_all(chosen: Iterable[str], sources: dict[str, bytes], jobs: int | None, cache: FactCache) -> list[ModuleFacts]:
-    """Facts of ``chosen`` files: from the cache, else parsed (in parallel when worth it)."""
+def _extract_all(chosen: Iterable[str], sources: dict[str, bytes], jobs: int | None, cache: FactCache,
+                 stats: ScanStats) -> tuple[int, list[ModuleFacts]]:
+    """Facts of ``chosen`` files: from the cache, else parsed (over a process pool when the
+    bytes to parse are worth it). Returns the number of workers used and the facts."""
     out: list[ModuleFacts] = []
     missing: list[tuple[str, bytes]] = []
     for path in sorted(chosen):
@@ -259,15 +291,18 @@ def _extract_all(chosen: Iterable[str], sources: dict[str, bytes], jobs: int | N
             out.append(cached)
         else:
             missing.append((path, sources[path]))
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers > 1 and len(missing) > 1 and sum(len(data) for _, data in missing) >= PARALLEL_BYTES:
+    workers = min(jobs if jobs is not None else (os.cpu_count() or 1), max(1, len(missing)))
+    if workers > 1 and sum(len(data) for _, data in missing) < PARALLEL_BYTES:
+        workers = 1
+    if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             made = list(pool.map(_extract_one, missing, chunksize=max(1, len(missing) // (workers * 8))))
     else:
         made = [_extract_one(item) for item in missing]
     for (path, data), facts in zip(missing, made):
+        stats.count_parse(path)
         cache.store(path, data, facts)
-    return out + made
+    return workers, out + made
 
 
 class _LineCache:

@@ -88,8 +88,10 @@ def _run_scan(path: Path, options: ScanOptions):
 @_jobs_opt
 @_prepass_opt
 @_cache_opt
+@click.option("--stats", is_flag=True,
+              help="Print what the scan cost to stderr: time per phase, Python files parsed and why, cache hits.")
 def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
-                 fail_on: str, quiet: bool, jobs: int | None, no_prepass: bool, no_cache: bool) -> None:
+                 fail_on: str, quiet: bool, jobs: int | None, no_prepass: bool, no_cache: bool, stats: bool) -> None:
     """Inventory outbound endpoints under PATH and check them against the residency policy.
 
     Every endpoint carries the file:line of its call and the chain of values that led to
@@ -104,6 +106,9 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
     """
     result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache))
     report = result.report
+    if stats:
+        for line in result.stats.lines():
+            click.echo(f"flowscan stats: {line}", err=True)
     if fmt == "json":
         _emit(render_json(report), output)
     elif fmt == "sarif":

@@ -62,7 +62,7 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
             if name not in last_names or not _could_reach(facts, site.func, by_last_name[name], seed_names):
                 continue
             frame = Frame(facts, site.scope, site.line)
-            resolver.start_budget()
+            resolver.start_budget((facts.path, site.line))
             # What is being called: followed through names, imports, attributes and returns,
             # but not back through the callers of a parameter (too costly for what it finds).
             for obj in resolver.eval(site.func, Frame(facts, site.scope, site.line, depth=MAX_CALLER_DEPTH)):
@@ -75,7 +75,7 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
                     or not _could_reach(facts, assign.target, by_last_name[assign.target.attr], seed_names):
                 continue
             frame = Frame(facts, assign.scope, assign.line)
-            resolver.start_budget()
+            resolver.start_budget((facts.path, assign.line))
             for obj in resolver.eval(assign.target, frame):
                 if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "assign":
                     call = SinkCall(CallCtx(frame, (), (), assign.line), assigned=assign.value)

@@ -23,7 +23,7 @@ from .values import MAX_ALTERNATIVES, Hole, StrValue, concat, dedupe
 MAX_DEPTH = 48
 MAX_CALLER_DEPTH = 3
 MAX_INLINE = 3
-STEP_BUDGET = 5_000  # evaluations per outbound call before the analysis gives up on it
+STEP_BUDGET = 50_000  # evaluations per outbound call; the most any call needed on the bench corpora was ~30k
 _SETTINGS_BASES = ("BaseSettings",)
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environb.get"})
 _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.join"})
@@ -151,20 +151,30 @@ def _short(text: str, limit: int = 80) -> str:
 class Resolver:
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
-    def __init__(self, program: Program, env: EnvLookup, on_edge: Callable[[str, str, dict], None] | None = None):
+    def __init__(self, program: Program, env: EnvLookup):
         self.program = program
         self.env = env
-        self.on_edge = on_edge or (lambda a, b, attrs: None)
         self.env_reads: list[EnvRead] = []
         self._memo: dict[tuple, tuple[Obj, ...]] = {}
         self.steps = 0
-        self.budget_exceeded = False
+        self.budget_site: tuple[str, int] | None = None  # the outbound call being resolved
+        self.budget_hits: set[tuple[str, int]] = set()  # calls whose resolution hit STEP_BUDGET
+        self.most_steps: tuple[int, tuple[str, int] | None] = (0, None)  # the costliest call so far
         self._active: set[tuple] = set()
 
     # -- entry points --------------------------------------------------------
-    def start_budget(self) -> None:
-        """Give the next outbound call its own evaluation budget."""
+    def start_budget(self, site: tuple[str, int] | None = None) -> None:
+        """Give the next outbound call (``site``: path, line) its own evaluation budget."""
+        if self.steps > self.most_steps[0]:
+            self.most_steps = (self.steps, self.budget_site)
         self.steps = 0
+        self.budget_site = site
+
+    @property
+    def over_budget(self) -> bool:
+        """True once the current call's budget is spent: what is computed from now on may
+        hold "budget exceeded" holes, so it is not memoised for later calls."""
+        return self.steps > STEP_BUDGET
 
     def eval(self, expr: Expr, frame: Frame) -> list[Obj]:
         key = (frame.module.path, frame.scope, frame.line, frame.bindings, frame.depth, frame.inline, id(expr))
@@ -172,7 +182,8 @@ class Resolver:
             return list(self._memo[key])
         self.steps += 1
         if self.steps > STEP_BUDGET:
-            self.budget_exceeded = True
+            if self.budget_site is not None:
+                self.budget_hits.add(self.budget_site)
             return [Unknown("analysis budget exceeded", getattr(expr, "line", 0))]
         if key in self._active or len(self._active) > MAX_DEPTH:
             return [Unknown("recursive or too deep", getattr(expr, "line", 0))]
@@ -182,7 +193,8 @@ class Resolver:
         finally:
             self._active.discard(key)
         result = _cap(result)
-        self._memo[key] = tuple(result)
+        if not self.over_budget:
+            self._memo[key] = tuple(result)
         return result
 
     def strings(self, objs: Iterable[Obj], frame: Frame, what: str = "value") -> list[StrValue]:
@@ -263,16 +275,21 @@ class Resolver:
 
     def _assigned(self, module: ModuleFacts, scope: Scope, name: str, assigns: list[Assign], line: int,
                   frame: Frame) -> list[Obj]:
+        """The values of ``name`` from the assignments that reach ``line``. Memoised by those
+        assignments (not by the line), so every read they reach shares one evaluation."""
         chosen = _reaching(assigns, line)
         same = scope.qualname == frame.scope
-        inner = Frame(module, scope.qualname, 0, frame.bindings if same else (), frame.depth, frame.inline if same else 0)
+        bindings, inline = (frame.bindings, frame.inline) if same else ((), 0)
+        key = ("assigned", module.path, scope.qualname, name, tuple(a.line for a in chosen), bindings, frame.depth, inline)
+        if key in self._memo:
+            return list(self._memo[key])
         out: list[Obj] = []
-        owner = f"{module.module}.{scope.qualname}.{name}" if scope.qualname else f"{module.module}.{name}"
         for assign in chosen:
             step = Step(module.path, assign.line, _short(assign.text) or f"{name} = …")
-            for obj in self.eval(assign.value, Frame(module, inner.scope, assign.line, inner.bindings, inner.depth, inner.inline)):
+            for obj in self.eval(assign.value, Frame(module, scope.qualname, assign.line, bindings, frame.depth, inline)):
                 out.append(_then(obj, step))
-            self.on_edge(f"py:{owner}", "", {"path": module.path, "line": assign.line})
+        if not self.over_budget:
+            self._memo[key] = tuple(out)
         return out
 
     def _param(self, module: ModuleFacts, scope: Scope, param: Param, frame: Frame) -> list[Obj]:
@@ -290,7 +307,8 @@ class Resolver:
             result = _cap(self._param_values(module, scope, param, frame))
         finally:
             self._active.discard(key)
-        self._memo[key] = tuple(result)
+        if not self.over_budget:
+            self._memo[key] = tuple(result)
         return result
 
     def _param_values(self, module: ModuleFacts, scope: Scope, param: Param, frame: Frame) -> list[Obj]:
@@ -332,7 +350,8 @@ class Resolver:
         finally:
             self._active.discard(key)
         result = _cap(result)
-        self._memo[key] = tuple(result)
+        if not self.over_budget:
+            self._memo[key] = tuple(result)
         return result
 
     def _dotted(self, dotted: str, near: ModuleFacts) -> list[Obj]:
@@ -642,7 +661,6 @@ class Resolver:
     def _env_value(self, key: str, defaults: list[Obj], path: str, line: int, label: str) -> list[Obj]:
         """The value of env var ``key`` in this context, else the code's default, else a hole."""
         self.env_reads.append(EnvRead(key, path, line))
-        self.on_edge(f"env:{key}", f"{path}:{line}", {"path": path, "line": line})
         read = Step(path, line, f"reads {label}")
         bound = self.env(key)
         if bound is not None:

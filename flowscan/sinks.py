@@ -52,7 +52,6 @@ def _simple(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
     if values is None:
         for key in spec.get("env", []):
             bound = resolver.env(key)
-            resolver.on_edge(f"env:{key}", f"{path}:{ctx.line}", {"path": path, "line": ctx.line})
             if bound is not None:
                 step = Step(path, ctx.line, f"{sdk} reads env {key}")
                 values = [v.then(step) for v in bound]

@@ -83,6 +83,7 @@ EVERY_CONSTRUCT = textwrap.dedent('''
     ESC = f"line\\n{HOST!r:>10}{{literal}}"
     RAW = rf"\\d+{X}"
     NOTHING = f""
+    DEBUG = f"{HOST=} { PORT = !r}"
     URL = BASE + "/path" + PATH
     TEMPLATE = "%s://%s" % (SCHEME, HOST)
     CHOICE = os.getenv("A") or os.environ.get("B", "d") or "c"

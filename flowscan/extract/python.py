@@ -73,6 +73,31 @@ def _failed(path: str, module: str, is_package: bool, line: int, message: str) -
                        parse_error=(line, " ".join(message.split())[:300]))
 
 
+def _calls_under(node: ast.AST) -> list[ast.Call]:
+    """Every call at or under ``node`` (``ast.walk`` without its generator overhead)."""
+    found: list[ast.Call] = []
+    stack = [node]
+    fields = _CHILD_FIELDS
+    while stack:
+        current = stack.pop()
+        kind = type(current)
+        if kind is ast.Call:
+            found.append(current)
+        names = fields.get(kind)
+        if names is None:
+            names = fields[kind] = tuple(f for f in kind._fields if f not in ("ctx", "type_comment", "kind"))
+        for name in names:
+            value = getattr(current, name, None)
+            if isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
+    return found
+
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 class _Extractor:
     """Walks statements in source order. An expression's line is that of the innermost
     recorded call around it, else its statement's (as the reference extractor has it)."""
@@ -252,7 +277,7 @@ class _Extractor:
     # -- calls ---------------------------------------------------------------
     def collect_calls(self, node: ast.AST, scope: Scope) -> None:
         """Record every call under ``node`` (outermost first, in source order)."""
-        found = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+        found = _calls_under(node)
         if not found:
             return
         found.sort(key=lambda c: (c.lineno, c.col_offset, -(c.end_lineno or 0), -(c.end_col_offset or 0)))

@@ -428,6 +428,10 @@ class _Extractor:
             if isinstance(part, cst.FormattedStringText):
                 pieces.append(Lit(_fstring_text(node, part.value), line))
             elif isinstance(part, cst.FormattedStringExpression):
+                if part.equal is not None:  # f"{x=}" prints its own source first
+                    code = cst.Module([]).code_for_node
+                    pieces.append(Lit(part.whitespace_before_expression.value + code(part.expression)
+                                      + part.whitespace_after_expression.value + code(part.equal), line))
                 pieces.append(self.expr(part.expression))
         return pieces
 
