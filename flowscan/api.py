@@ -4,38 +4,27 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .cache import FactCache, default_cache_dir
 from .catalog import Catalog, bundled_catalog
 from .checks.fingerprint import fingerprint
-from .catalog import Sink
-from .checks.caching import check_caching
-from .checks.fallback import check_fallback
-from .checks.serving import check_serving
-from .checks.residency import check_residency, check_resources
-from .configfacts import ConfigFacts
-from .configs import extract_configs
-from .contexts import DEFAULT, build_contexts
-from .flows import SinkHit
-from .model import Step
-from .resources import build_resources
-from .values import concat
 from .discover import PythonSummary, SourceFile, prepass_python, walk
-from .endpoints import build_endpoints
-from .extract.python import extract_python
-from .flows import find_hits
-from .graph import FlowGraph
-from .model import Coverage, Endpoint, Finding, Location, ParseError, Report
+from .model import Coverage, Endpoint, Finding, Location, ParseError, Report, Step
 from .policy import Policy, find_policy_file, load_policy, read_policy_file
-from .pyfacts import ModuleFacts
-from .program import Program
-from .resolve import STEP_BUDGET, Resolver
 from .stats import ScanStats
-from .values import StrValue
+
+if TYPE_CHECKING:
+    from .configfacts import ConfigFacts
+    from .flows import SinkHit
+    from .graph import FlowGraph
+    from .program import Program
+    from .pyfacts import ModuleFacts
+
+# The Python engine, the config extractors and the checks are imported by the phases that
+# use them (see ``scan``), so start-up costs what the tree needs.
 
 PARSE_ERROR = "scan/parse-error"
 # Calls the serving and routing checks look at, beyond the catalog's sinks: files that make
@@ -76,6 +65,21 @@ def resolve_policy(root: Path, options: ScanOptions, catalog: Catalog) -> Policy
 
 def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog | None = None) -> ScanResult:
     """Scan the tree at ``root`` and return the report, the data-flow graph and the program."""
+    from .checks.caching import check_caching
+    from .checks.fallback import check_fallback
+    from .checks.residency import check_residency, check_resources
+    from .checks.serving import check_serving
+    from .configs import extract_configs
+    from .contexts import DEFAULT, build_contexts
+    from .endpoints import build_endpoints
+    from .extract.python import extract_python
+    from .flows import find_hits
+    from .graph import FlowGraph
+    from .program import Program
+    from .resolve import STEP_BUDGET, Resolver
+    from .resources import build_resources
+    from .values import StrValue
+
     root = Path(root)
     options = options or ScanOptions()
     stats = ScanStats()
@@ -185,6 +189,8 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
 
 
 def _drop_defaults_set_by_contexts(endpoints: list[Endpoint], contexts) -> list[Endpoint]:
+    from .contexts import DEFAULT
+
     """A default-context endpoint that is unknown only because env vars have no code default
     is not a destination of its own when deployment contexts set those vars: their
     endpoints show the real values. Unset everywhere, it stays (region unknown)."""
@@ -203,6 +209,10 @@ def _drop_defaults_set_by_contexts(endpoints: list[Endpoint], contexts) -> list[
 def _config_hits(config_facts: list[ConfigFacts], lookup) -> list[SinkHit]:
     """Endpoints that configs send to directly (LiteLLM ``model_list``), with ``{env:NAME}``
     parts resolved through ``lookup``."""
+    from .catalog import Sink
+    from .flows import SinkHit
+    from .values import StrValue, concat
+
     hits: list[SinkHit] = []
     for config in config_facts:
         for entry in config.endpoints:
@@ -276,6 +286,8 @@ def canonical_modules(paths: Iterable[str]) -> dict[str, str]:
 
 
 def _extract_one(item: tuple[str, bytes]) -> ModuleFacts:
+    from .extract.python import extract_python
+
     return extract_python(*item)
 
 
@@ -295,6 +307,8 @@ def _extract_all(chosen: Iterable[str], sources: dict[str, bytes], jobs: int | N
     if workers > 1 and sum(len(data) for _, data in missing) < PARALLEL_BYTES:
         workers = 1
     if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             made = list(pool.map(_extract_one, missing, chunksize=max(1, len(missing) // (workers * 8))))
     else:

@@ -6,7 +6,6 @@ Everything provider-specific lives in the YAML; this module only knows the shape
 from __future__ import annotations
 
 import fnmatch
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,14 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
 from .model import Placement
-
-
-class CatalogError(Exception):
-    """A rule file is missing, malformed, or does not match its schema."""
+from .rulefiles import CatalogError, load_rule_file, load_rule_yaml  # noqa: F401 - re-exported
 
 
 @dataclass(frozen=True)
@@ -169,56 +162,23 @@ def default_rules_dir() -> Path:
     return Path(str(resources.files("flowscan.rules")))
 
 
-def _schema(name: str) -> dict[str, Any]:
-    text = resources.files("flowscan.schemas").joinpath(name).read_text(encoding="utf-8")
-    return json.loads(text)
-
-
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader: same rules, C speed
-
-
-def load_rule_yaml(path: Path) -> Any:
-    """A rule file, loaded safely (no object construction)."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
-
-
-def _load_yaml(path: Path) -> Any:
-    try:
-        return load_rule_yaml(path)
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogError(f"{path}: cannot read rule file: {exc}") from exc
-
-
-def _validate(data: Any, schema: dict[str, Any], path: Path) -> None:
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if errors:
-        first = errors[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
-        raise CatalogError(f"{path}: {where}: {first.message}")
-
-
 def load_catalog(rules_dir: Path | None = None) -> Catalog:
     """Read and validate every rule file under ``rules_dir`` (the bundled rules by default)."""
     rules_dir = rules_dir or default_rules_dir()
-    provider_schema = _schema("rules-provider.schema.json")
-    region_schema = _schema("rules-regions.schema.json")
     catalog = Catalog({}, [], {}, {}, {}, frozenset(), {}, {})
 
     region_files = sorted((rules_dir / "regions").glob("*.yaml"))
     for path in region_files:
-        data = _load_yaml(path)
         catalog.files.append(path.relative_to(rules_dir).as_posix())
         if path.stem == "jurisdictions":
-            _validate(data, _schema("rules-jurisdictions.schema.json"), path)
+            data = load_rule_file(path, "rules-jurisdictions.schema.json")
             catalog.eu_members = frozenset(data["eu_members"])
             catalog.special_jurisdictions = dict(data.get("special", {}))
             catalog.groups = dict(data.get("groups", {}))
     for path in region_files:
         if path.stem == "jurisdictions":
             continue
-        data = _load_yaml(path)
-        _validate(data, region_schema, path)
+        data = load_rule_file(path, "rules-regions.schema.json")
         cloud = data["cloud"]
         table = catalog.regions.setdefault(cloud, {})
         for entry in data["regions"]:
@@ -233,8 +193,7 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
 
     for folder in ("providers", "sinks"):
         for path in sorted((rules_dir / folder).glob("*.yaml")):
-            data = _load_yaml(path)
-            _validate(data, provider_schema, path)
+            data = load_rule_file(path, "rules-provider.schema.json")
             rel = path.relative_to(rules_dir).as_posix()
             catalog.files.append(rel)
             _add_provider(catalog, data, rel, is_provider=(folder == "providers"))

@@ -6,15 +6,11 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from . import __version__
-from .api import ScanOptions, scan
-from .catalog import CatalogError
-from .policy import PolicyError
-from .report.console import render_console, render_explain, render_resource
-from .report.json_report import render_json
-from .rules_index import rule_docs
+
+# Everything but click is imported where it is used: `flowscan --version` and `--help` stay
+# instant, and a scan loads only what its output format needs.
 
 FAIL_LEVELS = {"error": 0, "warning": 1, "note": 2}
 _RANK = {"error": 0, "warning": 1, "note": 2}
@@ -42,7 +38,9 @@ def main() -> None:
 
 
 def _options(policy: Path | None, allow: tuple[str, ...], jobs: int | None, no_prepass: bool,
-             no_cache: bool = False) -> ScanOptions:
+             no_cache: bool = False):
+    from .api import ScanOptions
+
     allowed: list[str] = []
     for item in allow:
         allowed.extend(x.strip() for x in item.split(",") if x.strip())
@@ -67,7 +65,11 @@ _cache_opt = click.option("--no-cache", is_flag=True,
                           help="Do not read or write the parse cache ($FLOWSCAN_CACHE_DIR, default ~/.cache/flowscan).")
 
 
-def _run_scan(path: Path, options: ScanOptions):
+def _run_scan(path: Path, options):
+    from .api import scan
+    from .catalog import CatalogError
+    from .policy import PolicyError
+
     try:
         return scan(path, options)
     except (PolicyError, CatalogError) as exc:
@@ -110,14 +112,24 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
         for line in result.stats.lines():
             click.echo(f"flowscan stats: {line}", err=True)
     if fmt == "json":
+        from .report.json_report import render_json
+
         _emit(render_json(report), output)
     elif fmt == "sarif":
         from .report.sarif import render_sarif
         _emit(render_sarif(report), output)
     elif output is not None:
+        from rich.console import Console
+
+        from .report.console import render_console
+
         with output.open("w", encoding="utf-8") as handle:
             render_console(report, Console(file=handle, width=120, no_color=True), quiet=quiet)
     else:
+        from rich.console import Console
+
+        from .report.console import render_console
+
         console = Console()
         if not console.is_terminal:
             console = Console(width=140)
@@ -145,6 +157,10 @@ def explain_command(target: str, path: Path, policy: Path | None, allow: tuple[s
     Prints each chain of values from where it was written (a literal, a settings default,
     an env var) to the call that uses it.
     """
+    from rich.console import Console
+
+    from .report.console import render_explain, render_resource
+
     result = _run_scan(path, _options(policy, allow, None, False))
     report = result.report
     console = Console()
@@ -177,6 +193,8 @@ def explain_command(target: str, path: Path, policy: Path | None, allow: tuple[s
 @click.pass_context
 def rules_command(ctx: click.Context) -> None:
     """List the rules flowscan reports, with id, default severity and summary."""
+    from .rules_index import rule_docs
+
     if ctx.invoked_subcommand is None:
         for doc in rule_docs().values():
             click.echo(f"{doc.id:<36} {doc.severity:<8} {doc.summary}")
@@ -186,6 +204,8 @@ def rules_command(ctx: click.Context) -> None:
 @click.argument("rule_id")
 def rules_show(rule_id: str) -> None:
     """Print the full text of one rule: why it matters, how to fix it, references."""
+    from .rules_index import rule_docs
+
     docs = rule_docs()
     if rule_id not in docs:
         raise click.UsageError(f"unknown rule {rule_id!r}; known: {', '.join(docs)}")

@@ -7,9 +7,12 @@ config sources meet in one graph; ``explain`` walks it backwards from an endpoin
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .model import Endpoint, Step
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def step_node(step: Step, context: str) -> str:
@@ -19,10 +22,29 @@ def step_node(step: Step, context: str) -> str:
 
 
 class FlowGraph:
+    """Built on first use (``explain``, exports): a scan only collects the endpoints, so it
+    does not pay for networkx."""
+
     def __init__(self) -> None:
-        self.g = nx.DiGraph()
+        self.endpoints: list[Endpoint] = []
+        self._g: nx.DiGraph | None = None
 
     def add_endpoint(self, endpoint: Endpoint) -> None:
+        self.endpoints.append(endpoint)
+        if self._g is not None:
+            self._add(endpoint)
+
+    @property
+    def g(self) -> nx.DiGraph:
+        if self._g is None:
+            import networkx as nx
+
+            self._g = nx.DiGraph()
+            for endpoint in self.endpoints:
+                self._add(endpoint)
+        return self._g
+
+    def _add(self, endpoint: Endpoint) -> None:
         node = f"endpoint:{endpoint.id}"
         self.g.add_node(node, kind="endpoint", label=endpoint.host or endpoint.url or "?", context=endpoint.context)
         for trail in endpoint.trails:
@@ -51,4 +73,6 @@ class FlowGraph:
         node = f"endpoint:{endpoint_id}"
         if node not in self.g:
             return []
+        import networkx as nx
+
         return sorted({n.split("|", 1)[1] for n in nx.ancestors(self.g, node)})

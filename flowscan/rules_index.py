@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import jsonschema
-from .catalog import CatalogError, default_rules_dir, load_rule_yaml
+from .catalog import CatalogError, default_rules_dir, load_rule_file
 
 
 @dataclass(frozen=True)
@@ -24,14 +21,9 @@ class RuleDoc:
 
 @lru_cache(maxsize=1)
 def rule_docs() -> dict[str, RuleDoc]:
-    schema = json.loads(resources.files("flowscan.schemas").joinpath("rules-checks.schema.json").read_text())
-    validator = jsonschema.Draft202012Validator(schema)
     docs: dict[str, RuleDoc] = {}
     for path in sorted((default_rules_dir() / "checks").glob("*.yaml")):
-        data = load_rule_yaml(path)
-        for error in validator.iter_errors(data):
-            where = "/".join(str(p) for p in error.absolute_path)
-            raise CatalogError(f"{path}: {where}: {error.message}")
+        data = load_rule_file(path, "rules-checks.schema.json")
         for entry in data["rules"]:
             if entry["id"] in docs:
                 raise CatalogError(f"{path}: rule {entry['id']} is documented twice")

@@ -15,15 +15,12 @@ launch runs with prefix caching, why, and at which line that was decided.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Callable, Iterable
 
-import jsonschema
-from .catalog import CatalogError, default_rules_dir, load_rule_yaml
+from .catalog import default_rules_dir, load_rule_file
 from .configfacts import ConfigFacts, EnvSource
 from .extract.shell import split_words
 from .pyfacts import Attr, CallSite, Expr, Lit, ModuleFacts, Name
@@ -96,15 +93,9 @@ class ServerSpec:
 @lru_cache(maxsize=1)
 def server_specs() -> tuple[ServerSpec, ...]:
     """Every ``rules/servers/*.yaml``, validated."""
-    schema = json.loads(resources.files("flowscan.schemas").joinpath("rules-servers.schema.json").read_text())
-    validator = jsonschema.Draft202012Validator(schema)
     specs: list[ServerSpec] = []
     for path in sorted((default_rules_dir() / "servers").glob("*.yaml")):
-        data = load_rule_yaml(path)
-        for error in validator.iter_errors(data):
-            where = "/".join(str(p) for p in error.absolute_path)
-            raise CatalogError(f"{path}: {where}: {error.message}")
-        specs.append(_spec(data["server"]))
+        specs.append(_spec(load_rule_file(path, "rules-servers.schema.json")["server"]))
     return tuple(specs)
 
 

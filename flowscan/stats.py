@@ -43,7 +43,7 @@ class ScanStats:
 
     def lines(self) -> list[str]:
         total = sum(self.phases.values())
-        out = [f"phases: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in self.phases.items())
+        out = ["phases: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in self.phases.items())
                + f" (total {total:.2f}s)"]
         parsed = sum(self.parsed.values())
         out.append(f"python files: {self.python_files} read, {parsed} parsed ("

@@ -34,13 +34,10 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import hcl2
-import jsonschema
-import yaml
 from hcl2.rules import base as hb
 from hcl2.rules import containers as hc
 from hcl2.rules import expressions as he
@@ -51,7 +48,7 @@ from hcl2.rules import strings as hs
 from hcl2.rules.abstract import LarkToken
 from hcl2.utils import SerializationOptions, process_escape_sequences
 
-from ..catalog import CatalogError, bundled_catalog, default_rules_dir, load_rule_yaml
+from ..catalog import bundled_catalog, default_rules_dir, load_rule_file
 from ..configfacts import ConfigFacts, EnvBinding, EnvSource, Placement
 from ..model import Step
 
@@ -130,18 +127,9 @@ class TerraformRules:
 def load_terraform_rules(rules_dir: Path | None = None) -> TerraformRules:
     """Read and validate ``rules/terraform/*.yaml``."""
     folder = (rules_dir or default_rules_dir()) / "terraform"
-    schema = json.loads(resources.files("flowscan.schemas").joinpath("rules-terraform.schema.json").read_text("utf-8"))
-    validator = jsonschema.Draft202012Validator(schema)
     out = TerraformRules([], [], {})
     for path in sorted(folder.glob("*.yaml")):
-        try:
-            data = load_rule_yaml(path)
-        except (OSError, yaml.YAMLError) as exc:
-            raise CatalogError(f"{path}: cannot read rule file: {exc}") from exc
-        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-        if errors:
-            where = "/".join(str(p) for p in errors[0].absolute_path) or "(top level)"
-            raise CatalogError(f"{path}: {where}: {errors[0].message}")
+        data = load_rule_file(path, "rules-terraform.schema.json")
         cloud = data["cloud"]
         zone = data.get("zone_pattern")
         out.clouds.append(CloudRules(cloud, tuple(data["providers"]), data.get("provider_region"),

@@ -1,0 +1,78 @@
+"""Reading one rule file under ``rules/``: YAML (libyaml's safe loader) validated against its
+JSON schema in ``flowscan/schemas/``.
+
+Validation is the slow part of start-up (jsonschema), so its verdict is remembered: a file
+whose exact bytes passed against the exact schema bytes leaves an empty marker named by
+their hash in the cache folder, and is not validated again. A changed rule file or schema
+has a new hash and is validated; a file that fails never gets a marker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader: same rules, C speed
+
+
+class CatalogError(Exception):
+    """A rule file is missing, malformed, or does not match its schema."""
+
+
+@lru_cache(maxsize=None)
+def schema_text(name: str) -> str:
+    return resources.files("flowscan.schemas").joinpath(name).read_text(encoding="utf-8")
+
+
+def load_rule_yaml(path: Path) -> Any:
+    """A rule file, loaded safely (no object construction)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+
+
+def load_rule_file(path: Path, schema_name: str) -> Any:
+    """The rule file's data, validated against ``schema_name``; ``CatalogError`` names the
+    file and the first offending key."""
+    try:
+        raw = path.read_bytes()
+        data = yaml.load(raw.decode("utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise CatalogError(f"{path}: cannot read rule file: {exc}") from exc
+    schema = schema_text(schema_name)
+    marker = _marker(raw, schema)
+    if marker is not None and marker.exists():
+        return data
+    _validate(data, json.loads(schema), path)
+    if marker is not None:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # a read-only cache only costs start-up time
+    return data
+
+
+def _validate(data: Any, schema: dict[str, Any], path: Path) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
+        raise CatalogError(f"{path}: {where}: {first.message}")
+
+
+def _marker(raw: bytes, schema: str) -> Path | None:
+    from .cache import default_cache_dir
+
+    directory = default_cache_dir()
+    if directory is None:
+        return None
+    digest = hashlib.sha256(schema.encode() + b"\0" + raw).hexdigest()
+    return directory / "validated" / digest[:2] / digest
