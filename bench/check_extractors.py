@@ -12,7 +12,6 @@ apart ("via libcst").
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 import time
@@ -21,17 +20,7 @@ from pathlib import Path
 from flowscan.discover import SKIP_DIRS
 from flowscan.extract.python import extract_python
 from flowscan.extract.python_cst import extract_python_cst
-
-
-def as_tree(value):
-    """Facts as plain nested tuples and dicts, for comparison."""
-    if dataclasses.is_dataclass(value):
-        return (type(value).__name__, tuple((f.name, as_tree(getattr(value, f.name))) for f in dataclasses.fields(value)))
-    if isinstance(value, dict):
-        return {k: as_tree(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return tuple(as_tree(v) for v in value)
-    return value
+from flowscan.pyfacts import structure as as_tree
 
 
 def first_difference(a, b, path: str = "") -> str | None:

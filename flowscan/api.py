@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from .checks.fingerprint import fingerprint
 from .discover import PythonSummary, SourceFile, prepass_python, walk
 from .model import Coverage, Endpoint, Finding, Location, ParseError, Report, Step
 from .policy import Policy, find_policy_file, load_policy, read_policy_file
+from .resultcache import FileUse, RecordingSources, ResultCache, ScanRecord, content_digest, reusable, scan_key
 from .stats import ScanStats
 
 if TYPE_CHECKING:
@@ -44,13 +47,14 @@ class ScanOptions:
     prepass: bool = True  # False: analyse every Python file (slow; for checking the pre-pass)
     env: dict[str, str] = field(default_factory=dict)  # extra env bindings for the default context (tests)
     cache_dir: Path | None = field(default_factory=default_cache_dir)  # None: no cache
+    reuse: bool = True  # reuse the last report when nothing it depended on changed (needs cache_dir)
 
 
 @dataclass
 class ScanResult:
     report: Report
     graph: FlowGraph
-    program: Program
+    program: Program | None  # None when the report was reused from the result cache
     stats: ScanStats
 
 
@@ -99,6 +103,20 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
     python_files = [f for f in inventory.files if f.kind == "python" and f.path in sources]
     other_files = [f for f in inventory.files if f.kind != "python"]
     stats.files_read, stats.python_files = len(sources), len(python_files)
+    results = ResultCache(options.cache_dir) if options.cache_dir is not None and options.reuse else None
+    key = digests = None
+    if results is not None:
+        with stats.phase("reuse"):
+            key = scan_key(root, json.dumps(policy.to_dict(), sort_keys=True, default=str),
+                           (options.prepass, sorted(options.env.items()), [s.path for s in coverage.files_skipped]))
+            digests = {path: content_digest(data) for path, data in sources.items()}
+            reused = _reuse(results, key, digests, sources, catalog, python_files, FactCache(options.cache_dir))
+        if reused is not None:
+            graph = FlowGraph()
+            for endpoint in reused.endpoints:
+                graph.add_endpoint(endpoint)
+            stats.reused = True
+            return ScanResult(reused, graph, None, stats)
 
     with stats.phase("prepass"):
         summaries = {f.path: prepass_python(f.path, sources[f.path]) for f in python_files}
@@ -157,6 +175,8 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
     stats.parsed = {"seed": len(seeds), **program.loads_by_reason}
     stats.cache_hits, stats.cache_misses = cache.hits, cache.misses
 
+    lines = _LineCache(sources)
+    sources = RecordingSources(sources)  # checks that read a file's text: those files are recorded
     with stats.phase("checks"):
         for module in program.loaded.values():
             if module.parse_error:
@@ -174,7 +194,6 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
             graph.add_endpoint(endpoint)
         resources = build_resources(config_facts, catalog, policy)
 
-        lines = _LineCache(sources)
         findings = check_residency(endpoints, policy, lines.text) + check_resources(resources, policy, lines.text)
         modules = program.modules
         findings += check_fallback(config_facts, modules, endpoints, policy, lines.text, sources=sources)
@@ -185,7 +204,72 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
         root=str(root), endpoints=endpoints, findings=_sorted_findings(findings), coverage=coverage,
         policy=policy.to_dict(), contexts=[DEFAULT] + [c.name for c in contexts], resources=resources,
     )
+    if results is not None and key is not None and digests is not None:
+        with stats.phase("record"):
+            results.store(key, _record(report, digests, summaries, seeds, program, cache, sources, lines.read))
     return ScanResult(report, graph, program, stats)
+
+
+def _record(report: Report, digests: dict[str, str], summaries: dict[str, PythonSummary], seeds: set[str],
+            program: Program, cache: FactCache, sources: RecordingSources,
+            lines_read: dict[str, dict[int, str]]) -> ScanRecord:
+    """What this scan used from each file, for ``_reuse`` next time."""
+    files: dict[str, FileUse] = {}
+    for path, digest in digests.items():
+        use = FileUse(digest, raw=path in sources.read, lines=dict(lines_read.get(path, {})))
+        summary = summaries.get(path)
+        if summary is not None:
+            use.summary = (summary.module, summary.imports, summary.reads_env)
+            use.seed = path in seeds
+            use.mentions = dict(program.mention_log.get(path, {}))
+            if path in program.loaded:
+                use.facts_key = cache.key(path, sources[path])
+        files[path] = use
+    return ScanRecord(files, report)
+
+
+def _reuse(results: ResultCache, key: str, digests: dict[str, str], sources: dict[str, bytes], catalog: Catalog,
+           python_files: list[SourceFile], facts_cache: FactCache) -> Report | None:
+    """The recorded report, when every file whose bytes changed since gives the scan the
+    same answers; the record is refreshed with the new digests. None: scan in full."""
+    from .extract.python import extract_python
+    from .program import mentions_in
+    from .pyfacts import structure
+
+    record = results.load(key)
+    if record is None:
+        return None
+    canonical = canonical_modules(f.path for f in python_files)
+
+    def still_same(path: str, use: FileUse) -> bool:
+        if use.raw or use.summary is None:
+            return False  # a config, or a file whose text a check read: its bytes are its meaning
+        data = sources[path]
+        if use.lines:
+            text = data.decode("utf-8", "replace").splitlines()
+            if any((text[n - 1] if 0 < n <= len(text) else "") != seen for n, seen in use.lines.items()):
+                return False
+        summary = prepass_python(path, data)
+        if (summary.module, summary.imports, summary.reads_env) != use.summary:
+            return False
+        if (path in _seeds({path: summary}, sources, catalog, canonical)) != use.seed:
+            return False
+        if any(mentions_in(data, name) != answer for name, answer in use.mentions.items()):
+            return False
+        if use.facts_key is not None:
+            old = facts_cache.load_key(use.facts_key)
+            new = facts_cache.get_or_make(path, data, extract_python)
+            if old is None or structure(dataclasses.replace(old, lines=0)) != structure(dataclasses.replace(new, lines=0)):
+                return False
+            use.facts_key = facts_cache.key(path, data)
+        return True
+
+    if not reusable(record, digests, still_same):
+        return None
+    for path, use in record.files.items():
+        use.digest = digests[path]
+    results.store(key, record)
+    return record.report
 
 
 def _drop_defaults_set_by_contexts(endpoints: list[Endpoint], contexts) -> list[Endpoint]:
@@ -320,16 +404,22 @@ def _extract_all(chosen: Iterable[str], sources: dict[str, bytes], jobs: int | N
 
 
 class _LineCache:
+    """Source lines for fingerprints and messages; remembers each line it gave out (the
+    result cache checks those lines are unchanged before reusing a report)."""
+
     def __init__(self, sources: dict[str, bytes]):
         self.sources = sources
         self.cache: dict[str, list[str]] = {}
+        self.read: dict[str, dict[int, str]] = {}
 
     def text(self, path: str, line: int) -> str:
         if path not in self.cache:
             data = self.sources.get(path, b"")
             self.cache[path] = data.decode("utf-8", "replace").splitlines()
         lines = self.cache[path]
-        return lines[line - 1] if 0 < line <= len(lines) else ""
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        self.read.setdefault(path, {})[line] = text
+        return text
 
 
 def _parse_error_findings(errors: list[ParseError], lines: _LineCache) -> list[Finding]:

@@ -60,7 +60,11 @@ class FactCache:
 
     def load(self, path: str, data: bytes):
         """The cached facts of this file's bytes, or None."""
-        entry = self._entry(path, data)
+        return self.load_key(self.key(path, data))
+
+    def load_key(self, key: str):
+        """The cached facts stored under ``key`` (see ``key``), or None."""
+        entry = self.directory / key[:2] / key if self.directory is not None else None
         if entry is None:
             return None
         try:

@@ -65,6 +65,7 @@ class Program:
         self.paths = sorted(paths)
         self.import_index = ImportIndex(imports or {})
         self._words: dict[str, frozenset[bytes]] = {}
+        self.mention_log: dict[str, dict[str, bool]] = {}  # path -> identifier lookups and answers
         self._calls_by_name: dict[str, dict[str, list[CallSite]]] = {}
         self._sites: dict[tuple[str, str], list[tuple[ModuleFacts, CallSite]]] = {}
         self.loads_by_reason: dict[str, int] = {}
@@ -107,11 +108,14 @@ class Program:
     def mentions(self, path: str, name: str) -> bool:
         """Whether the file's bytes contain ``name`` as a whole word."""
         if not name.isascii():
-            return re.search(rb"\b" + re.escape(name.encode()) + rb"\b", self.sources[path]) is not None
-        words = self._words.get(path)
-        if words is None:
-            words = self._words[path] = frozenset(_IDENTIFIER.findall(self.sources[path]))
-        return name.encode() in words
+            found = re.search(rb"\b" + re.escape(name.encode()) + rb"\b", self.sources[path]) is not None
+        else:
+            words = self._words.get(path)
+            if words is None:
+                words = self._words[path] = identifiers(self.sources[path])
+            found = name.encode() in words
+        self.mention_log.setdefault(path, {})[name] = found
+        return found
 
     def files_mentioning(self, name: str, defined_in: ModuleFacts) -> list[str]:
         """Where callers of ``name`` (defined in ``defined_in``) can be: the defining file, and
@@ -146,6 +150,18 @@ class Program:
 
     def parsed(self, paths: Iterable[str]) -> list[ModuleFacts]:
         return [self.loaded[p] for p in sorted(paths) if p in self.loaded]
+
+
+def identifiers(data: bytes) -> frozenset[bytes]:
+    """Every identifier-like word in a file's bytes (comments and strings included)."""
+    return frozenset(_IDENTIFIER.findall(data))
+
+
+def mentions_in(data: bytes, name: str) -> bool:
+    """``Program.mentions`` for bytes outside a program (the result cache re-checks answers)."""
+    if not name.isascii():
+        return re.search(rb"\b" + re.escape(name.encode()) + rb"\b", data) is not None
+    return name.encode() in identifiers(data)
 
 
 def callee_name(func) -> str | None:

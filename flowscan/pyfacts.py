@@ -7,6 +7,7 @@ libcst objects. The resolver (``resolve.py``) gives them meaning; the extractor
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 
@@ -178,3 +179,15 @@ class ModuleFacts:
     attr_assigns: list[AttrAssign]
     parse_error: tuple[int, str] | None = None
     lines: int = 0
+
+
+def structure(value):
+    """Facts as plain nested tuples and dicts, for comparing two extractions field by field
+    (the classes compare by identity)."""
+    if dataclasses.is_dataclass(value):
+        return (type(value).__name__, tuple((f.name, structure(getattr(value, f.name))) for f in dataclasses.fields(value)))
+    if isinstance(value, dict):
+        return {k: structure(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return tuple(structure(v) for v in value)
+    return value

@@ -23,6 +23,7 @@ class ScanStats:
     cache_misses: int = 0
     workers: int = 1
     budget_hits: int = 0
+    reused: bool = False  # the report came from the result cache
     most_steps: int = 0  # the most evaluation steps one outbound call took
     most_steps_at: str = ""
 
@@ -43,7 +44,8 @@ class ScanStats:
 
     def lines(self) -> list[str]:
         total = sum(self.phases.values())
-        out = ["phases: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in self.phases.items())
+        out = ["report reused: nothing it depended on changed" if self.reused else "report computed"]
+        out += ["phases: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in self.phases.items())
                + f" (total {total:.2f}s)"]
         parsed = sum(self.parsed.values())
         out.append(f"python files: {self.python_files} read, {parsed} parsed ("

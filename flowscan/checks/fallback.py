@@ -77,9 +77,8 @@ def check_fallback(config_facts: list[ConfigFacts], modules: list[ModuleFacts], 
             continue
         findings += _router_missing(module, line_text)
         findings += _langchain_missing(module, endpoints, line_text)
-        source = (sources or {}).get(module.path)
-        if source is not None:
-            findings += _client_missing(module, endpoints, source, line_text)
+        if sources is not None:
+            findings += _client_missing(module, endpoints, sources, line_text)
     return findings
 
 
@@ -347,10 +346,11 @@ def _wraps(wrapper: CallSite, target: str | None, ctor_line: int) -> bool:
 
 # -- Python: OpenAI-compatible clients ------------------------------------------------------------
 
-def _client_missing(module: ModuleFacts, endpoints: list[Endpoint], source: bytes,
+def _client_missing(module: ModuleFacts, endpoints: list[Endpoint], sources: dict[str, bytes],
                     line_text: LineText) -> list[Finding]:
     ctors = [c for c in module.calls if _callee(module, c.func) in OPENAI_CLIENTS]
-    tree = _parse(source) if ctors else None
+    source = sources.get(module.path) if ctors else None  # read only where a client is built
+    tree = _parse(source) if source is not None else None
     if tree is None:
         return []
     findings = []

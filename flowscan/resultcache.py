@@ -1,0 +1,120 @@
+"""Reuse a previous scan's report when nothing it depended on has changed.
+
+A scan records what it used from each file (``FileUse``): its content hash; for Python
+files the pre-pass summary, whether it was a seed, the identifier lookups made on it and
+their answers, and (when it was parsed) the key of its facts in the fact cache; and
+whether a check read its raw text, and which lines fingerprints quoted. A re-scan of the same tree, policy, options and
+flowscan version then re-examines only the files whose bytes changed: the report is
+reused when each of them gives the scan the same answers (a comment edited, a blank line
+appended), and the scan runs in full otherwise (code changed, a config changed, a file
+added or removed). Entries are written atomically; anything unreadable is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from .model import Report
+
+FORMAT = 1
+
+
+@dataclass
+class FileUse:
+    """What a scan took from one file."""
+
+    digest: str  # sha256 of its bytes
+    summary: tuple | None = None  # Python: (module, imports, reads_env) from the pre-pass
+    seed: bool = False
+    mentions: dict[str, bool] = field(default_factory=dict)  # identifier lookups -> answers
+    facts_key: str | None = None  # the fact-cache key of the facts the scan used
+    raw: bool = False  # a check read its whole text
+    lines: dict[int, str] = field(default_factory=dict)  # lines read for fingerprints and messages
+
+
+@dataclass
+class ScanRecord:
+    files: dict[str, FileUse]
+    report: Report
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def tool_digest() -> str:
+    """flowscan's own code, schemas and rules: a new version never reuses an old report."""
+    here = Path(__file__).parent
+    from .catalog import default_rules_dir
+
+    digest = hashlib.sha256(str(FORMAT).encode())
+    for folder in (here, default_rules_dir()):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".yaml", ".json") and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def scan_key(root: Path, policy_text: str, options: tuple) -> str:
+    digest = hashlib.sha256(tool_digest().encode())
+    digest.update(str(root.resolve()).encode() + b"\0" + policy_text.encode() + b"\0" + repr(options).encode())
+    return digest.hexdigest()
+
+
+class ResultCache:
+    def __init__(self, directory: Path):
+        self.directory = directory / "results"
+
+    def load(self, key: str) -> ScanRecord | None:
+        try:
+            with (self.directory / key).open("rb") as handle:
+                record = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+        return record if isinstance(record, ScanRecord) else None
+
+    def store(self, key: str, record: ScanRecord) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory)
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.directory / key)
+        except OSError:
+            pass  # a read-only or full disk only costs speed
+
+
+def reusable(record: ScanRecord, digests: dict[str, str], still_same: Callable[[str, FileUse], bool]) -> bool:
+    """Whether ``record``'s report holds for files with these digests: the same files, and
+    every file whose bytes changed gives the same answers (``still_same``)."""
+    if set(record.files) != set(digests):
+        return False
+    for path, use in record.files.items():
+        if digests[path] != use.digest and not still_same(path, use):
+            return False
+    return True
+
+
+class RecordingSources(dict):
+    """The tree's sources; remembers which files a check read the text of."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read: set[str] = set()
+
+    def get(self, key, default=None):
+        if key in self:
+            self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)

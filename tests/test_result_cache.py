@@ -1,0 +1,118 @@
+"""The result cache reuses a report only when nothing it depended on changed.
+
+Each test scans a copy of a fixture twice with one cache folder and compares the second
+scan, reused or not, with a cold scan of the same tree: reuse must never change a report.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from flowscan.api import ScanOptions, scan
+from flowscan.report.json_report import render_json
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "python-eu-app"
+LLM = "src/shopbot/clients/llm.py"
+SETTINGS = "src/shopbot/core/settings.py"
+
+
+def _tree(tmp_path: Path) -> Path:
+    root = tmp_path / "app"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+def _warm(root: Path, cache: Path):
+    return scan(root, ScanOptions(cache_dir=cache))
+
+
+def _cold_json(root: Path) -> str:
+    return render_json(scan(root, ScanOptions(cache_dir=None)).report)
+
+
+def _hosts(result) -> set[str]:
+    return {e.host for e in result.report.endpoints if e.host}
+
+
+def test_unchanged_tree_reuses_the_report(tmp_path: Path) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    first = _warm(root, cache)
+    again = _warm(root, cache)
+    assert not first.stats.reused and again.stats.reused
+    assert render_json(again.report) == render_json(first.report) == _cold_json(root)
+
+
+def test_a_comment_appended_to_an_analysed_file_reuses_the_report(tmp_path: Path) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    first = _warm(root, cache)
+    assert SETTINGS in first.report.coverage.files_analyzed
+    with (root / SETTINGS).open("a") as handle:
+        handle.write("# reviewed\n")
+    again = _warm(root, cache)
+    assert again.stats.reused
+    assert render_json(again.report) == _cold_json(root)
+
+
+def test_a_file_whose_text_a_check_reads_is_scanned_again_on_any_change(tmp_path: Path) -> None:
+    """llm.py builds an OpenAI client: the fallback check reads its syntax tree, which the
+    recorded facts do not hold, so even a comment there means a new scan."""
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    _warm(root, cache)
+    with (root / LLM).open("a") as handle:
+        handle.write("# reviewed\n")
+    again = _warm(root, cache)
+    assert not again.stats.reused
+    assert render_json(again.report) == _cold_json(root)
+
+
+def test_a_code_change_is_scanned_again(tmp_path: Path) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    _warm(root, cache)
+    with (root / LLM).open("a") as handle:
+        handle.write('\nextra = OpenAI(base_url="https://api.mistral.ai/v1")\n')
+    again = _warm(root, cache)
+    assert not again.stats.reused
+    assert "api.mistral.ai" in _hosts(again)
+    assert render_json(again.report) == _cold_json(root)
+
+
+def test_a_settings_default_change_is_scanned_again(tmp_path: Path) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    first = _warm(root, cache)
+    text = (root / SETTINGS).read_text()
+    assert "eu-central-1" in text
+    (root / SETTINGS).write_text(text.replace("eu-central-1", "ap-southeast-2"))
+    again = _warm(root, cache)
+    assert not again.stats.reused
+    assert _hosts(again) != _hosts(first)
+    assert render_json(again.report) == _cold_json(root)
+
+
+def test_a_new_config_file_is_scanned_again(tmp_path: Path) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    first = _warm(root, cache)
+    (root / ".env").write_text("SHOPBOT_BEDROCK_REGION=us-west-2\n")
+    again = _warm(root, cache)
+    assert not again.stats.reused
+    assert "bedrock-runtime.us-west-2.amazonaws.com" in _hosts(again) - _hosts(first)
+
+
+def test_a_changed_line_that_a_finding_quotes_is_scanned_again(tmp_path: Path) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    first = _warm(root, cache)
+    finding = next(f for f in first.report.findings if f.path == LLM)
+    lines = (root / LLM).read_text().splitlines(keepends=True)
+    lines[finding.line - 1] = lines[finding.line - 1].rstrip("\n") + "  # changed\n"
+    (root / LLM).write_text("".join(lines))
+    again = _warm(root, cache)
+    assert not again.stats.reused
+    assert render_json(again.report) == _cold_json(root)
+
+
+def test_a_policy_change_is_scanned_again(tmp_path: Path) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    first = _warm(root, cache)
+    again = scan(root, ScanOptions(cache_dir=cache, allow=["us"]))
+    assert not again.stats.reused
+    assert len(again.report.findings) != len(first.report.findings)
