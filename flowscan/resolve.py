@@ -23,13 +23,24 @@ from .values import MAX_ALTERNATIVES, Hole, StrValue, concat, dedupe
 MAX_DEPTH = 48
 MAX_CALLER_DEPTH = 3
 MAX_INLINE = 3
-STEP_BUDGET = 50_000  # evaluations per outbound call; the most any call needed on the bench corpora was ~30k
+STEP_BUDGET = 5_000  # evaluations per outbound call before the analysis gives up on it (hits are reported)
 _SETTINGS_BASES = ("BaseSettings",)
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environb.get"})
 _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.join"})
 
 
 # -- abstract objects --------------------------------------------------------
+
+class Bindings(tuple):
+    """Parameter bindings (name, objects) of a call being followed; the hash is cached
+    because bindings are part of every memo key evaluated under them."""
+
+    def __hash__(self) -> int:
+        found = self.__dict__.get("_hash")
+        if found is None:
+            found = self.__dict__["_hash"] = tuple.__hash__(self)
+        return found
+
 
 @dataclass(frozen=True, eq=False)
 class Frame:
@@ -523,7 +534,7 @@ class Resolver:
                 expr = call.args[i]
             if expr is not None:
                 bindings.append((param.name, tuple(self.eval(expr, call.frame))))
-        return tuple(bindings)
+        return Bindings(bindings)
 
     # subscripts -------------------------------------------------------------
     def _subscript(self, expr: Sub, frame: Frame) -> list[Obj]:
@@ -596,7 +607,7 @@ class Resolver:
         step = Step(func.module.path, scope.line, f"return of {scope.qualname}()")
         out: list[Obj] = []
         for ret in scope.returns:
-            frame = Frame(func.module, scope.qualname, getattr(ret, "line", 0) or scope.line, tuple(bindings),
+            frame = Frame(func.module, scope.qualname, getattr(ret, "line", 0) or scope.line, Bindings(bindings),
                           ctx.frame.depth, ctx.frame.inline + 1)
             out.extend(_then(o, step) for o in self.eval(ret, frame))
         return out

@@ -35,6 +35,14 @@ class StrValue:
     parts: tuple[Part, ...]
     trail: tuple[Step, ...] = ()
 
+    def __hash__(self) -> int:
+        """Cached: values sit in the resolver's memo keys, and trails make them deep."""
+        found = self.__dict__.get("_hash")
+        if found is None:
+            found = hash((self.parts, self.trail))
+            object.__setattr__(self, "_hash", found)
+        return found
+
     @staticmethod
     def literal(text: str, trail: tuple[Step, ...] = ()) -> StrValue:
         return StrValue((text,) if text else (), trail)

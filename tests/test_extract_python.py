@@ -97,6 +97,7 @@ EVERY_CONSTRUCT = textwrap.dedent('''
     SL = items[1:2]
     MULTI = grid[1, 2]
     PAREN = grid[(1, 2)]
+    ONE = grid[i,]
     NEG = -1
     CMP = a < b
     LAM = lambda q=h(): q

@@ -405,7 +405,8 @@ class _Extractor:
         if isinstance(node, cst.Attribute):
             return Attr(self.expr(node.value), node.attr.value, line)
         if isinstance(node, cst.Subscript):
-            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index) \
+                    and not isinstance(node.slice[0].comma, cst.Comma):  # x[i,] indexes with a tuple
                 return Sub(self.expr(node.value), self.expr(node.slice[0].slice.value), line)
             return Opaque("slice", line)
         if isinstance(node, cst.Call):
