@@ -30,12 +30,6 @@ if TYPE_CHECKING:
 # use them (see ``scan``), so start-up costs what the tree needs.
 
 PARSE_ERROR = "scan/parse-error"
-# Calls the serving and routing checks look at, beyond the catalog's sinks: files that make
-# them are parsed up front too.
-WATCHED_CALLS = (
-    "litellm.Router", "litellm.router.Router", "vllm.LLM", "vllm.EngineArgs", "vllm.AsyncEngineArgs",
-    "vllm.engine.arg_utils.EngineArgs", "vllm.engine.arg_utils.AsyncEngineArgs", "sglang.Engine",
-)
 PARALLEL_BYTES = 2_000_000  # below this much source, a process pool costs more than it saves (measured)
 
 
@@ -331,8 +325,10 @@ def _seeds(summaries: dict[str, PythonSummary], sources: dict[str, bytes], catal
     (or the sink itself) and mention the sink's name. Everything else is parsed on demand,
     when resolution follows an import into it or looks for a function's callers (``Program``).
     """
+    from .checks.watched import watched_calls
+
     names_under: dict[str, set[bytes]] = {}
-    for name in [*catalog.sinks, *WATCHED_CALLS]:
+    for name in [*catalog.sinks, *watched_calls()]:
         parts = name.split(".")
         for cut in range(1, len(parts) + 1):
             names_under.setdefault(".".join(parts[:cut]), set()).add(parts[-1].encode())

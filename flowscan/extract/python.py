@@ -73,8 +73,9 @@ def _failed(path: str, module: str, is_package: bool, line: int, message: str) -
                        parse_error=(line, " ".join(message.split())[:300]))
 
 
-def _calls_under(node: ast.AST) -> list[ast.Call]:
-    """Every call at or under ``node`` (``ast.walk`` without its generator overhead)."""
+def _top_calls(node: ast.AST) -> list[ast.Call]:
+    """The calls at or under ``node`` that no other call under it encloses (converting a
+    call converts its inside, so the walk stops there)."""
     found: list[ast.Call] = []
     stack = [node]
     fields = _CHILD_FIELDS
@@ -83,6 +84,7 @@ def _calls_under(node: ast.AST) -> list[ast.Call]:
         kind = type(current)
         if kind is ast.Call:
             found.append(current)
+            continue
         names = fields.get(kind)
         if names is None:
             names = fields[kind] = tuple(f for f in kind._fields if f not in ("ctx", "type_comment", "kind"))
@@ -93,6 +95,16 @@ def _calls_under(node: ast.AST) -> list[ast.Call]:
             elif isinstance(value, ast.AST):
                 stack.append(value)
     return found
+
+
+def _statement_expressions(stmt: ast.stmt) -> list[ast.expr]:
+    if isinstance(stmt, ast.Assign):
+        return [*stmt.targets, stmt.value]
+    if isinstance(stmt, ast.AnnAssign):
+        return [e for e in (stmt.target, stmt.annotation, stmt.value) if e is not None]
+    if isinstance(stmt, ast.AugAssign):
+        return [stmt.target, stmt.value]
+    raise TypeError(type(stmt).__name__)
 
 
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
@@ -115,6 +127,7 @@ class _Extractor:
         self.stmt_line = 1
         self.stmt_column = 0
         self.recorded: set[int] = set()  # ids of the calls of this statement that have lines of their own
+        self.collecting: list[ast.Call] | None = None  # set while the calls of a region are being recorded
         self.memo: dict[int, Expr] = {}
 
     def source_line(self, line: int) -> str:
@@ -276,23 +289,38 @@ class _Extractor:
 
     # -- calls ---------------------------------------------------------------
     def collect_calls(self, node: ast.AST, scope: Scope) -> None:
-        """Record every call under ``node`` (outermost first, in source order)."""
-        found = _calls_under(node)
+        """Record every call under ``node`` (outermost first, in source order). Converting
+        the region registers the calls it meets; parts the IR drops are scanned for calls."""
+        found: list[ast.Call] = []
+        self.collecting = found
+        try:
+            for expression in (_statement_expressions(node) if isinstance(node, ast.stmt) else [node]):
+                self.expr(expression)
+        finally:
+            self.collecting = None
         if not found:
             return
         found.sort(key=lambda c: (c.lineno, c.col_offset, -(c.end_lineno or 0), -(c.end_col_offset or 0)))
-        self.recorded.update(id(c) for c in found)
         for call in found:
             func = call.func
             if isinstance(func, ast.Name) and func.id in SKIP_CALLS:
                 continue
-            ir = self.expr(call)
+            ir = self.memo[id(call)]
             assert isinstance(ir, Call)
             self.calls.append(CallSite(ir.func, ir.args, ir.kwargs, call.lineno, call.col_offset + 1, scope.qualname,
                                        self.source_line(call.lineno)))
 
     def line_of(self, node: ast.AST, outer: int) -> int:
         return node.lineno if isinstance(node, ast.Call) and id(node) in self.recorded else outer
+
+    def dropped(self, *nodes: ast.AST | None) -> None:
+        """Parts of an expression the IR leaves out: while recording, their calls still count."""
+        if self.collecting is None:
+            return
+        for node in nodes:
+            if node is not None:
+                for call in _top_calls(node):
+                    self.expr(call)
 
     # -- expressions ---------------------------------------------------------
     def expr(self, node: ast.expr | None, outer: int = 0) -> Expr:
@@ -302,6 +330,9 @@ class _Extractor:
         key = id(node)
         found = self.memo.get(key)
         if found is None:
+            if self.collecting is not None and type(node) is ast.Call:
+                self.collecting.append(node)
+                self.recorded.add(key)
             found = self.memo[key] = self._expr(node, self.line_of(node, outer or self.stmt_line))
         return found
 
@@ -316,7 +347,11 @@ class _Extractor:
             args: list[Expr] = []
             kwargs: list[tuple[str, Expr]] = []
             for arg in node.args:
-                args.append(Opaque("*args", line) if isinstance(arg, ast.Starred) else self.expr(arg, line))
+                if isinstance(arg, ast.Starred):
+                    self.dropped(arg)
+                    args.append(Opaque("*args", line))
+                else:
+                    args.append(self.expr(arg, line))
             for keyword in node.keywords:
                 kwargs.append((keyword.arg if keyword.arg is not None else "**", self.expr(keyword.value, line)))
             return Call(self.expr(node.func, line), tuple(args), tuple(kwargs), line)
@@ -325,6 +360,7 @@ class _Extractor:
         if isinstance(node, ast.Subscript):
             index = node.slice
             if isinstance(index, ast.Slice) or (isinstance(index, ast.Tuple) and not self._parenthesized(index)):
+                self.dropped(node.value, index)
                 return Opaque("slice", line)
             return Sub(self.expr(node.value, line), self.expr(index, line), line)
         if isinstance(node, ast.BinOp):
@@ -332,6 +368,7 @@ class _Extractor:
                 return Concat((self.expr(node.left, line), self.expr(node.right, line)), line)
             if isinstance(node.op, ast.Mod):
                 return Percent(self.expr(node.left, line), self.expr(node.right, line), line)
+            self.dropped(node.left, node.right)
             return Opaque("arithmetic", line)
         if isinstance(node, ast.BoolOp):
             if isinstance(node.op, ast.Or):  # left-associative, as libcst nests it
@@ -339,18 +376,24 @@ class _Extractor:
                 for value in node.values[1:]:
                     result = Either((result, self.expr(value, line)), line)
                 return result
+            self.dropped(*node.values[:-1])
             return self.expr(node.values[-1], line)
         if isinstance(node, ast.IfExp):
-            return Either((self.expr(node.body, line), self.expr(node.orelse, line)), line)
+            body = self.expr(node.body, line)
+            self.dropped(node.test)
+            return Either((body, self.expr(node.orelse, line)), line)
         if isinstance(node, (ast.Tuple, ast.List)):
+            self.dropped(*(e for e in node.elts if isinstance(e, ast.Starred)))
             return Seq(tuple(self.expr(e, line) for e in node.elts if not isinstance(e, ast.Starred)), line)
         if isinstance(node, ast.Dict):
+            self.dropped(*(v for k, v in zip(node.keys, node.values) if k is None))
             return DictLit(tuple((self.expr(k, line), self.expr(v, line))
                                  for k, v in zip(node.keys, node.values) if k is not None), line)
         if isinstance(node, ast.Await):
             return self.expr(node.value, line)
         if isinstance(node, ast.NamedExpr):
             return self.expr(node.value, line)
+        self.dropped(node)
         return Opaque(_OPAQUE_NAMES.get(type(node), type(node).__name__), line)
 
     def _constant(self, node: ast.Constant, line: int) -> Expr:
@@ -373,6 +416,7 @@ class _Extractor:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return Lit(node.value, line)
         if isinstance(node, ast.FormattedValue):
+            self.dropped(node.format_spec)
             return self.expr(node.value, line)
         return self.expr(node, line)
 
