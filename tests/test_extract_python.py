@@ -223,3 +223,13 @@ def test_parse_error_reports_the_python_line() -> None:
 def test_python2_and_bad_encoding_are_parse_errors_not_crashes() -> None:
     assert px.extract_python("py2.py", b'print "hello"\n').parse_error is not None
     assert px.extract_python("enc.py", b"# -*- coding: nope -*-\nx = 1\n").parse_error is not None
+
+
+def test_facts_survive_a_pickle_round_trip() -> None:
+    """Facts cross process pools and the cache as pickles (``pyfacts._rebuild``)."""
+    import pickle
+
+    from flowscan.pyfacts import structure
+
+    facts = px.extract_python("pkg/mod.py", EVERY_CONSTRUCT.encode())
+    assert structure(pickle.loads(pickle.dumps(facts))) == structure(facts)
