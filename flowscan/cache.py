@@ -38,6 +38,7 @@ def _code_version() -> str:
 
 class FactCache:
     def __init__(self, directory: Path | None):
+        self.root = directory  # as given (a pool worker opens its own FactCache on it)
         self.directory = directory / _code_version() if directory is not None else None
         self.hits = 0
         self.misses = 0
