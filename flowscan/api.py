@@ -16,7 +16,7 @@ from .checks.fingerprint import fingerprint
 from .discover import PythonSummary, SourceFile, prepass_python, walk
 from .model import Coverage, Endpoint, Finding, Location, ParseError, Report, Step
 from .policy import Policy, find_policy_file, load_policy, read_policy_file
-from .resultcache import FileUse, RecordingSources, ResultCache, ScanRecord, content_digest, reusable, scan_key
+from .resultcache import FileUse, ResultCache, ScanRecord, content_digest, reusable, scan_key
 from .stats import ScanStats
 
 if TYPE_CHECKING:
@@ -174,7 +174,6 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
     stats.cache_hits, stats.cache_misses = cache.hits, cache.misses
 
     lines = _LineCache(sources)
-    sources = RecordingSources(sources)  # checks that read a file's text: those files are recorded
     with stats.phase("checks"):
         for module in program.loaded.values():
             if module.parse_error:
@@ -194,7 +193,7 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
 
         findings = check_residency(endpoints, policy, lines.text) + check_resources(resources, policy, lines.text)
         modules = program.modules
-        findings += check_fallback(config_facts, modules, endpoints, policy, lines.text, sources=sources)
+        findings += check_fallback(config_facts, modules, endpoints, policy, lines.text)
         findings += check_caching(config_facts, modules, lines.text) + check_serving(config_facts, modules, lines.text)
         findings += _parse_error_findings(coverage.parse_errors, lines)
         findings = _apply_severities(findings, policy)
@@ -209,12 +208,12 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
 
 
 def _record(report: Report, digests: dict[str, str], summaries: dict[str, PythonSummary], seeds: set[str],
-            program: Program, cache: FactCache, sources: RecordingSources,
+            program: Program, cache: FactCache, sources: dict[str, bytes],
             lines_read: dict[str, dict[int, str]]) -> ScanRecord:
     """What this scan used from each file, for ``_reuse`` next time."""
     files: dict[str, FileUse] = {}
     for path, digest in digests.items():
-        use = FileUse(digest, raw=path in sources.read, lines=dict(lines_read.get(path, {})))
+        use = FileUse(digest, lines=dict(lines_read.get(path, {})))
         summary = summaries.get(path)
         if summary is not None:
             use.summary = (summary.module, summary.imports, summary.reads_env)
@@ -240,8 +239,8 @@ def _reuse(results: ResultCache, key: str, digests: dict[str, str], sources: dic
     canonical = canonical_modules(f.path for f in python_files)
 
     def still_same(path: str, use: FileUse) -> bool:
-        if use.raw or use.summary is None:
-            return False  # a config, or a file whose text a check read: its bytes are its meaning
+        if use.summary is None:
+            return False  # a config: its bytes are its meaning
         data = sources[path]
         if use.lines:
             text = data.decode("utf-8", "replace").splitlines()

@@ -142,6 +142,9 @@ class CallSite:
     column: int
     scope: str  # qualified name of the enclosing scope within the module ("" for module level)
     text: str = ""  # the source line, for excerpts and fingerprints
+    # The try statements around the call: (n, "body" | "handler") for the module's n-th try
+    # (in source order), outermost first; else/finally blocks are neither.
+    guards: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

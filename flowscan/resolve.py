@@ -9,6 +9,7 @@ Every name it follows becomes an edge of the data-flow graph (``graph.py``).
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -32,14 +33,14 @@ _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.joi
 # -- abstract objects --------------------------------------------------------
 
 class Bindings(tuple):
-    """Parameter bindings (name, objects) of a call being followed; the hash is cached
-    because bindings are part of every memo key evaluated under them."""
+    """Parameter bindings ((name, objects), ...) of a call being followed. Interned per
+    resolver (``Resolver.intern``): equal bindings are one object whose ``key`` (an int)
+    stands for them in memo keys, so a memo probe never hashes the values again."""
 
-    def __hash__(self) -> int:
-        found = self.__dict__.get("_hash")
-        if found is None:
-            found = self.__dict__["_hash"] = tuple.__hash__(self)
-        return found
+    key: int = 0
+
+
+NO_BINDINGS = Bindings()
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,7 +48,7 @@ class Frame:
     module: ModuleFacts
     scope: str  # qualname of the scope ("" = module level)
     line: int
-    bindings: tuple[tuple[str, tuple], ...] = ()  # param -> objects, for calls being followed
+    bindings: Bindings = NO_BINDINGS  # param -> objects, for calls being followed
     depth: int = 0  # how many caller hops from the sink
     inline: int = 0  # how many calls deep return values are being followed
 
@@ -167,6 +168,8 @@ class Resolver:
         self.env = env
         self.env_reads: list[EnvRead] = []
         self._memo: dict[tuple, tuple[Obj, ...]] = {}
+        self._bindings: dict[tuple, Bindings] = {}
+        self._too_costly: set[tuple] = set()  # memo keys whose value ran out of budget on its own
         self.steps = 0
         self.budget_site: tuple[str, int] | None = None  # the outbound call being resolved
         self.budget_hits: set[tuple[str, int]] = set()  # calls whose resolution hit STEP_BUDGET
@@ -188,9 +191,12 @@ class Resolver:
         return self.steps > STEP_BUDGET
 
     def eval(self, expr: Expr, frame: Frame) -> list[Obj]:
-        key = (frame.module.path, frame.scope, frame.line, frame.bindings, frame.depth, frame.inline, id(expr))
+        key = (frame.module.path, frame.scope, frame.line, frame.bindings.key, frame.depth, frame.inline, id(expr))
         if key in self._memo:
+            if key in self._too_costly and self.budget_site is not None:
+                self.budget_hits.add(self.budget_site)
             return list(self._memo[key])
+        start = self.steps
         self.steps += 1
         if self.steps > STEP_BUDGET:
             if self.budget_site is not None:
@@ -206,6 +212,11 @@ class Resolver:
         result = _cap(result)
         if not self.over_budget:
             self._memo[key] = tuple(result)
+        elif start <= STEP_BUDGET // 10:
+            # This value alone took nine tenths of a fresh budget and still ran out: any call
+            # would, so its partial value is kept (and reusing it counts as a budget hit).
+            self._memo[key] = tuple(result)
+            self._too_costly.add(key)
         return result
 
     def strings(self, objs: Iterable[Obj], frame: Frame, what: str = "value") -> list[StrValue]:
@@ -290,8 +301,8 @@ class Resolver:
         assignments (not by the line), so every read they reach shares one evaluation."""
         chosen = _reaching(assigns, line)
         same = scope.qualname == frame.scope
-        bindings, inline = (frame.bindings, frame.inline) if same else ((), 0)
-        key = ("assigned", module.path, scope.qualname, name, tuple(a.line for a in chosen), bindings, frame.depth, inline)
+        bindings, inline = (frame.bindings, frame.inline) if same else (NO_BINDINGS, 0)
+        key = ("assigned", module.path, scope.qualname, name, tuple(a.line for a in chosen), bindings.key, frame.depth, inline)
         if key in self._memo:
             return list(self._memo[key])
         out: list[Obj] = []
@@ -333,12 +344,12 @@ class Resolver:
                 arg = _argument_for(scope, param, site, bound_method=_is_method(module, scope))
                 if arg is None:
                     continue
-                caller_frame = Frame(caller_module, site.scope, site.line, (), frame.depth + 1)
+                caller_frame = Frame(caller_module, site.scope, site.line, NO_BINDINGS, frame.depth + 1)
                 call_step = Step(caller_module.path, site.line, f"{_short(site.text, 60)}")
                 for obj in self.eval(arg, caller_frame):
                     out.append(_then(_then(obj, call_step), def_step))
         if param.default is not None:
-            for obj in self.eval(param.default, Frame(module, scope.qualname.rpartition(".")[0], scope.line, (), frame.depth)):
+            for obj in self.eval(param.default, Frame(module, scope.qualname.rpartition(".")[0], scope.line, NO_BINDINGS, frame.depth)):
                 out.append(_then(obj, Step(module.path, scope.line, f"default of {label}")))
         if not out:
             out.append(Strs((StrValue.hole(label, (def_step,)),)))
@@ -425,11 +436,11 @@ class Resolver:
                     return explicit
             if attr in klass.instance_attrs:
                 init = klass.children.get("__init__")
-                bindings = self._bind(init, inst.call) if (init is not None and inst.call is not None) else ()
+                bindings = self._bind(init, inst.call) if (init is not None and inst.call is not None) else NO_BINDINGS
                 out: list[Obj] = []
                 for assign in _reaching(klass.instance_attrs[attr], 10**9):
                     method = _method_of(klass, assign.line) or klass.qualname
-                    frame = Frame(module, method, assign.line, bindings if init is not None and method == init.qualname else ())
+                    frame = Frame(module, method, assign.line, bindings if init is not None and method == init.qualname else NO_BINDINGS)
                     for obj in self.eval(assign.value, frame):
                         out.append(_then(obj, Step(module.path, assign.line, _short(assign.text) or f"self.{attr} = …")))
                 return out
@@ -521,9 +532,20 @@ class Resolver:
         step = Step(call.frame.module.path, call.line, f"{klass.name}({attr}=…)")
         return [_then(o, step) for o in self.eval(expr, call.frame)]
 
-    def _bind(self, func: Scope, call: CallCtx | None, skip_self: bool = True) -> tuple:
+    def intern(self, bindings: Iterable[tuple[str, tuple]]) -> Bindings:
+        """The one ``Bindings`` object for these bindings in this resolver."""
+        items = tuple(bindings)
+        if not items:
+            return NO_BINDINGS
+        found = self._bindings.get(items)
+        if found is None:
+            found = self._bindings[items] = Bindings(items)
+            found.key = len(self._bindings)
+        return found
+
+    def _bind(self, func: Scope, call: CallCtx | None, skip_self: bool = True) -> Bindings:
         if call is None:
-            return ()
+            return NO_BINDINGS
         params = [p for p in func.params if p.kind in ("positional", "keyword")]
         if skip_self and params and params[0].name in ("self", "cls"):
             params = params[1:]
@@ -534,7 +556,7 @@ class Resolver:
                 expr = call.args[i]
             if expr is not None:
                 bindings.append((param.name, tuple(self.eval(expr, call.frame))))
-        return Bindings(bindings)
+        return self.intern(bindings)
 
     # subscripts -------------------------------------------------------------
     def _subscript(self, expr: Sub, frame: Frame) -> list[Obj]:
@@ -607,7 +629,7 @@ class Resolver:
         step = Step(func.module.path, scope.line, f"return of {scope.qualname}()")
         out: list[Obj] = []
         for ret in scope.returns:
-            frame = Frame(func.module, scope.qualname, getattr(ret, "line", 0) or scope.line, Bindings(bindings),
+            frame = Frame(func.module, scope.qualname, getattr(ret, "line", 0) or scope.line, self.intern(bindings),
                           ctx.frame.depth, ctx.frame.inline + 1)
             out.extend(_then(o, step) for o in self.eval(ret, frame))
         return out
@@ -704,6 +726,8 @@ class Resolver:
 # -- helpers -----------------------------------------------------------------
 
 def _cap(objs: list[Obj]) -> list[Obj]:
+    if len(objs) <= 1:
+        return objs
     out: list[Obj] = []
     seen: set = set()
     for obj in objs:
@@ -745,6 +769,20 @@ def _ref(module: ModuleFacts, scope: Scope) -> Obj:
 
 
 def _scope_chain(root: Scope, qualname: str) -> list[Scope]:
+    """The scopes from the module down to ``qualname`` (cached per module tree)."""
+    chains = _CHAINS.get(root)
+    if chains is None:
+        chains = _CHAINS[root] = {}
+    found = chains.get(qualname)
+    if found is None:
+        found = chains[qualname] = _walk_scopes(root, qualname)
+    return found
+
+
+_CHAINS: weakref.WeakKeyDictionary[Scope, dict[str, list[Scope]]] = weakref.WeakKeyDictionary()
+
+
+def _walk_scopes(root: Scope, qualname: str) -> list[Scope]:
     chain = [root]
     if not qualname:
         return chain

@@ -3,7 +3,7 @@
 A scan records what it used from each file (``FileUse``): its content hash; for Python
 files the pre-pass summary, whether it was a seed, the identifier lookups made on it and
 their answers, and (when it was parsed) the key of its facts in the fact cache; and
-whether a check read its raw text, and which lines fingerprints quoted. A re-scan of the same tree, policy, options and
+and which lines fingerprints quoted. A re-scan of the same tree, policy, options and
 flowscan version then re-examines only the files whose bytes changed: the report is
 reused when each of them gives the scan the same answers (a comment edited, a blank line
 appended), and the scan runs in full otherwise (code changed, a config changed, a file
@@ -35,7 +35,6 @@ class FileUse:
     seed: bool = False
     mentions: dict[str, bool] = field(default_factory=dict)  # identifier lookups -> answers
     facts_key: str | None = None  # the fact-cache key of the facts the scan used
-    raw: bool = False  # a check read its whole text
     lines: dict[int, str] = field(default_factory=dict)  # lines read for fingerprints and messages
 
 
@@ -101,20 +100,3 @@ def reusable(record: ScanRecord, digests: dict[str, str], still_same: Callable[[
         if digests[path] != use.digest and not still_same(path, use):
             return False
     return True
-
-
-class RecordingSources(dict):
-    """The tree's sources; remembers which files a check read the text of."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.read: set[str] = set()
-
-    def get(self, key, default=None):
-        if key in self:
-            self.read.add(key)
-        return super().get(key, default)
-
-    def __getitem__(self, key):
-        self.read.add(key)
-        return super().__getitem__(key)

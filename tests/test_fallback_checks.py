@@ -3,7 +3,6 @@ endpoints a real scan places (nothing scanned is run)."""
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
 from pathlib import Path
 from textwrap import dedent
@@ -36,7 +35,7 @@ class Run:
         return next(f.message for f in self.findings if (f.rule, f.path, f.line) == (rule, path, line))
 
 
-def _check_tree(root: Path, with_sources: bool = True) -> Run:
+def _check_tree(root: Path) -> Run:
     """Scan ``root`` for endpoints, build facts with the extractors, run the check."""
     files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
     endpoints = scan(root, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
@@ -48,17 +47,16 @@ def _check_tree(root: Path, with_sources: bool = True) -> Run:
         lines = files[path].decode().splitlines()
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
-    findings = check_fallback(configs, modules, endpoints, policy, line_text,
-                              sources=files if with_sources else None)
+    findings = check_fallback(configs, modules, endpoints, policy, line_text)
     return Run(findings, fallback_edges(configs, modules))
 
 
-def _check(tmp_path: Path, files: dict[str, str], with_sources: bool = True) -> Run:
+def _check(tmp_path: Path, files: dict[str, str]) -> Run:
     for rel, text in files.items():
         target = tmp_path / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(dedent(text))
-    return _check_tree(tmp_path, with_sources)
+    return _check_tree(tmp_path)
 
 
 PROXY = dedent("""\
@@ -297,12 +295,8 @@ def test_openai_compatible_clients_without_a_guard(tmp_path: Path) -> None:
     assert "at line 39 have" in run.message(MISSING, "clients.py", 8)  # not 16: that call is the fallback
 
 
-def test_clients_need_the_source(tmp_path: Path) -> None:
-    assert _check(tmp_path, {"clients.py": CLIENTS}, with_sources=False).at(MISSING) == []
-
-
 def test_unguarded_calls_helper() -> None:
-    tree = ast.parse(dedent("""\
+    module = extract_python("bot.py", dedent("""\
         class Bot:
             def ask(self, messages):
                 try:
@@ -312,9 +306,9 @@ def test_unguarded_calls_helper() -> None:
 
             def stream(self, messages):
                 return self.client.chat.completions.with_raw_response.create(messages=messages)
-        """))
-    assert unguarded_calls(tree, "self.client", {}) == [9]
-    assert unguarded_calls(tree, "self.backup", {}) == []  # called only as the fallback
+        """).encode())
+    assert unguarded_calls(module, "self.client") == [9]
+    assert unguarded_calls(module, "self.backup") == []  # called only as the fallback
 
 
 # -- documented examples and the fixture ----------------------------------------------------------

@@ -54,13 +54,28 @@ def test_a_comment_appended_to_an_analysed_file_reuses_the_report(tmp_path: Path
     assert render_json(again.report) == _cold_json(root)
 
 
-def test_a_file_whose_text_a_check_reads_is_scanned_again_on_any_change(tmp_path: Path) -> None:
-    """llm.py builds an OpenAI client: the fallback check reads its syntax tree, which the
-    recorded facts do not hold, so even a comment there means a new scan."""
+def test_a_comment_in_a_file_with_findings_reuses_the_report(tmp_path: Path) -> None:
+    """llm.py holds findings and builds an OpenAI client (the fallback check reads its call
+    sites' try guards, which are facts): a comment away from the quoted lines changes nothing."""
     root, cache = _tree(tmp_path), tmp_path / "cache"
-    _warm(root, cache)
+    first = _warm(root, cache)
+    assert any(f.path == LLM for f in first.report.findings)
     with (root / LLM).open("a") as handle:
         handle.write("# reviewed\n")
+    again = _warm(root, cache)
+    assert again.stats.reused
+    assert render_json(again.report) == _cold_json(root)
+
+
+def test_a_guarded_call_is_scanned_again(tmp_path: Path) -> None:
+    """A call inside try/except is a new call site with guards: a new scan. (An empty try adds
+    no call site: nothing the scan reads changes.)"""
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    _warm(root, cache)
+    text = (root / LLM).read_text()
+    (root / LLM).write_text(text + "\ntry:\n    pass\nexcept Exception:\n    pass\n")
+    assert _warm(root, cache).stats.reused
+    (root / LLM).write_text(text + '\ntry:\n    local.chat.completions.create(model="m")\nexcept Exception:\n    pass\n')
     again = _warm(root, cache)
     assert not again.stats.reused
     assert render_json(again.report) == _cold_json(root)

@@ -14,8 +14,8 @@ route to when it is down or overloaded:
   ``.with_fallbacks(...)`` (nor passes as another model's fallback);
 - an OpenAI-compatible client (``openai.OpenAI`` / ``AsyncOpenAI``) on a self-hosted host
   with a ``<client>….create(`` call in the same module that no ``try`` guards with an
-  ``except`` calling another model. Needs the module's source (``sources=``); a client whose
-  calls are all in other modules is not reported.
+  ``except`` calling another model (read from the call sites' recorded ``try`` guards); a
+  client whose calls are all in other modules is not reported.
 
 ``fallback/leaves-region`` (error): a LiteLLM proxy fallback whose target group runs outside
 the policy's allowed regions, at the fallback entry's line. Every kind of fallback counts
@@ -27,7 +27,6 @@ Self-hosted means jurisdiction ``internal``: taken from the scan's endpoints (wh
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import urlsplit
@@ -64,7 +63,7 @@ INTERNAL = "internal"
 # -- entry points ---------------------------------------------------------------------------------
 
 def check_fallback(config_facts: list[ConfigFacts], modules: list[ModuleFacts], endpoints: list[Endpoint],
-                   policy: Policy, line_text: LineText, *, sources: dict[str, bytes] | None = None) -> list[Finding]:
+                   policy: Policy, line_text: LineText) -> list[Finding]:
     """``fallback/missing`` and ``fallback/leaves-region`` findings (severities as documented;
     the caller applies the policy's ``rules:`` overrides)."""
     findings: list[Finding] = []
@@ -77,8 +76,7 @@ def check_fallback(config_facts: list[ConfigFacts], modules: list[ModuleFacts], 
             continue
         findings += _router_missing(module, line_text)
         findings += _langchain_missing(module, endpoints, line_text)
-        if sources is not None:
-            findings += _client_missing(module, endpoints, sources, line_text)
+        findings += _client_missing(module, endpoints, line_text)
     return findings
 
 
@@ -346,20 +344,15 @@ def _wraps(wrapper: CallSite, target: str | None, ctor_line: int) -> bool:
 
 # -- Python: OpenAI-compatible clients ------------------------------------------------------------
 
-def _client_missing(module: ModuleFacts, endpoints: list[Endpoint], sources: dict[str, bytes],
-                    line_text: LineText) -> list[Finding]:
+def _client_missing(module: ModuleFacts, endpoints: list[Endpoint], line_text: LineText) -> list[Finding]:
     ctors = [c for c in module.calls if _callee(module, c.func) in OPENAI_CLIENTS]
-    source = sources.get(module.path) if ctors else None  # read only where a client is built
-    tree = _parse(source) if source is not None else None
-    if tree is None:
-        return []
     findings = []
     for call in ctors:
         hosts = _internal_at(endpoints, module.path, call.line)
         target = _binding(module.scope, call.line)
         if hosts is None or target is None:
             continue
-        unguarded = unguarded_calls(tree, target, module.imports)
+        unguarded = unguarded_calls(module, target)
         if not unguarded:
             continue
         lines = ", ".join(str(n) for n in unguarded)
@@ -370,7 +363,7 @@ def _client_missing(module: ModuleFacts, endpoints: list[Endpoint], sources: dic
     return findings
 
 
-def unguarded_calls(tree: ast.Module, client: str, imports: dict[str, str]) -> list[int]:
+def unguarded_calls(module: ModuleFacts, client: str) -> list[int]:
     """Lines of ``<client>.….create(...)`` calls (``client`` dotted: ``llm`` or ``self.llm``)
     that no ``try`` guards with a handler calling another model.
 
@@ -378,61 +371,49 @@ def unguarded_calls(tree: ast.Module, client: str, imports: dict[str, str]) -> l
     contains a model call on a different receiver (``backup.messages.create(...)``,
     ``router.acompletion(...)``) or a LiteLLM completion function. A call inside an ``except``
     handler is itself a fallback and is not counted. Guards in a caller (``try: ask()``) are
-    not followed: the call counts as unguarded.
+    not followed: the call counts as unguarded. Read from each call site's ``guards``.
     """
-    guarded: set[int] = set()  # ids of calls that need no check: guarded, or a fallback themselves
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Try | ast.TryStar):
+    covering = {number for site in module.calls if _calls_other_model(site, client, module.imports)
+                for number, role in site.guards if role == "handler"}
+    lines = set()
+    for site in module.calls:
+        if not _is_client_call(site, client):
             continue
-        guarded |= {id(c) for h in node.handlers for c in ast.walk(h) if _is_client_call(c, client)}
-        if any(_calls_other_model(h, client, imports) for h in node.handlers):
-            guarded |= {id(c) for stmt in node.body for c in ast.walk(stmt) if _is_client_call(c, client)}
-    return sorted({c.lineno for c in ast.walk(tree) if _is_client_call(c, client) and id(c) not in guarded})
+        if any(role == "handler" or number in covering for number, role in site.guards):
+            continue  # a fallback itself, or guarded by a handler that calls another model
+        lines.add(site.line)
+    return sorted(lines)
 
 
-def _is_client_call(node: ast.AST, client: str) -> bool:
-    if not isinstance(node, ast.Call):
-        return False
-    name = _dotted(node.func)
+def _is_client_call(site: CallSite, client: str) -> bool:
+    name = _dotted(site.func)
     return bool(name and name.startswith(client + ".") and name.rsplit(".", 1)[-1] in MODEL_METHODS)
 
 
-def _calls_other_model(handler: ast.ExceptHandler, client: str, imports: dict[str, str]) -> bool:
-    for node in ast.walk(handler):
-        if not isinstance(node, ast.Call):
-            continue
-        name = _dotted(node.func)
-        if not name or name.startswith(client + "."):
-            continue
-        head, _, rest = name.partition(".")
-        resolved = imports.get(head, head) + (f".{rest}" if rest else "")
-        if resolved in MODEL_FUNCTIONS or ("." in name and name.rsplit(".", 1)[-1] in MODEL_METHODS):
-            return True
-    return False
+def _calls_other_model(site: CallSite, client: str, imports: dict[str, str]) -> bool:
+    name = _dotted(site.func)
+    if not name or name.startswith(client + "."):
+        return False
+    head, _, rest = name.partition(".")
+    resolved = imports.get(head, head) + (f".{rest}" if rest else "")
+    return resolved in MODEL_FUNCTIONS or ("." in name and name.rsplit(".", 1)[-1] in MODEL_METHODS)
 
 
-def _dotted(node: ast.AST) -> str | None:
+def _dotted(expr: Expr) -> str | None:
     """``a.b.c`` for a chain of names and attributes; calls in the chain are skipped over
     (``a.with_options(...).chat`` -> ``a.with_options.chat``)."""
     parts: list[str] = []
     while True:
-        if isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        elif isinstance(node, ast.Call):
-            node = node.func
-        elif isinstance(node, ast.Name):
-            parts.append(node.id)
+        if isinstance(expr, Attr):
+            parts.append(expr.attr)
+            expr = expr.base
+        elif isinstance(expr, Call):
+            expr = expr.func
+        elif isinstance(expr, Name):
+            parts.append(expr.id)
             return ".".join(reversed(parts))
         else:
             return None
-
-
-def _parse(source: bytes) -> ast.Module | None:
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError):
-        return None
 
 
 # -- shared helpers -------------------------------------------------------------------------------

@@ -129,6 +129,8 @@ class _Extractor:
         self.recorded: set[int] = set()  # ids of the calls of this statement that have lines of their own
         self.collecting: list[ast.Call] | None = None  # set while the calls of a region are being recorded
         self.memo: dict[int, Expr] = {}
+        self.guards: list[tuple[int, str]] = []  # the try bodies and handlers around this point
+        self.tries = 0
 
     def source_line(self, line: int) -> str:
         return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
@@ -201,9 +203,14 @@ class _Extractor:
             self.body(stmt.body, scope, True, klass)
             self.body(stmt.orelse, scope, True, klass)
         elif isinstance(stmt, (ast.Try, ast.TryStar)):
+            number = self.tries
+            self.tries += 1
+            self.guards.append((number, "body"))
             self.body(stmt.body, scope, conditional, klass)
+            self.guards[-1] = (number, "handler")
             for handler in stmt.handlers:
                 self.body(handler.body, scope, True, klass)
+            self.guards.pop()
             self.body(stmt.orelse, scope, True, klass)
             self.body(stmt.finalbody, scope, conditional, klass)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
@@ -308,7 +315,7 @@ class _Extractor:
             ir = self.memo[id(call)]
             assert isinstance(ir, Call)
             self.calls.append(CallSite(ir.func, ir.args, ir.kwargs, call.lineno, call.col_offset + 1, scope.qualname,
-                                       self.source_line(call.lineno)))
+                                       self.source_line(call.lineno), tuple(self.guards)))
 
     def line_of(self, node: ast.AST, outer: int) -> int:
         return node.lineno if isinstance(node, ast.Call) and id(node) in self.recorded else outer

@@ -159,6 +159,8 @@ class _Extractor:
         self.calls: list[CallSite] = []
         self.attr_assigns: list[AttrAssign] = []
         self.root = Scope("module", module, "", 1)
+        self.guards: list[tuple[int, str]] = []  # the try bodies and handlers around this point
+        self.tries = 0
 
     # -- helpers -------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
@@ -232,9 +234,14 @@ class _Extractor:
             if stmt.orelse is not None:
                 self.body(stmt.orelse.body.body, scope, True, klass)
         elif isinstance(stmt, (cst.Try, cst.TryStar)):
+            number = self.tries
+            self.tries += 1
+            self.guards.append((number, "body"))
             self.body(stmt.body.body, scope, conditional, klass)
+            self.guards[-1] = (number, "handler")
             for handler in stmt.handlers:
                 self.body(handler.body.body, scope, True, klass)
+            self.guards.pop()
             if stmt.orelse is not None:
                 self.body(stmt.orelse.body.body, scope, True, klass)
             if stmt.finalbody is not None:
@@ -385,7 +392,7 @@ class _Extractor:
             ir = self.expr(call)
             assert isinstance(ir, Call)
             self.calls.append(CallSite(ir.func, ir.args, ir.kwargs, line, self.column(call), scope.qualname,
-                                       self.source_line(line)))
+                                       self.source_line(line), tuple(self.guards)))
 
     # -- expressions ---------------------------------------------------------
     def expr(self, node: cst.CSTNode | None) -> Expr:
