@@ -15,6 +15,8 @@ from .discover import SourceFile
 
 def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, bytes]) -> tuple[list[ConfigFacts], list[tuple[str, str]]]:
     """Facts of every config file, and the (path, reason) of YAML files no extractor claimed."""
+    if not files:
+        return [], []  # nothing to read: the extractors are not even imported
     try:
         from .extract.compose import extract_compose
         from .extract.dockerfile import extract_dockerfile
