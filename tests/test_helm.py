@@ -303,3 +303,60 @@ def test_flow_items_env_at_key_indent_and_unknown_conditions() -> None:
     included = _binding(source, "INCLUDED")
     assert (included.value, included.line, included.detail) == (None, 14, NOT_EVALUATED)
     assert source.image == "api:1"
+
+
+ARGV_CHART = {
+    "chart/Chart.yaml": b"apiVersion: v2\nname: llm\nversion: 0.1.0\n",
+    "chart/values.yaml": dedent("""\
+        model: Qwen/Qwen2.5-7B-Instruct
+        caching: false
+        extraArgs:
+          - --max-model-len=8192
+        serverArgs: [--port, 8000]
+    """).encode(),
+    "chart/values-prod.yaml": b"caching: true\nextraArgs: []\n",
+    "chart/templates/deployment.yaml": dedent("""\
+        apiVersion: apps/v1
+        kind: Deployment
+        spec:
+          template:
+            spec:
+              containers:
+                - name: vllm
+                  image: vllm/vllm-openai:v0.6.4
+                  command: ["vllm", "serve"]
+                  args:
+                    - {{ .Values.model | quote }}
+                    {{- if .Values.caching }}
+                    - --enable-prefix-caching
+                    {{- else }}
+                    - --no-enable-prefix-caching
+                    {{- end }}
+                    {{- range .Values.extraArgs }}
+                    - {{ . }}
+                    {{- end }}
+                - name: sidecar
+                  args: {{ toYaml .Values.serverArgs | nindent 20 }}
+    """).encode(),
+}
+
+
+def test_container_command_and_args_are_read_per_values_file() -> None:
+    """A chart's command/args, block list with if/else and range, reach the serving checks
+    per values file (issue 15: args were never parsed, so a chart's flags gave no finding)."""
+    by_values = {facts.path: facts.sources[0] for facts in extract_helm(ARGV_CHART)}
+    default = by_values["chart/values.yaml"].command
+    prod = by_values["chart/values-prod.yaml"].command
+    assert default == ["vllm", "serve", "Qwen/Qwen2.5-7B-Instruct", "--no-enable-prefix-caching", "--max-model-len=8192"]
+    assert prod == ["vllm", "serve", "Qwen/Qwen2.5-7B-Instruct", "--enable-prefix-caching"]
+
+
+def test_container_args_from_to_yaml_and_flow_lists() -> None:
+    from flowscan.extract.helm import _Reader, Line, Scope, Val, V, ROOT_PATH
+
+    values = V({"args": V([V("--port", 1, "v"), V(8000, 2, "v")], 1, "v")}, 1, "v")
+    root = Val(None, (), V({"Values": values}, 1, ROOT_PATH))
+    reader = _Reader("t.yaml")
+    reader.feed([Line(1, "  args: {{ toYaml .Values.args | nindent 4 }}", Scope(root, root), False),
+                 Line(2, '  command: ["python", "-m", "sglang.launch_server"]', Scope(root, root), False)])
+    assert reader.argv == {"args": ["--port", "8000"], "command": ["python", "-m", "sglang.launch_server"]}

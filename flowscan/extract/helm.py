@@ -648,6 +648,9 @@ class _Reader:
     env_indent: int | None = None
     item_indent: int | None = None
     key_indent: int | None = None
+    argv: dict[str, list[str]] = field(default_factory=dict)  # the first container's command, args
+    argv_key: str | None = None  # reading the block list of this key
+    argv_indent: int = 0
 
     def feed(self, lines: list[Line]) -> None:
         for line in lines:
@@ -659,6 +662,11 @@ class _Reader:
         if not stripped or stripped.startswith("#"):
             return
         indent = len(text) - len(text.lstrip())
+        if self.argv_key is not None:
+            if indent >= self.argv_indent and stripped.startswith("-"):
+                self._argv_item(line, stripped[1:].strip())
+                return
+            self.argv_key = None
         if self.env_indent is not None and not self._in_env(indent, stripped):
             self.env_indent = self.item_indent = self.key_indent = None
         if self.env_indent is not None:
@@ -674,6 +682,40 @@ class _Reader:
                 self._block_or_note(line, rest)
         elif name == "image" and self.image is None:
             self.image = (line, rest)
+        elif name in ("command", "args") and name not in self.argv:
+            self.argv[name] = []
+            if rest:
+                self._argv_inline(line, name, rest)
+            else:
+                self.argv_key, self.argv_indent = name, len(key.group(1)) + len(key.group(2) or "")
+
+    def _argv_item(self, line: Line, text: str) -> None:
+        """``- --flag`` or ``- {{ .Values.flag }}`` in a command/args block list."""
+        try:
+            rendered, _ = render(text, line.scope)
+        except NotEvaluated:
+            self.notes.append(f"{self.template_path}:{line.number}: container argument not evaluated: {text}")
+            return
+        value = _scalar_of(rendered)
+        if value is not None and self.argv_key is not None:
+            self.argv[self.argv_key].append(value)
+
+    def _argv_inline(self, line: Line, name: str, rest: str) -> None:
+        """``args: ["--a", "--b"]`` or ``args: {{ toYaml .Values.args | nindent 12 }}``."""
+        match = _ACTION.fullmatch(rest)
+        try:
+            if match is not None and "toYaml" in match.group(2):
+                node = evaluate(match.group(2), line.scope).node
+                items = node.plain() if node is not None else None
+            else:
+                items = yaml.safe_load(render(rest, line.scope)[0])
+        except (NotEvaluated, yaml.YAMLError):
+            items = None
+        if not isinstance(items, list):
+            self.notes.append(f"{self.template_path}:{line.number}: container {name} not evaluated")
+            return
+        self.argv[name] = [go_print(Val(item)) if not isinstance(item, str) else item for item in items
+                           if not isinstance(item, (dict, list))]
 
     def _in_env(self, indent: int, stripped: str) -> bool:
         if indent > self.env_indent:
@@ -841,7 +883,8 @@ def _add_sources(facts: ConfigFacts, chart: Chart, values_rel: str, values: V,
         reader = _Reader(path)
         reader.feed(walk(lines, Scope(root, root)))
         name = context if len(templates) == 1 else f"{context}:{rel}"
-        source = EnvSource(name=name, kind=KIND, path=path, line=1, image=_image(reader))
+        source = EnvSource(name=name, kind=KIND, path=path, line=1, image=_image(reader),
+                           command=reader.argv.get("command", []) + reader.argv.get("args", []))
         for entry in reader.entries:
             binding = _entry_binding(entry, path)
             if binding is not None:
