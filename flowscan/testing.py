@@ -51,16 +51,23 @@ def _next_code_line(lines: list[str], index: int) -> int:
     return index + 1
 
 
-def compare(expected: list[Annotation], actual: set[tuple[str, int, str]]) -> list[str]:
-    """Problems, both ways: a missing expected finding, a finding where ``ok`` was promised,
-    a finding with no annotation."""
+def compare(expected: list[Annotation], actual: list[tuple[str, int, str]]) -> list[str]:
+    """Problems, both ways, with findings counted: a missing expected finding, a finding where
+    ``ok`` was promised, a finding with no annotation, and one reported more often than it is
+    annotated (``# expect: r, r`` expects two)."""
+    from collections import Counter
+
     problems = []
-    wanted = {(a.path, a.line, a.rule) for a in expected if a.kind == "expect"}
+    wanted = Counter((a.path, a.line, a.rule) for a in expected if a.kind == "expect")
     forbidden = {(a.path, a.line, a.rule) for a in expected if a.kind == "ok"}
-    for item in sorted(wanted - actual):
+    got = Counter(actual)
+    for item in sorted(set(wanted) - set(got)):
         problems.append(f"missing   {item[0]}:{item[1]} {item[2]}")
-    for item in sorted(actual & forbidden):
+    for item in sorted(set(got) & forbidden):
         problems.append(f"forbidden {item[0]}:{item[1]} {item[2]} (marked ok)")
-    for item in sorted(actual - wanted - forbidden):
+    for item in sorted(set(got) - set(wanted) - forbidden):
         problems.append(f"unexpected {item[0]}:{item[1]} {item[2]}")
+    for item in sorted(set(got) & set(wanted)):
+        if got[item] > wanted[item]:
+            problems.append(f"repeated  {item[0]}:{item[1]} {item[2]} ({got[item]} times, annotated {wanted[item]})")
     return problems

@@ -16,17 +16,36 @@ from .conftest import FIXTURES
 FIXTURE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
 
 
-def _findings(result) -> set[tuple[str, int, str]]:
-    return {(f.path, f.line, f.rule) for f in result.report.findings}
+def _findings(result) -> list[tuple[str, int, str]]:
+    return sorted((f.path, f.line, f.rule) for f in result.report.findings)
 
 
 @pytest.mark.parametrize("fixture", FIXTURE_DIRS, ids=lambda p: p.name)
 def test_findings_match_annotations(fixture: Path) -> None:
     expected = annotations(fixture)
     assert expected, f"{fixture.name} has no annotations"
-    result = scan(fixture, ScanOptions(jobs=1))
+    result = scan(fixture, ScanOptions(jobs=1, cache_dir=None))
     problems = compare(expected, _findings(result))
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_DIRS, ids=lambda p: p.name)
+def test_findings_have_the_policy_severity(fixture: Path) -> None:
+    """Each finding's severity is its rule's documented default, or the fixture policy's
+    ``rules:`` override; a rule switched off there gives no finding."""
+    from flowscan.rules_index import rule_docs
+
+    policy_file = fixture / "flowscan.yaml"
+    policy = yaml.safe_load(policy_file.read_text()) if policy_file.exists() else {}
+    overrides = (policy or {}).get("rules", {}) or {}
+    docs = rule_docs()
+    for finding in scan(fixture, ScanOptions(jobs=1, cache_dir=None)).report.findings:
+        want = overrides.get(finding.rule, docs[finding.rule].severity)
+        assert want != "off", f"{finding.rule} is off in {policy_file} but reported at {finding.path}:{finding.line}"
+        if finding.rule == "caching/response-cache-disabled" and finding.rule not in overrides:
+            assert finding.severity in ("warning", "note")  # documented: note when no cache is configured
+            continue
+        assert finding.severity == want, f"{finding.path}:{finding.line} {finding.rule} is {finding.severity}, not {want}"
 
 
 @pytest.mark.parametrize("fixture", FIXTURE_DIRS, ids=lambda p: p.name)
