@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import os
 import re
@@ -66,7 +67,23 @@ def resolve_policy(root: Path, options: ScanOptions, catalog: Catalog) -> Policy
 
 
 def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog | None = None) -> ScanResult:
-    """Scan the tree at ``root`` and return the report, the data-flow graph and the program."""
+    """Scan the tree at ``root`` and return the report, the data-flow graph and the program.
+
+    Python's cyclic garbage collector is paused for the scan: the facts and values are
+    hundreds of thousands of small acyclic objects, and every automatic collection walks
+    all of them again (measured: half of a 1,150-file scan). They are freed by reference
+    counting as usual; the collector resumes, as it was, when the scan returns.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan(Path(root), options, catalog)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> ScanResult:
     from .checks.caching import check_caching
     from .checks.fallback import check_fallback
     from .checks.residency import check_residency, check_resources
@@ -397,7 +414,7 @@ def _extract_all(chosen: Iterable[str], sources: dict[str, bytes], jobs: int | N
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=gc.disable) as pool:  # see scan()
             made = list(pool.map(_extract_one, missing, [cache.root] * len(missing),
                                  chunksize=max(1, len(missing) // (workers * 8))))
     else:

@@ -20,34 +20,40 @@ Loader = Callable[[str, bytes], ModuleFacts]
 
 
 class ImportIndex:
-    """Which files import what, from the pre-pass's import lists (dotted, as written)."""
+    """Which files import what, from the pre-pass's import lists (dotted, as written), with
+    each import's in-tree target (``path_of``) worked out once."""
 
-    def __init__(self, imports: dict[str, tuple[str, ...]]):
+    def __init__(self, imports: dict[str, tuple[str, ...]], path_of: Callable[[str], str | None]):
         self.under: dict[str, set[str]] = {}  # P -> files importing P or anything below it
         self.exact: dict[str, set[str]] = {}  # I -> files importing exactly I
-        self.last: dict[str, set[str]] = {}  # X -> files importing something whose last part is X
-        self.last_two: dict[tuple[str, str], set[str]] = {}  # (X, Y) -> files importing A.X.Y
+        # (X, T) -> files importing a module whose last part is X and which is the tree's file T
+        # ("" when it is none of the tree's files); likewise (X, Y, T) for a name Y from such a module.
+        self.last: dict[tuple[str, str], set[str]] = {}
+        self.last_two: dict[tuple[str, str, str], set[str]] = {}
         for path, names in imports.items():
             for dotted in names:
                 parts = dotted.split(".")
                 self.exact.setdefault(dotted, set()).add(path)
                 for cut in range(1, len(parts) + 1):
                     self.under.setdefault(".".join(parts[:cut]), set()).add(path)
-                self.last.setdefault(parts[-1], set()).add(path)
+                self.last.setdefault((parts[-1], path_of(dotted) or ""), set()).add(path)
                 if len(parts) >= 3:
-                    self.last_two.setdefault((parts[-2], parts[-1]), set()).add(path)
+                    target = path_of(".".join(parts[:-1])) or ""
+                    self.last_two.setdefault((parts[-2], parts[-1], target), set()).add(path)
 
-    def importers(self, module: str, name: str) -> set[str]:
-        """Files that may bind ``name`` defined in ``module``: they import the module, a name
-        from it, a module it ends with, or a module of the same last name (``from .x import
-        name`` seen from a package the pre-pass named differently)."""
+    def importers(self, module: str, name: str, path: str) -> set[str]:
+        """Files that may bind ``name`` defined in ``module`` (file ``path``): they import the
+        module, a name from it, or a module it ends with; or, loosely, a module of the same
+        last name that is no other file of the tree (``from helpers import name`` where the
+        pre-pass named the file ``scripts.helpers``)."""
         parts = module.split(".")
         tail = parts[-1]
         out = set(self.under.get(module, ()))
         for cut in range(1, len(parts)):
             out |= self.exact.get(".".join(parts[cut:]), set())
-        out |= self.last.get(tail, set())
-        out |= self.last_two.get((tail, name), set())
+        for target in ("", path):
+            out |= self.last.get((tail, target), set())
+            out |= self.last_two.get((tail, name, target), set())
         return out
 
 
@@ -63,7 +69,6 @@ class Program:
         self.by_name: dict[str, str] = {}
         self.by_suffix: dict[str, list[str]] = {}
         self.paths = sorted(paths)
-        self.import_index = ImportIndex(imports or {})
         self._words: dict[str, frozenset[bytes]] = {}
         self.mention_log: dict[str, dict[str, bool]] = {}  # path -> identifier lookups and answers
         self._calls_by_name: dict[str, dict[str, list[CallSite]]] = {}
@@ -75,6 +80,7 @@ class Program:
             parts = by_path.split(".")
             for i in range(len(parts) - 1):  # suffixes of two or more parts (namespace packages)
                 self.by_suffix.setdefault(".".join(parts[i:]), []).append(path)
+        self.import_index = ImportIndex(imports or {}, self.path_of)
 
     def add(self, facts: ModuleFacts) -> None:
         self.loaded[facts.path] = facts
@@ -105,6 +111,14 @@ class Program:
         facts = self.load(path, "import")
         return None if facts.parse_error else facts
 
+    def path_of(self, dotted: str) -> str | None:
+        """The file of in-tree module ``dotted`` (by name, else a unique suffix), not loaded."""
+        path = self.by_name.get(dotted)
+        if path is None and "." in dotted:
+            candidates = self.by_suffix.get(dotted, [])
+            path = candidates[0] if len(candidates) == 1 else None
+        return path
+
     def mentions(self, path: str, name: str) -> bool:
         """Whether the file's bytes contain ``name`` as a whole word."""
         if not name.isascii():
@@ -120,7 +134,7 @@ class Program:
     def files_mentioning(self, name: str, defined_in: ModuleFacts) -> list[str]:
         """Where callers of ``name`` (defined in ``defined_in``) can be: the defining file, and
         files that import its module (or a name from it) and contain ``name`` as a word."""
-        candidates = self.import_index.importers(defined_in.module, name)
+        candidates = self.import_index.importers(defined_in.module, name, defined_in.path)
         candidates.add(defined_in.path)
         return [path for path in sorted(candidates) if path in self.sources and self.mentions(path, name)]
 
