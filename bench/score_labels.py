@@ -1,0 +1,78 @@
+"""Recall and precision of flowscan against hand labels (``bench/labels/*.yaml``).
+
+    python bench/score_labels.py bench/labels/chainlit.yaml [--tree DIR]
+
+Scans the labelled app's unpacked tree (``unpacked_tree`` in the label file, or ``--tree``)
+with every code role included, then matches the report's endpoint hosts to the labelled
+destinations (``host``, ``host_aliases``; ``{…}`` in a label is a wildcard). Labels whose host
+is ``env:NAME`` or ``user-supplied`` match an endpoint whose host is unknown at the same file.
+
+- recall: labelled destinations with a matching endpoint / labelled destinations, also per
+  ``reach`` (default, opt-in);
+- precision: distinct reported hosts that match a label / distinct reported hosts (known
+  hosts only; unknown-host endpoints are counted apart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+
+def _pattern(host: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\\\{[^}]*\\\}", r"[^/]+", re.escape(host.lower())) + "$")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("labels", type=Path)
+    parser.add_argument("--tree", type=Path)
+    args = parser.parse_args()
+    spec = yaml.safe_load(args.labels.read_text())
+    tree = args.tree or Path(spec["unpacked_tree"])
+    proc = subprocess.run([sys.executable, "-m", "flowscan.cli", "scan", str(tree), "--format", "json",
+                           "--fail-on", "never", "--no-cache"], capture_output=True, text=True, check=True)
+    report = json.loads(proc.stdout)
+    endpoints = report["endpoints"]
+    hosts = sorted({e["host"] for e in endpoints if e.get("host")})
+    unknown_files = {loc["path"] for e in endpoints if not e.get("host") for loc in e.get("locations", [])}
+    labels = spec["destinations"]
+    matched_hosts: set[str] = set()
+    found: dict[str, bool] = {}
+    for label in labels:
+        host = str(label["host"])
+        names = [host, *label.get("host_aliases", [])]
+        if host.startswith(("env:", "user-supplied")):
+            evidence = " ".join(str(e) for e in (label.get("evidence") if isinstance(label.get("evidence"), list) else [label.get("evidence", "")]))
+            found[label["id"]] = any(path in evidence for path in unknown_files)
+            continue
+        hits = {h for h in hosts for n in names if _pattern(str(n)).match(h)}
+        matched_hosts |= hits
+        found[label["id"]] = bool(hits)
+    print(f"{spec['app']} {spec['version']}: {len(endpoints)} endpoints, {len(hosts)} distinct known hosts, "
+          f"{sum(1 for e in endpoints if not e.get('host'))} with an unknown host")
+    by_host = {label["id"] for label in labels if not str(label["host"]).startswith(("env:", "user-supplied"))}
+    for reach in ("default", "opt-in", None):
+        group = [label for label in labels if reach is None or label.get("reach") == reach]
+        if group:
+            hit = sum(found[label["id"]] for label in group)
+            named = [label for label in group if label["id"] in by_host]
+            named_hit = sum(found[label["id"]] for label in named)
+            print(f"  recall {reach or 'all':8} {hit}/{len(group)} = {hit / len(group):.0%}"
+                  f"  (labels with a host: {named_hit}/{len(named)}; env/user-supplied labels matched by an "
+                  f"unknown-host endpoint in the evidence file: {hit - named_hit}/{len(group) - len(named)})")
+    if hosts:
+        print(f"  precision (known hosts) {len(matched_hosts)}/{len(hosts)} = {len(matched_hosts) / len(hosts):.0%}")
+    print("  missed: " + ", ".join(f"{label['host']} ({label.get('reach')})" for label in labels if not found[label["id"]]))
+    print("  reported, not labelled: " + ", ".join(h for h in hosts if h not in matched_hosts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
