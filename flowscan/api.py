@@ -168,15 +168,19 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     with stats.phase("resolve"):
         extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
         resolver = Resolver(program, lambda key: extra_env.get(key))
-        hits = find_hits(seed_modules, resolver, catalog, seed_names) + _config_hits(config_facts, lambda key: extra_env.get(key))
+        same_everywhere: set[tuple[str, int]] = set()  # call sites whose values no context can change
+        hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere) \
+            + _config_hits(config_facts, lambda key: extra_env.get(key))
         endpoints += build_endpoints(hits, catalog, policy, DEFAULT)
         budget_hits |= {(path, line, DEFAULT) for path, line in resolver.budget_hits}
         resolver.start_budget()
         stats.note_steps(*resolver.most_steps)
+        unchanged = frozenset(same_everywhere)
         for context in contexts:
             resolver = Resolver(program, context.lookup)
             modules = [m for m in seed_modules if context.covers(m.path)]
-            hits = find_hits(modules, resolver, catalog, seed_names) + _config_hits(config_facts, context.lookup)
+            hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged) \
+                + _config_hits(config_facts, context.lookup)
             hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
             endpoints += build_endpoints(hits, catalog, policy, context.name)
             budget_hits |= {(path, line, context.name) for path, line in resolver.budget_hits}

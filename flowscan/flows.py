@@ -51,8 +51,13 @@ def _could_reach(facts: ModuleFacts, func, tops: frozenset[str], seed_names: fro
 
 
 def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
-              seed_names: frozenset[str] = frozenset()) -> list[SinkHit]:
-    """Every (value, call) pair where a resolved value reaches a sink of the catalog."""
+              seed_names: frozenset[str] = frozenset(), skip: frozenset[tuple[str, int]] = frozenset(),
+              env_free: set[tuple[str, int]] | None = None) -> list[SinkHit]:
+    """Every (value, call) pair where a resolved value reaches a sink of the catalog.
+
+    ``skip``: call sites (path, line) not to evaluate. ``env_free``: filled with the call
+    sites whose evaluation read no env var and stayed within budget: their values are the
+    same in every deployment context, so other contexts need not evaluate them again."""
     by_last_name = _sink_modules_by_last_name(catalog)
     last_names = frozenset(by_last_name)
     hits: list[SinkHit] = []
@@ -61,8 +66,11 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
             name = site.func.attr if isinstance(site.func, Attr) else site.func.id if isinstance(site.func, Name) else None
             if name not in last_names or not _could_reach(facts, site.func, by_last_name[name], seed_names):
                 continue
+            if (facts.path, site.line) in skip:
+                continue
             frame = Frame(facts, site.scope, site.line)
             resolver.start_budget((facts.path, site.line))
+            reads = resolver.env_reads_seen
             # What is being called: followed through names, imports, attributes and returns,
             # but not back through the callers of a parameter (too costly for what it finds).
             for obj in resolver.eval(site.func, Frame(facts, site.scope, site.line, depth=MAX_CALLER_DEPTH)):
@@ -70,19 +78,29 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
                     call = SinkCall(CallCtx(frame, site.args, site.kwargs, site.line), receiver=obj.receiver)
                     hits.extend(_evaluate(catalog.sinks[obj.dotted], obj.dotted, call, facts, site, resolver))
                     break
+            _note_env_free(env_free, resolver, (facts.path, site.line), reads)
         for assign in facts.attr_assigns:
             if not isinstance(assign.target, Attr) or assign.target.attr not in last_names \
                     or not _could_reach(facts, assign.target, by_last_name[assign.target.attr], seed_names):
                 continue
+            if (facts.path, assign.line) in skip:
+                continue
             frame = Frame(facts, assign.scope, assign.line)
             resolver.start_budget((facts.path, assign.line))
+            reads = resolver.env_reads_seen
             for obj in resolver.eval(assign.target, frame):
                 if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "assign":
                     call = SinkCall(CallCtx(frame, (), (), assign.line), assigned=assign.value)
                     site = CallSite(assign.target, (), (), assign.line, assign.column, assign.scope, assign.text)
                     hits.extend(_evaluate(catalog.sinks[obj.dotted], obj.dotted, call, facts, site, resolver))
                     break
+            _note_env_free(env_free, resolver, (facts.path, assign.line), reads)
     return hits
+
+
+def _note_env_free(env_free: set[tuple[str, int]] | None, resolver: Resolver, site: tuple[str, int], reads: int) -> None:
+    if env_free is not None and resolver.env_reads_seen == reads and site not in resolver.budget_hits:
+        env_free.add(site)
 
 
 def _evaluate(sink: Sink, sdk: str, call: SinkCall, facts: ModuleFacts, site: CallSite,

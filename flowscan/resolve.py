@@ -165,7 +165,9 @@ class Resolver:
 
     def __init__(self, program: Program, env: EnvLookup):
         self.program = program
-        self.env = env
+        self._lookup = env
+        self.env_reads_seen = 0  # env lookups so far, memo hits on env-dependent values included
+        self._env_dependent: set[tuple] = set()  # memo keys whose value read an env var
         self.env_reads: list[EnvRead] = []
         self._memo: dict[tuple, tuple[Obj, ...]] = {}
         self._bindings: dict[tuple, Bindings] = {}
@@ -190,12 +192,33 @@ class Resolver:
         hold "budget exceeded" holes, so it is not memoised for later calls."""
         return self.steps > STEP_BUDGET
 
+    def env(self, key: str) -> list[StrValue] | None:
+        """The value of env var ``key`` in this resolver's deployment context (None: unset)."""
+        self.env_reads_seen += 1
+        return self._lookup(key)
+
+    def _recall(self, key: tuple) -> list[Obj] | None:
+        """A memoised value; reusing one that read env vars counts as reading them."""
+        found = self._memo.get(key)
+        if found is None:
+            return None
+        if key in self._env_dependent:
+            self.env_reads_seen += 1
+        return list(found)
+
+    def _remember(self, key: tuple, result: list[Obj], reads_before: int) -> None:
+        self._memo[key] = tuple(result)
+        if self.env_reads_seen > reads_before:
+            self._env_dependent.add(key)
+
     def eval(self, expr: Expr, frame: Frame) -> list[Obj]:
         key = (frame.module.path, frame.scope, frame.line, frame.bindings.key, frame.depth, frame.inline, id(expr))
-        if key in self._memo:
+        found = self._recall(key)
+        if found is not None:
             if key in self._too_costly and self.budget_site is not None:
                 self.budget_hits.add(self.budget_site)
-            return list(self._memo[key])
+            return found
+        reads = self.env_reads_seen
         start = self.steps
         self.steps += 1
         if self.steps > STEP_BUDGET:
@@ -211,11 +234,11 @@ class Resolver:
             self._active.discard(key)
         result = _cap(result)
         if not self.over_budget:
-            self._memo[key] = tuple(result)
+            self._remember(key, result, reads)
         elif start <= STEP_BUDGET // 10:
             # This value alone took nine tenths of a fresh budget and still ran out: any call
             # would, so its partial value is kept (and reusing it counts as a budget hit).
-            self._memo[key] = tuple(result)
+            self._remember(key, result, reads)
             self._too_costly.add(key)
         return result
 
@@ -303,15 +326,17 @@ class Resolver:
         same = scope.qualname == frame.scope
         bindings, inline = (frame.bindings, frame.inline) if same else (NO_BINDINGS, 0)
         key = ("assigned", module.path, scope.qualname, name, tuple(a.line for a in chosen), bindings.key, frame.depth, inline)
-        if key in self._memo:
-            return list(self._memo[key])
+        found = self._recall(key)
+        if found is not None:
+            return found
+        reads = self.env_reads_seen
         out: list[Obj] = []
         for assign in chosen:
             step = Step(module.path, assign.line, _short(assign.text) or f"{name} = …")
             for obj in self.eval(assign.value, Frame(module, scope.qualname, assign.line, bindings, frame.depth, inline)):
                 out.append(_then(obj, step))
         if not self.over_budget:
-            self._memo[key] = tuple(out)
+            self._remember(key, out, reads)
         return out
 
     def _param(self, module: ModuleFacts, scope: Scope, param: Param, frame: Frame) -> list[Obj]:
@@ -320,8 +345,10 @@ class Resolver:
             if klass is not None:
                 return [Inst(ClassRef(module, klass), None)]
         key = ("param", module.path, scope.qualname, param.name, frame.depth)
-        if key in self._memo:
-            return list(self._memo[key])
+        found = self._recall(key)
+        if found is not None:
+            return found
+        reads = self.env_reads_seen
         if key in self._active:
             return [Unknown(f"recursion through parameter {param.name} of {scope.qualname}()", frame.line)]
         self._active.add(key)
@@ -330,7 +357,7 @@ class Resolver:
         finally:
             self._active.discard(key)
         if not self.over_budget:
-            self._memo[key] = tuple(result)
+            self._remember(key, result, reads)
         return result
 
     def _param_values(self, module: ModuleFacts, scope: Scope, param: Param, frame: Frame) -> list[Obj]:
@@ -358,8 +385,10 @@ class Resolver:
     def _module_attr(self, module: ModuleFacts, name: str) -> list[Obj]:
         """A module-level name seen from outside the module (memoised, import cycles cut)."""
         key = ("module-attr", module.path, name)
-        if key in self._memo:
-            return list(self._memo[key])
+        found = self._recall(key)
+        if found is not None:
+            return found
+        reads = self.env_reads_seen
         if key in self._active:
             return [Unknown(f"import cycle through {module.module}.{name}")]
         self._active.add(key)
@@ -373,7 +402,7 @@ class Resolver:
             self._active.discard(key)
         result = _cap(result)
         if not self.over_budget:
-            self._memo[key] = tuple(result)
+            self._remember(key, result, reads)
         return result
 
     def _dotted(self, dotted: str, near: ModuleFacts) -> list[Obj]:
