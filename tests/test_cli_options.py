@@ -1,0 +1,109 @@
+"""Every ``flowscan scan`` option changes what it should: each test fails if its option is
+ignored (the run with the option is compared with the run without it)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flowscan.cli import main
+
+APP_CODE = '''\
+import requests
+from openai import OpenAI
+
+client = OpenAI()  # the SDK default: api.openai.com (US)
+
+
+def fetch(url):
+    return requests.get(url).json()  # a parameter nobody passes: region unknown (warning)
+'''
+
+
+@pytest.fixture()
+def app(tmp_path: Path) -> Path:
+    root = tmp_path / "app"
+    (root / "svc").mkdir(parents=True)
+    (root / "svc" / "__init__.py").write_text("")
+    (root / "svc" / "main.py").write_text(APP_CODE)
+    return root
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("FLOWSCAN_CACHE_DIR", str(cache))
+    return cache
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, ["scan", *args], catch_exceptions=False)
+
+
+def _json(*args: str) -> dict:
+    return json.loads(_run(*args, "--format", "json", "--fail-on", "never").output)
+
+
+def test_allow_turns_the_us_default_into_an_error(app: Path) -> None:
+    assert _run(str(app)).exit_code == 0  # no policy: inventory only
+    with_allow = _run(str(app), "--allow", "eu")
+    assert with_allow.exit_code == 1
+    assert "residency/region-not-allowed" in with_allow.output
+
+
+def test_policy_file_outside_the_tree_is_applied(app: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "elsewhere.yaml"
+    policy.write_text("residency:\n  allowed: [eu]\n")
+    assert _run(str(app)).exit_code == 0
+    assert _run(str(app), "--policy", str(policy)).exit_code == 1
+
+
+def test_fail_on_warning_fails_on_a_warning(app: Path) -> None:
+    assert _run(str(app)).exit_code == 0
+    result = _run(str(app), "--fail-on", "warning")
+    assert result.exit_code == 1 and "residency/region-unknown" in result.output
+
+
+def test_quiet_prints_findings_and_summary_only(app: Path) -> None:
+    full = _run(str(app), "--allow", "eu").output
+    quiet = _run(str(app), "--allow", "eu", "-q").output
+    assert "Outbound endpoints" in full and "Outbound endpoints" not in quiet
+    assert "residency/region-not-allowed" in quiet
+    assert quiet.strip().splitlines()[-1] == full.strip().splitlines()[-1]  # the same summary line
+
+
+def test_output_file_gets_the_report_and_stdout_stays_empty(app: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    result = _run(str(app), "--format", "json", "-o", str(target), "--fail-on", "never")
+    assert result.output == ""
+    assert any(e["host"] == "api.openai.com" for e in json.loads(target.read_text())["endpoints"])
+
+
+def test_sarif_format(app: Path) -> None:
+    sarif = json.loads(_run(str(app), "--format", "sarif", "--allow", "eu", "--fail-on", "never").output)
+    assert sarif["version"] == "2.1.0"
+    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} >= {"residency/region-not-allowed"}
+
+
+def test_no_cache_writes_nothing_to_the_cache(app: Path, _cache: Path) -> None:
+    _run(str(app), "--no-cache")
+    assert not _cache.exists() or not any(p.is_file() for p in _cache.rglob("*") if "validated" not in p.parts)
+    _run(str(app))
+    assert any(p.is_file() for p in _cache.rglob("*") if "validated" not in p.parts)
+
+
+def test_no_prepass_parses_every_python_file(app: Path) -> None:
+    (app / "svc" / "unrelated.py").write_text("X = 1\n")
+    fast = _json(str(app), "--no-cache")
+    full = _json(str(app), "--no-cache", "--no-prepass")
+    assert "svc/unrelated.py" not in fast["coverage"]["files_analyzed"]
+    assert "svc/unrelated.py" in full["coverage"]["files_analyzed"]
+
+
+def test_stats_go_to_stderr(app: Path) -> None:
+    result = CliRunner().invoke(main, ["scan", str(app), "--stats", "-q"])
+    assert "flowscan stats: phases:" in result.stderr
+    assert "flowscan stats" not in result.stdout
