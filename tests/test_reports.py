@@ -59,3 +59,17 @@ def test_every_endpoint_has_locations_and_provenance() -> None:
         assert endpoint.locations, endpoint.host
         if endpoint.host is not None:
             assert endpoint.provenance, endpoint.host
+
+
+def test_secrets_never_appear_in_console_output() -> None:
+    """The console quotes source lines under findings: the Sentry DSN line of the fixture has
+    a finding, so its key would print without redaction."""
+    from click.testing import CliRunner
+
+    from flowscan.cli import main
+
+    for args in ([], ["-q"]):
+        output = CliRunner().invoke(main, ["scan", str(APP), *args]).output
+        assert "o4500000000000000.ingest.us.sentry.io" in output  # the line is quoted ...
+        for secret in SECRETS:
+            assert secret not in output  # ... with its key masked
