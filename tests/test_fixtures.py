@@ -51,8 +51,7 @@ def test_findings_have_the_policy_severity(fixture: Path) -> None:
 @pytest.mark.parametrize("fixture", FIXTURE_DIRS, ids=lambda p: p.name)
 def test_expected_endpoints(fixture: Path) -> None:
     spec_path = fixture / "expected.yaml"
-    if not spec_path.exists():
-        pytest.skip("no expected.yaml")
+    assert spec_path.exists(), f"{fixture.name} needs an expected.yaml (endpoints, hosts, resources)"
     spec = yaml.safe_load(spec_path.read_text())
     result = scan(fixture, ScanOptions(jobs=1))
     endpoints = result.report.endpoints
@@ -68,6 +67,19 @@ def test_expected_endpoints(fixture: Path) -> None:
         assert absent not in hosts, f"{absent} must not be an endpoint (docstring, comment or unused)"
     if "count" in spec:
         assert len(endpoints) == spec["count"], sorted((e.host or "?", e.placement.region) for e in endpoints)
+    # Both ways: every reported host is expected, and every expected host is reported.
+    assert "hosts" in spec, f"{spec_path} must list every host the scan reports (hosts:)"
+    assert sorted({e.host or "?" for e in endpoints}) == sorted(spec["hosts"])
+    for missing in spec.get("known_missing", []):
+        assert missing not in hosts, f"{missing} is found now: move it from known_missing to hosts"
+    resources = result.report.resources
+    for want in spec.get("resources", []):
+        matches = [r for r in resources if r.address == want["address"]]
+        assert matches, f"resource {want['address']} not found; have {sorted(r.address for r in resources)}"
+        for key in ("region", "country", "jurisdiction"):
+            if key in want:
+                assert want[key] in {getattr(r.placement, key) for r in matches}, f"{want['address']}: {key}"
+    assert len(resources) == spec.get("resource_count", 0), sorted(r.address for r in resources)
 
 
 @pytest.mark.parametrize("fixture", FIXTURE_DIRS, ids=lambda p: p.name)
