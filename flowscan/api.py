@@ -84,20 +84,11 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
 
 
 def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> ScanResult:
-    from .checks.caching import check_caching
-    from .checks.fallback import check_fallback
-    from .checks.residency import check_residency, check_resources
-    from .checks.serving import check_serving
-    from .configs import extract_configs
+    # Each phase imports what it runs: a tree without Python never loads the resolver, one
+    # without configs never loads the extractors, and nothing to check loads no check.
     from .contexts import DEFAULT, build_contexts
-    from .endpoints import build_endpoints
-    from .extract.python import extract_python
-    from .flows import find_hits
     from .graph import FlowGraph
     from .program import Program
-    from .resolve import STEP_BUDGET, Resolver
-    from .resources import build_resources
-    from .values import StrValue
 
     root = Path(root)
     options = options or ScanOptions()
@@ -142,6 +133,8 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     def load(path: str, data: bytes) -> ModuleFacts:
         facts = cache.load(path, data)
         if facts is None:
+            from .extract.python import extract_python
+
             stats.count_parse(path)
             facts = extract_python(path, data)
             cache.store(path, data, facts)
@@ -157,6 +150,8 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     seed_names = frozenset(name for p in seeds for name in (summaries[p].module, canonical[p]))
 
     with stats.phase("configs"):
+        from .configs import extract_configs
+
         config_facts, unclaimed = extract_configs(root, other_files, sources)
         contexts = build_contexts(config_facts)
         for path, reason in unclaimed:
@@ -166,29 +161,13 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     endpoints: list[Endpoint] = []
     budget_hits: set[tuple[str, int, str]] = set()
     with stats.phase("resolve"):
-        extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
-        resolver = Resolver(program, lambda key: extra_env.get(key))
-        same_everywhere: set[tuple[str, int]] = set()  # call sites whose values no context can change
-        hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere) \
-            + _config_hits(config_facts, lambda key: extra_env.get(key))
-        endpoints += build_endpoints(hits, catalog, policy, DEFAULT)
-        budget_hits |= {(path, line, DEFAULT) for path, line in resolver.budget_hits}
-        resolver.start_budget()
-        stats.note_steps(*resolver.most_steps)
-        unchanged = frozenset(same_everywhere)
-        for context in contexts:
-            resolver = Resolver(program, context.lookup)
-            modules = [m for m in seed_modules if context.covers(m.path)]
-            hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged) \
-                + _config_hits(config_facts, context.lookup)
-            hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
-            endpoints += build_endpoints(hits, catalog, policy, context.name)
-            budget_hits |= {(path, line, context.name) for path, line in resolver.budget_hits}
-            resolver.start_budget()
-            stats.note_steps(*resolver.most_steps)
-        endpoints = _drop_defaults_set_by_contexts(endpoints, contexts)
+        if seed_modules or any(c.endpoints for c in config_facts):
+            endpoints, budget_hits = _resolve(program, seed_modules, seed_names, config_facts, contexts,
+                                              catalog, policy, options, stats)
     stats.budget_hits = len(budget_hits)
     for path, line, context in sorted(budget_hits):
+        from .resolve import STEP_BUDGET
+
         coverage.notes.append(f"{path}:{line}: resolving this call hit the evaluation budget ({STEP_BUDGET} steps) "
                               f"in context {context}; parts of its value are reported as unresolved")
     stats.parsed = {"seed": len(seeds), **program.loads_by_reason}
@@ -210,12 +189,24 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         coverage.files_skipped.sort(key=lambda s: s.path)
         for endpoint in endpoints:
             graph.add_endpoint(endpoint)
-        resources = build_resources(config_facts, catalog, policy)
+        findings: list[Finding] = []
+        resources = []
+        if config_facts:
+            from .resources import build_resources
 
-        findings = check_residency(endpoints, policy, lines.text) + check_resources(resources, policy, lines.text)
+            resources = build_resources(config_facts, catalog, policy)
+        if endpoints or resources:
+            from .checks.residency import check_residency, check_resources
+
+            findings += check_residency(endpoints, policy, lines.text) + check_resources(resources, policy, lines.text)
         modules = program.modules
-        findings += check_fallback(config_facts, modules, endpoints, policy, lines.text)
-        findings += check_caching(config_facts, modules, lines.text) + check_serving(config_facts, modules, lines.text)
+        if config_facts or modules:
+            from .checks.caching import check_caching
+            from .checks.fallback import check_fallback
+            from .checks.serving import check_serving
+
+            findings += check_fallback(config_facts, modules, endpoints, policy, lines.text)
+            findings += check_caching(config_facts, modules, lines.text) + check_serving(config_facts, modules, lines.text)
         findings += _parse_error_findings(coverage.parse_errors, lines)
         findings = _apply_severities(findings, policy)
     report = Report(
@@ -226,6 +217,43 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         with stats.phase("record"):
             results.store(key, _record(report, digests, summaries, seeds, program, cache, sources, lines.read))
     return ScanResult(report, graph, program, stats)
+
+
+def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: frozenset[str],
+             config_facts: list[ConfigFacts], contexts: list, catalog: Catalog, policy: Policy,
+             options: ScanOptions, stats: ScanStats) -> tuple[list[Endpoint], set[tuple[str, int, str]]]:
+    """Endpoints of the default context and of every deployment context, and the calls whose
+    resolution hit the evaluation budget (path, line, context)."""
+    from .contexts import DEFAULT
+    from .endpoints import build_endpoints
+    from .flows import find_hits
+    from .resolve import Resolver
+    from .values import StrValue
+
+    endpoints: list[Endpoint] = []
+    budget_hits: set[tuple[str, int, str]] = set()
+    extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
+    resolver = Resolver(program, lambda key: extra_env.get(key))
+    same_everywhere: set[tuple[str, int]] = set()  # call sites whose values no context can change
+    hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere) \
+        + _config_hits(config_facts, lambda key: extra_env.get(key))
+    endpoints += build_endpoints(hits, catalog, policy, DEFAULT)
+    budget_hits |= {(path, line, DEFAULT) for path, line in resolver.budget_hits}
+    resolver.start_budget()
+    stats.note_steps(*resolver.most_steps)
+    unchanged = frozenset(same_everywhere)
+    for context in contexts:
+        resolver = Resolver(program, context.lookup)
+        modules = [m for m in seed_modules if context.covers(m.path)]
+        hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged) \
+            + _config_hits(config_facts, context.lookup)
+        hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
+        endpoints += build_endpoints(hits, catalog, policy, context.name)
+        budget_hits |= {(path, line, context.name) for path, line in resolver.budget_hits}
+        resolver.start_budget()
+        stats.note_steps(*resolver.most_steps)
+    endpoints = _drop_defaults_set_by_contexts(endpoints, contexts)
+    return endpoints, budget_hits
 
 
 def _record(report: Report, digests: dict[str, str], summaries: dict[str, PythonSummary], seeds: set[str],

@@ -1,16 +1,18 @@
 """Reading one rule file under ``rules/``: YAML (libyaml's safe loader) validated against its
 JSON schema in ``flowscan/schemas/``.
 
-Validation is the slow part of start-up (jsonschema), so its verdict is remembered: a file
-whose exact bytes passed against the exact schema bytes leaves an empty marker named by
-their hash in the cache folder, and is not validated again. A changed rule file or schema
-has a new hash and is validated; a file that fails never gets a marker.
+Validation (jsonschema) and YAML parsing are most of start-up, so both are remembered: a
+file whose exact bytes passed against the exact schema bytes leaves a marker named by their
+hash in the cache folder, holding the data as JSON, and is neither validated nor parsed as
+YAML again. A changed rule file or schema has a new hash and is validated; a file that fails
+never gets a marker.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -37,24 +39,50 @@ def load_rule_yaml(path: Path) -> Any:
 
 def load_rule_file(path: Path, schema_name: str) -> Any:
     """The rule file's data, validated against ``schema_name``; ``CatalogError`` names the
-    file and the first offending key."""
+    file and the first offending key. The marker of a validated file holds its data as JSON
+    (read back many times faster than the YAML), when JSON keeps the data exactly."""
     try:
         raw = path.read_bytes()
-        data = yaml.load(raw.decode("utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except OSError as exc:
         raise CatalogError(f"{path}: cannot read rule file: {exc}") from exc
     schema = schema_text(schema_name)
     marker = _marker(raw, schema)
-    if marker is not None and marker.exists():
-        return data
-    _validate(data, json.loads(schema), path)
     if marker is not None:
         try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.touch()
-        except OSError:
-            pass  # a read-only cache only costs start-up time
+            text = marker.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = None
+        if text:
+            try:
+                return json.loads(text)
+            except ValueError:
+                pass  # a damaged marker: read and validate the YAML again
+    try:
+        data = yaml.load(raw.decode("utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise CatalogError(f"{path}: cannot read rule file: {exc}") from exc
+    if marker is not None and text is not None:
+        return data  # validated before; its data does not survive JSON, so it is parsed each time
+    _validate(data, json.loads(schema), path)
+    if marker is not None:
+        _write_marker(marker, data)
     return data
+
+
+def _write_marker(marker: Path, data: Any) -> None:
+    try:
+        text = json.dumps(data, ensure_ascii=False)
+        if json.loads(text) != data:
+            text = ""
+    except (TypeError, ValueError):
+        text = ""
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        tmp = marker.with_name(marker.name + f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, marker)
+    except OSError:
+        pass  # a read-only cache only costs start-up time
 
 
 def _validate(data: Any, schema: dict[str, Any], path: Path) -> None:
