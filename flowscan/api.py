@@ -278,7 +278,6 @@ def _reuse(results: ResultCache, key: str, digests: dict[str, str], sources: dic
            python_files: list[SourceFile], facts_cache: FactCache) -> Report | None:
     """The recorded report, when every file whose bytes changed since gives the scan the
     same answers; the record is refreshed with the new digests. None: scan in full."""
-    from .extract.python import extract_python
     from .program import mentions_in
     from .pyfacts import structure
 
@@ -303,6 +302,8 @@ def _reuse(results: ResultCache, key: str, digests: dict[str, str], sources: dic
         if any(mentions_in(data, name) != answer for name, answer in use.mentions.items()):
             return False
         if use.facts_key is not None:
+            from .extract.python import extract_python
+
             old = facts_cache.load_key(use.facts_key)
             new = facts_cache.get_or_make(path, data, extract_python)
             if old is None or structure(dataclasses.replace(old, lines=0)) != structure(dataclasses.replace(new, lines=0)):
