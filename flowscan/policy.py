@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from .catalog import Catalog
 from .model import Placement
@@ -257,6 +256,8 @@ def _string_list(value: Any, where: str) -> list[str]:
 
 def read_policy_file(path: Path) -> Any:
     try:
+        import yaml
+
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise PolicyError(f"{path}: cannot read policy: {exc}") from exc

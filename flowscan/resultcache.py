@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -83,6 +82,8 @@ class ResultCache:
     def store(self, key: str, record: ScanRecord) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
+            import tempfile
+
             fd, tmp = tempfile.mkstemp(dir=self.directory)
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)

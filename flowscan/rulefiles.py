@@ -18,9 +18,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader: same rules, C speed
+
+def _yaml_load(text: str):
+    """libyaml's safe loader (the same rules as PyYAML's, at C speed), imported on first use:
+    a run whose rule files all come from their validated JSON copies never loads PyYAML."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
 
 
 class CatalogError(Exception):
@@ -34,7 +39,7 @@ def schema_text(name: str) -> str:
 
 def load_rule_yaml(path: Path) -> Any:
     """A rule file, loaded safely (no object construction)."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    return _yaml_load(path.read_text(encoding="utf-8"))
 
 
 def load_rule_file(path: Path, schema_name: str) -> Any:
@@ -57,8 +62,10 @@ def load_rule_file(path: Path, schema_name: str) -> Any:
                 return json.loads(text)
             except ValueError:
                 pass  # a damaged marker: read and validate the YAML again
+    import yaml
+
     try:
-        data = yaml.load(raw.decode("utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+        data = _yaml_load(raw.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise CatalogError(f"{path}: cannot read rule file: {exc}") from exc
     if marker is not None and text is not None:

@@ -18,7 +18,7 @@ def test_second_load_comes_from_the_validated_json(tmp_path: Path, monkeypatch: 
     monkeypatch.setenv("FLOWSCAN_CACHE_DIR", str(tmp_path / "cache"))
     rule = default_rules_dir() / "servers" / "vllm.yaml"
     first = load_rule_file(rule, SCHEMA)
-    monkeypatch.setattr(rulefiles.yaml, "load", lambda *a, **k: pytest.fail("YAML parsed again"))
+    monkeypatch.setattr(rulefiles, "_yaml_load", lambda *a, **k: pytest.fail("YAML parsed again"))
     assert load_rule_file(rule, SCHEMA) == first
 
 
