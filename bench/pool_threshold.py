@@ -1,4 +1,4 @@
-"""Where a process pool starts to pay for extracting Python facts (``api.PARALLEL_BYTES``).
+"""Where a process pool starts to pay for extracting Python facts (``parallel.PARALLEL_BYTES``).
 
     python bench/pool_threshold.py /work/corpus/litellm-1.55.0 [--workers 2]
 

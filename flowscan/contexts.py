@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .configfacts import ConfigFacts, EnvBinding, EnvSource
-from .model import Step
+from .model import Endpoint, Step
 from .values import StrValue
 
 DEFAULT = "default"
@@ -80,3 +80,20 @@ def build_contexts(facts: list[ConfigFacts]) -> list[Context]:
         if n:
             context.name = f"{context.name}#{n + 1}"
     return contexts
+
+
+def drop_defaults_set_by_contexts(endpoints: list[Endpoint], contexts) -> list[Endpoint]:
+
+    """A default-context endpoint that is unknown only because env vars have no code default
+    is not a destination of its own when deployment contexts set those vars: their
+    endpoints show the real values. Unset everywhere, it stays (region unknown)."""
+    bound = {key for context in contexts for key in context.env}
+    kept = []
+    for endpoint in endpoints:
+        env_labels = [label for label in endpoint.unresolved if label.startswith("env:")]
+        if (endpoint.context == DEFAULT and endpoint.placement.jurisdiction is None and env_labels
+                and len(env_labels) == len(endpoint.unresolved)
+                and all(label[4:] in bound for label in env_labels)):
+            continue
+        kept.append(endpoint)
+    return kept

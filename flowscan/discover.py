@@ -12,9 +12,13 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
 
 from .extract.python_common import module_name_for
 from .model import Skipped
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
 
 MAX_FILE_BYTES = 2_000_000
 SKIP_DIRS = frozenset({
@@ -137,3 +141,49 @@ def prepass_python(path: str, data: bytes) -> PythonSummary:
                 if item:
                     imports.append(item)
     return PythonSummary(path, module, tuple(imports), bool(_ENV_READ.search(data)))
+
+
+def seed_files(summaries: dict[str, PythonSummary], sources: dict[str, bytes], catalog: Catalog,
+           canonical: dict[str, str]) -> set[str]:
+    """Files the pre-pass sends to the parser up front: those that import a sink's module
+    (or the sink itself) and mention the sink's name. Everything else is parsed on demand,
+    when resolution follows an import into it or looks for a function's callers (``Program``).
+    """
+    from .checks.watched import watched_calls
+
+    names_under: dict[str, set[bytes]] = {}
+    for name in [*catalog.sinks, *watched_calls()]:
+        parts = name.split(".")
+        for cut in range(1, len(parts) + 1):
+            names_under.setdefault(".".join(parts[:cut]), set()).add(parts[-1].encode())
+    in_tree = {name.split(".", 1)[0] for name in canonical.values()}
+    seeds = set()
+    for path, summary in summaries.items():
+        data = sources[path]
+        for imported in summary.imports:
+            if imported.split(".", 1)[0] in in_tree:
+                continue  # the scanned tree provides that package: calls into it are code, not sinks
+            wanted = names_under.get(imported)
+            if wanted and any(word in data for word in wanted):
+                seeds.add(path)
+                break
+    return seeds
+
+
+def canonical_modules(paths: Iterable[str]) -> dict[str, str]:
+    """The name each file is imported by: its path from the first folder of its chain of
+    packages (folders with ``__init__.py``). ``lib/sqlalchemy/engine/base.py`` ->
+    ``sqlalchemy.engine.base`` when ``lib/`` is not a package."""
+    paths = list(paths)
+    packages = {p.rsplit("/", 1)[0] if "/" in p else "" for p in paths if p.rsplit("/", 1)[-1] == "__init__.py"}
+    out = {}
+    for path in paths:
+        parts = path[:-3].split("/")
+        start = len(parts) - 1
+        while start > 0 and "/".join(parts[:start]) in packages:
+            start -= 1
+        names = parts[start:]
+        if names[-1] == "__init__" and len(names) > 1:
+            names = names[:-1]
+        out[path] = ".".join(names)
+    return out

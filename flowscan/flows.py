@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .catalog import Catalog, Sink
+from .configfacts import ConfigFacts
 from .model import Location, Step
 from .pyfacts import Attr, CallSite, ModuleFacts, Name
 from .resolve import MAX_CALLER_DEPTH, CallCtx, Ext, Frame, Resolver
@@ -115,3 +117,32 @@ def _evaluate(sink: Sink, sdk: str, call: SinkCall, facts: ModuleFacts, site: Ca
         return [SinkHit(sink, sdk, location, site.text, None)]
     use = Step(facts.path, site.line, f"{sdk}(…)" if sink.kind == "call" else f"{sdk} = …")
     return [SinkHit(sink, sdk, location, site.text, value.then(use)) for value in values]
+
+
+def config_hits(config_facts: list[ConfigFacts], lookup) -> list[SinkHit]:
+    """Endpoints that configs send to directly (LiteLLM ``model_list``), with ``{env:NAME}``
+    parts resolved through ``lookup``."""
+    from .catalog import Sink
+    from .values import StrValue, concat
+
+    hits: list[SinkHit] = []
+    for config in config_facts:
+        for entry in config.endpoints:
+            sink = Sink(entry.provider, (entry.sdk,), "config", None, None, True, config.path)
+            step = Step(entry.path, entry.line, entry.sdk)
+            pieces: list[list[StrValue]] = []
+            pos = 0
+            for m in _ENV_REF.finditer(entry.url):
+                pieces.append([StrValue.literal(entry.url[pos:m.start()])])
+                bound = lookup(m.group(1))
+                pieces.append(bound or [StrValue.hole(f"env:{m.group(1)}")])
+                pos = m.end()
+            pieces.append([StrValue.literal(entry.url[pos:])])
+            values, _ = concat(pieces)
+            location = Location(entry.path, entry.line)
+            for value in values:
+                hits.append(SinkHit(sink, entry.sdk, location, "", StrValue(value.parts, entry.chain + value.trail + (step,))))
+    return hits
+
+
+_ENV_REF = re.compile(r"\{env:([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -12,15 +12,22 @@ added or removed). Entries are written atomically; anything unreadable is a miss
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .model import Report
+
+if TYPE_CHECKING:
+    from .cache import FactCache
+    from .catalog import Catalog
+    from .discover import PythonSummary, SourceFile
+    from .program import Program
 
 FORMAT = 1
 
@@ -101,3 +108,68 @@ def reusable(record: ScanRecord, digests: dict[str, str], still_same: Callable[[
         if digests[path] != use.digest and not still_same(path, use):
             return False
     return True
+
+
+def record_scan(report: Report, digests: dict[str, str], summaries: dict[str, PythonSummary], seeds: set[str],
+            program: Program, cache: FactCache, sources: dict[str, bytes],
+            lines_read: dict[str, dict[int, str]]) -> ScanRecord:
+    """What this scan used from each file, for ``_reuse`` next time."""
+    files: dict[str, FileUse] = {}
+    for path, digest in digests.items():
+        use = FileUse(digest, lines=dict(lines_read.get(path, {})))
+        summary = summaries.get(path)
+        if summary is not None:
+            use.summary = (summary.module, summary.imports, summary.reads_env)
+            use.seed = path in seeds
+            use.mentions = dict(program.mention_log.get(path, {}))
+            if path in program.loaded:
+                use.facts_key = cache.key(path, sources[path])
+        files[path] = use
+    return ScanRecord(files, report)
+
+
+def reuse_report(results: ResultCache, key: str, digests: dict[str, str], sources: dict[str, bytes], catalog: Catalog,
+           python_files: list[SourceFile], facts_cache: FactCache) -> Report | None:
+    """The recorded report, when every file whose bytes changed since gives the scan the
+    same answers; the record is refreshed with the new digests. None: scan in full."""
+    from .program import mentions_in
+    from .pyfacts import structure
+
+    record = results.load(key)
+    if record is None:
+        return None
+    from .discover import canonical_modules, prepass_python, seed_files
+
+    canonical = canonical_modules(f.path for f in python_files)
+
+    def still_same(path: str, use: FileUse) -> bool:
+        if use.summary is None:
+            return False  # a config: its bytes are its meaning
+        data = sources[path]
+        if use.lines:
+            text = data.decode("utf-8", "replace").splitlines()
+            if any((text[n - 1] if 0 < n <= len(text) else "") != seen for n, seen in use.lines.items()):
+                return False
+        summary = prepass_python(path, data)
+        if (summary.module, summary.imports, summary.reads_env) != use.summary:
+            return False
+        if (path in seed_files({path: summary}, sources, catalog, canonical)) != use.seed:
+            return False
+        if any(mentions_in(data, name) != answer for name, answer in use.mentions.items()):
+            return False
+        if use.facts_key is not None:
+            from .extract.python import extract_python
+
+            old = facts_cache.load_key(use.facts_key)
+            new = facts_cache.get_or_make(path, data, extract_python)
+            if old is None or structure(dataclasses.replace(old, lines=0)) != structure(dataclasses.replace(new, lines=0)):
+                return False
+            use.facts_key = facts_cache.key(path, data)
+        return True
+
+    if not reusable(record, digests, still_same):
+        return None
+    for path, use in record.files.items():
+        use.digest = digests[path]
+    results.store(key, record)
+    return record.report

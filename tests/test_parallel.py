@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import flowscan.api as api
+import flowscan.parallel as parallel
 from flowscan.api import ScanOptions, scan
 from flowscan.report.json_report import render_json
 
@@ -17,7 +17,7 @@ APP = FIXTURES / "audit-blind-app"
 
 
 def test_pool_and_serial_reports_are_identical(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(api, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_BYTES", 0)
     serial = scan(APP, ScanOptions(jobs=1, cache_dir=None))
     pooled = scan(APP, ScanOptions(jobs=2, cache_dir=tmp_path, reuse=False))
     assert serial.stats.workers == 1 and pooled.stats.workers == 2

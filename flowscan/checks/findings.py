@@ -1,0 +1,64 @@
+"""Findings after the checks: the source lines they quote, parse-error findings, the
+policy's severity overrides, and one stable order with unique fingerprints."""
+
+from __future__ import annotations
+
+from ..model import Finding, Location, ParseError
+from ..policy import Policy
+from .fingerprint import fingerprint
+
+PARSE_ERROR = "scan/parse-error"
+
+
+class LineCache:
+    """Source lines for fingerprints and messages; remembers each line it gave out (the
+    result cache checks those lines are unchanged before reusing a report)."""
+
+    def __init__(self, sources: dict[str, bytes]):
+        self.sources = sources
+        self.cache: dict[str, list[str]] = {}
+        self.read: dict[str, dict[int, str]] = {}
+
+    def text(self, path: str, line: int) -> str:
+        if path not in self.cache:
+            data = self.sources.get(path, b"")
+            self.cache[path] = data.decode("utf-8", "replace").splitlines()
+        lines = self.cache[path]
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        self.read.setdefault(path, {})[line] = text
+        return text
+
+
+def parse_error_findings(errors: list[ParseError], lines: LineCache) -> list[Finding]:
+    out = []
+    for error in errors:
+        location = Location(error.path, error.line)
+        out.append(Finding(
+            rule=PARSE_ERROR, severity="warning", message=f"could not parse {error.path}: {error.message}",
+            path=error.path, line=error.line, endpoint=None,
+            fingerprint=fingerprint(PARSE_ERROR, location, lines.text(error.path, error.line)),
+        ))
+    return out
+
+
+def apply_severities(findings: list[Finding], policy: Policy) -> list[Finding]:
+    out = []
+    for finding in findings:
+        severity = policy.severities.get(finding.rule, finding.severity)
+        if severity == "off":
+            continue
+        finding.severity = severity
+        out.append(finding)
+    return out
+
+
+
+def sorted_findings(findings: list[Finding]) -> list[Finding]:
+    findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule, f.message))
+    seen: dict[str, int] = {}
+    for finding in findings:
+        n = seen.get(finding.fingerprint, 0)
+        seen[finding.fingerprint] = n + 1
+        if n:
+            finding.fingerprint = f"{finding.fingerprint}-{n}"
+    return findings
