@@ -62,7 +62,8 @@ _jobs_opt = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=Non
 _prepass_opt = click.option("--no-prepass", is_flag=True,
                             help="Parse every Python file instead of only those the byte pre-pass selects (slower).")
 _cache_opt = click.option("--no-cache", is_flag=True,
-                          help="Do not read or write the parse cache ($FLOWSCAN_CACHE_DIR, default ~/.cache/flowscan).")
+                          help="Do not read or write the cache ($FLOWSCAN_CACHE_DIR, default ~/.cache/flowscan): parsed "
+                               "facts, and the report a re-scan reuses when nothing it depended on changed.")
 
 
 def _run_scan(path: Path, options):
