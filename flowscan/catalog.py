@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Placement
+from . import rulefiles
 from .rulefiles import CatalogError, load_rule_file, load_rule_yaml  # noqa: F401 - re-exported
 
 
@@ -30,13 +31,19 @@ class Region:
 class HostRule:
     provider: str
     glob: str | None
-    regex: re.Pattern[str] | None
+    pattern: str | None  # a regex over the whole host (with an optional ``region`` group)
     cloud: str | None
     region: str | None
     country: str | None
     jurisdiction: str | None
     source: str
     note: str
+
+    @cached_property
+    def regex(self) -> re.Pattern[str] | None:
+        """Compiled on first use: compiling every host regex costs ~70 ms a start, and a scan
+        places few hosts (a rule file is checked to compile when it is validated)."""
+        return re.compile(self.pattern, re.IGNORECASE) if self.pattern is not None else None
 
     @property
     def specificity(self) -> tuple[int, int]:
@@ -196,27 +203,29 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
             data = load_rule_file(path, "rules-provider.schema.json")
             rel = path.relative_to(rules_dir).as_posix()
             catalog.files.append(rel)
-            _add_provider(catalog, data, rel, is_provider=(folder == "providers"))
+            _add_provider(catalog, data, rel, is_provider=(folder == "providers"),
+                          freshly_validated=path in rulefiles.validated_now)
     return catalog
 
 
-def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider: bool) -> None:
+def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider: bool,
+                  freshly_validated: bool = True) -> None:
     pid = data["id"]
     if pid in catalog.providers:
         raise CatalogError(f"{rel}: provider id {pid!r} is defined twice")
     catalog.providers[pid] = data["name"]
     for i, entry in enumerate(data.get("hosts", [])):
-        regex = None
-        if "regex" in entry:
+        pattern = entry.get("regex")
+        if pattern is not None and freshly_validated:
             try:
-                regex = re.compile(entry["regex"], re.IGNORECASE)
+                re.compile(pattern, re.IGNORECASE)
             except re.error as exc:
                 raise CatalogError(f"{rel}: hosts/{i}/regex: {exc}") from exc
         cloud = entry.get("cloud")
-        if cloud and entry.get("region") and regex is None and catalog.region(cloud, entry["region"]) is None:
+        if cloud and entry.get("region") and pattern is None and catalog.region(cloud, entry["region"]) is None:
             raise CatalogError(f"{rel}: hosts/{i}: region {entry['region']!r} is not a {cloud} region")
         catalog.host_rules.append(HostRule(
-            provider=pid, glob=entry.get("host", "").lower() or None, regex=regex, cloud=cloud,
+            provider=pid, glob=entry.get("host", "").lower() or None, pattern=pattern, cloud=cloud,
             region=entry.get("region"), country=entry.get("country"), jurisdiction=entry.get("jurisdiction"),
             source=entry.get("source", ""), note=entry.get("note", ""),
         ))

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .extract.python_common import module_name_for
 from .model import Skipped
 
 if TYPE_CHECKING:
@@ -31,6 +30,16 @@ _IMPORT = re.compile(
     re.MULTILINE,
 )
 _ENV_READ = re.compile(rb"\benviron\b|\bgetenv\b|BaseSettings")
+
+
+def module_name_for(path: str) -> tuple[str, bool]:
+    """``app/config.py`` -> (``app.config``, False); ``app/__init__.py`` -> (``app``, True)."""
+    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(p for p in parts if p), is_package
+
 
 
 @dataclass

@@ -10,13 +10,15 @@ costs in proportion to its answer, never to the size of the tree.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from .pyfacts import Attr, CallSite, ModuleFacts, Name
+if TYPE_CHECKING:
+    from .pyfacts import CallSite, ModuleFacts
+
 
 _IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 
-Loader = Callable[[str, bytes], ModuleFacts]
+Loader = Callable[[str, bytes], "ModuleFacts"]
 
 
 class ImportIndex:
@@ -142,6 +144,8 @@ class Program:
         """The call sites in ``facts`` whose callee is called ``name`` (``f(…)``, ``x.f(…)``)."""
         index = self._calls_by_name.get(facts.path)
         if index is None:
+            from .pyfacts import callee_name
+
             index = self._calls_by_name[facts.path] = {}
             for site in facts.calls:
                 callee = callee_name(site.func)
@@ -176,14 +180,6 @@ def mentions_in(data: bytes, name: str) -> bool:
     if not name.isascii():
         return re.search(rb"\b" + re.escape(name.encode()) + rb"\b", data) is not None
     return name.encode() in identifiers(data)
-
-
-def callee_name(func) -> str | None:
-    if isinstance(func, Name):
-        return func.id
-    if isinstance(func, Attr):
-        return func.attr
-    return None
 
 
 def _common_prefix(a: str, b: str) -> int:

@@ -208,3 +208,12 @@ def structure(value):
     if isinstance(value, (list, tuple)):
         return tuple(structure(v) for v in value)
     return value
+
+
+def callee_name(func: Expr) -> str | None:
+    """The name a call's callee is called by: ``f`` for ``f(…)`` and ``x.f(…)``."""
+    if isinstance(func, Name):
+        return func.id
+    if isinstance(func, Attr):
+        return func.attr
+    return None

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .model import Step
-from .program import Program, callee_name as _callee_name
+from .program import Program
+from .pyfacts import callee_name as _callee_name
 from .pyfacts import (
     Assign, Attr, Call, CallSite, Concat, DictLit, Either, Expr, Lit, ModuleFacts, Name, NoneLit,
     Opaque, Param, Percent, Scope, Seq, Sub,

@@ -133,7 +133,6 @@ def reuse_report(results: ResultCache, key: str, digests: dict[str, str], source
     """The recorded report, when every file whose bytes changed since gives the scan the
     same answers; the record is refreshed with the new digests. None: scan in full."""
     from .program import mentions_in
-    from .pyfacts import structure
 
     record = results.load(key)
     if record is None:
@@ -159,6 +158,7 @@ def reuse_report(results: ResultCache, key: str, digests: dict[str, str], source
             return False
         if use.facts_key is not None:
             from .extract.python import extract_python
+            from .pyfacts import structure
 
             old = facts_cache.load_key(use.facts_key)
             new = facts_cache.get_or_make(path, data, extract_python)

@@ -28,6 +28,10 @@ def _yaml_load(text: str):
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
 
 
+MARKER_FORMAT = b"json-1"  # what a marker holds; a new format never reads an old marker
+validated_now: set[Path] = set()  # rule files validated by this process (new or changed since)
+
+
 class CatalogError(Exception):
     """A rule file is missing, malformed, or does not match its schema."""
 
@@ -71,6 +75,7 @@ def load_rule_file(path: Path, schema_name: str) -> Any:
     if marker is not None and text is not None:
         return data  # validated before; its data does not survive JSON, so it is parsed each time
     _validate(data, json.loads(schema), path)
+    validated_now.add(path)
     if marker is not None:
         _write_marker(marker, data)
     return data
@@ -109,5 +114,5 @@ def _marker(raw: bytes, schema: str) -> Path | None:
     directory = default_cache_dir()
     if directory is None:
         return None
-    digest = hashlib.sha256(schema.encode() + b"\0" + raw).hexdigest()
+    digest = hashlib.sha256(MARKER_FORMAT + b"\0" + schema.encode() + b"\0" + raw).hexdigest()
     return directory / "validated" / digest[:2] / digest

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..discover import module_name_for  # noqa: F401 - the extractors' name for it
 from ..pyfacts import Concat, Expr, Lit
 
 # Calls to these names never reach the network; not worth recording.
@@ -17,15 +18,6 @@ SKIP_CALLS = frozenset({
 })
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def module_name_for(path: str) -> tuple[str, bool]:
-    """``app/config.py`` -> (``app.config``, False); ``app/__init__.py`` -> (``app``, True)."""
-    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
-    is_package = parts[-1] == "__init__"
-    if is_package:
-        parts = parts[:-1]
-    return ".".join(p for p in parts if p), is_package
 
 
 def source_lines(text: str) -> list[str]:
