@@ -123,13 +123,10 @@ class Program:
 
     def mentions(self, path: str, name: str) -> bool:
         """Whether the file's bytes contain ``name`` as a whole word."""
-        if not name.isascii():
-            found = re.search(rb"\b" + re.escape(name.encode()) + rb"\b", self.sources[path]) is not None
-        else:
-            words = self._words.get(path)
-            if words is None:
-                words = self._words[path] = identifiers(self.sources[path])
-            found = name.encode() in words
+        words = self._words.get(path)
+        if words is None:
+            words = self._words[path] = identifiers(self.sources[path])
+        found = mentions_in(self.sources[path], name, words)
         self.mention_log.setdefault(path, {})[name] = found
         return found
 
@@ -175,11 +172,12 @@ def identifiers(data: bytes) -> frozenset[bytes]:
     return frozenset(_IDENTIFIER.findall(data))
 
 
-def mentions_in(data: bytes, name: str) -> bool:
-    """``Program.mentions`` for bytes outside a program (the result cache re-checks answers)."""
+def mentions_in(data: bytes, name: str, words: frozenset[bytes] | None = None) -> bool:
+    """Whether ``data`` holds ``name`` as a whole word; ``words`` is ``identifiers(data)`` when
+    the caller has it (an ASCII name is then a set lookup)."""
     if not name.isascii():
         return re.search(rb"\b" + re.escape(name.encode()) + rb"\b", data) is not None
-    return name.encode() in identifiers(data)
+    return name.encode() in (words if words is not None else identifiers(data))
 
 
 def _common_prefix(a: str, b: str) -> int:

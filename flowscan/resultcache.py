@@ -111,9 +111,9 @@ def reusable(record: ScanRecord, digests: dict[str, str], still_same: Callable[[
 
 
 def record_scan(report: Report, digests: dict[str, str], summaries: dict[str, PythonSummary], seeds: set[str],
-            program: Program, cache: FactCache, sources: dict[str, bytes],
-            lines_read: dict[str, dict[int, str]]) -> ScanRecord:
-    """What this scan used from each file, for ``_reuse`` next time."""
+                program: Program, cache: FactCache, sources: dict[str, bytes],
+                lines_read: dict[str, dict[int, str]]) -> ScanRecord:
+    """What this scan used from each file, for ``reuse_report`` next time."""
     files: dict[str, FileUse] = {}
     for path, digest in digests.items():
         use = FileUse(digest, lines=dict(lines_read.get(path, {})))
@@ -129,10 +129,10 @@ def record_scan(report: Report, digests: dict[str, str], summaries: dict[str, Py
 
 
 def reuse_report(results: ResultCache, key: str, digests: dict[str, str], sources: dict[str, bytes], catalog: Catalog,
-           python_files: list[SourceFile], facts_cache: FactCache) -> Report | None:
+                 python_files: list[SourceFile], facts_cache: FactCache) -> Report | None:
     """The recorded report, when every file whose bytes changed since gives the scan the
     same answers; the record is refreshed with the new digests. None: scan in full."""
-    from .program import mentions_in
+    from .program import identifiers, mentions_in
 
     record = results.load(key)
     if record is None:
@@ -154,7 +154,8 @@ def reuse_report(results: ResultCache, key: str, digests: dict[str, str], source
             return False
         if (path in seed_files({path: summary}, sources, catalog, canonical)) != use.seed:
             return False
-        if any(mentions_in(data, name) != answer for name, answer in use.mentions.items()):
+        words = identifiers(data)
+        if any(mentions_in(data, name, words) != answer for name, answer in use.mentions.items()):
             return False
         if use.facts_key is not None:
             from .extract.python import extract_python
