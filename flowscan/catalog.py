@@ -45,6 +45,13 @@ class HostRule:
         places few hosts (a rule file is checked to compile when it is validated)."""
         return re.compile(self.pattern, re.IGNORECASE) if self.pattern is not None else None
 
+    @cached_property
+    def literal_tail(self) -> str:
+        """Text every matching host ends with ('' when the rule does not fix one)."""
+        if self.glob is not None:
+            return re.split(r"[*?\]]", self.glob)[-1].lower()
+        return _regex_literal_tail(self.pattern or "")
+
     @property
     def specificity(self) -> tuple[int, int]:
         """Exact hosts first, then longer globs, then regexes in file order."""
@@ -52,6 +59,42 @@ class HostRule:
             wild = "*" in self.glob or "?" in self.glob
             return (1 if wild else 0, -len(self.glob.replace("*", "")))
         return (2, 0)
+
+
+def _regex_literal_tail(pattern: str) -> str:
+    """The literal text at the end of a host regex without top-level alternation:
+    ``[a-z0-9-]+\\.storage\\.googleapis\\.com`` -> ``.storage.googleapis.com``; else ''."""
+    depth, i = 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 1
+        elif char == "[":
+            i = pattern.find("]", i + 2 if pattern[i + 1:i + 2] == "]" else i + 1)
+            if i < 0:
+                return ""
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return ""
+        i += 1
+    tail = []
+    i = len(pattern)
+    while i > 0:
+        if i >= 2 and pattern[i - 2] == "\\" and pattern[i - 1] in ".-" and not (i >= 3 and pattern[i - 3] == "\\"):
+            tail.append(pattern[i - 1])
+            i -= 2
+        elif pattern[i - 1].isalnum() or pattern[i - 1] == "-":
+            if i >= 2 and pattern[i - 2] == "\\":
+                break  # \d, \w, ...: a class, not a letter
+            tail.append(pattern[i - 1])
+            i -= 1
+        else:
+            break
+    # the scan stops at a quantifier, which follows what it repeats: no tail char is quantified
+    return "".join(reversed(tail)).lower()
 
 
 @dataclass(frozen=True)
@@ -131,7 +174,12 @@ class Catalog:
     def match_host(self, host: str) -> tuple[HostRule, Placement] | None:
         """The most specific host rule for ``host`` and the placement it implies."""
         host = host.lower().rstrip(".")
-        for rule in self._ordered_rules:
+        exact = self._exact_hosts.get(host)
+        if exact is not None:
+            return exact, self._placement(exact, None)
+        for rule in self._pattern_rules:
+            if not host.endswith(rule.literal_tail):
+                continue  # cheap test first: most rules never compile a regex in a scan
             if rule.glob is not None:
                 if not fnmatch.fnmatchcase(host, rule.glob):
                     continue
@@ -146,8 +194,18 @@ class Catalog:
         return None
 
     @cached_property
-    def _ordered_rules(self) -> list[HostRule]:
-        return sorted(self.host_rules, key=lambda r: r.specificity)
+    def _exact_hosts(self) -> dict[str, HostRule]:
+        """Globs without a wildcard, by host (the first rule in file order wins a tie)."""
+        out: dict[str, HostRule] = {}
+        for rule in self.host_rules:
+            if rule.glob is not None and rule.specificity[0] == 0:
+                out.setdefault(rule.glob.lower(), rule)
+        return out
+
+    @cached_property
+    def _pattern_rules(self) -> list[HostRule]:
+        """Wildcard globs, longest first, then regexes in file order."""
+        return sorted((r for r in self.host_rules if r.specificity[0] > 0), key=lambda r: r.specificity)
 
     def _placement(self, rule: HostRule, captured: str | None) -> Placement:
         code = captured or rule.region

@@ -74,46 +74,60 @@ def classify(rel: str) -> str | None:
 
 
 def walk(root: Path, excluded) -> Inventory:
-    """Every file under ``root`` in a stable order; unsupported and excluded files are listed
-    as skipped with the reason."""
+    """Every file under ``root`` in a stable order (a folder's files by name, then its
+    subfolders by name); unsupported and excluded files are listed as skipped with the reason.
+    One ``scandir`` per folder: the kind of each entry comes from the directory listing, so
+    a large tree costs no ``stat`` per folder, and a FIFO or device is never opened."""
     inventory = Inventory()
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        rel_dir = "" if rel_dir == "." else rel_dir
-        kept = []
-        for d in sorted(dirnames):
-            rel = f"{rel_dir}/{d}" if rel_dir else d
-            if d in SKIP_DIRS or d.endswith(".egg-info"):
+    _walk_folder(str(root), "", excluded, inventory)
+    return inventory
+
+
+def _walk_folder(full_dir: str, rel_dir: str, excluded, inventory: Inventory) -> None:
+    try:
+        with os.scandir(full_dir) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        inventory.skipped.append(Skipped(rel_dir + "/", f"cannot list: {exc.strerror}"))
+        return
+    folders = []
+    for entry in entries:
+        name = entry.name
+        rel = f"{rel_dir}/{name}" if rel_dir else name
+        if entry.is_dir(follow_symlinks=False):
+            if name in SKIP_DIRS or name.endswith(".egg-info"):
                 inventory.skipped.append(Skipped(rel + "/", "tool or dependency folder"))
             elif excluded(rel):
                 inventory.skipped.append(Skipped(rel + "/", "excluded by paths.exclude"))
-            elif os.path.islink(os.path.join(dirpath, d)):
-                inventory.skipped.append(Skipped(rel + "/", "symbolic link not followed"))
             else:
-                kept.append(d)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            full = os.path.join(dirpath, name)
-            kind = classify(rel)
-            if kind is None:
-                continue  # not a kind flowscan reads; counted in the summary, not listed
-            if excluded(rel):
-                inventory.skipped.append(Skipped(rel, "excluded by paths.exclude"))
-                continue
-            if os.path.islink(full):
+                folders.append((entry.path, rel))
+            continue
+        kind = classify(rel)
+        if entry.is_symlink():
+            if entry.is_dir():
+                inventory.skipped.append(Skipped(rel + "/", "symbolic link not followed"))
+            elif kind is not None:
                 inventory.skipped.append(Skipped(rel, "symbolic link not followed"))
-                continue
-            try:
-                size = os.path.getsize(full)
-            except OSError as exc:
-                inventory.skipped.append(Skipped(rel, f"cannot read: {exc.strerror}"))
-                continue
-            if size > MAX_FILE_BYTES:
-                inventory.skipped.append(Skipped(rel, f"larger than {MAX_FILE_BYTES // 1_000_000} MB"))
-                continue
-            inventory.files.append(SourceFile(rel, kind, size))
-    return inventory
+            continue
+        if kind is None:
+            continue  # not a kind flowscan reads; counted in the summary, not listed
+        if excluded(rel):
+            inventory.skipped.append(Skipped(rel, "excluded by paths.exclude"))
+            continue
+        if not entry.is_file(follow_symlinks=False):
+            inventory.skipped.append(Skipped(rel, "not a regular file (FIFO, socket or device)"))
+            continue
+        try:
+            size = entry.stat(follow_symlinks=False).st_size
+        except OSError as exc:
+            inventory.skipped.append(Skipped(rel, f"cannot read: {exc.strerror}"))
+            continue
+        if size > MAX_FILE_BYTES:
+            inventory.skipped.append(Skipped(rel, f"larger than {MAX_FILE_BYTES // 1_000_000} MB"))
+            continue
+        inventory.files.append(SourceFile(rel, kind, size))
+    for full, rel in folders:
+        _walk_folder(full, rel, excluded, inventory)
 
 
 @dataclass(frozen=True)
@@ -158,6 +172,8 @@ def seed_files(summaries: dict[str, PythonSummary], sources: dict[str, bytes], c
     (or the sink itself) and mention the sink's name. Everything else is parsed on demand,
     when resolution follows an import into it or looks for a function's callers (``Program``).
     """
+    if not summaries:
+        return set()  # nothing to seed: skip loading the server rules
     from .checks.watched import watched_calls
 
     names_under: dict[str, set[bytes]] = {}

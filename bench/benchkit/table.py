@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-COLUMNS = ("corpus", "files / lines", "parsed", "ast.parse", "cold", "cold/ast", "semgrep", "cold/semgrep",
+COLUMNS = ("corpus", "files / lines", "parsed", "ast.parse", "cold", "cold/ast", "cold/ast process", "semgrep", "cold/semgrep",
            "warm unchanged", "warm 1-touched", "peak RSS", "inventory check")
 
 
@@ -38,6 +38,7 @@ class Row:
     lines: int = 0
     parsed: int | None = None
     ast_s: list[float] = field(default_factory=list)
+    ast_process_s: list[float] = field(default_factory=list)
     cold_s: list[float] = field(default_factory=list)
     semgrep_s: list[float] = field(default_factory=list)
     semgrep_note: str = "n/a"
@@ -53,6 +54,7 @@ class Row:
     def cells(self) -> list[str]:
         t = self.targets
         cold_ast = self.ratio(self.cold_s, self.ast_s)
+        cold_ast_process = self.ratio(self.cold_s, self.ast_process_s)
         cold_semgrep = self.ratio(self.cold_s, self.semgrep_s)
         warm_u, warm_t = median(self.warm_unchanged_s), median(self.warm_touched_s)
         rss = max(self.rss_mib) if self.rss_mib else None
@@ -63,6 +65,7 @@ class Row:
             seconds(median(self.ast_s)),
             seconds(median(self.cold_s)),
             verdict(cold_ast, t.get("cold_ast"), "n/a" if cold_ast is None else f"{cold_ast:.2f}"),
+            "n/a" if cold_ast_process is None else f"{cold_ast_process:.2f}",
             seconds(median(self.semgrep_s)) if self.semgrep_s else self.semgrep_note,
             verdict(cold_semgrep, t.get("cold_semgrep"), "n/a" if cold_semgrep is None else f"{cold_semgrep:.2f}"),
             verdict(warm_u, t.get("warm_unchanged_s"), seconds(warm_u)),
