@@ -22,15 +22,24 @@ _ASSIGNED_SECRET = re.compile(
 MASK = "***"
 
 
+_KEY_PREFIXES = ("sk-", "gsk_", "hf_", "xox", "AKIA", "AIza", "ghp_", "phc_", "pk-lf-")  # every _KEY_LIKE start
+
+
 def redact(text: str) -> str:
-    """``text`` with credentials masked; idempotent."""
+    """``text`` with credentials masked; idempotent. Each pattern runs only when ``text`` holds
+    a character or word that every match of it holds (most text holds none)."""
     if not text:
         return text
-    text = _USERINFO.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
-    text = _SECRET_QUERY.sub(lambda m: f"{m.group('key')}{MASK}", text)
-    text = _WEBHOOK.sub(lambda m: f"{m.group('keep')}{MASK}", text)
-    text = _KEY_LIKE.sub(MASK, text)
-    text = _ASSIGNED_SECRET.sub(lambda m: f"{m.group('key')}{m.group('q')}{MASK}{m.group('q')}", text)
+    if "@" in text:
+        text = _USERINFO.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
+    if "=" in text:
+        text = _SECRET_QUERY.sub(lambda m: f"{m.group('key')}{MASK}", text)
+    if "hook" in text:
+        text = _WEBHOOK.sub(lambda m: f"{m.group('keep')}{MASK}", text)
+    if any(prefix in text for prefix in _KEY_PREFIXES):
+        text = _KEY_LIKE.sub(MASK, text)
+    if ("=" in text or ":" in text) and ("'" in text or '"' in text):
+        text = _ASSIGNED_SECRET.sub(lambda m: f"{m.group('key')}{m.group('q')}{MASK}{m.group('q')}", text)
     return text
 
 

@@ -22,3 +22,30 @@ def test_plain_urls_are_unchanged() -> None:
 def test_redaction_is_idempotent(text: str) -> None:
     once = redact(text)
     assert redact(once) == once
+
+
+def test_webhooks_and_token_shapes_are_masked() -> None:
+    assert redact("https://hooks.slack.com/services/T000/B000/XXXX") == "https://hooks.slack.com/services/***"
+    assert redact("token hf_abcdefghijklmnopqrstuvwx here") == "token *** here"
+    assert redact("AKIAABCDEFGHIJKLMNOP") == "***"
+
+
+def _every_pattern(text: str) -> str:
+    """The redaction without its cheap pre-checks: what ``redact`` must equal."""
+    from flowscan import redact as r
+
+    text = r._USERINFO.sub(lambda m: f"{m.group('scheme')}{r.MASK}@", text)
+    text = r._SECRET_QUERY.sub(lambda m: f"{m.group('key')}{r.MASK}", text)
+    text = r._WEBHOOK.sub(lambda m: f"{m.group('keep')}{r.MASK}", text)
+    text = r._KEY_LIKE.sub(r.MASK, text)
+    return r._ASSIGNED_SECRET.sub(lambda m: f"{m.group('key')}{m.group('q')}{r.MASK}{m.group('q')}", text)
+
+
+_FRAGMENTS = ["https://", "user:pw", "@", "?", "&", "api_key", "token", "=", ":", '"', "'", "abcd1234efgh5678ijkl",
+              "hooks.slack.com/services/", "discord.com/api/webhooks/", "sk-", "sk-proj-", "gsk_", "hf_", "xoxb-",
+              "AKIA", "AIza", "ghp_", "phc_", "pk-lf-", "sk-lf-", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", " ", "/", "."]
+
+
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=12).map("".join))
+def test_pre_checks_never_skip_a_match(text: str) -> None:
+    assert redact(text) == _every_pattern(text)
