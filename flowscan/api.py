@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from .cache import FactCache, default_cache_dir
 from .catalog import Catalog, bundled_catalog
-from .checks.findings import LineCache, apply_severities, parse_error_findings, sorted_findings
+from .checks import ScanFacts, run_checks
+from .checks.findings import LineCache, sorted_findings
 from .discover import SourceFile, canonical_modules, prepass_python, seed_files, walk
 from .model import Coverage, Endpoint, Finding, ParseError, Report
 from .policy import Policy, find_policy_file, load_policy, read_policy_file
@@ -184,26 +185,15 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         coverage.files_skipped.sort(key=lambda s: s.path)
         for endpoint in endpoints:
             graph.add_endpoint(endpoint)
-        findings: list[Finding] = []
         resources = []
         if config_facts:
             from .resources import build_resources
 
             resources = build_resources(config_facts, catalog, policy)
-        if endpoints or resources:
-            from .checks.residency import check_residency, check_resources
-
-            findings += check_residency(endpoints, policy, lines.text) + check_resources(resources, policy, lines.text)
-        modules = program.modules
-        if config_facts or modules:
-            from .checks.caching import check_caching
-            from .checks.fallback import check_fallback
-            from .checks.serving import check_serving
-
-            findings += check_fallback(config_facts, modules, endpoints, policy, lines.text)
-            findings += check_caching(config_facts, modules, lines.text) + check_serving(config_facts, modules, lines.text)
-        findings += parse_error_findings(coverage.parse_errors, lines)
-        findings = apply_severities(findings, policy)
+        facts = ScanFacts(endpoints=endpoints, resources=resources, configs=config_facts,
+                          modules=[m for m in program.modules if not m.parse_error],
+                          parse_errors=coverage.parse_errors, policy=policy)
+        findings = run_checks(facts, lines.text)
     report = Report(
         root=str(root), endpoints=endpoints, findings=sorted_findings(findings), coverage=coverage,
         policy=policy.to_dict(), contexts=[DEFAULT] + [c.name for c in contexts], resources=resources,

@@ -212,6 +212,9 @@ def rules_show(rule_id: str) -> None:
         raise click.UsageError(f"unknown rule {rule_id!r}; known: {', '.join(docs)}")
     doc = docs[rule_id]
     click.echo(f"{doc.id} ({doc.severity})\n\n{doc.summary}\n\nWhy it matters:\n  {doc.why}\n\nHow to fix:\n  {doc.fix}")
+    if doc.variants:
+        click.echo("\nReported at another severity:\n" + "\n".join(
+            f"  {doc.variants[name]}: {doc.variant_when[name]}" for name in doc.variants))
     if doc.references:
         click.echo("\nReferences:\n" + "\n".join(f"  {r}" for r in doc.references))
 

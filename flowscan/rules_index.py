@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .catalog import CatalogError, default_rules_dir, load_rule_file
+from .checks.base import RuleSeverity
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class RuleDoc:
     fix: str
     references: tuple[str, ...]
     examples: dict
+    variants: dict[str, str] = field(default_factory=dict)  # variant name -> its severity
+    variant_when: dict[str, str] = field(default_factory=dict)  # variant name -> when it applies
 
 
 @lru_cache(maxsize=1)
@@ -30,8 +33,15 @@ def rule_docs() -> dict[str, RuleDoc]:
             docs[entry["id"]] = RuleDoc(
                 entry["id"], entry["severity"], entry["summary"].strip(), " ".join(entry["why"].split()),
                 " ".join(entry["fix"].split()), tuple(entry.get("references", [])), entry.get("examples", {}),
+                {name: variant["severity"] for name, variant in entry.get("variants", {}).items()},
+                {name: " ".join(variant["when"].split()) for name, variant in entry.get("variants", {}).items()},
             )
     return docs
+
+
+def rule_severities() -> dict[str, RuleSeverity]:
+    """Each rule's documented severity and its variants' (what ``Findings.add`` reads)."""
+    return {rule: RuleSeverity(doc.severity, dict(doc.variants)) for rule, doc in rule_docs().items()}
 
 
 def known_rule_ids() -> set[str]:

@@ -11,7 +11,8 @@ import pytest
 
 from flowscan.api import ScanOptions, resolve_policy, scan
 from flowscan.catalog import bundled_catalog
-from flowscan.checks.fallback import LEAVES_REGION, MISSING, check_fallback, fallback_edges, unguarded_calls
+from flowscan.checks import ScanFacts, run_checks
+from flowscan.checks.fallback import LEAVES_REGION, MISSING, Fallback, fallback_edges, unguarded_calls
 from flowscan.extract.litellm_config import extract_litellm_config
 from flowscan.extract.python import extract_python
 from flowscan.model import Finding
@@ -47,7 +48,8 @@ def _check_tree(root: Path) -> Run:
         lines = files[path].decode().splitlines()
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
-    findings = check_fallback(configs, modules, endpoints, policy, line_text)
+    facts = ScanFacts(endpoints, (), configs, modules, (), policy)
+    findings = run_checks(facts, line_text, (Fallback(),))
     return Run(findings, fallback_edges(configs, modules))
 
 
@@ -338,7 +340,7 @@ def test_valid_examples_are_clean(tmp_path: Path, rule: str, files: dict[str, st
 
 
 def test_fixture_fallback_annotations() -> None:
-    """The fixture's fallback/* annotations, checked on check_fallback alone (test_fixtures.py
+    """The fixture's fallback/* annotations, checked on the Fallback check alone (test_fixtures.py
     checks every rule once api.scan runs this check)."""
     root = FIXTURES / "fallback-selfhosted"
     expected = [a for a in annotations(root) if a.rule.startswith("fallback/")]

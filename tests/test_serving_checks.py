@@ -8,8 +8,10 @@ from textwrap import dedent
 
 import pytest
 
-from flowscan.checks.caching import PREFIX_DISABLED, RESPONSE_DISABLED, check_caching
-from flowscan.checks.serving import COLD_START, check_serving
+from flowscan.checks import ScanFacts, run_checks
+from flowscan.checks.caching import PREFIX_DISABLED, RESPONSE_DISABLED, PrefixCaching, ResponseCache
+from flowscan.checks.serving import COLD_START, ColdStart
+from flowscan.policy import Policy
 from flowscan.configfacts import ConfigFacts
 from flowscan.configs import extract_configs
 from flowscan.discover import walk
@@ -28,6 +30,12 @@ from flowscan.testing import annotations, compare
 from .conftest import FIXTURES
 
 RULES = (PREFIX_DISABLED, RESPONSE_DISABLED, COLD_START)
+
+
+def _checks(configs: list[ConfigFacts], modules: list[ModuleFacts], line_text) -> list[Finding]:
+    """The caching and serving checks alone, with the documented severities (no policy)."""
+    facts = ScanFacts((), (), configs, [m for m in modules if not m.parse_error], (), Policy())
+    return run_checks(facts, line_text, (PrefixCaching(), ResponseCache(), ColdStart()))
 
 
 def _run(files: dict[str, str]) -> list[Finding]:
@@ -53,7 +61,7 @@ def _run(files: dict[str, str]) -> list[Finding]:
         lines = texts[path].splitlines()
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
-    return check_caching(configs, modules, line_text) + check_serving(configs, modules, line_text)
+    return _checks(configs, modules, line_text)
 
 
 def _at(findings: list[Finding], rule: str) -> list[tuple[str, int]]:
@@ -401,7 +409,7 @@ def _tree_findings(root: Path, *rules: str) -> list[Finding]:
         lines = sources[path].decode().splitlines()
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
-    findings = check_caching(configs, modules, line_text) + check_serving(configs, modules, line_text)
+    findings = _checks(configs, modules, line_text)
     return [f for f in findings if f.rule in rules]
 
 

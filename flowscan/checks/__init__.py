@@ -1,0 +1,45 @@
+"""Checks: one module per rule family, each a :class:`~flowscan.checks.base.Check`.
+
+``run_checks`` drives them all the same way: a check runs when a fact it reads is present,
+and reports through one :class:`~flowscan.checks.base.Findings`, which owns severities
+(rule data and the policy's overrides) and fingerprints.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .base import Check, Findings, LineText, ScanFacts
+
+if TYPE_CHECKING:
+    from ..model import Finding
+
+
+def all_checks() -> tuple[Check, ...]:
+    """Every check, in report order. Imported here, not at start-up: a scan with nothing to
+    check loads none of them."""
+    from .caching import PrefixCaching, ResponseCache
+    from .coverage import ParseErrors
+    from .fallback import Fallback
+    from .residency import EndpointResidency, ResourceResidency
+    from .serving import ColdStart
+
+    return (EndpointResidency(), ResourceResidency(), Fallback(), PrefixCaching(), ResponseCache(), ColdStart(),
+            ParseErrors())
+
+
+def run_checks(facts: ScanFacts, line_text: LineText, checks: tuple[Check, ...] | None = None) -> list[Finding]:
+    """The findings of every check (or of ``checks``) that applies to ``facts``, severities final."""
+    from ..rules_index import rule_severities
+
+    if not any(getattr(facts, name) for name in ScanFacts.field_names()):
+        return []
+    out = Findings(rule_severities(), facts.policy.severities, line_text)
+    for check in checks if checks is not None else all_checks():
+        if check.applies_to(facts):
+            out.reporting_for(check)
+            check.run(facts, out)
+    return out.found
+
+
+__all__ = ["Check", "Findings", "ScanFacts", "all_checks", "run_checks"]

@@ -16,18 +16,14 @@ present, else at ``model_list``); ``litellm.completion(..., caching=False)`` and
 
 from __future__ import annotations
 
-from typing import Callable
-
 from ..configfacts import ConfigFacts
-from ..model import Finding, Location
+from ..model import Location
 from ..pyfacts import Lit, ModuleFacts
 from ..servers import Launch, callee, find_key, keyword_line, launches_in_configs, launches_in_module, prefix_caching, state_line
-from .fingerprint import fingerprint
+from .base import Check, Findings, LineText, ScanFacts
 
 PREFIX_DISABLED = "caching/prefix-caching-disabled"
 RESPONSE_DISABLED = "caching/response-cache-disabled"
-
-LineText = Callable[[str, int], str]
 
 #: LiteLLM calls whose ``caching=False`` skips the response cache.
 LITELLM_CALLS = frozenset({
@@ -39,28 +35,40 @@ LITELLM_ROUTERS = frozenset({"litellm.Router", "litellm.router.Router"})
 _FALSE = frozenset({"False", "0"})
 
 
-def check_caching(config_facts: list[ConfigFacts], modules: list[ModuleFacts], line_text: LineText) -> list[Finding]:
-    """Both caching rules over the configs and the Python modules."""
-    launches = launches_in_configs(config_facts)
-    for module in modules:
-        if not module.parse_error:
+class PrefixCaching(Check):
+    """Model servers (configs, scripts, in-process engines) that run without prefix caching."""
+
+    rules = (PREFIX_DISABLED,)
+    reads = frozenset({"configs", "modules"})
+
+    def run(self, facts: ScanFacts, out: Findings) -> None:
+        launches = launches_in_configs(facts.configs)
+        for module in facts.modules:
             launches += launches_in_module(module)
-    findings = [f for launch in launches if (f := _prefix_finding(launch, line_text)) is not None]
-    for config in config_facts:
-        if config.kind == "litellm" and config.raw.get("model_list") is not None:
-            findings += _proxy_cache_findings(config, line_text)
-    for module in modules:
-        if not module.parse_error:
-            findings += _call_cache_findings(module, line_text)
-    return findings
+        for launch in launches:
+            _prefix_finding(launch, out)
+
+
+class ResponseCache(Check):
+    """LiteLLM proxies and calls that skip the response cache."""
+
+    rules = (RESPONSE_DISABLED,)
+    reads = frozenset({"configs", "modules"})
+
+    def run(self, facts: ScanFacts, out: Findings) -> None:
+        for config in facts.configs:
+            if config.kind == "litellm" and config.raw.get("model_list") is not None:
+                _proxy_cache_findings(config, out)
+        for module in facts.modules:
+            _call_cache_findings(module, out)
 
 
 # -- prefix caching ----------------------------------------------------------------------------------
 
-def _prefix_finding(launch: Launch, line_text: LineText) -> Finding | None:
+def _prefix_finding(launch: Launch, out: Findings) -> None:
     state = prefix_caching(launch)
     if state is None or state.enabled:
-        return None
+        return
     server = launch.server.name
     if state.explicit:
         message = (f"{server} [{launch.context}] runs without prefix caching: {state.reason}. Every request "
@@ -68,33 +76,31 @@ def _prefix_finding(launch: Launch, line_text: LineText) -> Finding | None:
     else:
         message = (f"{server} [{launch.context}] runs without prefix caching: {state.reason}. Pass the flag "
                    f"that enables it or move to a release that enables it by default")
-    line = state_line(launch, state, line_text)
-    return _finding(PREFIX_DISABLED, "warning", message, launch.path, line, line_text,
-                    f"{launch.context}|{launch.server.id}|{state.explicit}")
+    line = state_line(launch, state, out.line_text)
+    out.add(PREFIX_DISABLED, message, Location(launch.path, line),
+            key=f"{launch.context}|{launch.server.id}|{state.explicit}")
 
 
 # -- response cache: LiteLLM proxy config -------------------------------------------------------------
 
-def _proxy_cache_findings(config: ConfigFacts, line_text: LineText) -> list[Finding]:
+def _proxy_cache_findings(config: ConfigFacts, out: Findings) -> None:
     cache = config.raw.get("cache")
     params = config.raw.get("cache_params")
-    if cache is not None and cache.get("enabled") is False:
-        message = (f"LiteLLM proxy response cache is switched off ({cache['section']}.cache: false): identical "
-                   f"requests are sent to the model again")
-        return [_finding(RESPONSE_DISABLED, "warning", message, config.path, int(cache["line"]), line_text,
-                         "litellm|cache-false")]
-    if cache is not None and cache.get("enabled") is None:
-        return []  # set from something flowscan cannot read (os.environ/...)
     if cache is not None:
-        return []
+        if cache.get("enabled") is False:
+            message = (f"LiteLLM proxy response cache is switched off ({cache['section']}.cache: false): identical "
+                       f"requests are sent to the model again")
+            out.add(RESPONSE_DISABLED, message, Location(config.path, int(cache["line"])), key="litellm|cache-false")
+        return  # on, or set from something flowscan cannot read (os.environ/...)
     if params is not None:
-        message = ("LiteLLM proxy has cache_params but no `cache: true`: the response cache is not turned on")
-        return [_finding(RESPONSE_DISABLED, "note", message, config.path, int(params["line"]), line_text,
-                         "litellm|cache-params-only")]
+        message = "LiteLLM proxy has cache_params but no `cache: true`: the response cache is not turned on"
+        out.add(RESPONSE_DISABLED, message, Location(config.path, int(params["line"])),
+                key="litellm|cache-params-only", variant="not-configured")
+        return
     message = ("LiteLLM proxy config has no response cache (litellm_settings.cache is not set): identical "
                "requests always reach the model")
-    return [_finding(RESPONSE_DISABLED, "note", message, config.path, _model_list_line(config, line_text),
-                     line_text, "litellm|no-cache")]
+    out.add(RESPONSE_DISABLED, message, Location(config.path, _model_list_line(config, out.line_text)),
+            key="litellm|no-cache", variant="not-configured")
 
 
 def _model_list_line(config: ConfigFacts, line_text: LineText) -> int:
@@ -109,8 +115,7 @@ def _first_entry_line(config: ConfigFacts) -> int:
 
 # -- response cache: Python calls -----------------------------------------------------------------------
 
-def _call_cache_findings(module: ModuleFacts, line_text: LineText) -> list[Finding]:
-    findings = []
+def _call_cache_findings(module: ModuleFacts, out: Findings) -> None:
     for call in module.calls:
         name = callee(module, call.func)
         if name in LITELLM_CALLS:
@@ -122,16 +127,8 @@ def _call_cache_findings(module: ModuleFacts, line_text: LineText) -> list[Findi
         value = next((v for k, v in call.kwargs if k == keyword), None)
         if isinstance(value, Lit) and value.text in _FALSE:
             message = f"{name}(..., {keyword}={value.text}) skips LiteLLM's response cache for this call"
-            line = keyword_line(line_text, module.path, call.line, keyword, value.text)
-            findings.append(_finding(RESPONSE_DISABLED, "warning", message, module.path, line, line_text,
-                                     f"{name}|{keyword}"))
-    return findings
+            line = keyword_line(out.line_text, module.path, call.line, keyword, value.text)
+            out.add(RESPONSE_DISABLED, message, Location(module.path, line), key=f"{name}|{keyword}")
 
 
-def _finding(rule: str, severity: str, message: str, path: str, line: int, line_text: LineText, key: str) -> Finding:
-    location = Location(path, line)
-    return Finding(rule=rule, severity=severity, message=message, path=path, line=line, endpoint=None,
-                   fingerprint=fingerprint(rule, location, line_text(path, line), key))
-
-
-__all__ = ["check_caching", "PREFIX_DISABLED", "RESPONSE_DISABLED"]
+__all__ = ["PrefixCaching", "ResponseCache", "PREFIX_DISABLED", "RESPONSE_DISABLED"]

@@ -28,20 +28,18 @@ Self-hosted means jurisdiction ``internal``: taken from the scan's endpoints (wh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from ..catalog import bundled_catalog
 from ..configfacts import ConfigFacts
-from ..model import Endpoint, Finding, Location
+from ..model import Endpoint, Location
 from ..policy import Policy
 from ..pyfacts import Attr, Call, CallSite, DictLit, Expr, Lit, ModuleFacts, Name, Scope, Seq
-from .fingerprint import fingerprint
+from .base import Check, Findings, ScanFacts
 
 MISSING = "fallback/missing"
 LEAVES_REGION = "fallback/leaves-region"
-
-LineText = Callable[[str, int], str]
 
 #: LiteLLM settings keys that give a model group somewhere to go when its deployments fail.
 COVERING_KEYS = ("fallbacks", "context_window_fallbacks", "default_fallbacks")
@@ -62,22 +60,21 @@ INTERNAL = "internal"
 
 # -- entry points ---------------------------------------------------------------------------------
 
-def check_fallback(config_facts: list[ConfigFacts], modules: list[ModuleFacts], endpoints: list[Endpoint],
-                   policy: Policy, line_text: LineText) -> list[Finding]:
-    """``fallback/missing`` and ``fallback/leaves-region`` findings (severities as documented;
-    the caller applies the policy's ``rules:`` overrides)."""
-    findings: list[Finding] = []
-    for config in config_facts:
-        if config.kind == "litellm" and config.raw.get("model_list"):
-            findings += _proxy_missing(config, endpoints, line_text)
-            findings += _proxy_leaves_region(config, endpoints, policy, line_text)
-    for module in modules:
-        if module.parse_error:
-            continue
-        findings += _router_missing(module, line_text)
-        findings += _langchain_missing(module, endpoints, line_text)
-        findings += _client_missing(module, endpoints, line_text)
-    return findings
+class Fallback(Check):
+    """``fallback/missing`` and ``fallback/leaves-region`` over proxy configs and Python modules."""
+
+    rules = (MISSING, LEAVES_REGION)
+    reads = frozenset({"configs", "modules"})
+
+    def run(self, facts: ScanFacts, out: Findings) -> None:
+        for config in facts.configs:
+            if config.kind == "litellm" and config.raw.get("model_list"):
+                _proxy_missing(config, facts.endpoints, out)
+                _proxy_leaves_region(config, facts.endpoints, facts.policy, out)
+        for module in facts.modules:
+            _router_missing(module, out)
+            _langchain_missing(module, facts.endpoints, out)
+            _client_missing(module, facts.endpoints, out)
 
 
 def fallback_edges(config_facts: list[ConfigFacts], modules: Iterable[ModuleFacts] = ()) -> list[dict[str, Any]]:
@@ -123,12 +120,11 @@ def _proxy_fallback_entries(config: ConfigFacts) -> list[_FallbackEntry]:
             for kind in EDGE_KEYS for item in config.raw.get(kind) or []]
 
 
-def _proxy_missing(config: ConfigFacts, endpoints: list[Endpoint], line_text: LineText) -> list[Finding]:
+def _proxy_missing(config: ConfigFacts, endpoints: Sequence[Endpoint], out: Findings) -> None:
     """Self-hosted-only model groups that no covering fallback entry names."""
     covered = {e.source for e in _proxy_fallback_entries(config) if e.kind in COVERING_KEYS}
     if "*" in covered:
-        return []
-    findings = []
+        return
     for name, deployments in config.raw["model_list"].items():
         if name in covered or not deployments:
             continue
@@ -140,17 +136,15 @@ def _proxy_missing(config: ConfigFacts, endpoints: list[Endpoint], line_text: Li
                    f"fallbacks / context_window_fallbacks entry covers it: when the server is down or "
                    f"overloaded, requests to {name} fail")
         group_endpoints = _group_endpoints(config, name, endpoints)
-        findings.append(_finding(MISSING, "warning", message, config.path, line, line_text,
-                                 group_endpoints[0].id if group_endpoints else None, f"litellm|{name}"))
-    return findings
+        out.add(MISSING, message, Location(config.path, line), key=f"litellm|{name}",
+                endpoint=group_endpoints[0].id if group_endpoints else None)
 
 
-def _proxy_leaves_region(config: ConfigFacts, endpoints: list[Endpoint], policy: Policy,
-                         line_text: LineText) -> list[Finding]:
+def _proxy_leaves_region(config: ConfigFacts, endpoints: Sequence[Endpoint], policy: Policy,
+                         out: Findings) -> None:
     """Fallback entries whose target group has an endpoint outside the allowed regions."""
     if not policy.has_allowed:
-        return []
-    findings = []
+        return
     for entry in _proxy_fallback_entries(config):
         for target in entry.targets:
             outside = [e for e in _group_endpoints(config, target, endpoints) if _outside(e, policy)]
@@ -159,12 +153,11 @@ def _proxy_leaves_region(config: ConfigFacts, endpoints: list[Endpoint], policy:
             source = "every model group (default_fallbacks)" if entry.source == "*" else entry.source
             message = (f"{entry.kind}: {source} -> {target} leaves the allowed regions "
                        f"({', '.join(policy.allowed)}): {target} is served from {_where_all(outside)}")
-            findings.append(_finding(LEAVES_REGION, "error", message, config.path, entry.line, line_text,
-                                     outside[0].id, f"{entry.kind}|{entry.source}->{target}"))
-    return findings
+            out.add(LEAVES_REGION, message, Location(config.path, entry.line),
+                    key=f"{entry.kind}|{entry.source}->{target}", endpoint=outside[0].id)
 
 
-def _group_endpoints(config: ConfigFacts, name: str, endpoints: list[Endpoint]) -> list[Endpoint]:
+def _group_endpoints(config: ConfigFacts, name: str, endpoints: Sequence[Endpoint]) -> list[Endpoint]:
     """The scan's endpoints for a model group: by their ``litellm model_list NAME:`` sdk, or at
     the config line of one of the group's entries (endpoints to one host are merged across
     SDKs, so a group's endpoint may carry another SDK's name)."""
@@ -176,7 +169,7 @@ def _group_endpoints(config: ConfigFacts, name: str, endpoints: list[Endpoint]) 
 
 
 def _self_hosted_group(config: ConfigFacts, name: str, deployments: list[dict[str, Any]],
-                       endpoints: list[Endpoint]) -> list[str] | None:
+                       endpoints: Sequence[Endpoint]) -> list[str] | None:
     """The self-hosted hosts of a group when every deployment is self-hosted, else None."""
     hosts: list[str] = []
     for deployment in deployments:
@@ -188,7 +181,7 @@ def _self_hosted_group(config: ConfigFacts, name: str, deployments: list[dict[st
 
 
 def _self_hosted_deployment(config: ConfigFacts, name: str, deployment: dict[str, Any],
-                            endpoints: list[Endpoint]) -> list[str] | None:
+                            endpoints: Sequence[Endpoint]) -> list[str] | None:
     """Hosts of a self-hosted deployment (literal ``api_base`` on an internal host, or every
     endpoint the scan placed for it internal), else None."""
     literal = _internal_host(deployment.get("api_base"))
@@ -233,8 +226,7 @@ def _router_calls(module: ModuleFacts) -> list[CallSite]:
     return [c for c in module.calls if _callee(module, c.func) in ROUTERS]
 
 
-def _router_missing(module: ModuleFacts, line_text: LineText) -> list[Finding]:
-    findings = []
+def _router_missing(module: ModuleFacts, out: Findings) -> None:
     for call in _router_calls(module):
         kwargs = dict(call.kwargs)
         if any(_non_empty(kwargs.get(key)) for key in COVERING_KEYS):
@@ -246,9 +238,7 @@ def _router_missing(module: ModuleFacts, line_text: LineText) -> list[Finding]:
         names = ", ".join(f"{name} ({host})" for name, host in groups.items())
         message = (f"litellm Router with self-hosted model group(s) {names} has no fallbacks= / "
                    f"context_window_fallbacks=: when the server is down or overloaded, requests fail")
-        findings.append(_finding(MISSING, "warning", message, module.path, call.line, line_text, None,
-                                 f"router|{','.join(groups)}"))
-    return findings
+        out.add(MISSING, message, Location(module.path, call.line), key=f"router|{','.join(groups)}")
 
 
 def _self_hosted_router_groups(module: ModuleFacts, model_list: Expr | None) -> dict[str, str]:
@@ -302,10 +292,9 @@ def _langchain_classes() -> frozenset[str]:
                      if sink.origin.endswith("langchain.yaml") and "Embeddings" not in name and "Rerank" not in name)
 
 
-def _langchain_missing(module: ModuleFacts, endpoints: list[Endpoint], line_text: LineText) -> list[Finding]:
+def _langchain_missing(module: ModuleFacts, endpoints: Sequence[Endpoint], out: Findings) -> None:
     classes = _langchain_classes()
     wrapped = [c for c in module.calls if isinstance(c.func, Attr) and c.func.attr == "with_fallbacks"]
-    findings = []
     for call in module.calls:
         callee = _callee(module, call.func)
         if callee not in classes:
@@ -319,9 +308,7 @@ def _langchain_missing(module: ModuleFacts, endpoints: list[Endpoint], line_text
         label = target or callee.rsplit(".", 1)[-1]
         message = (f"{label} = {callee.rsplit('.', 1)[-1]}(...) on self-hosted {', '.join(hosts)} is never wrapped "
                    f"in .with_fallbacks([...]) in this module: when the server is down, the chain fails")
-        findings.append(_finding(MISSING, "warning", message, module.path, call.line, line_text,
-                                 _endpoint_id_at(endpoints, module.path, call.line), f"langchain|{label}"))
-    return findings
+        out.add(MISSING, message, Location(module.path, call.line), key=f"langchain|{label}", endpoint=_endpoint_id_at(endpoints, module.path, call.line))
 
 
 def _wraps(wrapper: CallSite, target: str | None, ctor_line: int) -> bool:
@@ -344,9 +331,8 @@ def _wraps(wrapper: CallSite, target: str | None, ctor_line: int) -> bool:
 
 # -- Python: OpenAI-compatible clients ------------------------------------------------------------
 
-def _client_missing(module: ModuleFacts, endpoints: list[Endpoint], line_text: LineText) -> list[Finding]:
+def _client_missing(module: ModuleFacts, endpoints: Sequence[Endpoint], out: Findings) -> None:
     ctors = [c for c in module.calls if _callee(module, c.func) in OPENAI_CLIENTS]
-    findings = []
     for call in ctors:
         hosts = _internal_at(endpoints, module.path, call.line)
         target = _binding(module.scope, call.line)
@@ -358,9 +344,7 @@ def _client_missing(module: ModuleFacts, endpoints: list[Endpoint], line_text: L
         lines = ", ".join(str(n) for n in unguarded)
         message = (f"{target} is an OpenAI-compatible client on self-hosted {', '.join(hosts)}; its call(s) at "
                    f"line {lines} have no except path that calls another model: when the server is down, they fail")
-        findings.append(_finding(MISSING, "warning", message, module.path, call.line, line_text,
-                                 _endpoint_id_at(endpoints, module.path, call.line), f"client|{target}"))
-    return findings
+        out.add(MISSING, message, Location(module.path, call.line), key=f"client|{target}", endpoint=_endpoint_id_at(endpoints, module.path, call.line))
 
 
 def unguarded_calls(module: ModuleFacts, client: str) -> list[int]:
@@ -501,7 +485,7 @@ def _internal_host(url: str | None) -> str | None:
     return host if found is not None and found[1].jurisdiction == INTERNAL else None
 
 
-def _internal_at(endpoints: list[Endpoint], path: str, line: int) -> list[str] | None:
+def _internal_at(endpoints: Sequence[Endpoint], path: str, line: int) -> list[str] | None:
     """Hosts of the endpoints called at ``path:line`` when there are some and all are internal."""
     placed = [e for e in endpoints if any(loc.path == path and loc.line == line for loc in e.locations)]
     if not placed or any(e.placement.jurisdiction != INTERNAL for e in placed):
@@ -509,15 +493,8 @@ def _internal_at(endpoints: list[Endpoint], path: str, line: int) -> list[str] |
     return sorted({e.host or "?" for e in placed})
 
 
-def _endpoint_id_at(endpoints: list[Endpoint], path: str, line: int) -> str | None:
+def _endpoint_id_at(endpoints: Sequence[Endpoint], path: str, line: int) -> str | None:
     return next((e.id for e in endpoints if any(loc.path == path and loc.line == line for loc in e.locations)), None)
 
 
-def _finding(rule: str, severity: str, message: str, path: str, line: int, line_text: LineText,
-             endpoint: str | None, key: str) -> Finding:
-    location = Location(path, line)
-    return Finding(rule=rule, severity=severity, message=message, path=path, line=line, endpoint=endpoint,
-                   fingerprint=fingerprint(rule, location, line_text(path, line), key))
-
-
-__all__ = ["check_fallback", "fallback_edges", "unguarded_calls", "MISSING", "LEAVES_REGION"]
+__all__ = ["Fallback", "fallback_edges", "unguarded_calls", "MISSING", "LEAVES_REGION"]

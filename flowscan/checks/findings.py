@@ -1,13 +1,9 @@
-"""Findings after the checks: the source lines they quote, parse-error findings, the
-policy's severity overrides, and one stable order with unique fingerprints."""
+"""Findings after the checks: the source lines they quote, and one stable order with
+unique fingerprints."""
 
 from __future__ import annotations
 
-from ..model import Finding, Location, ParseError
-from ..policy import Policy
-from .fingerprint import fingerprint
-
-PARSE_ERROR = "scan/parse-error"
+from ..model import Finding
 
 
 class LineCache:
@@ -27,30 +23,6 @@ class LineCache:
         text = lines[line - 1] if 0 < line <= len(lines) else ""
         self.read.setdefault(path, {})[line] = text
         return text
-
-
-def parse_error_findings(errors: list[ParseError], lines: LineCache) -> list[Finding]:
-    out = []
-    for error in errors:
-        location = Location(error.path, error.line)
-        out.append(Finding(
-            rule=PARSE_ERROR, severity="warning", message=f"could not parse {error.path}: {error.message}",
-            path=error.path, line=error.line, endpoint=None,
-            fingerprint=fingerprint(PARSE_ERROR, location, lines.text(error.path, error.line)),
-        ))
-    return out
-
-
-def apply_severities(findings: list[Finding], policy: Policy) -> list[Finding]:
-    out = []
-    for finding in findings:
-        severity = policy.severities.get(finding.rule, finding.severity)
-        if severity == "off":
-            continue
-        finding.severity = severity
-        out.append(finding)
-    return out
-
 
 
 def sorted_findings(findings: list[Finding]) -> list[Finding]:

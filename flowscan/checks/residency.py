@@ -1,17 +1,74 @@
-"""Residency findings: endpoints outside the allowed regions, endpoints nobody can place."""
+"""Residency: endpoints and cloud resources outside the allowed regions, and those nobody can place.
+
+``residency/region-not-allowed`` (error): an endpoint or resource whose placement the policy
+does not allow; ``residency/region-unknown`` (warning): one whose jurisdiction cannot be
+determined. Internal endpoints and exempted hosts are never reported.
+"""
 
 from __future__ import annotations
 
-from typing import Callable
-
-from ..model import Endpoint, Finding, Location
+from ..model import Endpoint, Location, Resource
 from ..policy import Policy
-from .fingerprint import fingerprint
+from .base import Check, Findings, ScanFacts
 
 NOT_ALLOWED = "residency/region-not-allowed"
 UNKNOWN = "residency/region-unknown"
 
-LineText = Callable[[str, int], str]
+
+class EndpointResidency(Check):
+    rules = (NOT_ALLOWED, UNKNOWN)
+    reads = frozenset({"endpoints"})
+
+    def run(self, facts: ScanFacts, out: Findings) -> None:
+        for endpoint in facts.endpoints:
+            found = _endpoint_finding(endpoint, facts.policy)
+            if found is not None:
+                rule, message = found
+                key = f"{endpoint.context}|{endpoint.host}|{endpoint.placement.region}"
+                for location in endpoint.locations:
+                    out.add(rule, message, location, key=key, endpoint=endpoint.id)
+
+
+class ResourceResidency(Check):
+    rules = (NOT_ALLOWED, UNKNOWN)
+    reads = frozenset({"resources"})
+
+    def run(self, facts: ScanFacts, out: Findings) -> None:
+        for resource in facts.resources:
+            found = _resource_finding(resource, facts.policy)
+            if found is not None:
+                rule, message = found
+                key = f"{resource.context}|{resource.address}|{resource.placement.region}"
+                out.add(rule, message, resource.location, key=key)
+
+
+def _endpoint_finding(endpoint: Endpoint, policy: Policy) -> tuple[str, str] | None:
+    placement = endpoint.placement
+    if placement.jurisdiction == "internal" or (endpoint.host and policy.exemption(endpoint.host)):
+        return None
+    label = endpoint.host or endpoint.url or f"{endpoint.sdk} endpoint"
+    ctx = "" if endpoint.context == "default" else f" [context {endpoint.context}]"
+    if placement.jurisdiction is None:
+        why = placement.note or "region unknown"
+        if endpoint.unresolved:
+            why += f" (unresolved: {', '.join(endpoint.unresolved[:3])})"
+        return UNKNOWN, f"{label}{ctx}: region cannot be determined: {why}"
+    if policy.has_allowed and not policy.is_allowed(placement):
+        return NOT_ALLOWED, (f"{label}{ctx} is in {_where(endpoint)}, outside the allowed regions "
+                             f"({', '.join(policy.allowed)})")
+    return None
+
+
+def _resource_finding(resource: Resource, policy: Policy) -> tuple[str, str] | None:
+    placement = resource.placement
+    ctx = "" if resource.context == "default" else f" [{resource.context}]"
+    if placement.jurisdiction is None:
+        return UNKNOWN, f"{resource.address}.{resource.attribute}{ctx}: location cannot be determined: {placement.note}"
+    if policy.has_allowed and not policy.is_allowed(placement):
+        where = "/".join(x for x in (placement.region, placement.country) if x)
+        return NOT_ALLOWED, (f"{resource.address}{ctx} is located in {where}, jurisdiction {placement.jurisdiction}, "
+                             f"outside the allowed regions ({', '.join(policy.allowed)})")
+    return None
 
 
 def _where(endpoint: Endpoint) -> str:
@@ -21,62 +78,4 @@ def _where(endpoint: Endpoint) -> str:
     return f"{where}, jurisdiction {p.jurisdiction}"
 
 
-def check_residency(endpoints: list[Endpoint], policy: Policy, line_text: LineText) -> list[Finding]:
-    findings: list[Finding] = []
-    for endpoint in endpoints:
-        if endpoint.placement.jurisdiction == "internal":
-            continue
-        if endpoint.host and policy.exemption(endpoint.host):
-            continue
-        label = endpoint.host or endpoint.url or f"{endpoint.sdk} endpoint"
-        ctx = "" if endpoint.context == "default" else f" [context {endpoint.context}]"
-        if endpoint.placement.jurisdiction is None:
-            why = endpoint.placement.note or "region unknown"
-            if endpoint.unresolved:
-                why += f" (unresolved: {', '.join(endpoint.unresolved[:3])})"
-            message = f"{label}{ctx}: region cannot be determined: {why}"
-            findings.extend(_at_locations(UNKNOWN, "warning", message, endpoint, line_text))
-        elif policy.has_allowed and not policy.is_allowed(endpoint.placement):
-            message = (f"{label}{ctx} is in {_where(endpoint)}, outside the allowed regions "
-                       f"({', '.join(policy.allowed)})")
-            findings.extend(_at_locations(NOT_ALLOWED, "error", message, endpoint, line_text))
-    return findings
-
-
-def _at_locations(rule: str, severity: str, message: str, endpoint: Endpoint, line_text: LineText) -> list[Finding]:
-    out = []
-    for location in endpoint.locations:
-        out.append(Finding(
-            rule=rule, severity=severity, message=message, path=location.path, line=location.line,
-            column=location.column, endpoint=endpoint.id,
-            fingerprint=fingerprint(rule, location, line_text(location.path, location.line),
-                                    f"{endpoint.context}|{endpoint.host}|{endpoint.placement.region}"),
-        ))
-    return out
-
-
-__all__ = ["check_residency", "NOT_ALLOWED", "UNKNOWN", "Location"]
-
-
-def check_resources(resources, policy: Policy, line_text: LineText) -> list[Finding]:
-    """Cloud resources (buckets, datasets, services) located outside the allowed regions."""
-    findings: list[Finding] = []
-    for resource in resources:
-        loc = resource.location
-        ctx = "" if resource.context == "default" else f" [{resource.context}]"
-        key = f"{resource.context}|{resource.address}|{resource.placement.region}"
-        p = resource.placement
-        if p.jurisdiction is None:
-            message = f"{resource.address}.{resource.attribute}{ctx}: location cannot be determined: {p.note}"
-            rule, severity = UNKNOWN, "warning"
-        elif policy.has_allowed and not policy.is_allowed(p):
-            where = "/".join(x for x in (p.region, p.country) if x)
-            message = (f"{resource.address}{ctx} is located in {where}, jurisdiction {p.jurisdiction}, "
-                       f"outside the allowed regions ({', '.join(policy.allowed)})")
-            rule, severity = NOT_ALLOWED, "error"
-        else:
-            continue
-        findings.append(Finding(rule=rule, severity=severity, message=message, path=loc.path, line=loc.line,
-                                column=loc.column, endpoint=None,
-                                fingerprint=fingerprint(rule, loc, line_text(loc.path, loc.line), key)))
-    return findings
+__all__ = ["EndpointResidency", "ResourceResidency", "NOT_ALLOWED", "UNKNOWN", "Location"]

@@ -26,37 +26,36 @@ from __future__ import annotations
 import math
 import posixpath
 import re
-from typing import Any, Callable
+from typing import Any, Sequence
 
 from ..configfacts import ConfigFacts
-from ..model import Finding, Location
-from ..pyfacts import ModuleFacts
+from ..model import Location
 from ..servers import find_key, source_launch
-from .fingerprint import fingerprint
+from .base import Check, Findings, ScanFacts
 
 COLD_START = "serving/cold-start-unprotected"
 SERVING_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
                            "Pod", "Rollout"})
 
-LineText = Callable[[str, int], str]
 
+class ColdStart(Check):
+    """Model servers in Kubernetes manifests and compose files that take traffic before they
+    are ready (an in-process engine has no probes to check: Python is not read)."""
 
-def check_serving(config_facts: list[ConfigFacts], modules: list[ModuleFacts], line_text: LineText) -> list[Finding]:
-    """Cold-start findings over Kubernetes manifests and compose files (``modules`` are not
-    needed: an in-process engine has no probes to check)."""
-    findings: list[Finding] = []
-    for config in config_facts:
-        if config.kind == "kubernetes":
-            findings += _kubernetes(config, line_text)
-        elif config.kind == "compose":
-            findings += _compose(config, config_facts, line_text)
-    return findings
+    rules = (COLD_START,)
+    reads = frozenset({"configs"})
+
+    def run(self, facts: ScanFacts, out: Findings) -> None:
+        for config in facts.configs:
+            if config.kind == "kubernetes":
+                _kubernetes(config, out)
+            elif config.kind == "compose":
+                _compose(config, facts.configs, out)
 
 
 # -- Kubernetes ----------------------------------------------------------------------------------------
 
-def _kubernetes(config: ConfigFacts, line_text: LineText) -> list[Finding]:
-    findings: list[Finding] = []
+def _kubernetes(config: ConfigFacts, out: Findings) -> None:
     workloads = config.raw.get("workloads", [])
     ends = _ends([w["line"] for w in workloads])
     for workload in workloads:
@@ -71,10 +70,9 @@ def _kubernetes(config: ConfigFacts, line_text: LineText) -> list[Finding]:
             if not container.get("readinessProbe") and not container.get("startupProbe"):
                 message = (f"{server} container {container['name']} of {label} has no readinessProbe or "
                            f"startupProbe: the Service sends requests while the model is still loading")
-                findings.append(_finding(message, config.path, int(container["line"]), line_text,
-                                         f"{label}|{container['name']}|probes"))
-        findings += _rollout(workload, label, servers[0][1], config.path, ends[workload["line"]], line_text)
-    return findings
+                out.add(COLD_START, message, Location(config.path, int(container["line"])),
+                        key=f"{label}|{container['name']}|probes")
+        _rollout(workload, label, servers[0][1], config.path, ends[workload["line"]], out)
 
 
 def _server_name(container: dict[str, Any], path: str) -> str | None:
@@ -83,27 +81,27 @@ def _server_name(container: dict[str, Any], path: str) -> str | None:
     return launch.server.name if launch is not None else None
 
 
-def _rollout(workload: dict[str, Any], label: str, server: str, path: str, end: int,
-             line_text: LineText) -> list[Finding]:
+def _rollout(workload: dict[str, Any], label: str, server: str, path: str, end: int, out: Findings) -> None:
     """Recreate, or a rolling update that may stop every replica at once."""
     strategy = workload.get("strategy") or {}
     start = int(workload["line"])
     if strategy.get("type") == "Recreate":
-        line = find_key(line_text, path, start, end, "type", "Recreate") or start
+        line = find_key(out.line_text, path, start, end, "type", "Recreate") or start
         message = (f"{label} runs {server} with strategy Recreate: every pod stops before the new one has "
                    f"loaded the model, so each rollout is an outage")
-        return [_finding(message, path, line, line_text, f"{label}|recreate")]
+        out.add(COLD_START, message, Location(path, line), key=f"{label}|recreate")
+        return
     rolling = strategy.get("rollingUpdate") or {}
     replicas = workload.get("replicas")
     replicas = 1 if replicas is None else int(replicas)
     unavailable = _max_unavailable(rolling.get("maxUnavailable"), replicas)
     if unavailable is None or replicas < 1 or unavailable < replicas:
-        return []
-    line = find_key(line_text, path, start, end, "maxUnavailable") or start
+        return
+    line = find_key(out.line_text, path, start, end, "maxUnavailable") or start
     message = (f"{label} runs {server} with {replicas} replica(s) and maxUnavailable "
                f"{rolling.get('maxUnavailable')}: a rollout can take every replica down while the new one "
                f"loads the model")
-    return [_finding(message, path, line, line_text, f"{label}|max-unavailable")]
+    out.add(COLD_START, message, Location(path, line), key=f"{label}|max-unavailable")
 
 
 def _max_unavailable(value: Any, replicas: int) -> int | None:
@@ -120,17 +118,16 @@ def _max_unavailable(value: Any, replicas: int) -> int | None:
 
 # -- compose -------------------------------------------------------------------------------------------
 
-def _compose(config: ConfigFacts, all_configs: list[ConfigFacts], line_text: LineText) -> list[Finding]:
+def _compose(config: ConfigFacts, all_configs: Sequence[ConfigFacts], out: Findings) -> None:
     services: dict[str, dict[str, Any]] = config.raw.get("services", {})
     servers = {name: server for name, service in services.items()
                if (server := _compose_server(service, config.path)) is not None}
-    findings: list[Finding] = []
     for name, server in servers.items():
         if not _has_healthcheck(services[name], config.path, all_configs):
             message = (f"compose service {name} runs {server} without a healthcheck: nothing can wait until "
                        f"the model is loaded (depends_on condition: service_healthy needs one)")
-            findings.append(_finding(message, config.path, int(services[name]["line"]), line_text,
-                                     f"compose|{name}|healthcheck"))
+            out.add(COLD_START, message, Location(config.path, int(services[name]["line"])),
+                    key=f"compose|{name}|healthcheck")
     for name, service in services.items():
         for dependency in service.get("depends_on", []):
             target = dependency["service"]
@@ -138,9 +135,8 @@ def _compose(config: ConfigFacts, all_configs: list[ConfigFacts], line_text: Lin
                 message = (f"compose service {name} depends on {target} ({servers[target]}) with condition "
                            f"{dependency.get('condition')}: it starts before the model is loaded; use "
                            f"condition: service_healthy")
-                findings.append(_finding(message, config.path, int(dependency["line"]), line_text,
-                                         f"compose|{name}->{target}"))
-    return findings
+                out.add(COLD_START, message, Location(config.path, int(dependency["line"])),
+                        key=f"compose|{name}->{target}")
 
 
 def _compose_server(service: dict[str, Any], path: str) -> str | None:
@@ -150,7 +146,7 @@ def _compose_server(service: dict[str, Any], path: str) -> str | None:
     return launch.server.name if launch is not None else None
 
 
-def _has_healthcheck(service: dict[str, Any], path: str, all_configs: list[ConfigFacts]) -> bool:
+def _has_healthcheck(service: dict[str, Any], path: str, all_configs: Sequence[ConfigFacts]) -> bool:
     """A compose healthcheck, or a HEALTHCHECK in the Dockerfile the service builds."""
     if service.get("healthcheck"):
         return True
@@ -174,9 +170,4 @@ def _ends(starts: list[int]) -> dict[int, int]:
     return {line: (ordered[i + 1] - 1 if i + 1 < len(ordered) else line + 2000) for i, line in enumerate(ordered)}
 
 
-def _finding(message: str, path: str, line: int, line_text: LineText, key: str) -> Finding:
-    return Finding(rule=COLD_START, severity="warning", message=message, path=path, line=line, endpoint=None,
-                   fingerprint=fingerprint(COLD_START, Location(path, line), line_text(path, line), key))
-
-
-__all__ = ["check_serving", "COLD_START"]
+__all__ = ["ColdStart", "COLD_START"]
