@@ -10,6 +10,7 @@ that the code reads), endpoints (URLs that configs send to directly) and placeme
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Union
 
 from .model import Step
 
@@ -82,6 +83,208 @@ class Placement:
     context: str = "default"  # terraform var-file context, e.g. "prod.tfvars"
 
 
+# -- what one kind of config holds beyond env, endpoints and placements ------------------------------
+
+@dataclass(frozen=True)
+class Container:
+    """A Kubernetes (or rendered Helm) container, as the serving checks read it."""
+
+    name: str
+    line: int
+    image: str | None = None
+    command: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()
+    readiness_probe: bool = False
+    startup_probe: bool = False
+    liveness_probe: bool = False
+    init: bool = False
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A workload's rollout: ``spec.strategy`` (``updateStrategy`` for StatefulSets and
+    DaemonSets); ``plain`` keeps the whole mapping for strategies with other keys (Argo ``canary``)."""
+
+    type: str | None = None
+    max_unavailable: int | str | None = None  # rollingUpdate.maxUnavailable as written
+    plain: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Workload:
+    kind: str  # Deployment, StatefulSet, CronJob, Rollout, ...
+    name: str
+    line: int
+    namespace: str | None = None
+    replicas: int | None = None
+    strategy: Strategy = Strategy()
+    containers: tuple[Container, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConfigMapKeyRef:
+    """``env[].valueFrom.configMapKeyRef``: ``key`` of container env <- ``configmap``/``configmap_key``."""
+
+    key: str
+    configmap: str
+    configmap_key: str
+    line: int
+
+
+@dataclass(frozen=True)
+class EnvFromRef:
+    """``envFrom[].configMapRef``: every key of ``configmap``, ``prefix`` prepended."""
+
+    configmap: str
+    prefix: str
+    line: int
+
+
+@dataclass
+class KubernetesFacts:
+    workloads: list[Workload] = field(default_factory=list)
+    configmaps: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # name -> key -> (value, line)
+    configmap_refs: dict[str, list[ConfigMapKeyRef]] = field(default_factory=dict)  # env source name -> refs
+    env_from: dict[str, list[EnvFromRef]] = field(default_factory=dict)  # env source name -> refs
+    configmaps_resolved: bool = False  # set once resolve_configmaps filled the references
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """``depends_on`` entry of a compose service (the list form means ``service_started``)."""
+
+    service: str
+    condition: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ComposeService:
+    name: str
+    line: int
+    image: str | None = None
+    build: str | dict[str, Any] | None = None  # ``build:`` as written (a context path, or a mapping)
+    command: tuple[str, ...] = ()
+    entrypoint: tuple[str, ...] = ()
+    env_files: tuple[str, ...] = ()  # paths from the scan root
+    depends_on: tuple[Dependency, ...] = ()
+    healthcheck: bool = False  # present and not disabled
+    healthcheck_line: int | None = None
+    replicas: int | None = None
+    restart: str | None = None
+
+
+@dataclass
+class ComposeFacts:
+    services: dict[str, ComposeService] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DockerCommand:
+    """``CMD`` or ``ENTRYPOINT``: its words, ``exec`` (JSON) or ``shell`` form, and line."""
+
+    words: tuple[str, ...]
+    form: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Stage:
+    line: int
+    base: str  # the FROM text after substitution
+    alias: str | None = None
+
+
+@dataclass
+class DockerfileFacts:
+    stages: list[Stage] = field(default_factory=list)
+    cmd: DockerCommand | None = None
+    entrypoint: DockerCommand | None = None
+    copies: list[tuple[str, int]] = field(default_factory=list)  # (source path from the scan root, line)
+    healthcheck_line: int | None = None  # HEALTHCHECK of the final image (not NONE)
+
+
+@dataclass(frozen=True)
+class ShellCommand:
+    """One simple command of a shell script: its words and each word's line."""
+
+    line: int
+    words: tuple[str, ...]
+    lines: tuple[int, ...]
+
+
+@dataclass
+class ShellFacts:
+    commands: list[ShellCommand] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EnvFallback:
+    """A URL part the config leaves unset: LiteLLM reads it from the first set ``env`` var, else ``default``."""
+
+    part: str  # the URL template's placeholder, e.g. region
+    env: tuple[str, ...]
+    default: str | None
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """One LiteLLM ``model_list`` entry, as the fallback and caching checks read it."""
+
+    line: int
+    model: str
+    provider: str | None  # the model's prefix (``bedrock`` of ``bedrock/...``)
+    api_base: str | None = None
+    aws_region_name: str | None = None
+    vertex_location: str | None = None
+    vertex_project: str | None = None
+    url: str | None = None  # the endpoint template, when the provider is modelled
+    env_fallbacks: tuple[EnvFallback, ...] = ()
+
+
+@dataclass(frozen=True)
+class FallbackEntry:
+    """One ``{source: [targets]}`` item of a LiteLLM fallback list (``*`` for ``default_fallbacks``)."""
+
+    kind: str  # fallbacks | context_window_fallbacks | content_policy_fallbacks | default_fallbacks
+    section: str  # router_settings | litellm_settings
+    source: str
+    targets: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class CacheSetting:
+    """``cache:`` (``enabled`` None when set from something flowscan cannot read) or ``cache_params:``."""
+
+    section: str
+    line: int
+    enabled: bool | None = None
+    type: str | None = None
+
+
+@dataclass
+class LitellmFacts:
+    model_list: dict[str, list[Deployment]] = field(default_factory=dict)  # model_name -> deployments
+    model_list_line: int | None = None
+    fallbacks: list[FallbackEntry] = field(default_factory=list)
+    cache: CacheSetting | None = None
+    cache_params: CacheSetting | None = None
+    environment_variables: dict[str, tuple[str | None, int]] = field(default_factory=dict)
+    include: list[str] = field(default_factory=list)
+
+
+@dataclass
+class HelmFacts:
+    chart: str
+    chart_dir: str
+    values: list[str]  # the values files layered into this context
+    templates: list[str]
+
+
+KindFacts = Union[KubernetesFacts, ComposeFacts, DockerfileFacts, ShellFacts, LitellmFacts, HelmFacts]
+
+
 @dataclass
 class ConfigFacts:
     path: str
@@ -91,4 +294,4 @@ class ConfigFacts:
     placements: list[Placement] = field(default_factory=list)
     parse_error: tuple[int, str] | None = None
     notes: list[str] = field(default_factory=list)
-    raw: dict = field(default_factory=dict)  # kind-specific extras for later checks (issue 4)
+    details: KindFacts | None = None  # what this kind of config holds for checks and cross-file steps

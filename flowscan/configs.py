@@ -62,4 +62,4 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
 
 
 def _has_content(facts: ConfigFacts) -> bool:
-    return bool(facts.sources or facts.endpoints or facts.placements or facts.parse_error or facts.raw)
+    return bool(facts.sources or facts.endpoints or facts.placements or facts.parse_error or facts.details)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .configfacts import ConfigFacts, EnvBinding, EnvSource
+from .configfacts import ComposeFacts, ConfigFacts, EnvBinding, EnvSource
 from .model import Endpoint, Step
 from .values import StrValue
 
@@ -53,6 +53,14 @@ def binding_value(binding: EnvBinding, source: EnvSource) -> StrValue:
     return StrValue.literal(binding.value, trail)
 
 
+def _env_files(config: ConfigFacts, source: EnvSource) -> tuple[str, ...]:
+    """The ``env_file`` paths of the compose service behind ``source`` (none for other kinds)."""
+    if not isinstance(config.details, ComposeFacts):
+        return ()
+    service = config.details.services.get(source.name.split(":", 1)[-1])
+    return service.env_files if service is not None else ()
+
+
 def build_contexts(facts: list[ConfigFacts]) -> list[Context]:
     """One context per env source, in a stable order (by name, then path)."""
     dotenv_by_path = {f.path: f for f in facts if f.kind == "dotenv"}
@@ -61,7 +69,7 @@ def build_contexts(facts: list[ConfigFacts]) -> list[Context]:
         for source in config.sources:
             context = Context(source.name, source.kind, source.path, source.line, applies_to=list(source.applies_to))
             bindings = list(source.bindings)
-            for env_file in config.raw.get("env_files", {}).get(source.name.split(":", 1)[-1], []):
+            for env_file in _env_files(config, source):
                 linked = dotenv_by_path.get(env_file)
                 if linked is not None:
                     for linked_source in linked.sources:

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from .catalog import default_rules_dir, load_rule_file
-from .configfacts import ConfigFacts, EnvSource
+from .configfacts import ComposeFacts, ConfigFacts, DockerfileFacts, EnvSource, KubernetesFacts, ShellFacts
 from .extract.shell import split_words
 from .pyfacts import Attr, CallSite, Expr, Lit, ModuleFacts, Name
 
@@ -314,14 +314,15 @@ def launches_in_configs(configs: Iterable[ConfigFacts]) -> list[Launch]:
 
 
 def launches_in_config(config: ConfigFacts) -> list[Launch]:
-    if config.kind == "kubernetes":
-        return _k8s_launches(config)
-    if config.kind == "compose":
-        return _compose_launches(config)
-    if config.kind == "dockerfile":
-        return _dockerfile_launches(config)
-    if config.kind == "shell":
-        return _shell_launches(config)
+    details = config.details
+    if isinstance(details, KubernetesFacts):
+        return _k8s_launches(config.path, details)
+    if isinstance(details, ComposeFacts):
+        return _compose_launches(config.path, details)
+    if isinstance(details, DockerfileFacts):
+        return _dockerfile_launches(config, details)
+    if isinstance(details, ShellFacts):
+        return _shell_launches(config.path, details)
     return [launch for source in config.sources if (launch := source_launch(source, source.line, source.name))]
 
 
@@ -347,48 +348,44 @@ def source_launch(source: EnvSource | None, line: int, context: str, *, image: s
     return launch
 
 
-def _k8s_launches(config: ConfigFacts) -> list[Launch]:
+def _k8s_launches(path: str, k8s: KubernetesFacts) -> list[Launch]:
     out: list[Launch] = []
-    bounds = _next_lines([c["line"] for w in config.raw.get("workloads", []) for c in w["containers"]]
-                         + [w["line"] for w in config.raw.get("workloads", [])])
-    for workload in config.raw.get("workloads", []):
-        for container in workload["containers"]:
-            if container.get("init"):
-                continue
-            context = f"k8s:{workload['kind']}/{workload['name']}"
-            if len([c for c in workload["containers"] if not c.get("init")]) > 1:
-                context += f"/{container['name']}"
-            launch = source_launch(None, container["line"], context, image=container.get("image"),
-                                   command=list(container.get("command", [])) + list(container.get("args", [])),
-                                   path=config.path, until=bounds.get(container["line"]))
+    bounds = _next_lines([c.line for w in k8s.workloads for c in w.containers] + [w.line for w in k8s.workloads])
+    for workload in k8s.workloads:
+        running = [c for c in workload.containers if not c.init]
+        for container in running:
+            context = f"k8s:{workload.kind}/{workload.name}"
+            if len(running) > 1:
+                context += f"/{container.name}"
+            launch = source_launch(None, container.line, context, image=container.image,
+                                   command=[*container.command, *container.args], path=path,
+                                   until=bounds.get(container.line))
             if launch is not None:
                 out.append(launch)
     return out
 
 
-def _compose_launches(config: ConfigFacts) -> list[Launch]:
+def _compose_launches(path: str, compose: ComposeFacts) -> list[Launch]:
     out: list[Launch] = []
-    services: dict[str, dict[str, Any]] = config.raw.get("services", {})
-    bounds = _next_lines([s["line"] for s in services.values()])
-    for name, service in services.items():
-        image = service.get("image") if isinstance(service.get("image"), str) else None
-        words = list(service.get("entrypoint", [])) + list(service.get("command", []))
-        launch = source_launch(None, service["line"], f"compose:{name}", image=image, command=words,
-                               path=config.path, until=bounds.get(service["line"]))
+    bounds = _next_lines([s.line for s in compose.services.values()])
+    for name, service in compose.services.items():
+        launch = source_launch(None, service.line, f"compose:{name}", image=service.image,
+                               command=[*service.entrypoint, *service.command], path=path,
+                               until=bounds.get(service.line))
         if launch is not None:
             out.append(launch)
     return out
 
 
-def _dockerfile_launches(config: ConfigFacts) -> list[Launch]:
+def _dockerfile_launches(config: ConfigFacts, docker: DockerfileFacts) -> list[Launch]:
     out: list[Launch] = []
     for source in config.sources:
-        lines = [c["line"] for c in (config.raw.get("cmd"), config.raw.get("entrypoint")) if c]
+        lines = [c.line for c in (docker.cmd, docker.entrypoint) if c is not None]
         line = min(lines) if lines else source.line
         launch = source_launch(source, line, source.name)
         if launch is None:
             continue
-        from_line = _from_line(config, source)
+        from_line = _from_line(docker, source)
         if launch.version is not None:
             launch.version_line = from_line
         if not lines:  # recognised by the FROM image alone
@@ -397,27 +394,26 @@ def _dockerfile_launches(config: ConfigFacts) -> list[Launch]:
     return out
 
 
-def _from_line(config: ConfigFacts, source: EnvSource) -> int:
+def _from_line(docker: DockerfileFacts, source: EnvSource) -> int:
     """The line of the last ``FROM`` naming the final image (else the last ``FROM``)."""
-    stages = config.raw.get("stages") or []
-    named = [s for s in stages if s.get("from") == source.image]
-    chosen = named[-1] if named else (stages[-1] if stages else None)
-    return int(chosen["line"]) if chosen else source.line
+    named = [s for s in docker.stages if s.base == source.image]
+    chosen = named[-1] if named else (docker.stages[-1] if docker.stages else None)
+    return chosen.line if chosen else source.line
 
 
-def _shell_launches(config: ConfigFacts) -> list[Launch]:
+def _shell_launches(path: str, shell: ShellFacts) -> list[Launch]:
     out: list[Launch] = []
     pins: dict[str, tuple[tuple[int, ...], int, str]] = {}
-    for command in config.raw.get("commands", []):
-        words: list[str] = list(command["words"])
-        lines: list[int] = list(command["lines"])
+    for command in shell.commands:
+        words = list(command.words)
+        lines = list(command.lines)
         pins.update(_pinned(words, lines))
         found = match_argv(words)
         if found is None:
             continue
         spec, argv, start, how = found
         argv_lines = lines[start:start + len(argv)] if len(argv) == len(words) - start else None
-        launch = Launch(spec, config.path, int(command["line"]), f"shell:{config.path}", how, argv=argv,
+        launch = Launch(spec, path, command.line, f"shell:{path}", how, argv=argv,
                         argv_lines=argv_lines, until=max(lines))
         pinned = next((pins[p] for p in spec.packages if p in pins), None)
         if pinned is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textwrap import dedent
 
+from flowscan.configfacts import Dependency
 from flowscan.extract.compose import extract_compose, substitute
 
 COMPOSE = dedent("""\
@@ -127,34 +128,32 @@ def test_image_and_command() -> None:
 
 
 def test_env_files_string_list_and_long_syntax() -> None:
-    assert _facts().raw["env_files"] == {
-        "api": ["deploy/.env"],
-        "worker": ["deploy/common.env", "deploy/worker/.env.production"],
+    services = _facts().details.services
+    assert {name: s.env_files for name, s in services.items() if s.env_files} == {
+        "api": ("deploy/.env",),
+        "worker": ("deploy/common.env", "deploy/worker/.env.production"),
     }
 
 
-def test_raw_services_for_later_checks() -> None:
-    services = _facts().raw["services"]
+def test_services_for_later_checks() -> None:
+    services = _facts().details.services
     api = services["api"]
-    assert api["line"] == 4
-    assert api["replicas"] == 3
-    assert api["restart"] == "unless-stopped"  # from the merged anchor
-    assert api["depends_on"] == [
-        {"service": "db", "condition": "service_healthy", "line": 17},
-        {"service": "cache", "condition": "service_started", "line": 19},
-    ]
-    assert api["healthcheck"] is False
-    assert services["worker"]["depends_on"] == [{"service": "db", "condition": "service_started", "line": 38}]
-    assert services["worker"]["entrypoint"] == ["python", "-m"]
-    assert services["db"]["healthcheck"] is True and services["db"]["healthcheck_line"] == 41
-    assert services["cache"]["healthcheck"] is False  # disable: true
+    assert api.line == 4
+    assert api.replicas == 3
+    assert api.restart == "unless-stopped"  # from the merged anchor
+    assert api.depends_on == (Dependency("db", "service_healthy", 17), Dependency("cache", "service_started", 19))
+    assert api.healthcheck is False
+    assert services["worker"].depends_on == (Dependency("db", "service_started", 38),)
+    assert services["worker"].entrypoint == ("python", "-m")
+    assert services["db"].healthcheck is True and services["db"].healthcheck_line == 41
+    assert services["cache"].healthcheck is False  # disable: true
 
 
 def test_non_compose_yaml_is_empty() -> None:
     facts = extract_compose("k8s/deploy.yaml", b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n")
-    assert not facts.sources and not facts.raw and facts.parse_error is None
+    assert not facts.sources and facts.details is None and facts.parse_error is None
     nested = extract_compose(".github/workflows/ci.yml", b"jobs:\n  test:\n    services:\n      db:\n        image: pg\n")
-    assert not nested.sources and not nested.raw
+    assert not nested.sources and nested.details is None
 
 
 def test_malformed_compose_is_a_parse_error() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textwrap import dedent
 
+from flowscan.configfacts import DockerCommand, Stage
 from flowscan.extract.dockerfile import extract_dockerfile
 
 DOCKERFILE = dedent("""\
@@ -70,14 +71,14 @@ def test_earlier_unrelated_stage_env_is_not_inherited() -> None:
 def test_exec_cmd_last_wins() -> None:
     facts = extract_dockerfile(PATH, DOCKERFILE)
     assert _source().command == ["gunicorn", "-b", "0.0.0.0:8000", "shop.app:app"]
-    assert facts.raw["cmd"] == {"words": ["gunicorn", "-b", "0.0.0.0:8000", "shop.app:app"], "form": "exec", "line": 19}
+    assert facts.details.cmd == DockerCommand(("gunicorn", "-b", "0.0.0.0:8000", "shop.app:app"), "exec", 19)
 
 
 def test_shell_cmd_and_entrypoint() -> None:
     data = b'FROM alpine\nENTRYPOINT ["/entry.sh"]\nCMD celery -A "shop tasks" worker\n'
     facts = extract_dockerfile("Dockerfile", data)
     assert facts.sources[0].command == ["/entry.sh", "celery", "-A", "shop tasks", "worker"]
-    assert facts.raw["cmd"]["form"] == "shell" and facts.raw["entrypoint"]["form"] == "exec"
+    assert facts.details.cmd.form == "shell" and facts.details.entrypoint.form == "exec"
     shell_entry = extract_dockerfile("Dockerfile", b"FROM alpine\nENTRYPOINT exec run.sh\nCMD ignored\n")
     assert shell_entry.sources[0].command == ["exec", "run.sh"]
 
@@ -111,12 +112,11 @@ def test_no_from_is_a_parse_error() -> None:
     assert not facts.sources
 
 
-def test_raw_keeps_stages_and_healthcheck() -> None:
+def test_details_keep_stages_and_healthcheck() -> None:
     facts = extract_dockerfile(PATH, DOCKERFILE)
-    assert facts.raw["stages"] == [
-        {"line": 3, "from": "python:3.12-slim", "alias": "build"},
-        {"line": 9, "from": "python:3.12-slim", "alias": "runtime"},
-    ]
-    assert facts.raw["healthcheck"] is False
+    assert facts.details.stages == [Stage(3, "python:3.12-slim", "build"), Stage(9, "python:3.12-slim", "runtime")]
+    assert facts.details.healthcheck_line is None
     checked = extract_dockerfile("Dockerfile", b"FROM x\nHEALTHCHECK CMD curl -f http://localhost/\n")
-    assert checked.raw["healthcheck"] is True and checked.raw["healthcheck_line"] == 2
+    assert checked.details.healthcheck_line == 2
+    disabled = extract_dockerfile("Dockerfile", b"FROM x\nHEALTHCHECK NONE\n")
+    assert disabled.details.healthcheck_line is None

@@ -6,7 +6,7 @@ from textwrap import dedent
 
 import pytest
 
-from flowscan.configfacts import ConfigFacts, EnvBinding, EnvSource
+from flowscan.configfacts import ConfigFacts, EnvBinding, EnvSource, HelmFacts
 from flowscan.extract.helm import NOT_EVALUATED, extract_helm, find_charts
 from flowscan.model import Step
 
@@ -202,10 +202,9 @@ def test_bindings_in_template_order(contexts: dict[str, EnvSource]) -> None:
     ]
 
 
-def test_raw_names_layers() -> None:
+def test_details_name_layers() -> None:
     prod = _by_path(extract_helm(FILES))[PROD]
-    assert prod.raw == {"chart": "shop", "chart_dir": "deploy/shop", "values": [VALUES, PROD],
-                        "templates": [DEPLOYMENT]}
+    assert prod.details == HelmFacts("shop", "deploy/shop", [VALUES, PROD], [DEPLOYMENT])
 
 
 def test_several_workload_templates_are_separate_sources() -> None:

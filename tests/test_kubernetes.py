@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textwrap import dedent
 
-from flowscan.configfacts import ConfigFacts, EnvBinding, EnvSource
+from flowscan.configfacts import ConfigFacts, ConfigMapKeyRef, EnvBinding, EnvSource, Strategy
 from flowscan.extract.kubernetes import extract_kubernetes, resolve_configmaps
 from flowscan.model import Step
 
@@ -86,18 +86,18 @@ def test_env_value_and_value_from_with_lines() -> None:
     assert _binding(source, "EMPTY").value == ""
 
 
-def test_raw_configmaps_refs_and_workloads() -> None:
-    raw = extract_kubernetes("k8s/app.yaml", MULTI_DOC).raw
-    assert raw["configmaps"] == {"app-config": {"POSTHOG_HOST": ("https://eu.i.posthog.com", 6), "LOG_LEVEL": ("info", 7)}}
-    assert raw["configmap_refs"] == {"k8s:Deployment/api": [("ANALYTICS_HOST", "app-config", "POSTHOG_HOST", 31)]}
-    [workload] = raw["workloads"]
-    assert workload["name"] == "api" and workload["kind"] == "Deployment" and workload["line"] == 9
-    assert workload["replicas"] == 3
-    assert workload["strategy"] == {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0}}
-    [container] = workload["containers"]
-    assert container["name"] == "api" and container["line"] == 22
-    assert container["args"] == ["app:app", "--bind", "0.0.0.0:8000"]
-    assert (container["readinessProbe"], container["livenessProbe"], container["startupProbe"]) == (True, False, False)
+def test_details_configmaps_refs_and_workloads() -> None:
+    k8s = extract_kubernetes("k8s/app.yaml", MULTI_DOC).details
+    assert k8s.configmaps == {"app-config": {"POSTHOG_HOST": ("https://eu.i.posthog.com", 6), "LOG_LEVEL": ("info", 7)}}
+    assert k8s.configmap_refs == {"k8s:Deployment/api": [ConfigMapKeyRef("ANALYTICS_HOST", "app-config", "POSTHOG_HOST", 31)]}
+    [workload] = k8s.workloads
+    assert (workload.name, workload.kind, workload.line) == ("api", "Deployment", 9)
+    assert workload.replicas == 3
+    assert workload.strategy.type == "RollingUpdate" and workload.strategy.max_unavailable == 0
+    [container] = workload.containers
+    assert container.name == "api" and container.line == 22
+    assert container.args == ("app:app", "--bind", "0.0.0.0:8000")
+    assert (container.readiness_probe, container.liveness_probe, container.startup_probe) == (True, False, False)
 
 
 def test_resolve_configmap_key_ref_in_same_file() -> None:
@@ -141,7 +141,7 @@ def test_env_from_configmap_in_another_file() -> None:
                     - name: LOG_LEVEL
                       value: warning
     """))
-    assert deployment.raw["env_from"] == {"k8s:StatefulSet/worker": ["llm-config", "llm-config"]}
+    assert [ref.configmap for ref in deployment.details.env_from["k8s:StatefulSet/worker"]] == ["llm-config", "llm-config"]
     resolve_configmaps([configmap, deployment])
     source = _source(deployment, "k8s:StatefulSet/worker")
     region = _binding(source, "BEDROCK_REGION")
@@ -177,7 +177,7 @@ def test_cronjob_job_template() -> None:
     source = _source(facts, "k8s:CronJob/nightly-export")
     assert source.command == ["--bucket", "s3://exports"]
     assert _binding(source, "AWS_REGION") == EnvBinding("AWS_REGION", "us-east-1", "cron.yaml", 18, "env")
-    assert facts.raw["workloads"][0]["kind"] == "CronJob"
+    assert facts.details.workloads[0].kind == "CronJob"
 
 
 def test_several_containers_and_init_containers() -> None:
@@ -218,7 +218,7 @@ def test_single_container_with_init_container_keeps_plain_name() -> None:
               containers: [{name: agent, image: agent:1}]
     """))
     assert [s.name for s in facts.sources] == ["k8s:DaemonSet/agent", "k8s:DaemonSet/agent/init"]
-    assert facts.raw["workloads"][0]["strategy"] == {"type": "OnDelete"}
+    assert facts.details.workloads[0].strategy == Strategy(type="OnDelete", plain={"type": "OnDelete"})
 
 
 def test_yaml_anchors_and_merge_keys() -> None:
@@ -288,7 +288,7 @@ def test_list_kind_and_argo_rollout() -> None:
                       env: [{name: REGION, value: eu-central-1}]
     """))
     assert _binding(_source(facts, "k8s:Rollout/canary"), "REGION").value == "eu-central-1"
-    assert facts.raw["workloads"][0]["strategy"] == {"canary": {"steps": [{"setWeight": 20}]}}
+    assert facts.details.workloads[0].strategy == Strategy(plain={"canary": {"steps": [{"setWeight": 20}]}})
 
 
 def test_kustomize_literals_resolve_across_files() -> None:
@@ -303,7 +303,7 @@ def test_kustomize_literals_resolve_across_files() -> None:
             envs:
               - app.env
     """))
-    assert kustomization.raw["configmaps"] == {
+    assert kustomization.details.configmaps == {
         "app-env": {"POSTHOG_HOST": ("https://eu.i.posthog.com", 6), "GREETING": ("hello=world", 7)}}
     assert kustomization.notes == ["deploy/base/kustomization.yaml:9: configMapGenerator app-env envs app.env not read"]
     deployment = extract_kubernetes("deploy/base/deployment.yaml", _yaml("""
@@ -365,7 +365,7 @@ def test_nearest_configmap_wins_and_missing_stays_unknown() -> None:
 
 def test_non_kubernetes_yaml_is_empty() -> None:
     facts = extract_kubernetes(".github/workflows/ci.yaml", b"name: ci\non: [push]\njobs: {}\n")
-    assert (facts.sources, facts.raw, facts.parse_error, facts.notes) == ([], {}, None, [])
+    assert (facts.sources, facts.details, facts.parse_error, facts.notes) == ([], None, None, [])
 
 
 def test_helm_template_is_not_parsed() -> None:
@@ -387,7 +387,7 @@ def test_prometheus_rule_braces_are_data() -> None:
         data:
           summary: "Instance {{ $labels.instance }} down"
     """))
-    assert facts.raw["configmaps"]["alerts"]["summary"] == ("Instance {{ $labels.instance }} down", 5)
+    assert facts.details.configmaps["alerts"]["summary"] == ("Instance {{ $labels.instance }} down", 5)
 
 
 def test_malformed_yaml_is_a_parse_error_with_line() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textwrap import dedent
 
+from flowscan.configfacts import CacheSetting, EnvFallback, FallbackEntry
 from flowscan.extract.litellm_config import env_template, extract_litellm_config
 
 CONFIG = dedent("""\
@@ -95,8 +96,8 @@ def test_bedrock_without_region_uses_litellm_env_fallback() -> None:
     assert endpoint.url == "https://bedrock-runtime.{env:AWS_REGION_NAME}.amazonaws.com"
     assert endpoint.line == 12
     assert "AWS_REGION_NAME / AWS_REGION" in endpoint.chain[-1].detail and "us-west-2" in endpoint.chain[-1].detail
-    (entry,) = _facts().raw["model_list"]["claude-default-region"]
-    assert entry["env_fallbacks"] == {"region": {"env": ["AWS_REGION_NAME", "AWS_REGION"], "default": "us-west-2"}}
+    (entry,) = _facts().details.model_list["claude-default-region"]
+    assert entry.env_fallbacks == (EnvFallback("region", ("AWS_REGION_NAME", "AWS_REGION"), "us-west-2"),)
 
 
 def test_vertex_location_and_env_fallback() -> None:
@@ -131,34 +132,35 @@ def test_unmodelled_provider_is_a_note_not_a_guess() -> None:
     facts = _facts()
     assert not [e for e in facts.endpoints if "together" in e.sdk]
     assert any("together_ai" in note and ":41:" in note for note in facts.notes)
-    (entry,) = facts.raw["model_list"]["together"]
-    assert entry["provider"] == "together_ai" and entry["url"] is None
+    (entry,) = facts.details.model_list["together"]
+    assert entry.provider == "together_ai" and entry.url is None
 
 
-def test_raw_model_list() -> None:
-    model_list = _facts().raw["model_list"]
-    assert [(e["provider"], e["line"], e["aws_region_name"]) for e in model_list["claude"]] == [
+def test_details_model_list() -> None:
+    details = _facts().details
+    model_list = details.model_list
+    assert [(e.provider, e.line, e.aws_region_name) for e in model_list["claude"]] == [
         ("bedrock", 2, "eu-central-1"), ("bedrock", 6, "os.environ/BEDROCK_REGION")]
-    assert model_list["gpt-4o"][0]["api_base"] == "os.environ/AZURE_API_BASE"
-    assert model_list["gemini"][0]["vertex_project"] == "shop-prod"
+    assert model_list["gpt-4o"][0].api_base == "os.environ/AZURE_API_BASE"
+    assert model_list["gemini"][0].vertex_project == "shop-prod"
+    assert details.model_list_line == 1
 
 
 def test_fallbacks_and_cache_with_lines() -> None:
-    raw = _facts().raw
-    assert raw["fallbacks"] == [
-        {"section": "router_settings", "model": "claude", "fallbacks": ["gemini", "gpt-4o"], "line": 46}]
-    assert raw["context_window_fallbacks"] == [
-        {"section": "litellm_settings", "model": "mini", "fallbacks": ["gpt-4o"], "line": 49}]
-    assert raw["cache"] == {"enabled": False, "section": "litellm_settings", "line": 50}
-    assert raw["cache_params"] == {"section": "litellm_settings", "line": 51, "type": "redis"}
-    assert raw["environment_variables"] == {"AWS_REGION_NAME": {"value": "eu-west-1", "line": 54}}
+    details = _facts().details
+    assert details.fallbacks == [
+        FallbackEntry("fallbacks", "router_settings", "claude", ("gemini", "gpt-4o"), 46),
+        FallbackEntry("context_window_fallbacks", "litellm_settings", "mini", ("gpt-4o",), 49)]
+    assert details.cache == CacheSetting("litellm_settings", 50, enabled=False)
+    assert details.cache_params == CacheSetting("litellm_settings", 51, type="redis")
+    assert details.environment_variables == {"AWS_REGION_NAME": ("eu-west-1", 54)}
 
 
 def test_cache_true_and_absent() -> None:
     on = extract_litellm_config("c.yaml", b"model_list: []\nlitellm_settings:\n  cache: True\n")
-    assert on.raw["cache"] == {"enabled": True, "section": "litellm_settings", "line": 3}
-    assert on.raw["cache_params"] is None
-    assert extract_litellm_config("c.yaml", b"model_list: []\n").raw["cache"] is None
+    assert on.details.cache == CacheSetting("litellm_settings", 3, enabled=True)
+    assert on.details.cache_params is None
+    assert extract_litellm_config("c.yaml", b"model_list: []\n").details.cache is None
 
 
 def test_env_template() -> None:
@@ -168,6 +170,6 @@ def test_env_template() -> None:
 
 def test_other_yaml_is_empty_and_malformed_config_is_an_error() -> None:
     other = extract_litellm_config("compose.yaml", b"services:\n  api:\n    image: x\n")
-    assert not other.endpoints and not other.raw and other.parse_error is None
+    assert not other.endpoints and other.details is None and other.parse_error is None
     broken = extract_litellm_config("config.yaml", b"model_list:\n  - model_name: [x\n")
     assert broken.parse_error is not None and broken.parse_error[0] >= 2

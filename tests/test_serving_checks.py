@@ -54,7 +54,7 @@ def _run(files: dict[str, str]) -> list[Finding]:
         else:
             for extract in (extract_compose, extract_kubernetes, extract_litellm_config):
                 facts = extract(path, data)
-                if facts.sources or facts.raw:
+                if facts.sources or facts.details:
                     configs.append(facts)
 
     def line_text(path: str, line: int) -> str:
@@ -130,11 +130,11 @@ def test_shell_extractor_keeps_word_lines() -> None:
           --no-enable-prefix-caching && echo done
         echo 'unclosed
         """).encode())
-    commands = facts.raw["commands"]
-    serve = next(c for c in commands if c["words"][:2] == ["vllm", "serve"])
-    assert serve["words"] == ["vllm", "serve", "my model", "--port", "8000", "--no-enable-prefix-caching"]
-    assert serve["lines"] == [3, 3, 3, 4, 4, 5]
-    assert ["echo", "done"] in [c["words"] for c in commands]
+    commands = facts.details.commands
+    serve = next(c for c in commands if c.words[:2] == ("vllm", "serve"))
+    assert serve.words == ("vllm", "serve", "my model", "--port", "8000", "--no-enable-prefix-caching")
+    assert serve.lines == (3, 3, 3, 4, 4, 5)
+    assert ("echo", "done") in [c.words for c in commands]
     assert any("run.sh:6" in note for note in facts.notes)
     assert facts.sources == []
 

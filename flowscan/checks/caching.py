@@ -16,11 +16,11 @@ present, else at ``model_list``); ``litellm.completion(..., caching=False)`` and
 
 from __future__ import annotations
 
-from ..configfacts import ConfigFacts
+from ..configfacts import LitellmFacts
 from ..model import Location
 from ..pyfacts import Lit, ModuleFacts
-from ..servers import Launch, callee, find_key, keyword_line, launches_in_configs, launches_in_module, prefix_caching, state_line
-from .base import Check, Findings, LineText, ScanFacts
+from ..servers import Launch, callee, keyword_line, launches_in_configs, launches_in_module, prefix_caching, state_line
+from .base import Check, Findings, ScanFacts
 
 PREFIX_DISABLED = "caching/prefix-caching-disabled"
 RESPONSE_DISABLED = "caching/response-cache-disabled"
@@ -57,8 +57,8 @@ class ResponseCache(Check):
 
     def run(self, facts: ScanFacts, out: Findings) -> None:
         for config in facts.configs:
-            if config.kind == "litellm" and config.raw.get("model_list") is not None:
-                _proxy_cache_findings(config, out)
+            if isinstance(config.details, LitellmFacts):
+                _proxy_cache_findings(config.path, config.details, out)
         for module in facts.modules:
             _call_cache_findings(module, out)
 
@@ -83,34 +83,23 @@ def _prefix_finding(launch: Launch, out: Findings) -> None:
 
 # -- response cache: LiteLLM proxy config -------------------------------------------------------------
 
-def _proxy_cache_findings(config: ConfigFacts, out: Findings) -> None:
-    cache = config.raw.get("cache")
-    params = config.raw.get("cache_params")
+def _proxy_cache_findings(path: str, proxy: LitellmFacts, out: Findings) -> None:
+    cache, params = proxy.cache, proxy.cache_params
     if cache is not None:
-        if cache.get("enabled") is False:
-            message = (f"LiteLLM proxy response cache is switched off ({cache['section']}.cache: false): identical "
+        if cache.enabled is False:
+            message = (f"LiteLLM proxy response cache is switched off ({cache.section}.cache: false): identical "
                        f"requests are sent to the model again")
-            out.add(RESPONSE_DISABLED, message, Location(config.path, int(cache["line"])), key="litellm|cache-false")
+            out.add(RESPONSE_DISABLED, message, Location(path, cache.line), key="litellm|cache-false")
         return  # on, or set from something flowscan cannot read (os.environ/...)
     if params is not None:
         message = "LiteLLM proxy has cache_params but no `cache: true`: the response cache is not turned on"
-        out.add(RESPONSE_DISABLED, message, Location(config.path, int(params["line"])),
+        out.add(RESPONSE_DISABLED, message, Location(path, params.line),
                 key="litellm|cache-params-only", variant="not-configured")
         return
     message = ("LiteLLM proxy config has no response cache (litellm_settings.cache is not set): identical "
                "requests always reach the model")
-    out.add(RESPONSE_DISABLED, message, Location(config.path, _model_list_line(config, out.line_text)),
+    out.add(RESPONSE_DISABLED, message, Location(path, proxy.model_list_line or 1),
             key="litellm|no-cache", variant="not-configured")
-
-
-def _model_list_line(config: ConfigFacts, line_text: LineText) -> int:
-    """The ``model_list:`` key line (searched from the top of the file)."""
-    return find_key(line_text, config.path, 1, _first_entry_line(config), "model_list") or 1
-
-
-def _first_entry_line(config: ConfigFacts) -> int:
-    lines = [int(d["line"]) for deployments in config.raw["model_list"].values() for d in deployments]
-    return min(lines) if lines else 1
 
 
 # -- response cache: Python calls -----------------------------------------------------------------------

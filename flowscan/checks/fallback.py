@@ -32,7 +32,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from ..catalog import bundled_catalog
-from ..configfacts import ConfigFacts
+from ..configfacts import ConfigFacts, Deployment, LitellmFacts
 from ..model import Endpoint, Location
 from ..policy import Policy
 from ..pyfacts import Attr, Call, CallSite, DictLit, Expr, Lit, ModuleFacts, Name, Scope, Seq
@@ -68,9 +68,9 @@ class Fallback(Check):
 
     def run(self, facts: ScanFacts, out: Findings) -> None:
         for config in facts.configs:
-            if config.kind == "litellm" and config.raw.get("model_list"):
-                _proxy_missing(config, facts.endpoints, out)
-                _proxy_leaves_region(config, facts.endpoints, facts.policy, out)
+            if isinstance(config.details, LitellmFacts) and config.details.model_list:
+                _proxy_missing(config, config.details, facts.endpoints, out)
+                _proxy_leaves_region(config, config.details, facts.endpoints, facts.policy, out)
         for module in facts.modules:
             _router_missing(module, out)
             _langchain_missing(module, facts.endpoints, out)
@@ -83,9 +83,9 @@ def fallback_edges(config_facts: list[ConfigFacts], modules: Iterable[ModuleFact
     ``router_settings`` / ``litellm_settings`` for proxy configs and ``Router()`` for code."""
     edges: list[dict[str, Any]] = []
     for config in config_facts:
-        if config.kind != "litellm":
+        if not isinstance(config.details, LitellmFacts):
             continue
-        for entry in _proxy_fallback_entries(config):
+        for entry in config.details.fallbacks:
             edges += [_edge(config.path, entry.line, entry.kind, entry.section, entry.source, target)
                       for target in entry.targets]
     for module in modules:
@@ -103,35 +103,18 @@ def _edge(path: str, line: int, kind: str, section: str, source: str, target: st
 
 # -- LiteLLM proxy config -------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _FallbackEntry:
-    """One ``{source: [targets]}`` item of a fallback list in a proxy config."""
-
-    kind: str  # fallbacks | context_window_fallbacks | content_policy_fallbacks | default_fallbacks
-    section: str  # router_settings | litellm_settings
-    source: str  # a model_name, or "*" for default_fallbacks
-    targets: tuple[str, ...]
-    line: int
-
-
-def _proxy_fallback_entries(config: ConfigFacts) -> list[_FallbackEntry]:
-    return [_FallbackEntry(kind, item["section"], str(item["model"]), tuple(str(t) for t in item["fallbacks"]),
-                           int(item["line"]))
-            for kind in EDGE_KEYS for item in config.raw.get(kind) or []]
-
-
-def _proxy_missing(config: ConfigFacts, endpoints: Sequence[Endpoint], out: Findings) -> None:
+def _proxy_missing(config: ConfigFacts, proxy: LitellmFacts, endpoints: Sequence[Endpoint], out: Findings) -> None:
     """Self-hosted-only model groups that no covering fallback entry names."""
-    covered = {e.source for e in _proxy_fallback_entries(config) if e.kind in COVERING_KEYS}
+    covered = {e.source for e in proxy.fallbacks if e.kind in COVERING_KEYS}
     if "*" in covered:
         return
-    for name, deployments in config.raw["model_list"].items():
+    for name, deployments in proxy.model_list.items():
         if name in covered or not deployments:
             continue
         hosts = _self_hosted_group(config, name, deployments, endpoints)
         if hosts is None:
             continue
-        line = int(deployments[0]["line"])
+        line = deployments[0].line
         message = (f"model group {name} is served only by self-hosted deployments ({', '.join(hosts)}) and no "
                    f"fallbacks / context_window_fallbacks entry covers it: when the server is down or "
                    f"overloaded, requests to {name} fail")
@@ -140,12 +123,12 @@ def _proxy_missing(config: ConfigFacts, endpoints: Sequence[Endpoint], out: Find
                 endpoint=group_endpoints[0].id if group_endpoints else None)
 
 
-def _proxy_leaves_region(config: ConfigFacts, endpoints: Sequence[Endpoint], policy: Policy,
+def _proxy_leaves_region(config: ConfigFacts, proxy: LitellmFacts, endpoints: Sequence[Endpoint], policy: Policy,
                          out: Findings) -> None:
     """Fallback entries whose target group has an endpoint outside the allowed regions."""
     if not policy.has_allowed:
         return
-    for entry in _proxy_fallback_entries(config):
+    for entry in proxy.fallbacks:
         for target in entry.targets:
             outside = [e for e in _group_endpoints(config, target, endpoints) if _outside(e, policy)]
             if not outside:
@@ -168,7 +151,7 @@ def _group_endpoints(config: ConfigFacts, name: str, endpoints: Sequence[Endpoin
             or any((loc.path, loc.line) in lines for loc in e.locations)]
 
 
-def _self_hosted_group(config: ConfigFacts, name: str, deployments: list[dict[str, Any]],
+def _self_hosted_group(config: ConfigFacts, name: str, deployments: list[Deployment],
                        endpoints: Sequence[Endpoint]) -> list[str] | None:
     """The self-hosted hosts of a group when every deployment is self-hosted, else None."""
     hosts: list[str] = []
@@ -180,17 +163,17 @@ def _self_hosted_group(config: ConfigFacts, name: str, deployments: list[dict[st
     return hosts
 
 
-def _self_hosted_deployment(config: ConfigFacts, name: str, deployment: dict[str, Any],
+def _self_hosted_deployment(config: ConfigFacts, name: str, deployment: Deployment,
                             endpoints: Sequence[Endpoint]) -> list[str] | None:
     """Hosts of a self-hosted deployment (literal ``api_base`` on an internal host, or every
     endpoint the scan placed for it internal), else None."""
-    literal = _internal_host(deployment.get("api_base"))
+    literal = _internal_host(deployment.api_base)
     if literal is not None:
         return [literal]
-    if deployment.get("api_base") is None and deployment.get("provider") in LOCAL_DEFAULT_PROVIDERS:
+    if deployment.api_base is None and deployment.provider in LOCAL_DEFAULT_PROVIDERS:
         return ["localhost"]
-    sdk = f"litellm model_list {name}: {deployment.get('model')}"
-    lines = sorted(c.line for c in config.endpoints if c.sdk == sdk and c.line >= int(deployment["line"]))
+    sdk = f"litellm model_list {name}: {deployment.model}"
+    lines = sorted(c.line for c in config.endpoints if c.sdk == sdk and c.line >= deployment.line)
     if not lines:
         return None
     at = (config.path, lines[0])

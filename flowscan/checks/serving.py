@@ -28,7 +28,7 @@ import posixpath
 import re
 from typing import Any, Sequence
 
-from ..configfacts import ConfigFacts
+from ..configfacts import ComposeFacts, ComposeService, ConfigFacts, Container, DockerfileFacts, KubernetesFacts, Workload
 from ..model import Location
 from ..servers import find_key, source_launch
 from .base import Check, Findings, ScanFacts
@@ -47,59 +47,55 @@ class ColdStart(Check):
 
     def run(self, facts: ScanFacts, out: Findings) -> None:
         for config in facts.configs:
-            if config.kind == "kubernetes":
-                _kubernetes(config, out)
-            elif config.kind == "compose":
-                _compose(config, facts.configs, out)
+            if isinstance(config.details, KubernetesFacts):
+                _kubernetes(config.path, config.details, out)
+            elif isinstance(config.details, ComposeFacts):
+                _compose(config.path, config.details, facts.configs, out)
 
 
 # -- Kubernetes ----------------------------------------------------------------------------------------
 
-def _kubernetes(config: ConfigFacts, out: Findings) -> None:
-    workloads = config.raw.get("workloads", [])
-    ends = _ends([w["line"] for w in workloads])
-    for workload in workloads:
-        if workload["kind"] not in SERVING_KINDS:
+def _kubernetes(path: str, k8s: KubernetesFacts, out: Findings) -> None:
+    ends = _ends([w.line for w in k8s.workloads])
+    for workload in k8s.workloads:
+        if workload.kind not in SERVING_KINDS:
             continue
-        servers = [(c, name) for c in workload["containers"] if not c.get("init")
-                   and (name := _server_name(c, config.path)) is not None]
+        servers = [(c, name) for c in workload.containers if not c.init
+                   and (name := _server_name(c, path)) is not None]
         if not servers:
             continue
-        label = f"{workload['kind']}/{workload['name']}"
+        label = f"{workload.kind}/{workload.name}"
         for container, server in servers:
-            if not container.get("readinessProbe") and not container.get("startupProbe"):
-                message = (f"{server} container {container['name']} of {label} has no readinessProbe or "
+            if not container.readiness_probe and not container.startup_probe:
+                message = (f"{server} container {container.name} of {label} has no readinessProbe or "
                            f"startupProbe: the Service sends requests while the model is still loading")
-                out.add(COLD_START, message, Location(config.path, int(container["line"])),
-                        key=f"{label}|{container['name']}|probes")
-        _rollout(workload, label, servers[0][1], config.path, ends[workload["line"]], out)
+                out.add(COLD_START, message, Location(path, container.line), key=f"{label}|{container.name}|probes")
+        _rollout(workload, label, servers[0][1], path, ends[workload.line], out)
 
 
-def _server_name(container: dict[str, Any], path: str) -> str | None:
-    words = list(container.get("command", [])) + list(container.get("args", []))
-    launch = source_launch(None, int(container["line"]), "", image=container.get("image"), command=words, path=path)
+def _server_name(container: Container, path: str) -> str | None:
+    launch = source_launch(None, container.line, "", image=container.image,
+                           command=[*container.command, *container.args], path=path)
     return launch.server.name if launch is not None else None
 
 
-def _rollout(workload: dict[str, Any], label: str, server: str, path: str, end: int, out: Findings) -> None:
+def _rollout(workload: Workload, label: str, server: str, path: str, end: int, out: Findings) -> None:
     """Recreate, or a rolling update that may stop every replica at once."""
-    strategy = workload.get("strategy") or {}
-    start = int(workload["line"])
-    if strategy.get("type") == "Recreate":
+    strategy = workload.strategy
+    start = workload.line
+    if strategy.type == "Recreate":
         line = find_key(out.line_text, path, start, end, "type", "Recreate") or start
         message = (f"{label} runs {server} with strategy Recreate: every pod stops before the new one has "
                    f"loaded the model, so each rollout is an outage")
         out.add(COLD_START, message, Location(path, line), key=f"{label}|recreate")
         return
-    rolling = strategy.get("rollingUpdate") or {}
-    replicas = workload.get("replicas")
-    replicas = 1 if replicas is None else int(replicas)
-    unavailable = _max_unavailable(rolling.get("maxUnavailable"), replicas)
+    replicas = 1 if workload.replicas is None else workload.replicas
+    unavailable = _max_unavailable(strategy.max_unavailable, replicas)
     if unavailable is None or replicas < 1 or unavailable < replicas:
         return
     line = find_key(out.line_text, path, start, end, "maxUnavailable") or start
     message = (f"{label} runs {server} with {replicas} replica(s) and maxUnavailable "
-               f"{rolling.get('maxUnavailable')}: a rollout can take every replica down while the new one "
+               f"{strategy.max_unavailable}: a rollout can take every replica down while the new one "
                f"loads the model")
     out.add(COLD_START, message, Location(path, line), key=f"{label}|max-unavailable")
 
@@ -118,41 +114,39 @@ def _max_unavailable(value: Any, replicas: int) -> int | None:
 
 # -- compose -------------------------------------------------------------------------------------------
 
-def _compose(config: ConfigFacts, all_configs: Sequence[ConfigFacts], out: Findings) -> None:
-    services: dict[str, dict[str, Any]] = config.raw.get("services", {})
-    servers = {name: server for name, service in services.items()
-               if (server := _compose_server(service, config.path)) is not None}
+def _compose(path: str, compose: ComposeFacts, all_configs: Sequence[ConfigFacts], out: Findings) -> None:
+    servers = {name: server for name, service in compose.services.items()
+               if (server := _compose_server(service, path)) is not None}
     for name, server in servers.items():
-        if not _has_healthcheck(services[name], config.path, all_configs):
+        service = compose.services[name]
+        if not _has_healthcheck(service, path, all_configs):
             message = (f"compose service {name} runs {server} without a healthcheck: nothing can wait until "
                        f"the model is loaded (depends_on condition: service_healthy needs one)")
-            out.add(COLD_START, message, Location(config.path, int(services[name]["line"])),
-                    key=f"compose|{name}|healthcheck")
-    for name, service in services.items():
-        for dependency in service.get("depends_on", []):
-            target = dependency["service"]
-            if target in servers and dependency.get("condition") != "service_healthy":
+            out.add(COLD_START, message, Location(path, service.line), key=f"compose|{name}|healthcheck")
+    for name, service in compose.services.items():
+        for dependency in service.depends_on:
+            target = dependency.service
+            if target in servers and dependency.condition != "service_healthy":
                 message = (f"compose service {name} depends on {target} ({servers[target]}) with condition "
-                           f"{dependency.get('condition')}: it starts before the model is loaded; use "
+                           f"{dependency.condition}: it starts before the model is loaded; use "
                            f"condition: service_healthy")
-                out.add(COLD_START, message, Location(config.path, int(dependency["line"])),
-                        key=f"compose|{name}->{target}")
+                out.add(COLD_START, message, Location(path, dependency.line), key=f"compose|{name}->{target}")
 
 
-def _compose_server(service: dict[str, Any], path: str) -> str | None:
-    image = service.get("image") if isinstance(service.get("image"), str) else None
-    words = list(service.get("entrypoint", [])) + list(service.get("command", []))
-    launch = source_launch(None, int(service["line"]), "", image=image, command=words, path=path)
+def _compose_server(service: ComposeService, path: str) -> str | None:
+    launch = source_launch(None, service.line, "", image=service.image,
+                           command=[*service.entrypoint, *service.command], path=path)
     return launch.server.name if launch is not None else None
 
 
-def _has_healthcheck(service: dict[str, Any], path: str, all_configs: Sequence[ConfigFacts]) -> bool:
+def _has_healthcheck(service: ComposeService, path: str, all_configs: Sequence[ConfigFacts]) -> bool:
     """A compose healthcheck, or a HEALTHCHECK in the Dockerfile the service builds."""
-    if service.get("healthcheck"):
+    if service.healthcheck:
         return True
-    dockerfile = _built_dockerfile(service.get("build"), path)
+    dockerfile = _built_dockerfile(service.build, path)
     return dockerfile is not None and any(
-        c.kind == "dockerfile" and c.path == dockerfile and c.raw.get("healthcheck") for c in all_configs)
+        c.path == dockerfile and isinstance(c.details, DockerfileFacts) and c.details.healthcheck_line is not None
+        for c in all_configs)
 
 
 def _built_dockerfile(build: Any, path: str) -> str | None:

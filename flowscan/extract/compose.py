@@ -10,9 +10,9 @@
 - ``image``; ``entrypoint`` + ``command`` (string forms are split like a shell) in ``command``;
 - ``applies_to``: the ``build`` context folder, relative to the scan root.
 
-``raw`` holds ``env_files`` (service → referenced ``env_file`` paths relative to the scan root,
-which the engine binds to the dotenv facts of those files) and ``services`` (plain per-service
-data: ``depends_on``, ``healthcheck``, ``deploy.replicas``, ... for later checks).
+``details`` (:class:`~flowscan.configfacts.ComposeFacts`) holds each service's data for later
+steps: its ``env_file`` paths relative to the scan root (which the engine binds to the dotenv
+facts of those files), ``depends_on``, ``healthcheck``, ``deploy.replicas``, ...
 
 Nothing is executed and no environment is read. Non-compose YAML gives empty facts.
 """
@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 import yaml
 
-from ..configfacts import ConfigFacts, EnvBinding, EnvSource
+from ..configfacts import ComposeFacts, ComposeService, ConfigFacts, Dependency, EnvBinding, EnvSource
 from .yamlnodes import Y, error_line, key_lines, load_documents
 
 KIND = "compose"
@@ -145,8 +145,7 @@ def extract_compose(path: str, data: bytes) -> ConfigFacts:
         return facts
     service_lines = {keys[1:]: line for keys, line in key_lines(data, "services", 4).items() if keys[0] == "services"}
     base = posixpath.dirname(path)
-    env_files: dict[str, list[str]] = {}
-    plain: dict[str, dict[str, Any]] = {}
+    compose = ComposeFacts()
     for name, node in services.items():
         line = service_lines.get((name,), node.line)
         if not isinstance(node.value, dict):
@@ -157,10 +156,8 @@ def extract_compose(path: str, data: bytes) -> ConfigFacts:
         source = _service_source(path, base, name, line, node, service_lines, facts.notes)
         facts.sources.append(source)
         files = _env_files(base, node.get("env_file"))
-        if files:
-            env_files[name] = files
-        plain[name] = _service_summary(name, line, node, files, service_lines)
-    facts.raw = {"env_files": env_files, "services": plain}
+        compose.services[name] = _service_summary(name, line, node, files, service_lines)
+    facts.details = compose
     return facts
 
 
@@ -296,45 +293,48 @@ def _env_files(base: str, node: Y | None) -> list[str]:
 
 
 def _service_summary(name: str, line: int, node: Y, env_files: list[str],
-                     lines: dict[tuple[str, ...], int]) -> dict[str, Any]:
-    """Plain data of one service for later checks."""
+                     lines: dict[tuple[str, ...], int]) -> ComposeService:
+    """One service's data for later checks."""
     healthcheck = node.get("healthcheck")
     deploy = node.get("deploy")
     replicas = deploy.get("replicas") if deploy is not None else None
     scale = node.get("scale")
     build = node.get("build")
-    return {
-        "line": line,
-        "image": node.get("image").plain() if node.get("image") is not None else None,
-        "build": build.plain() if build is not None else None,
-        "command": _words(node.get("command")),
-        "entrypoint": _words(node.get("entrypoint")),
-        "env_file": env_files,
-        "depends_on": _depends_on(name, node.get("depends_on"), lines),
-        "healthcheck": healthcheck is not None and not _disabled(healthcheck),
-        "healthcheck_line": lines.get((name, "healthcheck")) if healthcheck is not None else None,
-        "replicas": _int(replicas) if replicas is not None else _int(scale) if scale is not None else None,
-        "restart": node.get("restart").scalar() if node.get("restart") is not None else None,
-    }
+    image = node.get("image").plain() if node.get("image") is not None else None
+    restart = node.get("restart")
+    return ComposeService(
+        name=name,
+        line=line,
+        image=image if isinstance(image, str) else None,
+        build=build.plain() if build is not None else None,
+        command=tuple(_words(node.get("command"))),
+        entrypoint=tuple(_words(node.get("entrypoint"))),
+        env_files=tuple(env_files),
+        depends_on=tuple(_depends_on(name, node.get("depends_on"), lines)),
+        healthcheck=healthcheck is not None and not _disabled(healthcheck),
+        healthcheck_line=lines.get((name, "healthcheck")) if healthcheck is not None else None,
+        replicas=_int(replicas) if replicas is not None else _int(scale) if scale is not None else None,
+        restart=restart.scalar() if restart is not None else None,
+    )
 
 
-def _depends_on(service: str, node: Y | None, lines: dict[tuple[str, ...], int]) -> list[dict[str, Any]]:
-    """``depends_on`` as ``[{service, condition, line}]`` (list form: ``service_started``)."""
+def _depends_on(service: str, node: Y | None, lines: dict[tuple[str, ...], int]) -> list[Dependency]:
+    """``depends_on`` entries (the list form means ``service_started``)."""
     if node is None:
         return []
-    out: list[dict[str, Any]] = []
+    out: list[Dependency] = []
     if isinstance(node.value, list):
         for item in node.elements():
             if item.scalar():
-                out.append({"service": item.scalar(), "condition": "service_started", "line": item.line})
+                out.append(Dependency(item.scalar(), "service_started", item.line))
     elif isinstance(node.value, dict):
         for dependency, spec in node.items():
             condition = spec.get("condition")
-            out.append({
-                "service": dependency,
-                "condition": (condition.scalar() if condition is not None else None) or "service_started",
-                "line": lines.get((service, "depends_on", dependency), spec.line),
-            })
+            out.append(Dependency(
+                dependency,
+                (condition.scalar() if condition is not None else None) or "service_started",
+                lines.get((service, "depends_on", dependency), spec.line),
+            ))
     return out
 
 

@@ -19,8 +19,9 @@ and comments handled by the library) and returns one :class:`EnvSource`
   builds on → ``applies_to``, relative to the scan root, assuming the build context is the
   Dockerfile's folder (``.`` is that folder; a glob keeps its folder part).
 
-A stage that starts ``FROM <earlier stage>`` inherits that stage's env and commands. ``raw``
-holds the stages, ``cmd``/``entrypoint`` with form and line, ``copies`` and ``healthcheck``.
+A stage that starts ``FROM <earlier stage>`` inherits that stage's env and commands.
+``details`` (:class:`~flowscan.configfacts.DockerfileFacts`) holds the stages,
+``cmd``/``entrypoint`` with form and line, ``copies`` and the ``HEALTHCHECK`` line.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from typing import Any
 from dockerfile_parse import DockerfileParser
 from dockerfile_parse.util import WordSplitter
 
-from ..configfacts import ConfigFacts, EnvBinding, EnvSource
+from ..configfacts import ConfigFacts, DockerCommand, DockerfileFacts, EnvBinding, EnvSource, Stage
 from ..model import Step
 from .compose import substitute
 
@@ -54,8 +55,8 @@ class _Command:
     form: str
     line: int
 
-    def plain(self) -> dict[str, Any]:
-        return {"words": self.words, "form": self.form, "line": self.line}
+    def typed(self) -> DockerCommand:
+        return DockerCommand(tuple(self.words), self.form, self.line)
 
 
 @dataclass
@@ -95,7 +96,7 @@ def extract_dockerfile(path: str, data: bytes) -> ConfigFacts:
         return facts
     final = stages[-1]
     facts.sources.append(_source(path, final, stages))
-    facts.raw = _raw(final, stages)
+    facts.details = _details(final, stages)
     return facts
 
 
@@ -317,12 +318,11 @@ def _source(path: str, final: _Stage, stages: list[_Stage]) -> EnvSource:
     return source
 
 
-def _raw(final: _Stage, stages: list[_Stage]) -> dict[str, Any]:
-    return {
-        "stages": [{"line": s.line, "from": s.base, "alias": s.alias} for s in stages],
-        "cmd": final.cmd.plain() if final.cmd else None,
-        "entrypoint": final.entrypoint.plain() if final.entrypoint else None,
-        "copies": [{"source": p, "line": n} for s in _lineage(final, stages) for p, n in s.copies],
-        "healthcheck": final.healthcheck is not None,
-        "healthcheck_line": final.healthcheck,
-    }
+def _details(final: _Stage, stages: list[_Stage]) -> DockerfileFacts:
+    return DockerfileFacts(
+        stages=[Stage(s.line, s.base, s.alias) for s in stages],
+        cmd=final.cmd.typed() if final.cmd else None,
+        entrypoint=final.entrypoint.typed() if final.entrypoint else None,
+        copies=[(p, n) for s in _lineage(final, stages) for p, n in s.copies],
+        healthcheck_line=final.healthcheck,
+    )

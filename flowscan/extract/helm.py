@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 import yaml
 
-from ..configfacts import ConfigFacts, EnvBinding, EnvSource
+from ..configfacts import ConfigFacts, EnvBinding, EnvSource, HelmFacts
 from ..model import Step
 from .kubernetes import POD_SPEC_PATHS
 from .yamlnodes import Y, error_line, load_documents
@@ -87,8 +87,7 @@ def extract_helm(chart_dir_files: dict[str, bytes]) -> list[ConfigFacts]:
     for rel, values, facts, layers in contexts:
         if facts.parse_error is None and base_facts.parse_error is None:
             _add_sources(facts, chart, rel, values, templates)
-        facts.raw = {"chart": chart.name, "chart_dir": chart_dir, "values": layers,
-                     "templates": [path for path, _ in templates.values()]}
+        facts.details = HelmFacts(chart.name, chart_dir, layers, [path for path, _ in templates.values()])
         results.append(facts)
     return results
 

@@ -7,7 +7,8 @@ also inside a ``kind: List``) becomes an :class:`EnvSource` named ``k8s:<Kind>/<
 their name). ``env`` ``value`` entries are bindings with the value's line (``$(VAR)`` expanded
 from earlier entries); ``configMapKeyRef``/``secretKeyRef``/``fieldRef`` are bindings with no
 value at the entry's ``name`` line (Secrets are never read). ConfigMaps of the
-file, ``envFrom`` references and a plain summary of the workloads go into ``ConfigFacts.raw``.
+file, ``envFrom`` references and the workloads go into ``ConfigFacts.details``
+(:class:`~flowscan.configfacts.KubernetesFacts`).
 
 ``resolve_configmaps(facts)`` then fills ConfigMap references across the whole tree.
 
@@ -23,7 +24,17 @@ from typing import Any
 
 import yaml
 
-from ..configfacts import ConfigFacts, EnvBinding, EnvSource
+from ..configfacts import (
+    ConfigFacts,
+    ConfigMapKeyRef,
+    Container,
+    EnvBinding,
+    EnvFromRef,
+    EnvSource,
+    KubernetesFacts,
+    Strategy,
+    Workload,
+)
 from ..model import Step
 from .yamlnodes import Y, error_line, load_documents
 
@@ -66,7 +77,7 @@ def extract_kubernetes(path: str, data: bytes) -> ConfigFacts:
             return facts
         facts.parse_error = (error_line(exc), _yaml_message(exc))
         return facts
-    raw = _empty_raw()
+    k8s = KubernetesFacts()
     is_kustomization = posixpath.basename(path).lower() in KUSTOMIZATION_FILES
     seen_k8s = False
     for doc in docs:
@@ -74,13 +85,13 @@ def extract_kubernetes(path: str, data: bytes) -> ConfigFacts:
             continue
         if is_kustomization or _scalar(doc, "kind") == "Kustomization":
             seen_k8s = True
-            _add_kustomization(doc, path, facts, raw)
+            _add_kustomization(doc, path, facts, k8s)
             continue
         for obj in _objects(doc):
             seen_k8s = True
-            _add_object(obj, path, facts, raw)
+            _add_object(obj, path, facts, k8s)
     if seen_k8s:
-        facts.raw = raw
+        facts.details = k8s
     return facts
 
 
@@ -102,10 +113,6 @@ def _yaml_message(exc: yaml.YAMLError) -> str:
     context = getattr(exc, "context", None)
     parts = [p for p in (context, problem) if p]
     return "invalid YAML: " + ("; ".join(parts) if parts else str(exc).splitlines()[0])
-
-
-def _empty_raw() -> dict[str, Any]:
-    return {"configmaps": {}, "env_from": {}, "env_from_refs": {}, "configmap_refs": {}, "workloads": []}
 
 
 def _scalar(node: Y | None, *keys: str) -> str | None:
@@ -133,14 +140,14 @@ def _objects(doc: Y) -> list[Y]:
     return [doc]
 
 
-def _add_object(obj: Y, path: str, facts: ConfigFacts, raw: dict[str, Any]) -> None:
+def _add_object(obj: Y, path: str, facts: ConfigFacts, k8s: KubernetesFacts) -> None:
     kind = _scalar(obj, "kind") or ""
     if kind == "ConfigMap":
         name = _scalar(obj, "metadata", "name")
         if name:
-            raw["configmaps"][name] = _configmap_data(obj.get("data"))
+            k8s.configmaps[name] = _configmap_data(obj.get("data"))
     elif kind in POD_SPEC_PATHS:
-        _add_workload(obj, kind, path, facts, raw)
+        _add_workload(obj, kind, path, facts, k8s)
 
 
 def _configmap_data(data: Y | None) -> dict[str, tuple[str, int]]:
@@ -155,14 +162,14 @@ def _configmap_data(data: Y | None) -> dict[str, tuple[str, int]]:
 # --------------------------------------------------------------------------- kustomize
 
 
-def _add_kustomization(doc: Y, path: str, facts: ConfigFacts, raw: dict[str, Any]) -> None:
+def _add_kustomization(doc: Y, path: str, facts: ConfigFacts, k8s: KubernetesFacts) -> None:
     """``configMapGenerator`` literals become ConfigMaps (named without the hash suffix)."""
     generators = doc.get("configMapGenerator")
     for gen in generators.elements() if generators else []:
         name = _scalar(gen, "name")
         if not name:
             continue
-        data = dict(raw["configmaps"].get(name, {}))  # repeated generator entries merge
+        data = dict(k8s.configmaps.get(name, {}))  # repeated generator entries merge
         literals = gen.get("literals")
         for item in literals.elements() if literals else []:
             literal = _parse_literal(item.scalar())
@@ -174,7 +181,7 @@ def _add_kustomization(doc: Y, path: str, facts: ConfigFacts, raw: dict[str, Any
         behavior = _scalar(gen, "behavior")
         if behavior in ("merge", "replace"):
             facts.notes.append(f"{path}:{gen.line}: configMapGenerator {name} behavior {behavior} (overlay) not applied")
-        raw["configmaps"][name] = data
+        k8s.configmaps[name] = data
     if doc.get("secretGenerator") is not None:
         facts.notes.append(f"{path}: secretGenerator not read (secrets are never read)")
 
@@ -201,19 +208,19 @@ def _parse_literal(text: str | None) -> tuple[str, str] | None:
 # --------------------------------------------------------------------------- workloads
 
 
-def _add_workload(obj: Y, kind: str, path: str, facts: ConfigFacts, raw: dict[str, Any]) -> None:
+def _add_workload(obj: Y, kind: str, path: str, facts: ConfigFacts, k8s: KubernetesFacts) -> None:
     name = _scalar(obj, "metadata", "name") or "?"
     pod = _dig(obj, POD_SPEC_PATHS[kind])
     containers = _containers(pod, "containers")
     init_containers = _containers(pod, "initContainers")
-    summary: list[dict[str, Any]] = []
+    summary: list[Container] = []
     for container, is_init in [(c, False) for c in containers] + [(c, True) for c in init_containers]:
         cname = _scalar(container, "name") or "?"
         suffix = f"/{cname}" if is_init or len(containers) > 1 else ""
         source_name = f"k8s:{kind}/{name}{suffix}"
-        facts.sources.append(_container_source(container, source_name, path, raw))
+        facts.sources.append(_container_source(container, source_name, path, k8s))
         summary.append(_container_summary(container, cname, is_init))
-    raw["workloads"].append(_workload_summary(obj, kind, name, summary))
+    k8s.workloads.append(_workload_summary(obj, kind, name, summary))
 
 
 def _containers(pod: Y | None, key: str) -> list[Y]:
@@ -221,7 +228,7 @@ def _containers(pod: Y | None, key: str) -> list[Y]:
     return [c for c in (node.elements() if node else []) if isinstance(c.value, dict)]
 
 
-def _container_source(container: Y, source_name: str, path: str, raw: dict[str, Any]) -> EnvSource:
+def _container_source(container: Y, source_name: str, path: str, k8s: KubernetesFacts) -> EnvSource:
     source = EnvSource(
         name=source_name,
         kind=KIND,
@@ -232,10 +239,10 @@ def _container_source(container: Y, source_name: str, path: str, raw: dict[str, 
     )
     env = container.get("env")
     for entry in env.elements() if env else []:
-        binding = _env_binding(entry, path, source, raw)
+        binding = _env_binding(entry, path, source, k8s)
         if binding is not None:
             source.bindings.append(binding)
-    _record_env_from(container.get("envFrom"), source_name, raw)
+    _record_env_from(container.get("envFrom"), source_name, k8s)
     return source
 
 
@@ -248,14 +255,14 @@ def _strings(node: Y | None) -> list[str]:
     return [text] if text is not None else []
 
 
-def _env_binding(entry: Y, path: str, source: EnvSource, raw: dict[str, Any]) -> EnvBinding | None:
+def _env_binding(entry: Y, path: str, source: EnvSource, k8s: KubernetesFacts) -> EnvBinding | None:
     """One ``env`` list entry as a binding (None for entries without a name)."""
     key = _scalar(entry, "name")
     if not key:
         return None
     value_from = entry.get("valueFrom")
     if value_from is not None and isinstance(value_from.value, dict):
-        return _value_from_binding(key, entry.line, value_from, path, source.name, raw)
+        return _value_from_binding(key, entry.line, value_from, path, source.name, k8s)
     value = entry.get("value")
     if value is None:
         return EnvBinding(key, "", path, entry.line, "env")
@@ -265,14 +272,14 @@ def _env_binding(entry: Y, path: str, source: EnvSource, raw: dict[str, Any]) ->
 
 
 def _value_from_binding(key: str, line: int, value_from: Y, path: str, source_name: str,
-                        raw: dict[str, Any]) -> EnvBinding:
+                        k8s: KubernetesFacts) -> EnvBinding:
     """A ``valueFrom`` entry: no value (yet); its line is the env entry's ``name`` line."""
     for ref_kind in ("configMapKeyRef", "secretKeyRef"):
         ref = value_from.get(ref_kind)
         if ref is not None:
             ref_name, ref_key = _scalar(ref, "name") or "?", _scalar(ref, "key") or "?"
             if ref_kind == "configMapKeyRef":
-                raw["configmap_refs"].setdefault(source_name, []).append((key, ref_name, ref_key, line))
+                k8s.configmap_refs.setdefault(source_name, []).append(ConfigMapKeyRef(key, ref_name, ref_key, line))
             return EnvBinding(key, None, path, line, f"{ref_kind} {ref_name}/{ref_key}")
     for ref_kind, field in (("fieldRef", "fieldPath"), ("resourceFieldRef", "resource")):
         ref = value_from.get(ref_kind)
@@ -301,45 +308,51 @@ def _expand_refs(text: str, earlier: list[EnvBinding]) -> tuple[str, tuple[Step,
     return _ENV_REF.sub(sub, text), tuple(chain)
 
 
-def _record_env_from(env_from: Y | None, source_name: str, raw: dict[str, Any]) -> None:
+def _record_env_from(env_from: Y | None, source_name: str, k8s: KubernetesFacts) -> None:
     for entry in env_from.elements() if env_from else []:
         ref = entry.get("configMapRef")
         name = _scalar(ref, "name")
         if not name:
             continue
-        raw["env_from"].setdefault(source_name, []).append(name)
-        raw["env_from_refs"].setdefault(source_name, []).append((name, _scalar(entry, "prefix") or "", entry.line))
+        k8s.env_from.setdefault(source_name, []).append(EnvFromRef(name, _scalar(entry, "prefix") or "", entry.line))
 
 
-def _container_summary(container: Y, name: str, is_init: bool) -> dict[str, Any]:
-    return {
-        "name": name,
-        "image": _scalar(container, "image"),
-        "command": _strings(container.get("command")),
-        "args": _strings(container.get("args")),
-        "readinessProbe": container.get("readinessProbe") is not None,
-        "startupProbe": container.get("startupProbe") is not None,
-        "livenessProbe": container.get("livenessProbe") is not None,
-        "init": is_init,
-        "line": container.line,
-    }
+def _container_summary(container: Y, name: str, is_init: bool) -> Container:
+    return Container(
+        name=name,
+        line=container.line,
+        image=_scalar(container, "image"),
+        command=tuple(_strings(container.get("command"))),
+        args=tuple(_strings(container.get("args"))),
+        readiness_probe=container.get("readinessProbe") is not None,
+        startup_probe=container.get("startupProbe") is not None,
+        liveness_probe=container.get("livenessProbe") is not None,
+        init=is_init,
+    )
 
 
-def _workload_summary(obj: Y, kind: str, name: str, containers: list[dict[str, Any]]) -> dict[str, Any]:
+def _workload_summary(obj: Y, kind: str, name: str, containers: list[Container]) -> Workload:
     spec = obj.get("spec")
     replicas = spec.get("replicas") if spec is not None else None
     strategy = None
     if spec is not None:
         strategy = spec.get("strategy") or spec.get("updateStrategy")
-    return {
-        "name": name,
-        "kind": kind,
-        "namespace": _scalar(obj, "metadata", "namespace"),
-        "replicas": replicas.value if replicas is not None and isinstance(replicas.value, int) else None,
-        "strategy": strategy.plain() if strategy is not None and isinstance(strategy.value, dict) else {},
-        "containers": containers,
-        "line": obj.line,
-    }
+    plain = strategy.plain() if strategy is not None and isinstance(strategy.value, dict) else {}
+    rolling = plain.get("rollingUpdate") if isinstance(plain.get("rollingUpdate"), dict) else {}
+    unavailable = rolling.get("maxUnavailable")
+    return Workload(
+        kind=kind,
+        name=name,
+        line=obj.line,
+        namespace=_scalar(obj, "metadata", "namespace"),
+        replicas=replicas.value if replicas is not None and isinstance(replicas.value, int) else None,
+        strategy=Strategy(
+            type=plain.get("type") if isinstance(plain.get("type"), str) else None,
+            max_unavailable=unavailable if isinstance(unavailable, (int, str)) else None,
+            plain=plain,
+        ),
+        containers=tuple(containers),
+    )
 
 
 # --------------------------------------------------------------------------- across files
@@ -352,18 +365,18 @@ def resolve_configmaps(facts: list[ConfigFacts]) -> None:
     """Fill ``configMapKeyRef`` bindings and add ``envFrom`` ConfigMap bindings, across every
     kubernetes facts of the tree. Idempotent. When a ConfigMap name is defined in several
     files, the one in the same file wins, then the nearest folder, then the first path."""
-    k8s = [f for f in facts if f.kind == KIND and f.raw]
+    k8s = [(f, f.details) for f in facts if isinstance(f.details, KubernetesFacts)]
     index: ConfigMapIndex = {}
-    for f in sorted(k8s, key=lambda f: f.path):
-        for name, data in f.raw.get("configmaps", {}).items():
+    for f, details in sorted(k8s, key=lambda pair: pair[0].path):
+        for name, data in details.configmaps.items():
             index.setdefault(name, []).append((f.path, data))
-    for f in k8s:
-        if f.raw.get("configmaps_resolved"):
+    for f, details in k8s:
+        if details.configmaps_resolved:
             continue
         for source in f.sources:
-            _resolve_key_refs(source, f, index)
-            _add_env_from(source, f, index)
-        f.raw["configmaps_resolved"] = True
+            _resolve_key_refs(source, f, details, index)
+            _add_env_from(source, f, details, index)
+        details.configmaps_resolved = True
 
 
 def _pick_configmap(name: str, ref_path: str, index: ConfigMapIndex, facts: ConfigFacts) -> tuple[str, dict] | None:
@@ -392,9 +405,9 @@ def _closeness(path: str, ref_path: str) -> int:
     return shared
 
 
-def _resolve_key_refs(source: EnvSource, facts: ConfigFacts, index: ConfigMapIndex) -> None:
-    refs = facts.raw.get("configmap_refs", {}).get(source.name, [])
-    by_line = {(key, line): (cm, cm_key) for key, cm, cm_key, line in refs}
+def _resolve_key_refs(source: EnvSource, facts: ConfigFacts, details: KubernetesFacts, index: ConfigMapIndex) -> None:
+    refs = details.configmap_refs.get(source.name, [])
+    by_line = {(ref.key, ref.line): (ref.configmap, ref.configmap_key) for ref in refs}
     for i, binding in enumerate(source.bindings):
         ref = by_line.get((binding.key, binding.line))
         if ref is None or binding.value is not None:
@@ -408,12 +421,13 @@ def _resolve_key_refs(source: EnvSource, facts: ConfigFacts, index: ConfigMapInd
         source.bindings[i] = replace(binding, value=value, path=picked[0], line=line, chain=(step,))
 
 
-def _add_env_from(source: EnvSource, facts: ConfigFacts, index: ConfigMapIndex) -> None:
+def _add_env_from(source: EnvSource, facts: ConfigFacts, details: KubernetesFacts, index: ConfigMapIndex) -> None:
     """``envFrom`` ConfigMaps: a later source wins over an earlier one, ``env`` over both;
     the added bindings go first so that ``env`` entries stay last."""
     explicit = {b.key for b in source.bindings}
     added: dict[str, EnvBinding] = {}
-    for cm, prefix, ref_line in facts.raw.get("env_from_refs", {}).get(source.name, []):
+    for ref in details.env_from.get(source.name, []):
+        cm, prefix, ref_line = ref.configmap, ref.prefix, ref.line
         picked = _pick_configmap(cm, facts.path, index, facts)
         if picked is None:
             facts.notes.append(f"{facts.path}:{ref_line}: envFrom ConfigMap {cm} not found in the tree")

@@ -14,15 +14,16 @@ arguments:
   ``default`` URL, or ``{env:FIRST_ENV}`` when it has none (``azure`` → ``{env:AZURE_API_BASE}``).
 - LiteLLM's env references ``os.environ/NAME`` become ``{env:NAME}``; the engine resolves them
   per deployment context. The env fallbacks and default of every part that was not written in
-  the config are kept in ``raw["model_list"]`` (``env_fallbacks``) and in the chain's text.
+  the config are kept in ``details.model_list`` (``env_fallbacks``) and in the chain's text.
 
 A prefix the rule does not know (e.g. ``together_ai/``) without ``api_base`` gives no endpoint,
 only a note, rather than a guessed host.
 
-``raw`` also keeps, with lines, what later checks need: ``model_list`` (model_name → its
-deployments), ``fallbacks`` / ``context_window_fallbacks`` / ``content_policy_fallbacks`` from
-``router_settings`` and ``litellm_settings``, ``cache`` and ``cache_params``,
-``environment_variables`` and ``include``.
+``details`` (:class:`~flowscan.configfacts.LitellmFacts`) also keeps, with lines, what later
+checks need: ``model_list`` (model_name → its deployments), the fallback entries of
+``fallbacks`` / ``context_window_fallbacks`` / ``content_policy_fallbacks`` /
+``default_fallbacks`` from ``router_settings`` and ``litellm_settings``, ``cache`` and
+``cache_params``, ``environment_variables`` and ``include``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..catalog import Sink, bundled_catalog
-from ..configfacts import ConfigEndpoint, ConfigFacts
+from ..configfacts import CacheSetting, ConfigEndpoint, ConfigFacts, Deployment, EnvFallback, FallbackEntry, LitellmFacts
 from ..model import Step
 from .yamlnodes import Y, error_line, key_lines, load_documents
 
@@ -56,7 +57,7 @@ class _Url:
     text: str
     line: int
     steps: list[Step] = field(default_factory=list)
-    fallbacks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fallbacks: list[EnvFallback] = field(default_factory=list)
     provider_known: bool = True
 
 
@@ -72,11 +73,14 @@ def extract_litellm_config(path: str, data: bytes) -> ConfigFacts:
     config = next((d for d in documents if d.get("model_list") is not None), None)
     if config is None:
         return facts
-    model_list: dict[str, list[dict[str, Any]]] = {}
+    details = LitellmFacts()
     sink = bundled_catalog().sinks[SINK]
     for entry in config.get("model_list").elements():  # type: ignore[union-attr]
-        _entry(path, entry, sink, facts, model_list)
-    facts.raw = {"model_list": model_list, **_settings(config, key_lines(data, "model_list", 2))}
+        _entry(path, entry, sink, facts, details.model_list)
+    lines = key_lines(data, "model_list", 2)
+    details.model_list_line = lines.get(("model_list",))
+    _settings(config, lines, details)
+    facts.details = details
     return facts
 
 
@@ -88,8 +92,8 @@ def env_template(text: str) -> str:
     return f"{{env:{match.group(1)}}}" if match else text
 
 
-def _entry(path: str, entry: Y, sink: Sink, facts: ConfigFacts, model_list: dict[str, list[dict[str, Any]]]) -> None:
-    """One ``model_list`` entry → an endpoint (if it can be placed) and its raw summary."""
+def _entry(path: str, entry: Y, sink: Sink, facts: ConfigFacts, model_list: dict[str, list[Deployment]]) -> None:
+    """One ``model_list`` entry → an endpoint (if it can be placed) and its deployment."""
     name_node = entry.get("model_name")
     params = entry.get("litellm_params")
     model_node = params.get("model") if params is not None else None
@@ -105,17 +109,17 @@ def _entry(path: str, entry: Y, sink: Sink, facts: ConfigFacts, model_list: dict
     if model_node is not None and model_node.line != entry.line:
         first.append(Step(path, model_node.line, f"model: {model}"))
     url = _url(path, params, prefix, sink, model_node.line if model_node else entry.line)
-    summary: dict[str, Any] = {
-        "line": entry.line,
-        "model": model,
-        "provider": prefix,
-        "api_base": _scalar(params, "api_base") or _scalar(params, "base_url"),
-        "aws_region_name": _scalar(params, "aws_region_name"),
-        "vertex_location": _scalar(params, "vertex_location") or _scalar(params, "vertex_ai_location"),
-        "vertex_project": _scalar(params, "vertex_project"),
-        "url": url.text if url.provider_known else None,
-        "env_fallbacks": url.fallbacks,
-    }
+    summary = Deployment(
+        line=entry.line,
+        model=model,
+        provider=prefix,
+        api_base=_scalar(params, "api_base") or _scalar(params, "base_url"),
+        aws_region_name=_scalar(params, "aws_region_name"),
+        vertex_location=_scalar(params, "vertex_location") or _scalar(params, "vertex_ai_location"),
+        vertex_project=_scalar(params, "vertex_project"),
+        url=url.text if url.provider_known else None,
+        env_fallbacks=tuple(url.fallbacks),
+    )
     model_list.setdefault(model_name, []).append(summary)
     if not url.provider_known and _ENV_REF.match(model):
         facts.notes.append(f"{path}:{entry.line}: {sdk}: the model (and so the provider) is read from env; endpoint not placed")
@@ -160,10 +164,10 @@ def _template(path: str, params: Y, case: dict[str, Any], model_line: int) -> _U
             url.steps.append(Step(path, value.line, f"{key}: {value.scalar()}"))
             reference = _ENV_REF.match((value.scalar() or "").strip())
             if reference:  # unset at run time, LiteLLM falls back as if the key were absent
-                url.fallbacks[name] = {"env": [reference.group(1), *spec.get("env", [])], "default": spec.get("default")}
+                url.fallbacks.append(EnvFallback(name, (reference.group(1), *spec.get("env", [])), spec.get("default")))
             continue
         envs = list(spec.get("env", []))
-        url.fallbacks[name] = {"env": envs, "default": spec.get("default")}
+        url.fallbacks.append(EnvFallback(name, tuple(envs), spec.get("default")))
         filler = f"{{env:{envs[0]}}}" if envs else str(spec.get("default", f"{{{name}}}"))
         url.text = url.text.replace(f"{{{name}}}", filler)
         url.steps.append(Step(path, model_line, f"no {_or(_keywords(spec))} in litellm_params: {name} from "
@@ -230,46 +234,45 @@ def _catalog_provider(url: str) -> str | None:
 
 # -- settings -------------------------------------------------------------------------------------
 
-def _settings(config: Y, lines: dict[tuple[str, ...], int]) -> dict[str, Any]:
+def _settings(config: Y, lines: dict[tuple[str, ...], int], details: LitellmFacts) -> None:
     """Fallbacks, cache, environment variables and includes, with lines (``lines``: the
     line of each ``section.key``, as a block mapping's value starts on the next line)."""
-    out: dict[str, Any] = {key: [] for key in _FALLBACK_KEYS}
-    out["cache"] = None
-    out["cache_params"] = None
+    for kind in _FALLBACK_KEYS:
+        for section in _SETTINGS:
+            settings = config.get(section)
+            if settings is not None and isinstance(settings.value, dict):
+                details.fallbacks.extend(_fallbacks(kind, section, settings.get(kind), lines.get((section, kind))))
     for section in _SETTINGS:
         settings = config.get(section)
         if settings is None or not isinstance(settings.value, dict):
             continue
-        for key in _FALLBACK_KEYS:
-            out[key].extend(_fallbacks(section, settings.get(key), lines.get((section, key))))
         cache = settings.get("cache")
         if cache is not None:
-            out["cache"] = {"enabled": _bool(cache), "section": section, "line": cache.line}
+            details.cache = CacheSetting(section, cache.line, enabled=_bool(cache))
         params = settings.get("cache_params")
         if params is not None:
             kind = params.get("type")
-            out["cache_params"] = {"section": section, "line": lines.get((section, "cache_params"), params.line),
-                                   "type": kind.scalar() if kind is not None else None}
-    out["environment_variables"] = _environment_variables(config.get("environment_variables"))
+            details.cache_params = CacheSetting(section, lines.get((section, "cache_params"), params.line),
+                                                type=kind.scalar() if kind is not None else None)
+    details.environment_variables = _environment_variables(config.get("environment_variables"))
     include = config.get("include")
-    out["include"] = [e.scalar() for e in include.elements() if e.scalar()] if include is not None else []
-    return out
+    details.include = [e.scalar() for e in include.elements() if e.scalar()] if include is not None else []
 
 
-def _fallbacks(section: str, node: Y | None, key_line: int | None) -> list[dict[str, Any]]:
-    """``[{model: [fallback, ...]}, ...]`` as ``[{section, model, fallbacks, line}]``;
-    ``default_fallbacks`` (a plain list) gives one entry with model ``*``."""
+def _fallbacks(kind: str, section: str, node: Y | None, key_line: int | None) -> list[FallbackEntry]:
+    """``[{model: [fallback, ...]}, ...]`` as entries; ``default_fallbacks`` (a plain list)
+    gives one entry with source ``*``."""
     if node is None:
         return []
-    out: list[dict[str, Any]] = []
+    out: list[FallbackEntry] = []
     plain = [e.scalar() for e in node.elements() if e.scalar() is not None]
     if plain:
-        return [{"section": section, "model": "*", "fallbacks": plain, "line": key_line or node.line}]
+        return [FallbackEntry(kind, section, "*", tuple(plain), key_line or node.line)]
     for item in node.elements():
         for model, targets in item.items():
             names = [t.scalar() for t in targets.elements() if t.scalar() is not None] or (
                 [targets.scalar()] if targets.scalar() else [])
-            out.append({"section": section, "model": model, "fallbacks": names, "line": item.line})
+            out.append(FallbackEntry(kind, section, str(model), tuple(str(n) for n in names), item.line))
     return out
 
 
@@ -280,7 +283,7 @@ def _bool(node: Y) -> bool | None:
     return {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}.get(text)
 
 
-def _environment_variables(node: Y | None) -> dict[str, dict[str, Any]]:
+def _environment_variables(node: Y | None) -> dict[str, tuple[str | None, int]]:
     if node is None:
         return {}
-    return {key: {"value": value.scalar(), "line": value.line} for key, value in node.items()}
+    return {key: (value.scalar(), value.line) for key, value in node.items()}

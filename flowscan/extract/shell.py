@@ -3,7 +3,8 @@
 ``extract_shell(path, data)`` never runs the script. It joins backslash-continued lines,
 drops comments and splits each logical line with :mod:`shlex` (POSIX rules, control
 operators ``&&`` ``||`` ``;`` ``|`` ``&`` as separate tokens), then cuts it into simple
-commands. Each command goes to ``raw["commands"]`` as ``{"line", "words", "lines"}``, where
+commands. Each command goes to ``details.commands`` as a
+:class:`~flowscan.configfacts.ShellCommand` (``line``, ``words``, ``lines``), where
 ``lines[i]`` is the physical line of ``words[i]`` (so a flag on the third line of a
 ``vllm serve \\`` block keeps its own line). A line that shlex cannot split (an unclosed
 quote, a heredoc body) is skipped with a note. No deployment context is made: a script is
@@ -15,7 +16,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from ..configfacts import ConfigFacts
+from ..configfacts import ConfigFacts, ShellCommand, ShellFacts
 
 KIND = "shell"
 OPERATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "|&"})
@@ -33,14 +34,14 @@ def extract_shell(path: str, data: bytes) -> ConfigFacts:
     """Facts of one shell script: its simple commands, with the line of every word."""
     facts = ConfigFacts(path=path, kind=KIND)
     text = data.decode("utf-8", errors="replace")
-    commands: list[dict[str, object]] = []
+    commands: list[ShellCommand] = []
     for segments in _logical_lines(text.splitlines()):
         tokens = _tokens(segments)
         if tokens is None:
             facts.notes.append(f"{path}:{segments[0].line}: could not split the line like a shell; skipped")
             continue
         commands.extend(_commands(tokens))
-    facts.raw = {"commands": commands}
+    facts.details = ShellFacts(commands)
     return facts
 
 
@@ -91,15 +92,15 @@ def _tokens(segments: list[Segment]) -> list[tuple[str, int]] | None:
     return out
 
 
-def _commands(tokens: list[tuple[str, int]]) -> list[dict[str, object]]:
+def _commands(tokens: list[tuple[str, int]]) -> list[ShellCommand]:
     """Simple commands of one logical line, cut at control operators."""
-    commands: list[dict[str, object]] = []
+    commands: list[ShellCommand] = []
     current: list[tuple[str, int]] = []
     for word, line in tokens + [(";", 0)]:
         if word in OPERATORS or (word and set(word) <= set("&|;()")):
             if current:
-                commands.append({"line": current[0][1], "words": [w for w, _ in current],
-                                 "lines": [n for _, n in current]})
+                commands.append(ShellCommand(current[0][1], tuple(w for w, _ in current),
+                                             tuple(n for _, n in current)))
             current = []
         else:
             current.append((word, line))
