@@ -212,14 +212,13 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     from .contexts import DEFAULT, drop_defaults_set_by_contexts
     from .endpoints import build_endpoints
     from .flows import config_hits, find_hits
-    from .resolve import Resolver, SharedMemo
+    from .resolve import Resolver
     from .values import StrValue
 
     endpoints: list[Endpoint] = []
     budget_hits: set[tuple[str, int, str]] = set()
     extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
-    shared = SharedMemo()  # values no env var can change, computed once for every context
-    resolver = Resolver(program, lambda key: extra_env.get(key), shared)
+    resolver = Resolver(program, lambda key: extra_env.get(key))
     same_everywhere: set[tuple[str, int]] = set()  # call sites whose values no context can change
     hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere) \
         + config_hits(config_facts, lambda key: extra_env.get(key))
@@ -229,7 +228,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     stats.note_steps(*resolver.most_steps)
     unchanged = frozenset(same_everywhere)
     for context in contexts:
-        resolver = Resolver(program, context.lookup, shared)
+        resolver = Resolver(program, context.lookup)
         modules = [m for m in seed_modules if context.covers(m.path)]
         hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged) \
             + config_hits(config_facts, context.lookup)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .model import Step
@@ -161,30 +161,17 @@ def _short(text: str, limit: int = 80) -> str:
 
 # -- the resolver ------------------------------------------------------------
 
-@dataclass
-class SharedMemo:
-    """What the resolvers of one scan share: values that read no env var (the same in every
-    deployment context), and the interned bindings their memo keys are made of."""
-
-    values: dict[tuple, tuple[Obj, ...]] = field(default_factory=dict)
-    bindings: dict[tuple, Bindings] = field(default_factory=dict)
-
-
 class Resolver:
-    """Evaluates expressions to abstract objects. One instance per deployment context; the
-    resolvers of one scan pass one ``SharedMemo``, so a context re-evaluates only what an env
-    var can change."""
+    """Evaluates expressions to abstract objects. One instance per deployment context."""
 
-    def __init__(self, program: Program, env: EnvLookup, shared: SharedMemo | None = None):
+    def __init__(self, program: Program, env: EnvLookup):
         self.program = program
         self._lookup = env
         self.env_reads_seen = 0  # env lookups so far, memo hits on env-dependent values included
         self._env_dependent: set[tuple] = set()  # memo keys whose value read an env var
         self.env_reads: list[EnvRead] = []
-        shared = shared if shared is not None else SharedMemo()
-        self._shared = shared.values  # env-free values, any context's
-        self._memo: dict[tuple, tuple[Obj, ...]] = {}  # this context's own: env-dependent or partial
-        self._bindings = shared.bindings
+        self._memo: dict[tuple, tuple[Obj, ...]] = {}
+        self._bindings: dict[tuple, Bindings] = {}
         self._too_costly: set[tuple] = set()  # memo keys whose value ran out of budget on its own
         self.steps = 0
         self.budget_site: tuple[str, int] | None = None  # the outbound call being resolved
@@ -213,9 +200,6 @@ class Resolver:
 
     def _recall(self, key: tuple) -> list[Obj] | None:
         """A memoised value; reusing one that read env vars counts as reading them."""
-        found = self._shared.get(key)
-        if found is not None:
-            return list(found)
         found = self._memo.get(key)
         if found is None:
             return None
@@ -223,14 +207,10 @@ class Resolver:
             self.env_reads_seen += 1
         return list(found)
 
-    def _remember(self, key: tuple, result: list[Obj], reads_before: int, shareable: bool = True) -> None:
+    def _remember(self, key: tuple, result: list[Obj], reads_before: int) -> None:
+        self._memo[key] = tuple(result)
         if self.env_reads_seen > reads_before:
-            self._memo[key] = tuple(result)
             self._env_dependent.add(key)
-        elif shareable:
-            self._shared[key] = tuple(result)
-        else:
-            self._memo[key] = tuple(result)
 
     def eval(self, expr: Expr, frame: Frame) -> list[Obj]:
         key = (frame.module.path, frame.scope, frame.line, frame.bindings.key, frame.depth, frame.inline, id(expr))
@@ -259,7 +239,7 @@ class Resolver:
         elif start <= STEP_BUDGET // 10:
             # This value alone took nine tenths of a fresh budget and still ran out: any call
             # would, so its partial value is kept (and reusing it counts as a budget hit).
-            self._remember(key, result, reads, shareable=False)  # a budget hit for this context only
+            self._remember(key, result, reads)
             self._too_costly.add(key)
         return result
 
