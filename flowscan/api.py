@@ -18,7 +18,7 @@ from .catalog import Catalog, bundled_catalog
 from .checks import ScanFacts, run_checks
 from .checks.findings import LineCache, sorted_findings
 from .discover import SourceFile, canonical_modules, prepass_python, seed_files, walk
-from .model import Coverage, Endpoint, Finding, ParseError, Report
+from .model import Coverage, Endpoint, ParseError, Report
 from .policy import Policy, find_policy_file, load_policy, read_policy_file
 from .parallel import extract_all
 from .resultcache import ResultCache, content_digest, record_scan, reuse_report, scan_key

@@ -217,3 +217,15 @@ def callee_name(func: Expr) -> str | None:
     if isinstance(func, Attr):
         return func.attr
     return None
+
+
+def imported_callee(module: ModuleFacts, func: Expr) -> str | None:
+    """The dotted name a call's callee is, through the module's imports alone (no
+    resolution): ``ChatOpenAI(…)`` after ``from langchain_openai import ChatOpenAI`` ->
+    ``langchain_openai.ChatOpenAI``; ``x.y.f(…)`` -> ``x.y.f`` when ``x`` is not imported."""
+    if isinstance(func, Name):
+        return module.imports.get(func.id, func.id)
+    if isinstance(func, Attr):
+        base = imported_callee(module, func.base)
+        return f"{base}.{func.attr}" if base else None
+    return None

@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable
 from .catalog import default_rules_dir, load_rule_file
 from .configfacts import ComposeFacts, ConfigFacts, DockerfileFacts, EnvSource, KubernetesFacts, ShellFacts
 from .extract.shell import split_words
-from .pyfacts import Attr, CallSite, Expr, Lit, ModuleFacts, Name
+from .pyfacts import CallSite, Expr, Lit, ModuleFacts, imported_callee
 
 LineText = Callable[[str, int], str]
 
@@ -448,21 +448,11 @@ def _next_lines(starts: list[int]) -> dict[int, int]:
 # --------------------------------------------------------------------------- launches in Python
 
 
-def callee(module: ModuleFacts, func: Expr) -> str | None:
-    """The dotted name a call's callee resolves to through the module's imports."""
-    if isinstance(func, Name):
-        return module.imports.get(func.id, func.id)
-    if isinstance(func, Attr):
-        base = callee(module, func.base)
-        return f"{base}.{func.attr}" if base else None
-    return None
-
-
 def launches_in_module(module: ModuleFacts) -> list[Launch]:
     """In-process engines: ``vllm.LLM(...)``, ``AsyncEngineArgs(...)``, ``sglang.Engine(...)``."""
     out: list[Launch] = []
     for call in module.calls:
-        name = callee(module, call.func)
+        name = imported_callee(module, call.func)
         spec = next((s for s in server_specs() if name in s.python_calls), None) if name else None
         if spec is not None:
             out.append(_call_launch(module, call, spec))

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from ..configfacts import LitellmFacts
 from ..model import Location
-from ..pyfacts import Lit, ModuleFacts
-from ..servers import Launch, callee, keyword_line, launches_in_configs, launches_in_module, prefix_caching, state_line
+from ..pyfacts import Lit, ModuleFacts, imported_callee
+from ..servers import Launch, keyword_line, launches_in_configs, launches_in_module, prefix_caching, state_line
 from .base import Check, Findings, ScanFacts
 
 PREFIX_DISABLED = "caching/prefix-caching-disabled"
@@ -106,7 +106,7 @@ def _proxy_cache_findings(path: str, proxy: LitellmFacts, out: Findings) -> None
 
 def _call_cache_findings(module: ModuleFacts, out: Findings) -> None:
     for call in module.calls:
-        name = callee(module, call.func)
+        name = imported_callee(module, call.func)
         if name in LITELLM_CALLS:
             keyword = "caching"
         elif name in LITELLM_ROUTERS:

@@ -27,7 +27,6 @@ Self-hosted means jurisdiction ``internal``: taken from the scan's endpoints (wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
@@ -35,7 +34,7 @@ from ..catalog import bundled_catalog
 from ..configfacts import ConfigFacts, Deployment, LitellmFacts
 from ..model import Endpoint, Location
 from ..policy import Policy
-from ..pyfacts import Attr, Call, CallSite, DictLit, Expr, Lit, ModuleFacts, Name, Scope, Seq
+from ..pyfacts import Attr, Call, CallSite, DictLit, Expr, Lit, ModuleFacts, Name, Scope, Seq, imported_callee
 from .base import Check, Findings, ScanFacts
 
 MISSING = "fallback/missing"
@@ -206,7 +205,7 @@ def _where_all(endpoints: list[Endpoint]) -> str:
 # -- Python: litellm.Router -----------------------------------------------------------------------
 
 def _router_calls(module: ModuleFacts) -> list[CallSite]:
-    return [c for c in module.calls if _callee(module, c.func) in ROUTERS]
+    return [c for c in module.calls if imported_callee(module, c.func) in ROUTERS]
 
 
 def _router_missing(module: ModuleFacts, out: Findings) -> None:
@@ -279,7 +278,7 @@ def _langchain_missing(module: ModuleFacts, endpoints: Sequence[Endpoint], out: 
     classes = _langchain_classes()
     wrapped = [c for c in module.calls if isinstance(c.func, Attr) and c.func.attr == "with_fallbacks"]
     for call in module.calls:
-        callee = _callee(module, call.func)
+        callee = imported_callee(module, call.func)
         if callee not in classes:
             continue
         hosts = _internal_at(endpoints, module.path, call.line)
@@ -315,7 +314,7 @@ def _wraps(wrapper: CallSite, target: str | None, ctor_line: int) -> bool:
 # -- Python: OpenAI-compatible clients ------------------------------------------------------------
 
 def _client_missing(module: ModuleFacts, endpoints: Sequence[Endpoint], out: Findings) -> None:
-    ctors = [c for c in module.calls if _callee(module, c.func) in OPENAI_CLIENTS]
+    ctors = [c for c in module.calls if imported_callee(module, c.func) in OPENAI_CLIENTS]
     for call in ctors:
         hosts = _internal_at(endpoints, module.path, call.line)
         target = _binding(module.scope, call.line)
@@ -384,16 +383,6 @@ def _dotted(expr: Expr) -> str | None:
 
 
 # -- shared helpers -------------------------------------------------------------------------------
-
-def _callee(module: ModuleFacts, func: Expr) -> str | None:
-    """The dotted name a call's callee resolves to through the module's imports."""
-    if isinstance(func, Name):
-        return module.imports.get(func.id, func.id)
-    if isinstance(func, Attr):
-        base = _callee(module, func.base)
-        return f"{base}.{func.attr}" if base else None
-    return None
-
 
 def _receiver(expr: Expr) -> str | None:
     """IR twin of :func:`_dotted`: ``self.llm.bind_tools(...)`` -> ``self.llm.bind_tools``."""

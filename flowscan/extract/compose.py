@@ -23,7 +23,7 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 import yaml
 

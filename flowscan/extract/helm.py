@@ -107,20 +107,12 @@ def _is_workload_template(rel: str, data: bytes) -> bool:
 
 
 @dataclass
-class V:
-    """A values (or Chart.yaml) node: plain scalar, ``dict[str, V]`` or ``list[V]``, with the
-    file and line it was written at."""
+class V(Y):
+    """A values (or Chart.yaml) node: a :class:`Y` (plain scalar, ``dict[str, V]`` or
+    ``list[V]``, with its line) that also knows the file it was written in: values merge
+    across files."""
 
-    value: Any
-    line: int
     path: str
-
-    def plain(self) -> Any:
-        if isinstance(self.value, dict):
-            return {k: v.plain() for k, v in self.value.items()}
-        if isinstance(self.value, list):
-            return [v.plain() for v in self.value]
-        return self.value
 
 
 def _from_y(node: Y, path: str) -> V:

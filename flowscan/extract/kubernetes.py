@@ -20,7 +20,6 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import replace
-from typing import Any
 
 import yaml
 
