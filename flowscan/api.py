@@ -148,7 +148,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     with stats.phase("configs"):
         from .configs import extract_configs
 
-        config_facts, unclaimed = extract_configs(root, other_files, sources)
+        config_facts, unclaimed = extract_configs(root, other_files, sources, stats.count_parse)
         contexts = build_contexts(config_facts)
         for path, reason in unclaimed:
             coverage.files_skipped.append(_skip(path, reason))

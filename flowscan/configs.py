@@ -8,13 +8,22 @@ go to the Helm extractor; Terraform is read per module folder.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from .configfacts import ConfigFacts
 from .discover import SourceFile
 
+CountParse = Callable[[str], None]
 
-def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, bytes]) -> tuple[list[ConfigFacts], list[tuple[str, str]]]:
-    """Facts of every config file, and the (path, reason) of YAML files no extractor claimed."""
+
+def _no_count(path: str) -> None:
+    pass
+
+
+def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, bytes],
+                    count_parse: CountParse = _no_count) -> tuple[list[ConfigFacts], list[tuple[str, str]]]:
+    """Facts of every config file, and the (path, reason) of YAML files no extractor claimed.
+    Each file is parsed once (``count_parse`` is told each time one is)."""
     if not files:
         return [], []  # nothing to read: the extractors are not even imported
     try:
@@ -25,6 +34,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         from .extract.kubernetes import extract_kubernetes, resolve_configmaps
         from .extract.litellm_config import extract_litellm_config
         from .extract.shell import extract_shell
+        from .extract.yamlnodes import parse_yaml
     except ImportError as exc:  # a partial install: say so for every config file
         return [], [(f.path, f"{f.kind} files are not analysed ({exc})") for f in files]
 
@@ -38,6 +48,8 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     for path in paths:
         kind = kinds[path]
         data = sources[path]
+        if kind in ("dotenv", "dockerfile", "shell") or (kind == "yaml" and path not in in_chart):
+            count_parse(path)
         if kind == "dotenv":
             facts.append(extract_dotenv(path, data))
         elif kind == "dockerfile":
@@ -45,18 +57,19 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         elif kind == "shell":
             facts.append(extract_shell(path, data))
         elif kind == "yaml" and path not in in_chart:
-            found = [f for f in (extract_compose(path, data), extract_kubernetes(path, data),
-                                 extract_litellm_config(path, data)) if _has_content(f)]
+            parsed = parse_yaml(data)
+            found = [f for f in (extract_compose(path, data, parsed), extract_kubernetes(path, data, parsed),
+                                 extract_litellm_config(path, data, parsed)) if _has_content(f)]
             if not found:
                 unclaimed.append((path, "YAML that is not a compose file, Kubernetes manifest or LiteLLM config"))
             facts.extend(found)
     for chart, chart_files in sorted(charts.items()):
-        facts.extend(extract_helm({p: sources[p] for p in chart_files if p in sources}))
+        facts.extend(extract_helm({p: sources[p] for p in chart_files if p in sources}, count_parse))
     terraform_files = {p: sources[p] for p in paths if kinds[p] == "terraform"}
     if terraform_files:
         from .extract.terraform import extract_terraform  # python-hcl2 (lark) loads only when needed
 
-        facts.extend(extract_terraform(root, terraform_files))
+        facts.extend(extract_terraform(root, terraform_files, count_parse=count_parse))
     resolve_configmaps([f for f in facts if f.kind == "kubernetes"])
     return facts, unclaimed
 

@@ -52,7 +52,8 @@ class ScanStats:
                    + ", ".join(f"{why} {n}" for why, n in sorted(self.parsed.items())) + ")"
                    + f"; cache {self.cache_hits} hits, {self.cache_misses} misses; workers {self.workers}")
         repeated = sorted(p for p, n in self.parse_counts.items() if n > 1)
-        out.append(f"files parsed more than once: {len(repeated)}" + (f" ({', '.join(repeated[:5])})" if repeated else ""))
+        out.append(f"files parsed: {len(self.parse_counts)} (Python, YAML, HCL, Dockerfile, dotenv, shell); "
+                   f"more than once: {len(repeated)}" + (f" ({', '.join(repeated[:5])})" if repeated else ""))
         out.append(f"evaluation budget hits: {self.budget_hits}; most steps for one call: {self.most_steps}"
                    + (f" ({self.most_steps_at})" if self.most_steps_at else ""))
         return out

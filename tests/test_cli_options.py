@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from flowscan.cli import main
 
+from .conftest import FIXTURES
+
 APP_CODE = '''\
 import requests
 from openai import OpenAI
@@ -107,3 +109,16 @@ def test_stats_go_to_stderr(app: Path) -> None:
     result = CliRunner().invoke(main, ["scan", str(app), "--stats", "-q"])
     assert "flowscan stats: phases:" in result.stderr
     assert "flowscan stats" not in result.stdout
+
+
+def test_every_file_is_parsed_once(tmp_path: Path) -> None:
+    """The parse counter sees every config format, and no file twice (a YAML file is read by
+    three extractors from one parse)."""
+    from flowscan.api import ScanOptions, scan
+
+    root = FIXTURES / "mixed-deploy-app"
+    result = scan(root, ScanOptions(jobs=1, cache_dir=None))
+    counts = result.stats.parse_counts
+    analysed = set(result.report.coverage.files_analyzed)
+    assert {p for p in analysed if p.endswith((".yaml", ".yml", ".tf", ".tfvars"))} <= set(counts)
+    assert [p for p, n in counts.items() if n > 1] == []

@@ -28,7 +28,7 @@ from typing import Callable
 import yaml
 
 from ..configfacts import ComposeFacts, ComposeService, ConfigFacts, Dependency, EnvBinding, EnvSource
-from .yamlnodes import Y, error_line, key_lines, load_documents
+from .yamlnodes import ParsedYaml, Y, error_line, parse_yaml
 
 KIND = "compose"
 
@@ -131,32 +131,31 @@ def _reference(match: re.Match[str], lookup: Lookup, dollar_escape: bool) -> str
 
 # -- compose --------------------------------------------------------------------------------------
 
-def extract_compose(path: str, data: bytes) -> ConfigFacts:
-    """Facts of a compose file; empty facts for other YAML, ``parse_error`` if malformed."""
+def extract_compose(path: str, data: bytes, parsed: ParsedYaml | None = None) -> ConfigFacts:
+    """Facts of a compose file; empty facts for other YAML, ``parse_error`` if malformed.
+    ``parsed``: the file already parsed (else it is parsed here)."""
     facts = ConfigFacts(path=path, kind=KIND)
-    try:
-        documents = load_documents(data)
-    except yaml.YAMLError as exc:
+    parsed = parsed or parse_yaml(data)
+    if parsed.error is not None:
         if _looks_like_compose(path, data):
-            facts.parse_error = (error_line(exc), f"invalid YAML: {_first_line(exc)}")
+            facts.parse_error = (error_line(parsed.error), f"invalid YAML: {_first_line(parsed.error)}")
         return facts
-    services = _services_node(documents)
+    services = _services_node(parsed.documents)
     if services is None:
         return facts
-    service_lines = {keys[1:]: line for keys, line in key_lines(data, "services", 4).items() if keys[0] == "services"}
     base = posixpath.dirname(path)
     compose = ComposeFacts()
     for name, node in services.items():
-        line = service_lines.get((name,), node.line)
+        line = node.key_or_value_line
         if not isinstance(node.value, dict):
             if node.value is not None:
                 facts.notes.append(f"{path}:{node.line}: service {name} is not a mapping; skipped")
                 continue
             node = Y({}, line)
-        source = _service_source(path, base, name, line, node, service_lines, facts.notes)
+        source = _service_source(path, base, name, line, node, facts.notes)
         facts.sources.append(source)
         files = _env_files(base, node.get("env_file"))
-        compose.services[name] = _service_summary(name, line, node, files, service_lines)
+        compose.services[name] = _service_summary(name, line, node, files)
     facts.details = compose
     return facts
 
@@ -180,11 +179,10 @@ def _services_node(documents: list[Y]) -> Y | None:
     return None
 
 
-def _service_source(path: str, base: str, name: str, line: int, node: Y,
-                    lines: dict[tuple[str, ...], int], notes: list[str]) -> EnvSource:
+def _service_source(path: str, base: str, name: str, line: int, node: Y, notes: list[str]) -> EnvSource:
     """The deployment context of one service."""
     source = EnvSource(name=f"{KIND}:{name}", kind=KIND, path=path, line=line)
-    source.bindings = _environment(path, name, node.get("environment"), lines, notes)
+    source.bindings = _environment(path, name, node.get("environment"), notes)
     image = node.get("image")
     if image is not None and image.scalar() is not None:
         source.image = substitute(image.scalar() or "").text
@@ -198,8 +196,7 @@ def _service_source(path: str, base: str, name: str, line: int, node: Y,
     return source
 
 
-def _environment(path: str, service: str, node: Y | None,
-                 lines: dict[tuple[str, ...], int], notes: list[str]) -> list[EnvBinding]:
+def _environment(path: str, service: str, node: Y | None, notes: list[str]) -> list[EnvBinding]:
     """Bindings of a service's ``environment`` (list or map form), later keys winning."""
     if node is None:
         return []
@@ -208,7 +205,7 @@ def _environment(path: str, service: str, node: Y | None,
     if isinstance(node.value, dict):
         for key, value in node.items():
             text = value.scalar()
-            pairs.append((key, text, lines.get((service, "environment", key), value.line)))
+            pairs.append((key, text, value.key_or_value_line))
     elif isinstance(node.value, list):
         for item in node.elements():
             text = item.scalar()
@@ -292,8 +289,7 @@ def _env_files(base: str, node: Y | None) -> list[str]:
     return paths
 
 
-def _service_summary(name: str, line: int, node: Y, env_files: list[str],
-                     lines: dict[tuple[str, ...], int]) -> ComposeService:
+def _service_summary(name: str, line: int, node: Y, env_files: list[str]) -> ComposeService:
     """One service's data for later checks."""
     healthcheck = node.get("healthcheck")
     deploy = node.get("deploy")
@@ -310,15 +306,15 @@ def _service_summary(name: str, line: int, node: Y, env_files: list[str],
         command=tuple(_words(node.get("command"))),
         entrypoint=tuple(_words(node.get("entrypoint"))),
         env_files=tuple(env_files),
-        depends_on=tuple(_depends_on(name, node.get("depends_on"), lines)),
+        depends_on=tuple(_depends_on(node.get("depends_on"))),
         healthcheck=healthcheck is not None and not _disabled(healthcheck),
-        healthcheck_line=lines.get((name, "healthcheck")) if healthcheck is not None else None,
+        healthcheck_line=healthcheck.key_line if healthcheck is not None else None,
         replicas=_int(replicas) if replicas is not None else _int(scale) if scale is not None else None,
         restart=restart.scalar() if restart is not None else None,
     )
 
 
-def _depends_on(service: str, node: Y | None, lines: dict[tuple[str, ...], int]) -> list[Dependency]:
+def _depends_on(node: Y | None) -> list[Dependency]:
     """``depends_on`` entries (the list form means ``service_started``)."""
     if node is None:
         return []
@@ -333,7 +329,7 @@ def _depends_on(service: str, node: Y | None, lines: dict[tuple[str, ...], int])
             out.append(Dependency(
                 dependency,
                 (condition.scalar() if condition is not None else None) or "service_started",
-                lines.get((service, "depends_on", dependency), spec.line),
+                spec.key_or_value_line,
             ))
     return out
 

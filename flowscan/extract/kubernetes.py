@@ -35,7 +35,7 @@ from ..configfacts import (
     Workload,
 )
 from ..model import Step
-from .yamlnodes import Y, error_line, load_documents
+from .yamlnodes import ParsedYaml, Y, error_line, parse_yaml
 
 KIND = "kubernetes"
 
@@ -62,20 +62,21 @@ _HELM_MARKERS = re.compile(
 _ENV_REF = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_.\-]*)\)")
 
 
-def extract_kubernetes(path: str, data: bytes) -> ConfigFacts:
-    """Facts of one Kubernetes (or kustomization) YAML file; empty facts for other YAML."""
+def extract_kubernetes(path: str, data: bytes, parsed: ParsedYaml | None = None) -> ConfigFacts:
+    """Facts of one Kubernetes (or kustomization) YAML file; empty facts for other YAML.
+    ``parsed``: the file already parsed (else it is parsed here, unless it is a template)."""
     facts = ConfigFacts(path=path, kind=KIND)
     if _is_template(path, data):
         facts.notes.append(f"{path}: Go/Helm template, not parsed as a Kubernetes manifest")
         return facts
-    try:
-        docs = load_documents(data)
-    except yaml.YAMLError as exc:
+    parsed = parsed or parse_yaml(data)
+    if parsed.error is not None:
         if b"{{" in data:
             facts.notes.append(f"{path}: templated YAML, not parsed")
             return facts
-        facts.parse_error = (error_line(exc), _yaml_message(exc))
+        facts.parse_error = (error_line(parsed.error), _yaml_message(parsed.error))
         return facts
+    docs = parsed.documents
     k8s = KubernetesFacts()
     is_kustomization = posixpath.basename(path).lower() in KUSTOMIZATION_FILES
     seen_k8s = False

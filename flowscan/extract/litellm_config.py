@@ -34,12 +34,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 
 from ..catalog import Sink, bundled_catalog
 from ..configfacts import CacheSetting, ConfigEndpoint, ConfigFacts, Deployment, EnvFallback, FallbackEntry, LitellmFacts
 from ..model import Step
-from .yamlnodes import Y, error_line, key_lines, load_documents
+from .yamlnodes import ParsedYaml, Y, error_line, parse_yaml
 
 KIND = "litellm"
 SINK = "litellm.completion"  # the proxy routes chat calls through completion()
@@ -61,25 +60,24 @@ class _Url:
     provider_known: bool = True
 
 
-def extract_litellm_config(path: str, data: bytes) -> ConfigFacts:
-    """Facts of a LiteLLM proxy config; empty facts for other YAML."""
+def extract_litellm_config(path: str, data: bytes, parsed: ParsedYaml | None = None) -> ConfigFacts:
+    """Facts of a LiteLLM proxy config; empty facts for other YAML. ``parsed``: the file
+    already parsed (else it is parsed here)."""
     facts = ConfigFacts(path=path, kind=KIND)
-    try:
-        documents = load_documents(data)
-    except yaml.YAMLError as exc:
+    parsed = parsed or parse_yaml(data)
+    if parsed.error is not None:
         if _MODEL_LIST_AT_TOP.search(data) or posixpath.basename(path).startswith("litellm"):
-            facts.parse_error = (error_line(exc), f"invalid YAML: {str(exc).strip().splitlines()[0]}")
+            facts.parse_error = (error_line(parsed.error), f"invalid YAML: {str(parsed.error).strip().splitlines()[0]}")
         return facts
-    config = next((d for d in documents if d.get("model_list") is not None), None)
+    config = next((d for d in parsed.documents if d.get("model_list") is not None), None)
     if config is None:
         return facts
     details = LitellmFacts()
     sink = bundled_catalog().sinks[SINK]
     for entry in config.get("model_list").elements():  # type: ignore[union-attr]
         _entry(path, entry, sink, facts, details.model_list)
-    lines = key_lines(data, "model_list", 2)
-    details.model_list_line = lines.get(("model_list",))
-    _settings(config, lines, details)
+    details.model_list_line = config.get("model_list").key_line  # type: ignore[union-attr]
+    _settings(config, details)
     facts.details = details
     return facts
 
@@ -234,14 +232,15 @@ def _catalog_provider(url: str) -> str | None:
 
 # -- settings -------------------------------------------------------------------------------------
 
-def _settings(config: Y, lines: dict[tuple[str, ...], int], details: LitellmFacts) -> None:
-    """Fallbacks, cache, environment variables and includes, with lines (``lines``: the
-    line of each ``section.key``, as a block mapping's value starts on the next line)."""
+def _settings(config: Y, details: LitellmFacts) -> None:
+    """Fallbacks, cache, environment variables and includes, with their keys' lines (a block
+    mapping's value starts on the next line)."""
     for kind in _FALLBACK_KEYS:
         for section in _SETTINGS:
             settings = config.get(section)
             if settings is not None and isinstance(settings.value, dict):
-                details.fallbacks.extend(_fallbacks(kind, section, settings.get(kind), lines.get((section, kind))))
+                node = settings.get(kind)
+                details.fallbacks.extend(_fallbacks(kind, section, node, node.key_line if node is not None else None))
     for section in _SETTINGS:
         settings = config.get(section)
         if settings is None or not isinstance(settings.value, dict):
@@ -252,7 +251,7 @@ def _settings(config: Y, lines: dict[tuple[str, ...], int], details: LitellmFact
         params = settings.get("cache_params")
         if params is not None:
             kind = params.get("type")
-            details.cache_params = CacheSetting(section, lines.get((section, "cache_params"), params.line),
+            details.cache_params = CacheSetting(section, params.key_or_value_line,
                                                 type=kind.scalar() if kind is not None else None)
     details.environment_variables = _environment_variables(config.get("environment_variables"))
     include = config.get("include")

@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import hcl2
 from hcl2.rules import base as hb
@@ -1136,11 +1136,13 @@ def _is_tfvars(path: str) -> bool:
     return path.endswith((".tfvars", ".tfvars.json"))
 
 
-def extract_terraform(root: Path, files: dict[str, bytes], rules: TerraformRules | None = None) -> list[ConfigFacts]:
+def extract_terraform(root: Path, files: dict[str, bytes], rules: TerraformRules | None = None, *,
+                      count_parse: Callable[[str], None] = lambda path: None) -> list[ConfigFacts]:
     """Facts of every Terraform file under ``root`` (``files``: path relative to root → bytes).
 
     One :class:`ConfigFacts` per file that yields placements, env sources, notes or a parse
-    error. ``root`` is not read: all bytes come from ``files``.
+    error. ``root`` is not read: all bytes come from ``files``. ``count_parse`` is told each
+    file parsed.
     """
     rules = rules or bundled_terraform_rules()
     facts: dict[str, ConfigFacts] = {}
@@ -1155,6 +1157,7 @@ def extract_terraform(root: Path, files: dict[str, bytes], rules: TerraformRules
         if path.endswith(".tf.json"):
             facts_for(path).notes.append("Terraform JSON syntax (.tf.json) is not analysed")
             continue
+        count_parse(path)
         if path.endswith(".json"):  # *.tfvars.json
             parsed = _parse_tfvars_json(path, files[path])
         else:

@@ -7,7 +7,7 @@ aliases resolved by pyyaml itself. Nothing is executed; tags are ignored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import yaml
@@ -20,6 +20,13 @@ class Y:
 
     value: Any
     line: int
+    # The line of the key this value belongs to in its mapping (``services:`` of a block
+    # mapping whose value starts on the next line); None at the top and for merged keys.
+    key_line: int | None = field(default=None, kw_only=True)
+
+    @property
+    def key_or_value_line(self) -> int:
+        return self.key_line if self.key_line is not None else self.line
 
     def get(self, key: str) -> Y | None:
         if isinstance(self.value, dict):
@@ -62,6 +69,7 @@ def _convert(node: yaml.Node, loader: _Loader, depth: int = 0) -> Y:
     if depth > 200:
         return Y(None, line)
     if isinstance(node, yaml.MappingNode):
+        own = {id(key_node) for key_node, _ in node.value}
         loader.flatten_mapping(node)  # merge keys (<<: *anchor)
         out: dict[str, Y] = {}
         for key_node, value_node in node.value:
@@ -70,7 +78,10 @@ def _convert(node: yaml.Node, loader: _Loader, depth: int = 0) -> Y:
                 key = "null"
             if key is None:
                 continue
-            out[str(key)] = _convert(value_node, loader, depth + 1)
+            child = _convert(value_node, loader, depth + 1)
+            if id(key_node) in own:
+                child.key_line = key_node.start_mark.line + 1
+            out[str(key)] = child
         return Y(out, line)
     if isinstance(node, yaml.SequenceNode):
         return Y([_convert(n, loader, depth + 1) for n in node.value], line)
@@ -97,35 +108,22 @@ def load_documents(data: bytes | str) -> list[Y]:
         loader.dispose()
 
 
+@dataclass(frozen=True)
+class ParsedYaml:
+    """A YAML file parsed once: its documents, or the error that stopped the parser. Every
+    YAML extractor reads this, so a file is parsed once however many extractors look at it."""
+
+    documents: list[Y]
+    error: yaml.YAMLError | None = None
+
+
+def parse_yaml(data: bytes | str) -> ParsedYaml:
+    try:
+        return ParsedYaml(load_documents(data))
+    except yaml.YAMLError as exc:
+        return ParsedYaml([], exc)
+
+
 def error_line(exc: yaml.YAMLError) -> int:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     return mark.line + 1 if mark is not None else 1
-
-
-def key_lines(data: bytes, top_key: str, depth: int) -> dict[tuple[str, ...], int]:
-    """The line of each mapping key, by key path (``("services", "api", "depends_on")``), in
-    the first document whose top level has ``top_key``, down to ``depth`` levels.
-
-    :mod:`yamlnodes` gives the line where a value starts, which for a block mapping is its
-    first child; a key's own line is read here from pyyaml's node marks (a second, node-only
-    pass: nothing is constructed). Used by the compose and LiteLLM config extractors.
-    """
-    lines: dict[tuple[str, ...], int] = {}
-
-    def walk(node: yaml.Node, prefix: tuple[str, ...]) -> None:
-        if len(prefix) >= depth or not isinstance(node, yaml.MappingNode):
-            return
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                lines.setdefault(prefix + (key.value,), key.start_mark.line + 1)
-                walk(value, prefix + (key.value,))
-
-    try:
-        for document in yaml.compose_all(data, Loader=_SAFE):
-            if isinstance(document, yaml.MappingNode) and any(
-                    isinstance(k, yaml.ScalarNode) and k.value == top_key for k, _ in document.value):
-                walk(document, ())
-                break
-    except yaml.YAMLError:
-        pass
-    return lines
