@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 from flowscan.discover import SKIP_DIRS
-from flowscan.extract.python import extract_python
-from flowscan.extract.python_cst import extract_python_cst
-from flowscan.pyfacts import structure as as_tree
+from flowscan.python.extract import extract_python
+from flowscan.python.extract_cst import extract_python_cst
+from flowscan.python.facts import structure as as_tree
 
 
 def first_difference(a, b, path: str = "") -> str | None:

@@ -14,7 +14,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from flowscan.extract.python import extract_python
+from flowscan.python.extract import extract_python
 
 
 def _one(item: tuple[str, bytes]):

@@ -19,16 +19,22 @@ from .checks import ScanFacts, run_checks
 from .checks.findings import LineCache, sorted_findings
 from .discover import SourceFile, canonical_modules, prepass_python, seed_files, walk
 from .model import Coverage, Endpoint, ParseError, Report
-from .policy import Policy, find_policy_file, load_policy, read_policy_file
 from .parallel import extract_all
-from .resultcache import ResultCache, content_digest, record_scan, reuse_report, scan_key
+from .policy import Policy, find_policy_file, load_policy, read_policy_file
+from .resultcache import (
+    ResultCache,
+    content_digest,
+    record_scan,
+    reuse_report,
+    scan_key,
+)
 from .stats import ScanStats
 
 if TYPE_CHECKING:
     from .configfacts import ConfigFacts
     from .graph import FlowGraph
-    from .program import Program
-    from .pyfacts import ModuleFacts
+    from .python.facts import ModuleFacts
+    from .python.program import Program
 
 # The Python engine, the config extractors and the checks are imported by the phases that
 # use them (see ``_scan``), so start-up costs what the tree needs.
@@ -84,7 +90,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     # without configs never loads the extractors, and nothing to check loads no check.
     from .contexts import DEFAULT, build_contexts
     from .graph import FlowGraph
-    from .program import Program
+    from .python.program import Program
 
     root = Path(root)
     options = options or ScanOptions()
@@ -129,7 +135,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     def load(path: str, data: bytes) -> ModuleFacts:
         facts = cache.load(path, data)
         if facts is None:
-            from .extract.python import extract_python
+            from .python.extract import extract_python
 
             stats.count_parse(path)
             facts = extract_python(path, data)
@@ -162,7 +168,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
                                               catalog, policy, options, stats)
     stats.budget_hits = len(budget_hits)
     for path, line, context in sorted(budget_hits):
-        from .resolve import STEP_BUDGET
+        from .python.resolve import STEP_BUDGET
 
         coverage.notes.append(f"{path}:{line}: resolving this call hit the evaluation budget ({STEP_BUDGET} steps) "
                               f"in context {context}; parts of its value are reported as unresolved")
@@ -211,8 +217,8 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     resolution hit the evaluation budget (path, line, context)."""
     from .contexts import DEFAULT, drop_defaults_set_by_contexts
     from .endpoints import build_endpoints
-    from .flows import config_hits, find_hits
-    from .resolve import Resolver
+    from .python.flows import config_hits, find_hits
+    from .python.resolve import Resolver
     from .values import StrValue
 
     endpoints: list[Endpoint] = []

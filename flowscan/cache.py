@@ -30,7 +30,7 @@ def default_cache_dir() -> Path:
 def _code_version() -> str:
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("extract/python.py", "extract/python_cst.py", "extract/python_common.py", "pyfacts.py", "cache.py"):
+    for name in ("python/extract.py", "python/extract_cst.py", "python/extract_common.py", "python/facts.py", "cache.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 

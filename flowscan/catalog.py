@@ -13,8 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .model import Placement
 from . import rulefiles
+from .model import Placement
 from .rulefiles import CatalogError, load_rule_file, load_rule_yaml  # noqa: F401 - re-exported
 
 

@@ -67,7 +67,9 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         facts.extend(extract_helm({p: sources[p] for p in chart_files if p in sources}, count_parse))
     terraform_files = {p: sources[p] for p in paths if kinds[p] == "terraform"}
     if terraform_files:
-        from .extract.terraform import extract_terraform  # python-hcl2 (lark) loads only when needed
+        from .extract.terraform import (
+            extract_terraform,  # python-hcl2 (lark) loads only when needed
+        )
 
         facts.extend(extract_terraform(root, terraform_files, count_parse=count_parse))
     resolve_configmaps([f for f in facts if f.kind == "kubernetes"])

@@ -6,9 +6,9 @@ import hashlib
 from dataclasses import dataclass
 
 from .catalog import Catalog
-from .flows import SinkHit
 from .model import Endpoint, Location, Placement, Step
 from .policy import Policy
+from .python.flows import SinkHit
 from .redact import MASK, redact, userinfo_secrets
 from .urls import split_url
 from .values import merge_trails

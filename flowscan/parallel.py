@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable
 from .cache import FactCache
 
 if TYPE_CHECKING:
-    from .pyfacts import ModuleFacts
+    from .python.facts import ModuleFacts
     from .stats import ScanStats
 
 # Below this much source to parse, a process pool costs more than it saves. Measured with
@@ -24,7 +24,7 @@ PARALLEL_BYTES = 250_000
 def extract_one(item: tuple[str, bytes], cache_dir: Path | None = None) -> ModuleFacts:
     """Extract one file; in a pool worker, also store the facts in the cache (the parent
     then need not pickle them a second time)."""
-    from .extract.python import extract_python
+    from .python.extract import extract_python
 
     facts = extract_python(*item)
     if cache_dir is not None:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .cache import FactCache
     from .catalog import Catalog
     from .discover import PythonSummary, SourceFile
-    from .program import Program
+    from .python.program import Program
 
 FORMAT = 1
 
@@ -132,7 +132,7 @@ def reuse_report(results: ResultCache, key: str, digests: dict[str, str], source
                  python_files: list[SourceFile], facts_cache: FactCache) -> Report | None:
     """The recorded report, when every file whose bytes changed since gives the scan the
     same answers; the record is refreshed with the new digests. None: scan in full."""
-    from .program import identifiers, mentions_in
+    from .python.program import identifiers, mentions_in
 
     record = results.load(key)
     if record is None:
@@ -158,8 +158,8 @@ def reuse_report(results: ResultCache, key: str, digests: dict[str, str], source
         if any(mentions_in(data, name, words) != answer for name, answer in use.mentions.items()):
             return False
         if use.facts_key is not None:
-            from .extract.python import extract_python
-            from .pyfacts import structure
+            from .python.extract import extract_python
+            from .python.facts import structure
 
             old = facts_cache.load_key(use.facts_key)
             new = facts_cache.get_or_make(path, data, extract_python)

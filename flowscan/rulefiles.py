@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 
-
 def _yaml_load(text: str):
     """libyaml's safe loader (the same rules as PyYAML's, at C speed), imported on first use:
     a run whose rule files all come from their validated JSON copies never loads PyYAML."""

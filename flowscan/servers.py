@@ -21,9 +21,16 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from .catalog import default_rules_dir, load_rule_file
-from .configfacts import ComposeFacts, ConfigFacts, DockerfileFacts, EnvSource, KubernetesFacts, ShellFacts
+from .configfacts import (
+    ComposeFacts,
+    ConfigFacts,
+    DockerfileFacts,
+    EnvSource,
+    KubernetesFacts,
+    ShellFacts,
+)
 from .extract.shell import split_words
-from .pyfacts import CallSite, Expr, Lit, ModuleFacts, imported_callee
+from .python.facts import CallSite, Expr, Lit, ModuleFacts, imported_callee
 
 LineText = Callable[[str, int], str]
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from flowscan.api import ScanOptions, scan
 from flowscan.cache import FactCache
-from flowscan.extract.python import extract_python
+from flowscan.python.extract import extract_python
 from flowscan.report.json_report import render_json
 
 from .conftest import FIXTURES

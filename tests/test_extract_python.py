@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import textwrap
 
-from flowscan.extract import python as px
-from flowscan.extract import python_cst
 from bench.check_extractors import as_tree, first_difference
+from flowscan.python import extract as px
+from flowscan.python import extract_cst
 
 TRICKY = textwrap.dedent('''
     import requests
@@ -46,13 +46,13 @@ def _lines(data: bytes, extractor: str) -> list[tuple[int, str]]:
     if extractor == "ast":
         facts = px.extract_python("t.py", data)
     else:
-        original = python_cst._AstLines.build
+        original = extract_cst._AstLines.build
         if extractor == "libcst-positions":
-            python_cst._AstLines.build = staticmethod(lambda d: None)
+            extract_cst._AstLines.build = staticmethod(lambda d: None)
         try:
-            facts = python_cst.extract_python_cst("t.py", data)
+            facts = extract_cst.extract_python_cst("t.py", data)
         finally:
-            python_cst._AstLines.build = original
+            extract_cst._AstLines.build = original
     return [(c.line, c.text) for c in facts.calls]
 
 
@@ -186,7 +186,7 @@ EVERY_CONSTRUCT = textwrap.dedent('''
 def test_ast_facts_equal_libcst_reference() -> None:
     data = EVERY_CONSTRUCT.encode()
     fast = px.extract_python("pkg/sub/mod.py", data)
-    reference = python_cst.extract_python_cst("pkg/sub/mod.py", data)
+    reference = extract_cst.extract_python_cst("pkg/sub/mod.py", data)
     assert fast.parse_error is None and reference.parse_error is None
     assert len(fast.calls) >= 30 and len(fast.scope.assigns) >= 40
     assert first_difference(as_tree(fast), as_tree(reference), "facts") is None
@@ -229,7 +229,7 @@ def test_facts_survive_a_pickle_round_trip() -> None:
     """Facts cross process pools and the cache as pickles (``pyfacts._rebuild``)."""
     import pickle
 
-    from flowscan.pyfacts import structure
+    from flowscan.python.facts import structure
 
     facts = px.extract_python("pkg/mod.py", EVERY_CONSTRUCT.encode())
     assert structure(pickle.loads(pickle.dumps(facts))) == structure(facts)

@@ -12,10 +12,16 @@ import pytest
 from flowscan.api import ScanOptions, resolve_policy, scan
 from flowscan.catalog import bundled_catalog
 from flowscan.checks import ScanFacts, run_checks
-from flowscan.checks.fallback import LEAVES_REGION, MISSING, Fallback, fallback_edges, unguarded_calls
+from flowscan.checks.fallback import (
+    LEAVES_REGION,
+    MISSING,
+    Fallback,
+    fallback_edges,
+    unguarded_calls,
+)
 from flowscan.extract.litellm_config import extract_litellm_config
-from flowscan.extract.python import extract_python
 from flowscan.model import Finding
+from flowscan.python.extract import extract_python
 from flowscan.rules_index import rule_docs
 from flowscan.testing import annotations, compare
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from textwrap import dedent
 
-from flowscan.configfacts import ConfigFacts, ConfigMapKeyRef, EnvBinding, EnvSource, Strategy
+from flowscan.configfacts import (
+    ConfigFacts,
+    ConfigMapKeyRef,
+    EnvBinding,
+    EnvSource,
+    Strategy,
+)
 from flowscan.extract.kubernetes import extract_kubernetes, resolve_configmaps
 from flowscan.model import Step
 

@@ -9,9 +9,13 @@ from textwrap import dedent
 import pytest
 
 from flowscan.checks import ScanFacts, run_checks
-from flowscan.checks.caching import PREFIX_DISABLED, RESPONSE_DISABLED, PrefixCaching, ResponseCache
+from flowscan.checks.caching import (
+    PREFIX_DISABLED,
+    RESPONSE_DISABLED,
+    PrefixCaching,
+    ResponseCache,
+)
 from flowscan.checks.serving import COLD_START, ColdStart
-from flowscan.policy import Policy
 from flowscan.configfacts import ConfigFacts
 from flowscan.configs import extract_configs
 from flowscan.discover import walk
@@ -19,12 +23,20 @@ from flowscan.extract.compose import extract_compose
 from flowscan.extract.dockerfile import extract_dockerfile
 from flowscan.extract.kubernetes import extract_kubernetes
 from flowscan.extract.litellm_config import extract_litellm_config
-from flowscan.extract.python import extract_python
 from flowscan.extract.shell import extract_shell
 from flowscan.model import Finding
-from flowscan.pyfacts import ModuleFacts
+from flowscan.policy import Policy
+from flowscan.python.extract import extract_python
+from flowscan.python.facts import ModuleFacts
 from flowscan.rules_index import rule_docs
-from flowscan.servers import match_argv, match_image, parse_options, parse_version, server_specs, split_image
+from flowscan.servers import (
+    match_argv,
+    match_image,
+    parse_options,
+    parse_version,
+    server_specs,
+    split_image,
+)
 from flowscan.testing import annotations, compare
 
 from .conftest import FIXTURES

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..configfacts import ConfigFacts
     from ..model import Endpoint, Resource
     from ..policy import Policy
-    from ..pyfacts import ModuleFacts
+    from ..python.facts import ModuleFacts
 
 LineText = Callable[[str, int], str]
 

@@ -18,8 +18,15 @@ from __future__ import annotations
 
 from ..configfacts import LitellmFacts
 from ..model import Location
-from ..pyfacts import Lit, ModuleFacts, imported_callee
-from ..servers import Launch, keyword_line, launches_in_configs, launches_in_module, prefix_caching, state_line
+from ..python.facts import Lit, ModuleFacts, imported_callee
+from ..servers import (
+    Launch,
+    keyword_line,
+    launches_in_configs,
+    launches_in_module,
+    prefix_caching,
+    state_line,
+)
 from .base import Check, Findings, ScanFacts
 
 PREFIX_DISABLED = "caching/prefix-caching-disabled"

@@ -34,7 +34,19 @@ from ..catalog import bundled_catalog
 from ..configfacts import ConfigFacts, Deployment, LitellmFacts
 from ..model import Endpoint, Location
 from ..policy import Policy
-from ..pyfacts import Attr, Call, CallSite, DictLit, Expr, Lit, ModuleFacts, Name, Scope, Seq, imported_callee
+from ..python.facts import (
+    Attr,
+    Call,
+    CallSite,
+    DictLit,
+    Expr,
+    Lit,
+    ModuleFacts,
+    Name,
+    Scope,
+    Seq,
+    imported_callee,
+)
 from .base import Check, Findings, ScanFacts
 
 MISSING = "fallback/missing"

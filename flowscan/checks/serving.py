@@ -28,7 +28,15 @@ import posixpath
 import re
 from typing import Any, Sequence
 
-from ..configfacts import ComposeFacts, ComposeService, ConfigFacts, Container, DockerfileFacts, KubernetesFacts, Workload
+from ..configfacts import (
+    ComposeFacts,
+    ComposeService,
+    ConfigFacts,
+    Container,
+    DockerfileFacts,
+    KubernetesFacts,
+    Workload,
+)
 from ..model import Location
 from ..servers import find_key, source_launch
 from .base import Check, Findings, ScanFacts

@@ -27,7 +27,14 @@ from typing import Callable
 
 import yaml
 
-from ..configfacts import ComposeFacts, ComposeService, ConfigFacts, Dependency, EnvBinding, EnvSource
+from ..configfacts import (
+    ComposeFacts,
+    ComposeService,
+    ConfigFacts,
+    Dependency,
+    EnvBinding,
+    EnvSource,
+)
 from .yamlnodes import ParsedYaml, Y, error_line, parse_yaml
 
 KIND = "compose"

@@ -37,7 +37,14 @@ from typing import Any
 from dockerfile_parse import DockerfileParser
 from dockerfile_parse.util import WordSplitter
 
-from ..configfacts import ConfigFacts, DockerCommand, DockerfileFacts, EnvBinding, EnvSource, Stage
+from ..configfacts import (
+    ConfigFacts,
+    DockerCommand,
+    DockerfileFacts,
+    EnvBinding,
+    EnvSource,
+    Stage,
+)
 from ..model import Step
 from .compose import substitute
 

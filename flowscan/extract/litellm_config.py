@@ -34,9 +34,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-
 from ..catalog import Sink, bundled_catalog
-from ..configfacts import CacheSetting, ConfigEndpoint, ConfigFacts, Deployment, EnvFallback, FallbackEntry, LitellmFacts
+from ..configfacts import (
+    CacheSetting,
+    ConfigEndpoint,
+    ConfigFacts,
+    Deployment,
+    EnvFallback,
+    FallbackEntry,
+    LitellmFacts,
+)
 from ..model import Step
 from .yamlnodes import ParsedYaml, Y, error_line, parse_yaml
 

@@ -4,7 +4,7 @@ A pure function of (path, bytes): it records syntax (imports, assignments, calls
 as a small IR and never imports or runs the scanned code.
 
 Facts come from CPython's ``ast`` (C speed, exact positions). They equal what the libcst
-reference extractor (``python_cst.py``) records; ``bench/check_extractors.py`` proves it
+reference extractor (``extract_cst.py``) records; ``bench/check_extractors.py`` proves it
 over whole corpora and ``tests/test_extract_python.py`` on every construct. Files ``ast``
 cannot parse (a grammar newer than this interpreter's, or a syntax error) go to libcst,
 which reads newer grammars and words the error.
@@ -17,11 +17,28 @@ import io
 import tokenize
 import warnings
 
-from ..pyfacts import (
-    Assign, Attr, AttrAssign, Call, CallSite, DictLit, Either, Expr, Lit, ModuleFacts, Name, NoneLit,
-    Opaque, Param, Percent, Scope, Seq, Sub, Concat,
+from .extract_common import SKIP_CALLS, joined_string, module_name_for, source_lines
+from .facts import (
+    Assign,
+    Attr,
+    AttrAssign,
+    Call,
+    CallSite,
+    Concat,
+    DictLit,
+    Either,
+    Expr,
+    Lit,
+    ModuleFacts,
+    Name,
+    NoneLit,
+    Opaque,
+    Param,
+    Percent,
+    Scope,
+    Seq,
+    Sub,
 )
-from .python_common import SKIP_CALLS, joined_string, module_name_for, source_lines
 
 __all__ = ["extract_python", "module_name_for"]
 
@@ -63,7 +80,7 @@ def extract_python(path: str, data: bytes) -> ModuleFacts:
 
 
 def _reference(path: str, data: bytes) -> ModuleFacts:
-    from .python_cst import extract_python_cst
+    from .extract_cst import extract_python_cst
 
     return extract_python_cst(path, data)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .catalog import Catalog, Sink
-from .configfacts import ConfigFacts
-from .model import Location, Step
-from .pyfacts import Attr, CallSite, ModuleFacts, Name
+from ..catalog import Catalog, Sink
+from ..configfacts import ConfigFacts
+from ..model import Location, Step
+from ..values import StrValue
+from .facts import Attr, CallSite, ModuleFacts, Name
 from .resolve import MAX_CALLER_DEPTH, CallCtx, Ext, Frame, Resolver
 from .sinks import SinkCall, evaluate_spec
-from .values import StrValue
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,8 @@ def _evaluate(sink: Sink, sdk: str, call: SinkCall, facts: ModuleFacts, site: Ca
 def config_hits(config_facts: list[ConfigFacts], lookup) -> list[SinkHit]:
     """Endpoints that configs send to directly (LiteLLM ``model_list``), with ``{env:NAME}``
     parts resolved through ``lookup``."""
-    from .catalog import Sink
-    from .values import StrValue, concat
+    from ..catalog import Sink
+    from ..values import StrValue, concat
 
     hits: list[SinkHit] = []
     for config in config_facts:

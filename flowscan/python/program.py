@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Callable, Iterable
 
 if TYPE_CHECKING:
-    from .pyfacts import CallSite, ModuleFacts
+    from .facts import CallSite, ModuleFacts
 
 
 _IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
@@ -141,7 +141,7 @@ class Program:
         """The call sites in ``facts`` whose callee is called ``name`` (``f(…)``, ``x.f(…)``)."""
         index = self._calls_by_name.get(facts.path)
         if index is None:
-            from .pyfacts import callee_name
+            from .facts import callee_name
 
             index = self._calls_by_name[facts.path] = {}
             for site in facts.calls:

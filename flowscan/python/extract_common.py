@@ -1,4 +1,4 @@
-"""What the two Python extractors (``python.py`` on ``ast``, ``python_cst.py`` on libcst) share:
+"""What the two Python extractors (``extract.py`` on ``ast``, ``extract_cst.py`` on libcst) share:
 module names, the calls never worth recording, line splitting and string canonical form."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..discover import module_name_for  # noqa: F401 - the extractors' name for it
-from ..pyfacts import Concat, Expr, Lit
+from .facts import Concat, Expr, Lit
 
 # Calls to these names never reach the network; not worth recording.
 SKIP_CALLS = frozenset({

@@ -15,11 +15,29 @@ import warnings
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .python_common import SKIP_CALLS, joined_string, module_name_for, source_lines
-from ..pyfacts import (
-    Assign, Attr, AttrAssign, Call, CallSite, Concat, DictLit, Either, Expr, Lit, ModuleFacts,
-    Name, NoneLit, Opaque, Param, Percent, Scope, Seq, Sub,
+from .extract_common import SKIP_CALLS, joined_string, module_name_for, source_lines
+from .facts import (
+    Assign,
+    Attr,
+    AttrAssign,
+    Call,
+    CallSite,
+    Concat,
+    DictLit,
+    Either,
+    Expr,
+    Lit,
+    ModuleFacts,
+    Name,
+    NoneLit,
+    Opaque,
+    Param,
+    Percent,
+    Scope,
+    Seq,
+    Sub,
 )
+
 
 def extract_python_cst(path: str, data: bytes) -> ModuleFacts:
     """Extract the facts of one Python file with libcst; a parse failure is a fact too."""

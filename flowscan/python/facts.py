@@ -2,14 +2,13 @@
 
 Facts are plain frozen dataclasses: picklable, cacheable by content hash, and free of
 libcst objects. The resolver (``resolve.py``) gives them meaning; the extractor
-(``extract/python.py``) only records syntax.
+(``python/extract.py``) only records syntax.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-
 
 # -- expressions -------------------------------------------------------------
 

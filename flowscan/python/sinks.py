@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Step
-from .pyfacts import Expr
+from ..model import Step
+from ..values import StrValue, concat, dedupe, merge_trails
+from .facts import Expr
 from .resolve import Absent, CallCtx, Inst, Resolver
-from .values import StrValue, concat, dedupe, merge_trails
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,30 @@ import weakref
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .model import Step
-from .program import Program
-from .pyfacts import callee_name as _callee_name
-from .pyfacts import (
-    Assign, Attr, Call, CallSite, Concat, DictLit, Either, Expr, Lit, ModuleFacts, Name, NoneLit,
-    Opaque, Param, Percent, Scope, Seq, Sub,
+from ..model import Step
+from ..values import MAX_ALTERNATIVES, Hole, StrValue, concat, dedupe
+from .facts import (
+    Assign,
+    Attr,
+    Call,
+    CallSite,
+    Concat,
+    DictLit,
+    Either,
+    Expr,
+    Lit,
+    ModuleFacts,
+    Name,
+    NoneLit,
+    Opaque,
+    Param,
+    Percent,
+    Scope,
+    Seq,
+    Sub,
 )
-from .values import MAX_ALTERNATIVES, Hole, StrValue, concat, dedupe
+from .facts import callee_name as _callee_name
+from .program import Program
 
 MAX_DEPTH = 48
 MAX_CALLER_DEPTH = 3
@@ -933,5 +949,5 @@ def _substitute(template: StrValue, pattern: re.Pattern, pick) -> StrValue:
                 parts.append(Hole(match.group(0)))
             pos = match.end()
         parts.append(part[pos:])
-    from .values import join_parts, merge_trails
+    from ..values import join_parts, merge_trails
     return StrValue(join_parts(parts), merge_trails(*trails))
