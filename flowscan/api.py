@@ -144,6 +144,11 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
     program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources, load,
                       {p: s.imports for p, s in summaries.items()})
+    from .extract.yamlnodes import YamlFiles
+    from .python.settings import SettingsFiles
+
+    yaml_files = YamlFiles(sources, stats.count_parse)  # one parse per YAML file, configs and settings alike
+    program.settings = SettingsFiles(yaml_files)
     with stats.phase("parse seeds"):
         stats.workers, seed_facts = extract_all(seeds, sources, options.jobs, cache, stats)
         for facts in seed_facts:
@@ -154,7 +159,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     with stats.phase("configs"):
         from .configs import extract_configs
 
-        config_facts, unclaimed = extract_configs(root, other_files, sources, stats.count_parse)
+        config_facts, unclaimed = extract_configs(root, other_files, sources, stats.count_parse, yaml_files)
         contexts = build_contexts(config_facts)
         for path, reason in unclaimed:
             coverage.files_skipped.append(_skip(path, reason))
@@ -187,8 +192,10 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
                 coverage.parse_errors.append(ParseError(config.path, line, message))
             coverage.notes.extend(f"{config.path}: {note}" for note in config.notes)
         coverage.parse_errors = sorted(set(coverage.parse_errors), key=lambda e: (e.path, e.line, e.message))
-        coverage.files_analyzed = sorted(set(program.loaded) | {f.path for f in config_facts})
-        coverage.files_skipped.sort(key=lambda s: s.path)
+        settings_read = program.settings.loaded if program.settings is not None else set()
+        coverage.files_analyzed = sorted(set(program.loaded) | {f.path for f in config_facts} | settings_read)
+        coverage.files_skipped = sorted((s for s in coverage.files_skipped if s.path not in settings_read),
+                                        key=lambda s: s.path)
         for endpoint in endpoints:
             graph.add_endpoint(endpoint)
         resources = []
