@@ -2,9 +2,10 @@
 
 Every config extractor (``extract/<kind>.py``) is a pure function
 ``(path: str, data: bytes) -> ConfigFacts`` (Terraform works per module folder, see
-``extract/terraform.py``). The engine turns the facts into deployment contexts (env vars
-that the code reads), endpoints (URLs that configs send to directly) and placements
-(cloud resources with a location), all with ``path:line`` provenance.
+``extract/terraform/``; Helm per chart, see ``extract/helm/``). The engine turns the facts
+into deployment contexts (env vars that the code reads), endpoints (URLs that configs send
+to directly) and placements (cloud resources with a location), all with ``path:line``
+provenance.
 """
 
 from __future__ import annotations

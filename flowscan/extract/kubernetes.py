@@ -12,7 +12,7 @@ file, ``envFrom`` references and the workloads go into ``ConfigFacts.details``
 
 ``resolve_configmaps(facts)`` then fills ConfigMap references across the whole tree.
 
-Helm templates (files with Go template actions) are not parsed here: see ``extract/helm.py``.
+Helm templates (files with Go template actions) are not parsed here: see ``extract/helm/``.
 """
 
 from __future__ import annotations
