@@ -57,7 +57,7 @@ STEP_BUDGET = 5_000  # evaluations per outbound call before the analysis gives u
 _SETTINGS_BASES = ("BaseSettings",)
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environb.get"})
 _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.join"})
-_BUILTINS = frozenset({"open"})  # builtins the analysis models (others stay "not defined")
+_BUILTINS = frozenset({"open", "dict"})  # builtins the analysis models (others stay "not defined")
 _PATH_JOIN = frozenset({"os.path.join"})
 _PATH_SAME = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "os.fspath"})
 _PATH_DIRNAME = frozenset({"os.path.dirname"})
@@ -155,7 +155,9 @@ class Inst:
 
 @dataclass(frozen=True, eq=False)
 class DictObj:
-    items: tuple[tuple[Expr, Expr], ...]
+    """A dict literal, or ``dict(k=v, ...)`` (whose keys are plain strings)."""
+
+    items: tuple[tuple[Expr | str, Expr], ...]
     frame: Frame
 
 
@@ -660,14 +662,23 @@ class Resolver:
 
     def _dict_get(self, obj: DictObj, key: Expr, default: Expr | None, frame: Frame) -> list[Obj]:
         keys = [v.text for v in self.strings(self.eval(key, frame), frame) if v.is_known]
-        out: list[Obj] = []
-        for k_expr, v_expr in obj.items:
-            k_values = self.strings(self.eval(k_expr, obj.frame), obj.frame)
-            if any(v.is_known and v.text in keys for v in k_values):
-                out.extend(self.eval(v_expr, obj.frame))
+        out = self._dict_values(obj, keys)
         if not out and default is not None:
             out.extend(self.eval(default, frame))
         return out or [Unknown(f"key {keys[0] if keys else '?'} not in dict", getattr(key, "line", 0))]
+
+    def _dict_values(self, obj: DictObj, keys: list[str]) -> list[Obj]:
+        """The values of the entries of ``obj`` whose key is one of ``keys``."""
+        out: list[Obj] = []
+        for k_expr, v_expr in obj.items:
+            if isinstance(k_expr, str):
+                if k_expr in keys:
+                    out.extend(self.eval(v_expr, obj.frame))
+                continue
+            k_values = self.strings(self.eval(k_expr, obj.frame), obj.frame)
+            if any(v.is_known and v.text in keys for v in k_values):
+                out.extend(self.eval(v_expr, obj.frame))
+        return out
 
     # calls ------------------------------------------------------------------
     def call_context(self, site: CallSite, frame: Frame) -> CallCtx:
@@ -696,6 +707,8 @@ class Resolver:
                 return self._path_op(name, ctx)
             if name in STREAM_LOADERS | PATH_LOADERS and ctx.args:
                 return self._settings_file(name, ctx)
+            if name == "dict" and not ctx.args:
+                return [DictObj(tuple((key, value) for key, value in ctx.kwargs if key != "**"), frame)]
             return [Inst(func, ctx)]
         if isinstance(func, ClassRef):
             return [Inst(func, ctx)]
@@ -710,6 +723,26 @@ class Resolver:
         if isinstance(func, DataGet):
             return self._data_get(func.data, ctx)
         return [Unknown(f"call of {_describe(func)}", ctx.line)]
+
+    def splatted(self, ctx: CallCtx, names: Iterable[str]) -> list[Obj] | None:
+        """A keyword argument passed inside ``**mapping`` (``client(**kwargs)`` with ``kwargs =
+        dict(base_url=...)`` or a dict literal or settings data): the first of ``names`` found
+        in a mapping the analysis can read; None when no ``**`` mapping gives one."""
+        frame = ctx.frame
+        for key, source in ctx.kwargs:
+            if key != "**":
+                continue
+            for mapping in self.eval(source, frame):
+                for name in names:
+                    if isinstance(mapping, DictObj):
+                        found = self._dict_values(mapping, [name])
+                    elif isinstance(mapping, DataObj):
+                        found = [o for o in self._data_item(mapping, name, ctx.line) if not isinstance(o, Absent)]
+                    else:
+                        found = []
+                    if found:
+                        return found
+        return None
 
     # settings files ---------------------------------------------------------
     def _path_op(self, name: str, ctx: CallCtx) -> list[Obj]:
