@@ -103,3 +103,35 @@ def test_a_file_outside_the_tree_is_a_hole_not_a_guess(tmp_path: Path) -> None:
 ])
 def test_placeholder_forms(text: str, expected: list[Placeholder]) -> None:
     assert placeholders(text) == expected
+
+
+def test_toml_settings_with_tables_and_arrays_of_tables(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {
+        "conf/app.toml": """\
+            [llm]
+            # the model gateway
+            base_url = "${LLM_BASE_URL:https://api.anthropic.com}"
+
+            [[search.backends]]
+            url = "https://api.tavily.com/search"
+
+            [[search.backends]]
+            url = "https://api.search.brave.com/res/v1/web/search"
+        """,
+        "svc/run.py": """\
+            import tomllib
+            from pathlib import Path
+
+            import anthropic
+            import requests
+
+            CONF = tomllib.loads(Path("conf/app.toml").read_text())
+            client = anthropic.Anthropic(base_url=CONF["llm"]["base_url"])
+            requests.get(CONF["search"]["backends"][1]["url"])
+        """,
+    })
+    found = _endpoints(root)
+    assert {"api.anthropic.com", "api.search.brave.com"} <= set(found)
+    assert ("conf/app.toml", 3) in [(s.path, s.line) for s in found["api.anthropic.com"][0].provenance]
+    assert ("conf/app.toml", 9) in [(s.path, s.line) for s in found["api.search.brave.com"][0].provenance]
+    assert "api.tavily.com" not in found  # item 0 is not the one read

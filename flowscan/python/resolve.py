@@ -770,11 +770,11 @@ class Resolver:
         for obj in self.eval(ctx.args[0], frame):
             if loader in PATH_LOADERS:
                 paths += self.strings([obj], frame)
-            elif isinstance(obj, Inst) and isinstance(obj.of, Ext) and obj.call is not None and obj.call.args:
+            elif isinstance(obj, Inst) and isinstance(obj.of, Ext):
                 opener = obj.call if obj.of.dotted in OPENERS else None
-                if obj.of.dotted in PATH_READERS and obj.of.receiver is not None and obj.of.receiver.call is not None:
-                    opener = obj.of.receiver.call if obj.of.receiver.call.args else None
-                if opener is not None:
+                if obj.of.dotted in PATH_READERS and obj.of.receiver is not None:
+                    opener = obj.of.receiver.call  # pathlib.Path(P).read_text()
+                if opener is not None and opener.args:
                     paths += self.strings(self.eval(opener.args[0], opener.frame), opener.frame)
         out: list[Obj] = []
         for path in paths:

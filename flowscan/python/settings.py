@@ -14,20 +14,22 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from ..extract.tomlnodes import TomlError, load_toml
 from ..extract.yamlnodes import Y, YamlFiles
 
 #: Calls whose first argument is a stream or text of a settings file.
 STREAM_LOADERS = frozenset({
     "yaml.safe_load", "yaml.load", "yaml.full_load", "yaml.unsafe_load", "json.load",
+    "tomllib.load", "tomllib.loads", "tomli.load", "tomli.loads",
 })
-#: Calls whose first argument is the settings file's path.
-PATH_LOADERS = frozenset({"omegaconf.OmegaConf.load"})
+#: Calls whose first argument is the settings file's path (``toml.load`` takes a path or a stream).
+PATH_LOADERS = frozenset({"omegaconf.OmegaConf.load", "toml.load"})
 #: Calls that open a file by path (their first argument).
 OPENERS = frozenset({"open", "builtins.open", "io.open", "codecs.open"})
 #: Methods of ``pathlib.Path(p)`` that read the file at ``p``.
 PATH_READERS = frozenset({"pathlib.Path.open", "pathlib.Path.read_text", "pathlib.Path.read_bytes"})
 
-SETTINGS_SUFFIXES = (".yaml", ".yml")  # JSON and TOML files are not read by the walk
+SETTINGS_SUFFIXES = (".yaml", ".yml", ".toml")  # JSON files are not read by the walk
 
 _PLACEHOLDER = re.compile(
     r"\$\{(?:oc\.env:(?P<oc>[A-Za-z_][A-Za-z0-9_]*)(?:,(?P<oc_default>[^}]*))?"
@@ -67,6 +69,7 @@ class SettingsFiles:
     def __init__(self, yaml_files: YamlFiles):
         self.yaml_files = yaml_files
         self.loaded: set[str] = set()  # files the code was found to load
+        self._toml: dict[str, Y | None] = {}
 
     def find(self, written: str, module_path: str) -> str | None:
         """The tree file a path written in ``module_path`` names: relative paths resolve
@@ -84,5 +87,16 @@ class SettingsFiles:
         """The first document of a settings file that is a mapping or list; None if the file
         does not parse."""
         self.loaded.add(path)
+        if path.endswith(".toml"):
+            return self._toml_document(path)
         parsed = self.yaml_files.parse(path)
         return next((d for d in parsed.documents if isinstance(d.value, (dict, list))), None)
+
+    def _toml_document(self, path: str) -> Y | None:
+        if path not in self._toml:
+            self.yaml_files.count_parse(path)
+            try:
+                self._toml[path] = load_toml(self.yaml_files.sources[path])
+            except TomlError:
+                self._toml[path] = None
+        return self._toml[path]
