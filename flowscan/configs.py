@@ -40,6 +40,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         from .extract.litellm_config import extract_litellm_config
         from .extract.shell import extract_shell
         from .extract.yamlnodes import YamlFiles as _YamlFiles
+        from .extract.yamlnodes import YamlTooLarge
     except ImportError as exc:  # a partial install: say so for every config file
         return [], [(f.path, f"{f.kind} files are not analysed ({exc})") for f in files]
 
@@ -66,7 +67,9 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
             parsed = yaml_files.parse(path)
             found = [f for f in (extract_compose(path, data, parsed), extract_kubernetes(path, data, parsed),
                                  extract_litellm_config(path, data, parsed)) if _has_content(f)]
-            if not found:
+            if isinstance(parsed.error, YamlTooLarge):
+                unclaimed.append((path, f"YAML that {parsed.error.problem}"))
+            elif not found:
                 unclaimed.append((path, "YAML that is not a compose file, Kubernetes manifest or LiteLLM config"))
             facts.extend(found)
     for chart, chart_files in sorted(charts.items()):
