@@ -60,6 +60,19 @@ class Y:
 _SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: the same safe rules at C speed
 
 
+def list_item_lines(*nodes: Y | None) -> tuple[int, ...] | None:
+    """The line of each scalar item of the given list nodes, in order (a command's words);
+    None when one of them is not a list (a string's words are not placed on lines)."""
+    lines: list[int] = []
+    for node in nodes:
+        if node is None:
+            continue
+        if not isinstance(node.value, list):
+            return None
+        lines += [e.line for e in node.elements() if e.scalar() is not None]
+    return tuple(lines)
+
+
 MAX_NODES = 250_000  # values one file may expand to: aliases can make a few bytes into billions
 
 
