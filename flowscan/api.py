@@ -18,7 +18,7 @@ from .catalog import Catalog, bundled_catalog
 from .checks import ScanFacts, run_checks
 from .checks.findings import LineCache, sorted_findings
 from .discover import SourceFile, canonical_modules, prepass_python, seed_files, walk
-from .model import Coverage, Endpoint, ParseError, Report
+from .model import DEFAULT_CONTEXT, Coverage, Endpoint, ParseError, Report
 from .parallel import extract_all
 from .policy import Policy, find_policy_file, load_policy, read_policy_file
 from .resultcache import (
@@ -88,7 +88,6 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
 def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> ScanResult:
     # Each phase imports what it runs: a tree without Python never loads the resolver, one
     # without configs never loads the extractors, and nothing to check loads no check.
-    from .contexts import DEFAULT, build_contexts
     from .graph import FlowGraph
     from .python.program import Program
 
@@ -144,7 +143,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
     program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources, load,
                       {p: s.imports for p, s in summaries.items()})
-    from .extract.yamlnodes import YamlFiles
+    from .extract.yamlfiles import YamlFiles
     from .python.settings import SettingsFiles
 
     yaml_files = YamlFiles(sources, stats.count_parse)  # one parse per YAML file, configs and settings alike
@@ -156,13 +155,17 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     seed_modules = [program.loaded[p] for p in sorted(seeds) if not program.loaded[p].parse_error]
     seed_names = frozenset(name for p in seeds for name in (summaries[p].module, canonical[p]))
 
+    config_facts: list[ConfigFacts] = []
+    contexts: list = []
     with stats.phase("configs"):
-        from .configs import extract_configs
+        if other_files:
+            from .configs import extract_configs
+            from .contexts import build_contexts
 
-        config_facts, unclaimed = extract_configs(root, other_files, sources, stats.count_parse, yaml_files)
-        contexts = build_contexts(config_facts)
-        for path, reason in unclaimed:
-            coverage.files_skipped.append(_skip(path, reason))
+            config_facts, unclaimed = extract_configs(root, other_files, sources, stats.count_parse, yaml_files)
+            contexts = build_contexts(config_facts)
+            for path, reason in unclaimed:
+                coverage.files_skipped.append(_skip(path, reason))
 
     graph = FlowGraph()
     endpoints: list[Endpoint] = []
@@ -209,7 +212,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         findings = run_checks(facts, lines.text)
     report = Report(
         root=str(root), endpoints=endpoints, findings=sorted_findings(findings), coverage=coverage,
-        policy=policy.to_dict(), contexts=[DEFAULT] + [c.name for c in contexts], resources=resources,
+        policy=policy.to_dict(), contexts=[DEFAULT_CONTEXT] + [c.name for c in contexts], resources=resources,
     )
     if results is not None and key is not None and digests is not None:
         with stats.phase("record"):
@@ -222,7 +225,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
              options: ScanOptions, stats: ScanStats) -> tuple[list[Endpoint], set[tuple[str, int, str]]]:
     """Endpoints of the default context and of every deployment context, and the calls whose
     resolution hit the evaluation budget (path, line, context)."""
-    from .contexts import DEFAULT, drop_defaults_set_by_contexts
+    from .contexts import drop_defaults_set_by_contexts
     from .endpoints import build_endpoints
     from .python.flows import config_hits, find_hits
     from .python.resolve import Resolver
@@ -235,8 +238,8 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     same_everywhere: set[tuple[str, int]] = set()  # call sites whose values no context can change
     hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere) \
         + config_hits(config_facts, lambda key: extra_env.get(key))
-    endpoints += build_endpoints(hits, catalog, policy, DEFAULT)
-    budget_hits |= {(path, line, DEFAULT) for path, line in resolver.budget_hits}
+    endpoints += build_endpoints(hits, catalog, policy, DEFAULT_CONTEXT)
+    budget_hits |= {(path, line, DEFAULT_CONTEXT) for path, line in resolver.budget_hits}
     resolver.start_budget()
     stats.note_steps(*resolver.most_steps)
     unchanged = frozenset(same_everywhere)

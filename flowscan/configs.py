@@ -14,7 +14,7 @@ from .configfacts import ConfigFacts
 from .discover import SourceFile
 
 if TYPE_CHECKING:
-    from .extract.yamlnodes import YamlFiles
+    from .extract.yamlfiles import YamlFiles
 
 CountParse = Callable[[str], None]
 
@@ -39,7 +39,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         from .extract.kubernetes import extract_kubernetes, resolve_configmaps
         from .extract.litellm_config import extract_litellm_config
         from .extract.shell import extract_shell
-        from .extract.yamlnodes import YamlFiles as _YamlFiles
+        from .extract.yamlfiles import YamlFiles as _YamlFiles
         from .extract.yamlnodes import YamlTooLarge
     except ImportError as exc:  # a partial install: say so for every config file
         return [], [(f.path, f"{f.kind} files are not analysed ({exc})") for f in files]

@@ -8,7 +8,7 @@ aliases resolved by pyyaml itself. Nothing is executed; tags are ignored.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import yaml
 
@@ -152,23 +152,6 @@ def parse_yaml(data: bytes | str) -> ParsedYaml:
         return ParsedYaml([], YamlTooLarge("nests too deep to read; not read"))
     except yaml.YAMLError as exc:
         return ParsedYaml([], exc)
-
-
-class YamlFiles:
-    """The YAML files of one scan, each parsed at most once, whoever asks first: the config
-    extractors, or the Python resolver when code loads the file as settings."""
-
-    def __init__(self, sources: dict[str, bytes], count_parse: Callable[[str], None] = lambda path: None):
-        self.sources = sources
-        self.count_parse = count_parse
-        self.parsed: dict[str, ParsedYaml] = {}
-
-    def parse(self, path: str) -> ParsedYaml:
-        found = self.parsed.get(path)
-        if found is None:
-            self.count_parse(path)
-            found = self.parsed[path] = parse_yaml(self.sources[path])
-        return found
 
 
 def error_line(exc: yaml.YAMLError) -> int:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..extract.tomlnodes import TomlError, load_toml
-from ..extract.yamlnodes import Y, YamlFiles
+if TYPE_CHECKING:
+    from ..extract.yamlfiles import YamlFiles
+    from ..extract.yamlnodes import Y
 
 #: Calls whose first argument is a stream or text of a settings file.
 STREAM_LOADERS = frozenset({
@@ -93,6 +95,8 @@ class SettingsFiles:
         return next((d for d in parsed.documents if isinstance(d.value, (dict, list))), None)
 
     def _toml_document(self, path: str) -> Y | None:
+        from ..extract.tomlnodes import TomlError, load_toml
+
         if path not in self._toml:
             self.yaml_files.count_parse(path)
             try:
