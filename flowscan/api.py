@@ -28,6 +28,7 @@ from .resultcache import (
     reuse_report,
     scan_key,
 )
+from .roles import PRODUCTION, filter_by_role, shown_roles
 from .stats import ScanStats
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class ScanOptions:
     jobs: int | None = None  # None: one per core
     prepass: bool = True  # False: analyse every Python file (slow; for checking the pre-pass)
     env: dict[str, str] = field(default_factory=dict)  # extra env bindings for the default context (tests)
+    include: tuple[str, ...] = ()  # code roles shown beside production (flowscan.roles; "all": every role)
     cache_dir: Path | None = field(default_factory=default_cache_dir)  # None: no cache
     reuse: bool = True  # reuse the last report when nothing it depended on changed (needs cache_dir)
 
@@ -115,7 +117,8 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     if results is not None:
         with stats.phase("reuse"):
             key = scan_key(root, json.dumps(policy.to_dict(), sort_keys=True, default=str),
-                           (options.prepass, sorted(options.env.items()), [s.path for s in coverage.files_skipped]))
+                           (options.prepass, sorted(options.env.items()), [s.path for s in coverage.files_skipped],
+                            sorted(shown_roles(options.include))))
             digests = {path: content_digest(data) for path, data in sources.items()}
             reused = reuse_report(results, key, digests, sources, catalog, python_files, FactCache(options.cache_dir))
         if reused is not None:
@@ -199,8 +202,6 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         coverage.files_analyzed = sorted(set(program.loaded) | {f.path for f in config_facts} | settings_read)
         coverage.files_skipped = sorted((s for s in coverage.files_skipped if s.path not in settings_read),
                                         key=lambda s: s.path)
-        for endpoint in endpoints:
-            graph.add_endpoint(endpoint)
         resources = []
         if config_facts:
             from .resources import build_resources
@@ -210,6 +211,15 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
                           modules=[m for m in program.modules if not m.parse_error],
                           parse_errors=coverage.parse_errors, policy=policy)
         findings = run_checks(facts, lines.text)
+        role_map = policy.role_map()
+        from .rules_index import rule_docs
+
+        every_role = frozenset(rule for rule, doc in rule_docs().items() if doc.every_role)
+        endpoints, findings, coverage.roles = filter_by_role(endpoints, findings, coverage.files_scanned, role_map,
+                                                             shown_roles(options.include), every_role)
+        coverage.file_roles = {p: r for p in coverage.files_scanned if (r := role_map.role(p)) != PRODUCTION}
+        for endpoint in endpoints:
+            graph.add_endpoint(endpoint)
     report = Report(
         root=str(root), endpoints=endpoints, findings=sorted_findings(findings), coverage=coverage,
         policy=policy.to_dict(), contexts=[DEFAULT_CONTEXT] + [c.name for c in contexts], resources=resources,

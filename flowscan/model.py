@@ -104,6 +104,8 @@ class Coverage:
     parse_errors: list[ParseError] = field(default_factory=list)
     files_analyzed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    roles: dict[str, dict[str, int]] = field(default_factory=dict)  # role -> files, endpoints/findings left out
+    file_roles: dict[str, str] = field(default_factory=dict)  # scanned files whose role is not production
 
 
 @dataclass
