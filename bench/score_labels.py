@@ -37,7 +37,7 @@ def main() -> int:
     spec = yaml.safe_load(args.labels.read_text())
     tree = args.tree or Path(spec["unpacked_tree"])
     proc = subprocess.run([sys.executable, "-m", "flowscan.cli", "scan", str(tree), "--format", "json",
-                           "--fail-on", "never", "--no-cache"], capture_output=True, text=True, check=True)
+                           "--fail-on", "never", "--no-cache", "--all-code"], capture_output=True, text=True, check=True)
     report = json.loads(proc.stdout)
     endpoints = report["endpoints"]
     hosts = sorted({e["host"] for e in endpoints if e.get("host")})

@@ -38,13 +38,19 @@ def main() -> None:
 
 
 def _options(policy: Path | None, allow: tuple[str, ...], jobs: int | None, no_prepass: bool,
-             no_cache: bool = False):
+             no_cache: bool = False, include: tuple[str, ...] = (), all_code: bool = False):
     from .api import ScanOptions
+    from .roles import ROLES
 
     allowed: list[str] = []
     for item in allow:
         allowed.extend(x.strip() for x in item.split(",") if x.strip())
-    options = ScanOptions(policy_file=policy, allow=allowed, jobs=jobs, prepass=not no_prepass)
+    roles = [x.strip() for item in include for x in item.split(",") if x.strip()]
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise click.BadParameter(f"unknown role {unknown[0]!r}; one of {', '.join(ROLES)}", param_hint="--include")
+    options = ScanOptions(policy_file=policy, allow=allowed, jobs=jobs, prepass=not no_prepass,
+                          include=("all",) if all_code else tuple(roles))
     if no_cache:
         options.cache_dir = None
     return options
@@ -57,6 +63,12 @@ _allow_opt = click.option("--allow", multiple=True, metavar="REGIONS",
                           help="Allowed regions, added to the policy's residency.allowed: groups (eu, eea, europe, us, uk, "
                                "in:eu-locations), jurisdictions, ISO countries (DE) or region codes (eu-west-1). "
                                "Repeat or separate with commas.")
+_include_opt = click.option(
+    "--include", multiple=True, metavar="ROLES",
+    help="Also show these code roles beside production code and deployment config: test, example, docs, "
+         "benchmark, eval, script (repeat or separate with commas). Roles come from folder and file names "
+         "(tests/, test_*.py, examples/, docs/, ...) and the policy's paths.roles.")
+_all_code_opt = click.option("--all-code", is_flag=True, help="Show every code role (tests, examples, ... included).")
 _jobs_opt = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
                          help="Parallel parser processes. Default: one per core.")
 _prepass_opt = click.option("--no-prepass", is_flag=True,
@@ -88,13 +100,16 @@ def _run_scan(path: Path, options):
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default="error", show_default=True,
               help="Exit 1 when a finding at or above this severity exists.")
 @click.option("--quiet", "-q", is_flag=True, help="Console: only findings and the summary line (for pre-commit).")
+@_include_opt
+@_all_code_opt
 @_jobs_opt
 @_prepass_opt
 @_cache_opt
 @click.option("--stats", is_flag=True,
               help="Print what the scan cost to stderr: time per phase, Python files parsed and why, cache hits.")
 def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
-                 fail_on: str, quiet: bool, jobs: int | None, no_prepass: bool, no_cache: bool, stats: bool) -> None:
+                 fail_on: str, quiet: bool, include: tuple[str, ...], all_code: bool, jobs: int | None,
+                 no_prepass: bool, no_cache: bool, stats: bool) -> None:
     """Inventory outbound endpoints under PATH and check them against the residency policy.
 
     Every endpoint carries the file:line of its call and the chain of values that led to
@@ -107,7 +122,7 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
       flowscan scan . --format sarif -o flowscan.sarif --fail-on warning
       flowscan scan services/api --policy ../flowscan.yaml -q
     """
-    result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache))
+    result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache, include, all_code))
     report = result.report
     if stats:
         for line in result.stats.lines():
@@ -151,7 +166,10 @@ def _emit(text: str, output: Path | None) -> None:
 @_path_arg
 @_policy_opt
 @_allow_opt
-def explain_command(target: str, path: Path, policy: Path | None, allow: tuple[str, ...]) -> None:
+@_include_opt
+@_all_code_opt
+def explain_command(target: str, path: Path, policy: Path | None, allow: tuple[str, ...], include: tuple[str, ...],
+                    all_code: bool) -> None:
     """Show how TARGET was reached: a host (api.openai.com), a Terraform resource address
     (google_storage_bucket.logs) or a finding fingerprint.
 
@@ -162,7 +180,7 @@ def explain_command(target: str, path: Path, policy: Path | None, allow: tuple[s
 
     from .report.console import render_explain, render_resource
 
-    result = _run_scan(path, _options(policy, allow, None, False))
+    result = _run_scan(path, _options(policy, allow, None, False, include=include, all_code=all_code))
     report = result.report
     console = Console()
     by_fingerprint = {f.fingerprint: f for f in report.findings}

@@ -75,25 +75,29 @@ def shown_roles(include: Iterable[str] | None) -> frozenset[str]:
 def filter_by_role(endpoints: list[Endpoint], findings: list[Finding], paths: Iterable[str], roles: RoleMap,
                    shown: frozenset[str], every_role: frozenset[str] = frozenset()
                    ) -> tuple[list[Endpoint], list[Finding], dict[str, dict[str, int]]]:
-    """The endpoints and findings at locations of a shown role, and per role how many files,
-    endpoints and findings there are and how many were left out. An endpoint some of whose
-    call sites are shown keeps those call sites only; findings of the ``every_role`` rules
-    (coverage rules such as scan/parse-error) are always kept."""
+    """The endpoints and findings at locations of a shown role, and per role how many files
+    there are and how many endpoint call sites and findings were left out. An endpoint some of
+    whose call sites are shown keeps those call sites only; findings of the ``every_role``
+    rules (coverage rules such as scan/parse-error) are always kept."""
     summary: dict[str, dict[str, int]] = {}
 
     def count(role: str, what: str, n: int = 1) -> None:
-        summary.setdefault(role, {"files": 0, "endpoints_hidden": 0, "findings_hidden": 0})[what] += n
+        summary.setdefault(role, {"files": 0, "call_sites_hidden": 0, "findings_hidden": 0})[what] += n
 
     for path in paths:
         count(roles.role(path), "files")
     kept: list[Endpoint] = []
     for endpoint in endpoints:
-        locations = [loc for loc in endpoint.locations if roles.role(loc.path) in shown]
+        locations = []
+        for location in endpoint.locations:
+            role = roles.role(location.path)
+            if role in shown:
+                locations.append(location)
+            else:
+                count(role, "call_sites_hidden")
         if locations:
             endpoint.locations = locations
             kept.append(endpoint)
-        else:
-            count(roles.role(endpoint.locations[0].path) if endpoint.locations else PRODUCTION, "endpoints_hidden")
     shown_findings = []
     for finding in findings:
         role = roles.role(finding.path)

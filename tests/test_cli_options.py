@@ -122,3 +122,36 @@ def test_every_file_is_parsed_once(tmp_path: Path) -> None:
     analysed = set(result.report.coverage.files_analyzed)
     assert {p for p in analysed if p.endswith((".yaml", ".yml", ".tf", ".tfvars"))} <= set(counts)
     assert [p for p, n in counts.items() if n > 1] == []
+
+
+ROLES_APP = FIXTURES / "roles-app"
+
+
+def _hosts(*args: str) -> set[str]:
+    result = CliRunner().invoke(main, ["scan", str(ROLES_APP), "--format", "json", "--no-cache", *args])
+    assert result.exit_code in (0, 1), result.output
+    return {e["host"] for e in json.loads(result.stdout)["endpoints"]}
+
+
+def test_include_and_all_code_show_more_roles() -> None:
+    production = _hosts()
+    assert "api.openai.com" not in production and "api.mistral.ai" in production
+    with_tests = _hosts("--include", "test")
+    assert "api.openai.com" in with_tests and "s3.us-east-1.amazonaws.com" not in with_tests
+    assert _hosts("--include", "test,script") >= with_tests | {"s3.us-east-1.amazonaws.com"}
+    assert _hosts("--all-code") >= {"api.openai.com", "s3.us-east-1.amazonaws.com", "readthedocs.org"}
+
+
+def test_unknown_role_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["scan", str(ROLES_APP), "--include", "fixtures"])
+    assert result.exit_code == 2 and "unknown role 'fixtures'" in result.output
+
+
+def test_json_names_each_location_role_and_counts_what_is_left_out() -> None:
+    result = CliRunner().invoke(main, ["scan", str(ROLES_APP), "--format", "json", "--no-cache", "--include", "test"])
+    report = json.loads(result.stdout)
+    roles = {loc["path"]: loc["role"] for e in report["endpoints"] for loc in e["locations"]}
+    assert roles["tests/test_llm.py"] == "test" and roles["support_bot/llm.py"] == "production"
+    assert roles["scripts/serve_bot.py"] == "production"  # paths.roles in the fixture's policy
+    left_out = report["coverage"]["roles"]
+    assert left_out["example"]["call_sites_hidden"] == 1 and left_out["test"]["call_sites_hidden"] == 0

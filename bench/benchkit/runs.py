@@ -96,7 +96,7 @@ def flowscan_entry() -> list[str]:
 def scan(tree: Path, cache_dir: Path | None = None) -> tuple[Run, dict[str, Any] | None]:
     """One flowscan scan of ``tree`` (``--no-cache`` unless ``cache_dir``); the run and its JSON report."""
     env = base_env()
-    args = ["scan", str(tree), "--format", "json", "--fail-on", "never"]
+    args = ["scan", str(tree), "--format", "json", "--fail-on", "never", "--all-code"]  # the whole inventory
     if cache_dir is None:
         args.append("--no-cache")
     else:

@@ -131,6 +131,10 @@ def _coverage(report: Report, console: Console) -> None:
     reasons = Counter(s.reason for s in c.files_skipped)
     for reason, count in sorted(reasons.items()):
         console.print(f"  skipped {count}: {escape(reason)}", style="dim")
+    for role, counts in c.roles.items():
+        if counts["call_sites_hidden"] or counts["findings_hidden"]:
+            console.print(f"  not shown: {counts['call_sites_hidden']} endpoint call sites and {counts['findings_hidden']} "
+                          f"findings in {counts['files']} {role} files (--include {role}, or --all-code)", style="dim")
     for note in c.notes:
         console.print(f"  note: {escape(note)}", style="dim")
 

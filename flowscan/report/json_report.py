@@ -8,6 +8,7 @@ from typing import Any
 from .. import __version__
 from ..model import Endpoint, Finding, Location, Report, Resource, Step
 from ..redact import redact
+from ..roles import PRODUCTION
 
 SCHEMA_ID = "https://flowscan.dev/schemas/report-1.json"
 
@@ -16,11 +17,12 @@ def _step(step: Step) -> dict[str, Any]:
     return {"path": step.path, "line": step.line, "detail": step.detail}
 
 
-def _location(location: Location) -> dict[str, Any]:
-    return {"path": location.path, "line": location.line, "column": location.column}
+def _location(location: Location, roles: dict[str, str]) -> dict[str, Any]:
+    return {"path": location.path, "line": location.line, "column": location.column,
+            "role": roles.get(location.path, PRODUCTION)}
 
 
-def endpoint_dict(endpoint: Endpoint) -> dict[str, Any]:
+def endpoint_dict(endpoint: Endpoint, roles: dict[str, str]) -> dict[str, Any]:
     p = endpoint.placement
     return {
         "id": endpoint.id,
@@ -34,14 +36,14 @@ def endpoint_dict(endpoint: Endpoint) -> dict[str, Any]:
         "region_note": p.note,
         "context": endpoint.context,
         "sdk": endpoint.sdk,
-        "locations": [_location(location) for location in endpoint.locations],
+        "locations": [_location(location, roles) for location in endpoint.locations],
         "provenance": [_step(step) for step in endpoint.provenance],
         "chains": [[_step(step) for step in trail] for trail in endpoint.trails],
         "unresolved": list(endpoint.unresolved),
     }
 
 
-def resource_dict(resource: Resource) -> dict[str, Any]:
+def resource_dict(resource: Resource, roles: dict[str, str]) -> dict[str, Any]:
     p = resource.placement
     return {
         "address": resource.address,
@@ -52,7 +54,7 @@ def resource_dict(resource: Resource) -> dict[str, Any]:
         "jurisdiction": p.jurisdiction,
         "region_note": p.note,
         "context": resource.context,
-        "location": _location(resource.location),
+        "location": _location(resource.location, roles),
         "provenance": [_step(step) for step in resource.provenance],
     }
 
@@ -77,8 +79,8 @@ def report_dict(report: Report) -> dict[str, Any]:
         "tool": {"name": "flowscan", "version": __version__},
         "contexts": list(report.contexts),
         "policy": report.policy,
-        "endpoints": [endpoint_dict(e) for e in report.endpoints],
-        "resources": [resource_dict(r) for r in report.resources],
+        "endpoints": [endpoint_dict(e, c.file_roles) for e in report.endpoints],
+        "resources": [resource_dict(r, c.file_roles) for r in report.resources],
         "findings": [finding_dict(f) for f in report.findings],
         "coverage": {
             "files_scanned": list(c.files_scanned),
@@ -86,6 +88,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "files_skipped": [{"path": s.path, "reason": s.reason} for s in c.files_skipped],
             "parse_errors": [{"path": e.path, "line": e.line, "message": e.message} for e in c.parse_errors],
             "notes": list(c.notes),
+            "roles": {role: dict(counts) for role, counts in c.roles.items()},
         },
         "summary": summary_counts(report),
     }
