@@ -65,16 +65,19 @@ def _mask(text: str, secrets: set[str]) -> str:
     return text
 
 
-def endpoint_id(context: str, host: str | None, region: str | None, location: Location | None) -> str:
+def endpoint_id(context: str, host: str | None, region: str | None, origin: str | None) -> str:
+    """Known hosts: one endpoint per (context, host, region). Unknown hosts: one per origin of
+    the value (``parameter url of fetch()``, ``env:OPENAI_BASE_URL``), with all its call sites."""
     key = f"{context}|{host or ''}|{region or ''}"
-    if host is None and location is not None:
-        key += f"|{location.path}:{location.line}"
+    if host is None and origin is not None:
+        key += f"|{origin}"
     return "ep-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
 def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, context: str) -> list[Endpoint]:
-    """One endpoint per distinct (host, region) in ``context``; an unresolved host is one
-    endpoint per call site."""
+    """One endpoint per distinct (host, region) in ``context``; endpoints whose host is not
+    known are grouped by where their value comes from (the first unresolved part), else by
+    call site."""
     by_id: dict[str, Endpoint] = {}
     trails: dict[str, list[tuple[Step, ...]]] = {}
     secrets: set[str] = set()
@@ -82,7 +85,8 @@ def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, conte
         placed = place(hit, catalog, policy)
         if placed is None:
             continue
-        eid = endpoint_id(context, placed.host, placed.placement.region, hit.location)
+        origin = placed.unresolved[0] if placed.unresolved else f"{hit.location.path}:{hit.location.line}"
+        eid = endpoint_id(context, placed.host, placed.placement.region, origin)
         endpoint = by_id.get(eid)
         if endpoint is None:
             endpoint = Endpoint(

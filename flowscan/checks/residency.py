@@ -22,11 +22,20 @@ class EndpointResidency(Check):
     def run(self, facts: ScanFacts, out: Findings) -> None:
         for endpoint in facts.endpoints:
             found = _endpoint_finding(endpoint, facts.policy)
-            if found is not None:
-                rule, message = found
-                key = f"{endpoint.context}|{endpoint.host}|{endpoint.placement.region}"
-                for location in endpoint.locations:
-                    out.add(rule, message, location, key=key, endpoint=endpoint.id)
+            if found is None:
+                continue
+            rule, message = found
+            key = f"{endpoint.context}|{endpoint.host}|{endpoint.placement.region}"
+            if endpoint.host is None and endpoint.locations:
+                # One row of unknown destinations (grouped by where the value comes from): one finding.
+                others = [str(loc) for loc in endpoint.locations[1:]]
+                if others:
+                    message += f"; also called at {', '.join(others[:5])}" + (" …" if len(others) > 5 else "")
+                out.add(rule, message, endpoint.locations[0], key=f"{key}|{','.join(endpoint.unresolved[:1])}",
+                        endpoint=endpoint.id)
+                continue
+            for location in endpoint.locations:
+                out.add(rule, message, location, key=key, endpoint=endpoint.id)
 
 
 class ResourceResidency(Check):
