@@ -73,3 +73,18 @@ def test_secrets_never_appear_in_console_output() -> None:
         assert "o4500000000000000.ingest.us.sentry.io" in output  # the line is quoted ...
         for secret in SECRETS:
             assert secret not in output  # ... with its key masked
+
+
+def test_console_opens_with_a_summary_an_auditor_can_paste() -> None:
+    from flowscan.api import ScanOptions, scan
+    from flowscan.report.console import summary_lines
+
+    from .conftest import FIXTURES
+
+    report = scan(FIXTURES / "mixed-deploy-app", ScanOptions(jobs=1, cache_dir=None)).report
+    lines = summary_lines(report)
+    assert lines[0] == "destinations: 6 hosts in eu 4, us 2"
+    outside = next(line for line in lines if line.startswith("outside the policy:"))
+    assert "us.i.posthog.com" in outside and "google_storage_bucket.exports_us" in outside
+    assert "eu.i.posthog.com" not in outside
+    assert len(lines) <= 6

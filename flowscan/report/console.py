@@ -44,7 +44,34 @@ def _header(report: Report, console: Console) -> None:
     console.print(f"policy: {escape(policy.get('source', 'none'))}   allowed: {escape(allowed)}")
     if len(report.contexts) > 1:
         console.print(f"contexts: {escape(', '.join(report.contexts))}")
+    for line in summary_lines(report):
+        console.print(escape(line))
     console.print()
+
+
+def summary_lines(report: Report) -> list[str]:
+    """A few lines an auditor can paste: destinations by jurisdiction and provider, what is
+    outside the policy, what could not be placed and why, cloud resources."""
+    hosts = {e.host for e in report.endpoints if e.host}
+    unknown_rows = [e for e in report.endpoints if e.host is None]
+    by_jurisdiction = Counter(e.placement.jurisdiction or "unknown" for e in report.endpoints if e.host)
+    providers = sorted({e.provider for e in report.endpoints if e.provider})
+    lines = [f"destinations: {len(hosts)} hosts"
+             + (f" in {', '.join(f'{j} {n}' for j, n in sorted(by_jurisdiction.items()))}" if by_jurisdiction else "")
+             + (f"; {len(unknown_rows)} more whose host is decided at run time" if unknown_rows else "")]
+    if providers:
+        lines.append(f"providers: {', '.join(providers[:12])}" + (f" and {len(providers) - 12} more" if len(providers) > 12 else ""))
+    host_of = {e.id: e.host for e in report.endpoints}
+    outside = sorted({host_of.get(f.endpoint or "") or f.message.split(" ", 1)[0]  # a resource's message starts with its address
+                      for f in report.findings if f.rule == "residency/region-not-allowed"})
+    if outside:
+        lines.append(f"outside the policy: {', '.join(outside[:8])}" + (" …" if len(outside) > 8 else ""))
+    unplaced = sorted({e.host for e in report.endpoints if e.host and e.placement.jurisdiction is None})
+    if unplaced:
+        lines.append(f"not placed (region unknown): {', '.join(unplaced[:8])}" + (" …" if len(unplaced) > 8 else ""))
+    if report.resources:
+        lines.append(f"cloud resources: {len(report.resources)} with a location")
+    return lines
 
 
 def _inventory(report: Report, console: Console) -> None:
