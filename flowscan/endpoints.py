@@ -76,16 +76,19 @@ def endpoint_id(context: str, host: str | None, region: str | None, origin: str 
 
 def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, context: str) -> list[Endpoint]:
     """One endpoint per distinct (host, region) in ``context``; endpoints whose host is not
-    known are grouped by where their value comes from (the first unresolved part), else by
-    call site."""
+    known are grouped by where their values come from (the first unresolved part of each), so
+    call sites fed by the same parameters or env vars are one row."""
     by_id: dict[str, Endpoint] = {}
     trails: dict[str, list[tuple[Step, ...]]] = {}
     secrets: set[str] = set()
-    for hit in hits:
-        placed = place(hit, catalog, policy)
-        if placed is None:
-            continue
-        origin = placed.unresolved[0] if placed.unresolved else f"{hit.location.path}:{hit.location.line}"
+    placed_hits = [(hit, placed) for hit in hits if (placed := place(hit, catalog, policy)) is not None]
+    origins: dict[Location, set[str]] = {}  # call site -> origins of its unknown-host values
+    for hit, placed in placed_hits:
+        if placed.host is None:
+            origins.setdefault(hit.location, set()).add(
+                placed.unresolved[0] if placed.unresolved else f"{hit.location.path}:{hit.location.line}")
+    for hit, placed in placed_hits:
+        origin = " + ".join(sorted(origins[hit.location])) if placed.host is None else None
         eid = endpoint_id(context, placed.host, placed.placement.region, origin)
         endpoint = by_id.get(eid)
         if endpoint is None:
