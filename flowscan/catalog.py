@@ -1,6 +1,9 @@
 """Load ``rules/*.yaml`` into a validated catalog: providers, host rules, sinks, regions.
 
-Everything provider-specific lives in the YAML; this module only knows the shapes.
+Everything provider-specific lives in the YAML; this module only knows the shapes. A sink's
+switch may take its cases from a table in ``rules/tables/`` (``cases_from``), a file generated
+from the SDK's own data (the boto3 client -> host table); it is read once per catalog, and only
+when a sink names it.
 """
 
 from __future__ import annotations
@@ -256,18 +259,58 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
         for entry in data.get("multi_regions", []):
             multi[entry["code"]] = Region(cloud, entry["code"], entry["name"], None, entry["jurisdiction"])
 
+    tables = _Tables(rules_dir, catalog)
     for folder in ("providers", "sinks"):
         for path in sorted((rules_dir / folder).glob("*.yaml")):
             data = load_rule_file(path, "rules-provider.schema.json")
             rel = path.relative_to(rules_dir).as_posix()
             catalog.files.append(rel)
             _add_provider(catalog, data, rel, is_provider=(folder == "providers"),
-                          freshly_validated=path in rulefiles.validated_now)
+                          freshly_validated=path in rulefiles.validated_now, tables=tables)
     return catalog
 
 
+class _Tables:
+    """The tables of ``rules/tables/*.yaml`` that sinks name, each file read once per catalog."""
+
+    def __init__(self, rules_dir: Path, catalog: Catalog):
+        self.rules_dir = rules_dir
+        self.catalog = catalog
+        self.files: dict[str, dict[str, dict[str, str]]] = {}
+
+    def table(self, file: str, name: str, where: str) -> dict[str, str]:
+        if file not in self.files:
+            if not file.startswith("tables/") or "/" in file[len("tables/"):] or not file.endswith(".yaml"):
+                raise CatalogError(f"{where}: cases_from file {file!r} is not a rules/tables/*.yaml file")
+            path = self.rules_dir / file
+            if not path.is_file():
+                raise CatalogError(f"{where}: cases_from file {file!r} does not exist under {self.rules_dir}")
+            self.files[file] = load_rule_file(path, "rules-tables.schema.json")["tables"]
+            self.catalog.files.append(file)
+        found = self.files[file].get(name)
+        if found is None:
+            raise CatalogError(f"{where}: {file} has no table {name!r}")
+        return found
+
+    def inline(self, spec: Any, where: str) -> Any:
+        """``spec`` with every ``cases_from`` replaced by the cases it names (inline ``cases`` win)."""
+        if isinstance(spec, list):
+            items = [self.inline(item, where) for item in spec]
+            return spec if all(a is b for a, b in zip(items, spec)) else items
+        if not isinstance(spec, dict):
+            return spec
+        out = {key: self.inline(value, where) for key, value in spec.items() if key != "cases_from"}
+        ref = spec.get("cases_from")
+        if ref is not None:
+            table = self.table(ref["file"], ref["table"], where)
+            out["cases"] = {**table, **out["cases"]} if "cases" in out else table
+        elif all(out[key] is value for key, value in spec.items()):
+            return spec  # nothing named a table: the rule's own data, not a copy
+        return out
+
+
 def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider: bool,
-                  freshly_validated: bool = True) -> None:
+                  freshly_validated: bool = True, tables: _Tables | None = None) -> None:
     pid = data["id"]
     if pid in catalog.providers:
         raise CatalogError(f"{rel}: provider id {pid!r} is defined twice")
@@ -290,9 +333,12 @@ def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider:
     for i, entry in enumerate(data.get("sinks", [])):
         kind = "call" if "calls" in entry else "assign"
         names = tuple(entry.get("calls") or entry.get("assigns"))
+        url, override = entry["url"], entry.get("override")
+        if tables is not None:
+            url, override = tables.inline(url, f"{rel}: sinks/{i}"), tables.inline(override, f"{rel}: sinks/{i}")
         sink = Sink(
-            provider=pid if is_provider else None, names=names, kind=kind, url=entry["url"],
-            override=entry.get("override"), required=entry.get("required", True), origin=rel,
+            provider=pid if is_provider else None, names=names, kind=kind, url=url,
+            override=override, required=entry.get("required", True), origin=rel,
         )
         for name in names:
             if name in catalog.sinks:

@@ -112,16 +112,25 @@ def _template(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str
 
 
 def _switch(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) -> list[StrValue] | None:
+    """A case chosen by the selector's part before ``split`` (a provider prefix), or without
+    ``split`` by the whole selector when it is fully known (a boto3 client name). With
+    ``params``, a string case is a template over them (``https://states.{region}.amazonaws.com``)."""
     selectors = evaluate_spec(spec["switch"], call, resolver, sdk) or []
     out: list[StrValue] = []
     split = spec.get("split")
+    cases = spec.get("cases", {})
     for selector in selectors or [StrValue.hole("model")]:
-        text = selector.known_prefix
-        prefix = text.split(split, 1)[0] if split and split in text else None
-        case = spec["cases"].get(prefix) if prefix is not None else None
+        if split:
+            text = selector.known_prefix
+            key = text.split(split, 1)[0] if split in text else None
+        else:
+            key = selector.text if selector.is_known else None
+        case = cases.get(key) if key is not None else None
         chosen = case if case is not None else spec.get("otherwise")
         if chosen is None:
             continue
+        if isinstance(chosen, str) and "params" in spec:
+            chosen = {"template": chosen, "params": spec["params"]}
         found = evaluate_spec(chosen, call, resolver, sdk)
         for value in found or []:
             out.append(StrValue(value.parts, merge_trails(selector.trail, value.trail)))
