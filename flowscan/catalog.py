@@ -1,13 +1,16 @@
 """Load ``rules/*.yaml`` into a validated catalog: providers, host rules, sinks, regions.
 
-Everything provider-specific lives in the YAML; this module only knows the shapes.
+Everything provider-specific lives in the YAML; this module only knows the shapes. A sink's
+switch may take its cases from a table in ``rules/tables/`` (``cases_from``), a file generated
+from the SDK's own data (the boto3 client -> host table); it is read once per catalog, and only
+when a sink names it.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -256,46 +259,61 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
         for entry in data.get("multi_regions", []):
             multi[entry["code"]] = Region(cloud, entry["code"], entry["name"], None, entry["jurisdiction"])
 
+    tables = _Tables(rules_dir, catalog)
     for folder in ("providers", "sinks"):
         for path in sorted((rules_dir / folder).glob("*.yaml")):
             data = load_rule_file(path, "rules-provider.schema.json")
             rel = path.relative_to(rules_dir).as_posix()
             catalog.files.append(rel)
             _add_provider(catalog, data, rel, is_provider=(folder == "providers"),
-                          freshly_validated=path in rulefiles.validated_now)
-    _link_tables(catalog, rules_dir)
+                          freshly_validated=path in rulefiles.validated_now, tables=tables)
     return catalog
 
 
-def _link_tables(catalog: Catalog, rules_dir: Path) -> None:
-    """Replace each ``by_name: tables/X.yaml`` in a sink's URL spec by that generated table's
-    entries (each table read and validated once)."""
-    tables: dict[str, dict[str, str]] = {}
+class _Tables:
+    """The tables of ``rules/tables/*.yaml`` that sinks name, each file read once per catalog."""
 
-    def link(spec: Any, origin: str) -> Any:
-        if isinstance(spec, dict):
-            out = {key: link(value, origin) for key, value in spec.items()}
-            name = spec.get("by_name")
-            if isinstance(name, str):
-                if name not in tables:
-                    path = rules_dir / name
-                    if not path.is_file():
-                        raise CatalogError(f"{origin}: by_name {name} does not exist under {rules_dir}")
-                    tables[name] = load_rule_file(path, "rules-table.schema.json")["entries"]
-                    catalog.files.append(name)
-                out["by_name"] = tables[name]
-            return out
-        return spec
+    def __init__(self, rules_dir: Path, catalog: Catalog):
+        self.rules_dir = rules_dir
+        self.catalog = catalog
+        self.files: dict[str, dict[str, dict[str, str]]] = {}
 
-    linked: dict[int, Sink] = {}
-    for name, sink in list(catalog.sinks.items()):
-        if id(sink) not in linked:
-            linked[id(sink)] = replace(sink, url=link(sink.url, sink.origin)) if "by_name" in repr(sink.url) else sink
-        catalog.sinks[name] = linked[id(sink)]
+    def table(self, file: str, name: str, where: str) -> dict[str, str]:
+        if file not in self.files:
+            if not file.startswith("tables/") or "/" in file[len("tables/"):] or not file.endswith(".yaml"):
+                raise CatalogError(f"{where}: cases_from file {file!r} is not a rules/tables/*.yaml file")
+            path = self.rules_dir / file
+            if not path.is_file():
+                raise CatalogError(f"{where}: cases_from file {file!r} does not exist under {self.rules_dir}")
+            self.files[file] = load_rule_file(path, "rules-tables.schema.json")["tables"]
+            self.catalog.files.append(file)
+        found = self.files[file].get(name)
+        if found is None:
+            raise CatalogError(f"{where}: {file} has no table {name!r}")
+        return found
+
+    def inline(self, spec: Any, where: str) -> Any:
+        """``spec`` with every ``cases_from`` replaced by the cases it names (inline ``cases``
+        win) and every ``by_name`` by the table it names."""
+        if isinstance(spec, list):
+            items = [self.inline(item, where) for item in spec]
+            return spec if all(a is b for a, b in zip(items, spec)) else items
+        if not isinstance(spec, dict):
+            return spec
+        out = {key: self.inline(value, where) for key, value in spec.items() if key not in ("cases_from", "by_name")}
+        ref, by_name = spec.get("cases_from"), spec.get("by_name")
+        if ref is not None:
+            table = self.table(ref["file"], ref["table"], where)
+            out["cases"] = {**table, **out["cases"]} if "cases" in out else table
+        if by_name is not None:
+            out["by_name"] = self.table(by_name["file"], by_name["table"], where)
+        if ref is None and by_name is None and all(out[key] is value for key, value in spec.items()):
+            return spec  # nothing named a table: the rule's own data, not a copy
+        return out
 
 
 def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider: bool,
-                  freshly_validated: bool = True) -> None:
+                  freshly_validated: bool = True, tables: _Tables | None = None) -> None:
     pid = data["id"]
     if pid in catalog.providers:
         raise CatalogError(f"{rel}: provider id {pid!r} is defined twice")
@@ -318,9 +336,12 @@ def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider:
     for i, entry in enumerate(data.get("sinks", [])):
         kind = "call" if "calls" in entry else "assign"
         names = tuple(entry.get("calls") or entry.get("assigns"))
+        url, override = entry["url"], entry.get("override")
+        if tables is not None:
+            url, override = tables.inline(url, f"{rel}: sinks/{i}"), tables.inline(override, f"{rel}: sinks/{i}")
         sink = Sink(
-            provider=pid if is_provider else None, names=names, kind=kind, url=entry["url"],
-            override=entry.get("override"), required=entry.get("required", True), origin=rel,
+            provider=pid if is_provider else None, names=names, kind=kind, url=url,
+            override=override, required=entry.get("required", True), origin=rel,
         )
         for name in names:
             if name in catalog.sinks:

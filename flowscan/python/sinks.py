@@ -114,24 +114,33 @@ def _template(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str
 
 
 def _switch(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) -> list[StrValue] | None:
+    """A case chosen by the selector's part before ``split`` (a provider prefix), or without
+    ``split`` by the whole selector when it is fully known (a boto3 client name). With
+    ``params``, a string case is a template over them (``https://states.{region}.amazonaws.com``)."""
     selectors = evaluate_spec(spec["switch"], call, resolver, sdk) or []
     out: list[StrValue] = []
     split = spec.get("split")
+    cases = spec.get("cases", {})
     by_name: dict[str, str] = spec.get("by_name", {})
     for selector in selectors or [StrValue.hole("model")]:
-        text = selector.known_prefix
-        prefix = text.split(split, 1)[0] if split and split in text else None
-        if prefix is None and selector.is_known and text in by_name:
-            prefix = by_name[text]  # a bare name the SDK routes by its own table
-        if prefix is not None and prefix not in spec["cases"] and spec.get("unmatched") == "unresolved":
-            why = f"{sdk}: {prefix} is not modelled in the rules"
+        if split:
+            text = selector.known_prefix
+            key = text.split(split, 1)[0] if split in text else None
+            if key is None and selector.is_known and text in by_name:
+                key = by_name[text]  # a bare name the SDK routes by its own table
+        else:
+            key = selector.text if selector.is_known else None
+        if key is not None and key not in cases and spec.get("unmatched") == "unresolved":
+            why = f"{sdk}: {key} is not modelled in the rules"
             out.append(StrValue(StrValue.hole(why).parts, merge_trails(selector.trail, (
                 Step(call.ctx.frame.module.path, call.ctx.line, why),))))
             continue
-        chosen = spec["cases"].get(prefix) if prefix is not None else None
-        chosen = chosen if chosen is not None else spec.get("otherwise")
+        case = cases.get(key) if key is not None else None
+        chosen = case if case is not None else spec.get("otherwise")
         if chosen is None:
             continue
+        if isinstance(chosen, str) and "params" in spec:
+            chosen = {"template": chosen, "params": spec["params"]}
         found = evaluate_spec(chosen, call, resolver, sdk)
         for value in found or []:
             out.append(StrValue(value.parts, merge_trails(selector.trail, value.trail)))
