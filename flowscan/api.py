@@ -18,7 +18,7 @@ from .catalog import Catalog, bundled_catalog
 from .checks import ScanFacts, run_checks
 from .checks.findings import LineCache, sorted_findings
 from .discover import SourceFile, canonical_modules, prepass_python, seed_files, walk
-from .model import Coverage, Endpoint, ParseError, Report
+from .model import DEFAULT_CONTEXT, Coverage, Endpoint, ParseError, Report
 from .parallel import extract_all
 from .policy import Policy, find_policy_file, load_policy, read_policy_file
 from .resultcache import (
@@ -28,6 +28,7 @@ from .resultcache import (
     reuse_report,
     scan_key,
 )
+from .roles import PRODUCTION, filter_by_role, shown_roles
 from .stats import ScanStats
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class ScanOptions:
     jobs: int | None = None  # None: one per core
     prepass: bool = True  # False: analyse every Python file (slow; for checking the pre-pass)
     env: dict[str, str] = field(default_factory=dict)  # extra env bindings for the default context (tests)
+    include: tuple[str, ...] = ()  # code roles shown beside production (flowscan.roles; "all": every role)
     cache_dir: Path | None = field(default_factory=default_cache_dir)  # None: no cache
     reuse: bool = True  # reuse the last report when nothing it depended on changed (needs cache_dir)
 
@@ -88,7 +90,6 @@ def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog 
 def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> ScanResult:
     # Each phase imports what it runs: a tree without Python never loads the resolver, one
     # without configs never loads the extractors, and nothing to check loads no check.
-    from .contexts import DEFAULT, build_contexts
     from .graph import FlowGraph
     from .python.program import Program
 
@@ -116,7 +117,8 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     if results is not None:
         with stats.phase("reuse"):
             key = scan_key(root, json.dumps(policy.to_dict(), sort_keys=True, default=str),
-                           (options.prepass, sorted(options.env.items()), [s.path for s in coverage.files_skipped]))
+                           (options.prepass, sorted(options.env.items()), [s.path for s in coverage.files_skipped],
+                            sorted(shown_roles(options.include))))
             digests = {path: content_digest(data) for path, data in sources.items()}
             reused = reuse_report(results, key, digests, sources, catalog, python_files, FactCache(options.cache_dir))
         if reused is not None:
@@ -144,6 +146,11 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
     program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources, load,
                       {p: s.imports for p, s in summaries.items()})
+    from .extract.yamlfiles import YamlFiles
+    from .python.settings import SettingsFiles
+
+    yaml_files = YamlFiles(sources, stats.count_parse)  # one parse per YAML file, configs and settings alike
+    program.settings = SettingsFiles(yaml_files)
     with stats.phase("parse seeds"):
         stats.workers, seed_facts = extract_all(seeds, sources, options.jobs, cache, stats)
         for facts in seed_facts:
@@ -151,13 +158,17 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     seed_modules = [program.loaded[p] for p in sorted(seeds) if not program.loaded[p].parse_error]
     seed_names = frozenset(name for p in seeds for name in (summaries[p].module, canonical[p]))
 
+    config_facts: list[ConfigFacts] = []
+    contexts: list = []
     with stats.phase("configs"):
-        from .configs import extract_configs
+        if other_files:
+            from .configs import extract_configs
+            from .contexts import build_contexts
 
-        config_facts, unclaimed = extract_configs(root, other_files, sources, stats.count_parse)
-        contexts = build_contexts(config_facts)
-        for path, reason in unclaimed:
-            coverage.files_skipped.append(_skip(path, reason))
+            config_facts, unclaimed = extract_configs(root, other_files, sources, stats.count_parse, yaml_files)
+            contexts = build_contexts(config_facts)
+            for path, reason in unclaimed:
+                coverage.files_skipped.append(_skip(path, reason))
 
     graph = FlowGraph()
     endpoints: list[Endpoint] = []
@@ -187,10 +198,10 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
                 coverage.parse_errors.append(ParseError(config.path, line, message))
             coverage.notes.extend(f"{config.path}: {note}" for note in config.notes)
         coverage.parse_errors = sorted(set(coverage.parse_errors), key=lambda e: (e.path, e.line, e.message))
-        coverage.files_analyzed = sorted(set(program.loaded) | {f.path for f in config_facts})
-        coverage.files_skipped.sort(key=lambda s: s.path)
-        for endpoint in endpoints:
-            graph.add_endpoint(endpoint)
+        settings_read = program.settings.loaded if program.settings is not None else set()
+        coverage.files_analyzed = sorted(set(program.loaded) | {f.path for f in config_facts} | settings_read)
+        coverage.files_skipped = sorted((s for s in coverage.files_skipped if s.path not in settings_read),
+                                        key=lambda s: s.path)
         resources = []
         if config_facts:
             from .resources import build_resources
@@ -200,9 +211,18 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
                           modules=[m for m in program.modules if not m.parse_error],
                           parse_errors=coverage.parse_errors, policy=policy)
         findings = run_checks(facts, lines.text)
+        role_map = policy.role_map()
+        from .rules_index import rule_docs
+
+        every_role = frozenset(rule for rule, doc in rule_docs().items() if doc.every_role)
+        endpoints, findings, coverage.roles = filter_by_role(endpoints, findings, coverage.files_scanned, role_map,
+                                                             shown_roles(options.include), every_role)
+        coverage.file_roles = {p: r for p in coverage.files_scanned if (r := role_map.role(p)) != PRODUCTION}
+        for endpoint in endpoints:
+            graph.add_endpoint(endpoint)
     report = Report(
         root=str(root), endpoints=endpoints, findings=sorted_findings(findings), coverage=coverage,
-        policy=policy.to_dict(), contexts=[DEFAULT] + [c.name for c in contexts], resources=resources,
+        policy=policy.to_dict(), contexts=[DEFAULT_CONTEXT] + [c.name for c in contexts], resources=resources,
     )
     if results is not None and key is not None and digests is not None:
         with stats.phase("record"):
@@ -215,7 +235,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
              options: ScanOptions, stats: ScanStats) -> tuple[list[Endpoint], set[tuple[str, int, str]]]:
     """Endpoints of the default context and of every deployment context, and the calls whose
     resolution hit the evaluation budget (path, line, context)."""
-    from .contexts import DEFAULT, drop_defaults_set_by_contexts
+    from .contexts import drop_defaults_set_by_contexts
     from .endpoints import build_endpoints
     from .python.flows import config_hits, find_hits
     from .python.resolve import Resolver
@@ -228,8 +248,8 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     same_everywhere: set[tuple[str, int]] = set()  # call sites whose values no context can change
     hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere) \
         + config_hits(config_facts, lambda key: extra_env.get(key))
-    endpoints += build_endpoints(hits, catalog, policy, DEFAULT)
-    budget_hits |= {(path, line, DEFAULT) for path, line in resolver.budget_hits}
+    endpoints += build_endpoints(hits, catalog, policy, DEFAULT_CONTEXT)
+    budget_hits |= {(path, line, DEFAULT_CONTEXT) for path, line in resolver.budget_hits}
     resolver.start_budget()
     stats.note_steps(*resolver.most_steps)
     unchanged = frozenset(same_everywhere)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -263,7 +263,35 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
             catalog.files.append(rel)
             _add_provider(catalog, data, rel, is_provider=(folder == "providers"),
                           freshly_validated=path in rulefiles.validated_now)
+    _link_tables(catalog, rules_dir)
     return catalog
+
+
+def _link_tables(catalog: Catalog, rules_dir: Path) -> None:
+    """Replace each ``by_name: tables/X.yaml`` in a sink's URL spec by that generated table's
+    entries (each table read and validated once)."""
+    tables: dict[str, dict[str, str]] = {}
+
+    def link(spec: Any, origin: str) -> Any:
+        if isinstance(spec, dict):
+            out = {key: link(value, origin) for key, value in spec.items()}
+            name = spec.get("by_name")
+            if isinstance(name, str):
+                if name not in tables:
+                    path = rules_dir / name
+                    if not path.is_file():
+                        raise CatalogError(f"{origin}: by_name {name} does not exist under {rules_dir}")
+                    tables[name] = load_rule_file(path, "rules-table.schema.json")["entries"]
+                    catalog.files.append(name)
+                out["by_name"] = tables[name]
+            return out
+        return spec
+
+    linked: dict[int, Sink] = {}
+    for name, sink in list(catalog.sinks.items()):
+        if id(sink) not in linked:
+            linked[id(sink)] = replace(sink, url=link(sink.url, sink.origin)) if "by_name" in repr(sink.url) else sink
+        catalog.sinks[name] = linked[id(sink)]
 
 
 def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider: bool,

@@ -2,9 +2,10 @@
 
 Every config extractor (``extract/<kind>.py``) is a pure function
 ``(path: str, data: bytes) -> ConfigFacts`` (Terraform works per module folder, see
-``extract/terraform.py``). The engine turns the facts into deployment contexts (env vars
-that the code reads), endpoints (URLs that configs send to directly) and placements
-(cloud resources with a location), all with ``path:line`` provenance.
+``extract/terraform/``; Helm per chart, see ``extract/helm/``). The engine turns the facts
+into deployment contexts (env vars that the code reads), endpoints (URLs that configs send
+to directly) and placements (cloud resources with a location), all with ``path:line``
+provenance.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ class Container:
     image: str | None = None
     command: tuple[str, ...] = ()
     args: tuple[str, ...] = ()
+    image_line: int | None = None
+    word_lines: tuple[int, ...] | None = None  # the line of each word of command + args (list forms)
     readiness_probe: bool = False
     startup_probe: bool = False
     liveness_probe: bool = False
@@ -108,6 +111,8 @@ class Strategy:
     type: str | None = None
     max_unavailable: int | str | None = None  # rollingUpdate.maxUnavailable as written
     plain: dict[str, Any] = field(default_factory=dict)
+    type_line: int | None = None
+    max_unavailable_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,8 @@ class ComposeService:
     build: str | dict[str, Any] | None = None  # ``build:`` as written (a context path, or a mapping)
     command: tuple[str, ...] = ()
     entrypoint: tuple[str, ...] = ()
+    image_line: int | None = None
+    word_lines: tuple[int, ...] | None = None  # the line of each word of entrypoint + command (list forms)
     env_files: tuple[str, ...] = ()  # paths from the scan root
     depends_on: tuple[Dependency, ...] = ()
     healthcheck: bool = False  # present and not disabled

@@ -8,10 +8,13 @@ go to the Helm extractor; Terraform is read per module folder.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .configfacts import ConfigFacts
 from .discover import SourceFile
+
+if TYPE_CHECKING:
+    from .extract.yamlfiles import YamlFiles
 
 CountParse = Callable[[str], None]
 
@@ -21,9 +24,11 @@ def _no_count(path: str) -> None:
 
 
 def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, bytes],
-                    count_parse: CountParse = _no_count) -> tuple[list[ConfigFacts], list[tuple[str, str]]]:
+                    count_parse: CountParse = _no_count, yaml_files: YamlFiles | None = None
+                    ) -> tuple[list[ConfigFacts], list[tuple[str, str]]]:
     """Facts of every config file, and the (path, reason) of YAML files no extractor claimed.
-    Each file is parsed once (``count_parse`` is told each time one is)."""
+    Each file is parsed once (``count_parse`` is told each time one is; ``yaml_files`` is the
+    scan's YAML parse cache, shared with the resolver)."""
     if not files:
         return [], []  # nothing to read: the extractors are not even imported
     try:
@@ -34,10 +39,12 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         from .extract.kubernetes import extract_kubernetes, resolve_configmaps
         from .extract.litellm_config import extract_litellm_config
         from .extract.shell import extract_shell
-        from .extract.yamlnodes import parse_yaml
+        from .extract.yamlfiles import YamlFiles as _YamlFiles
+        from .extract.yamlnodes import YamlTooLarge
     except ImportError as exc:  # a partial install: say so for every config file
         return [], [(f.path, f"{f.kind} files are not analysed ({exc})") for f in files]
 
+    yaml_files = yaml_files or _YamlFiles(sources, count_parse)
     facts: list[ConfigFacts] = []
     unclaimed: list[tuple[str, str]] = []
     paths = [f.path for f in files if f.path in sources]
@@ -48,7 +55,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     for path in paths:
         kind = kinds[path]
         data = sources[path]
-        if kind in ("dotenv", "dockerfile", "shell") or (kind == "yaml" and path not in in_chart):
+        if kind in ("dotenv", "dockerfile", "shell"):
             count_parse(path)
         if kind == "dotenv":
             facts.append(extract_dotenv(path, data))
@@ -57,10 +64,12 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         elif kind == "shell":
             facts.append(extract_shell(path, data))
         elif kind == "yaml" and path not in in_chart:
-            parsed = parse_yaml(data)
+            parsed = yaml_files.parse(path)
             found = [f for f in (extract_compose(path, data, parsed), extract_kubernetes(path, data, parsed),
                                  extract_litellm_config(path, data, parsed)) if _has_content(f)]
-            if not found:
+            if isinstance(parsed.error, YamlTooLarge):
+                unclaimed.append((path, f"YAML that {parsed.error.problem}"))
+            elif not found:
                 unclaimed.append((path, "YAML that is not a compose file, Kubernetes manifest or LiteLLM config"))
             facts.extend(found)
     for chart, chart_files in sorted(charts.items()):

@@ -11,10 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .configfacts import ComposeFacts, ConfigFacts, EnvBinding, EnvSource
-from .model import Endpoint, Step
+from .model import DEFAULT_CONTEXT, Endpoint, Step
 from .values import StrValue
-
-DEFAULT = "default"
 
 
 @dataclass
@@ -99,7 +97,7 @@ def drop_defaults_set_by_contexts(endpoints: list[Endpoint], contexts) -> list[E
     kept = []
     for endpoint in endpoints:
         env_labels = [label for label in endpoint.unresolved if label.startswith("env:")]
-        if (endpoint.context == DEFAULT and endpoint.placement.jurisdiction is None and env_labels
+        if (endpoint.context == DEFAULT_CONTEXT and endpoint.placement.jurisdiction is None and env_labels
                 and len(env_labels) == len(endpoint.unresolved)
                 and all(label[4:] in bound for label in env_labels)):
             continue

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+DEFAULT_CONTEXT = "default"  # the deployment context of values no config sets
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -49,7 +51,7 @@ class Endpoint:
     host: str | None
     url: str | None
     placement: Placement
-    context: str = "default"
+    context: str = DEFAULT_CONTEXT
     sdk: str | None = None
     locations: list[Location] = field(default_factory=list)
     provenance: list[Step] = field(default_factory=list)
@@ -67,7 +69,7 @@ class Resource:
     placement: Placement
     location: Location
     provenance: list[Step] = field(default_factory=list)
-    context: str = "default"
+    context: str = DEFAULT_CONTEXT
 
 
 @dataclass
@@ -102,6 +104,8 @@ class Coverage:
     parse_errors: list[ParseError] = field(default_factory=list)
     files_analyzed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    roles: dict[str, dict[str, int]] = field(default_factory=dict)  # role -> files, endpoints/findings left out
+    file_roles: dict[str, str] = field(default_factory=dict)  # scanned files whose role is not production
 
 
 @dataclass

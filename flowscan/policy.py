@@ -27,6 +27,7 @@ from typing import Any
 
 from .catalog import Catalog
 from .model import Placement
+from .roles import ROLES, RoleMap
 
 POLICY_FILE = "flowscan.yaml"
 SEVERITIES = ("error", "warning", "note", "off")
@@ -58,6 +59,7 @@ class Policy:
     endpoints: list[DeclaredEndpoint] = field(default_factory=list)
     exempt: list[Exemption] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
+    roles: dict[str, list[str]] = field(default_factory=dict)  # role -> path globs (paths.roles)
     severities: dict[str, str] = field(default_factory=dict)
     source: str = "none"
 
@@ -83,6 +85,10 @@ class Policy:
     def excluded(self, path: str) -> bool:
         return any(_glob_match(path, pattern) for pattern in self.exclude)
 
+    def role_map(self) -> RoleMap:
+        """The role of each scanned file: ``paths.roles`` globs over the conventions."""
+        return RoleMap(self.roles, _glob_match)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
@@ -91,6 +97,7 @@ class Policy:
                            "reason": d.reason} for d in self.endpoints],
             "exempt": [{"host": e.glob, "reason": e.reason} for e in self.exempt],
             "exclude": list(self.exclude),
+            "roles": {role: list(globs) for role, globs in self.roles.items()},
         }
 
 
@@ -153,8 +160,15 @@ def load_policy(data: Any, catalog: Catalog, source: str, extra_allowed: list[st
     paths = data.get("paths") or {}
     if not isinstance(paths, dict):
         raise PolicyError(f"{source}: paths: must be a mapping")
-    _only_keys(paths, {"exclude"}, f"{source}: paths")
+    _only_keys(paths, {"exclude", "roles"}, f"{source}: paths")
     policy.exclude = list(_string_list(paths.get("exclude", []), f"{source}: paths.exclude"))
+    roles = paths.get("roles") or {}
+    if not isinstance(roles, dict):
+        raise PolicyError(f"{source}: paths.roles: must be a mapping of role to a list of globs")
+    for role, globs in roles.items():
+        if role not in ROLES:
+            raise PolicyError(f"{source}: paths.roles.{role}: unknown role; one of {', '.join(ROLES)}")
+        policy.roles[str(role)] = list(_string_list(globs, f"{source}: paths.roles.{role}"))
     rules = data.get("rules") or {}
     if not isinstance(rules, dict):
         raise PolicyError(f"{source}: rules: must be a mapping of rule id to severity")

@@ -20,6 +20,7 @@ class RuleDoc:
     examples: dict
     variants: dict[str, str] = field(default_factory=dict)  # variant name -> its severity
     variant_when: dict[str, str] = field(default_factory=dict)  # variant name -> when it applies
+    every_role: bool = False  # reported in tests, examples, ... too (a coverage rule)
 
 
 @lru_cache(maxsize=1)
@@ -35,6 +36,7 @@ def rule_docs() -> dict[str, RuleDoc]:
                 " ".join(entry["fix"].split()), tuple(entry.get("references", [])), entry.get("examples", {}),
                 {name: variant["severity"] for name, variant in entry.get("variants", {}).items()},
                 {name: " ".join(variant["when"].split()) for name, variant in entry.get("variants", {}).items()},
+                bool(entry.get("every_role", False)),
             )
     return docs
 

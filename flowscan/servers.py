@@ -335,23 +335,31 @@ def launches_in_config(config: ConfigFacts) -> list[Launch]:
 
 def source_launch(source: EnvSource | None, line: int, context: str, *, image: str | None = None,
                   command: list[str] | None = None, path: str | None = None,
-                  until: int | None = None) -> Launch | None:
-    """A launch from an image and a command line (either may be what is recognised)."""
+                  until: int | None = None, word_lines: tuple[int, ...] | None = None,
+                  image_line: int | None = None) -> Launch | None:
+    """A launch from an image and a command line (either may be what is recognised).
+    ``word_lines``: the line of each command word, ``image_line``: the image's, when the
+    config's parser gave them (else findings locate the word from ``line`` on)."""
     image = image if image is not None else (source.image if source else None)
     words = command if command is not None else (source.command if source else [])
     path = path or (source.path if source else "")
     by_image = match_image(image)
     by_argv = match_argv(words)
+    start = 0
     if by_argv is not None:
-        spec, argv, _, how = by_argv
+        spec, argv, start, how = by_argv
     elif by_image is not None:
         spec, argv, how = by_image[0], list(words), "image"
     else:
         return None
-    launch = Launch(spec, path, line, context, how, argv=argv, image=image, until=until)
+    argv_lines = None
+    if word_lines is not None and len(word_lines) == len(words) and len(argv) == len(words) - start:
+        argv_lines = list(word_lines[start:])
+    launch = Launch(spec, path, line, context, how, argv=argv, argv_lines=argv_lines, image=image, until=until)
     if by_image is not None and by_image[0].id == spec.id and by_image[1] is not None:
         launch.version = by_image[1]
         launch.version_text = f"image tag {image}"
+        launch.version_line = image_line
     return launch
 
 
@@ -366,7 +374,8 @@ def _k8s_launches(path: str, k8s: KubernetesFacts) -> list[Launch]:
                 context += f"/{container.name}"
             launch = source_launch(None, container.line, context, image=container.image,
                                    command=[*container.command, *container.args], path=path,
-                                   until=bounds.get(container.line))
+                                   until=bounds.get(container.line), word_lines=container.word_lines,
+                                   image_line=container.image_line)
             if launch is not None:
                 out.append(launch)
     return out
@@ -378,7 +387,8 @@ def _compose_launches(path: str, compose: ComposeFacts) -> list[Launch]:
     for name, service in compose.services.items():
         launch = source_launch(None, service.line, f"compose:{name}", image=service.image,
                                command=[*service.entrypoint, *service.command], path=path,
-                               until=bounds.get(service.line))
+                               until=bounds.get(service.line), word_lines=service.word_lines,
+                               image_line=service.image_line)
         if launch is not None:
             out.append(launch)
     return out

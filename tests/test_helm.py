@@ -351,7 +351,10 @@ def test_container_command_and_args_are_read_per_values_file() -> None:
 
 
 def test_container_args_from_to_yaml_and_flow_lists() -> None:
-    from flowscan.extract.helm import ROOT_PATH, Line, Scope, V, Val, _Reader
+    from flowscan.extract.helm.control import Line
+    from flowscan.extract.helm.template import ROOT_PATH, Scope, Val
+    from flowscan.extract.helm.values import V
+    from flowscan.extract.helm.workloads import _Reader
 
     values = V({"args": V([V("--port", 1, "v"), V(8000, 2, "v")], 1, "v")}, 1, "v")
     root = Val(None, (), V({"Values": values}, 1, ROOT_PATH))

@@ -224,7 +224,7 @@ def test_single_container_with_init_container_keeps_plain_name() -> None:
               containers: [{name: agent, image: agent:1}]
     """))
     assert [s.name for s in facts.sources] == ["k8s:DaemonSet/agent", "k8s:DaemonSet/agent/init"]
-    assert facts.details.workloads[0].strategy == Strategy(type="OnDelete", plain={"type": "OnDelete"})
+    assert facts.details.workloads[0].strategy == Strategy(type="OnDelete", plain={"type": "OnDelete"}, type_line=5)
 
 
 def test_yaml_anchors_and_merge_keys() -> None:

@@ -38,7 +38,7 @@ from ..configfacts import (
     Workload,
 )
 from ..model import Location
-from ..servers import find_key, source_launch
+from ..servers import source_launch
 from .base import Check, Findings, ScanFacts
 
 COLD_START = "serving/cold-start-unprotected"
@@ -64,7 +64,6 @@ class ColdStart(Check):
 # -- Kubernetes ----------------------------------------------------------------------------------------
 
 def _kubernetes(path: str, k8s: KubernetesFacts, out: Findings) -> None:
-    ends = _ends([w.line for w in k8s.workloads])
     for workload in k8s.workloads:
         if workload.kind not in SERVING_KINDS:
             continue
@@ -78,7 +77,7 @@ def _kubernetes(path: str, k8s: KubernetesFacts, out: Findings) -> None:
                 message = (f"{server} container {container.name} of {label} has no readinessProbe or "
                            f"startupProbe: the Service sends requests while the model is still loading")
                 out.add(COLD_START, message, Location(path, container.line), key=f"{label}|{container.name}|probes")
-        _rollout(workload, label, servers[0][1], path, ends[workload.line], out)
+        _rollout(workload, label, servers[0][1], path, out)
 
 
 def _server_name(container: Container, path: str) -> str | None:
@@ -87,12 +86,12 @@ def _server_name(container: Container, path: str) -> str | None:
     return launch.server.name if launch is not None else None
 
 
-def _rollout(workload: Workload, label: str, server: str, path: str, end: int, out: Findings) -> None:
+def _rollout(workload: Workload, label: str, server: str, path: str, out: Findings) -> None:
     """Recreate, or a rolling update that may stop every replica at once."""
     strategy = workload.strategy
     start = workload.line
     if strategy.type == "Recreate":
-        line = find_key(out.line_text, path, start, end, "type", "Recreate") or start
+        line = strategy.type_line or start
         message = (f"{label} runs {server} with strategy Recreate: every pod stops before the new one has "
                    f"loaded the model, so each rollout is an outage")
         out.add(COLD_START, message, Location(path, line), key=f"{label}|recreate")
@@ -101,7 +100,7 @@ def _rollout(workload: Workload, label: str, server: str, path: str, end: int, o
     unavailable = _max_unavailable(strategy.max_unavailable, replicas)
     if unavailable is None or replicas < 1 or unavailable < replicas:
         return
-    line = find_key(out.line_text, path, start, end, "maxUnavailable") or start
+    line = strategy.max_unavailable_line or start
     message = (f"{label} runs {server} with {replicas} replica(s) and maxUnavailable "
                f"{strategy.max_unavailable}: a rollout can take every replica down while the new one "
                f"loads the model")
@@ -163,13 +162,6 @@ def _built_dockerfile(build: Any, path: str) -> str | None:
     context = build.get("context", ".") if isinstance(build, dict) else str(build)
     name = build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile"
     return posixpath.normpath(posixpath.join(posixpath.dirname(path), context, name))
-
-
-# -- helpers -------------------------------------------------------------------------------------------
-
-def _ends(starts: list[int]) -> dict[int, int]:
-    ordered = sorted(set(starts))
-    return {line: (ordered[i + 1] - 1 if i + 1 < len(ordered) else line + 2000) for i, line in enumerate(ordered)}
 
 
 __all__ = ["ColdStart", "COLD_START"]

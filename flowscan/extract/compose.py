@@ -35,7 +35,7 @@ from ..configfacts import (
     EnvBinding,
     EnvSource,
 )
-from .yamlnodes import ParsedYaml, Y, error_line, parse_yaml
+from .yamlnodes import ParsedYaml, Y, error_line, list_item_lines, parse_yaml
 
 KIND = "compose"
 
@@ -309,6 +309,8 @@ def _service_summary(name: str, line: int, node: Y, env_files: list[str]) -> Com
         name=name,
         line=line,
         image=image if isinstance(image, str) else None,
+        image_line=node.get("image").key_or_value_line if node.get("image") is not None else None,
+        word_lines=list_item_lines(node.get("entrypoint"), node.get("command")),
         build=build.plain() if build is not None else None,
         command=tuple(_words(node.get("command"))),
         entrypoint=tuple(_words(node.get("entrypoint"))),

@@ -12,7 +12,7 @@ file, ``envFrom`` references and the workloads go into ``ConfigFacts.details``
 
 ``resolve_configmaps(facts)`` then fills ConfigMap references across the whole tree.
 
-Helm templates (files with Go template actions) are not parsed here: see ``extract/helm.py``.
+Helm templates (files with Go template actions) are not parsed here: see ``extract/helm/``.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from ..configfacts import (
     Workload,
 )
 from ..model import Step
-from .yamlnodes import ParsedYaml, Y, error_line, parse_yaml
+from .yamlnodes import ParsedYaml, Y, error_line, list_item_lines, parse_yaml
 
 KIND = "kubernetes"
 
@@ -318,12 +318,15 @@ def _record_env_from(env_from: Y | None, source_name: str, k8s: KubernetesFacts)
 
 
 def _container_summary(container: Y, name: str, is_init: bool) -> Container:
+    image = container.get("image")
     return Container(
         name=name,
         line=container.line,
         image=_scalar(container, "image"),
         command=tuple(_strings(container.get("command"))),
         args=tuple(_strings(container.get("args"))),
+        image_line=image.key_or_value_line if image is not None else None,
+        word_lines=list_item_lines(container.get("command"), container.get("args")),
         readiness_probe=container.get("readinessProbe") is not None,
         startup_probe=container.get("startupProbe") is not None,
         liveness_probe=container.get("livenessProbe") is not None,
@@ -340,6 +343,9 @@ def _workload_summary(obj: Y, kind: str, name: str, containers: list[Container])
     plain = strategy.plain() if strategy is not None and isinstance(strategy.value, dict) else {}
     rolling = plain.get("rollingUpdate") if isinstance(plain.get("rollingUpdate"), dict) else {}
     unavailable = rolling.get("maxUnavailable")
+    type_node = strategy.get("type") if strategy is not None else None
+    rolling_node = strategy.get("rollingUpdate") if strategy is not None else None
+    unavailable_node = rolling_node.get("maxUnavailable") if rolling_node is not None else None
     return Workload(
         kind=kind,
         name=name,
@@ -350,6 +356,8 @@ def _workload_summary(obj: Y, kind: str, name: str, containers: list[Container])
             type=plain.get("type") if isinstance(plain.get("type"), str) else None,
             max_unavailable=unavailable if isinstance(unavailable, (int, str)) else None,
             plain=plain,
+            type_line=type_node.key_or_value_line if type_node is not None else None,
+            max_unavailable_line=unavailable_node.key_or_value_line if unavailable_node is not None else None,
         ),
         containers=tuple(containers),
     )

@@ -60,12 +60,40 @@ class Y:
 _SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: the same safe rules at C speed
 
 
+def list_item_lines(*nodes: Y | None) -> tuple[int, ...] | None:
+    """The line of each scalar item of the given list nodes, in order (a command's words);
+    None when one of them is not a list (a string's words are not placed on lines)."""
+    lines: list[int] = []
+    for node in nodes:
+        if node is None:
+            continue
+        if not isinstance(node.value, list):
+            return None
+        lines += [e.line for e in node.elements() if e.scalar() is not None]
+    return tuple(lines)
+
+
+MAX_NODES = 250_000  # values one file may expand to: aliases can make a few bytes into billions
+
+
+class YamlTooLarge(yaml.YAMLError):
+    """The file expands beyond ``MAX_NODES`` values (an alias bomb) or nests too deep to read."""
+
+    def __init__(self, problem: str, line: int = 1):
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = yaml.Mark("", 0, line - 1, 0, None, None)
+
+
 class _Loader(_SAFE):  # type: ignore[misc, valid-type]
-    pass
+    nodes = 0  # values converted so far in this file
 
 
 def _convert(node: yaml.Node, loader: _Loader, depth: int = 0) -> Y:
     line = node.start_mark.line + 1
+    loader.nodes += 1
+    if loader.nodes > MAX_NODES:
+        raise YamlTooLarge(f"expands to more than {MAX_NODES:,} values through aliases (an alias bomb?); not read", line)
     if depth > 200:
         return Y(None, line)
     if isinstance(node, yaml.MappingNode):
@@ -120,6 +148,8 @@ class ParsedYaml:
 def parse_yaml(data: bytes | str) -> ParsedYaml:
     try:
         return ParsedYaml(load_documents(data))
+    except RecursionError:  # pyyaml's composer recurses once per nesting level
+        return ParsedYaml([], YamlTooLarge("nests too deep to read; not read"))
     except yaml.YAMLError as exc:
         return ParsedYaml([], exc)
 

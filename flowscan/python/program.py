@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 if TYPE_CHECKING:
     from .facts import CallSite, ModuleFacts
+    from .settings import SettingsFiles
 
 
 _IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
@@ -76,6 +77,7 @@ class Program:
         self._calls_by_name: dict[str, dict[str, list[CallSite]]] = {}
         self._sites: dict[tuple[str, str], list[tuple[ModuleFacts, CallSite]]] = {}
         self.loads_by_reason: dict[str, int] = {}
+        self.settings: SettingsFiles | None = None  # settings files the code loads (set by the scan)
         for path, (by_path, canonical) in sorted(paths.items()):
             self.by_name.setdefault(canonical, path)  # how Python imports it
             self.by_name.setdefault(by_path, path)  # how relative imports name it

@@ -8,13 +8,14 @@ Every name it follows becomes an edge of the data-flow graph (``graph.py``).
 
 from __future__ import annotations
 
+import posixpath
 import re
 import weakref
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..model import Step
-from ..values import MAX_ALTERNATIVES, Hole, StrValue, concat, dedupe
+from ..values import MAX_ALTERNATIVES, Hole, StrValue, concat, dedupe, merge_trails
 from .facts import (
     Assign,
     Attr,
@@ -37,6 +38,17 @@ from .facts import (
 )
 from .facts import callee_name as _callee_name
 from .program import Program
+from .settings import (
+    OPENERS,
+    PATH_LOADERS,
+    PATH_READERS,
+    STREAM_LOADERS,
+    SettingsFiles,
+    placeholders,
+)
+
+if TYPE_CHECKING:
+    from ..extract.yamlnodes import Y
 
 MAX_DEPTH = 48
 MAX_CALLER_DEPTH = 3
@@ -45,6 +57,10 @@ STEP_BUDGET = 5_000  # evaluations per outbound call before the analysis gives u
 _SETTINGS_BASES = ("BaseSettings",)
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environb.get"})
 _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.join"})
+_BUILTINS = frozenset({"open", "dict"})  # builtins the analysis models (others stay "not defined")
+_PATH_JOIN = frozenset({"os.path.join"})
+_PATH_SAME = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "os.fspath"})
+_PATH_DIRNAME = frozenset({"os.path.dirname"})
 
 
 # -- abstract objects --------------------------------------------------------
@@ -139,8 +155,26 @@ class Inst:
 
 @dataclass(frozen=True, eq=False)
 class DictObj:
-    items: tuple[tuple[Expr, Expr], ...]
+    """A dict literal, or ``dict(k=v, ...)`` (whose keys are plain strings)."""
+
+    items: tuple[tuple[Expr | str, Expr], ...]
     frame: Frame
+
+
+@dataclass(frozen=True, eq=False)
+class DataObj:
+    """A mapping or list read from a settings file in the tree (``node``, in file ``path``)."""
+
+    node: Y
+    path: str
+    trail: tuple[Step, ...] = ()  # how the code reached it: the load call, the keys read
+
+
+@dataclass(frozen=True, eq=False)
+class DataGet:
+    """``settings.get`` of a :class:`DataObj`, waiting for its call."""
+
+    data: DataObj
 
 
 @dataclass(frozen=True)
@@ -155,7 +189,7 @@ class Unknown:
     line: int = 0
 
 
-Obj = Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | StrMethod | Unknown
+Obj = Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | DataObj | DataGet | StrMethod | Unknown
 
 
 @dataclass(frozen=True)
@@ -333,6 +367,10 @@ class Resolver:
                 return [_ref(module, scope.children[name])]
         if name in module.imports:
             return self._dotted(module.imports[name], module)
+        if name in _BUILTINS:
+            return [Ext(name)]
+        if name == "__file__":
+            return [Strs((StrValue.literal(module.path, (Step(module.path, frame.line, "__file__"),)),))]
         return [Unknown(f"name {name!r} is not defined in {module.path}", frame.line)]
 
     def _assigned(self, module: ModuleFacts, scope: Scope, name: str, assigns: list[Assign], line: int,
@@ -463,6 +501,8 @@ class Resolver:
             return [StrMethod(base.values, attr)]
         if isinstance(base, DictObj):
             return [Unknown(f"dict method {attr}", line)]
+        if isinstance(base, DataObj):
+            return [DataGet(base)] if attr == "get" else self._data_item(base, attr, line)
         if isinstance(base, Unknown):
             return [base]
         return [Unknown(f"attribute {attr} of {_describe(base)}", line)]
@@ -612,20 +652,33 @@ class Resolver:
                 out.extend(self._env(expr.key, None, frame, expr.line))
             elif isinstance(base, DictObj):
                 out.extend(self._dict_get(base, expr.key, None, frame))
+            elif isinstance(base, DataObj):
+                for key in self.strings(self.eval(expr.key, frame), frame):
+                    out.extend(self._data_item(base, key.text, expr.line) if key.is_known
+                               else [Unknown("settings key not known statically", expr.line)])
             else:
                 out.append(Unknown(f"item of {_describe(base)}", expr.line))
         return out
 
     def _dict_get(self, obj: DictObj, key: Expr, default: Expr | None, frame: Frame) -> list[Obj]:
         keys = [v.text for v in self.strings(self.eval(key, frame), frame) if v.is_known]
-        out: list[Obj] = []
-        for k_expr, v_expr in obj.items:
-            k_values = self.strings(self.eval(k_expr, obj.frame), obj.frame)
-            if any(v.is_known and v.text in keys for v in k_values):
-                out.extend(self.eval(v_expr, obj.frame))
+        out = self._dict_values(obj, keys)
         if not out and default is not None:
             out.extend(self.eval(default, frame))
         return out or [Unknown(f"key {keys[0] if keys else '?'} not in dict", getattr(key, "line", 0))]
+
+    def _dict_values(self, obj: DictObj, keys: list[str]) -> list[Obj]:
+        """The values of the entries of ``obj`` whose key is one of ``keys``."""
+        out: list[Obj] = []
+        for k_expr, v_expr in obj.items:
+            if isinstance(k_expr, str):
+                if k_expr in keys:
+                    out.extend(self.eval(v_expr, obj.frame))
+                continue
+            k_values = self.strings(self.eval(k_expr, obj.frame), obj.frame)
+            if any(v.is_known and v.text in keys for v in k_values):
+                out.extend(self.eval(v_expr, obj.frame))
+        return out
 
     # calls ------------------------------------------------------------------
     def call_context(self, site: CallSite, frame: Frame) -> CallCtx:
@@ -650,6 +703,12 @@ class Resolver:
                 return self._urljoin(ctx, frame)
             if name in ("str", "builtins.str") and ctx.args:
                 return self.eval(ctx.args[0], frame)
+            if name in _PATH_JOIN | _PATH_SAME | _PATH_DIRNAME and ctx.args:
+                return self._path_op(name, ctx)
+            if name in STREAM_LOADERS | PATH_LOADERS and ctx.args:
+                return self._settings_file(name, ctx)
+            if name == "dict" and not ctx.args:
+                return [DictObj(tuple((key, value) for key, value in ctx.kwargs if key != "**"), frame)]
             return [Inst(func, ctx)]
         if isinstance(func, ClassRef):
             return [Inst(func, ctx)]
@@ -661,7 +720,121 @@ class Resolver:
             return [func]
         if isinstance(func, DictObj):
             return [Unknown("dict called", ctx.line)]
+        if isinstance(func, DataGet):
+            return self._data_get(func.data, ctx)
         return [Unknown(f"call of {_describe(func)}", ctx.line)]
+
+    def splatted(self, ctx: CallCtx, names: Iterable[str]) -> list[Obj] | None:
+        """A keyword argument passed inside ``**mapping`` (``client(**kwargs)`` with ``kwargs =
+        dict(base_url=...)`` or a dict literal or settings data): the first of ``names`` found
+        in a mapping the analysis can read; None when no ``**`` mapping gives one."""
+        frame = ctx.frame
+        for key, source in ctx.kwargs:
+            if key != "**":
+                continue
+            for mapping in self.eval(source, frame):
+                for name in names:
+                    if isinstance(mapping, DictObj):
+                        found = self._dict_values(mapping, [name])
+                    elif isinstance(mapping, DataObj):
+                        found = [o for o in self._data_item(mapping, name, ctx.line) if not isinstance(o, Absent)]
+                    else:
+                        found = []
+                    if found:
+                        return found
+        return None
+
+    # settings files ---------------------------------------------------------
+    def _path_op(self, name: str, ctx: CallCtx) -> list[Obj]:
+        """``os.path.join`` / ``dirname`` / ``abspath`` on paths known as text (``__file__``
+        is the module's path in the tree, so ``dirname(__file__)`` is its folder)."""
+        frame = ctx.frame
+        parts = [self.strings(self.eval(arg, frame), frame) for arg in ctx.args]
+        if any(not values or not all(v.is_known for v in values) for values in parts):
+            return [Unknown(f"{name}() of a path not known statically", ctx.line)]
+        step = Step(frame.module.path, ctx.line, f"{name}(…)")
+        texts: list[str] = [v.text for v in parts[0]]
+        if name in _PATH_JOIN:
+            for more in parts[1:]:
+                texts = [posixpath.join(t, v.text) for t in texts for v in more]
+        elif name in _PATH_DIRNAME:
+            texts = [posixpath.dirname(t) for t in texts]
+        return [Strs(tuple(StrValue.literal(t, (step,)) for t in dict.fromkeys(texts)))]
+
+    def _settings_file(self, loader: str, ctx: CallCtx) -> list[Obj]:
+        """``yaml.safe_load(open(P))``, ``OmegaConf.load(P)``, ...: the file's data when ``P``
+        names a YAML file in the tree."""
+        frame = ctx.frame
+        settings: SettingsFiles | None = getattr(self.program, "settings", None)
+        paths: list[StrValue] = []
+        for obj in self.eval(ctx.args[0], frame):
+            if loader in PATH_LOADERS:
+                paths += self.strings([obj], frame)
+            elif isinstance(obj, Inst) and isinstance(obj.of, Ext):
+                opener = obj.call if obj.of.dotted in OPENERS else None
+                if obj.of.dotted in PATH_READERS and obj.of.receiver is not None:
+                    opener = obj.of.receiver.call  # pathlib.Path(P).read_text()
+                if opener is not None and opener.args:
+                    paths += self.strings(self.eval(opener.args[0], opener.frame), opener.frame)
+        out: list[Obj] = []
+        for path in paths:
+            found = settings.find(path.text, frame.module.path) if settings is not None and path.is_known else None
+            document = settings.document(found) if found is not None else None
+            if document is None:
+                out.append(Unknown(f"{loader}() of {path.text if path.is_known else 'a file not known statically'}",
+                                   ctx.line))
+                continue
+            out.append(DataObj(document, found, (*path.trail, Step(frame.module.path, ctx.line, f"{loader}({found})"))))
+        return out
+
+    def _data_item(self, data: DataObj, key: str, line: int) -> list[Obj]:
+        node = data.node
+        child = node.get(key) if isinstance(node.value, dict) else (
+            node.value[int(key)] if isinstance(node.value, list) and key.isdigit() and int(key) < len(node.value)
+            else None)
+        if child is None:
+            return [Absent((Step(data.path, node.line, f"no key {key}"),))]
+        return self._data_value(data, key, child)
+
+    def _data_get(self, data: DataObj, ctx: CallCtx) -> list[Obj]:
+        frame = ctx.frame
+        key = ctx.args[0] if ctx.args else ctx.kwarg("key")
+        default = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("default")
+        out: list[Obj] = []
+        for value in self.strings(self.eval(key, frame), frame) if key is not None else []:
+            found = self._data_item(data, value.text, ctx.line) if value.is_known else []
+            if all(isinstance(o, Absent) for o in found) and default is not None:
+                found = self.eval(default, frame)
+            out.extend(found)
+        return out or [Unknown("settings key not known statically", ctx.line)]
+
+    def _data_value(self, data: DataObj, key: str, node: Y) -> list[Obj]:
+        """A settings value: a nested mapping or list stays data; a scalar becomes a string
+        whose env placeholders are looked up in this deployment context."""
+        line = node.key_or_value_line
+        before = data.trail
+        if isinstance(node.value, (dict, list)):
+            return [DataObj(node, data.path, (*before, Step(data.path, line, f"{key}:")))]
+        text = node.scalar()
+        if text is None:
+            return [Absent((*before, Step(data.path, line, f"{key}: null")))]
+        step = Step(data.path, line, f"{key}: {_short(text)}")
+        pieces: list[list[StrValue]] = []
+        pos = 0
+        for holder in placeholders(text):
+            pieces.append([StrValue.literal(text[pos:holder.start])])
+            bound = self.env(holder.env)
+            if bound is not None:
+                pieces.append([v.then(Step(data.path, line, f"{holder.env} from the environment")) for v in bound])
+            elif holder.default is not None:
+                pieces.append([StrValue.literal(holder.default, (Step(data.path, line, f"{holder.env} unset: default"),))])
+            else:
+                pieces.append([StrValue.hole(f"env {holder.env}")])
+            self.env_reads.append(EnvRead(holder.env, data.path, line))
+            pos = holder.end
+        pieces.append([StrValue.literal(text[pos:])])
+        values, _ = concat(pieces)
+        return [Strs(tuple(StrValue(v.parts, merge_trails((*before, step), v.trail)) for v in values))]
 
     def _returns(self, func: FuncRef, ctx: CallCtx) -> list[Obj]:
         scope = func.scope

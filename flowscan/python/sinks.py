@@ -43,10 +43,12 @@ def _simple(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
     path = frame.module.path
     values: list[StrValue] | None = None
     expr = _argument(spec, call)
-    if expr is not None:
-        objs = [o for o in resolver.eval(expr, frame) if not isinstance(o, Absent)]
-        if objs:
-            values = resolver.strings(objs, frame, what="argument")
+    objs = [o for o in resolver.eval(expr, frame) if not isinstance(o, Absent)] if expr is not None else None
+    if expr is None and spec.get("kw") and not spec.get("assigned"):
+        keywords = spec["kw"]
+        objs = resolver.splatted(ctx, [keywords] if isinstance(keywords, str) else keywords)
+    if objs:
+        values = resolver.strings(objs, frame, what="argument")
     if values is None and "receiver" in spec and call.receiver is not None and call.receiver.call is not None:
         values = evaluate_spec(spec["receiver"], SinkCall(call.receiver.call), resolver, sdk)
     if values is None:
@@ -115,11 +117,19 @@ def _switch(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
     selectors = evaluate_spec(spec["switch"], call, resolver, sdk) or []
     out: list[StrValue] = []
     split = spec.get("split")
+    by_name: dict[str, str] = spec.get("by_name", {})
     for selector in selectors or [StrValue.hole("model")]:
         text = selector.known_prefix
         prefix = text.split(split, 1)[0] if split and split in text else None
-        case = spec["cases"].get(prefix) if prefix is not None else None
-        chosen = case if case is not None else spec.get("otherwise")
+        if prefix is None and selector.is_known and text in by_name:
+            prefix = by_name[text]  # a bare name the SDK routes by its own table
+        if prefix is not None and prefix not in spec["cases"] and spec.get("unmatched") == "unresolved":
+            why = f"{sdk}: {prefix} is not modelled in the rules"
+            out.append(StrValue(StrValue.hole(why).parts, merge_trails(selector.trail, (
+                Step(call.ctx.frame.module.path, call.ctx.line, why),))))
+            continue
+        chosen = spec["cases"].get(prefix) if prefix is not None else None
+        chosen = chosen if chosen is not None else spec.get("otherwise")
         if chosen is None:
             continue
         found = evaluate_spec(chosen, call, resolver, sdk)

@@ -1,0 +1,26 @@
+"""Helm charts → one deployment context per values file, bound through the templates' env entries.
+
+Templates are never executed. Their lines are read with a small evaluator that only knows
+literals, ``.Values``/``.Chart`` lookups, variables, and a few pure functions (``default``,
+``quote``, ``squote``, ``toString``, ``trim``, ``lower``, ``upper``, ``required``, ``printf``
+with ``%s``/``%v``, ``not``/``and``/``or``/``eq``/``ne``/``empty``). ``if``/``else``/``with``/``range``
+blocks over values are followed; anything else (``include``, ``tpl``, ``.Release``, ``lookup``…)
+leaves the value unknown: a binding with value None and detail
+``helm template expression not evaluated``, never a guess.
+
+``values.yaml`` is the context ``helm:<chart>/values.yaml``; every other ``values-*.yaml`` /
+``values.*.yaml`` at the chart root is layered over it (maps merge, lists and scalars replace,
+``null`` deletes) and is the context ``helm:<chart>/values-prod.yaml``. A binding's path and
+line are where its value was written (the values file line, or the template line for a
+literal or a template default); its chain holds the template line.
+
+Modules: ``charts`` (chart layout, ``Chart.yaml``), ``values`` (values files and layering),
+``template`` (expressions and functions), ``control`` (``if``/``with``/``range``),
+``workloads`` (env sources from workload templates), ``extract`` (the entry point).
+"""
+
+from .charts import find_charts
+from .extract import extract_helm
+from .workloads import NOT_EVALUATED
+
+__all__ = ["NOT_EVALUATED", "extract_helm", "find_charts"]

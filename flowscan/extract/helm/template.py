@@ -1,0 +1,288 @@
+"""The Go-template expression evaluator: pipelines over ``.Values``/``.Chart``, variables and a
+few pure functions, and rendering a line's actions. What it does not know raises
+:class:`NotEvaluated`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ...model import Step
+from .values import V
+
+_ACTION = re.compile(r"\{\{(-?)\s*(.*?)\s*(-?)\}\}", re.S)
+_TOKEN = re.compile(
+    r"""\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<raw>`[^`]*`)|(?P<sym>:=|=|\||\(|\)|,)|(?P<word>[^\s|()",`=]+))"""
+)
+ROOT_PATH = "<template root>"
+
+
+class NotEvaluated(Exception):
+    """The expression needs something flowscan does not evaluate."""
+
+
+@dataclass(frozen=True)
+class Val:
+    """An evaluated template value: plain data, the values-file lines that decided it, and
+    the node it came from (for ``toYaml``)."""
+
+    value: Any
+    steps: tuple[Step, ...] = ()
+    node: V | None = None
+    yaml_block: bool = False  # the output of toYaml (printed only in env blocks)
+
+
+@dataclass
+class Scope:
+    root: Val
+    dot: Val | None  # None: unknown
+    variables: dict[str, Val | None] = field(default_factory=dict)
+
+    def child(self, dot: Val | None, **variables: Val | None) -> Scope:
+        return Scope(self.root, dot, {**self.variables, **variables})
+
+
+def _tokens(expr: str) -> list[str]:
+    out, pos = [], 0
+    while pos < len(expr):
+        m = _TOKEN.match(expr, pos)
+        if m is None or m.end() == pos:
+            if expr[pos:].strip():
+                raise NotEvaluated(expr)
+            break
+        out.append(m.group(m.lastgroup))
+        pos = m.end()
+    return out
+
+
+def _split_pipeline(tokens: list[str]) -> list[list[str]]:
+    commands: list[list[str]] = [[]]
+    depth = 0
+    for tok in tokens:
+        if tok == "|" and depth == 0:
+            commands.append([])
+            continue
+        depth += (tok == "(") - (tok == ")")
+        commands[-1].append(tok)
+    if any(not c for c in commands):
+        raise NotEvaluated("empty command")
+    return commands
+
+
+def evaluate(expr: str, scope: Scope) -> Val:
+    """The value of one template pipeline, e.g. ``.Values.a.b | default "x" | quote``."""
+    tokens = _tokens(expr)
+    if len(tokens) >= 2 and tokens[0].startswith("$") and tokens[1] in (":=", "="):
+        raise NotEvaluated("assignment")
+    try:
+        return _pipeline(tokens, scope)
+    except (TypeError, ValueError, IndexError) as exc:
+        raise NotEvaluated(expr) from exc
+
+
+def _pipeline(tokens: list[str], scope: Scope) -> Val:
+    result: Val | None = None
+    for command in _split_pipeline(tokens):
+        args = _operands(command, scope)
+        if command[0] in FUNCTIONS:
+            args = args[1:] + ([result] if result is not None else [])
+            result = FUNCTIONS[command[0]](*args)
+        elif len(args) == 1 and result is None:
+            result = args[0]
+        else:
+            raise NotEvaluated(" ".join(command))
+    assert result is not None
+    return result
+
+
+def _operands(command: list[str], scope: Scope) -> list[Any]:
+    """Each operand evaluated; the function name (first word) is kept as a placeholder."""
+    out: list[Any] = []
+    i = 0
+    while i < len(command):
+        tok = command[i]
+        if tok == "(":
+            end = _matching_paren(command, i)
+            out.append(_pipeline(command[i + 1:end], scope))
+            i = end + 1
+            continue
+        out.append(None if (i == 0 and tok in FUNCTIONS) else _operand(tok, scope))
+        i += 1
+    return out
+
+
+def _matching_paren(tokens: list[str], start: int) -> int:
+    depth = 0
+    for j in range(start, len(tokens)):
+        depth += (tokens[j] == "(") - (tokens[j] == ")")
+        if depth == 0:
+            return j
+    raise NotEvaluated("unbalanced parentheses")
+
+
+def _operand(tok: str, scope: Scope) -> Val:
+    if tok.startswith('"'):
+        return Val(json.loads(tok))
+    if tok.startswith("`"):
+        return Val(tok[1:-1])
+    if tok in ("true", "false"):
+        return Val(tok == "true")
+    if tok == "nil":
+        return Val(None)
+    if re.fullmatch(r"-?\d+", tok):
+        return Val(int(tok))
+    if tok.startswith("."):
+        return _lookup(scope.dot, tok[1:], tok)
+    if tok.startswith("$"):
+        name, _, rest = tok.partition(".")
+        base = scope.root if name == "$" else scope.variables.get(name)
+        if name != "$" and name not in scope.variables:
+            raise NotEvaluated(f"variable {name}")
+        return _lookup(base, rest, tok)
+    raise NotEvaluated(tok)
+
+
+def _lookup(base: Val | None, dotted: str, text: str) -> Val:
+    """``a.b.c`` from ``base``; a missing key is nil (printed empty, as Helm does)."""
+    if base is None:
+        raise NotEvaluated(text)
+    if not dotted:
+        return base
+    node = base.node
+    keys = dotted.split(".")
+    if node is not None and node.path == ROOT_PATH and keys[0] not in node.value:
+        raise NotEvaluated(text)  # .Release, .Capabilities, .Files, .Template, ...
+    for key in keys:
+        if node is None:
+            return Val(None)
+        if not isinstance(node.value, dict):
+            raise NotEvaluated(text)
+        node = node.value.get(key)
+    if node is None:
+        return Val(None)
+    return Val(node.plain(), (Step(node.path, node.line, _values_label(text)),), node)
+
+
+def _values_label(text: str) -> str:
+    return text if text.startswith((".Values", "$.Values")) else f"{text} (template)"
+
+
+# --------------------------------------------------------------------------- functions
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value is False or value == 0 and not isinstance(value, bool) or value in ("", [], {})
+
+
+def go_print(val: Val) -> str:
+    """How Go's text/template prints a value (Helm prints a missing value as empty)."""
+    value = val.value
+    if val.yaml_block or isinstance(value, (dict, list)):
+        raise NotEvaluated("structured value printed")
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        if abs(value) >= 1_000_000:
+            raise NotEvaluated("Helm prints large numbers in exponent form")
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1_000_000:
+            return str(int(value))
+        raise NotEvaluated("float formatting")
+    return str(value)
+
+
+def _fn_default(default: Val, value: Val | None = None) -> Val:
+    return default if value is None or _empty(value.value) else value
+
+
+def _string_fn(fn: Callable[[str], str]) -> Callable[..., Val]:
+    def apply(*args: Val) -> Val:
+        if not args:
+            raise NotEvaluated("missing argument")
+        *extra, value = args
+        return Val(fn(go_print(value), *[go_print(a) for a in extra]), value.steps)
+
+    return apply
+
+
+def _fn_quote(*args: Val) -> Val:
+    parts = [json.dumps(go_print(a), ensure_ascii=False) for a in args if a.value is not None]
+    return Val(" ".join(parts), tuple(s for a in args for s in a.steps))
+
+
+def _fn_squote(*args: Val) -> Val:
+    parts = [f"'{go_print(a)}'" for a in args if a.value is not None]
+    return Val(" ".join(parts), tuple(s for a in args for s in a.steps))
+
+
+def _fn_required(message: Val, value: Val) -> Val:
+    if _empty(value.value):
+        raise NotEvaluated(f"required: {message.value}")
+    return value
+
+
+def _fn_printf(fmt: Val, *args: Val) -> Val:
+    text = go_print(fmt)
+    if re.search(r"%[^sv%]", text):
+        raise NotEvaluated("printf verb")
+    pieces = iter(go_print(a) for a in args)
+    try:
+        out = re.sub(r"%[sv%]", lambda m: "%" if m.group(0) == "%%" else next(pieces), text)
+    except StopIteration:
+        raise NotEvaluated("printf arguments") from None
+    return Val(out, tuple(s for a in args for s in a.steps))
+
+
+def _fn_to_yaml(value: Val) -> Val:
+    return Val(value.value, value.steps, value.node, yaml_block=True)
+
+
+def _fn_indent(_width: Val, value: Val) -> Val:
+    if value.yaml_block:
+        return value
+    raise NotEvaluated("indent")
+
+
+FUNCTIONS: dict[str, Callable[..., Val]] = {
+    "default": _fn_default,
+    "quote": _fn_quote,
+    "squote": _fn_squote,
+    "toString": _string_fn(lambda s: s),
+    "trim": _string_fn(str.strip),
+    "lower": _string_fn(str.lower),
+    "upper": _string_fn(str.upper),
+    "trimSuffix": _string_fn(lambda s, suffix: s[: -len(suffix)] if suffix and s.endswith(suffix) else s),
+    "trimPrefix": _string_fn(lambda s, prefix: s[len(prefix):] if s.startswith(prefix) else s),
+    "required": _fn_required,
+    "printf": _fn_printf,
+    "toYaml": _fn_to_yaml,
+    "nindent": _fn_indent,
+    "indent": _fn_indent,
+    "not": lambda v: Val(_empty(v.value)),
+    "empty": lambda v: Val(_empty(v.value)),
+    "and": lambda *a: next((v for v in a if _empty(v.value)), a[-1]),
+    "or": lambda *a: next((v for v in a if not _empty(v.value)), a[-1]),
+    "eq": lambda a, *b: Val(any(a.value == x.value for x in b)),
+    "ne": lambda a, b: Val(a.value != b.value),
+}
+
+
+def render(text: str, scope: Scope) -> tuple[str, tuple[Step, ...]]:
+    """``text`` with every action replaced by its printed value; raises NotEvaluated."""
+    steps: list[Step] = []
+
+    def sub(match: re.Match[str]) -> str:
+        expr = match.group(2)
+        if expr.startswith("/*"):
+            return ""
+        val = evaluate(expr, scope)
+        steps.extend(val.steps)
+        return go_print(val)
+
+    return _ACTION.sub(sub, text), tuple(steps)

@@ -1,0 +1,91 @@
+"""The entry point: group files into modules and var-files, then walk every root module in each
+context for placements and env sources.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any, Callable
+
+from ...configfacts import ConfigFacts
+from .env import KIND, env_source
+from .evaluate import Scope
+from .modules import Module
+from .parse import ParsedFile, _parse_tfvars_json, parse_hcl
+from .placements import place_resource
+from .rules import TerraformRules, bundled_terraform_rules
+from .tfvars import tfvars_contexts
+
+
+def _is_tfvars(path: str) -> bool:
+    return path.endswith((".tfvars", ".tfvars.json"))
+
+
+def extract_terraform(root: Path, files: dict[str, bytes], rules: TerraformRules | None = None, *,
+                      count_parse: Callable[[str], None] = lambda path: None) -> list[ConfigFacts]:
+    """Facts of every Terraform file under ``root`` (``files``: path relative to root → bytes).
+
+    One :class:`ConfigFacts` per file that yields placements, env sources, notes or a parse
+    error. ``root`` is not read: all bytes come from ``files``. ``count_parse`` is told each
+    file parsed.
+    """
+    rules = rules or bundled_terraform_rules()
+    facts: dict[str, ConfigFacts] = {}
+
+    def facts_for(path: str) -> ConfigFacts:
+        return facts.setdefault(path, ConfigFacts(path, KIND))
+
+    modules: dict[str, Module] = {}
+    tfvars: dict[str, list[ParsedFile]] = {}
+    for path in sorted(files):
+        folder = posixpath.dirname(path)
+        if path.endswith(".tf.json"):
+            facts_for(path).notes.append("Terraform JSON syntax (.tf.json) is not analysed")
+            continue
+        count_parse(path)
+        if path.endswith(".json"):  # *.tfvars.json
+            parsed = _parse_tfvars_json(path, files[path])
+        else:
+            parsed = parse_hcl(path, files[path])
+        if parsed.error is not None:
+            facts_for(path).parse_error = parsed.error
+        if _is_tfvars(path):
+            tfvars.setdefault(folder, []).append(parsed)
+        else:
+            modules.setdefault(folder, Module(folder)).add(parsed)
+
+    children = {m.child_folder(call) for m in modules.values() for call in m.calls.values()} - {None}
+    for folder, module in sorted(modules.items()):
+        if folder in children:
+            continue  # evaluated through its callers
+        for context in tfvars_contexts(tfvars.get(folder, [])):
+            scope = Scope(module, context.values, context.name, modules=modules)
+            _walk(scope, rules, facts_for)
+    for folder, parsed_files in tfvars.items():
+        if folder not in modules:
+            for parsed in parsed_files:
+                facts_for(parsed.path).notes.append("var-file with no Terraform module in its folder; not applied")
+    return [f for _, f in sorted(facts.items())]
+
+
+def _walk(scope: Scope, rules: TerraformRules, facts_for: Any) -> None:
+    """Placements and env sources of every resource in ``scope``, then of its local modules."""
+    module = scope.module
+    for address, resource in module.resources.items():
+        placement = place_resource(scope, resource, rules)
+        if placement is not None:
+            facts_for(resource.path).placements.append(placement)
+        env_rule = rules.env.get(resource.labels[0])
+        if env_rule is not None:
+            source = env_source(scope, resource, env_rule)
+            if source is not None:
+                facts_for(resource.path).sources.append(source)
+    for name, call in module.calls.items():
+        child = scope.child(name)
+        if child is None:
+            note = f"module.{name}: source is not a local module folder in the scan; not analysed"
+            if note not in facts_for(call.path).notes:
+                facts_for(call.path).notes.append(note)
+            continue
+        _walk(child, rules, facts_for)

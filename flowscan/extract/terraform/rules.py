@@ -1,0 +1,106 @@
+"""Terraform rule data: which resource types carry a location and where resources set env vars,
+read from ``rules/terraform/*.yaml``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ...catalog import default_rules_dir, load_rule_file
+
+
+@dataclass(frozen=True)
+class ResourceRule:
+    """Where a resource type keeps its location (one ``resources:`` entry)."""
+
+    pattern: str
+    cloud: str
+    attributes: tuple[str, ...] = ()
+    zone_attributes: tuple[str, ...] = ()
+    fallback_provider: bool = False
+    skip: bool = False
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        """Exact types first, then longer globs."""
+        wild = "*" in self.pattern
+        return (1 if wild else 0, -len(self.pattern.replace("*", "")))
+
+
+@dataclass(frozen=True)
+class EnvRule:
+    """Where a resource type sets a process environment (one ``env:`` entry)."""
+
+    types: tuple[str, ...]
+    containers: tuple[str, ...] = ()
+    env_block: str | None = None
+    secret_blocks: tuple[str, ...] = ()
+    image: tuple[str, ...] = ()
+    map: tuple[str, ...] = ()
+    container_definitions: str | None = None
+
+
+@dataclass(frozen=True)
+class CloudRules:
+    cloud: str
+    providers: tuple[str, ...]
+    provider_region: str | None
+    zone_pattern: re.Pattern[str] | None
+
+
+@dataclass
+class TerraformRules:
+    clouds: list[CloudRules]
+    resources: list[ResourceRule]
+    env: dict[str, EnvRule]
+
+    def resource_rule(self, rtype: str) -> ResourceRule | None:
+        for rule in self.resources:  # sorted by specificity
+            if fnmatch.fnmatchcase(rtype, rule.pattern):
+                return rule
+        return None
+
+    def cloud_of_provider(self, name: str) -> CloudRules | None:
+        for cloud in self.clouds:
+            if name in cloud.providers:
+                return cloud
+        return None
+
+    def cloud(self, cloud: str) -> CloudRules | None:
+        return next((c for c in self.clouds if c.cloud == cloud), None)
+
+
+def load_terraform_rules(rules_dir: Path | None = None) -> TerraformRules:
+    """Read and validate ``rules/terraform/*.yaml``."""
+    folder = (rules_dir or default_rules_dir()) / "terraform"
+    out = TerraformRules([], [], {})
+    for path in sorted(folder.glob("*.yaml")):
+        data = load_rule_file(path, "rules-terraform.schema.json")
+        cloud = data["cloud"]
+        zone = data.get("zone_pattern")
+        out.clouds.append(CloudRules(cloud, tuple(data["providers"]), data.get("provider_region"),
+                                     re.compile(zone) if zone else None))
+        for entry in data.get("resources", []):
+            out.resources.append(ResourceRule(
+                entry["type"], cloud, tuple(entry.get("attributes", ())), tuple(entry.get("zone_attributes", ())),
+                entry.get("fallback") == "provider", bool(entry.get("skip", False)),
+            ))
+        for entry in data.get("env", []):
+            rule = EnvRule(
+                tuple(entry["types"]), tuple(entry.get("containers", ())), entry.get("env_block"),
+                tuple(entry.get("secret_blocks", ())), tuple(entry.get("image", ())), tuple(entry.get("map", ())),
+                entry.get("container_definitions"),
+            )
+            for rtype in rule.types:
+                out.env[rtype] = rule
+    out.resources.sort(key=lambda r: r.specificity)
+    return out
+
+
+@lru_cache(maxsize=1)
+def bundled_terraform_rules() -> TerraformRules:
+    return load_terraform_rules()
