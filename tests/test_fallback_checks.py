@@ -243,7 +243,7 @@ def test_langchain_models_without_with_fallbacks(tmp_path: Path) -> None:
     run = _check(tmp_path, {"chains.py": LANGCHAIN})
     assert run.at(MISSING) == [("chains.py", 7), ("chains.py", 16)]
     assert run.message(MISSING, "chains.py", 7) == (
-        "bare = ChatOllama(...) on self-hosted localhost is never wrapped in .with_fallbacks([...]) in this "
+        "bare = ChatOllama(...) on self-hosted 127.0.0.1 is never wrapped in .with_fallbacks([...]) in this "
         "module: when the server is down, the chain fails")
     assert run.message(MISSING, "chains.py", 16).startswith("self.llm = ChatOllama(...)")
 

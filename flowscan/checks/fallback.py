@@ -281,9 +281,16 @@ def _literal_fallbacks(value: Expr) -> Iterator[tuple[str, list[str]]]:
 # -- Python: LangChain chat models ----------------------------------------------------------------
 
 def _langchain_classes() -> frozenset[str]:
-    """Runnable LangChain model classes from the catalog (embeddings and rerankers excluded)."""
+    """Runnable LangChain model classes from the catalog (embeddings and rerankers excluded):
+    every call sink in a ``langchain`` / ``langchain_*`` module, whichever rule file holds it
+    (partner packages such as ``langchain_ollama`` live in their provider's file)."""
     return frozenset(name for name, sink in bundled_catalog().sinks.items()
-                     if sink.origin.endswith("langchain.yaml") and "Embeddings" not in name and "Rerank" not in name)
+                     if sink.kind == "call" and _is_langchain_module(name.split(".", 1)[0])
+                     and "Embeddings" not in name and "Rerank" not in name)
+
+
+def _is_langchain_module(top: str) -> bool:
+    return top == "langchain" or top.startswith("langchain_")
 
 
 def _langchain_missing(module: ModuleFacts, endpoints: Sequence[Endpoint], out: Findings) -> None:
