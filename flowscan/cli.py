@@ -16,7 +16,19 @@ FAIL_LEVELS = {"error": 0, "warning": 1, "note": 2}
 _RANK = {"error": 0, "warning": 1, "note": 2}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Exit 130 on Ctrl-C, as shells expect of an interrupted command (click would exit 1,
+    the code for "findings")."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("flowscan: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="flowscan")
 def main() -> None:
     """flowscan: where does your application's data go?
@@ -122,6 +134,8 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
       flowscan scan . --format sarif -o flowscan.sarif --fail-on warning
       flowscan scan services/api --policy ../flowscan.yaml -q
     """
+    if output is not None:
+        _check_output(output)  # before the scan: a bad path is a usage error, not a lost report
     result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache, include, all_code))
     report = result.report
     if stats:
@@ -135,12 +149,15 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
         from .report.sarif import render_sarif
         _emit(render_sarif(report), output)
     elif output is not None:
+        import io
+
         from rich.console import Console
 
         from .report.console import render_console
 
-        with output.open("w", encoding="utf-8") as handle:
-            render_console(report, Console(file=handle, width=120, no_color=True), quiet=quiet)
+        buffer = io.StringIO()
+        render_console(report, Console(file=buffer, width=120, no_color=True), quiet=quiet)
+        _emit(buffer.getvalue(), output)
     else:
         from rich.console import Console
 
@@ -154,11 +171,36 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
         sys.exit(1)
 
 
+def _check_output(output: Path) -> None:
+    """``-o`` must name a file in an existing, writable folder (exit 2 before any work)."""
+    import os
+
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise click.BadParameter(f"folder {folder} does not exist", param_hint="--output")
+    if not os.access(folder, os.W_OK):
+        raise click.BadParameter(f"folder {folder} is not writable", param_hint="--output")
+    if output.is_dir():
+        raise click.BadParameter(f"{output} is a folder", param_hint="--output")
+
+
 def _emit(text: str, output: Path | None) -> None:
+    """Print the report, or write it atomically: a temporary file in the same folder, renamed
+    over ``output`` once complete (an interrupted run leaves no partial report)."""
     if output is None:
         click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+        return
+    import os
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent if str(output.parent) else ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 @main.command("explain")

@@ -272,5 +272,7 @@ def read_policy_file(path: Path) -> Any:
         import yaml
 
         return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PolicyError(f"{path}: cannot read policy: not UTF-8 text (byte {exc.start})") from exc
     except (OSError, yaml.YAMLError) as exc:
         raise PolicyError(f"{path}: cannot read policy: {exc}") from exc

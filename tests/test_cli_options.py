@@ -155,3 +155,35 @@ def test_json_names_each_location_role_and_counts_what_is_left_out() -> None:
     assert roles["scripts/serve_bot.py"] == "production"  # paths.roles in the fixture's policy
     left_out = report["coverage"]["roles"]
     assert left_out["example"]["call_sites_hidden"] == 1 and left_out["test"]["call_sites_hidden"] == 0
+
+
+@pytest.mark.parametrize("target", ["missing-folder/report.json", "."])
+def test_a_bad_output_path_is_a_usage_error_before_the_scan(tmp_path: Path, target: str) -> None:
+    result = CliRunner().invoke(main, ["scan", str(ROLES_APP), "--format", "json", "-o", str(tmp_path / target)])
+    assert result.exit_code == 2 and "--output" in result.output
+
+
+def test_the_report_file_is_written_whole(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["scan", str(ROLES_APP), "--format", "json", "--no-cache", "-o", str(out)])
+    assert result.exit_code == 1  # the fixture has an error finding
+    assert json.loads(out.read_text())["summary"]["errors"] >= 1
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left
+
+
+def test_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    import flowscan.api
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(flowscan.api, "scan", interrupted)
+    result = CliRunner().invoke(main, ["scan", str(ROLES_APP)])
+    assert result.exit_code == 130
+
+
+def test_a_policy_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
+    policy = tmp_path / "flowscan.yaml"
+    policy.write_bytes(b"residency:\n  allowed: [\xff]\n")
+    result = CliRunner().invoke(main, ["scan", str(ROLES_APP), "--policy", str(policy)])
+    assert result.exit_code == 2 and "not UTF-8" in result.output
