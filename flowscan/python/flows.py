@@ -10,7 +10,8 @@ from ..configfacts import ConfigFacts
 from ..model import Location, Step
 from ..values import StrValue
 from .facts import Attr, CallSite, ModuleFacts, Name
-from .resolve import MAX_CALLER_DEPTH, CallCtx, Ext, Frame, Resolver
+from .objects import CallCtx, Ext, Frame
+from .resolve import MAX_CALLER_DEPTH, Resolver
 from .sinks import SinkCall, evaluate_spec
 
 

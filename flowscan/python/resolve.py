@@ -8,11 +8,9 @@ Every name it follows becomes an edge of the data-flow graph (``graph.py``).
 
 from __future__ import annotations
 
-import posixpath
 import re
 import weakref
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import Iterable
 
 from ..model import Step
 from ..values import MAX_ALTERNATIVES, Hole, StrValue, concat, dedupe, merge_trails
@@ -37,18 +35,30 @@ from .facts import (
     Sub,
 )
 from .facts import callee_name as _callee_name
-from .program import Program
-from .settings import (
-    OPENERS,
-    PATH_LOADERS,
-    PATH_READERS,
-    STREAM_LOADERS,
-    SettingsFiles,
-    placeholders,
+from .objects import (
+    NO_BINDINGS,
+    Absent,
+    Bindings,
+    CallCtx,
+    ClassRef,
+    DataGet,
+    DataObj,
+    DictObj,
+    EnvLookup,
+    EnvRead,
+    Ext,
+    Frame,
+    FuncRef,
+    Inst,
+    ModRef,
+    Obj,
+    StrMethod,
+    Strs,
+    Unknown,
 )
-
-if TYPE_CHECKING:
-    from ..extract.yamlnodes import Y
+from .program import Program
+from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
+from .settings import PATH_LOADERS, STREAM_LOADERS
 
 MAX_DEPTH = 48
 MAX_CALLER_DEPTH = 3
@@ -58,160 +68,11 @@ _SETTINGS_BASES = ("BaseSettings",)
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environb.get"})
 _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.join"})
 _BUILTINS = frozenset({"open", "dict"})  # builtins the analysis models (others stay "not defined")
-_PATH_JOIN = frozenset({"os.path.join"})
-_PATH_SAME = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "os.fspath"})
-_PATH_DIRNAME = frozenset({"os.path.dirname"})
-
-
-# -- abstract objects --------------------------------------------------------
-
-class Bindings(tuple):
-    """Parameter bindings ((name, objects), ...) of a call being followed. Interned per
-    resolver (``Resolver.intern``): equal bindings are one object whose ``key`` (an int)
-    stands for them in memo keys, so a memo probe never hashes the values again."""
-
-    key: int = 0
-
-
-NO_BINDINGS = Bindings()
-
-
-@dataclass(frozen=True, eq=False)
-class Frame:
-    module: ModuleFacts
-    scope: str  # qualname of the scope ("" = module level)
-    line: int
-    bindings: Bindings = NO_BINDINGS  # param -> objects, for calls being followed
-    depth: int = 0  # how many caller hops from the sink
-    inline: int = 0  # how many calls deep return values are being followed
-
-    def bound(self, name: str):
-        for key, objs in self.bindings:
-            if key == name:
-                return objs
-        return None
-
-
-@dataclass(frozen=True)
-class Strs:
-    values: tuple[StrValue, ...]
-
-
-@dataclass(frozen=True)
-class Absent:
-    """``None`` or a missing value: the SDK falls back to its own default."""
-
-    trail: tuple[Step, ...] = ()
-
-
-@dataclass(frozen=True, eq=False)
-class CallCtx:
-    frame: Frame
-    args: tuple[Expr, ...]
-    kwargs: tuple[tuple[str, Expr], ...]
-    line: int
-
-    def kwarg(self, name: str) -> Expr | None:
-        for key, value in self.kwargs:
-            if key == name:
-                return value
-        return None
-
-
-@dataclass(frozen=True)
-class Ext:
-    """A name outside the scanned tree, e.g. ``requests.Session.get``; ``receiver`` is the
-    instance a method was looked up on."""
-
-    dotted: str
-    receiver: Inst | None = None
-
-
-@dataclass(frozen=True)
-class ModRef:
-    module: ModuleFacts
-
-
-@dataclass(frozen=True)
-class ClassRef:
-    module: ModuleFacts
-    scope: Scope
-
-
-@dataclass(frozen=True)
-class FuncRef:
-    module: ModuleFacts
-    scope: Scope
-    instance: Inst | None = None  # bound method
-
-
-@dataclass(frozen=True, eq=False)
-class Inst:
-    """An object made by a call: of an external class (``Ext``) or an in-tree ``ClassRef``."""
-
-    of: Ext | ClassRef
-    call: CallCtx | None
-
-
-@dataclass(frozen=True, eq=False)
-class DictObj:
-    """A dict literal, or ``dict(k=v, ...)`` (whose keys are plain strings)."""
-
-    items: tuple[tuple[Expr | str, Expr], ...]
-    frame: Frame
-
-
-@dataclass(frozen=True, eq=False)
-class DataObj:
-    """A mapping or list read from a settings file in the tree (``node``, in file ``path``)."""
-
-    node: Y
-    path: str
-    trail: tuple[Step, ...] = ()  # how the code reached it: the load call, the keys read
-
-
-@dataclass(frozen=True, eq=False)
-class DataGet:
-    """``settings.get`` of a :class:`DataObj`, waiting for its call."""
-
-    data: DataObj
-
-
-@dataclass(frozen=True)
-class StrMethod:
-    values: tuple[StrValue, ...]
-    name: str
-
-
-@dataclass(frozen=True)
-class Unknown:
-    why: str
-    line: int = 0
-
-
-Obj = Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | DataObj | DataGet | StrMethod | Unknown
-
-
-@dataclass(frozen=True)
-class EnvRead:
-    """A read of an environment variable at a code location (a node of its own in the graph)."""
-
-    key: str
-    path: str
-    line: int
-
-
-EnvLookup = Callable[[str], list[StrValue] | None]
-
-
-def _short(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- the resolver ------------------------------------------------------------
 
-class Resolver:
+class Resolver(DataResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -311,7 +172,7 @@ class Resolver:
     def _eval(self, expr: Expr, frame: Frame) -> list[Obj]:
         path = frame.module.path
         if isinstance(expr, Lit):
-            return [Strs((StrValue.literal(expr.text, (Step(path, expr.line, f'"{_short(expr.text)}"'),)),))]
+            return [Strs((StrValue.literal(expr.text, (Step(path, expr.line, f'"{short_text(expr.text)}"'),)),))]
         if isinstance(expr, NoneLit):
             return [Absent((Step(path, expr.line, "None"),))]
         if isinstance(expr, Name):
@@ -387,7 +248,7 @@ class Resolver:
         reads = self.env_reads_seen
         out: list[Obj] = []
         for assign in chosen:
-            step = Step(module.path, assign.line, _short(assign.text) or f"{name} = …")
+            step = Step(module.path, assign.line, short_text(assign.text) or f"{name} = …")
             for obj in self.eval(assign.value, Frame(module, scope.qualname, assign.line, bindings, frame.depth, inline)):
                 out.append(_then(obj, step))
         if not self.over_budget:
@@ -427,7 +288,7 @@ class Resolver:
                 if arg is None:
                     continue
                 caller_frame = Frame(caller_module, site.scope, site.line, NO_BINDINGS, frame.depth + 1)
-                call_step = Step(caller_module.path, site.line, f"{_short(site.text, 60)}")
+                call_step = Step(caller_module.path, site.line, f"{short_text(site.text, 60)}")
                 for obj in self.eval(arg, caller_frame):
                     out.append(_then(_then(obj, call_step), def_step))
         if param.default is not None:
@@ -528,7 +389,7 @@ class Resolver:
                     method = _method_of(klass, assign.line) or klass.qualname
                     frame = Frame(module, method, assign.line, bindings if init is not None and method == init.qualname else NO_BINDINGS)
                     for obj in self.eval(assign.value, frame):
-                        out.append(_then(obj, Step(module.path, assign.line, _short(assign.text) or f"self.{attr} = …")))
+                        out.append(_then(obj, Step(module.path, assign.line, short_text(assign.text) or f"self.{attr} = …")))
                 return out
         if attr in klass.assigns:
             return self._assigned(module, klass, attr, klass.assigns[attr], 10**9, Frame(module, klass.qualname, 0))
@@ -703,7 +564,7 @@ class Resolver:
                 return self._urljoin(ctx, frame)
             if name in ("str", "builtins.str") and ctx.args:
                 return self.eval(ctx.args[0], frame)
-            if name in _PATH_JOIN | _PATH_SAME | _PATH_DIRNAME and ctx.args:
+            if name in PATH_FUNCTIONS and ctx.args:
                 return self._path_op(name, ctx)
             if name in STREAM_LOADERS | PATH_LOADERS and ctx.args:
                 return self._settings_file(name, ctx)
@@ -723,118 +584,6 @@ class Resolver:
         if isinstance(func, DataGet):
             return self._data_get(func.data, ctx)
         return [Unknown(f"call of {_describe(func)}", ctx.line)]
-
-    def splatted(self, ctx: CallCtx, names: Iterable[str]) -> list[Obj] | None:
-        """A keyword argument passed inside ``**mapping`` (``client(**kwargs)`` with ``kwargs =
-        dict(base_url=...)`` or a dict literal or settings data): the first of ``names`` found
-        in a mapping the analysis can read; None when no ``**`` mapping gives one."""
-        frame = ctx.frame
-        for key, source in ctx.kwargs:
-            if key != "**":
-                continue
-            for mapping in self.eval(source, frame):
-                for name in names:
-                    if isinstance(mapping, DictObj):
-                        found = self._dict_values(mapping, [name])
-                    elif isinstance(mapping, DataObj):
-                        found = [o for o in self._data_item(mapping, name, ctx.line) if not isinstance(o, Absent)]
-                    else:
-                        found = []
-                    if found:
-                        return found
-        return None
-
-    # settings files ---------------------------------------------------------
-    def _path_op(self, name: str, ctx: CallCtx) -> list[Obj]:
-        """``os.path.join`` / ``dirname`` / ``abspath`` on paths known as text (``__file__``
-        is the module's path in the tree, so ``dirname(__file__)`` is its folder)."""
-        frame = ctx.frame
-        parts = [self.strings(self.eval(arg, frame), frame) for arg in ctx.args]
-        if any(not values or not all(v.is_known for v in values) for values in parts):
-            return [Unknown(f"{name}() of a path not known statically", ctx.line)]
-        step = Step(frame.module.path, ctx.line, f"{name}(…)")
-        texts: list[str] = [v.text for v in parts[0]]
-        if name in _PATH_JOIN:
-            for more in parts[1:]:
-                texts = [posixpath.join(t, v.text) for t in texts for v in more]
-        elif name in _PATH_DIRNAME:
-            texts = [posixpath.dirname(t) for t in texts]
-        return [Strs(tuple(StrValue.literal(t, (step,)) for t in dict.fromkeys(texts)))]
-
-    def _settings_file(self, loader: str, ctx: CallCtx) -> list[Obj]:
-        """``yaml.safe_load(open(P))``, ``OmegaConf.load(P)``, ...: the file's data when ``P``
-        names a YAML file in the tree."""
-        frame = ctx.frame
-        settings: SettingsFiles | None = getattr(self.program, "settings", None)
-        paths: list[StrValue] = []
-        for obj in self.eval(ctx.args[0], frame):
-            if loader in PATH_LOADERS:
-                paths += self.strings([obj], frame)
-            elif isinstance(obj, Inst) and isinstance(obj.of, Ext):
-                opener = obj.call if obj.of.dotted in OPENERS else None
-                if obj.of.dotted in PATH_READERS and obj.of.receiver is not None:
-                    opener = obj.of.receiver.call  # pathlib.Path(P).read_text()
-                if opener is not None and opener.args:
-                    paths += self.strings(self.eval(opener.args[0], opener.frame), opener.frame)
-        out: list[Obj] = []
-        for path in paths:
-            found = settings.find(path.text, frame.module.path) if settings is not None and path.is_known else None
-            document = settings.document(found) if found is not None else None
-            if document is None:
-                out.append(Unknown(f"{loader}() of {path.text if path.is_known else 'a file not known statically'}",
-                                   ctx.line))
-                continue
-            out.append(DataObj(document, found, (*path.trail, Step(frame.module.path, ctx.line, f"{loader}({found})"))))
-        return out
-
-    def _data_item(self, data: DataObj, key: str, line: int) -> list[Obj]:
-        node = data.node
-        child = node.get(key) if isinstance(node.value, dict) else (
-            node.value[int(key)] if isinstance(node.value, list) and key.isdigit() and int(key) < len(node.value)
-            else None)
-        if child is None:
-            return [Absent((Step(data.path, node.line, f"no key {key}"),))]
-        return self._data_value(data, key, child)
-
-    def _data_get(self, data: DataObj, ctx: CallCtx) -> list[Obj]:
-        frame = ctx.frame
-        key = ctx.args[0] if ctx.args else ctx.kwarg("key")
-        default = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("default")
-        out: list[Obj] = []
-        for value in self.strings(self.eval(key, frame), frame) if key is not None else []:
-            found = self._data_item(data, value.text, ctx.line) if value.is_known else []
-            if all(isinstance(o, Absent) for o in found) and default is not None:
-                found = self.eval(default, frame)
-            out.extend(found)
-        return out or [Unknown("settings key not known statically", ctx.line)]
-
-    def _data_value(self, data: DataObj, key: str, node: Y) -> list[Obj]:
-        """A settings value: a nested mapping or list stays data; a scalar becomes a string
-        whose env placeholders are looked up in this deployment context."""
-        line = node.key_or_value_line
-        before = data.trail
-        if isinstance(node.value, (dict, list)):
-            return [DataObj(node, data.path, (*before, Step(data.path, line, f"{key}:")))]
-        text = node.scalar()
-        if text is None:
-            return [Absent((*before, Step(data.path, line, f"{key}: null")))]
-        step = Step(data.path, line, f"{key}: {_short(text)}")
-        pieces: list[list[StrValue]] = []
-        pos = 0
-        for holder in placeholders(text):
-            pieces.append([StrValue.literal(text[pos:holder.start])])
-            bound = self.env(holder.env)
-            if bound is not None:
-                pieces.append([v.then(Step(data.path, line, f"{holder.env} from the environment")) for v in bound])
-            elif holder.default is not None:
-                pieces.append([StrValue.literal(holder.default, (Step(data.path, line, f"{holder.env} unset: default"),))])
-            else:
-                pieces.append([StrValue.hole(f"env {holder.env}")])
-            self.env_reads.append(EnvRead(holder.env, data.path, line))
-            pos = holder.end
-        pieces.append([StrValue.literal(text[pos:])])
-        values, _ = concat(pieces)
-        return [Strs(tuple(StrValue(v.parts, merge_trails((*before, step), v.trail)) for v in values))]
 
     def _returns(self, func: FuncRef, ctx: CallCtx) -> list[Obj]:
         scope = func.scope
@@ -1122,5 +871,5 @@ def _substitute(template: StrValue, pattern: re.Pattern, pick) -> StrValue:
                 parts.append(Hole(match.group(0)))
             pos = match.end()
         parts.append(part[pos:])
-    from ..values import join_parts, merge_trails
+    from ..values import join_parts
     return StrValue(join_parts(parts), merge_trails(*trails))

@@ -14,7 +14,8 @@ from typing import Any
 from ..model import Step
 from ..values import StrValue, concat, dedupe, merge_trails
 from .facts import Expr
-from .resolve import Absent, CallCtx, Inst, Resolver
+from .objects import Absent, CallCtx, Inst
+from .resolve import Resolver
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,154 @@
+"""The abstract objects the resolver evaluates expressions to: strings with holes (``Strs``),
+an absent value, external names, in-tree modules, classes, functions and instances, dict
+literals, settings-file data, and the frames and call contexts they are evaluated in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from ..model import Step
+from ..values import StrValue
+from .facts import Expr, ModuleFacts, Scope
+
+if TYPE_CHECKING:
+    from ..extract.yamlnodes import Y
+
+
+class Bindings(tuple):
+    """Parameter bindings ((name, objects), ...) of a call being followed. Interned per
+    resolver (``Resolver.intern``): equal bindings are one object whose ``key`` (an int)
+    stands for them in memo keys, so a memo probe never hashes the values again."""
+
+    key: int = 0
+
+
+NO_BINDINGS = Bindings()
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    module: ModuleFacts
+    scope: str  # qualname of the scope ("" = module level)
+    line: int
+    bindings: Bindings = NO_BINDINGS  # param -> objects, for calls being followed
+    depth: int = 0  # how many caller hops from the sink
+    inline: int = 0  # how many calls deep return values are being followed
+
+    def bound(self, name: str):
+        for key, objs in self.bindings:
+            if key == name:
+                return objs
+        return None
+
+
+@dataclass(frozen=True)
+class Strs:
+    values: tuple[StrValue, ...]
+
+
+@dataclass(frozen=True)
+class Absent:
+    """``None`` or a missing value: the SDK falls back to its own default."""
+
+    trail: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class CallCtx:
+    frame: Frame
+    args: tuple[Expr, ...]
+    kwargs: tuple[tuple[str, Expr], ...]
+    line: int
+
+    def kwarg(self, name: str) -> Expr | None:
+        for key, value in self.kwargs:
+            if key == name:
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class Ext:
+    """A name outside the scanned tree, e.g. ``requests.Session.get``; ``receiver`` is the
+    instance a method was looked up on."""
+
+    dotted: str
+    receiver: Inst | None = None
+
+
+@dataclass(frozen=True)
+class ModRef:
+    module: ModuleFacts
+
+
+@dataclass(frozen=True)
+class ClassRef:
+    module: ModuleFacts
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class FuncRef:
+    module: ModuleFacts
+    scope: Scope
+    instance: Inst | None = None  # bound method
+
+
+@dataclass(frozen=True, eq=False)
+class Inst:
+    """An object made by a call: of an external class (``Ext``) or an in-tree ``ClassRef``."""
+
+    of: Ext | ClassRef
+    call: CallCtx | None
+
+
+@dataclass(frozen=True, eq=False)
+class DictObj:
+    """A dict literal, or ``dict(k=v, ...)`` (whose keys are plain strings)."""
+
+    items: tuple[tuple[Expr | str, Expr], ...]
+    frame: Frame
+
+
+@dataclass(frozen=True, eq=False)
+class DataObj:
+    """A mapping or list read from a settings file in the tree (``node``, in file ``path``)."""
+
+    node: Y
+    path: str
+    trail: tuple[Step, ...] = ()  # how the code reached it: the load call, the keys read
+
+
+@dataclass(frozen=True, eq=False)
+class DataGet:
+    """``settings.get`` of a :class:`DataObj`, waiting for its call."""
+
+    data: DataObj
+
+
+@dataclass(frozen=True)
+class StrMethod:
+    values: tuple[StrValue, ...]
+    name: str
+
+
+@dataclass(frozen=True)
+class Unknown:
+    why: str
+    line: int = 0
+
+
+Obj = Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | DataObj | DataGet | StrMethod | Unknown
+
+
+@dataclass(frozen=True)
+class EnvRead:
+    """A read of an environment variable at a code location (a node of its own in the graph)."""
+
+    key: str
+    path: str
+    line: int
+
+
+EnvLookup = Callable[[str], list[StrValue] | None]

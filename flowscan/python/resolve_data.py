@@ -1,0 +1,154 @@
+"""Values from settings files, ``**mapping`` keywords and path arithmetic: the part of
+:class:`~flowscan.python.resolve.Resolver` that reads data rather than code."""
+
+from __future__ import annotations
+
+import posixpath
+from typing import TYPE_CHECKING, Iterable
+
+from ..model import Step
+from ..values import StrValue, concat, merge_trails
+from .objects import (
+    Absent,
+    CallCtx,
+    DataObj,
+    DictObj,
+    EnvRead,
+    Ext,
+    Inst,
+    Obj,
+    Strs,
+    Unknown,
+)
+from .settings import OPENERS, PATH_LOADERS, PATH_READERS, SettingsFiles, placeholders
+
+if TYPE_CHECKING:
+    from ..extract.yamlnodes import Y
+
+PATH_JOIN = frozenset({"os.path.join"})
+PATH_SAME = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "os.fspath"})
+PATH_DIRNAME = frozenset({"os.path.dirname"})
+PATH_FUNCTIONS = PATH_JOIN | PATH_SAME | PATH_DIRNAME
+
+
+def short_text(text: str, limit: int = 80) -> str:
+    """``text`` on one line, cut to ``limit`` characters (for provenance steps)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class DataResolution:
+    """Mixed into the resolver; uses its ``eval``, ``strings``, ``env``, ``env_reads``,
+    ``program`` and ``_dict_values``."""
+
+    def splatted(self, ctx: CallCtx, names: Iterable[str]) -> list[Obj] | None:
+        """A keyword argument passed inside ``**mapping`` (``client(**kwargs)`` with ``kwargs =
+        dict(base_url=...)`` or a dict literal or settings data): the first of ``names`` found
+        in a mapping the analysis can read; None when no ``**`` mapping gives one."""
+        frame = ctx.frame
+        for key, source in ctx.kwargs:
+            if key != "**":
+                continue
+            for mapping in self.eval(source, frame):
+                for name in names:
+                    if isinstance(mapping, DictObj):
+                        found = self._dict_values(mapping, [name])
+                    elif isinstance(mapping, DataObj):
+                        found = [o for o in self._data_item(mapping, name, ctx.line) if not isinstance(o, Absent)]
+                    else:
+                        found = []
+                    if found:
+                        return found
+        return None
+
+    # settings files ---------------------------------------------------------
+    def _path_op(self, name: str, ctx: CallCtx) -> list[Obj]:
+        """``os.path.join`` / ``dirname`` / ``abspath`` on paths known as text (``__file__``
+        is the module's path in the tree, so ``dirname(__file__)`` is its folder)."""
+        frame = ctx.frame
+        parts = [self.strings(self.eval(arg, frame), frame) for arg in ctx.args]
+        if any(not values or not all(v.is_known for v in values) for values in parts):
+            return [Unknown(f"{name}() of a path not known statically", ctx.line)]
+        step = Step(frame.module.path, ctx.line, f"{name}(…)")
+        texts: list[str] = [v.text for v in parts[0]]
+        if name in PATH_JOIN:
+            for more in parts[1:]:
+                texts = [posixpath.join(t, v.text) for t in texts for v in more]
+        elif name in PATH_DIRNAME:
+            texts = [posixpath.dirname(t) for t in texts]
+        return [Strs(tuple(StrValue.literal(t, (step,)) for t in dict.fromkeys(texts)))]
+
+    def _settings_file(self, loader: str, ctx: CallCtx) -> list[Obj]:
+        """``yaml.safe_load(open(P))``, ``OmegaConf.load(P)``, ...: the file's data when ``P``
+        names a YAML file in the tree."""
+        frame = ctx.frame
+        settings: SettingsFiles | None = getattr(self.program, "settings", None)
+        paths: list[StrValue] = []
+        for obj in self.eval(ctx.args[0], frame):
+            if loader in PATH_LOADERS:
+                paths += self.strings([obj], frame)
+            elif isinstance(obj, Inst) and isinstance(obj.of, Ext):
+                opener = obj.call if obj.of.dotted in OPENERS else None
+                if obj.of.dotted in PATH_READERS and obj.of.receiver is not None:
+                    opener = obj.of.receiver.call  # pathlib.Path(P).read_text()
+                if opener is not None and opener.args:
+                    paths += self.strings(self.eval(opener.args[0], opener.frame), opener.frame)
+        out: list[Obj] = []
+        for path in paths:
+            found = settings.find(path.text, frame.module.path) if settings is not None and path.is_known else None
+            document = settings.document(found) if found is not None else None
+            if document is None:
+                out.append(Unknown(f"{loader}() of {path.text if path.is_known else 'a file not known statically'}",
+                                   ctx.line))
+                continue
+            out.append(DataObj(document, found, (*path.trail, Step(frame.module.path, ctx.line, f"{loader}({found})"))))
+        return out
+
+    def _data_item(self, data: DataObj, key: str, line: int) -> list[Obj]:
+        node = data.node
+        child = node.get(key) if isinstance(node.value, dict) else (
+            node.value[int(key)] if isinstance(node.value, list) and key.isdigit() and int(key) < len(node.value)
+            else None)
+        if child is None:
+            return [Absent((Step(data.path, node.line, f"no key {key}"),))]
+        return self._data_value(data, key, child)
+
+    def _data_get(self, data: DataObj, ctx: CallCtx) -> list[Obj]:
+        frame = ctx.frame
+        key = ctx.args[0] if ctx.args else ctx.kwarg("key")
+        default = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("default")
+        out: list[Obj] = []
+        for value in self.strings(self.eval(key, frame), frame) if key is not None else []:
+            found = self._data_item(data, value.text, ctx.line) if value.is_known else []
+            if all(isinstance(o, Absent) for o in found) and default is not None:
+                found = self.eval(default, frame)
+            out.extend(found)
+        return out or [Unknown("settings key not known statically", ctx.line)]
+
+    def _data_value(self, data: DataObj, key: str, node: Y) -> list[Obj]:
+        """A settings value: a nested mapping or list stays data; a scalar becomes a string
+        whose env placeholders are looked up in this deployment context."""
+        line = node.key_or_value_line
+        before = data.trail
+        if isinstance(node.value, (dict, list)):
+            return [DataObj(node, data.path, (*before, Step(data.path, line, f"{key}:")))]
+        text = node.scalar()
+        if text is None:
+            return [Absent((*before, Step(data.path, line, f"{key}: null")))]
+        step = Step(data.path, line, f"{key}: {short_text(text)}")
+        pieces: list[list[StrValue]] = []
+        pos = 0
+        for holder in placeholders(text):
+            pieces.append([StrValue.literal(text[pos:holder.start])])
+            bound = self.env(holder.env)
+            if bound is not None:
+                pieces.append([v.then(Step(data.path, line, f"{holder.env} from the environment")) for v in bound])
+            elif holder.default is not None:
+                pieces.append([StrValue.literal(holder.default, (Step(data.path, line, f"{holder.env} unset: default"),))])
+            else:
+                pieces.append([StrValue.hole(f"env {holder.env}")])
+            self.env_reads.append(EnvRead(holder.env, data.path, line))
+            pos = holder.end
+        pieces.append([StrValue.literal(text[pos:])])
+        values, _ = concat(pieces)
+        return [Strs(tuple(StrValue(v.parts, merge_trails((*before, step), v.trail)) for v in values))]
