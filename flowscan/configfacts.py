@@ -193,6 +193,7 @@ class DockerCommand:
     words: tuple[str, ...]
     form: str
     line: int
+    word_lines: tuple[int, ...] | None = None  # the line of each word, when known
 
 
 @dataclass(frozen=True)

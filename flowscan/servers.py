@@ -399,7 +399,7 @@ def _dockerfile_launches(config: ConfigFacts, docker: DockerfileFacts) -> list[L
     for source in config.sources:
         lines = [c.line for c in (docker.cmd, docker.entrypoint) if c is not None]
         line = min(lines) if lines else source.line
-        launch = source_launch(source, line, source.name)
+        launch = source_launch(source, line, source.name, word_lines=_command_word_lines(docker))
         if launch is None:
             continue
         from_line = _from_line(docker, source)
@@ -409,6 +409,16 @@ def _dockerfile_launches(config: ConfigFacts, docker: DockerfileFacts) -> list[L
             launch.line = from_line
         out.append(launch)
     return out
+
+
+def _command_word_lines(docker: DockerfileFacts) -> tuple[int, ...] | None:
+    """The line of each word of ENTRYPOINT + CMD as the container runs them (a shell-form
+    ENTRYPOINT ignores CMD); None when a part's lines are not known."""
+    parts = [docker.entrypoint] if docker.entrypoint is not None and docker.entrypoint.form == "shell" else [
+        c for c in (docker.entrypoint, docker.cmd) if c is not None]
+    if any(part.word_lines is None for part in parts):
+        return None
+    return tuple(line for part in parts for line in part.word_lines or ())
 
 
 def _from_line(docker: DockerfileFacts, source: EnvSource) -> int:

@@ -71,7 +71,7 @@ def test_earlier_unrelated_stage_env_is_not_inherited() -> None:
 def test_exec_cmd_last_wins() -> None:
     facts = extract_dockerfile(PATH, DOCKERFILE)
     assert _source().command == ["gunicorn", "-b", "0.0.0.0:8000", "shop.app:app"]
-    assert facts.details.cmd == DockerCommand(("gunicorn", "-b", "0.0.0.0:8000", "shop.app:app"), "exec", 19)
+    assert facts.details.cmd == DockerCommand(("gunicorn", "-b", "0.0.0.0:8000", "shop.app:app"), "exec", 19, (19, 19, 19, 19))
 
 
 def test_shell_cmd_and_entrypoint() -> None:
@@ -120,3 +120,14 @@ def test_details_keep_stages_and_healthcheck() -> None:
     assert checked.details.healthcheck_line == 2
     disabled = extract_dockerfile("Dockerfile", b"FROM x\nHEALTHCHECK NONE\n")
     assert disabled.details.healthcheck_line is None
+
+
+def test_words_of_a_multi_line_command_keep_their_lines() -> None:
+    data = (b'FROM vllm/vllm-openai:v0.8.5\n'
+            b'CMD ["--model", "Qwen/Qwen2.5-7B-Instruct", \\\n'
+            b'     "--no-enable-prefix-caching"]\n')
+    cmd = extract_dockerfile("Dockerfile", data).details.cmd
+    assert cmd.words == ("--model", "Qwen/Qwen2.5-7B-Instruct", "--no-enable-prefix-caching")
+    assert cmd.word_lines == (2, 2, 3)
+    shell = extract_dockerfile("Dockerfile", b"FROM python\nCMD python -m app \\\n    --port 8000\n").details.cmd
+    assert shell.word_lines == (2, 2, 2, 3, 3)

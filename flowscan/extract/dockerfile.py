@@ -61,9 +61,10 @@ class _Command:
     words: list[str]
     form: str
     line: int
+    word_lines: tuple[int, ...] | None = None  # the line of each word, when the instruction spans lines
 
     def typed(self) -> DockerCommand:
-        return DockerCommand(tuple(self.words), self.form, self.line)
+        return DockerCommand(tuple(self.words), self.form, self.line, self.word_lines)
 
 
 @dataclass
@@ -174,10 +175,10 @@ class _Builder:
             self._bind(stage, key, raw, _key_line(instruction, key), "ENV")
 
     def _on_cmd(self, instruction: dict[str, Any], line: int) -> None:
-        self.stages[-1].cmd = _command(instruction["value"], line)
+        self.stages[-1].cmd = _with_word_lines(_command(instruction["value"], line), instruction)
 
     def _on_entrypoint(self, instruction: dict[str, Any], line: int) -> None:
-        self.stages[-1].entrypoint = _command(instruction["value"], line)
+        self.stages[-1].entrypoint = _with_word_lines(_command(instruction["value"], line), instruction)
 
     def _on_healthcheck(self, instruction: dict[str, Any], line: int) -> None:
         none = instruction["value"].strip().upper() == "NONE"
@@ -258,6 +259,33 @@ def _key_line(instruction: dict[str, Any], key: str) -> int:
         if pattern.search(text):
             return instruction["startline"] + 1 + offset
     return instruction["startline"] + 1
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _with_word_lines(command: _Command, instruction: dict[str, Any]) -> _Command:
+    """``command`` with the line of each word, read from the instruction's own lines (JSON
+    strings of the exec form, shell words of the shell form); unchanged if they do not add
+    up to the words the instruction's value gave."""
+    pairs: list[tuple[str, int]] = []
+    lines = instruction["content"].splitlines()
+    for offset, text in enumerate(lines):
+        if offset == 0:
+            text = text.split(None, 1)[1] if len(text.split(None, 1)) > 1 else ""  # drop the keyword
+        text = text.rstrip()
+        text = text[:-1] if text.endswith("\\") else text
+        if text.lstrip().startswith("#"):
+            continue
+        try:
+            words = ([json.loads(m.group(0)) for m in _JSON_STRING.finditer(text)] if command.form == "exec"
+                     else shlex.split(text))
+        except (ValueError, json.JSONDecodeError):
+            return command
+        pairs += [(word, instruction["startline"] + 1 + offset) for word in words]
+    if [word for word, _ in pairs] != list(command.words):
+        return command
+    return _Command(command.words, command.form, command.line, tuple(line for _, line in pairs))
 
 
 def _command(value: str, line: int) -> _Command:
