@@ -590,16 +590,6 @@ def state_line(launch: Launch, state: PrefixState, line_text: LineText) -> int:
     return locate(line_text, launch.path, launch.line, state.token, launch.until)
 
 
-def find_key(line_text: LineText, path: str, start: int, until: int | None, key: str, value: str | None = None) -> int | None:
-    """The first line from ``start`` that holds the YAML key ``key`` (with ``value``)."""
-    text = rf"^\s*(?:-\s+)?{re.escape(key)}\s*:" + (rf"\s*['\"]?{re.escape(value)}['\"]?\s*(?:#.*)?$" if value else "")
-    pattern = re.compile(text)
-    for line in range(start, (until if until is not None else start + SEARCH_LIMIT) + 1):
-        if pattern.search(line_text(path, line)):
-            return line
-    return None
-
-
 def keyword_line(line_text: LineText, path: str, call_line: int, name: str, value: str, limit: int = 60) -> int:
     """The line of ``name=value`` in a call starting at ``call_line`` (Python facts carry the
     call's line only); ``call_line`` if it is not found within ``limit`` lines."""
