@@ -67,7 +67,11 @@ def resolve_policy(root: Path, options: ScanOptions, catalog: Catalog) -> Policy
     path = options.policy_file or find_policy_file(root)
     data = read_policy_file(path) if path else None
     source = path.name if path and path.parent.resolve() == root.resolve() else (str(path) if path else "none")
-    return load_policy(data, catalog, source, extra_allowed=options.allow, known_rules=known_rule_ids())
+    policy = load_policy(data, catalog, source, extra_allowed=options.allow, known_rules=known_rule_ids())
+    if path is not None and options.policy_file is None:
+        base = root.resolve().relative_to(path.parent.resolve()).as_posix()
+        policy.base = "" if base == "." else base + "/"
+    return policy
 
 
 def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog | None = None) -> ScanResult:

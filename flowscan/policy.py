@@ -60,6 +60,7 @@ class Policy:
     exempt: list[Exemption] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     roles: dict[str, list[str]] = field(default_factory=dict)  # role -> path globs (paths.roles)
+    base: str = ""  # the scanned folder relative to the policy's folder ("src/app/"): globs are the policy's
     severities: dict[str, str] = field(default_factory=dict)
     source: str = "none"
 
@@ -83,11 +84,11 @@ class Policy:
         return next((e for e in self.exempt if fnmatch.fnmatchcase(host, e.glob)), None)
 
     def excluded(self, path: str) -> bool:
-        return any(_glob_match(path, pattern) for pattern in self.exclude)
+        return any(_glob_match(self.base + path, pattern) for pattern in self.exclude)
 
     def role_map(self) -> RoleMap:
         """The role of each scanned file: ``paths.roles`` globs over the conventions."""
-        return RoleMap(self.roles, _glob_match)
+        return RoleMap(self.roles, lambda path, pattern: _glob_match(self.base + path, pattern))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,8 +128,16 @@ def _glob_match(path: str, pattern: str) -> bool:
 
 
 def find_policy_file(root: Path) -> Path | None:
-    candidate = root / POLICY_FILE
-    return candidate if candidate.is_file() else None
+    """``flowscan.yaml`` in ``root`` or the nearest folder above it, up to the repository root
+    (the folder holding ``.git``): scanning ``src/app`` of a repository uses its policy."""
+    folder = root.resolve()
+    while True:
+        candidate = folder / POLICY_FILE
+        if candidate.is_file():
+            return candidate
+        if (folder / ".git").exists() or folder.parent == folder:
+            return None
+        folder = folder.parent
 
 
 def load_policy(data: Any, catalog: Catalog, source: str, extra_allowed: list[str] | None = None,

@@ -57,3 +57,27 @@ def test_declared_endpoint_region() -> None:
     policy = _policy({"residency": {"endpoints": [{"host": "*.openai.azure.com", "region": "swedencentral", "reason": "r"}]}})
     declared = policy.declared("x.openai.azure.com")
     assert declared and declared.placement.country == "SE" and declared.placement.source == "declared"
+
+
+def test_the_policy_is_found_above_the_scanned_folder_up_to_the_repository_root(tmp_path) -> None:
+    """Scanning src/app of a repository must not lose the repository's policy (a gate that
+    passes by mistake); globs stay relative to the policy's folder."""
+    from flowscan.api import ScanOptions, scan
+
+    repo = tmp_path / "repo"
+    app = repo / "src" / "app"
+    (repo / ".git").mkdir(parents=True)
+    app.mkdir(parents=True)
+    (repo / "flowscan.yaml").write_text("residency:\n  allowed: [eu]\npaths:\n  exclude: [\"src/app/legacy/**\"]\n")
+    (app / "client.py").write_text("from openai import OpenAI\nclient = OpenAI()\n")
+    (app / "legacy").mkdir()
+    (app / "legacy" / "old.py").write_text("import requests\nrequests.get('https://api.old-vendor.example.com')\n")
+    report = scan(app, ScanOptions(jobs=1, cache_dir=None)).report
+    assert report.policy["allowed"] == ["eu"]
+    assert [f.rule for f in report.findings] == ["residency/region-not-allowed"]
+    assert ("legacy/old.py", "excluded by paths.exclude") in [(s.path, s.reason) for s in report.coverage.files_skipped]
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "flowscan.yaml").write_text("residency:\n  allowed: [us]\n")
+    (outside / "repo2" / ".git").mkdir(parents=True)
+    assert scan(outside / "repo2", ScanOptions(jobs=1, cache_dir=None)).report.policy["source"] == "none"
