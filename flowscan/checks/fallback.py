@@ -281,12 +281,20 @@ def _literal_fallbacks(value: Expr) -> Iterator[tuple[str, list[str]]]:
 # -- Python: LangChain chat models ----------------------------------------------------------------
 
 def _langchain_classes() -> frozenset[str]:
-    """Runnable LangChain model classes from the catalog (embeddings and rerankers excluded):
-    every call sink in a ``langchain`` / ``langchain_*`` module, whichever rule file holds it
-    (partner packages such as ``langchain_ollama`` live in their provider's file)."""
-    return frozenset(name for name, sink in bundled_catalog().sinks.items()
+    """LangChain model classes from the catalog: call sinks in a ``langchain`` /
+    ``langchain_*`` module (whichever rule file holds them: partner packages live in their
+    provider's file) that are chat models or LLMs by LangChain's naming, a ``Chat*`` class
+    or one of a sink whose names include a ``chat_models`` / ``llms`` module. Vector
+    stores, loaders, embeddings, rerankers and hub calls are not models."""
+    sinks = bundled_catalog().sinks
+    return frozenset(name for name, sink in sinks.items()
                      if sink.kind == "call" and _is_langchain_module(name.split(".", 1)[0])
-                     and "Embeddings" not in name and "Rerank" not in name)
+                     and any(_is_model_name(n) for n in sink.names))
+
+
+def _is_model_name(dotted: str) -> bool:
+    parts = dotted.split(".")
+    return parts[-1].startswith("Chat") or "chat_models" in parts[:-1] or "llms" in parts[:-1]
 
 
 def _is_langchain_module(top: str) -> bool:
