@@ -27,6 +27,7 @@ Self-hosted means jurisdiction ``internal``: taken from the scan's endpoints (wh
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
@@ -280,6 +281,7 @@ def _literal_fallbacks(value: Expr) -> Iterator[tuple[str, list[str]]]:
 
 # -- Python: LangChain chat models ----------------------------------------------------------------
 
+@lru_cache(maxsize=1)
 def _langchain_classes() -> frozenset[str]:
     """LangChain model classes from the catalog: call sinks in a ``langchain`` /
     ``langchain_*`` module (whichever rule file holds them: partner packages live in their
