@@ -86,6 +86,7 @@ def test_without_a_policy_the_header_says_how_to_add_one() -> None:
 def test_deployment_contexts_are_listed_when_there_are_some() -> None:
     text = _text(_empty_report(contexts=["default", "compose:web", "k8s:Deployment/api"]))
     assert "contexts: default, compose:web, k8s:Deployment/api" in text.splitlines()
+    assert "contexts: default, compose:web" in _text(_empty_report(contexts=["default", "compose:web"])).splitlines()
 
 
 # -- inventory -------------------------------------------------------------------
@@ -115,11 +116,18 @@ def test_an_endpoint_without_host_or_url_shows_its_sdk() -> None:
     assert hosts == ["? openai.OpenAI", "?"]
 
 
-def test_long_cells_fold_instead_of_being_cut(app_report: Report) -> None:
-    text = _text(app_report, width=80)
+def test_long_cells_fold_instead_of_being_cut() -> None:
+    host = "inference-gateway-primary.eu-central-1.internal-services.example.com"
+    endpoint = Endpoint("ep-1", None, host, None, Placement(None, None, None, "unknown"),
+                        locations=[Location("a.py", 1), Location("a.py", 2)])
+    resource = Resource("google_storage_bucket.a_really_long_bucket_resource_name_for_exports", "location", "gcp",
+                        Placement("EU", None, "eu", "argument"), Location("main.tf", 3))
+    text = _text(_empty_report(endpoints=[endpoint], resources=[resource]), width=60)
     assert "…" not in text
-    folded = " ".join(row[2] for row in _rows(text, "Outbound endpoints"))
-    assert "fetch()}" in folded  # the end of the longest host is still there
+    assert host in "".join(row[2] for row in _rows(text, "Outbound endpoints"))  # folded, every character kept
+    assert "".join(row[1] for row in _rows(text, "Cloud resources with a location")) == \
+        "google_storage_bucket.a_really_long_bucket_resource_name_for_exports.location"
+    assert " ".join(row[6] for row in _rows(text, "Outbound endpoints")).split() == ["a.py:1", "(+1)"]  # two calls
 
 
 def test_table_titles_are_left_aligned(app_report: Report) -> None:
@@ -212,11 +220,14 @@ def test_quoted_lines_and_messages_are_redacted(tmp_path: Path) -> None:
 
 
 def test_the_chain_skips_repeated_places_but_not_returns() -> None:
-    steps = [Step("a.py", 1, "x"), Step("a.py", 1, "y"), Step("b.py", 2, "z"), Step("a.py", 1, "w")]
-    endpoint = Endpoint("ep-1", None, "h.example.com", None, Placement(None, None, None, "unknown"),
-                        locations=[Location("a.py", 1)], provenance=steps)
-    report = _empty_report(endpoints=[endpoint], findings=[_finding("a.py", 1, "ep-1")])
-    assert "    via a.py:1 -> b.py:2 -> a.py:1" in _text(report, quiet=True).splitlines()
+    def via(*places: tuple[str, int]) -> str:
+        endpoint = Endpoint("ep-1", None, "h.example.com", None, Placement(None, None, None, "unknown"),
+                            locations=[Location("a.py", 1)], provenance=[Step(p, n, "x") for p, n in places])
+        report = _empty_report(endpoints=[endpoint], findings=[_finding("a.py", 1, "ep-1")])
+        return next(line for line in _text(report, quiet=True).splitlines() if line.startswith("    via"))
+
+    assert via(("a.py", 1), ("a.py", 1), ("b.py", 2), ("a.py", 1)) == "    via a.py:1 -> b.py:2 -> a.py:1"
+    assert via(("a.py", 1), ("b.py", 2), ("a.py", 1)) == "    via a.py:1 -> b.py:2 -> a.py:1"
 
 
 # -- coverage and summary ----------------------------------------------------------

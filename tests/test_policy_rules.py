@@ -130,10 +130,28 @@ def test_a_jurisdiction_label(jurisdiction: str) -> None:
     assert not policy.is_allowed(Placement(None, None, "us", "provider"))
 
 
-def test_an_unknown_entry_names_its_index_and_the_groups() -> None:
+def test_an_unknown_entry_names_its_index_the_groups_and_the_other_kinds() -> None:
     message = _error({"residency": {"allowed": ["eu", "mars"]}})
-    assert message.startswith("p.yaml: residency.allowed[1]: 'mars' is not a region group (")
+    groups = ", ".join(sorted(bundled_catalog().groups))
+    assert message == (f"p.yaml: residency.allowed[1]: 'mars' is not a region group ({groups}), jurisdiction, "
+                       "ISO country code (upper case, e.g. DE) or region code (e.g. eu-west-1)")
     assert "africa, asia, australia, ch, eea, eu, europe" in message  # every group, sorted
+
+
+def test_entries_of_one_kind_add_up() -> None:
+    policy = _allowed("gcp:europe-west4", "eu-west-1", "DE", "FR", "li", "jp", "uk", "ch")
+    assert policy.allowed_regions == {"europe-west4", "eu-west-1"}
+    assert policy.allowed_countries == {"DE", "FR"}
+    assert policy.allowed_jurisdictions == {"li", "jp", "uk", "ch"}
+
+
+def test_a_group_may_list_only_countries() -> None:
+    import dataclasses
+
+    catalog = dataclasses.replace(bundled_catalog(), groups={"micro": {"countries": ["MC", "SM"]},
+                                                             "alps": {"jurisdictions": ["ch", "li"]}})
+    policy = load_policy({"residency": {"allowed": ["micro", "li"]}}, catalog, "p.yaml")
+    assert (policy.allowed_countries, policy.allowed_jurisdictions) == ({"MC", "SM"}, {"li"})
 
 
 def test_command_line_entries_follow_the_file_entries() -> None:
@@ -282,6 +300,11 @@ def test_rule_ids_are_checked_only_against_a_given_list() -> None:
     ("src/*.py", "src/a/y.py", False),
     ("data.v1.json", "data-v1-json", False),  # other characters are literal
     ("x**", "x/y/z.py", True),
+    ("src/**.py", "src/a/b.py", True),  # '**' without '/' spans folders too ...
+    ("src/**.py", "src/a/b_py", False),  # ... and the rest of the pattern still counts
+    ("*.py", "src/setup_py", False),
+    ("cacheX/", "cacheX/a.py", True),  # only '/' is stripped from the end
+    ("cacheX/", "cache/a.py", False),
     ("build/", "build", True),  # a trailing '/': the folder (as the walk asks about it) ...
     ("build/", "build/lib/x.py", True),  # ... and everything under it, at any depth
     ("build/", "src/build/x.py", True),
