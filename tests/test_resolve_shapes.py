@@ -119,6 +119,9 @@ def test_url_joins(tmp_path: Path) -> None:
         requests.get(urljoin(os.environ["BASE"], "v1"))
         requests.get(urljoin("https://tail.example.com", os.environ["TAIL"]))
         requests.get(urljoin("https://one-arg.example.com"))
+        requests.get(urljoin("https://base.example.com", "http://plain.example.com/x"))
+        requests.get(urljoin(undefined_base, "v1"))
+        requests.get(urljoin("https://tail.example.com", undefined_tail))
     ''')
     assert urls == {
         5: "https://slash.example.com/a/b",
@@ -129,6 +132,9 @@ def test_url_joins(tmp_path: Path) -> None:
         10: "{env:BASE}v1",  # an unknown end: no "/" is guessed
         11: "https://tail.example.com{env:TAIL}",  # an unknown start: it may be absolute
         12: "{argument is a urllib.parse.urljoin object}",
+        13: "http://plain.example.com/x",
+        14: "{name 'undefined_base' is not defined in a.py}v1",
+        15: "https://tail.example.com{name 'undefined_tail' is not defined in a.py}",
     }
 
 
@@ -337,6 +343,62 @@ def test_settings_fields_read_their_env_var(tmp_path: Path) -> None:
     assert {line: bound[line] for line in (23, 25, 26, 28)} == {
         23: "https://llm.eu.example.com/v1", 25: "https://valias.eu.example.com", 26: "https://envkw.example.com",
         28: "https://last.example.com"}  # the last env_prefix assignment wins
+
+
+PREFIXES = '''\
+    from openai import OpenAI
+    from pydantic_settings import BaseSettings, SettingsConfigDict
+
+    class NoPrefix(BaseSettings):
+        url: str = "https://none.example.com"
+
+    class Top(BaseSettings):
+        model_config = SettingsConfigDict(env_prefix="TOP_")
+
+    class Mid(Top):
+        pass
+
+    class Leaf(Mid):
+        url: str = "https://leaf.example.com"
+
+    class ClassConstant(BaseSettings):
+        PREFIX = "CONST_"
+        model_config = SettingsConfigDict(env_prefix=PREFIX)
+        url: str = "https://const.example.com"
+
+    class InConfig(BaseSettings):
+        class Config:
+            p = "CFG_"
+            env_prefix = p
+        url: str = "https://cfg.example.com"
+
+    class Computed(BaseSettings):
+        model_config = SettingsConfigDict(env_prefix=compute_prefix())
+        url: str = "https://computed.example.com"
+
+    class NoneAsPrefix(BaseSettings):
+        model_config = SettingsConfigDict(env_prefix=None)
+        url: str = "https://noneprefix.example.com"
+
+    class Loop(Cycle, BaseSettings):
+        url: str = "https://loop.example.com"
+
+    class Cycle(Loop):
+        pass
+
+    for cls in (NoPrefix, Leaf, ClassConstant, InConfig, Computed, NoneAsPrefix, Loop):
+        OpenAI(base_url=cls().url)
+'''
+
+
+def test_settings_env_prefixes(tmp_path: Path) -> None:
+    """Where the env prefix comes from: none, a base class two levels up, a class constant, a
+    name in Config; an unresolvable or None prefix is no prefix; a cyclic hierarchy ends."""
+    env = {"URL": "https://none.eu.example.com", "TOP_URL": "https://leaf.eu.example.com",
+           "CONST_URL": "https://const.eu.example.com", "CFG_URL": "https://cfg.eu.example.com"}
+    hosts = {e.host for e in _endpoints(tmp_path, PREFIXES, **env)}
+    # a class without a prefix reads URL, as do Computed, NoneAsPrefix and Loop (URL is set)
+    assert hosts == {"none.eu.example.com", "leaf.eu.example.com", "const.eu.example.com", "cfg.eu.example.com"}
 
 
 def test_str_of_a_value_is_the_value(tmp_path: Path) -> None:
