@@ -45,7 +45,7 @@ def place(hit: SinkHit, catalog: Catalog, policy: Policy) -> Placed | None:
         return Placed(parts.host, url, provider, declared.placement, parts.unknown_parts)
     if matched is not None:
         placement = matched[1]
-        if parts.unknown_parts and placement.source == "host" and _region_in_hole(parts.host_pattern or ""):
+        if parts.unknown_parts and placement.source == "host" and _region_in_hole(parts.host_pattern or "", placement.region):
             placement = Placement(None, None, None, "unknown", "the region part of the host is not known statically")
         return Placed(parts.host, url, provider, placement, parts.unknown_parts)
     note = "host not in the catalog; declare its region under residency.endpoints"
@@ -54,9 +54,12 @@ def place(hit: SinkHit, catalog: Catalog, policy: Policy) -> Placed | None:
     return Placed(parts.host, url, provider, Placement(None, None, None, "unknown", note), parts.unknown_parts)
 
 
-def _region_in_hole(pattern: str) -> bool:
+def _region_in_hole(pattern: str, region: str | None) -> bool:
+    """Whether the region a host rule gave may come from an unknown part of the host: the
+    host has one, and the region is not spelled out in its known text (in
+    ``{bucket}.s3.eu-west-1.amazonaws.com`` the unknown part is the bucket, not the region)."""
     from .urls import HOLE_TOKEN
-    return HOLE_TOKEN in pattern
+    return HOLE_TOKEN in pattern and (region is None or region.lower() not in pattern)
 
 
 def _mask(text: str, secrets: set[str]) -> str:

@@ -103,7 +103,9 @@ class Policy:
 
 
 def _glob_match(path: str, pattern: str) -> bool:
-    """Gitignore-like globs: ``**`` spans folders; a pattern without ``/`` matches any segment."""
+    """Gitignore-like globs: ``**`` spans folders; a pattern without ``/`` matches any segment;
+    a trailing ``/`` (a folder) matches the folder and everything under it."""
+    pattern = pattern.rstrip("/") or pattern
     regex = ""
     i = 0
     while i < len(pattern):
@@ -122,7 +124,7 @@ def _glob_match(path: str, pattern: str) -> bool:
         else:
             regex += re.escape(pattern[i])
             i += 1
-    if "/" not in pattern.rstrip("/"):
+    if "/" not in pattern:
         regex = "(?:.*/)?" + regex
     return re.fullmatch(regex + "(?:/.*)?", path) is not None
 
@@ -205,14 +207,16 @@ def _add_allowed(policy: Policy, item: str, catalog: Catalog, where: str) -> Non
         return
     if ":" in name:
         cloud, _, code = name.partition(":")
-        if catalog.region(cloud, code):
-            policy.allowed_regions |= {code}
+        found = catalog.region(cloud, code)
+        if found:
+            policy.allowed_regions |= {found.code}  # as placements spell it (gcp:eu -> EU)
             return
     if re.fullmatch(r"[A-Z]{2}", name):
         policy.allowed_countries |= {name}
         return
-    if catalog.find_region(name):
-        policy.allowed_regions |= {name}
+    found = catalog.find_region(name)
+    if found:
+        policy.allowed_regions |= {found.code}
         return
     if key in _known_jurisdictions(catalog):
         policy.allowed_jurisdictions |= {key}

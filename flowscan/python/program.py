@@ -78,8 +78,11 @@ class Program:
         self._sites: dict[tuple[str, str], list[tuple[ModuleFacts, CallSite]]] = {}
         self.loads_by_reason: dict[str, int] = {}
         self.settings: SettingsFiles | None = None  # settings files the code loads (set by the scan)
+        self.homonyms: dict[str, list[str]] = {}  # import names that several files have
         for path, (by_path, canonical) in sorted(paths.items()):
-            self.by_name.setdefault(canonical, path)  # how Python imports it
+            first = self.by_name.setdefault(canonical, path)  # how Python imports it
+            if first != path:  # e.g. services/a/app/config.py and services/b/app/config.py
+                self.homonyms.setdefault(canonical, [first]).append(path)
             self.by_name.setdefault(by_path, path)  # how relative imports name it
             parts = by_path.split(".")
             for i in range(len(parts) - 1):  # suffixes of two or more parts (namespace packages)
@@ -103,8 +106,11 @@ class Program:
 
     def find_module(self, dotted: str, near: ModuleFacts | None = None) -> ModuleFacts | None:
         """The in-tree module named ``dotted``: exact path match, else a unique suffix match,
-        else the candidate sharing the longest path prefix with ``near``."""
+        else the candidate sharing the longest path prefix with ``near`` (likewise when
+        several files have that name)."""
         path = self.by_name.get(dotted)
+        if path is not None and near is not None and dotted in self.homonyms:
+            path = max(self.homonyms[dotted], key=lambda p: (_common_prefix(p, near.path), -len(p)))
         if path is None:
             candidates = self.by_suffix.get(dotted) if "." in dotted else None
             if not candidates:
@@ -177,8 +183,8 @@ def identifiers(data: bytes) -> frozenset[bytes]:
 def mentions_in(data: bytes, name: str, words: frozenset[bytes] | None = None) -> bool:
     """Whether ``data`` holds ``name`` as a whole word; ``words`` is ``identifiers(data)`` when
     the caller has it (an ASCII name is then a set lookup)."""
-    if not name.isascii():
-        return re.search(rb"\b" + re.escape(name.encode()) + rb"\b", data) is not None
+    if not name.isascii():  # bytes \b knows only ASCII letters: a UTF-8 byte is a letter here
+        return re.search(rb"(?<![\w\x80-\xff])" + re.escape(name.encode()) + rb"(?![\w\x80-\xff])", data) is not None
     return name.encode() in (words if words is not None else identifiers(data))
 
 

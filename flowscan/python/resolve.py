@@ -230,6 +230,8 @@ class Resolver(DataResolution):
             return self._dotted(module.imports[name], module)
         if name in _BUILTINS:
             return [Ext(name)]
+        if name == "str":  # the builtin, not shadowed: ``str(settings.url)`` is its argument (see ``apply``)
+            return [Ext("builtins.str")]
         if name == "__file__":
             return [Strs((StrValue.literal(module.path, (Step(module.path, frame.line, "__file__"),)),))]
         return [Unknown(f"name {name!r} is not defined in {module.path}", frame.line)]
@@ -447,7 +449,7 @@ class Resolver(DataResolution):
         return self._env_value(env_name, default, ref.module.path, line,
                                f"env {env_name} (settings field {klass.name}.{attr})")
 
-    def _settings_prefix(self, ref: ClassRef) -> str:
+    def _settings_prefix(self, ref: ClassRef, seen: frozenset = frozenset()) -> str:
         klass = ref.scope
         frame = Frame(ref.module, klass.qualname, 0)
         for assign in klass.assigns.get("model_config", []):
@@ -462,6 +464,14 @@ class Resolver(DataResolution):
             values = self.strings(self.eval(config.assigns["env_prefix"][-1].value, Frame(ref.module, config.qualname, 0)), frame)
             if values and values[0].is_known:
                 return values[0].text
+        # pydantic merges a class's config with its bases': a prefix it does not set is inherited
+        seen = seen | {(ref.module.path, klass.qualname)}
+        for base in klass.bases:
+            for obj in self.eval(base, Frame(ref.module, klass.qualname.rpartition(".")[0], klass.line)):
+                if isinstance(obj, ClassRef) and (obj.module.path, obj.scope.qualname) not in seen:
+                    prefix = self._settings_prefix(obj, seen)
+                    if prefix:
+                        return prefix
         return ""
 
     def _constructor_argument(self, ref: ClassRef, attr: str, call: CallCtx) -> list[Obj] | None:
@@ -643,7 +653,10 @@ class Resolver(DataResolution):
                 if tail.known_prefix.startswith(("http://", "https://")):
                     out.append(tail)
                 else:
-                    joined, _ = concat([[base], [tail]])
+                    # both put a "/" between a base without one and a relative tail:
+                    # urljoin("https://h.example.com", "v1") is https://h.example.com/v1
+                    slash = [StrValue.literal("/")] if _needs_slash(base, tail) else []
+                    joined, _ = concat([[base], slash, [tail]] if slash else [[base], [tail]])
                     out.extend(joined)
         return [Strs(tuple(dedupe(out)))]
 
@@ -810,6 +823,13 @@ def _argument_for(scope: Scope, param: Param, site: CallSite, bound_method: bool
     if index is not None and index < len(site.args):
         return site.args[index]
     return None
+
+
+def _needs_slash(base: StrValue, tail: StrValue) -> bool:
+    """Whether joining ``tail`` to ``base`` inserts a "/": the base's known end has none
+    and the tail's known start has none (an unknown end or start is left as it is)."""
+    return (bool(base.parts) and isinstance(base.parts[-1], str) and not base.parts[-1].endswith("/")
+            and bool(tail.parts) and isinstance(tail.parts[0], str) and not tail.parts[0].startswith("/"))
 
 
 def _kwarg(call: Call, name: str) -> Expr | None:
