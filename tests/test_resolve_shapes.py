@@ -445,5 +445,17 @@ def test_what_stays_unresolved_says_what_it_is(tmp_path: Path) -> None:
     assert urls == {
         11: "{argument is helper}", 12: "{argument is K}", 13: "{argument is a K object}",
         14: "{argument is json}", 15: "{argument is a boto3.client object}", 16: "{call of strs}",
-        17: "{item of strs}", 18: "{name 'undefined_name' is not defined in a.py}", 19: "{a list or tuple}",
-    }
+        17: "{item of strs}", 18: "{name 'undefined_name' is not defined in a.py}",
+    }  # line 19: a list's items are the alternatives, and 1 and 2 are not URLs
+
+
+def test_a_list_of_urls_gives_each_item(tmp_path) -> None:
+    """A loader given several URLs fetches each: every item of the list is an endpoint."""
+    from flowscan.api import ScanOptions, scan
+
+    (tmp_path / "ingest.py").write_text(
+        "from langchain_community.document_loaders import WebBaseLoader\n"
+        "PAGES = ['https://docs.example-one.com/a', 'https://wiki.example-two.org/b']\n"
+        "loader = WebBaseLoader(web_paths=PAGES)\n")
+    hosts = sorted(e.host for e in scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints)
+    assert hosts == ["docs.example-one.com", "wiki.example-two.org"]

@@ -112,6 +112,16 @@ class DictObj:
 
 
 @dataclass(frozen=True, eq=False)
+class ListObj:
+    """A list or tuple literal: where a call takes several URLs (a loader's ``web_paths``), each
+    item is an alternative; anywhere else it is a value the analysis does not model."""
+
+    items: tuple[Expr, ...]
+    frame: Frame
+    line: int
+
+
+@dataclass(frozen=True, eq=False)
 class DataObj:
     """A mapping or list read from a settings file in the tree (``node``, in file ``path``)."""
 
@@ -139,7 +149,8 @@ class Unknown:
     line: int = 0
 
 
-Obj = Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | DataObj | DataGet | StrMethod | Unknown
+Obj = (Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | ListObj | DataObj | DataGet | StrMethod
+       | Unknown)
 
 
 @dataclass(frozen=True)

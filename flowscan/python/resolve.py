@@ -50,6 +50,7 @@ from .objects import (
     Frame,
     FuncRef,
     Inst,
+    ListObj,
     ModRef,
     Obj,
     StrMethod,
@@ -154,14 +155,27 @@ class Resolver(DataResolution):
             self._too_costly.add(key)
         return result
 
+    def items(self, objs: Iterable[Obj]) -> list[Obj]:
+        """``objs`` with each list or tuple literal replaced by its items' values (a call that
+        takes several URLs calls each of them)."""
+        out: list[Obj] = []
+        for obj in objs:
+            if isinstance(obj, ListObj):
+                for item in obj.items:
+                    out.extend(self.eval(item, obj.frame))
+            else:
+                out.append(obj)
+        return out
+
     def strings(self, objs: Iterable[Obj], frame: Frame, what: str = "value") -> list[StrValue]:
         """The string alternatives among ``objs``; anything else becomes a labelled hole."""
         out: list[StrValue] = []
         for obj in objs:
             if isinstance(obj, Strs):
                 out.extend(obj.values)
-            elif isinstance(obj, Unknown):
-                out.append(StrValue.hole(obj.why, (Step(frame.module.path, obj.line or frame.line, f"not resolved: {obj.why}"),)))
+            elif isinstance(obj, (Unknown, ListObj)):
+                why = obj.why if isinstance(obj, Unknown) else "a list or tuple"
+                out.append(StrValue.hole(why, (Step(frame.module.path, obj.line or frame.line, f"not resolved: {why}"),)))
             elif isinstance(obj, Absent):
                 continue
             else:
@@ -202,7 +216,7 @@ class Resolver(DataResolution):
         if isinstance(expr, DictLit):
             return [DictObj(expr.items, frame)]
         if isinstance(expr, Seq):
-            return [Unknown("a list or tuple", expr.line)]
+            return [ListObj(expr.items, frame, expr.line)]
         if isinstance(expr, Opaque):
             return [Unknown(expr.why, expr.line)]
         return [Unknown(type(expr).__name__)]

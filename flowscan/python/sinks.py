@@ -44,7 +44,7 @@ def _simple(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
     path = frame.module.path
     values: list[StrValue] | None = None
     expr = _argument(spec, call)
-    objs = [o for o in resolver.eval(expr, frame) if not isinstance(o, Absent)] if expr is not None else None
+    objs = [o for o in resolver.items(resolver.eval(expr, frame)) if not isinstance(o, Absent)] if expr is not None else None
     if expr is None and spec.get("kw") and not spec.get("assigned"):
         keywords = spec["kw"]
         objs = resolver.splatted(ctx, [keywords] if isinstance(keywords, str) else keywords)
