@@ -459,3 +459,18 @@ def test_a_list_of_urls_gives_each_item(tmp_path) -> None:
         "loader = WebBaseLoader(web_paths=PAGES)\n")
     hosts = sorted(e.host for e in scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints)
     assert hosts == ["docs.example-one.com", "wiki.example-two.org"]
+
+
+def test_an_unset_optional_part_of_a_host_is_a_hole_not_an_empty_string(tmp_path) -> None:
+    """``f"{location}-documentai.googleapis.com"`` with ``location=None`` must not make up the
+    host ``-documentai.googleapis.com``."""
+    from flowscan.api import ScanOptions, scan
+
+    (tmp_path / "docai.py").write_text(
+        "import requests\n"
+        "def endpoint(location=None):\n"
+        "    return f'https://{location}-documentai.googleapis.com/v1'\n"
+        "requests.get(endpoint())\n")
+    [endpoint] = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
+    assert endpoint.host == "{None}-documentai.googleapis.com" and endpoint.placement.jurisdiction is None
+    assert endpoint.unresolved == ["None"]

@@ -155,6 +155,19 @@ class Resolver(DataResolution):
             self._too_costly.add(key)
         return result
 
+    def _piece(self, part: Expr, frame: Frame) -> list[StrValue]:
+        """One part of an f-string or ``+``: its strings; a value that is only ever None (an
+        unset optional parameter) is a hole named so, not an empty string that would make up a
+        host (``f"{location}-documentai.googleapis.com"`` with ``location=None``)."""
+        objs = self.eval(part, frame)
+        found = self.strings(objs, frame)
+        if found:
+            return found
+        absent = next((o for o in objs if isinstance(o, Absent)), None)
+        if absent is not None:
+            return [StrValue.hole("None", absent.trail)]
+        return [StrValue.literal("")]
+
     def items(self, objs: Iterable[Obj]) -> list[Obj]:
         """``objs`` with each list or tuple literal replaced by its items' values (a call that
         takes several URLs calls each of them)."""
@@ -202,8 +215,8 @@ class Resolver(DataResolution):
         if isinstance(expr, Call):
             return self._call(expr, frame)
         if isinstance(expr, Concat):
-            pieces = [[v if not isinstance(part, Lit) else StrValue(v.parts) for v in
-                       (self.strings(self.eval(part, frame), frame) or [StrValue.literal("")])] for part in expr.parts]
+            pieces = [[v if not isinstance(part, Lit) else StrValue(v.parts) for v in self._piece(part, frame)]
+                      for part in expr.parts]
             values, _ = concat(pieces)
             return [Strs(tuple(values))]
         if isinstance(expr, Percent):

@@ -61,6 +61,23 @@ class DataResolution:
                         return found
         return None
 
+    def field_of(self, objs: list[Obj], name: str) -> list[Obj]:
+        """Keyword ``name`` of the call that made each object (``ClientOptions(api_endpoint=…)``),
+        or key ``name`` of a dict or settings mapping; objects of another kind stay as they are
+        (holes that say what they are)."""
+        out: list[Obj] = []
+        for obj in objs:
+            if isinstance(obj, Inst) and obj.call is not None:
+                expr = obj.call.kwarg(name)
+                out.extend(self.eval(expr, obj.call.frame) if expr is not None else [Absent()])
+            elif isinstance(obj, DictObj):
+                out.extend(self._dict_values(obj, [name]) or [Absent()])
+            elif isinstance(obj, DataObj):
+                out.extend(self._data_item(obj, name, 0))
+            else:
+                out.append(obj)
+        return out
+
     # settings files ---------------------------------------------------------
     def _path_op(self, name: str, ctx: CallCtx) -> list[Obj]:
         """``os.path.join`` / ``dirname`` / ``abspath`` on paths known as text (``__file__``

@@ -48,6 +48,8 @@ def _simple(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
     if expr is None and spec.get("kw") and not spec.get("assigned"):
         keywords = spec["kw"]
         objs = resolver.splatted(ctx, [keywords] if isinstance(keywords, str) else keywords)
+    if objs and "field" in spec:
+        objs = [o for o in resolver.field_of(objs, spec["field"]) if not isinstance(o, Absent)]
     if objs:
         values = resolver.strings(objs, frame, what="argument")
     if values is None and "receiver" in spec and call.receiver is not None and call.receiver.call is not None:
