@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from flowscan.api import ScanOptions, scan
-from flowscan.configfacts import ComposeFacts, ComposeService, ConfigFacts, EnvBinding, EnvSource
+from flowscan.configfacts import (
+    ComposeFacts,
+    ComposeService,
+    ConfigFacts,
+    EnvBinding,
+    EnvSource,
+)
 from flowscan.contexts import (
     Context,
     binding_value,
