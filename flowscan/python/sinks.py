@@ -70,11 +70,27 @@ def _simple(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
         values = [StrValue.hole(f"env:{first}", (Step(path, ctx.line, f"{sdk} reads env {first}, not set in any scanned config"),))]
     if values is None:
         return None
+    if "field" in spec:
+        values = [_connection_string_field(v, spec, Step(path, ctx.line, f"{sdk}: {spec['field']} of the connection string"))
+                  for v in values]
     if "map" in spec:
         values = [_mapped(v, spec["map"]) for v in values]
     if "scheme" in spec:
         values = [v if "://" in v.known_prefix else StrValue((spec["scheme"], *v.parts), v.trail) for v in values]
     return dedupe(values)
+
+
+def _connection_string_field(value: StrValue, spec: dict[str, Any], step: Step) -> StrValue:
+    """``field`` of a ``Key=value;Key=value`` connection string (Azure's ``IngestionEndpoint=…``);
+    ``field_default`` when a fully known connection string lacks it; other values as they are."""
+    if not value.is_known or "=" not in value.text:
+        return value
+    pairs = dict(part.split("=", 1) for part in value.text.split(";") if "=" in part)
+    if spec["field"] in pairs:
+        return StrValue.literal(pairs[spec["field"]].strip(), (*value.trail, step))
+    if "field_default" in spec:
+        return StrValue.literal(spec["field_default"], (*value.trail, step))
+    return value
 
 
 def _argument(spec: dict[str, Any], call: SinkCall) -> Expr | None:
