@@ -6,7 +6,10 @@ import re
 
 _USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/@\s\"'{}]+)@")
 _SECRET_QUERY = re.compile(
-    r"(?i)(?P<key>[?&;](?:api[_-]?key|apikey|key|token|access[_-]?token|secret|password|passwd|pwd|sig|signature|auth|code)=)[^&#\s\"']+"
+    r"(?i)(?P<key>[?&;](?:api[_-]?key|apikey|key|token|access[_-]?token|secret|password|passwd|pwd|sig|signature|auth|code)=)[^&#;\s\"']+"
+)
+_CONNECTION_SECRET = re.compile(  # Azure storage / Service Bus / Cosmos connection strings, ODBC strings
+    r"(?i)(?P<key>(?:^|[;\s\"'])(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)=)[^;\s\"']+"
 )
 _WEBHOOK = re.compile(
     r"(?P<keep>hooks\.slack\.com/(?:services|workflows|triggers)/|discord(?:app)?\.com/api/webhooks/|outlook\.office\.com/webhook/)[^\s\"'}]+"
@@ -34,6 +37,7 @@ def redact(text: str) -> str:
         text = _USERINFO.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
     if "=" in text:
         text = _SECRET_QUERY.sub(lambda m: f"{m.group('key')}{MASK}", text)
+        text = _CONNECTION_SECRET.sub(lambda m: f"{m.group('key')}{MASK}", text)
     if "hook" in text:
         text = _WEBHOOK.sub(lambda m: f"{m.group('keep')}{MASK}", text)
     if any(prefix in text for prefix in _KEY_PREFIXES):

@@ -37,12 +37,14 @@ def _every_pattern(text: str) -> str:
 
     text = r._USERINFO.sub(lambda m: f"{m.group('scheme')}{r.MASK}@", text)
     text = r._SECRET_QUERY.sub(lambda m: f"{m.group('key')}{r.MASK}", text)
+    text = r._CONNECTION_SECRET.sub(lambda m: f"{m.group('key')}{r.MASK}", text)
     text = r._WEBHOOK.sub(lambda m: f"{m.group('keep')}{r.MASK}", text)
     text = r._KEY_LIKE.sub(r.MASK, text)
     return r._ASSIGNED_SECRET.sub(lambda m: f"{m.group('key')}{m.group('q')}{r.MASK}{m.group('q')}", text)
 
 
 _FRAGMENTS = ["https://", "user:pw", "@", "?", "&", "api_key", "token", "=", ":", '"', "'", "abcd1234efgh5678ijkl",
+              ";", "AccountKey", "SharedAccessKey", "Password",
               "hooks.slack.com/services/", "discord.com/api/webhooks/", "sk-", "sk-proj-", "gsk_", "hf_", "xoxb-",
               "AKIA", "AIza", "ghp_", "phc_", "pk-lf-", "sk-lf-", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", " ", "/", "."]
 
@@ -50,3 +52,12 @@ _FRAGMENTS = ["https://", "user:pw", "@", "?", "&", "api_key", "token", "=", ":"
 @given(st.lists(st.sampled_from(_FRAGMENTS), max_size=12).map("".join))
 def test_pre_checks_never_skip_a_match(text: str) -> None:
     assert redact(text) == _every_pattern(text)
+
+
+def test_connection_string_keys_are_masked() -> None:
+    storage = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=abcd1234EFGH==;EndpointSuffix=core.windows.net"
+    assert redact(storage) == "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=***;EndpointSuffix=core.windows.net"
+    bus = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=abc123XYZ="
+    assert redact(bus) == "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=***"
+    assert redact("Server=db;Database=app;User Id=app;Password=hunter22;") == "Server=db;Database=app;User Id=app;Password=***;"
+    assert redact("InstrumentationKey=0000;IngestionEndpoint=https://x/") == "InstrumentationKey=0000;IngestionEndpoint=https://x/"
