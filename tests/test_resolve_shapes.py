@@ -516,3 +516,21 @@ def test_what_is_not_resolved_is_located_on_its_own_line(tmp_path: Path) -> None
         (31, "requests.get(…)")]
     assert by_line[36].url == "https://{name 'undefined_a' is not defined in a.py}.example.com"
     assert by_line[37].url == "https://{name 'undefined_b' is not defined in a.py}.example.com"
+
+
+def test_literal_pieces_of_a_concatenation_are_not_steps_of_their_own(tmp_path: Path) -> None:
+    code = '''\
+        import os
+        import requests
+        from openai import OpenAI
+        HOST = "concat.example.com"
+        requests.get("https://" + HOST + "/v1")
+        requests.get("https://" + os.environ["H"] + "/v2")
+        OpenAI(base_url=None)
+    '''
+    by_line = {e.locations[0].line: e for e in _endpoints(tmp_path, code)}
+    assert [(s.line, s.detail) for s in by_line[5].provenance] == [
+        (4, '"concat.example.com"'), (4, 'HOST = "concat.example.com"'), (5, "requests.get(…)")]
+    assert [(s.line, s.detail) for s in by_line[6].provenance] == [
+        (6, "env H is not set in any scanned config"), (6, "requests.get(…)")]
+    assert by_line[7].host == "api.openai.com"  # None: the SDK's own default
