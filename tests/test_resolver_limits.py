@@ -63,3 +63,27 @@ def test_recursion_ends_in_a_labelled_hole(tmp_path: Path) -> None:
     assert [(s.line, s.detail) for s in by_line[3].provenance][:2] == [
         (2, "not resolved: recursive or too deep"), (2, 'URL = URL + "/x"')]
     assert by_line[6].url == "{f() is called too deep to follow}"
+
+
+def test_a_memoised_value_that_read_an_env_var_is_evaluated_again_per_context(tmp_path: Path) -> None:
+    """Values are shared between contexts only when no env var went into them; a call that
+    reuses an env-dependent value (the second requests call) still counts as reading it."""
+    root = tmp_path / "t"
+    root.mkdir()
+    (root / "a.py").write_text(
+        'import os\nimport requests\nBASE = os.getenv("API_BASE", "https://default.example.com")\n'
+        'URL = BASE + "/v1"\nrequests.get(URL)\nrequests.post(URL)\n'
+        'FIXED = "https://fixed.example.com"\nrequests.put(FIXED)\n')
+    (root / "compose.yaml").write_text(
+        "services:\n  web:\n    image: web\n    environment:\n      API_BASE: https://ctx.example.com\n")
+    endpoints = scan(root, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
+    placed = sorted((e.context, e.host, tuple(loc.line for loc in e.locations)) for e in endpoints)
+    assert placed == [("compose:web", "ctx.example.com", (5, 6)),
+                      ("default", "default.example.com", (5, 6)), ("default", "fixed.example.com", (8,))]
+
+
+def test_a_method_does_not_see_names_of_its_class_body(tmp_path: Path) -> None:
+    code = ('import requests\nURL = "https://module.example.com"\n\nclass C:\n'
+            '    URL = "https://classbody.example.com"\n\n    def send(self):\n        return requests.get(URL)\n\n'
+            'C().send()\n')
+    assert [e.host for e in _scan(tmp_path / "t", code).endpoints] == ["module.example.com"]
