@@ -474,3 +474,90 @@ def test_an_unset_optional_part_of_a_host_is_a_hole_not_an_empty_string(tmp_path
     [endpoint] = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
     assert endpoint.host == "{None}-documentai.googleapis.com" and endpoint.placement.jurisdiction is None
     assert endpoint.unresolved == ["None"]
+
+
+UNRESOLVED = '''\
+    import os
+    import requests
+    CFG = {"a": "https://a.example.com"}
+
+    def nothing():
+        pass
+
+    def helper():
+        return "x"
+
+    requests.get(
+        CFG.get("a")
+    )
+    requests.get(
+        CFG()
+    )
+    requests.get(
+        nothing()
+    )
+    requests.get(
+        "https://x".title()
+    )
+    requests.get(
+        ("x")()
+    )
+    requests.get(
+        os.getenv(
+            "HOSTVAR"
+        )
+    )
+    requests.get(
+        os.getenv(
+            "HOSTDEF", "https://hostdef.example.com"
+        )
+    )
+    requests.get("https://{}.example.com".format(undefined_a))
+    requests.get("https://%s.example.com" % (undefined_b,))
+    requests.get("https://r.example.com".replace(undefined_c, "x"))
+    requests.get(CFG[undefined_e])
+    requests.get(os.getenv(undefined_f))
+'''
+
+
+def test_what_is_not_resolved_is_located_on_its_own_line(tmp_path: Path) -> None:
+    """Each part of a call spread over several lines says on which line it stopped."""
+    by_line = {e.locations[0].line: e for e in _endpoints(tmp_path, UNRESOLVED)}
+    first = {line: (e.provenance[0].line, e.provenance[0].detail) for line, e in by_line.items()}
+    assert first == {
+        11: (12, "not resolved: dict method get"),
+        14: (15, "not resolved: dict called"),
+        17: (18, "not resolved: nothing() returns nothing the analysis can see"),
+        20: (21, "not resolved: str.title()"),
+        23: (24, "not resolved: call of strs"),
+        26: (27, "env HOSTVAR is not set in any scanned config"),  # where getenv is called
+        31: (32, '"https://hostdef.example.com"'),
+        36: (36, '"https://{}.example.com"'),
+        37: (37, '"https://%s.example.com"'),
+        38: (38, "not resolved: str.replace()"),
+        39: (39, "not resolved: key ? not in dict"),
+        40: (40, "not resolved: env var with a computed name"),
+    }
+    assert [(s.line, s.detail) for s in by_line[31].provenance] == [
+        (32, '"https://hostdef.example.com"'), (32, "default of env HOSTDEF (not set in any scanned config)"),
+        (31, "requests.get(…)")]
+    assert by_line[36].url == "https://{name 'undefined_a' is not defined in a.py}.example.com"
+    assert by_line[37].url == "https://{name 'undefined_b' is not defined in a.py}.example.com"
+
+
+def test_literal_pieces_of_a_concatenation_are_not_steps_of_their_own(tmp_path: Path) -> None:
+    code = '''\
+        import os
+        import requests
+        from openai import OpenAI
+        HOST = "concat.example.com"
+        requests.get("https://" + HOST + "/v1")
+        requests.get("https://" + os.environ["H"] + "/v2")
+        OpenAI(base_url=None)
+    '''
+    by_line = {e.locations[0].line: e for e in _endpoints(tmp_path, code)}
+    assert [(s.line, s.detail) for s in by_line[5].provenance] == [
+        (4, '"concat.example.com"'), (4, 'HOST = "concat.example.com"'), (5, "requests.get(…)")]
+    assert [(s.line, s.detail) for s in by_line[6].provenance] == [
+        (6, "env H is not set in any scanned config"), (6, "requests.get(…)")]
+    assert by_line[7].host == "api.openai.com"  # None: the SDK's own default
