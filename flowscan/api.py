@@ -17,7 +17,7 @@ from .cache import FactCache, default_cache_dir
 from .catalog import Catalog, bundled_catalog
 from .checks import ScanFacts, run_checks
 from .checks.findings import LineCache, sorted_findings
-from .discover import SourceFile, canonical_modules, prepass_python, seed_files, walk
+from .discover import SourceFile, canonical_modules, prepass_python, seed_files, seed_importers, walk
 from .model import DEFAULT_CONTEXT, Coverage, Endpoint, ParseError, Report
 from .parallel import extract_all
 from .policy import Policy, find_policy_file, load_policy, read_policy_file
@@ -135,7 +135,8 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     with stats.phase("prepass"):
         summaries = {f.path: prepass_python(f.path, sources[f.path]) for f in python_files}
         canonical = canonical_modules(summaries)
-        seeds = seed_files(summaries, sources, catalog, canonical) if options.prepass else set(summaries)
+        direct = seed_files(summaries, sources, catalog, canonical) if options.prepass else set(summaries)
+        seeds = direct | seed_importers(direct, summaries, canonical)
     cache = FactCache(options.cache_dir)
 
     def load(path: str, data: bytes) -> ModuleFacts:
@@ -230,7 +231,8 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     )
     if results is not None and key is not None and digests is not None:
         with stats.phase("record"):
-            results.store(key, record_scan(report, digests, summaries, seeds, program, cache, sources, lines.read))
+            # direct seeds: whether a file is one depends on its bytes alone (reuse_report checks it)
+            results.store(key, record_scan(report, digests, summaries, direct, program, cache, sources, lines.read))
     return ScanResult(report, graph, program, stats)
 
 

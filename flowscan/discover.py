@@ -197,6 +197,16 @@ def seed_files(summaries: dict[str, PythonSummary], sources: dict[str, bytes], c
     return seeds
 
 
+def seed_importers(seeds: set[str], summaries: dict[str, PythonSummary], canonical: dict[str, str]) -> set[str]:
+    """Files that import a seed, or a name from one (``from app.net import session`` where
+    ``app/net.py`` imports requests): calls through a shared session or a re-exported
+    client are in them, though they import no sink module themselves. One hop, as far as
+    ``flows._could_reach`` follows."""
+    names = {name for path in seeds for name in (summaries[path].module, canonical[path])}
+    return {path for path, summary in summaries.items() if path not in seeds
+            and any(imported in names or imported.rpartition(".")[0] in names for imported in summary.imports)}
+
+
 def canonical_modules(paths: Iterable[str]) -> dict[str, str]:
     """The name each file is imported by: its path from the first folder of its chain of
     packages (folders with ``__init__.py``). ``lib/sqlalchemy/engine/base.py`` ->

@@ -160,3 +160,53 @@ def test_where_the_policy_comes_from(tmp_path: Path) -> None:
     (root / "flowscan.yaml").write_text("rules:\n  nope/nope: off\n")
     with pytest.raises(PolicyError, match="rules.nope/nope: unknown rule"):  # checked against the rule ids
         resolve_policy(root, ScanOptions(), catalog)
+
+
+def test_the_catalog_given_is_the_one_used(tmp_path: Path) -> None:
+    import dataclasses
+
+    root = _tree(tmp_path / "t", {"a.py": "X = 1\n"})
+    only_eu = dataclasses.replace(bundled_catalog(), groups={"eu": bundled_catalog().groups["eu"]})
+    assert scan(root, ScanOptions(jobs=1, cache_dir=None, allow=["eea"])).report.policy["allowed"] == ["eea"]
+    with pytest.raises(PolicyError, match=r"'eea' is not a region group \(eu\)"):
+        scan(root, ScanOptions(jobs=1, cache_dir=None, allow=["eea"]), catalog=only_eu)
+
+
+def test_skipped_entries_are_listed_by_path(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "t", {"z/node_modules/x.py": "X = 1\n", "a/.venv/y.py": "Y = 1\n", "m.py": "Z = 1\n",
+                                  "flowscan.yaml": "paths:\n  exclude: [m.py]\n"})
+    skipped = scan(root, ScanOptions(jobs=1, cache_dir=None)).report.coverage.files_skipped
+    assert [(s.path, s.reason) for s in skipped] == [
+        ("a/.venv/", "tool or dependency folder"), ("flowscan.yaml", skipped[1].reason),
+        ("m.py", "excluded by paths.exclude"), ("z/node_modules/", "tool or dependency folder")]
+
+
+def test_env_options_reach_proxy_configs(tmp_path: Path) -> None:
+    config = ("model_list:\n  - model_name: m\n    litellm_params:\n      model: openai/gpt-4o\n"
+              "      api_base: os.environ/BASE_URL\n")
+    root = _tree(tmp_path / "t", {"proxy.yaml": config})
+    report = scan(root, ScanOptions(jobs=1, cache_dir=None, env={"BASE_URL": "https://proxy.eu.example.com/v1"})).report
+    assert [e.host for e in report.endpoints] == ["proxy.eu.example.com"]
+
+
+def test_budget_notes_of_every_context_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resolve, "STEP_BUDGET", 30)
+    lines = ["import os", "import requests", 'A0 = os.getenv("BASE", "https://b.example.com")']
+    lines += [f'A{i} = A{i - 1} + ""' for i in range(1, 30)]
+    root = _tree(tmp_path / "t", {
+        "a.py": "\n".join([*lines, "requests.get(A29)"]) + "\n",
+        "compose.yaml": "services:\n  web:\n    image: web\n    environment:\n      BASE: https://ctx.example.com\n",
+    })
+    notes = scan(root, ScanOptions(jobs=1, cache_dir=None)).report.coverage.notes
+    assert [note.split(" in context ")[1].split(";")[0] for note in notes] == ["compose:web", "default"]
+
+
+def test_contexts_follow_re_exported_clients_too(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "t", {
+        "app/__init__.py": "", "app/net.py": "import requests as http\n",
+        "app/main.py": 'import os\nfrom app.net import http\nhttp.get(os.getenv("API", "https://default.example.com"))\n',
+        "compose.yaml": "services:\n  web:\n    image: web\n    environment:\n      API: https://ctx.example.com\n",
+    })
+    report = scan(root, ScanOptions(jobs=1, cache_dir=None)).report
+    assert sorted((e.context, e.host) for e in report.endpoints) == [
+        ("compose:web", "ctx.example.com"), ("default", "default.example.com")]

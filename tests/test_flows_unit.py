@@ -124,3 +124,34 @@ def test_env_free_calls_are_not_repeated_per_context(tmp_path: Path) -> None:
     })
     assert sorted((e.context, e.host) for e in report.endpoints) == [
         ("compose:web", "api.eu.example.com"), ("default", "default.example.com"), ("default", "fixed.example.com")]
+
+
+REEXPORT = {
+    "app/__init__.py": "", "app/core/__init__.py": "",
+    "app/core/net.py": "import requests as http\n",
+    "app/main.py": 'from app.core.net import http\nhttp.get("https://nested-reexport.example.com")\n',
+    "app/other.py": 'from app.core import net\nnet.http.post("https://module-reexport.example.com")\n',
+}
+
+
+def test_calls_through_a_re_exported_client_are_found_by_the_pre_pass(tmp_path: Path) -> None:
+    """app/main.py imports no sink module, only a client that app/core/net.py re-exports: the
+    pre-pass must still send it to the parser (as --no-prepass does)."""
+    report = _scan(tmp_path, REEXPORT)
+    assert sorted(e.host for e in report.endpoints) == ["module-reexport.example.com", "nested-reexport.example.com"]
+    full = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None, prepass=False)).report
+    assert sorted(e.host for e in full.endpoints) == sorted(e.host for e in report.endpoints)
+
+
+def test_a_re_exported_client_and_the_result_cache(tmp_path: Path) -> None:
+    _scan(tmp_path, REEXPORT)
+    options = ScanOptions(jobs=1, cache_dir=tmp_path / ".cache")
+    first = scan(tmp_path, options)
+    assert not first.stats.reused and len(first.report.endpoints) == 2
+    main = tmp_path / "app" / "main.py"
+    main.write_text(main.read_text() + "# a comment\n")
+    again = scan(tmp_path, options)
+    assert again.stats.reused and len(again.report.endpoints) == 2
+    (tmp_path / "app" / "core" / "net.py").write_text("import json as http\n")  # no client any more
+    changed = scan(tmp_path, options)
+    assert not changed.stats.reused and changed.report.endpoints == []
