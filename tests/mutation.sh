@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODULES=(policy redact roles report.json_report report.sarif report.console endpoints contexts
-         checks python.resolve python.resolve_data python.program python.flows api)
+         checks api python.program python.flows python.sinks python.objects python.resolve_data python.resolve)
 (( $# )) && MODULES=("$@")
 CPU="${MUTATION_CPU:-0}"
 for module in "${MODULES[@]}"; do
