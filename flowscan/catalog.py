@@ -135,6 +135,7 @@ class Catalog:
     groups: dict[str, dict[str, Any]]
     examples: list[Example] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    purposes: dict[str, str] = field(default_factory=dict)  # provider id -> purpose (llm-api, telemetry, ...)
 
     # -- sinks ---------------------------------------------------------------
     @cached_property
@@ -318,6 +319,10 @@ def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider:
     if pid in catalog.providers:
         raise CatalogError(f"{rel}: provider id {pid!r} is defined twice")
     catalog.providers[pid] = data["name"]
+    if is_provider:
+        if "purpose" not in data:
+            raise CatalogError(f"{rel}: a provider needs a purpose (what the application sends it)")
+        catalog.purposes[pid] = data["purpose"]
     for i, entry in enumerate(data.get("hosts", [])):
         pattern = entry.get("regex")
         if pattern is not None and freshly_validated:

@@ -105,7 +105,8 @@ def _run_scan(path: Path, options):
 @_path_arg
 @_policy_opt
 @_allow_opt
-@click.option("--format", "fmt", type=click.Choice(["console", "json", "sarif"]), default="console", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["console", "json", "sarif", "markdown", "html", "csv"]),
+              default="console", show_default=True,
               help="Report format. json follows flowscan/schemas/report.schema.json; sarif is SARIF 2.1.0.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of stdout.")
@@ -141,13 +142,8 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
     if stats:
         for line in result.stats.lines():
             click.echo(f"flowscan stats: {line}", err=True)
-    if fmt == "json":
-        from .report.json_report import render_json
-
-        _emit(render_json(report), output)
-    elif fmt == "sarif":
-        from .report.sarif import render_sarif
-        _emit(render_sarif(report), output)
+    if fmt != "console":
+        _emit(render_report(fmt, result), output)
     elif output is not None:
         import io
 
@@ -169,6 +165,38 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
         render_console(report, console, quiet=quiet)
     if fail_on != "never" and any(_RANK[f.severity] <= FAIL_LEVELS[fail_on] for f in report.findings):
         sys.exit(1)
+
+
+def render_report(fmt: str, result) -> str:
+    """A file format of the report: json, sarif, or an evidence format (markdown, html, csv)."""
+    report = result.report
+    if fmt == "sarif":
+        from .report.sarif import render_sarif
+
+        return render_sarif(report)
+    from .catalog import bundled_catalog, default_rules_dir
+    from .report.runinfo import run_info
+
+    catalog = bundled_catalog()
+    run = run_info(Path(report.root), report.policy.get("source"), catalog.files, default_rules_dir())
+    if fmt == "json":
+        from .report.json_report import render_json
+
+        return render_json(report, run)
+    from .report.evidence import build_evidence
+
+    evidence = build_evidence(report, catalog.providers, catalog.purposes)
+    if fmt == "markdown":
+        from .report.markdown import render_markdown
+
+        return render_markdown(evidence, run)
+    if fmt == "html":
+        from .report.html_report import render_html
+
+        return render_html(evidence, run)
+    from .report.csv_report import render_csv
+
+    return render_csv(evidence)
 
 
 def _check_output(output: Path) -> None:
@@ -197,10 +225,73 @@ def _emit(text: str, output: Path | None) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it owner-only; a report is an ordinary file
         os.replace(temporary, output)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+@main.command("report")
+@_path_arg
+@_policy_opt
+@_allow_opt
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html", "csv", "json"]), default="markdown",
+              show_default=True, help="markdown/html: the evidence report; csv: the sub-processor inventory; json: the full report.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file (atomically) instead of stdout.")
+@_include_opt
+@_all_code_opt
+def report_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
+                   include: tuple[str, ...], all_code: bool) -> None:
+    """Residency evidence for a security questionnaire: which sub-processors, where, and how flowscan knows.
+
+    The report pins its run (tool and rules-catalog version, git commit and whether the tree
+    was dirty, UTC time, policy file and its sha256, the command), then gives a one-sentence
+    verdict, the sub-processor inventory, the chain of values behind every endpoint, the
+    findings with their fix, the policy's declarations and exemptions, and what was not
+    analysed. Secrets are redacted. The time honours SOURCE_DATE_EPOCH, so the same inputs give
+    a byte-identical report. Exits 0 whatever the findings (use `scan` to gate).
+
+    \b
+    Examples:
+      flowscan report . -o residency.md
+      flowscan report . --format html -o residency.html
+      flowscan report . --format csv -o sub-processors.csv
+    """
+    if output is not None:
+        _check_output(output)
+    result = _run_scan(path, _options(policy, allow, None, False, include=include, all_code=all_code))
+    _emit(render_report(fmt, result), output)
+
+
+@main.command("graph")
+@_path_arg
+@_policy_opt
+@_allow_opt
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "dot", "mermaid"]), default="json",
+              show_default=True, help="node-link JSON, GraphML, Graphviz DOT or a Mermaid flowchart.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the graph to this file (atomically) instead of stdout.")
+@_include_opt
+@_all_code_opt
+def graph_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
+                  include: tuple[str, ...], all_code: bool) -> None:
+    """Export the data-flow graph: code and config locations (per deployment context) -> endpoints.
+
+    \b
+    Examples:
+      flowscan graph . --format dot -o flows.dot && dot -Tsvg flows.dot > flows.svg
+      flowscan graph . --format mermaid
+    """
+    from .report.graph_export import export_graph
+
+    if output is not None:
+        _check_output(output)
+    result = _run_scan(path, _options(policy, allow, None, False, include=include, all_code=all_code))
+    _emit(export_graph(result.graph, fmt), output)
 
 
 @main.command("explain")

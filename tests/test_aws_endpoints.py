@@ -126,7 +126,7 @@ def test_a_bad_table_reference_names_the_rule(tmp_path: Path, ref: str, message:
     rules = tmp_path / "rules"
     shutil.copytree(default_rules_dir(), rules, ignore=shutil.ignore_patterns("__pycache__"))
     (rules / "providers" / "zz-broken.yaml").write_text(
-        "id: zz-broken\nname: Broken\nsinks:\n"
+        "id: zz-broken\nname: Broken\npurpose: llm-api\nsinks:\n"
         "  - calls: [zzbroken.client]\n"
         f"    url: {{switch: {{arg: 0}}, cases_from: {ref}, otherwise: 'https://x.example'}}\n"
         "examples: []\n")

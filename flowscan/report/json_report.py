@@ -9,6 +9,7 @@ from .. import __version__
 from ..model import Endpoint, Finding, Location, Report, Resource, Step
 from ..redact import redact
 from ..roles import PRODUCTION
+from .runinfo import RunInfo
 
 SCHEMA_ID = "https://flowscan.dev/schemas/report-1.json"
 
@@ -112,6 +113,10 @@ def _redact_all(value: Any) -> Any:
     return value
 
 
-def render_json(report: Report) -> str:
-    """Deterministic JSON: sorted keys, stable order of lists, secrets redacted."""
-    return json.dumps(_redact_all(report_dict(report)), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def render_json(report: Report, run: RunInfo | None = None) -> str:
+    """Deterministic JSON: sorted keys, stable order of lists, secrets redacted. ``run`` adds
+    the header that pins the run (commit, time, tool and catalog version, policy hash)."""
+    data = report_dict(report)
+    if run is not None:
+        data["run"] = run.to_dict()
+    return json.dumps(_redact_all(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
