@@ -105,7 +105,7 @@ def _run_scan(path: Path, options):
 @_path_arg
 @_policy_opt
 @_allow_opt
-@click.option("--format", "fmt", type=click.Choice(["console", "json", "sarif", "markdown", "html", "csv"]),
+@click.option("--format", "fmt", type=click.Choice(["console", "json", "sarif", "markdown", "html", "csv", "cyclonedx"]),
               default="console", show_default=True,
               help="Report format. json follows flowscan/schemas/report.schema.json; sarif is SARIF 2.1.0.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
@@ -194,6 +194,10 @@ def render_report(fmt: str, result) -> str:
         from .report.html_report import render_html
 
         return render_html(evidence, run)
+    if fmt == "cyclonedx":
+        from .report.cyclonedx_report import render_cyclonedx
+
+        return render_cyclonedx(evidence, run)
     from .report.csv_report import render_csv
 
     return render_csv(evidence)
@@ -238,8 +242,9 @@ def _emit(text: str, output: Path | None) -> None:
 @_path_arg
 @_policy_opt
 @_allow_opt
-@click.option("--format", "fmt", type=click.Choice(["markdown", "html", "csv", "json"]), default="markdown",
-              show_default=True, help="markdown/html: the evidence report; csv: the sub-processor inventory; json: the full report.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html", "csv", "cyclonedx", "json"]), default="markdown",
+              show_default=True, help="markdown/html: the evidence report; csv: the sub-processor inventory; "
+                                      "cyclonedx: the same as CycloneDX 1.6 services; json: the full report.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file (atomically) instead of stdout.")
 @_include_opt

@@ -62,13 +62,13 @@ def test_markdown_report_answers_which_sub_processors_where_and_how(monkeypatch)
 
 
 def test_same_inputs_give_a_byte_identical_report(monkeypatch) -> None:
-    for fmt in ("markdown", "html", "csv", "json"):
+    for fmt in ("markdown", "html", "csv", "cyclonedx", "json"):
         first = _run(["report", str(MIXED), "--format", fmt], monkeypatch)
         assert first == _run(["report", str(MIXED), "--format", fmt], monkeypatch)
 
 
 def test_no_secret_appears_in_any_evidence_format(monkeypatch) -> None:
-    for fmt in ("markdown", "html", "csv", "json"):
+    for fmt in ("markdown", "html", "csv", "cyclonedx", "json"):
         text = _run(["report", str(APP), "--format", fmt, "--all-code"], monkeypatch)
         for secret in SECRETS:
             assert secret not in text, (fmt, secret)
@@ -173,3 +173,20 @@ def test_a_provider_needs_a_purpose(tmp_path) -> None:
     sentry.write_text(sentry.read_text().replace("purpose: telemetry\n", ""))
     with pytest.raises(CatalogError, match="sentry.yaml: a provider needs a purpose"):
         load_catalog(rules)
+
+
+def test_cyclonedx_inventory_validates_against_the_1_6_schema(monkeypatch) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    text = _run(["report", str(MIXED), "--format", "cyclonedx"], monkeypatch)
+    error = JsonStrictValidator(SchemaVersion.V1_6).validate_str(text)
+    assert error is None, error
+    bom = json.loads(text)
+    services = {s["name"]: s for s in bom["services"]}
+    assert sorted(services) == ["Amazon Web Services", "Google Cloud", "PostHog"]
+    posthog = {(p["name"], p["value"]) for p in services["PostHog"]["properties"]}
+    assert {("flowscan:purpose", "product-analytics"), ("flowscan:outside-policy", "true"),
+            ("flowscan:jurisdiction", "us"), ("flowscan:called-from", "app/ai.py:9")} <= posthog
+    assert services["PostHog"]["endpoints"] == ["https://eu.i.posthog.com", "https://us.i.posthog.com"]
+    assert bom["metadata"]["timestamp"].startswith("2025-11-30T00:00:00")
