@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,7 @@ class ScanOptions:
     include: tuple[str, ...] = ()  # code roles shown beside production (flowscan.roles; "all": every role)
     cache_dir: Path | None = field(default_factory=default_cache_dir)  # None: no cache
     reuse: bool = True  # reuse the last report when nothing it depended on changed (needs cache_dir)
+    today: date | None = None  # the date allowances expire against (None: SOURCE_DATE_EPOCH, else today, UTC)
 
 
 @dataclass
@@ -130,6 +132,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
             for endpoint in reused.endpoints:
                 graph.add_endpoint(endpoint)
             stats.reused = True
+            _mark_policy_decisions(reused, sources, policy, options, LineCache(sources))
             return ScanResult(reused, graph, None, stats)
 
     with stats.phase("prepass"):
@@ -233,7 +236,20 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         with stats.phase("record"):
             # direct seeds: whether a file is one depends on its bytes alone (reuse_report checks it)
             results.store(key, record_scan(report, digests, summaries, direct, program, cache, sources, lines.read))
+    _mark_policy_decisions(report, sources, policy, options, lines)  # after the store: comments never stale a cached report
     return ScanResult(report, graph, program, stats)
+
+
+def _mark_policy_decisions(report: Report, sources: dict[str, bytes], policy: Policy, options: ScanOptions,
+                           lines: LineCache) -> None:
+    """Exempted hosts and inline suppressions, applied to a fresh or a reused report alike
+    (a comment edit reuses the report, so they are read from this scan's bytes)."""
+    from .suppress import apply_suppressions, today
+
+    for endpoint in report.endpoints:
+        exemption = policy.exemption(endpoint.host) if endpoint.host else None
+        endpoint.exempt = exemption.reason if exemption else None
+    apply_suppressions(report, sources, policy, lines.text, today(options.today))
 
 
 def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: frozenset[str],

@@ -163,7 +163,8 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
         if not console.is_terminal:
             console = Console(width=140)
         render_console(report, console, quiet=quiet)
-    if fail_on != "never" and any(_RANK[f.severity] <= FAIL_LEVELS[fail_on] for f in report.findings):
+    if fail_on != "never" and any(_RANK[f.severity] <= FAIL_LEVELS[fail_on] for f in report.findings
+                                  if f.suppression is None):  # suppressed: reported, never failing
         sys.exit(1)
 
 

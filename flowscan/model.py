@@ -57,6 +57,7 @@ class Endpoint:
     provenance: list[Step] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
     trails: list[tuple[Step, ...]] = field(default_factory=list, repr=False)  # one chain per value
+    exempt: str | None = None  # the policy's reason when residency.exempt covers the host
 
 
 @dataclass
@@ -72,6 +73,18 @@ class Resource:
     context: str = DEFAULT_CONTEXT
 
 
+@dataclass(frozen=True)
+class Suppression:
+    """An inline ``flowscan: ignore[...]`` or ``flowscan: allow[...]`` comment that covers a finding."""
+
+    kind: str  # ignore | allow
+    path: str
+    line: int
+    reason: str
+    owner: str = ""
+    until: str = ""  # YYYY-MM-DD, allow only
+
+
 @dataclass
 class Finding:
     rule: str
@@ -82,6 +95,7 @@ class Finding:
     endpoint: str | None
     fingerprint: str
     column: int = 0
+    suppression: Suppression | None = None  # still reported and counted; does not fail the gate
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def test_json_top_level(app: ScanResult) -> None:
     assert data["tool"] == {"name": "flowscan", "version": __version__}
     assert data["contexts"] == ["default"]
     assert data["policy"] == app.report.policy and data["policy"]["allowed"] == ["eu", "CH"]
-    assert data["summary"] == {"endpoints": 5, "errors": 7, "warnings": 2, "notes": 0}
+    assert data["summary"] == {"endpoints": 5, "errors": 7, "warnings": 2, "notes": 0, "suppressed": 0}
 
 
 def test_json_endpoints_carry_every_field(app: ScanResult) -> None:
@@ -67,7 +67,7 @@ def test_json_endpoints_carry_every_field(app: ScanResult) -> None:
                           for loc in endpoint.locations],
             "provenance": [{"path": s.path, "line": s.line, "detail": s.detail} for s in endpoint.provenance],
             "chains": [[{"path": s.path, "line": s.line, "detail": s.detail} for s in trail] for trail in endpoint.trails],
-            "unresolved": endpoint.unresolved,
+            "unresolved": endpoint.unresolved, "exempt": None,
         }
     openai = next(e for e in data["endpoints"] if e["host"] == "api.openai.com")
     assert openai["sdk"] == "openai.OpenAI" and openai["region_source"] == "provider" and openai["country"] == "US"
@@ -82,7 +82,7 @@ def test_json_findings_and_coverage(app: ScanResult) -> None:
     for rendered, finding in zip(data["findings"], app.report.findings, strict=True):
         assert rendered == {"rule": finding.rule, "severity": finding.severity, "message": finding.message,
                             "path": finding.path, "line": finding.line, "column": finding.column,
-                            "endpoint": finding.endpoint, "fingerprint": finding.fingerprint}
+                            "endpoint": finding.endpoint, "fingerprint": finding.fingerprint, "suppression": None}
     coverage = data["coverage"]
     assert coverage["files_scanned"] == ["flowscan.yaml", "svc/__init__.py", "svc/broken.py", "svc/first.py", "svc/main.py"]
     assert coverage["files_analyzed"] == ["svc/broken.py", "svc/first.py", "svc/main.py"]
@@ -119,7 +119,8 @@ def _report(findings: list[Finding], **changes: object) -> Report:
 def test_json_summary_counts_each_severity() -> None:
     severities = ["error", "note", "warning", "note", "error", "note"]
     report = _report([Finding("r/x", s, "m", "a.py", 1, None, "f") for s in severities])
-    assert json.loads(render_json(report))["summary"] == {"endpoints": 0, "errors": 2, "warnings": 1, "notes": 3}
+    assert json.loads(render_json(report))["summary"] == {"endpoints": 0, "errors": 2, "warnings": 1, "notes": 3,
+                                                           "suppressed": 0}
 
 
 def test_json_redacts_every_string_and_keeps_other_values() -> None:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from ..model import Location
 
 
+_DIRECTIVE = re.compile(r"(?:#|//)\s*flowscan:.*$")  # a suppression added to the line keeps its finding's identity
+
+
 def fingerprint(rule: str, location: Location, line_text: str, key: str = "") -> str:
-    normalized = " ".join(line_text.split())
+    normalized = " ".join(_DIRECTIVE.sub("", line_text).split())
     raw = "\x1f".join((rule, location.path, normalized, key))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]

@@ -69,6 +69,9 @@ def summary_lines(report: Report) -> list[str]:
     unplaced = sorted({e.host for e in report.endpoints if e.host and e.placement.jurisdiction is None})
     if unplaced:
         lines.append(f"not placed (region unknown): {', '.join(unplaced[:8])}" + (" …" if len(unplaced) > 8 else ""))
+    exempt = sorted({f"{e.host} ({e.exempt})" for e in report.endpoints if e.host and e.exempt})
+    if exempt:
+        lines.append(f"exempt by policy: {', '.join(exempt[:8])}" + (" …" if len(exempt) > 8 else ""))
     if report.resources:
         lines.append(f"cloud resources: {len(report.resources)} with a location")
     return lines
@@ -98,7 +101,8 @@ def _endpoint_table(report: Report, console: Console) -> None:
                 more = f" (+{len(endpoint.locations) - 1})" if len(endpoint.locations) > 1 else ""
                 host = endpoint.host or f"? {endpoint.url or endpoint.sdk or ''}"
                 table.add_row(
-                    jurisdiction, provider, escape(redact(host)), _place(endpoint), endpoint.placement.source,
+                    jurisdiction, provider, escape(redact(host)), _place(endpoint),
+                    endpoint.placement.source + (" (exempt)" if endpoint.exempt else ""),
                     endpoint.context, f"{first.path}:{first.line}{more}",
                 )
     console.print(table)
@@ -126,6 +130,11 @@ def _findings(report: Report, console: Console, root: Path) -> None:
         head.append(f"{finding.severity:<7}", style=style)
         head.append(f" {finding.rule}  ", style="bold")
         head.append(f"{finding.path}:{finding.line}")
+        if finding.suppression is not None:
+            s = finding.suppression
+            by = f" by {s.owner}" if s.owner else ""
+            head.append(f"  suppressed ({s.kind}{by}{' until ' + s.until if s.until else ''}: {s.reason or 'no reason'})",
+                        style="dim")
         console.print(head)
         console.print(f"    {escape(redact(finding.message))}")
         excerpt = _line(root, finding.path, finding.line, lines)
@@ -171,7 +180,10 @@ def _summary(report: Report, console: Console) -> None:
     parts = [f"{counts['endpoints']} endpoints", f"{counts['errors']} errors", f"{counts['warnings']} warnings"]
     if counts["notes"]:
         parts.append(f"{counts['notes']} notes")
-    style = "bold red" if counts["errors"] else ("yellow" if counts["warnings"] else "green")
+    if counts["suppressed"]:
+        parts.append(f"{counts['suppressed']} of them suppressed inline")
+    live = [f.severity for f in report.findings if f.suppression is None]
+    style = "bold red" if "error" in live else ("yellow" if "warning" in live else "green")
     console.print(", ".join(parts), style=style)
 
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from .. import __version__
-from ..model import Endpoint, Finding, Location, Report, Resource, Step
+from ..model import Endpoint, Finding, Location, Report, Resource, Step, Suppression
 from ..redact import redact
 from ..roles import PRODUCTION
 from .runinfo import RunInfo
@@ -41,6 +41,7 @@ def endpoint_dict(endpoint: Endpoint, roles: dict[str, str]) -> dict[str, Any]:
         "provenance": [_step(step) for step in endpoint.provenance],
         "chains": [[_step(step) for step in trail] for trail in endpoint.trails],
         "unresolved": list(endpoint.unresolved),
+        "exempt": endpoint.exempt,
     }
 
 
@@ -70,7 +71,13 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "column": finding.column,
         "endpoint": finding.endpoint,
         "fingerprint": finding.fingerprint,
+        "suppression": suppression_dict(finding.suppression) if finding.suppression else None,
     }
+
+
+def suppression_dict(suppression: Suppression) -> dict[str, Any]:
+    return {"kind": suppression.kind, "path": suppression.path, "line": suppression.line,
+            "reason": suppression.reason, "owner": suppression.owner or None, "until": suppression.until or None}
 
 
 def report_dict(report: Report) -> dict[str, Any]:
@@ -96,7 +103,8 @@ def report_dict(report: Report) -> dict[str, Any]:
 
 
 def summary_counts(report: Report) -> dict[str, int]:
-    counts = {"endpoints": len(report.endpoints), "errors": 0, "warnings": 0, "notes": 0}
+    counts = {"endpoints": len(report.endpoints), "errors": 0, "warnings": 0, "notes": 0,
+              "suppressed": sum(1 for f in report.findings if f.suppression is not None)}
     for finding in report.findings:
         key = {"error": "errors", "warning": "warnings", "note": "notes"}[finding.severity]
         counts[key] += 1

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from .. import __version__
-from ..model import Report
+from ..model import Report, Suppression
 from ..redact import redact
 from ..rules_index import rule_docs
 
@@ -43,6 +43,8 @@ def sarif_dict(report: Report) -> dict[str, Any]:
             }}],
             "partialFingerprints": {"flowscan/v1": finding.fingerprint},
         }
+        if finding.suppression is not None:
+            result["suppressions"] = [_suppression(finding.suppression)]
         endpoint = endpoints.get(finding.endpoint or "")
         if endpoint is not None and endpoint.trails:
             result["codeFlows"] = [{"threadFlows": [{"locations": [
@@ -62,12 +64,28 @@ def sarif_dict(report: Report) -> dict[str, Any]:
                                 "rules": rules}},
             "originalUriBaseIds": {"SRCROOT": {"description": {"text": "The scan root."}}},
             "results": results,
+            "properties": {"exemptEndpoints": sorted(
+                ({"host": e.host, "reason": e.exempt, "context": e.context} for e in report.endpoints if e.exempt),
+                key=lambda x: (x["host"] or "", x["context"]))},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": [
                 {"level": "warning", "message": {"text": f"could not parse {e.path}: {e.message}"},
                  "locations": [{"physicalLocation": {"artifactLocation": {"uri": e.path, "uriBaseId": "SRCROOT"}}}]}
                 for e in report.coverage.parse_errors]}],
         }],
     }
+
+
+def _suppression(suppression: Suppression) -> dict[str, Any]:
+    """An inline comment as a SARIF suppression (kind inSource), with owner and expiry as properties."""
+    entry: dict[str, Any] = {
+        "kind": "inSource", "status": "accepted", "justification": redact(suppression.reason),
+        "location": {"physicalLocation": {"artifactLocation": {"uri": suppression.path, "uriBaseId": "SRCROOT"},
+                                          "region": {"startLine": suppression.line}}},
+    }
+    properties = {k: v for k, v in (("owner", suppression.owner), ("until", suppression.until)) if v}
+    if properties:
+        entry["properties"] = properties
+    return entry
 
 
 def render_sarif(report: Report) -> str:
