@@ -29,6 +29,17 @@ class EnvBinding:
     chain: tuple[Step, ...] = ()  # earlier steps, e.g. terraform.tfvars:1 -> var.region
 
 
+@dataclass(frozen=True)
+class WordSource:
+    """Where one command word was decided: the file and line (in Helm, the values line when a
+    value or a condition read from values chose it), and the template conditions around it
+    that could not be evaluated (the word is then one possibility of several)."""
+
+    path: str
+    line: int
+    undecided: tuple[str, ...] = ()
+
+
 @dataclass
 class EnvSource:
     """One deployment context: a set of env vars a process runs with.
@@ -48,6 +59,7 @@ class EnvSource:
     applies_to: list[str] = field(default_factory=list)
     command: list[str] = field(default_factory=list)  # container command + args, for issue 4 checks
     image: str | None = None
+    command_sources: list[WordSource] | None = None  # one per command word, when the extractor knows them
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     unclaimed: list[tuple[str, str]] = []
     paths = [f.path for f in files if f.path in sources]
     kinds = {f.path: f.kind for f in files}
-    charts = find_charts([p for p in paths if kinds[p] == "yaml"])
+    charts = find_charts([p for p in paths if kinds[p] in ("yaml", "helm-template")])
     in_chart = {p for chart_files in charts.values() for p in chart_files}
 
     for path in paths:

@@ -28,6 +28,7 @@ from .configfacts import (
     EnvSource,
     KubernetesFacts,
     ShellFacts,
+    WordSource,
 )
 from .extract.shell import split_words
 from .python.facts import CallSite, Expr, Lit, ModuleFacts, imported_callee
@@ -200,6 +201,7 @@ class Launch:
     version_text: str | None = None  # e.g. "image tag vllm/vllm-openai:v0.6.3"
     version_line: int | None = None
     until: int | None = None  # last line of the declaration, when known
+    argv_sources: list[WordSource] | None = None  # where each argv word was decided (Helm), when known
 
 
 def match_image(image: str | None) -> tuple[ServerSpec, tuple[int, ...] | None, str | None] | None:
@@ -356,6 +358,9 @@ def source_launch(source: EnvSource | None, line: int, context: str, *, image: s
     if word_lines is not None and len(word_lines) == len(words) and len(argv) == len(words) - start:
         argv_lines = list(word_lines[start:])
     launch = Launch(spec, path, line, context, how, argv=argv, argv_lines=argv_lines, image=image, until=until)
+    word_sources = source.command_sources if source is not None and command is None else None
+    if word_sources is not None and len(word_sources) == len(words) and len(argv) == len(words) - start:
+        launch.argv_sources = list(word_sources[start:])
     if by_image is not None and by_image[0].id == spec.id and by_image[1] is not None:
         launch.version = by_image[1]
         launch.version_text = f"image tag {image}"
@@ -503,6 +508,8 @@ class PrefixState:
     line: int
     token: str | None = None  # the word to find on the line (for configs without word lines)
     keyword: tuple[str, str] | None = None  # a Python keyword argument (name, value text) to find
+    path: str | None = None  # the file that decided it, when not the launch's (a Helm values file)
+    undecided: tuple[str, ...] = ()  # template conditions around the deciding flag that were not evaluated
 
 
 def prefix_caching(launch: Launch) -> PrefixState | None:
@@ -531,8 +538,13 @@ def _explicit_state(launch: Launch, prefix: PrefixSpec) -> PrefixState | None:
             enabled = _flag_value(option, spec)
             if enabled is None:
                 continue
+            reason = f"{launch.argv[option.index]} is passed"
+            if launch.argv_sources is not None:
+                word = launch.argv_sources[option.index]
+                state = PrefixState(enabled, True, reason, word.line, path=word.path, undecided=word.undecided)
+                continue
             line = launch.argv_lines[option.index] if launch.argv_lines else launch.line
-            state = PrefixState(enabled, True, f"{launch.argv[option.index]} is passed", line,
+            state = PrefixState(enabled, True, reason, line,
                                 token=None if launch.argv_lines else launch.argv[option.index])
     return state
 
