@@ -60,6 +60,7 @@ class EnvSource:
     command: list[str] = field(default_factory=list)  # container command + args, for issue 4 checks
     image: str | None = None
     command_sources: list[WordSource] | None = None  # one per command word, when the extractor knows them
+    server: str | None = None  # the rules/servers id a platform field names (KubeAI engine: VLLM)
 
 
 @dataclass(frozen=True)
@@ -294,6 +295,30 @@ class LitellmFacts:
     include: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PlatformObject:
+    """A serving platform's custom resource (KServe InferenceService, KubeAI Model), as the
+    readiness checks read it. ``*_line`` is where the value is written, when it is."""
+
+    platform: str  # KServe, KubeAI
+    kind: str
+    name: str
+    line: int
+    sources: tuple[str, ...] = ()  # the env source names of its launches
+    min_replicas: int | None = None
+    min_replicas_line: int | None = None
+    max_replicas: int | None = None
+    max_replicas_line: int | None = None
+    autoscaling_disabled: bool = False
+    autoscaling_disabled_line: int | None = None
+    managed_probes: bool = False
+
+
+@dataclass
+class PlatformFacts:
+    objects: list[PlatformObject] = field(default_factory=list)
+
+
 @dataclass
 class HelmFacts:
     chart: str
@@ -302,7 +327,7 @@ class HelmFacts:
     templates: list[str]
 
 
-KindFacts = Union[KubernetesFacts, ComposeFacts, DockerfileFacts, ShellFacts, LitellmFacts, HelmFacts]
+KindFacts = Union[KubernetesFacts, ComposeFacts, DockerfileFacts, ShellFacts, LitellmFacts, HelmFacts, PlatformFacts]
 
 
 @dataclass

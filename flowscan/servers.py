@@ -347,11 +347,14 @@ def source_launch(source: EnvSource | None, line: int, context: str, *, image: s
     path = path or (source.path if source else "")
     by_image = match_image(image)
     by_argv = match_argv(words)
+    named = _named_server(source)
     start = 0
     if by_argv is not None:
         spec, argv, start, how = by_argv
     elif by_image is not None:
         spec, argv, how = by_image[0], list(words), "image"
+    elif named is not None:
+        spec, argv, how = named, list(words), "platform"
     else:
         return None
     argv_lines = None
@@ -366,6 +369,13 @@ def source_launch(source: EnvSource | None, line: int, context: str, *, image: s
         launch.version_text = f"image tag {image}"
         launch.version_line = image_line
     return launch
+
+
+def _named_server(source: EnvSource | None) -> ServerSpec | None:
+    """The server a platform resource names (KubeAI ``engine: VLLM``), if any."""
+    if source is None or source.server is None:
+        return None
+    return next((spec for spec in server_specs() if spec.id == source.server), None)
 
 
 def _k8s_launches(path: str, k8s: KubernetesFacts) -> list[Launch]:
