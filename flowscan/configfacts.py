@@ -114,6 +114,8 @@ class Container:
     startup_probe: bool = False
     liveness_probe: bool = False
     init: bool = False
+    accelerators: tuple[str, ...] = ()  # accelerator resources requested or limited (nvidia.com/gpu, ...)
+    resources_line: int | None = None  # the container's resources: key, when written
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,9 @@ class Workload:
     replicas: int | None = None
     strategy: Strategy = Strategy()
     containers: tuple[Container, ...] = ()
+    pod_labels: tuple[tuple[str, str], ...] = ()  # the pod template's metadata.labels
+    pod_annotations: tuple[tuple[str, str], ...] = ()  # the pod template's metadata.annotations
+    replicas_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -158,9 +163,47 @@ class EnvFromRef:
     line: int
 
 
+@dataclass(frozen=True)
+class Scaler:
+    """An autoscaler of a workload: a HorizontalPodAutoscaler or a KEDA ScaledObject."""
+
+    kind: str
+    name: str
+    line: int
+    target_kind: str
+    target_name: str
+    namespace: str | None = None
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """A Prometheus Operator ServiceMonitor / PodMonitor: which labels it selects."""
+
+    kind: str
+    name: str
+    line: int
+    match_labels: tuple[tuple[str, str], ...] = ()
+    namespace: str | None = None
+
+
+@dataclass(frozen=True)
+class ServiceSummary:
+    """A Kubernetes Service: its labels (for ServiceMonitors), pod selector and annotations."""
+
+    name: str
+    line: int
+    labels: tuple[tuple[str, str], ...] = ()
+    selector: tuple[tuple[str, str], ...] = ()
+    annotations: tuple[tuple[str, str], ...] = ()
+    namespace: str | None = None
+
+
 @dataclass
 class KubernetesFacts:
     workloads: list[Workload] = field(default_factory=list)
+    scalers: list[Scaler] = field(default_factory=list)
+    monitors: list[Monitor] = field(default_factory=list)
+    services: list[ServiceSummary] = field(default_factory=list)
     configmaps: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # name -> key -> (value, line)
     configmap_refs: dict[str, list[ConfigMapKeyRef]] = field(default_factory=dict)  # env source name -> refs
     env_from: dict[str, list[EnvFromRef]] = field(default_factory=dict)  # env source name -> refs
@@ -319,6 +362,25 @@ class PlatformFacts:
     objects: list[PlatformObject] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ScrapeTarget:
+    """One ``static_configs`` target of a Prometheus scrape job (or an OTel collector's
+    prometheus receiver): ``host:port`` as written."""
+
+    job: str
+    host: str
+    port: str | None
+    line: int
+
+
+@dataclass
+class ScrapeFacts:
+    """A Prometheus (or OTel collector prometheus receiver) scrape configuration."""
+
+    targets: list[ScrapeTarget] = field(default_factory=list)
+    kubernetes_sd: list[tuple[str, int]] = field(default_factory=list)  # (job, line) of kubernetes_sd_configs jobs
+
+
 @dataclass
 class HelmFacts:
     chart: str
@@ -327,7 +389,8 @@ class HelmFacts:
     templates: list[str]
 
 
-KindFacts = Union[KubernetesFacts, ComposeFacts, DockerfileFacts, ShellFacts, LitellmFacts, HelmFacts, PlatformFacts]
+KindFacts = Union[KubernetesFacts, ComposeFacts, DockerfileFacts, ShellFacts, LitellmFacts, HelmFacts, PlatformFacts,
+                  ScrapeFacts]
 
 
 @dataclass

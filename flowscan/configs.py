@@ -39,6 +39,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         from .extract.kubernetes import extract_kubernetes, resolve_configmaps
         from .extract.litellm_config import extract_litellm_config
         from .extract.operators import extract_operators
+        from .extract.prometheus import extract_prometheus
         from .extract.shell import extract_shell
         from .extract.yamlfiles import YamlFiles as _YamlFiles
         from .extract.yamlnodes import YamlTooLarge
@@ -67,7 +68,8 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         elif kind == "yaml" and path not in in_chart:
             parsed = yaml_files.parse(path)
             found = [f for f in (extract_compose(path, data, parsed), extract_kubernetes(path, data, parsed),
-                                 extract_litellm_config(path, data, parsed), extract_operators(path, data, parsed))
+                                 extract_litellm_config(path, data, parsed), extract_operators(path, data, parsed),
+                                 extract_prometheus(path, data, parsed))
                      if _has_content(f)]
             if isinstance(parsed.error, YamlTooLarge):
                 unclaimed.append((path, f"YAML that {parsed.error.problem}"))

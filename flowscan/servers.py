@@ -85,6 +85,17 @@ class PrefixSpec:
 
 
 @dataclass(frozen=True)
+class AcceleratorSpec:
+    """Whether a deployment of the server is expected to request an accelerator, and how a
+    CPU deployment on purpose shows (a flag, an image build)."""
+
+    expected: bool
+    cpu_flags: tuple[str, ...]
+    cpu_image_markers: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
 class ServerSpec:
     id: str
     name: str
@@ -96,6 +107,7 @@ class ServerSpec:
     underscore_flags: bool = False
     prefix: PrefixSpec | None = None
     references: tuple[str, ...] = ()
+    accelerator: AcceleratorSpec | None = None
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +127,13 @@ def _spec(entry: dict[str, Any]) -> ServerSpec:
         python_modules=tuple(entry["python_modules"]), python_calls=tuple(entry["python_calls"]),
         packages=tuple(entry.get("packages", [])), underscore_flags=bool(entry.get("underscore_flags", False)),
         prefix=_prefix_spec(prefix) if prefix else None, references=tuple(entry.get("references", [])),
+        accelerator=_accelerator_spec(entry["accelerator"]) if "accelerator" in entry else None,
     )
+
+
+def _accelerator_spec(data: dict[str, Any]) -> AcceleratorSpec:
+    return AcceleratorSpec(bool(data["expected"]), tuple(data.get("cpu_flags", [])),
+                           tuple(data.get("cpu_image_markers", [])), data["note"])
 
 
 def _prefix_spec(data: dict[str, Any]) -> PrefixSpec:
