@@ -29,6 +29,17 @@ class EnvBinding:
     chain: tuple[Step, ...] = ()  # earlier steps, e.g. terraform.tfvars:1 -> var.region
 
 
+@dataclass(frozen=True)
+class WordSource:
+    """Where one command word was decided: the file and line (in Helm, the values line when a
+    value or a condition read from values chose it), and the template conditions around it
+    that could not be evaluated (the word is then one possibility of several)."""
+
+    path: str
+    line: int
+    undecided: tuple[str, ...] = ()
+
+
 @dataclass
 class EnvSource:
     """One deployment context: a set of env vars a process runs with.
@@ -48,6 +59,8 @@ class EnvSource:
     applies_to: list[str] = field(default_factory=list)
     command: list[str] = field(default_factory=list)  # container command + args, for issue 4 checks
     image: str | None = None
+    command_sources: list[WordSource] | None = None  # one per command word, when the extractor knows them
+    server: str | None = None  # the rules/servers id a platform field names (KubeAI engine: VLLM)
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,8 @@ class Container:
     startup_probe: bool = False
     liveness_probe: bool = False
     init: bool = False
+    accelerators: tuple[str, ...] = ()  # accelerator resources requested or limited (nvidia.com/gpu, ...)
+    resources_line: int | None = None  # the container's resources: key, when written
 
 
 @dataclass(frozen=True)
@@ -124,6 +139,9 @@ class Workload:
     replicas: int | None = None
     strategy: Strategy = Strategy()
     containers: tuple[Container, ...] = ()
+    pod_labels: tuple[tuple[str, str], ...] = ()  # the pod template's metadata.labels
+    pod_annotations: tuple[tuple[str, str], ...] = ()  # the pod template's metadata.annotations
+    replicas_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -145,9 +163,47 @@ class EnvFromRef:
     line: int
 
 
+@dataclass(frozen=True)
+class Scaler:
+    """An autoscaler of a workload: a HorizontalPodAutoscaler or a KEDA ScaledObject."""
+
+    kind: str
+    name: str
+    line: int
+    target_kind: str
+    target_name: str
+    namespace: str | None = None
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """A Prometheus Operator ServiceMonitor / PodMonitor: which labels it selects."""
+
+    kind: str
+    name: str
+    line: int
+    match_labels: tuple[tuple[str, str], ...] = ()
+    namespace: str | None = None
+
+
+@dataclass(frozen=True)
+class ServiceSummary:
+    """A Kubernetes Service: its labels (for ServiceMonitors), pod selector and annotations."""
+
+    name: str
+    line: int
+    labels: tuple[tuple[str, str], ...] = ()
+    selector: tuple[tuple[str, str], ...] = ()
+    annotations: tuple[tuple[str, str], ...] = ()
+    namespace: str | None = None
+
+
 @dataclass
 class KubernetesFacts:
     workloads: list[Workload] = field(default_factory=list)
+    scalers: list[Scaler] = field(default_factory=list)
+    monitors: list[Monitor] = field(default_factory=list)
+    services: list[ServiceSummary] = field(default_factory=list)
     configmaps: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)  # name -> key -> (value, line)
     configmap_refs: dict[str, list[ConfigMapKeyRef]] = field(default_factory=dict)  # env source name -> refs
     env_from: dict[str, list[EnvFromRef]] = field(default_factory=dict)  # env source name -> refs
@@ -282,6 +338,49 @@ class LitellmFacts:
     include: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PlatformObject:
+    """A serving platform's custom resource (KServe InferenceService, KubeAI Model), as the
+    readiness checks read it. ``*_line`` is where the value is written, when it is."""
+
+    platform: str  # KServe, KubeAI
+    kind: str
+    name: str
+    line: int
+    sources: tuple[str, ...] = ()  # the env source names of its launches
+    min_replicas: int | None = None
+    min_replicas_line: int | None = None
+    max_replicas: int | None = None
+    max_replicas_line: int | None = None
+    autoscaling_disabled: bool = False
+    autoscaling_disabled_line: int | None = None
+    managed_probes: bool = False
+
+
+@dataclass
+class PlatformFacts:
+    objects: list[PlatformObject] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScrapeTarget:
+    """One ``static_configs`` target of a Prometheus scrape job (or an OTel collector's
+    prometheus receiver): ``host:port`` as written."""
+
+    job: str
+    host: str
+    port: str | None
+    line: int
+
+
+@dataclass
+class ScrapeFacts:
+    """A Prometheus (or OTel collector prometheus receiver) scrape configuration."""
+
+    targets: list[ScrapeTarget] = field(default_factory=list)
+    kubernetes_sd: list[tuple[str, int]] = field(default_factory=list)  # (job, line) of kubernetes_sd_configs jobs
+
+
 @dataclass
 class HelmFacts:
     chart: str
@@ -290,7 +389,8 @@ class HelmFacts:
     templates: list[str]
 
 
-KindFacts = Union[KubernetesFacts, ComposeFacts, DockerfileFacts, ShellFacts, LitellmFacts, HelmFacts]
+KindFacts = Union[KubernetesFacts, ComposeFacts, DockerfileFacts, ShellFacts, LitellmFacts, HelmFacts, PlatformFacts,
+                  ScrapeFacts]
 
 
 @dataclass

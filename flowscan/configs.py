@@ -38,6 +38,8 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         from .extract.helm import extract_helm, find_charts
         from .extract.kubernetes import extract_kubernetes, resolve_configmaps
         from .extract.litellm_config import extract_litellm_config
+        from .extract.operators import extract_operators
+        from .extract.prometheus import extract_prometheus
         from .extract.shell import extract_shell
         from .extract.yamlfiles import YamlFiles as _YamlFiles
         from .extract.yamlnodes import YamlTooLarge
@@ -49,7 +51,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     unclaimed: list[tuple[str, str]] = []
     paths = [f.path for f in files if f.path in sources]
     kinds = {f.path: f.kind for f in files}
-    charts = find_charts([p for p in paths if kinds[p] == "yaml"])
+    charts = find_charts([p for p in paths if kinds[p] in ("yaml", "helm-template")])
     in_chart = {p for chart_files in charts.values() for p in chart_files}
 
     for path in paths:
@@ -66,7 +68,9 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         elif kind == "yaml" and path not in in_chart:
             parsed = yaml_files.parse(path)
             found = [f for f in (extract_compose(path, data, parsed), extract_kubernetes(path, data, parsed),
-                                 extract_litellm_config(path, data, parsed)) if _has_content(f)]
+                                 extract_litellm_config(path, data, parsed), extract_operators(path, data, parsed),
+                                 extract_prometheus(path, data, parsed))
+                     if _has_content(f)]
             if isinstance(parsed.error, YamlTooLarge):
                 unclaimed.append((path, f"YAML that {parsed.error.problem}"))
             elif not found:

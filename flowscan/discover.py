@@ -45,7 +45,7 @@ def module_name_for(path: str) -> tuple[str, bool]:
 @dataclass
 class SourceFile:
     path: str  # relative, with /
-    kind: str  # python | terraform | yaml | dotenv | dockerfile | shell | toml
+    kind: str  # python | terraform | yaml | dotenv | dockerfile | shell | toml | helm-template
     size: int
 
 
@@ -72,6 +72,8 @@ def classify(rel: str) -> str | None:
         return "shell"
     if lower.endswith(".toml"):
         return "toml"  # read only when code loads it as settings
+    if lower.endswith(".tpl"):
+        return "helm-template"  # named templates (_helpers.tpl), read with their chart
     return None
 
 

@@ -28,6 +28,7 @@ from .configfacts import (
     EnvSource,
     KubernetesFacts,
     ShellFacts,
+    WordSource,
 )
 from .extract.shell import split_words
 from .python.facts import CallSite, Expr, Lit, ModuleFacts, imported_callee
@@ -84,6 +85,17 @@ class PrefixSpec:
 
 
 @dataclass(frozen=True)
+class AcceleratorSpec:
+    """Whether a deployment of the server is expected to request an accelerator, and how a
+    CPU deployment on purpose shows (a flag, an image build)."""
+
+    expected: bool
+    cpu_flags: tuple[str, ...]
+    cpu_image_markers: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
 class ServerSpec:
     id: str
     name: str
@@ -95,6 +107,7 @@ class ServerSpec:
     underscore_flags: bool = False
     prefix: PrefixSpec | None = None
     references: tuple[str, ...] = ()
+    accelerator: AcceleratorSpec | None = None
 
 
 @lru_cache(maxsize=1)
@@ -114,7 +127,13 @@ def _spec(entry: dict[str, Any]) -> ServerSpec:
         python_modules=tuple(entry["python_modules"]), python_calls=tuple(entry["python_calls"]),
         packages=tuple(entry.get("packages", [])), underscore_flags=bool(entry.get("underscore_flags", False)),
         prefix=_prefix_spec(prefix) if prefix else None, references=tuple(entry.get("references", [])),
+        accelerator=_accelerator_spec(entry["accelerator"]) if "accelerator" in entry else None,
     )
+
+
+def _accelerator_spec(data: dict[str, Any]) -> AcceleratorSpec:
+    return AcceleratorSpec(bool(data["expected"]), tuple(data.get("cpu_flags", [])),
+                           tuple(data.get("cpu_image_markers", [])), data["note"])
 
 
 def _prefix_spec(data: dict[str, Any]) -> PrefixSpec:
@@ -200,6 +219,7 @@ class Launch:
     version_text: str | None = None  # e.g. "image tag vllm/vllm-openai:v0.6.3"
     version_line: int | None = None
     until: int | None = None  # last line of the declaration, when known
+    argv_sources: list[WordSource] | None = None  # where each argv word was decided (Helm), when known
 
 
 def match_image(image: str | None) -> tuple[ServerSpec, tuple[int, ...] | None, str | None] | None:
@@ -345,22 +365,35 @@ def source_launch(source: EnvSource | None, line: int, context: str, *, image: s
     path = path or (source.path if source else "")
     by_image = match_image(image)
     by_argv = match_argv(words)
+    named = _named_server(source)
     start = 0
     if by_argv is not None:
         spec, argv, start, how = by_argv
     elif by_image is not None:
         spec, argv, how = by_image[0], list(words), "image"
+    elif named is not None:
+        spec, argv, how = named, list(words), "platform"
     else:
         return None
     argv_lines = None
     if word_lines is not None and len(word_lines) == len(words) and len(argv) == len(words) - start:
         argv_lines = list(word_lines[start:])
     launch = Launch(spec, path, line, context, how, argv=argv, argv_lines=argv_lines, image=image, until=until)
+    word_sources = source.command_sources if source is not None and command is None else None
+    if word_sources is not None and len(word_sources) == len(words) and len(argv) == len(words) - start:
+        launch.argv_sources = list(word_sources[start:])
     if by_image is not None and by_image[0].id == spec.id and by_image[1] is not None:
         launch.version = by_image[1]
         launch.version_text = f"image tag {image}"
         launch.version_line = image_line
     return launch
+
+
+def _named_server(source: EnvSource | None) -> ServerSpec | None:
+    """The server a platform resource names (KubeAI ``engine: VLLM``), if any."""
+    if source is None or source.server is None:
+        return None
+    return next((spec for spec in server_specs() if spec.id == source.server), None)
 
 
 def _k8s_launches(path: str, k8s: KubernetesFacts) -> list[Launch]:
@@ -503,6 +536,8 @@ class PrefixState:
     line: int
     token: str | None = None  # the word to find on the line (for configs without word lines)
     keyword: tuple[str, str] | None = None  # a Python keyword argument (name, value text) to find
+    path: str | None = None  # the file that decided it, when not the launch's (a Helm values file)
+    undecided: tuple[str, ...] = ()  # template conditions around the deciding flag that were not evaluated
 
 
 def prefix_caching(launch: Launch) -> PrefixState | None:
@@ -531,8 +566,13 @@ def _explicit_state(launch: Launch, prefix: PrefixSpec) -> PrefixState | None:
             enabled = _flag_value(option, spec)
             if enabled is None:
                 continue
+            reason = f"{launch.argv[option.index]} is passed"
+            if launch.argv_sources is not None:
+                word = launch.argv_sources[option.index]
+                state = PrefixState(enabled, True, reason, word.line, path=word.path, undecided=word.undecided)
+                continue
             line = launch.argv_lines[option.index] if launch.argv_lines else launch.line
-            state = PrefixState(enabled, True, f"{launch.argv[option.index]} is passed", line,
+            state = PrefixState(enabled, True, reason, line,
                                 token=None if launch.argv_lines else launch.argv[option.index])
     return state
 

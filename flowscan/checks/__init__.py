@@ -22,10 +22,11 @@ def all_checks() -> tuple[Check, ...]:
     from .coverage import ParseErrors
     from .fallback import Fallback
     from .residency import EndpointResidency, ResourceResidency
+    from .readiness import Readiness
     from .serving import ColdStart
 
     return (EndpointResidency(), ResourceResidency(), Fallback(), PrefixCaching(), ResponseCache(), ColdStart(),
-            ParseErrors())
+            Readiness(), ParseErrors())
 
 
 def run_checks(facts: ScanFacts, line_text: LineText, checks: tuple[Check, ...] | None = None) -> list[Finding]:

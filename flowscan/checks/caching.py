@@ -77,14 +77,18 @@ def _prefix_finding(launch: Launch, out: Findings) -> None:
     if state is None or state.enabled:
         return
     server = launch.server.name
-    if state.explicit:
+    if state.undecided:
+        conditions = "; ".join(state.undecided)
+        message = (f"{server} [{launch.context}] may run without prefix caching: {state.reason} on one branch "
+                   f"of a template condition flowscan could not evaluate ({conditions}); both branches were read")
+    elif state.explicit:
         message = (f"{server} [{launch.context}] runs without prefix caching: {state.reason}. Every request "
                    f"recomputes shared prompt prefixes (system prompts, chat history, RAG context)")
     else:
         message = (f"{server} [{launch.context}] runs without prefix caching: {state.reason}. Pass the flag "
                    f"that enables it or move to a release that enables it by default")
     line = state_line(launch, state, out.line_text)
-    out.add(PREFIX_DISABLED, message, Location(launch.path, line),
+    out.add(PREFIX_DISABLED, message, Location(state.path or launch.path, line),
             key=f"{launch.context}|{launch.server.id}|{state.explicit}")
 
 

@@ -35,6 +35,7 @@ from ..configfacts import (
     Workload,
 )
 from ..model import Step
+from .kubernetes_objects import accelerators, add_cluster_object, labels
 from .yamlnodes import ParsedYaml, Y, error_line, list_item_lines, parse_yaml
 
 KIND = "kubernetes"
@@ -148,6 +149,8 @@ def _add_object(obj: Y, path: str, facts: ConfigFacts, k8s: KubernetesFacts) -> 
             k8s.configmaps[name] = _configmap_data(obj.get("data"))
     elif kind in POD_SPEC_PATHS:
         _add_workload(obj, kind, path, facts, k8s)
+    else:
+        add_cluster_object(obj, kind, k8s)
 
 
 def _configmap_data(data: Y | None) -> dict[str, tuple[str, int]]:
@@ -331,6 +334,8 @@ def _container_summary(container: Y, name: str, is_init: bool) -> Container:
         startup_probe=container.get("startupProbe") is not None,
         liveness_probe=container.get("livenessProbe") is not None,
         init=is_init,
+        accelerators=accelerators(container.get("resources")),
+        resources_line=resources.key_or_value_line if (resources := container.get("resources")) is not None else None,
     )
 
 
@@ -360,6 +365,9 @@ def _workload_summary(obj: Y, kind: str, name: str, containers: list[Container])
             max_unavailable_line=unavailable_node.key_or_value_line if unavailable_node is not None else None,
         ),
         containers=tuple(containers),
+        pod_labels=labels(_dig(obj, POD_SPEC_PATHS[kind][:-1] + ("metadata", "labels"))),
+        pod_annotations=labels(_dig(obj, POD_SPEC_PATHS[kind][:-1] + ("metadata", "annotations"))),
+        replicas_line=replicas.key_or_value_line if replicas is not None else None,
     )
 
 

@@ -6,6 +6,7 @@ from typing import Callable
 
 from ...configfacts import ConfigFacts, HelmFacts
 from .charts import _VALUES_FILE, _chart_meta, _is_workload_template, find_charts
+from .defines import Define, find_defines
 from .values import KIND, _empty_values, _load_values, _merge
 from .workloads import _add_sources
 
@@ -23,6 +24,7 @@ def extract_helm(chart_dir_files: dict[str, bytes], count_parse: Callable[[str],
     count_parse(files["Chart.yaml"][0])
     chart = _chart_meta(*files["Chart.yaml"])
     templates = {rel: files[rel] for rel in sorted(files) if _is_workload_template(rel, files[rel][1])}
+    defines = _chart_defines(files)
     base_rel = next((r for r in ("values.yaml", "values.yml") if r in files), None)
     overrides = sorted(rel for rel in files if _VALUES_FILE.match(rel) and rel != base_rel)
 
@@ -40,10 +42,21 @@ def extract_helm(chart_dir_files: dict[str, bytes], count_parse: Callable[[str],
     results = []
     for rel, values, facts, layers in contexts:
         if facts.parse_error is None and base_facts.parse_error is None:
-            _add_sources(facts, chart, rel, values, templates)
+            _add_sources(facts, chart, rel, values, templates, defines)
         facts.details = HelmFacts(chart.name, chart_dir, layers, [path for path, _ in templates.values()])
         results.append(facts)
     return results
+
+
+def _chart_defines(files: dict[str, tuple[str, bytes]]) -> dict[str, Define]:
+    """The named templates of every file under ``templates/`` (later files win, as in Helm
+    where names are global and the last one loaded is kept)."""
+    defines: dict[str, Define] = {}
+    for rel in sorted(files):
+        if rel.startswith("templates/") and rel.endswith((".tpl", ".yaml", ".yml")):
+            path, data = files[rel]
+            defines.update(find_defines(path, data.decode("utf-8", errors="replace")))
+    return defines
 
 
 def _relative(path: str, chart_dir: str) -> str:

@@ -35,14 +35,19 @@ class Val:
     yaml_block: bool = False  # the output of toYaml (printed only in env blocks)
 
 
+#: ``include NAME ARG`` → the named template's output, given by the walker (see ``control``).
+Includer = Callable[[str, "Val"], "Val"]
+
+
 @dataclass
 class Scope:
-    root: Val
+    root: Val | None  # ``$``; None: unknown (an include whose argument was not evaluated)
     dot: Val | None  # None: unknown
     variables: dict[str, Val | None] = field(default_factory=dict)
+    include: Includer | None = None
 
     def child(self, dot: Val | None, **variables: Val | None) -> Scope:
-        return Scope(self.root, dot, {**self.variables, **variables})
+        return Scope(self.root, dot, {**self.variables, **variables}, self.include)
 
 
 def _tokens(expr: str) -> list[str]:
@@ -87,7 +92,9 @@ def _pipeline(tokens: list[str], scope: Scope) -> Val:
     result: Val | None = None
     for command in _split_pipeline(tokens):
         args = _operands(command, scope)
-        if command[0] in FUNCTIONS:
+        if command[0] == "include":
+            result = _include(args[1:] + ([result] if result is not None else []), scope)
+        elif command[0] in FUNCTIONS:
             args = args[1:] + ([result] if result is not None else [])
             result = FUNCTIONS[command[0]](*args)
         elif len(args) == 1 and result is None:
@@ -109,9 +116,15 @@ def _operands(command: list[str], scope: Scope) -> list[Any]:
             out.append(_pipeline(command[i + 1:end], scope))
             i = end + 1
             continue
-        out.append(None if (i == 0 and tok in FUNCTIONS) else _operand(tok, scope))
+        out.append(None if (i == 0 and (tok in FUNCTIONS or tok == "include")) else _operand(tok, scope))
         i += 1
     return out
+
+
+def _include(args: list[Val], scope: Scope) -> Val:
+    if scope.include is None or len(args) != 2 or not isinstance(args[0].value, str):
+        raise NotEvaluated("include")
+    return scope.include(args[0].value, args[1])
 
 
 def _matching_paren(tokens: list[str], start: int) -> int:
@@ -136,6 +149,10 @@ def _operand(tok: str, scope: Scope) -> Val:
         return Val(int(tok))
     if tok.startswith("."):
         return _lookup(scope.dot, tok[1:], tok)
+    if tok == "$":
+        if scope.root is None:
+            raise NotEvaluated("$")
+        return scope.root
     if tok.startswith("$"):
         name, _, rest = tok.partition(".")
         base = scope.root if name == "$" else scope.variables.get(name)
@@ -243,10 +260,74 @@ def _fn_to_yaml(value: Val) -> Val:
     return Val(value.value, value.steps, value.node, yaml_block=True)
 
 
-def _fn_indent(_width: Val, value: Val) -> Val:
-    if value.yaml_block:
-        return value
-    raise NotEvaluated("indent")
+def _indenter(newline: bool) -> Callable[[Val, Val], Val]:
+    """``indent N`` / ``nindent N``: a ``toYaml`` block is kept as a block (read by the
+    caller); text gets N spaces on every line (and a leading newline for ``nindent``)."""
+
+    def apply(width: Val, value: Val) -> Val:
+        if value.yaml_block:
+            return value
+        if not isinstance(value.value, str) or not isinstance(width.value, int):
+            raise NotEvaluated("indent")
+        pad = " " * width.value
+        text = "\n".join(pad + line for line in value.value.split("\n"))
+        return Val(("\n" if newline else "") + text, value.steps)
+
+    return apply
+
+
+def _steps(*vals: Val) -> tuple[Step, ...]:
+    return tuple(s for v in vals for s in v.steps)
+
+
+def _fn_has_key(mapping: Val, key: Val) -> Val:
+    """``hasKey MAP KEY``: the key's line when present, else the map's."""
+    node = mapping.node
+    if node is None or not isinstance(node.value, dict):
+        if mapping.value is None:
+            return Val(False, mapping.steps)
+        raise NotEvaluated("hasKey on a value that is not a map")
+    child = node.value.get(str(key.value))
+    if child is not None:
+        return Val(True, (Step(child.path, child.line, f"hasKey {key.value}"),))
+    return Val(False, mapping.steps)
+
+
+def _fn_ternary(if_true: Val, if_false: Val, condition: Val) -> Val:
+    chosen = if_true if condition.value is True else if_false
+    if not isinstance(condition.value, bool):
+        raise NotEvaluated("ternary on a value that is not a boolean")
+    return Val(chosen.value, condition.steps + chosen.steps, chosen.node)
+
+
+def _compare(op: Callable[[Any, Any], bool]) -> Callable[[Val, Val], Val]:
+    def apply(a: Val, b: Val) -> Val:
+        if not all(isinstance(v.value, (int, float)) and not isinstance(v.value, bool) for v in (a, b)):
+            raise NotEvaluated("comparison of values that are not numbers")
+        return Val(op(a.value, b.value), _steps(a, b))
+
+    return apply
+
+
+def _fn_int(value: Val) -> Val:
+    if isinstance(value.value, bool) or value.value is None:
+        return Val(int(bool(value.value)), value.steps)
+    return Val(int(float(value.value)), value.steps)
+
+
+_KINDS = {"string": str, "map": dict, "slice": list, "bool": bool, "int": int, "float64": float}
+
+
+def _fn_kind_is(kind: Val, value: Val) -> Val:
+    if kind.value not in _KINDS:
+        raise NotEvaluated(f"kindIs {kind.value}")
+    wanted = _KINDS[kind.value]
+    matches = isinstance(value.value, wanted) and not (wanted is int and isinstance(value.value, bool))
+    return Val(matches, value.steps)
+
+
+def _fn_not(value: Val) -> Val:
+    return Val(_empty(value.value), value.steps)
 
 
 FUNCTIONS: dict[str, Callable[..., Val]] = {
@@ -262,14 +343,24 @@ FUNCTIONS: dict[str, Callable[..., Val]] = {
     "required": _fn_required,
     "printf": _fn_printf,
     "toYaml": _fn_to_yaml,
-    "nindent": _fn_indent,
-    "indent": _fn_indent,
-    "not": lambda v: Val(_empty(v.value)),
-    "empty": lambda v: Val(_empty(v.value)),
+    "nindent": _indenter(True),
+    "indent": _indenter(False),
+    "not": _fn_not,
+    "empty": lambda v: Val(_empty(v.value), v.steps),
     "and": lambda *a: next((v for v in a if _empty(v.value)), a[-1]),
     "or": lambda *a: next((v for v in a if not _empty(v.value)), a[-1]),
-    "eq": lambda a, *b: Val(any(a.value == x.value for x in b)),
-    "ne": lambda a, b: Val(a.value != b.value),
+    "eq": lambda a, *b: Val(any(a.value == x.value for x in b), _steps(a, *b)),
+    "ne": lambda a, b: Val(a.value != b.value, _steps(a, b)),
+    "hasKey": _fn_has_key,
+    "ternary": _fn_ternary,
+    "hasPrefix": lambda prefix, s: Val(go_print(s).startswith(go_print(prefix)), s.steps),
+    "hasSuffix": lambda suffix, s: Val(go_print(s).endswith(go_print(suffix)), s.steps),
+    "kindIs": _fn_kind_is,
+    "int": _fn_int,
+    "gt": _compare(lambda a, b: a > b),
+    "ge": _compare(lambda a, b: a >= b),
+    "lt": _compare(lambda a, b: a < b),
+    "le": _compare(lambda a, b: a <= b),
 }
 
 

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ...configfacts import ConfigFacts, EnvBinding, EnvSource
+from ...configfacts import ConfigFacts, EnvBinding, EnvSource, WordSource
 from ...model import Step
+from ..kubernetes import POD_SPEC_PATHS
 from .charts import Chart
-from .control import Line, walk
+from .control import Line, Walker
+from .defines import Define
 from .template import (
     _ACTION,
     ROOT_PATH,
@@ -54,6 +56,7 @@ class _Reader:
     item_indent: int | None = None
     key_indent: int | None = None
     argv: dict[str, list[str]] = field(default_factory=dict)  # the first container's command, args
+    argv_sources: dict[str, list[WordSource]] = field(default_factory=dict)  # where each word was decided
     argv_key: str | None = None  # reading the block list of this key
     argv_indent: int = 0
 
@@ -89,6 +92,7 @@ class _Reader:
             self.image = (line, rest)
         elif name in ("command", "args") and name not in self.argv:
             self.argv[name] = []
+            self.argv_sources[name] = []
             if rest:
                 self._argv_inline(line, name, rest)
             else:
@@ -97,21 +101,24 @@ class _Reader:
     def _argv_item(self, line: Line, text: str) -> None:
         """``- --flag`` or ``- {{ .Values.flag }}`` in a command/args block list."""
         try:
-            rendered, _ = render(text, line.scope)
+            rendered, steps = render(text, line.scope)
         except NotEvaluated:
             self.notes.append(f"{self.template_path}:{line.number}: container argument not evaluated: {text}")
             return
         value = _scalar_of(rendered)
         if value is not None and self.argv_key is not None:
             self.argv[self.argv_key].append(value)
+            self.argv_sources[self.argv_key].append(_word_source(line, steps, self.template_path))
 
     def _argv_inline(self, line: Line, name: str, rest: str) -> None:
         """``args: ["--a", "--b"]`` or ``args: {{ toYaml .Values.args | nindent 12 }}``."""
         match = _ACTION.fullmatch(rest)
+        nodes: list[V | None] = []
         try:
             if match is not None and "toYaml" in match.group(2):
                 node = evaluate(match.group(2), line.scope).node
                 items = node.plain() if node is not None else None
+                nodes = list(node.value) if node is not None and isinstance(node.value, list) else []
             else:
                 items = yaml.safe_load(render(rest, line.scope)[0])
         except (NotEvaluated, yaml.YAMLError):
@@ -119,8 +126,12 @@ class _Reader:
         if not isinstance(items, list):
             self.notes.append(f"{self.template_path}:{line.number}: container {name} not evaluated")
             return
-        self.argv[name] = [go_print(Val(item)) if not isinstance(item, str) else item for item in items
-                           if not isinstance(item, (dict, list))]
+        here = _word_source(line, (), self.template_path)
+        kept = [(item, nodes[i] if i < len(nodes) else None) for i, item in enumerate(items)
+                if not isinstance(item, (dict, list))]
+        self.argv[name] = [go_print(Val(item)) if not isinstance(item, str) else item for item, _ in kept]
+        self.argv_sources[name] = [WordSource(node.path, node.line, here.undecided) if node is not None else here
+                                   for _, node in kept]
 
     def _in_env(self, indent: int, stripped: str) -> bool:
         if indent > self.env_indent:
@@ -159,6 +170,17 @@ class _Reader:
             self.blocks.append((line, evaluate(match.group(2), line.scope)))
         except NotEvaluated:
             self.notes.append(f"{self.template_path}:{line.number}: env block not evaluated: {match.group(2)}")
+
+
+def _word_source(line: Line, steps: tuple[Step, ...], template_path: str) -> WordSource:
+    """Where a command word was decided: the values line its value came from, else the
+    values line of the innermost condition that chose its branch, else its template line."""
+    undecided = line.undecided
+    if steps:
+        return WordSource(steps[0].path, steps[0].line, undecided)
+    if line.decided_by:
+        return WordSource(line.decided_by[-1].path, line.decided_by[-1].line, undecided)
+    return WordSource(line.path or template_path, line.number, undecided)
 
 
 def _scalar_of(rendered: str) -> str | None:
@@ -277,27 +299,58 @@ def _plain_value_from(node: V) -> str:
 
 
 def _add_sources(facts: ConfigFacts, chart: Chart, values_rel: str, values: V,
-                 templates: dict[str, tuple[str, bytes]]) -> None:
-    root = Val(None, (), V({"Values": values, "Chart": chart.meta}, 1, ROOT_PATH))
+                 templates: dict[str, tuple[str, bytes]], defines: dict[str, Define] | None = None) -> None:
+    root_node = V({"Values": values, "Chart": chart.meta}, 1, ROOT_PATH)
+    root = Val(root_node.plain(), (), root_node)
     context = f"helm:{chart.name}/{values_rel}"
+    walker = Walker(defines or {})
     for rel, (path, data) in templates.items():
         lines = list(enumerate(data.decode("utf-8", errors="replace").splitlines(), start=1))
-        reader = _Reader(path)
-        reader.feed(walk(lines, Scope(root, root)))
-        name = context if len(templates) == 1 else f"{context}:{rel}"
-        source = EnvSource(name=name, kind=KIND, path=path, line=1, image=_image(reader),
-                           command=reader.argv.get("command", []) + reader.argv.get("args", []))
-        for entry in reader.entries:
-            binding = _entry_binding(entry, path)
-            if binding is not None:
-                source.bindings.append(binding)
-            elif "name" in entry.fields or "_flow" in entry.fields:
-                reader.notes.append(f"{path}:{entry.line}: env entry name not evaluated")
-        for line, block in reader.blocks:
-            source.bindings.extend(_block_bindings(line, block, path))
-        source.bindings.sort(key=lambda b: b.chain[-1].line if b.chain else b.line)
-        facts.sources.append(source)
-        facts.notes.extend(n for n in reader.notes if n not in facts.notes)
+        documents = [d for d in _documents(walker.walk(lines, walker.scope(root))) if _is_workload(d)]
+        base = context if len(templates) == 1 else f"{context}:{rel}"
+        for index, document in enumerate(documents, start=1):
+            name = base if len(documents) == 1 else f"{base}#{index}"
+            facts.sources.append(_source(name, path, document, facts))
+
+
+def _documents(lines: list[Line]) -> list[list[Line]]:
+    """The reached lines cut into YAML documents at ``---`` lines (a ``range`` body that
+    ends with ``---`` makes one document per item)."""
+    out: list[list[Line]] = [[]]
+    for line in lines:
+        if line.text.strip() == "---" or line.text.startswith("--- "):
+            out.append([])
+        else:
+            out[-1].append(line)
+    return [d for d in out if any(line.text.strip() and not line.text.strip().startswith("#") for line in d)]
+
+
+def _is_workload(document: list[Line]) -> bool:
+    return any(_WORKLOAD_LINE.match(line.text) for line in document)
+
+
+_WORKLOAD_LINE = re.compile(r"^kind:\s*['\"]?(" + "|".join(POD_SPEC_PATHS) + r")['\"]?\s*(?:#.*)?$")
+
+
+def _source(name: str, path: str, document: list[Line], facts: ConfigFacts) -> EnvSource:
+    """One workload document as an env source: env bindings, image, command and args."""
+    reader = _Reader(path)
+    reader.feed(document)
+    words = reader.argv.get("command", []) + reader.argv.get("args", [])
+    sources = reader.argv_sources.get("command", []) + reader.argv_sources.get("args", [])
+    source = EnvSource(name=name, kind=KIND, path=path, line=1, image=_image(reader), command=words,
+                       command_sources=sources if len(sources) == len(words) else None)
+    for entry in reader.entries:
+        binding = _entry_binding(entry, path)
+        if binding is not None:
+            source.bindings.append(binding)
+        elif "name" in entry.fields or "_flow" in entry.fields:
+            reader.notes.append(f"{path}:{entry.line}: env entry name not evaluated")
+    for line, block in reader.blocks:
+        source.bindings.extend(_block_bindings(line, block, path))
+    source.bindings.sort(key=lambda b: b.chain[-1].line if b.chain else b.line)
+    facts.notes.extend(n for n in reader.notes if n not in facts.notes)
+    return source
 
 
 def _image(reader: _Reader) -> str | None:
