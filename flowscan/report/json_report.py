@@ -40,6 +40,9 @@ def endpoint_dict(endpoint: Endpoint, roles: dict[str, str]) -> dict[str, Any]:
         "provenance": [_step(step) for step in endpoint.provenance],
         "chains": [[_step(step) for step in trail] for trail in endpoint.trails],
         "unresolved": list(endpoint.unresolved),
+        "reach": endpoint.reach,
+        "switches": [{"path": s.path, "line": s.line, "setting": s.setting, "condition": s.condition,
+                      "shipped": s.shipped, "taken": s.taken} for s in endpoint.switches],
     }
 
 
