@@ -10,7 +10,9 @@ is ``env:NAME`` or ``user-supplied`` match an endpoint whose host is unknown at 
 - recall: labelled destinations with a matching endpoint / labelled destinations, also per
   ``reach`` (default, opt-in);
 - precision: distinct reported hosts that match a label / distinct reported hosts (known
-  hosts only; unknown-host endpoints are counted apart).
+  hosts only; unknown-host endpoints are counted apart);
+- reach: for each found label with a host, whether the reported ``reach`` of its hosts
+  (``default`` when any of them is) equals the label's.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ def main() -> int:
     labels = spec["destinations"]
     matched_hosts: set[str] = set()
     found: dict[str, bool] = {}
+    reach_of: dict[str, str] = {}  # label id -> the reach reported for its matched hosts
     for label in labels:
         host = str(label["host"])
         names = [host, *label.get("host_aliases", [])]
@@ -55,6 +58,9 @@ def main() -> int:
         hits = {h for h in hosts for n in names if _pattern(str(n)).match(h)}
         matched_hosts |= hits
         found[label["id"]] = bool(hits)
+        if hits:
+            reported = {e.get("reach", "default") for e in endpoints if e.get("host") in hits}
+            reach_of[label["id"]] = "default" if "default" in reported else ("unknown" if "unknown" in reported else "opt-in")
     print(f"{spec['app']} {spec['version']}: {len(endpoints)} endpoints, {len(hosts)} distinct known hosts, "
           f"{sum(1 for e in endpoints if not e.get('host'))} with an unknown host")
     by_host = {label["id"] for label in labels if not str(label["host"]).startswith(("env:", "user-supplied"))}
@@ -69,6 +75,11 @@ def main() -> int:
                   f"unknown-host endpoint in the evidence file: {hit - named_hit}/{len(group) - len(named)})")
     if hosts:
         print(f"  precision (known hosts) {len(matched_hosts)}/{len(hosts)} = {len(matched_hosts) / len(hosts):.0%}")
+    if reach_of:
+        agree = [i for i, reach in reach_of.items() if reach == next(lb.get("reach") for lb in labels if lb["id"] == i)]
+        print(f"  reach agrees with the label (found labels with a host) {len(agree)}/{len(reach_of)}: differs for "
+              + (", ".join(f"{lb['host']} (label {lb.get('reach')}, reported {reach_of[lb['id']]})"
+                           for lb in labels if lb["id"] in reach_of and lb["id"] not in agree) or "none"))
     print("  missed: " + ", ".join(f"{label['host']} ({label.get('reach')})" for label in labels if not found[label["id"]]))
     print("  reported, not labelled: " + ", ".join(h for h in hosts if h not in matched_hosts))
     return 0

@@ -30,6 +30,8 @@ _IMPORT = re.compile(
     re.MULTILINE,
 )
 _ENV_READ = re.compile(rb"\benviron\b|\bgetenv\b|BaseSettings")
+# A module imported at run time by its literal name (a lazy-import proxy's importlib.import_module("litellm")).
+_LAZY_IMPORT = re.compile(rb"\b(?:import_module|__import__)\([ \t]*[\"']([\w.]+)[\"']")
 
 
 def module_name_for(path: str) -> tuple[str, bool]:
@@ -142,6 +144,7 @@ class PythonSummary:
     module: str
     imports: tuple[str, ...]  # dotted names as written (relative ones resolved against the file's package)
     reads_env: bool
+    lazy_imports: tuple[str, ...] = ()  # modules imported by a literal name at run time (importlib.import_module)
 
 
 def prepass_python(path: str, data: bytes) -> PythonSummary:
@@ -167,7 +170,8 @@ def prepass_python(path: str, data: bytes) -> PythonSummary:
                 item = item.strip().split()[0] if item.strip() else ""
                 if item:
                     imports.append(item)
-    return PythonSummary(path, module, tuple(imports), bool(_ENV_READ.search(data)))
+    lazy = tuple(m.group(1).decode("ascii", "replace") for m in _LAZY_IMPORT.finditer(data))
+    return PythonSummary(path, module, tuple(imports), bool(_ENV_READ.search(data)), lazy)
 
 
 def seed_files(summaries: dict[str, PythonSummary], sources: dict[str, bytes], catalog: Catalog,
@@ -189,6 +193,9 @@ def seed_files(summaries: dict[str, PythonSummary], sources: dict[str, bytes], c
     seeds = set()
     for path, summary in summaries.items():
         data = sources[path]
+        if any(lazy in names_under and lazy.split(".", 1)[0] not in in_tree for lazy in summary.lazy_imports):
+            seeds.add(path)  # a lazy-import proxy hands out the whole module: its users call the sinks
+            continue
         for imported in summary.imports:
             if imported.split(".", 1)[0] in in_tree:
                 continue  # the scanned tree provides that package: calls into it are code, not sinks

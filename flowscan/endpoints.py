@@ -85,6 +85,9 @@ def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, conte
     trails: dict[str, list[tuple[Step, ...]]] = {}
     secrets: set[str] = set()
     placed_hits = [(hit, placed) for hit in hits if (placed := place(hit, catalog, policy)) is not None]
+    from .python.reach import combine, hit_reach
+
+    reaches: dict[str, list] = {}  # endpoint id -> (reach, switches) of each of its values
     origins: dict[Location, set[str]] = {}  # call site -> origins of its unknown-host values
     for hit, placed in placed_hits:
         if placed.host is None:
@@ -101,6 +104,8 @@ def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, conte
             )
             by_id[eid] = endpoint
             trails[eid] = []
+        reaches.setdefault(eid, []).append(
+            hit_reach(hit.switches, placed.unresolved if placed.host is None else [], hit.location.path, hit.location.line))
         if hit.location not in endpoint.locations:
             endpoint.locations.append(hit.location)
         for label in placed.unresolved:
@@ -114,5 +119,6 @@ def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, conte
         endpoint.trails = [tuple(Step(s.path, s.line, _mask(redact(s.detail), secrets)) for s in trail)
                            for trail in dict.fromkeys(trails[eid])]
         endpoint.provenance = list(merge_trails(*endpoint.trails))
+        endpoint.reach, endpoint.switches = combine(reaches.get(eid, []))
     return sorted(by_id.values(), key=lambda e: (e.context, e.host is None, e.host or "", e.placement.region or "",
                                                    e.locations[0] if e.locations else Location("", 0)))

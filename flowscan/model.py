@@ -42,6 +42,20 @@ class Placement:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Switch:
+    """A configuration test an outbound call is under (``if settings.provider == "x":`` at
+    path:line): the setting it reads, the test in words, the value the shipped configuration
+    gives the setting, and whether that value takes the branch (None: not known statically)."""
+
+    path: str
+    line: int
+    setting: str  # env:NAME, or a settings file's key
+    condition: str
+    shipped: str
+    taken: bool | None
+
+
 @dataclass
 class Endpoint:
     """One distinct outbound destination (host, region) in one deployment context."""
@@ -58,6 +72,8 @@ class Endpoint:
     unresolved: list[str] = field(default_factory=list)
     trails: list[tuple[Step, ...]] = field(default_factory=list, repr=False)  # one chain per value
     exempt: str | None = None  # the policy's reason when residency.exempt covers the host
+    reach: str = "default"  # default | opt-in | unknown: does the shipped configuration reach it
+    switches: list[Switch] = field(default_factory=list)  # the settings an opt-in (or unknown) reach depends on
 
 
 @dataclass

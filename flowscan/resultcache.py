@@ -37,7 +37,7 @@ class FileUse:
     """What a scan took from one file."""
 
     digest: str  # sha256 of its bytes
-    summary: tuple | None = None  # Python: (module, imports, reads_env) from the pre-pass
+    summary: tuple | None = None  # Python: (module, imports, reads_env, lazy_imports) from the pre-pass
     seed: bool = False
     mentions: dict[str, bool] = field(default_factory=dict)  # identifier lookups -> answers
     facts_key: str | None = None  # the fact-cache key of the facts the scan used
@@ -119,7 +119,7 @@ def record_scan(report: Report, digests: dict[str, str], summaries: dict[str, Py
         use = FileUse(digest, lines=dict(lines_read.get(path, {})))
         summary = summaries.get(path)
         if summary is not None:
-            use.summary = (summary.module, summary.imports, summary.reads_env)
+            use.summary = (summary.module, summary.imports, summary.reads_env, summary.lazy_imports)
             use.seed = path in seeds
             use.mentions = dict(program.mention_log.get(path, {}))
             if path in program.loaded:
@@ -150,7 +150,7 @@ def reuse_report(results: ResultCache, key: str, digests: dict[str, str], source
             if any((text[n - 1] if 0 < n <= len(text) else "") != seen for n, seen in use.lines.items()):
                 return False
         summary = prepass_python(path, data)
-        if (summary.module, summary.imports, summary.reads_env) != use.summary:
+        if (summary.module, summary.imports, summary.reads_env, summary.lazy_imports) != use.summary:
             return False
         if (path in seed_files({path: summary}, sources, catalog, canonical)) != use.seed:
             return False

@@ -68,6 +68,9 @@ def test_json_endpoints_carry_every_field(app: ScanResult) -> None:
             "provenance": [{"path": s.path, "line": s.line, "detail": s.detail} for s in endpoint.provenance],
             "chains": [[{"path": s.path, "line": s.line, "detail": s.detail} for s in trail] for trail in endpoint.trails],
             "unresolved": endpoint.unresolved, "exempt": None,
+            "reach": endpoint.reach,
+            "switches": [{"path": s.path, "line": s.line, "setting": s.setting, "condition": s.condition,
+                          "shipped": s.shipped, "taken": s.taken} for s in endpoint.switches],
         }
     openai = next(e for e in data["endpoints"] if e["host"] == "api.openai.com")
     assert openai["sdk"] == "openai.OpenAI" and openai["region_source"] == "provider" and openai["country"] == "US"

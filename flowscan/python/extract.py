@@ -17,7 +17,7 @@ import io
 import tokenize
 import warnings
 
-from .extract_common import SKIP_CALLS, joined_string, module_name_for, source_lines
+from .extract_common import COMPARE_OPS, SKIP_CALLS, branch_tests, joined_string, module_name_for, source_lines
 from .facts import (
     Assign,
     Attr,
@@ -38,9 +38,12 @@ from .facts import (
     Scope,
     Seq,
     Sub,
+    Test,
 )
 
 __all__ = ["extract_python", "module_name_for"]
+
+_COMPARE_OPS = dict(zip((ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot), COMPARE_OPS))
 
 # ast node -> the libcst class name an Opaque carries (the IR names what it did not model).
 _OPAQUE_NAMES = {
@@ -147,6 +150,7 @@ class _Extractor:
         self.collecting: list[ast.Call] | None = None  # set while the calls of a region are being recorded
         self.memo: dict[int, Expr] = {}
         self.guards: list[tuple[int, str]] = []  # the try bodies and handlers around this point
+        self.tests: list[Test] = []  # the branch conditions around this point, in this scope
         self.tries = 0
 
     def source_line(self, line: int) -> str:
@@ -207,8 +211,9 @@ class _Extractor:
             self.class_def(stmt, scope)
         elif isinstance(stmt, ast.If):
             self.collect_calls(stmt.test, scope)
-            self.body(stmt.body, scope, True, klass)
-            self.body(stmt.orelse, scope, True, klass)
+            shape = self.test_shape(stmt.test)
+            self.branch(stmt.body, branch_tests(shape, False, line), scope, klass)
+            self.branch(stmt.orelse, branch_tests(shape, True, line), scope, klass)
         elif isinstance(stmt, (ast.For, ast.AsyncFor)):
             self.collect_calls(stmt.iter, scope)
             if isinstance(stmt.target, ast.Name):
@@ -217,7 +222,7 @@ class _Extractor:
             self.body(stmt.orelse, scope, True, klass)
         elif isinstance(stmt, ast.While):
             self.collect_calls(stmt.test, scope)
-            self.body(stmt.body, scope, True, klass)
+            self.branch(stmt.body, branch_tests(self.test_shape(stmt.test), False, line), scope, klass)
             self.body(stmt.orelse, scope, True, klass)
         elif isinstance(stmt, (ast.Try, ast.TryStar)):
             number = self.tries
@@ -240,6 +245,25 @@ class _Extractor:
             self.collect_calls(stmt.subject, scope)
             for case in stmt.cases:
                 self.body(case.body, scope, True, klass)
+
+    def branch(self, statements: list[ast.stmt], tests: tuple[Test, ...], scope: Scope, klass: Scope | None) -> None:
+        """A conditional block: its calls run under ``tests`` as well."""
+        depth = len(self.tests)
+        self.tests.extend(tests)
+        try:
+            self.body(statements, scope, True, klass)
+        finally:
+            del self.tests[depth:]
+
+    def test_shape(self, node: ast.expr) -> tuple:
+        """A branch test's structure for ``branch_tests``."""
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return ("not", self.test_shape(node.operand))
+        if isinstance(node, ast.BoolOp):
+            return ("and" if isinstance(node.op, ast.And) else "or", [self.test_shape(v) for v in node.values])
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE_OPS:
+            return ("compare", self.expr(node.left), _COMPARE_OPS[type(node.ops[0])], self.expr(node.comparators[0]))
+        return ("value", self.expr(node))
 
     def assign_target(self, target: ast.expr, value: Expr, scope: Scope, klass: Scope | None,
                       conditional: bool) -> None:
@@ -301,7 +325,7 @@ class _Extractor:
             scope.params.append(Param(args.kwarg.arg, None, "starstar"))
         parent.children[node.name] = scope
         method_of = parent if parent.kind == "class" else klass
-        self.body(node.body, scope, False, method_of)
+        self.scoped_body(node.body, scope, method_of)
 
     def class_def(self, node: ast.ClassDef, parent: Scope) -> None:
         qualname = f"{parent.qualname}.{node.name}" if parent.qualname else node.name
@@ -309,7 +333,15 @@ class _Extractor:
         scope.bases = [self.expr(b.value if isinstance(b, ast.Starred) else b) for b in node.bases]
         scope.decorators = [self.expr(d) for d in node.decorator_list]
         parent.children[node.name] = scope
-        self.body(node.body, scope, False, scope)
+        self.scoped_body(node.body, scope, scope)
+
+    def scoped_body(self, statements: list[ast.stmt], scope: Scope, klass: Scope | None) -> None:
+        """A def or class body: the branches around the definition are not its calls' tests."""
+        outer, self.tests = self.tests, []
+        try:
+            self.body(statements, scope, False, klass)
+        finally:
+            self.tests = outer
 
     # -- calls ---------------------------------------------------------------
     def collect_calls(self, node: ast.AST, scope: Scope) -> None:
@@ -332,7 +364,7 @@ class _Extractor:
             ir = self.memo[id(call)]
             assert isinstance(ir, Call)
             self.calls.append(CallSite(ir.func, ir.args, ir.kwargs, call.lineno, call.col_offset + 1, scope.qualname,
-                                       self.source_line(call.lineno), tuple(self.guards)))
+                                       self.source_line(call.lineno), tuple(self.guards), tuple(self.tests)))
 
     def line_of(self, node: ast.AST, outer: int) -> int:
         return node.lineno if isinstance(node, ast.Call) and id(node) in self.recorded else outer

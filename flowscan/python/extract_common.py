@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..discover import module_name_for  # noqa: F401 - the extractors' name for it
-from .facts import Concat, Expr, Lit
+from .facts import Concat, Expr, Lit, Test
 
 # Calls to these names never reach the network; not worth recording.
 SKIP_CALLS = frozenset({
@@ -45,3 +45,22 @@ def joined_string(parts: list[Expr], line: int) -> Expr:
     if len(out) == 1 and isinstance(out[0], Lit):
         return out[0]
     return Concat(tuple(out), line)
+
+
+COMPARE_OPS = ("==", "!=", "in", "not in", "is", "is not")
+
+
+def branch_tests(shape, negated: bool, line: int) -> tuple[Test, ...]:
+    """The conjunction of tests a branch runs under, from a test's ``shape``: ``("not", s)``,
+    ``("and" | "or", [s, ...])``, ``("compare", left, op, right)`` or ``("value", expr)``.
+    A disjunction (``a or b``, or the negation of ``a and b``) is no list of tests: ``()``."""
+    kind = shape[0]
+    if kind == "not":
+        return branch_tests(shape[1], not negated, line)
+    if kind in ("and", "or"):
+        if (kind == "and") == negated:
+            return ()
+        return tuple(test for part in shape[1] for test in branch_tests(part, negated, line))
+    if kind == "compare":
+        return (Test(shape[1], shape[2], shape[3], negated, line),)
+    return (Test(shape[1], "truthy", None, negated, line),)

@@ -15,7 +15,7 @@ import warnings
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .extract_common import SKIP_CALLS, joined_string, module_name_for, source_lines
+from .extract_common import COMPARE_OPS, SKIP_CALLS, branch_tests, joined_string, module_name_for, source_lines
 from .facts import (
     Assign,
     Attr,
@@ -36,6 +36,7 @@ from .facts import (
     Scope,
     Seq,
     Sub,
+    Test,
 )
 
 
@@ -85,6 +86,9 @@ def _python_error(data: bytes) -> tuple[int, str] | None:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())[:300]
+
+
+_COMPARE_OPS = dict(zip((cst.Equal, cst.NotEqual, cst.In, cst.NotIn, cst.Is, cst.IsNot), COMPARE_OPS))
 
 
 class _AstLines:
@@ -178,6 +182,7 @@ class _Extractor:
         self.attr_assigns: list[AttrAssign] = []
         self.root = Scope("module", module, "", 1)
         self.guards: list[tuple[int, str]] = []  # the try bodies and handlers around this point
+        self.tests: list[Test] = []  # the branch conditions around this point, in this scope
         self.tries = 0
 
     # -- helpers -------------------------------------------------------------
@@ -231,14 +236,16 @@ class _Extractor:
         elif isinstance(stmt, cst.ClassDef):
             self.class_def(stmt, scope)
         elif isinstance(stmt, cst.If):
+            line = self.stmt_line if self.positions is None else self.line(stmt)
             self.collect_calls(stmt.test, scope)
-            self.body(stmt.body.body, scope, True, klass)
+            shape = self.test_shape(stmt.test)
+            self.branch(lambda: self.body(stmt.body.body, scope, True, klass), branch_tests(shape, False, line))
             if stmt.orelse is not None:
                 orelse = stmt.orelse
                 if isinstance(orelse, cst.If):
-                    self.statement(orelse, scope, True, klass)
+                    self.branch(lambda: self.statement(orelse, scope, True, klass), branch_tests(shape, True, line))
                 else:
-                    self.body(orelse.body.body, scope, True, klass)
+                    self.branch(lambda: self.body(orelse.body.body, scope, True, klass), branch_tests(shape, True, line))
         elif isinstance(stmt, (cst.For,)):
             self.collect_calls(stmt.iter, scope)
             if isinstance(stmt.target, cst.Name):
@@ -247,8 +254,10 @@ class _Extractor:
             if stmt.orelse is not None:
                 self.body(stmt.orelse.body.body, scope, True, klass)
         elif isinstance(stmt, cst.While):
+            line = self.stmt_line if self.positions is None else self.line(stmt)
             self.collect_calls(stmt.test, scope)
-            self.body(stmt.body.body, scope, True, klass)
+            tests = branch_tests(self.test_shape(stmt.test), False, line)
+            self.branch(lambda: self.body(stmt.body.body, scope, True, klass), tests)
             if stmt.orelse is not None:
                 self.body(stmt.orelse.body.body, scope, True, klass)
         elif isinstance(stmt, (cst.Try, cst.TryStar)):
@@ -381,7 +390,7 @@ class _Extractor:
             scope.params.append(Param(params.star_kwarg.name.value, None, "starstar"))
         parent.children[name] = scope
         method_of = parent if parent.kind == "class" else klass
-        self.body(node.body.body, scope, False, method_of)  # an indented block or a one-line suite
+        self.scoped_body(node.body.body, scope, method_of)  # an indented block or a one-line suite
 
     def class_def(self, node: cst.ClassDef, parent: Scope) -> None:
         name = node.name.value
@@ -390,7 +399,37 @@ class _Extractor:
         scope.bases = [self.expr(arg.value) for arg in node.bases]
         scope.decorators = [self.expr(d.decorator) for d in node.decorators]
         parent.children[name] = scope
-        self.body(node.body.body, scope, False, scope)  # an indented block or a one-line suite
+        self.scoped_body(node.body.body, scope, scope)  # an indented block or a one-line suite
+
+    def scoped_body(self, statements, scope: Scope, klass: Scope | None) -> None:
+        """A def or class body: the branches around the definition are not its calls' tests."""
+        outer, self.tests = self.tests, []
+        try:
+            self.body(statements, scope, False, klass)
+        finally:
+            self.tests = outer
+
+    def branch(self, visit, tests: tuple[Test, ...]) -> None:
+        """A conditional block (``visit`` walks it): its calls run under ``tests`` as well."""
+        depth = len(self.tests)
+        self.tests.extend(tests)
+        try:
+            visit()
+        finally:
+            del self.tests[depth:]
+
+    def test_shape(self, node: cst.BaseExpression) -> tuple:
+        """A branch test's structure for ``branch_tests``."""
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            return ("not", self.test_shape(node.expression))
+        if isinstance(node, cst.BooleanOperation):
+            kind = "and" if isinstance(node.operator, cst.And) else "or"
+            return (kind, [self.test_shape(node.left), self.test_shape(node.right)])
+        if isinstance(node, cst.Comparison) and len(node.comparisons) == 1 \
+                and type(node.comparisons[0].operator) in _COMPARE_OPS:
+            target = node.comparisons[0]
+            return ("compare", self.expr(node.left), _COMPARE_OPS[type(target.operator)], self.expr(target.comparator))
+        return ("value", self.expr(node))
 
     # -- calls ---------------------------------------------------------------
     def collect_calls(self, node: cst.CSTNode, scope: Scope) -> None:
@@ -410,7 +449,7 @@ class _Extractor:
             ir = self.expr(call)
             assert isinstance(ir, Call)
             self.calls.append(CallSite(ir.func, ir.args, ir.kwargs, line, self.column(call), scope.qualname,
-                                       self.source_line(line), tuple(self.guards)))
+                                       self.source_line(line), tuple(self.guards), tuple(self.tests)))
 
     # -- expressions ---------------------------------------------------------
     def expr(self, node: cst.CSTNode | None) -> Expr:

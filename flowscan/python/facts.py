@@ -133,6 +133,19 @@ class Param:
 
 
 @dataclass(frozen=True, slots=True)
+class Test:
+    """One condition a call runs under: an ``if``/``elif``/``while`` test of its scope (an
+    ``else`` branch's negated). ``subject`` is truthy, or compares to ``value`` by ``op``
+    (``==``, ``!=``, ``in``, ``not in``, ``is``, ``is not``); ``negated``: the opposite holds."""
+
+    subject: Expr
+    op: str  # truthy | == | != | in | not in | is | is not
+    value: Expr | None
+    negated: bool
+    line: int  # the if/elif/while statement's line
+
+
+@dataclass(frozen=True, slots=True)
 class CallSite:
     func: Expr
     args: tuple[Expr, ...]
@@ -144,6 +157,7 @@ class CallSite:
     # The try statements around the call: (n, "body" | "handler") for the module's n-th try
     # (in source order), outermost first; else/finally blocks are neither.
     guards: tuple[tuple[int, str], ...] = ()
+    tests: tuple[Test, ...] = ()  # the branch conditions around the call, outermost first
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +172,7 @@ class AttrAssign:
     text: str = ""
 
 
-for _fact in (Assign, Param, CallSite, AttrAssign):
+for _fact in (Assign, Param, Test, CallSite, AttrAssign):
     _fact.__reduce__ = _rebuild  # type: ignore[method-assign]
 
 

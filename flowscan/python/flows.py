@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from ..catalog import Catalog, Sink
 from ..configfacts import ConfigFacts
-from ..model import Location, Step
+from ..model import Location, Step, Switch
 from ..values import StrValue
 from .facts import Attr, CallSite, ModuleFacts, Name
 from .objects import CallCtx, Ext, Frame
+from .reach import switches_of
 from .resolve import MAX_CALLER_DEPTH, Resolver
 from .sinks import SinkCall, evaluate_spec
 
@@ -24,6 +25,7 @@ class SinkHit:
     location: Location
     text: str  # the source line
     value: StrValue | None  # None: the call's endpoint could not be determined at all
+    switches: tuple[Switch, ...] = ()  # the configuration tests the call is under (``reach.py``)
 
 
 def _sink_modules_by_last_name(catalog: Catalog) -> dict[str, frozenset[str]]:
@@ -109,15 +111,16 @@ def _note_env_free(env_free: set[tuple[str, int]] | None, resolver: Resolver, si
 def _evaluate(sink: Sink, sdk: str, call: SinkCall, facts: ModuleFacts, site: CallSite,
               resolver: Resolver) -> list[SinkHit]:
     location = Location(facts.path, site.line, site.column)
+    switches = switches_of(site, call.ctx.frame, resolver)
     values = evaluate_spec(sink.override, call, resolver, sdk) if sink.override else None
     if not values:
         values = evaluate_spec(sink.url, call, resolver, sdk)
     if values is None:
         if not sink.required:
             return []
-        return [SinkHit(sink, sdk, location, site.text, None)]
+        return [SinkHit(sink, sdk, location, site.text, None, switches)]
     use = Step(facts.path, site.line, f"{sdk}(…)" if sink.kind == "call" else f"{sdk} = …")
-    return [SinkHit(sink, sdk, location, site.text, value.then(use)) for value in values]
+    return [SinkHit(sink, sdk, location, site.text, value.then(use), switches) for value in values]
 
 
 def config_hits(config_facts: list[ConfigFacts], lookup) -> list[SinkHit]:

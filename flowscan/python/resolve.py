@@ -35,6 +35,7 @@ from .facts import (
     Sub,
 )
 from .facts import callee_name as _callee_name
+from .facts import imported_callee
 from .objects import (
     NO_BINDINGS,
     Absent,
@@ -435,6 +436,9 @@ class Resolver(DataResolution):
                         return found
                 elif isinstance(obj, Ext) and inst is not None:
                     return [Ext(f"{obj.dotted}.{attr}", Inst(obj, inst.call))]
+        lazy = _lazy_module(module, klass) if inst is not None and "__getattr__" in klass.children else None
+        if lazy is not None:
+            return [Ext(f"{lazy}.{attr}")]
         return [Unknown(f"{klass.name}.{attr} is not defined", klass.line)]
 
     def _is_settings(self, ref: ClassRef, seen: frozenset = frozenset()) -> bool:
@@ -810,6 +814,20 @@ def _enclosing_class(root: Scope, qualname: str) -> Scope | None:
         if scope.kind == "class":
             return scope
     return None
+
+
+_IMPORT_BY_NAME = frozenset({"importlib.import_module", "__import__"})
+
+
+def _lazy_module(module: ModuleFacts, klass: Scope) -> str | None:
+    """The module a lazy-import proxy stands for: a class with ``__getattr__`` whose methods
+    import exactly one module by its literal name (``importlib.import_module("litellm")``),
+    so an attribute of an instance is that module's attribute."""
+    inside = klass.qualname + "."
+    names = {site.args[0].text for site in module.calls
+             if site.scope.startswith(inside) and site.args and isinstance(site.args[0], Lit)
+             and imported_callee(module, site.func) in _IMPORT_BY_NAME}
+    return names.pop() if len(names) == 1 else None
 
 
 def _is_method(module: ModuleFacts, scope: Scope) -> bool:

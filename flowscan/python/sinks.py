@@ -15,6 +15,7 @@ from ..model import Step
 from ..values import StrValue, concat, dedupe, merge_trails
 from .facts import Expr
 from .objects import Absent, CallCtx, Inst
+from .module_state import module_state
 from .resolve import Resolver
 
 
@@ -54,6 +55,8 @@ def _simple(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
         values = resolver.strings(objs, frame, what="argument")
     if values is None and "receiver" in spec and call.receiver is not None and call.receiver.call is not None:
         values = evaluate_spec(spec["receiver"], SinkCall(call.receiver.call), resolver, sdk)
+    if values is None and "state" in spec:
+        values = module_state(resolver, spec["state"], Step(path, ctx.line, f"{sdk} reads " + " / ".join(spec["state"])))
     if values is None:
         for key in spec.get("env", []):
             bound = resolver.env(key)

@@ -72,9 +72,25 @@ def summary_lines(report: Report) -> list[str]:
     exempt = sorted({f"{e.host} ({e.exempt})" for e in report.endpoints if e.host and e.exempt})
     if exempt:
         lines.append(f"exempt by policy: {', '.join(exempt[:8])}" + (" …" if len(exempt) > 8 else ""))
+    by_default = {e.host for e in report.endpoints if e.host and e.reach == "default"}
+    behind = sorted({e.host for e in report.endpoints if e.host and e.reach == "opt-in"} - by_default)
+    undecided = {e.host for e in report.endpoints if e.host and e.reach == "unknown"} - by_default
+    if behind or undecided:
+        lines.append(f"reached only once a setting selects them: {', '.join(behind[:8]) or 'none'}"
+                     + (" …" if len(behind) > 8 else "")
+                     + (f"; {len(undecided)} more behind a setting whose shipped value is not known" if undecided else ""))
     if report.resources:
         lines.append(f"cloud resources: {len(report.resources)} with a location")
     return lines
+
+
+def reach_text(endpoint: Endpoint) -> str:
+    """``default``, or ``opt-in: env:LLM_PROVIDER`` (the settings it waits for)."""
+    if endpoint.reach == "default":
+        return "default"
+    settings = list(dict.fromkeys(s.setting for s in endpoint.switches))
+    shown = ", ".join(settings[:2]) + (" …" if len(settings) > 2 else "")
+    return f"{endpoint.reach}: {shown}" if shown else endpoint.reach
 
 
 def _inventory(report: Report, console: Console) -> None:
@@ -92,7 +108,9 @@ def _endpoint_table(report: Report, console: Console) -> None:
     for endpoint in report.endpoints:
         groups[endpoint.placement.jurisdiction or "unknown"][endpoint.provider or "-"].append(endpoint)
     table = Table(title="Outbound endpoints", title_justify="left")
-    for column in ("jurisdiction", "provider", "host", "region / country", "how placed", "context", "called at"):
+    with_reach = any(e.reach != "default" for e in report.endpoints)  # the column only when it says something
+    for column in ("jurisdiction", "provider", "host", "region / country", "how placed", "context",
+                   *(["reach"] if with_reach else []), "called at"):
         table.add_column(column, overflow="fold")
     for jurisdiction in sorted(groups, key=lambda j: (j == "unknown", j)):
         for provider in sorted(groups[jurisdiction]):
@@ -103,7 +121,8 @@ def _endpoint_table(report: Report, console: Console) -> None:
                 table.add_row(
                     jurisdiction, provider, escape(redact(host)), _place(endpoint),
                     endpoint.placement.source + (" (exempt)" if endpoint.exempt else ""),
-                    endpoint.context, f"{first.path}:{first.line}{more}",
+                    endpoint.context, *([escape(reach_text(endpoint))] if with_reach else []),
+                    f"{first.path}:{first.line}{more}",
                 )
     console.print(table)
     console.print()
@@ -199,6 +218,11 @@ def render_explain(endpoint: Endpoint, sources: list[str], findings: list[Findin
         branch = tree.add("chain")
         for step in trail:
             branch = branch.add(f"{step.path}:{step.line}  {escape(step.detail)}")
+    if endpoint.reach != "default":
+        reach = tree.add(f"reach: {endpoint.reach}")
+        for switch in endpoint.switches:
+            taken = {True: "taken", False: "not taken", None: "not known"}[switch.taken]
+            reach.add(f"{switch.path}:{switch.line}  {escape(switch.condition)}  (shipped: {escape(switch.shipped)}; {taken})")
     calls = tree.add("called at")
     for location in endpoint.locations:
         calls.add(f"{location.path}:{location.line}")

@@ -42,6 +42,9 @@ def endpoint_dict(endpoint: Endpoint, roles: dict[str, str]) -> dict[str, Any]:
         "chains": [[_step(step) for step in trail] for trail in endpoint.trails],
         "unresolved": list(endpoint.unresolved),
         "exempt": endpoint.exempt,
+        "reach": endpoint.reach,
+        "switches": [{"path": s.path, "line": s.line, "setting": s.setting, "condition": s.condition,
+                      "shipped": s.shipped, "taken": s.taken} for s in endpoint.switches],
     }
 
 

@@ -1,0 +1,35 @@
+"""Module state an SDK reads at call time: ``dashscope.base_http_api_url = "…"`` or
+``litellm.api_base = "…"`` anywhere in the analysed code sets the host of later calls that
+pass none of their own (the ``state:`` key of a sink's url spec)."""
+
+from __future__ import annotations
+
+from ..model import Step
+from ..values import StrValue, dedupe
+from .facts import Attr, AttrAssign, ModuleFacts
+from .objects import Ext, Frame
+from .resolve import Resolver
+
+
+def module_state(resolver: Resolver, names: list[str], read: Step) -> list[StrValue] | None:
+    """The values assigned to the module attributes ``names`` in the analysed modules that
+    import the SDK (in path order), each followed by ``read``; None when none is assigned."""
+    wanted = frozenset(names)
+    out: list[StrValue] = []
+    for module, assign in _assignments(resolver, names):
+        frame = Frame(module, assign.scope, assign.line)
+        if not any(isinstance(o, Ext) and o.dotted in wanted for o in resolver.eval(assign.target, frame)):
+            continue
+        step = Step(module.path, assign.line, assign.text or f"{assign.target.attr} = …")
+        out.extend(v.then(step).then(read) for v in resolver.strings(resolver.eval(assign.value, frame), frame))
+    return dedupe(out) or None
+
+
+def _assignments(resolver: Resolver, names: list[str]) -> list[tuple[ModuleFacts, AttrAssign]]:
+    """``x.attr = …`` statements whose attr is one of ``names``' in modules importing their SDK."""
+    last_parts = {name.rsplit(".", 1)[-1] for name in names}
+    tops = {name.split(".", 1)[0] for name in names}
+    return [(module, assign) for module in resolver.program.modules
+            if any(target.split(".", 1)[0] in tops for target in module.imports.values())
+            for assign in module.attr_assigns
+            if isinstance(assign.target, Attr) and assign.target.attr in last_parts]

@@ -1,0 +1,159 @@
+"""Default or opt-in: whether the shipped configuration takes the branches an outbound call
+is under.
+
+A call's tests (``if settings.provider == "anthropic":``, ``if os.getenv("SENTRY_DSN"):``) are
+evaluated like any value, in the call's deployment context. A test whose subject reads no
+configuration (an env var, a settings field, a settings file) is run-time control flow and
+says nothing about reach. A configuration test the shipped values pass keeps the call
+``default``; one they fail makes it ``opt-in``; one whose shipped value is not known
+statically makes it ``unknown``. An env var no scanned config sets is unset (None).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Switch
+from .facts import CallSite, NoneLit, Test
+from .objects import Absent, Frame, ListObj, Strs
+from .resolve import Resolver
+
+DEFAULT = "default"
+OPT_IN = "opt-in"
+UNKNOWN = "unknown"
+_FALSY = frozenset({"", "False", "false", "0", "None", "null"})
+_ENV_STEP = re.compile(r"\benv ([A-Za-z_][A-Za-z0-9_]*)")
+_UNSET = object()  # an env var no scanned config sets, or None
+_UNDETERMINED = object()
+
+
+def switches_of(site: CallSite, frame: Frame, resolver: Resolver) -> tuple[Switch, ...]:
+    """The configuration tests around ``site``, each with its shipped value and outcome."""
+    out: list[Switch] = []
+    for test in site.tests:
+        switch = _evaluate(test, frame, resolver)
+        if switch is not None:
+            out.append(switch)
+    return tuple(out)
+
+
+def reach_of(switches: tuple[Switch, ...]) -> str:
+    """``opt-in`` when a configuration test fails with the shipped values, ``unknown`` when one
+    cannot be decided, else ``default``."""
+    if any(s.taken is False for s in switches):
+        return OPT_IN
+    if any(s.taken is None for s in switches):
+        return UNKNOWN
+    return DEFAULT
+
+
+def hit_reach(switches: tuple[Switch, ...], unresolved: list[str], path: str, line: int) -> tuple[str, tuple[Switch, ...]]:
+    """A call's reach, also from its value: a host that only an env var no scanned config sets
+    would give (``env:AZURE_API_BASE``) is reached once a user sets it."""
+    if unresolved and all(label.startswith("env:") for label in unresolved):
+        switches = (*switches, *(Switch(path, line, label, f"{label} is set", "unset", False) for label in unresolved))
+    return reach_of(switches), switches
+
+
+def combine(reaches: list[tuple[str, tuple[Switch, ...]]]) -> tuple[str, list[Switch]]:
+    """An endpoint's reach from its calls': ``default`` when any call is reached by default
+    (then no switch is listed), else ``unknown`` when any call's is, else ``opt-in``; the
+    switches of its calls, in order."""
+    kinds = {kind for kind, _ in reaches}
+    if DEFAULT in kinds or not reaches:
+        return DEFAULT, []
+    switches = list(dict.fromkeys(s for kind, found in reaches for s in found if s.taken is not True))
+    return (UNKNOWN if UNKNOWN in kinds else OPT_IN), switches
+
+
+def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
+    at = Frame(frame.module, frame.scope, test.line, frame.bindings, frame.depth, frame.inline)
+    reads = resolver.env_reads_seen
+    subject = resolver.eval(test.subject, at)
+    trails = [v.trail for o in subject if isinstance(o, Strs) for v in o.values]
+    trails += [o.trail for o in subject if isinstance(o, Absent)]
+    setting = _setting(trails, frame.module.path)
+    if resolver.env_reads_seen == reads and setting is None:
+        return None  # run-time control flow, not a setting
+    values = [_plain(o) for o in subject]
+    expected = _expected(test, at, resolver)
+    outcomes = {_holds(v, test.op, expected) for v in values} or {None}
+    taken: bool | None = True if True in outcomes else (False if outcomes == {False} else None)
+    if taken is not None and test.negated:
+        taken = not taken
+    name = setting or "a computed value"
+    shipped = sorted({_shown(v) for v in values})
+    return Switch(frame.module.path, test.line, name, _condition(name, test, expected), ", ".join(shipped) or "unknown", taken)
+
+
+def _shown(value) -> str:
+    return "unset" if value is _UNSET else "unknown" if value is _UNDETERMINED else repr(value)
+
+
+def _condition(name: str, test: Test, expected: list | None) -> str:
+    """The test in words: ``env:X is set``, ``env:P == 'anthropic'``, ``not (…)``."""
+    if test.op == "truthy":
+        text = f"{name} is set and not false"
+    else:
+        shown = " or ".join(_shown(v) for v in expected) if expected else "a value not known statically"
+        text = f"{name} {test.op} {shown}"
+    return f"not ({text})" if test.negated else text
+
+
+def _setting(trails: list, path: str) -> str | None:
+    """What configuration a tested value comes from: ``env:NAME``, or a settings file's key."""
+    for trail in trails:
+        for step in trail:
+            found = _ENV_STEP.search(step.detail)
+            if found and ("reads env" in step.detail or "not set" in step.detail or "default of env" in step.detail):
+                return f"env:{found.group(1)}"
+            if not step.path.endswith(".py"):
+                return f"{step.path}: {step.detail}"
+    return None
+
+
+def _plain(obj):
+    """A tested object as a Python-like value: a string, ``_UNSET`` or ``_UNDETERMINED``."""
+    if isinstance(obj, Absent):
+        return _UNSET
+    if isinstance(obj, Strs) and len(obj.values) == 1:
+        value = obj.values[0]
+        if value.is_known:
+            return value.text
+        if len(value.parts) == 1 and str(value.parts[0]).startswith("{env:"):
+            return _UNSET
+    return _UNDETERMINED
+
+
+def _expected(test: Test, frame: Frame, resolver: Resolver) -> list | None:
+    """The compared-to values: strings, ``_UNSET`` for None; None when not all known."""
+    if test.value is None:
+        return None
+    if isinstance(test.value, NoneLit):
+        return [_UNSET]
+    out: list = []
+    for obj in resolver.items(resolver.eval(test.value, frame)):
+        if isinstance(obj, Strs):
+            for value in obj.values:
+                if not value.is_known:
+                    return None
+                out.append(value.text)
+        elif isinstance(obj, Absent):
+            out.append(_UNSET)
+        elif not isinstance(obj, ListObj):
+            return None
+    return out
+
+
+def _holds(value, op: str, expected: list | None) -> bool | None:
+    if value is _UNDETERMINED:
+        return None
+    if op == "truthy":
+        return value is not _UNSET and value not in _FALSY
+    if expected is None:
+        return None
+    if op in ("==", "is", "in"):
+        return value in expected
+    if op in ("!=", "is not", "not in"):
+        return value not in expected
+    return None
