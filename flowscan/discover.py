@@ -45,7 +45,7 @@ def module_name_for(path: str) -> tuple[str, bool]:
 @dataclass
 class SourceFile:
     path: str  # relative, with /
-    kind: str  # python | terraform | yaml | dotenv | dockerfile | shell | toml
+    kind: str  # python | terraform | yaml | dotenv | dockerfile | shell | toml | bicep
     size: int
 
 
@@ -70,6 +70,8 @@ def classify(rel: str) -> str | None:
         return "dockerfile"
     if lower.endswith(".sh"):
         return "shell"
+    if lower.endswith((".bicep", ".bicepparam", ".parameters.json")):
+        return "bicep"
     if lower.endswith(".toml"):
         return "toml"  # read only when code loads it as settings
     return None
