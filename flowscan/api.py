@@ -261,16 +261,18 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     from .endpoints import build_endpoints
     from .python.flows import config_hits, find_hits
     from .python.resolve import Resolver
+    from .resources import served_hosts
     from .values import StrValue
 
     endpoints: list[Endpoint] = []
     budget_hits: set[tuple[str, int, str]] = set()
+    served = served_hosts(config_facts, catalog)
     extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
     resolver = Resolver(program, lambda key: extra_env.get(key))
     same_everywhere: set[tuple[str, int]] = set()  # call sites whose values no context can change
     hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere) \
         + config_hits(config_facts, lambda key: extra_env.get(key))
-    endpoints += build_endpoints(hits, catalog, policy, DEFAULT_CONTEXT)
+    endpoints += build_endpoints(hits, catalog, policy, DEFAULT_CONTEXT, served)
     budget_hits |= {(path, line, DEFAULT_CONTEXT) for path, line in resolver.budget_hits}
     resolver.start_budget()
     stats.note_steps(*resolver.most_steps)
@@ -281,7 +283,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged) \
             + config_hits(config_facts, context.lookup)
         hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
-        endpoints += build_endpoints(hits, catalog, policy, context.name)
+        endpoints += build_endpoints(hits, catalog, policy, context.name, served)
         budget_hits |= {(path, line, context.name) for path, line in resolver.budget_hits}
         resolver.start_budget()
         stats.note_steps(*resolver.most_steps)

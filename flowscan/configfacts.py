@@ -95,6 +95,7 @@ class Placement:
     line: int
     chain: tuple[Step, ...] = ()
     context: str = "default"  # terraform var-file context, e.g. "prod.tfvars"
+    hosts: tuple[str, ...] = ()  # hosts the resource serves (an Azure OpenAI account's NAME.openai.azure.com)
 
 
 # -- what one kind of config holds beyond env, endpoints and placements ------------------------------

@@ -65,6 +65,10 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
             facts.append(extract_dockerfile(path, data))
         elif kind == "shell":
             facts.append(extract_shell(path, data))
+        elif kind == "yaml" and path not in in_chart and path.rsplit("/", 1)[-1] == "azure.yaml":
+            if not any(p.endswith(".bicep") for p in paths):  # else read with the Bicep templates it deploys
+                unclaimed.append((path, "azd project file with no Bicep template in the scan"))
+            continue
         elif kind == "yaml" and path not in in_chart:
             parsed = yaml_files.parse(path)
             found = [f for f in (extract_compose(path, data, parsed), extract_kubernetes(path, data, parsed),
@@ -85,8 +89,26 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         )
 
         facts.extend(extract_terraform(root, terraform_files, count_parse=count_parse))
+    if any(kinds[p] == "bicep" and p.endswith(".bicep") for p in paths):
+        facts_or_skips = _extract_bicep(paths, kinds, sources, count_parse)
+        facts.extend(f for f in facts_or_skips if isinstance(f, ConfigFacts))
+        unclaimed.extend(f for f in facts_or_skips if isinstance(f, tuple))
     resolve_configmaps([f for f in facts if f.kind == "kubernetes"])
     return facts, unclaimed
+
+
+def _extract_bicep(paths: list[str], kinds: dict[str, str], sources: dict[str, bytes],
+                   count_parse: CountParse) -> list[ConfigFacts | tuple[str, str]]:
+    """Bicep templates with their parameter files, azd environments and azure.yaml; pycep-parser
+    is imported only here."""
+    try:
+        import pycep  # noqa: F401  (pycep-parser: the grammar is compiled on the first parse)
+
+        from .extract.bicep import extract_bicep, is_bicep_input
+    except ImportError as exc:
+        return [(p, f"Bicep files are not analysed ({exc})") for p in paths if kinds[p] == "bicep"]
+    inputs = {p: sources[p] for p in paths if kinds[p] == "bicep" or is_bicep_input(p)}
+    return list(extract_bicep(inputs, count_parse=count_parse))
 
 
 def _has_content(facts: ConfigFacts) -> bool:

@@ -47,7 +47,7 @@ def module_name_for(path: str) -> tuple[str, bool]:
 @dataclass
 class SourceFile:
     path: str  # relative, with /
-    kind: str  # python | terraform | yaml | dotenv | dockerfile | shell | toml | helm-template
+    kind: str  # python | terraform | yaml | dotenv | dockerfile | shell | toml | helm-template | bicep
     size: int
 
 
@@ -72,6 +72,8 @@ def classify(rel: str) -> str | None:
         return "dockerfile"
     if lower.endswith(".sh"):
         return "shell"
+    if lower.endswith((".bicep", ".bicepparam", ".parameters.json")):
+        return "bicep"
     if lower.endswith(".toml"):
         return "toml"  # read only when code loads it as settings
     if lower.endswith(".tpl"):

@@ -25,7 +25,7 @@ class Placed:
     unresolved: tuple[str, ...]
 
 
-def place(hit: SinkHit, catalog: Catalog, policy: Policy) -> Placed | None:
+def place(hit: SinkHit, catalog: Catalog, policy: Policy, served: dict[str, Placement] | None = None) -> Placed | None:
     """Where ``hit`` sends data; ``None`` when its value is a relative path (no endpoint)."""
     sdk_provider = hit.sink.provider
     if hit.value is None:
@@ -43,6 +43,8 @@ def place(hit: SinkHit, catalog: Catalog, policy: Policy) -> Placed | None:
     provider = matched[0].provider if matched else sdk_provider
     if declared is not None:
         return Placed(parts.host, url, provider, declared.placement, parts.unknown_parts)
+    if served and parts.host in served:  # the IaC resource that serves this host says where it is
+        return Placed(parts.host, url, provider, served[parts.host], parts.unknown_parts)
     if matched is not None:
         placement = matched[1]
         if parts.unknown_parts and placement.source == "host" and _region_in_hole(parts.host_pattern or "", placement.region):
@@ -77,14 +79,15 @@ def endpoint_id(context: str, host: str | None, region: str | None, origin: str 
     return "ep-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
-def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, context: str) -> list[Endpoint]:
+def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, context: str,
+                    served: dict[str, Placement] | None = None) -> list[Endpoint]:
     """One endpoint per distinct (host, region) in ``context``; endpoints whose host is not
     known are grouped by where their values come from (the first unresolved part of each), so
     call sites fed by the same parameters or env vars are one row."""
     by_id: dict[str, Endpoint] = {}
     trails: dict[str, list[tuple[Step, ...]]] = {}
     secrets: set[str] = set()
-    placed_hits = [(hit, placed) for hit in hits if (placed := place(hit, catalog, policy)) is not None]
+    placed_hits = [(hit, placed) for hit in hits if (placed := place(hit, catalog, policy, served)) is not None]
     from .python.reach import combine, hit_reach
 
     reaches: dict[str, list] = {}  # endpoint id -> (reach, switches) of each of its values

@@ -38,7 +38,7 @@ class Placement:
     region: str | None
     country: str | None
     jurisdiction: str | None
-    source: str  # host | argument | declared | provider | unknown
+    source: str  # host | argument | declared | provider | resource | unknown
     note: str = ""
 
 

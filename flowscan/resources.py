@@ -31,3 +31,25 @@ def build_resources(config_facts: list[ConfigFacts], catalog: Catalog, policy: P
                 context=p.context,
             ))
     return sorted(out, key=lambda r: (r.context, r.location, r.address))
+
+
+def served_hosts(config_facts: list[ConfigFacts], catalog: Catalog) -> dict[str, Placement]:
+    """Host -> placement of the resource that serves it (an Azure OpenAI account's
+    NAME.openai.azure.com is where the account is). Resources that place one host in different
+    regions (two parameter contexts) leave it unknown, saying so."""
+    found: dict[str, dict[str | None, tuple[str, str, int]]] = {}
+    for config in config_facts:
+        for p in config.placements:
+            for host in p.hosts:
+                found.setdefault(host.lower(), {}).setdefault(p.region, (p.resource, p.path, p.line))
+    out: dict[str, Placement] = {}
+    for host, regions in found.items():
+        if len(regions) == 1:
+            [(region, (address, path, line))] = regions.items()
+            placed = place_region("azure" if host.endswith((".azure.com", ".windows.net", ".azure.net")) else None, region, catalog)
+            out[host] = Placement(placed.region, placed.country, placed.jurisdiction, "resource" if placed.region else "unknown",
+                                  f"the location of {address} ({path}:{line}): {placed.note}")
+        else:
+            where = ", ".join(f"{a} {r or '?'}" for r, (a, _, _) in sorted(regions.items(), key=lambda i: str(i[0])))
+            out[host] = Placement(None, None, None, "unknown", f"resources in different regions serve this host: {where}")
+    return out

@@ -2,7 +2,7 @@
 
 An annotation on a line with code applies to that line; an annotation alone on its line
 applies to the next line that is not a comment or blank. Works in every file type that
-uses ``#`` comments (Python, YAML, HCL, .env, Dockerfile, shell).
+uses ``#`` comments (Python, YAML, HCL, .env, Dockerfile, shell), and in Bicep's ``//`` comments.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .discover import classify
 
-_ANNOTATION = re.compile(r"#\s*(expect|ok):\s*([a-z0-9/_\-, ]+)")
+_ANNOTATION = re.compile(r"(?:#|//)\s*(expect|ok):\s*([a-z0-9/_\-, ]+)")
 
 
 @dataclass(frozen=True, order=True)
@@ -46,7 +46,7 @@ def annotations(root: Path) -> list[Annotation]:
 def _next_code_line(lines: list[str], index: int) -> int:
     for j in range(index + 1, len(lines)):
         stripped = lines[j].strip()
-        if stripped and not stripped.startswith("#"):
+        if stripped and not stripped.startswith(("#", "//")):
             return j + 1
     return index + 1
 

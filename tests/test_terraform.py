@@ -206,7 +206,7 @@ def test_local_module_inputs_and_addresses() -> None:
           bucket_region = var.region
         }
         module "remote" {
-          source  = "terraform-google-modules/cloud-storage/google"
+          source  = "acme-platform/storage/google"
           version = "~> 5.0"
         }
         """,

@@ -4,6 +4,7 @@ context): references, child modules, providers, templates, conditionals.
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 from dataclasses import dataclass
@@ -45,8 +46,9 @@ class Scope:
 
     def __init__(self, module: Module, inputs: dict[str, Val], context: str, address: str = "",
                  providers: dict[str, ProviderRef] | None = None, modules: dict[str, Module] | None = None,
-                 depth: int = 0) -> None:
+                 depth: int = 0, root_folder: str | None = None) -> None:
         self.module = module
+        self.root_folder = module.folder if root_folder is None else root_folder  # where Terraform runs
         self.inputs = inputs
         self.context = context
         self.address = address  # "" or "module.a.module.b."
@@ -139,9 +141,17 @@ class Scope:
             if key not in _META_ARGS:
                 inputs[key] = self.eval(attr.expr, parsed).then(Step(attr.path, attr.line, f"module.{name}: {parsed.text(attr.line)}"))
         child = Scope(module, inputs, self.context, f"{self.address}module.{name}.",
-                      self._passed_providers(call), self.modules, self.depth + 1)
+                      self._passed_providers(call), self.modules, self.depth + 1, self.root_folder)
         self._children[name] = child
         return child
+
+    def view(self, address: str, providers: dict[str, ProviderRef]) -> "Scope":
+        """This scope under another address and providers: a remote module's resources are
+        evaluated with the caller's expressions, at ``module.x.`` with the providers it passes."""
+        view = copy.copy(self)
+        view.address = address
+        view.providers = dict(providers)
+        return view
 
     def _passed_providers(self, call: Block) -> dict[str, ProviderRef]:
         """Default providers are inherited; ``providers = { aws = aws.eu }`` maps others."""
@@ -251,6 +261,10 @@ class Scope:
             base, rest = self.local(names[0], line, parsed.path), steps[1:]
         elif root == "module" and len(names) >= 2 and isinstance(steps[1], str):
             base, rest = self.module_output(names[0], names[1], line, parsed.path), steps[2:]
+        elif root == "path" and names and names[0] in ("module", "root", "cwd"):
+            # relative to the folder Terraform runs in, as Terraform gives it
+            folder = posixpath.relpath(self.module.folder or ".", self.root_folder or ".") if names[0] == "module" else "."
+            return Val(folder, line, (Step(parsed.path, line, f"path.{names[0]} = {folder} (relative to {self.root_folder or '.'}/)"),))
         elif root in ("data", "each", "count", "path", "terraform", "self") or root is None:
             return unknown(line, Step(parsed.path, line, f"{_traversal_text(node) or 'expression'} is known only at plan/apply time"))
         elif len(steps) >= 2 and isinstance(steps[0], str) and isinstance(steps[1], str) and "_" in root:

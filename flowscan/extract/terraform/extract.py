@@ -14,6 +14,7 @@ from .evaluate import Scope
 from .modules import Module
 from .parse import ParsedFile, _parse_tfvars_json, parse_hcl
 from .placements import place_resource
+from .registry import find_module_rule, module_facts, module_source
 from .rules import TerraformRules, bundled_terraform_rules
 from .tfvars import tfvars_contexts
 
@@ -83,9 +84,21 @@ def _walk(scope: Scope, rules: TerraformRules, facts_for: Any) -> None:
                 facts_for(resource.path).sources.append(source)
     for name, call in module.calls.items():
         child = scope.child(name)
-        if child is None:
-            note = f"module.{name}: source is not a local module folder in the scan; not analysed"
+        if child is not None:
+            _walk(child, rules, facts_for)
+            continue
+        source = module_source(call)
+        rule = find_module_rule(source, rules) if source and scope.module.child_folder(call) is None else None
+        if rule is None:
+            note = f"module.{name}: source {source or '(not a literal)'} is not a local module folder in the scan " \
+                   "nor a module in rules/terraform-modules; not analysed"
             if note not in facts_for(call.path).notes:
                 facts_for(call.path).notes.append(note)
             continue
-        _walk(child, rules, facts_for)
+        placements, sources = module_facts(scope, name, call, rule, rules)
+        listed = ", ".join(f"{r.type}.{r.name}" for r in rule.resources)
+        note = f"module.{name}: {rule.source} is read from {rule.origin} ({listed}); its other resources are not listed"
+        if note not in facts_for(call.path).notes:
+            facts_for(call.path).notes.append(note)
+        facts_for(call.path).placements.extend(placements)
+        facts_for(call.path).sources.extend(sources)

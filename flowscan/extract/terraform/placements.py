@@ -60,7 +60,7 @@ def _provider_placement(scope: Scope, resource: Block, address: str, cloud: str,
         return Placement(address, region_attr, None, cloud, resource.path, resource.line, (no_region, here), scope.context)
     provider_file = ref.scope.file(attr.path)
     val = ref.scope.eval(attr.expr, provider_file)
-    chain = _merge(val.chain, [Step(attr.path, attr.line, f"provider {key}: {provider_file.text(attr.line)}"), here])
+    chain = _merge(val.chain, [Step(attr.path, attr.line, f"provider {ref.key}: {provider_file.text(attr.line)}"), here])
     return Placement(address, region_attr, _normalise(cloud, to_str(val)), cloud, attr.path, attr.line, chain, scope.context)
 
 

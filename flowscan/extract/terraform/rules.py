@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,11 +52,33 @@ class CloudRules:
     zone_pattern: re.Pattern[str] | None
 
 
+@dataclass(frozen=True)
+class ModuleResource:
+    """One resource a registry module creates, and the module inputs that set its arguments."""
+
+    type: str
+    name: str
+    inputs: tuple[tuple[str, str], ...]  # (argument path "environment.variables", module input)
+    env_list: str | None = None  # input holding [{name, value}] env entries
+    code: tuple[str, ...] = ()  # inputs holding the local path of the code it runs
+
+
+@dataclass(frozen=True)
+class ModuleRule:
+    """A well-known remote module (one ``modules:`` entry of ``rules/terraform-modules/*.yaml``)."""
+
+    source: str  # registry address, with //subdirectory for a submodule
+    repository: str | None
+    resources: tuple[ModuleResource, ...]
+    origin: str  # the rule file, for provenance
+
+
 @dataclass
 class TerraformRules:
     clouds: list[CloudRules]
     resources: list[ResourceRule]
     env: dict[str, EnvRule]
+    modules: list[ModuleRule] = field(default_factory=list)
 
     def resource_rule(self, rtype: str) -> ResourceRule | None:
         for rule in self.resources:  # sorted by specificity
@@ -98,6 +120,20 @@ def load_terraform_rules(rules_dir: Path | None = None) -> TerraformRules:
             for rtype in rule.types:
                 out.env[rtype] = rule
     out.resources.sort(key=lambda r: r.specificity)
+    out.modules = load_module_rules((rules_dir or default_rules_dir()) / "terraform-modules")
+    return out
+
+
+def load_module_rules(folder: Path) -> list[ModuleRule]:
+    """Read and validate ``rules/terraform-modules/*.yaml``."""
+    out = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = load_rule_file(path, "rules-terraform-modules.schema.json")
+        for entry in data["modules"]:
+            resources = tuple(ModuleResource(
+                r["type"], r["name"], tuple(r["inputs"].items()), r.get("env_list"), tuple(r.get("code", ())),
+            ) for r in entry["resources"])
+            out.append(ModuleRule(entry["source"], entry.get("repository"), resources, f"rules/terraform-modules/{path.name}"))
     return out
 
 
