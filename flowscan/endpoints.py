@@ -27,7 +27,7 @@ class Placed:
 
 def place(hit: SinkHit, catalog: Catalog, policy: Policy, served: dict[str, Placement] | None = None) -> Placed | None:
     """Where ``hit`` sends data; ``None`` when its value is a relative path (no endpoint)."""
-    sdk_provider = hit.sink.provider
+    sdk_provider = hit.provider
     if hit.value is None:
         return Placed(None, None, sdk_provider, Placement(None, None, None, "unknown", "no endpoint value found"),
                       ("the call's endpoint argument",))

@@ -187,3 +187,45 @@ def test_a_policy_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
     policy.write_bytes(b"residency:\n  allowed: [\xff]\n")
     result = CliRunner().invoke(main, ["scan", str(ROLES_APP), "--policy", str(policy)])
     assert result.exit_code == 2 and "not UTF-8" in result.output
+
+
+def test_policy_from_the_environment_variable(app: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    policy = tmp_path / "team-policy.yaml"
+    policy.write_text("residency:\n  allowed: [eu]\n")
+    assert _run(str(app)).exit_code == 0
+    monkeypatch.setenv("FLOWSCAN_POLICY", str(policy))
+    result = _run(str(app))
+    assert result.exit_code == 1 and "residency/region-not-allowed" in result.output
+
+
+def test_fail_on_note_fails_on_a_note_that_warning_lets_pass(app: Path) -> None:
+    """The policy turns region-unknown into a note: only --fail-on note fails on it."""
+    (app / "flowscan.yaml").write_text("rules:\n  residency/region-unknown: note\n")
+    assert _run(str(app), "--fail-on", "warning").exit_code == 0
+    result = _run(str(app), "--fail-on", "note")
+    assert result.exit_code == 1 and "residency/region-unknown" in result.output
+
+
+def test_console_report_to_an_output_file(app: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    result = _run(str(app), "--format", "console", "-o", str(target), "--allow", "eu", "--fail-on", "never")
+    assert result.output == ""
+    text = target.read_text()
+    assert "Outbound endpoints" in text and "api.openai.com" in text and "residency/region-not-allowed" in text
+    assert "\x1b[" not in text  # no colour codes in a file
+
+
+def test_jobs_sets_the_number_of_parser_processes(app: Path) -> None:
+    """Enough source to be worth a pool (parallel.PARALLEL_BYTES): -j 1 parses in-process,
+    -j 2 uses two workers. Ignoring -j would print the same count for both."""
+    for n in range(3):
+        body = "".join(f'URL_{i} = "https://svc-{n}-{i}.example.com/v1/resource"\n' for i in range(2500))
+        (app / "svc" / f"big_{n}.py").write_text(f"import requests\n{body}requests.get(URL_0)\n")
+
+    def workers(*args: str) -> str:
+        result = CliRunner().invoke(main, ["scan", str(app), "--no-cache", "--stats", "-q", *args])
+        (line,) = [x for x in result.stderr.splitlines() if "workers" in x]
+        return line.rsplit("workers ", 1)[1]
+
+    assert workers("-j", "1") == "1"
+    assert workers("--jobs", "2") == "2"

@@ -20,10 +20,9 @@ from .sinks import SinkCall, evaluate_spec
 class SinkHit:
     """One value that reaches one outbound call."""
 
-    sink: Sink
+    provider: str | None  # the sink's provider (a config entry's own)
     sdk: str  # the dotted name that matched, e.g. openai.OpenAI
     location: Location
-    text: str  # the source line
     value: StrValue | None  # None: the call's endpoint could not be determined at all
     switches: tuple[Switch, ...] = ()  # the configuration tests the call is under (``reach.py``)
 
@@ -81,7 +80,8 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
             for obj in resolver.eval(site.func, Frame(facts, site.scope, site.line, depth=MAX_CALLER_DEPTH)):
                 if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "call":
                     call = SinkCall(CallCtx(frame, site.args, site.kwargs, site.line), receiver=obj.receiver)
-                    hits.extend(_evaluate(catalog.sinks[obj.dotted], obj.dotted, call, facts, site, resolver))
+                    location = Location(facts.path, site.line, site.column)
+                    hits.extend(_evaluate(catalog.sinks[obj.dotted], obj.dotted, call, location, resolver, site))
                     break
             _note_env_free(env_free, resolver, (facts.path, site.line), reads)
         for assign in facts.attr_assigns:
@@ -96,8 +96,8 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
             for obj in resolver.eval(assign.target, frame):
                 if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "assign":
                     call = SinkCall(CallCtx(frame, (), (), assign.line), assigned=assign.value)
-                    site = CallSite(assign.target, (), (), assign.line, assign.column, assign.scope, assign.text)
-                    hits.extend(_evaluate(catalog.sinks[obj.dotted], obj.dotted, call, facts, site, resolver))
+                    location = Location(facts.path, assign.line, assign.column)
+                    hits.extend(_evaluate(catalog.sinks[obj.dotted], obj.dotted, call, location, resolver))
                     break
             _note_env_free(env_free, resolver, (facts.path, assign.line), reads)
     return hits
@@ -108,31 +108,28 @@ def _note_env_free(env_free: set[tuple[str, int]] | None, resolver: Resolver, si
         env_free.add(site)
 
 
-def _evaluate(sink: Sink, sdk: str, call: SinkCall, facts: ModuleFacts, site: CallSite,
-              resolver: Resolver) -> list[SinkHit]:
-    location = Location(facts.path, site.line, site.column)
-    switches = switches_of(site, call.ctx.frame, resolver)
+def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver: Resolver,
+              site: CallSite | None = None) -> list[SinkHit]:
+    switches = switches_of(site, call.ctx.frame, resolver) if site is not None else ()
     values = evaluate_spec(sink.override, call, resolver, sdk) if sink.override else None
     if not values:
         values = evaluate_spec(sink.url, call, resolver, sdk)
     if values is None:
         if not sink.required:
             return []
-        return [SinkHit(sink, sdk, location, site.text, None, switches)]
-    use = Step(facts.path, site.line, f"{sdk}(…)" if sink.kind == "call" else f"{sdk} = …")
-    return [SinkHit(sink, sdk, location, site.text, value.then(use), switches) for value in values]
+        return [SinkHit(sink.provider, sdk, location, None, switches)]
+    use = Step(location.path, location.line, f"{sdk}(…)" if sink.kind == "call" else f"{sdk} = …")
+    return [SinkHit(sink.provider, sdk, location, value.then(use), switches) for value in values]
 
 
 def config_hits(config_facts: list[ConfigFacts], lookup) -> list[SinkHit]:
     """Endpoints that configs send to directly (LiteLLM ``model_list``), with ``{env:NAME}``
     parts resolved through ``lookup``."""
-    from ..catalog import Sink
-    from ..values import StrValue, concat
+    from ..values import concat
 
     hits: list[SinkHit] = []
     for config in config_facts:
         for entry in config.endpoints:
-            sink = Sink(entry.provider, (entry.sdk,), "config", None, None, True, config.path)
             step = Step(entry.path, entry.line, entry.sdk)
             pieces: list[list[StrValue]] = []
             pos = 0
@@ -145,7 +142,7 @@ def config_hits(config_facts: list[ConfigFacts], lookup) -> list[SinkHit]:
             values, _ = concat(pieces)
             location = Location(entry.path, entry.line)
             for value in values:
-                hits.append(SinkHit(sink, entry.sdk, location, "", StrValue(value.parts, entry.chain + value.trail + (step,))))
+                hits.append(SinkHit(entry.provider, entry.sdk, location, StrValue(value.parts, entry.chain + value.trail + (step,))))
     return hits
 
 
