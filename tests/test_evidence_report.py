@@ -190,3 +190,29 @@ def test_cyclonedx_inventory_validates_against_the_1_6_schema(monkeypatch) -> No
             ("flowscan:jurisdiction", "us"), ("flowscan:called-from", "app/ai.py:9")} <= posthog
     assert services["PostHog"]["endpoints"] == ["https://eu.i.posthog.com", "https://us.i.posthog.com"]
     assert bom["metadata"]["timestamp"].startswith("2025-11-30T00:00:00")
+
+
+def test_an_inline_allowance_and_a_policy_exemption_are_named_in_the_evidence(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    app = tmp_path / "app"
+    shutil.copytree(APP, app)
+    llm = app / "src" / "shopbot" / "clients" / "llm.py"
+    llm.write_text(llm.read_text().replace(
+        "fallback = OpenAI()  # expect: residency/region-not-allowed",
+        'fallback = OpenAI()  # flowscan: allow[residency/region-not-allowed] reason="DPA signed, SEC-211" '
+        "owner=platform until=2099-12-31"))
+    text = _run(["report", str(app)], monkeypatch)
+    verdict = re.search(r"^\*\*(.+)\*\*$", text, flags=re.M).group(1)
+    assert "allowed inline with a reason: api.openai.com" in verdict
+    assert "exempt by the policy: hooks.slack.com" in verdict
+    assert ("2 outside the allowed regions (eu): bedrock-runtime.us-east-1.amazonaws.com, "
+            "o4500000000000000.ingest.us.sentry.io;") in verdict
+    allowances = text.split("## Declarations and exemptions", 1)[1].split("## Coverage", 1)[0]
+    assert ("Suppressed residency/region-not-allowed at src/shopbot/clients/llm.py:10: allow by platform "
+            "until 2099-12-31 (src/shopbot/clients/llm.py:10): DPA signed, SEC-211") in allowances
+    assert "Exempt: hooks.slack.com: deploy notifications only; no customer data" in allowances
+    slack = next(line for line in text.splitlines() if line.startswith("| <a id=\"sp-slack\""))
+    assert "(exempt: hooks.slack.com: deploy notifications only; no customer data)" in slack
+    findings = text.split("## Findings", 1)[1]
+    assert "_(suppressed: allow by platform until 2099-12-31" in findings

@@ -40,6 +40,7 @@ class SubProcessor:
     locations: list[Location] = field(default_factory=list)
     endpoints: list[Endpoint] = field(default_factory=list)
     outside_policy: bool = False
+    exempt: list[str] = field(default_factory=list)  # "host: the policy's reason"
 
 
 @dataclass
@@ -62,7 +63,7 @@ class Evidence:
 
 
 def build_evidence(report: Report, provider_names: dict[str, str], purposes: dict[str, str]) -> Evidence:
-    outside_ids = {f.endpoint for f in report.findings if f.rule == NOT_ALLOWED and f.endpoint}
+    outside_ids = {f.endpoint for f in report.findings if f.rule == NOT_ALLOWED and f.endpoint and f.suppression is None}
     groups: dict[str, SubProcessor] = {}
     runtime: list[Endpoint] = []
     for endpoint in report.endpoints:
@@ -85,43 +86,46 @@ def build_evidence(report: Report, provider_names: dict[str, str], purposes: dic
         for location in endpoint.locations:
             _add(row.locations, location)
         row.endpoints.append(endpoint)
+        if endpoint.exempt:
+            _add(row.exempt, f"{endpoint.host}: {endpoint.exempt}")
         row.outside_policy = row.outside_policy or endpoint.id in outside_ids
     rows = sorted(groups.values(), key=lambda r: (r.name.lower(), r.key))
     for row in rows:
         for values in (row.hosts, row.regions, row.countries, row.jurisdictions, row.basis, row.contexts):
             values.sort()
         row.locations.sort()
-    severities = Counter(f.severity for f in report.findings)
+    severities = Counter(f.severity for f in report.findings if f.suppression is None)
     return Evidence(report, rows, runtime, verdict(report, rows, runtime), severities, provider_names)
 
 
 def verdict(report: Report, rows: list[SubProcessor], runtime: list[Endpoint]) -> str:
     """The residency answer in one sentence."""
-    allowed = report.policy.get("allowed", [])
-    hosts = {e.host for r in rows for e in r.endpoints}
-    outside = sorted({e.host or "?" for r in rows if r.outside_policy for e in r.endpoints
-                      if _outside(e, report.findings)})
-    unplaced = sorted({e.host or "?" for r in rows for e in r.endpoints if e.placement.jurisdiction is None})
+    allowed = ", ".join(report.policy.get("allowed", []))
+    endpoints = [e for r in rows for e in r.endpoints]
+    hosts = {e.host for e in endpoints}
+    flagged = {f.endpoint: f for f in report.findings if f.rule == NOT_ALLOWED and f.endpoint}
+    outside = sorted({e.host for e in endpoints if e.id in flagged and flagged[e.id].suppression is None})
+    allowed_inline = sorted({e.host for e in endpoints if e.id in flagged and flagged[e.id].suppression is not None}
+                            - set(outside))
+    exempt = sorted({e.host for e in endpoints if e.exempt})
+    unplaced = sorted({e.host for e in endpoints if e.placement.jurisdiction is None and not e.exempt})
     if not allowed:
         head = (f"{len(hosts)} outbound hosts found; no residency policy is set, so none is judged "
                 f"(add residency.allowed to flowscan.yaml or pass --allow)")
-    elif not outside and not unplaced and not runtime:
-        head = f"All {len(hosts)} outbound hosts resolve to allowed regions ({', '.join(allowed)}) or internal hosts"
+    elif not outside and not unplaced:
+        head = f"All {len(hosts)} outbound hosts resolve to allowed regions ({allowed}) or internal hosts"
     else:
-        parts = []
-        if outside:
-            parts.append(f"{len(outside)} outside the allowed regions ({', '.join(allowed)}): {_few(outside)}")
+        parts = [f"{len(outside)} outside the allowed regions ({allowed}): {_few(outside)}"] if outside else []
         if unplaced:
             parts.append(f"{len(unplaced)} could not be placed: {_few(unplaced)}")
-        head = f"Of {len(hosts)} outbound hosts, " + "; ".join(parts) if parts else (
-            f"All {len(hosts)} outbound hosts resolve to allowed regions ({', '.join(allowed)}) or internal hosts")
+        head = f"Of {len(hosts)} outbound hosts, " + "; ".join(parts)
+    if allowed and allowed_inline:
+        head += f"; {len(allowed_inline)} outside the allowed regions are allowed inline with a reason: {_few(allowed_inline)}"
+    if allowed and exempt:
+        head += f"; {len(exempt)} exempt by the policy: {_few(exempt)}"
     if runtime:
         head += f"; {len(runtime)} more destinations are decided at run time and cannot be judged from the code"
     return head + "."
-
-
-def _outside(endpoint: Endpoint, findings: list[Finding]) -> bool:
-    return any(f.rule == NOT_ALLOWED and f.endpoint == endpoint.id for f in findings)
 
 
 def _few(items: list[str], most: int = 6) -> str:
@@ -144,9 +148,20 @@ def left_out_by_role(report: Report) -> list[str]:
 
 
 def allowance_lines(report: Report) -> list[str]:
-    """The policy's declared regions and exempted hosts, each with its reason."""
+    """The policy's declared regions and exempted hosts, and the inline suppressions, each with
+    its reason (and, for an ``allow``, its owner and expiry)."""
     policy = report.policy
     lines = [f"Declared: {d['host']} in {d.get('region') or '?'} ({d.get('jurisdiction') or '?'}): "
              f"{d.get('reason') or 'no reason given'}" for d in policy.get("endpoints", [])]
     lines += [f"Exempt: {e['host']}: {e.get('reason') or 'no reason given'}" for e in policy.get("exempt", [])]
-    return lines or ["The policy declares no endpoint region and exempts no host."]
+    lines += [f"Suppressed {f.rule} at {f.path}:{f.line}: {suppression_text(f)}" for f in report.findings if f.suppression]
+    return lines or ["The policy declares no endpoint region and exempts no host; no finding is suppressed inline."]
+
+
+def suppression_text(finding: Finding) -> str:
+    s = finding.suppression
+    if s is None:
+        return ""
+    who = f" by {s.owner}" if s.owner else ""
+    until = f" until {s.until}" if s.until else ""
+    return f"{s.kind}{who}{until} ({s.path}:{s.line}): {s.reason or 'no reason given'}"

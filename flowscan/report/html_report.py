@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..redact import redact
 from ..rules_index import rule_docs
-from .evidence import BASIS, Evidence, allowance_lines, left_out_by_role
+from .evidence import BASIS, Evidence, allowance_lines, left_out_by_role, suppression_text
 from .excerpts import Excerpts
 from .flowpicture import VERDICT_COLOURS, flow_svg
 from .markdown import anchor
@@ -82,7 +82,8 @@ def _graph(evidence: Evidence) -> str:
 def _inventory(evidence: Evidence) -> str:
     rows = []
     for r in evidence.sub_processors:
-        flag = ' <span class="outside">outside policy</span>' if r.outside_policy else ""
+        flag = (' <span class="outside">outside policy</span>' if r.outside_policy else "") + (
+            f' <span class="muted">exempt: {_e("; ".join(r.exempt))}</span>' if r.exempt else "")
         called = ", ".join(f"<code>{_e(str(loc))}</code>" for loc in r.locations[:5]) + (
             f" and {len(r.locations) - 5} more" if len(r.locations) > 5 else "")
         hosts = ", ".join(f'<a href="#{anchor(e)}">{_e(e.host or "?")}</a>' for e in _first_per_host(r.endpoints))
@@ -159,8 +160,10 @@ def _findings(evidence: Evidence) -> str:
     for rule in sorted({f.rule for f in findings}):
         doc = docs.get(rule)
         parts.append(f"<h3>{_e(rule)}</h3>" + (f"<p>{_e(doc.summary)}</p><p><b>Fix:</b> {_e(doc.fix)}</p>" if doc else ""))
-        parts.append("<ul>" + "".join(f"<li><b>{_e(f.severity)}</b> <code>{_e(f.path)}:{f.line}</code> {_e(f.message)}</li>"
-                                      for f in findings if f.rule == rule) + "</ul>")
+        parts.append("<ul>" + "".join(
+            f"<li><b>{_e(f.severity)}</b> <code>{_e(f.path)}:{f.line}</code> {_e(f.message)}"
+            + (f" <i class=\"muted\">suppressed: {_e(suppression_text(f))}</i>" if f.suppression else "") + "</li>"
+            for f in findings if f.rule == rule) + "</ul>")
     return "".join(parts)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..model import Endpoint, Report
 from ..redact import redact
 from ..rules_index import rule_docs
-from .evidence import BASIS, Evidence, allowance_lines, left_out_by_role
+from .evidence import BASIS, Evidence, allowance_lines, left_out_by_role, suppression_text
 from .excerpts import Excerpts
 from .runinfo import RunInfo
 
@@ -76,7 +76,8 @@ def _sub_processors(evidence: Evidence) -> list[str]:
     lines += ["| Provider | Purpose | Hosts | Regions | Countries | Jurisdiction | How the region is known | Called from |",
               "|---|---|---|---|---|---|---|---|"]
     for row in evidence.sub_processors:
-        flag = " **(outside policy)**" if row.outside_policy else ""
+        flag = (" **(outside policy)**" if row.outside_policy else "") + (
+            f" (exempt: {'; '.join(row.exempt)})" if row.exempt else "")
         called = ", ".join(f"`{loc}`" for loc in row.locations[:5]) + (
             f" and {len(row.locations) - 5} more" if len(row.locations) > 5 else "")
         lines.append("| " + " | ".join([
@@ -158,7 +159,8 @@ def _findings(report: Report) -> list[str]:
         if doc is not None:
             lines += [_text(doc.summary), "", f"Fix: {_text(doc.fix)}", ""]
         for f in by_rule[rule]:
-            lines.append(f"- **{f.severity}** `{f.path}:{f.line}`: {_text(f.message)}")
+            note = f" _(suppressed: {_text(suppression_text(f))})_" if f.suppression else ""
+            lines.append(f"- **{f.severity}** `{f.path}:{f.line}`: {_text(f.message)}{note}")
         lines.append("")
     return lines
 
