@@ -159,10 +159,8 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
 
         from .report.console import render_console
 
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=140)
-        render_console(report, console, quiet=quiet)
+        # Piped: rich reads COLUMNS (80 when unset) and NO_COLOR; narrow tables become lists, never cut hosts.
+        render_console(report, Console(), quiet=quiet)
     if fail_on != "never" and any(_RANK[f.severity] <= FAIL_LEVELS[fail_on] for f in report.findings
                                   if f.suppression is None):  # suppressed: reported, never failing
         sys.exit(1)

@@ -66,3 +66,14 @@ def test_explain_follows_config_into_code() -> None:
     assert result.exit_code == 0, result.output
     for place in ("terraform.tfvars:2", "variables.tf:6", "main.tf:24", "settings.py:3", "ai.py:7"):
         assert place in result.output
+
+
+def test_piped_console_honours_columns_and_never_cuts_a_host() -> None:
+    app = str(FIXTURES / "mixed-deploy-app")
+    narrow = CliRunner().invoke(main, ["scan", app, "--fail-on", "never"], env={"COLUMNS": "80", "NO_COLOR": "1"})
+    lines = narrow.output.splitlines()
+    assert "\x1b[" not in narrow.output
+    for host in ("bedrock-runtime.eu-north-1.amazonaws.com", "europe-west4-aiplatform.googleapis.com"):
+        assert host in lines  # a line of its own, whole
+    wide = CliRunner().invoke(main, ["scan", app, "--fail-on", "never"], env={"COLUMNS": "200"})
+    assert any("europe-west4-aiplatform.googleapis.com" in line and "app/ai.py:7" in line for line in wide.output.splitlines())

@@ -126,18 +126,20 @@ def test_an_endpoint_without_host_or_url_shows_its_sdk() -> None:
     assert hosts == ["? openai.OpenAI", "?"]
 
 
-def test_long_cells_fold_instead_of_being_cut() -> None:
+def test_a_narrow_console_lists_rows_and_never_cuts_a_host() -> None:
     host = "inference-gateway-primary.eu-central-1.internal-services.example.com"
     endpoint = Endpoint("ep-1", None, host, None, Placement(None, None, None, "unknown"),
                         locations=[Location("a.py", 1), Location("a.py", 2)])
-    resource = Resource("google_storage_bucket.a_really_long_bucket_resource_name_for_exports", "location", "gcp",
-                        Placement("EU", None, "eu", "argument"), Location("main.tf", 3))
-    text = _text(_empty_report(endpoints=[endpoint], resources=[resource]), width=60)
-    assert "…" not in text
-    assert host in "".join(row[2] for row in _rows(text, "Outbound endpoints"))  # folded, every character kept
-    assert "".join(row[1] for row in _rows(text, "Cloud resources with a location")) == \
-        "google_storage_bucket.a_really_long_bucket_resource_name_for_exports.location"
-    assert " ".join(row[6] for row in _rows(text, "Outbound endpoints")).split() == ["a.py:1", "(+1)"]  # two calls
+    address = "google_storage_bucket.a_really_long_bucket_resource_name_for_exports"
+    resource = Resource(address, "location", "gcp", Placement("EU", None, "eu", "argument"), Location("main.tf", 3))
+    report = _empty_report(endpoints=[endpoint], resources=[resource])
+    narrow = _text(report, width=60).splitlines()
+    assert "…" not in "\n".join(narrow)
+    assert host in narrow and f"{address}.location" in narrow  # each on a line of its own, whole
+    details = narrow[narrow.index(host) + 1:]
+    assert "called at: a.py:1 (+1)" in " ".join(line.strip() for line in details)
+    wide = _text(report, width=200)
+    assert any(host in line and "a.py:1 (+1)" in line for line in wide.splitlines())  # a table row when it fits
 
 
 def test_table_titles_are_left_aligned(app_report: Report) -> None:

@@ -107,37 +107,58 @@ def _endpoint_table(report: Report, console: Console) -> None:
     groups: dict[str, dict[str, list[Endpoint]]] = defaultdict(lambda: defaultdict(list))
     for endpoint in report.endpoints:
         groups[endpoint.placement.jurisdiction or "unknown"][endpoint.provider or "-"].append(endpoint)
-    table = Table(title="Outbound endpoints", title_justify="left")
     with_reach = any(e.reach != "default" for e in report.endpoints)  # the column only when it says something
-    for column in ("jurisdiction", "provider", "host", "region / country", "how placed", "context",
-                   *(["reach"] if with_reach else []), "called at"):
-        table.add_column(column, overflow="fold")
+    columns = ("jurisdiction", "provider", "host", "region / country", "how placed", "context",
+               *(["reach"] if with_reach else []), "called at")
+    rows = []
     for jurisdiction in sorted(groups, key=lambda j: (j == "unknown", j)):
         for provider in sorted(groups[jurisdiction]):
             for endpoint in groups[jurisdiction][provider]:
                 first = endpoint.locations[0]
                 more = f" (+{len(endpoint.locations) - 1})" if len(endpoint.locations) > 1 else ""
                 host = endpoint.host or f"? {endpoint.url or endpoint.sdk or ''}"
-                table.add_row(
-                    jurisdiction, provider, escape(redact(host)), _place(endpoint),
+                rows.append((
+                    jurisdiction, provider, redact(host), _place(endpoint),
                     endpoint.placement.source + (" (exempt)" if endpoint.exempt else ""),
-                    endpoint.context, *([escape(reach_text(endpoint))] if with_reach else []),
+                    endpoint.context, *([reach_text(endpoint)] if with_reach else []),
                     f"{first.path}:{first.line}{more}",
-                )
-    console.print(table)
+                ))
+    _table_or_list(console, "Outbound endpoints", columns, rows, keep_whole=("host", "called at"))
+
+
+def _table_or_list(console: Console, title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]],
+                   keep_whole: tuple[str, ...]) -> None:
+    """A table when the console is wide enough to show every ``keep_whole`` cell (a host, a
+    path) on one line; otherwise one block per row, so a narrow or piped console never cuts a
+    host in pieces."""
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(len(columns))]
+    # whole cells at full width, every other column at least its header's longest word or 10 characters
+    needed = sum(w if c in keep_whole else min(w, max(10, *(len(word) for word in c.split())))
+                 for c, w in zip(columns, widths, strict=True)) + 3 * len(columns) + 1
+    if needed <= console.width:
+        table = Table(title=title, title_justify="left")
+        for column in columns:
+            table.add_column(column, overflow="fold", no_wrap=column in keep_whole)
+        for row in rows:
+            table.add_row(*(escape(cell) for cell in row))
+        console.print(table)
+        console.print()
+        return
+    console.print(f"[bold]{escape(title)}[/bold]")
+    for row in rows:
+        cells = dict(zip(columns, row, strict=True))
+        console.print(escape(cells[keep_whole[0]]), style="bold", soft_wrap=True)
+        details = [f"{c}: {cells[c]}" for c in columns if c not in keep_whole[:1] and cells[c] not in ("", "-")]
+        console.print("  " + escape("; ".join(details)))
     console.print()
 
 
 def _resource_table(report: Report, console: Console) -> None:
-    table = Table(title="Cloud resources with a location", title_justify="left")
-    for column in ("jurisdiction", "resource", "region / country", "context", "set at"):
-        table.add_column(column, overflow="fold")
-    for r in report.resources:
-        table.add_row(r.placement.jurisdiction or "unknown", f"{r.address}.{r.attribute}",
-                      " / ".join(x for x in (r.placement.region, r.placement.country) if x) or "?",
-                      r.context, str(r.location))
-    console.print(table)
-    console.print()
+    rows = [(r.placement.jurisdiction or "unknown", f"{r.address}.{r.attribute}",
+             " / ".join(x for x in (r.placement.region, r.placement.country) if x) or "?", r.context, str(r.location))
+            for r in report.resources]
+    _table_or_list(console, "Cloud resources with a location", ("jurisdiction", "resource", "region / country",
+                   "context", "set at"), rows, keep_whole=("resource", "set at"))
 
 
 def _findings(report: Report, console: Console, root: Path) -> None:
