@@ -219,7 +219,9 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
                           modules=[m for m in program.modules if not m.parse_error],
                           parse_errors=coverage.parse_errors, policy=policy)
         findings = run_checks(facts, lines.text)
-        role_map = policy.role_map()
+        from .packaging import shipped_packages
+
+        role_map = policy.role_map(shipped_packages(root))
         from .rules_index import rule_docs
 
         every_role = frozenset(rule for rule, doc in rule_docs().items() if doc.every_role)

@@ -86,9 +86,10 @@ class Policy:
     def excluded(self, path: str) -> bool:
         return any(_glob_match(self.base + path, pattern) for pattern in self.exclude)
 
-    def role_map(self) -> RoleMap:
-        """The role of each scanned file: ``paths.roles`` globs over the conventions."""
-        return RoleMap(self.roles, lambda path, pattern: _glob_match(self.base + path, pattern))
+    def role_map(self, shipped: tuple[str, ...] = ()) -> RoleMap:
+        """The role of each scanned file: ``paths.roles`` globs over the packaging metadata
+        (``shipped``: the folders of the packages the project ships) and the conventions."""
+        return RoleMap(self.roles, lambda path, pattern: _glob_match(self.base + path, pattern), shipped)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -1,6 +1,8 @@
 """Code roles: which files are the shipped application, and which are tests, examples, docs.
 
-A file's role comes from the policy's ``paths.roles`` globs first, then from conventions:
+A file's role comes from the policy's ``paths.roles`` globs first, then from the packaging
+metadata (code in a package the project ships is production unless it is a test; see
+``packaging.py``), then from conventions:
 a folder named ``tests``/``test``/``testing`` or a ``test_*.py``/``*_test.py``/``conftest.py``
 file is ``test``; ``examples``/``example``/``samples``/``cookbook`` is ``example``;
 ``docs``/``doc`` is ``docs``; ``benchmarks``/``benchmark``/``bench`` is ``benchmark``;
@@ -30,8 +32,23 @@ _FOLDERS = {
 _PYTHON_ONLY_FOLDERS = {"scripts": "script", "tools": "script"}
 
 
-def conventional_role(path: str) -> str:
-    """The role a path's folders and name give it (no policy)."""
+def test_file_role(path: str) -> str | None:
+    """``test`` for a test file or a file in a test folder, else None."""
+    parts = path.split("/")
+    if any(_FOLDERS.get(folder.lower()) == "test" for folder in parts[:-1]):
+        return "test"
+    name = parts[-1]
+    if name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"):
+        return "test"
+    return None
+
+
+def conventional_role(path: str, shipped: tuple[str, ...] = ()) -> str:
+    """The role a path's folders and name give it (no policy). In a package the project ships
+    (``shipped``: its folders, from the packaging metadata) only the test conventions apply:
+    an agent's ``tools/`` or a package's ``examples`` module is code the application runs."""
+    if shipped and any(path.startswith(folder + "/") for folder in shipped):
+        return test_file_role(path) or PRODUCTION
     parts = path.split("/")
     name = parts[-1]
     for folder in parts[:-1]:
@@ -52,16 +69,18 @@ class RoleMap:
     """Roles of the scanned files: the policy's globs (``{role: [glob, ...]}``, first match
     wins, in the order written) over the conventions; answers are cached per path."""
 
-    def __init__(self, overrides: dict[str, list[str]], match: Callable[[str, str], bool]):
+    def __init__(self, overrides: dict[str, list[str]], match: Callable[[str, str], bool],
+                 shipped: tuple[str, ...] = ()):
         self._overrides = overrides
         self._match = match
+        self._shipped = shipped
         self._cache: dict[str, str] = {}
 
     def role(self, path: str) -> str:
         found = self._cache.get(path)
         if found is None:
             found = next((role for role, globs in self._overrides.items()
-                          if any(self._match(path, glob) for glob in globs)), None) or conventional_role(path)
+                          if any(self._match(path, glob) for glob in globs)), None) or conventional_role(path, self._shipped)
             self._cache[path] = found
         return found
 
