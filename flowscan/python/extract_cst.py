@@ -478,7 +478,7 @@ class _Extractor:
     def _other_expr(self, node: cst.CSTNode, line: int) -> Expr:
         if isinstance(node, cst.BinaryOperation):
             if isinstance(node.operator, cst.Add):
-                return Concat((self.expr(node.left), self.expr(node.right)), line)
+                return Concat(tuple(self.expr(part) for part in _added(node)), line)
             if isinstance(node.operator, cst.Modulo):
                 return Percent(self.expr(node.left), self.expr(node.right), line)
             return Opaque("arithmetic", line)
@@ -564,3 +564,13 @@ def _dotted(node: cst.CSTNode) -> str:
     if isinstance(node, cst.Attribute):
         return f"{_dotted(node.value)}.{node.attr.value}"
     return ""
+
+
+def _added(node: cst.BinaryOperation) -> list[cst.BaseExpression]:
+    """The terms of ``a + b + c`` in order, as ``extract.py`` flattens them."""
+    rights: list[cst.BaseExpression] = []
+    current: cst.BaseExpression = node
+    while isinstance(current, cst.BinaryOperation) and isinstance(current.operator, cst.Add):
+        rights.append(current.right)
+        current = current.left
+    return [current, *reversed(rights)]
