@@ -20,6 +20,7 @@ import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
 from .extract_common import SKIP_CALLS, joined_string, module_name_for, source_lines
+from .redact_facts import redact_facts
 from .facts import (
     Assign,
     Attr,
@@ -53,8 +54,13 @@ _NESTING_ERRORS = ("too many nested", "too many statically nested")
 
 
 def extract_python(path: str, data: bytes) -> ModuleFacts:
-    """Extract the facts of one Python file; a parse failure is a fact too. A file nested too
-    deep to read keeps the facts of its other top-level statements (``_without_deep``)."""
+    """Extract the facts of one Python file, secrets masked (``redact_facts``); a parse
+    failure is a fact too. A file nested too deep to read keeps the facts of its other
+    top-level statements (``_without_deep``)."""
+    return redact_facts(_extract(path, data))
+
+
+def _extract(path: str, data: bytes) -> ModuleFacts:
     module_name, is_package = module_name_for(path)
     try:
         with warnings.catch_warnings():

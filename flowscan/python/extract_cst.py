@@ -40,7 +40,13 @@ from .facts import (
 
 
 def extract_python_cst(path: str, data: bytes) -> ModuleFacts:
-    """Extract the facts of one Python file with libcst; a parse failure is a fact too."""
+    """Extract the facts of one Python file with libcst, secrets masked; a parse failure is a fact too."""
+    from .redact_facts import redact_facts
+
+    return redact_facts(_extract_cst(path, data))
+
+
+def _extract_cst(path: str, data: bytes) -> ModuleFacts:
     module_name, is_package = module_name_for(path)
     empty = Scope("module", module_name, "", 1)
     try:
