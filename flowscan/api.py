@@ -18,9 +18,11 @@ from .cache import FactCache, default_cache_dir
 from .catalog import Catalog, bundled_catalog
 from .checks import ScanFacts, run_checks
 from .checks.findings import LineCache, sorted_findings
+from .checks.internal import is_internal
 from .discover import SourceFile, canonical_modules, prepass_python, seed_files, seed_importers, walk
+from .limits import skip_reason
 from .model import DEFAULT_CONTEXT, Coverage, Endpoint, ParseError, Report
-from .parallel import extract_all
+from .parallel import extract_all, extract_within_budget
 from .policy import Policy, find_policy_file, load_policy, read_policy_file
 from .resultcache import (
     ResultCache,
@@ -111,9 +113,15 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         sources: dict[str, bytes] = {}
         for source in inventory.files:
             try:
-                sources[source.path] = (root / source.path).read_bytes()
+                data = (root / source.path).read_bytes()
             except OSError as exc:
                 coverage.files_skipped.append(_skip(source.path, f"cannot read: {exc.strerror}"))
+                continue
+            too_costly = skip_reason(source.kind, data)
+            if too_costly is not None:
+                coverage.files_skipped.append(_skip(source.path, too_costly))
+            else:
+                sources[source.path] = data
         coverage.files_scanned = sorted(p for p in sources)
     python_files = [f for f in inventory.files if f.kind == "python" and f.path in sources]
     other_files = [f for f in inventory.files if f.kind != "python"]
@@ -145,11 +153,10 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     def load(path: str, data: bytes) -> ModuleFacts:
         facts = cache.load(path, data)
         if facts is None:
-            from .python.extract import extract_python
-
             stats.count_parse(path)
-            facts = extract_python(path, data)
-            cache.store(path, data, facts)
+            facts, complete = extract_within_budget(path, data)
+            if complete:
+                cache.store(path, data, facts)
         return facts
 
     program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources, load,
@@ -181,10 +188,11 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     graph = FlowGraph()
     endpoints: list[Endpoint] = []
     budget_hits: set[tuple[str, int, str]] = set()
+    resolve_failures: list[tuple[str, int, str]] = []  # (path, line, message): calls flowscan failed to resolve
     with stats.phase("resolve"):
         if seed_modules or any(c.endpoints for c in config_facts):
             endpoints, budget_hits = _resolve(program, seed_modules, seed_names, config_facts, contexts,
-                                              catalog, policy, options, stats)
+                                              catalog, policy, options, stats, resolve_failures)
     stats.budget_hits = len(budget_hits)
     for path, line, context in sorted(budget_hits):
         from .python.resolve import STEP_BUDGET
@@ -196,11 +204,16 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
     lines = LineCache(sources)
     with stats.phase("checks"):
+        internal_errors = [ParseError(path, line, message) for path, line, message in resolve_failures]
         for module in program.loaded.values():
             if module.parse_error:
                 line, message = module.parse_error
-                coverage.parse_errors.append(ParseError(module.path, line, message))
+                (internal_errors if is_internal(message) else coverage.parse_errors).append(
+                    ParseError(module.path, line, message))
+            coverage.parse_errors.extend(ParseError(module.path, line, why) for line, why in module.skipped)
         for config in config_facts:
+            if config.internal_error:
+                internal_errors.append(ParseError(config.path, 1, config.internal_error))
             if config.parse_error:
                 line, message = config.parse_error
                 coverage.parse_errors.append(ParseError(config.path, line, message))
@@ -217,7 +230,9 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
             resources = build_resources(config_facts, catalog, policy)
         facts = ScanFacts(endpoints=endpoints, resources=resources, configs=config_facts,
                           modules=[m for m in program.modules if not m.parse_error],
-                          parse_errors=coverage.parse_errors, policy=policy)
+                          parse_errors=coverage.parse_errors, policy=policy,
+                          internal_errors=sorted(set(internal_errors), key=lambda e: (e.path, e.line, e.message)))
+        coverage.notes.extend(f"{e.path}:{e.line}: {e.message}" for e in facts.internal_errors)
         findings = run_checks(facts, lines.text)
         from .packaging import shipped_packages
 
@@ -256,9 +271,11 @@ def _mark_policy_decisions(report: Report, sources: dict[str, bytes], policy: Po
 
 def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: frozenset[str],
              config_facts: list[ConfigFacts], contexts: list, catalog: Catalog, policy: Policy,
-             options: ScanOptions, stats: ScanStats) -> tuple[list[Endpoint], set[tuple[str, int, str]]]:
+             options: ScanOptions, stats: ScanStats, failures: list[tuple[str, int, str]]
+             ) -> tuple[list[Endpoint], set[tuple[str, int, str]]]:
     """Endpoints of the default context and of every deployment context, and the calls whose
-    resolution hit the evaluation budget (path, line, context)."""
+    resolution hit the evaluation budget (path, line, context); ``failures`` is told the calls
+    flowscan failed on (path, line, message)."""
     from .contexts import drop_defaults_set_by_contexts
     from .endpoints import build_endpoints
     from .python.flows import config_hits, find_hits
@@ -272,7 +289,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
     resolver = Resolver(program, lambda key: extra_env.get(key))
     same_everywhere: set[tuple[str, int]] = set()  # call sites whose values no context can change
-    hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere) \
+    hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere, failures=failures) \
         + config_hits(config_facts, lambda key: extra_env.get(key))
     endpoints += build_endpoints(hits, catalog, policy, DEFAULT_CONTEXT, served)
     budget_hits |= {(path, line, DEFAULT_CONTEXT) for path, line in resolver.budget_hits}
@@ -282,7 +299,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     for context in contexts:
         resolver = Resolver(program, context.lookup)
         modules = [m for m in seed_modules if context.covers(m.path)]
-        hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged) \
+        hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged, failures=failures) \
             + config_hits(config_facts, context.lookup)
         hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
         endpoints += build_endpoints(hits, catalog, policy, context.name, served)

@@ -1,19 +1,27 @@
 """Content-hash cache of per-file facts: unchanged files are not parsed again.
 
 A key is the SHA-256 of the extractor's own source, the file's path and its bytes, so a
-new flowscan version or an edited file misses the cache. Entries are pickles written
-atomically under ``$FLOWSCAN_CACHE_DIR`` (default ``$XDG_CACHE_HOME/flowscan``). Only
-flowscan's own cache files are unpickled; the scanned code is never loaded.
+new flowscan version or an edited file misses the cache. Entries are JSON data
+(``cachecodec``: versioned, read back by type, never code) written atomically (a temporary
+file renamed over the entry, so concurrent scans each see a whole entry or none) under
+``$FLOWSCAN_CACHE_DIR`` (default ``$XDG_CACHE_HOME/flowscan``). An entry that is
+unreadable, of another version or not facts of the file it is keyed by is a miss and is
+written again. Facts hold no secret in clear: the extractor redacts literals first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-import pickle
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
+
+from .cachecodec import CodecError, dumps, loads
+
+if TYPE_CHECKING:
+    from .python.facts import ModuleFacts
 
 T = TypeVar("T")
 
@@ -30,7 +38,8 @@ def default_cache_dir() -> Path:
 def _code_version() -> str:
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("python/extract.py", "python/extract_cst.py", "python/extract_common.py", "python/facts.py", "cache.py"):
+    for name in ("python/extract.py", "python/extract_cst.py", "python/extract_common.py", "python/facts.py", "cache.py",
+                 "cachecodec.py", "python/deep.py", "redact.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -58,19 +67,23 @@ class FactCache:
         key = self.key(path, data)
         return self.directory / key[:2] / key
 
-    def load(self, path: str, data: bytes):
+    def load(self, path: str, data: bytes) -> ModuleFacts | None:
         """The cached facts of this file's bytes, or None."""
-        return self.load_key(self.key(path, data))
+        return self.load_key(self.key(path, data), path)
 
-    def load_key(self, key: str):
-        """The cached facts stored under ``key`` (see ``key``), or None."""
+    def load_key(self, key: str, path: str | None = None) -> ModuleFacts | None:
+        """The cached facts stored under ``key`` (see ``key``), or None; with ``path``, only
+        facts of that file."""
+        from .python.facts import ModuleFacts
+
         entry = self.directory / key[:2] / key if self.directory is not None else None
         if entry is None:
             return None
         try:
-            with entry.open("rb") as handle:
-                value = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            value = loads(entry.read_bytes(), ModuleFacts, _code_version())
+            if path is not None and value.path != path:
+                raise CodecError("facts of another file")
+        except (OSError, CodecError):
             self.misses += 1
             return None
         self.hits += 1
@@ -82,11 +95,22 @@ class FactCache:
             return
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
-            import tempfile
-
-            fd, tmp = tempfile.mkstemp(dir=entry.parent)
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, entry)
+            write_atomically(entry, dumps(value, _code_version()))
         except OSError:
             pass  # a read-only or full disk only costs speed
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """``target`` holds ``data`` or what it held before, never a part: a temporary file in
+    its folder, renamed over it."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -404,3 +404,4 @@ class ConfigFacts:
     parse_error: tuple[int, str] | None = None
     notes: list[str] = field(default_factory=list)
     details: KindFacts | None = None  # what this kind of config holds for checks and cross-file steps
+    internal_error: str | None = None  # flowscan failed reading this file (checks/internal.py)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from .budget import BudgetExceeded, file_budget
+from .checks.internal import describe
 from .configfacts import ConfigFacts
 from .discover import SourceFile
 
@@ -32,17 +34,10 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     if not files:
         return [], []  # nothing to read: the extractors are not even imported
     try:
-        from .extract.compose import extract_compose
-        from .extract.dockerfile import extract_dockerfile
-        from .extract.dotenv import extract_dotenv
+        from .extract import compose, dockerfile, dotenv, litellm_config, operators, prometheus, shell  # noqa: F401
         from .extract.helm import extract_helm, find_charts
-        from .extract.kubernetes import extract_kubernetes, resolve_configmaps
-        from .extract.litellm_config import extract_litellm_config
-        from .extract.operators import extract_operators
-        from .extract.prometheus import extract_prometheus
-        from .extract.shell import extract_shell
+        from .extract.kubernetes import resolve_configmaps
         from .extract.yamlfiles import YamlFiles as _YamlFiles
-        from .extract.yamlnodes import YamlTooLarge
     except ImportError as exc:  # a partial install: say so for every config file
         return [], [(f.path, f"{f.kind} files are not analysed ({exc})") for f in files]
 
@@ -56,39 +51,35 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
 
     for path in paths:
         kind = kinds[path]
-        data = sources[path]
-        if kind in ("dotenv", "dockerfile", "shell"):
-            count_parse(path)
-        if kind == "dotenv":
-            facts.append(extract_dotenv(path, data))
-        elif kind == "dockerfile":
-            facts.append(extract_dockerfile(path, data))
-        elif kind == "shell":
-            facts.append(extract_shell(path, data))
-        elif kind == "yaml" and path not in in_chart and path.rsplit("/", 1)[-1] == "azure.yaml":
+        if kind == "terraform" or path in in_chart:
+            continue  # read below, per module folder and per chart
+        if kind == "yaml" and path.rsplit("/", 1)[-1] == "azure.yaml":
             if not any(p.endswith(".bicep") for p in paths):  # else read with the Bicep templates it deploys
                 unclaimed.append((path, "azd project file with no Bicep template in the scan"))
             continue
-        elif kind == "yaml" and path not in in_chart:
-            parsed = yaml_files.parse(path)
-            found = [f for f in (extract_compose(path, data, parsed), extract_kubernetes(path, data, parsed),
-                                 extract_litellm_config(path, data, parsed), extract_operators(path, data, parsed),
-                                 extract_prometheus(path, data, parsed))
-                     if _has_content(f)]
-            if isinstance(parsed.error, YamlTooLarge):
-                unclaimed.append((path, f"YAML that {parsed.error.problem}"))
-            elif not found:
-                unclaimed.append((path, "YAML that is not a compose file, Kubernetes manifest or LiteLLM config"))
-            facts.extend(found)
+        try:
+            with file_budget():
+                found, reason = _extract_one(path, kind, sources[path], yaml_files, count_parse)
+        except BudgetExceeded as exc:
+            found, reason = [], exc.reason
+        except Exception as exc:  # contained: a bug on one file must not lose the report
+            found, reason = [], None
+            facts.append(ConfigFacts(path=path, kind=kind, internal_error=describe(exc, f"reading this {kind} file")))
+        facts.extend(found)
+        if reason is not None:
+            unclaimed.append((path, reason))
     for chart, chart_files in sorted(charts.items()):
-        facts.extend(extract_helm({p: sources[p] for p in chart_files if p in sources}, count_parse))
+        chart_sources = {p: sources[p] for p in chart_files if p in sources}
+        facts.extend(_contained(lambda: extract_helm(chart_sources, count_parse), chart_sources, "helm",
+                                "reading this Helm chart"))
     terraform_files = {p: sources[p] for p in paths if kinds[p] == "terraform"}
     if terraform_files:
         from .extract.terraform import (
             extract_terraform,  # python-hcl2 (lark) loads only when needed
         )
 
-        facts.extend(extract_terraform(root, terraform_files, count_parse=count_parse))
+        facts.extend(_contained(lambda: extract_terraform(root, terraform_files, count_parse=count_parse),
+                                terraform_files, "terraform", "reading the Terraform modules"))
     if any(kinds[p] == "bicep" and p.endswith(".bicep") for p in paths):
         facts_or_skips = _extract_bicep(paths, kinds, sources, count_parse)
         facts.extend(f for f in facts_or_skips if isinstance(f, ConfigFacts))
@@ -111,5 +102,47 @@ def _extract_bicep(paths: list[str], kinds: dict[str, str], sources: dict[str, b
     return list(extract_bicep(inputs, count_parse=count_parse))
 
 
+def _contained(extract: Callable[[], list[ConfigFacts]], group: dict[str, bytes], kind: str, while_doing: str
+               ) -> list[ConfigFacts]:
+    """The facts of a group of files read together (a chart, the Terraform modules); a bug
+    there marks each of its files with an internal error instead of losing the report."""
+    try:
+        return extract()
+    except Exception as exc:
+        return [ConfigFacts(path=path, kind=kind, internal_error=describe(exc, while_doing)) for path in sorted(group)]
+
+
+def _extract_one(path: str, kind: str, data: bytes, yaml_files: YamlFiles, count_parse: CountParse
+                 ) -> tuple[list[ConfigFacts], str | None]:
+    """The facts of one config file (not Terraform, not in a chart), and why it is listed as
+    skipped (None: it is not)."""
+    from .extract.compose import extract_compose
+    from .extract.dockerfile import extract_dockerfile
+    from .extract.dotenv import extract_dotenv
+    from .extract.kubernetes import extract_kubernetes
+    from .extract.litellm_config import extract_litellm_config
+    from .extract.operators import extract_operators
+    from .extract.prometheus import extract_prometheus
+    from .extract.shell import extract_shell
+    from .extract.yamlnodes import YamlTooLarge
+
+    if kind in ("dotenv", "dockerfile", "shell"):
+        count_parse(path)
+        extract = {"dotenv": extract_dotenv, "dockerfile": extract_dockerfile, "shell": extract_shell}[kind]
+        return [extract(path, data)], None
+    if kind != "yaml":
+        return [], None
+    parsed = yaml_files.parse(path)
+    found = [f for f in (extract_compose(path, data, parsed), extract_kubernetes(path, data, parsed),
+                         extract_litellm_config(path, data, parsed), extract_operators(path, data, parsed),
+                         extract_prometheus(path, data, parsed)) if _has_content(f)]
+    if isinstance(parsed.error, YamlTooLarge):
+        return found, f"YAML that {parsed.error.problem}"
+    if not found:
+        return found, "YAML that is not a compose file, Kubernetes manifest or LiteLLM config"
+    return found, None
+
+
 def _has_content(facts: ConfigFacts) -> bool:
-    return bool(facts.sources or facts.endpoints or facts.placements or facts.parse_error or facts.details)
+    return bool(facts.sources or facts.endpoints or facts.placements or facts.parse_error or facts.details
+                or facts.internal_error)

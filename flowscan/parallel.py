@@ -21,13 +21,35 @@ if TYPE_CHECKING:
 PARALLEL_BYTES = 250_000
 
 
+def extract_within_budget(path: str, data: bytes) -> tuple[ModuleFacts, bool]:
+    """The facts of one file, and whether they are complete (worth caching): a file whose
+    extraction outruns ``budget.FILE_SECONDS`` is a parse error naming the budget."""
+    from .budget import BudgetExceeded, file_budget
+    from .checks.internal import describe
+    from .python.extract import extract_python
+
+    try:
+        with file_budget():
+            return extract_python(path, data), True
+    except BudgetExceeded as exc:
+        return _failed_facts(path, f"not analysed: {exc.reason}"), False
+    except Exception as exc:  # contained: a bug on one file must not lose the report
+        return _failed_facts(path, describe(exc, "reading this Python file")), False
+
+
+def _failed_facts(path: str, message: str) -> ModuleFacts:
+    from .python.extract_common import module_name_for
+    from .python.facts import ModuleFacts, Scope
+
+    module, is_package = module_name_for(path)
+    return ModuleFacts(path, module, is_package, {}, Scope("module", module, "", 1), [], [], parse_error=(1, message))
+
+
 def extract_one(item: tuple[str, bytes], cache_dir: Path | None = None) -> ModuleFacts:
     """Extract one file; in a pool worker, also store the facts in the cache (the parent
     then need not pickle them a second time)."""
-    from .python.extract import extract_python
-
-    facts = extract_python(*item)
-    if cache_dir is not None:
+    facts, complete = extract_within_budget(*item)
+    if cache_dir is not None and complete:
         FactCache(cache_dir).store(item[0], item[1], facts)
     return facts
 
@@ -50,13 +72,27 @@ def extract_all(chosen: Iterable[str], sources: dict[str, bytes], jobs: int | No
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers, initializer=gc.disable) as pool:  # see scan()
-            made = list(pool.map(extract_one, missing, [cache.root] * len(missing),
-                                 chunksize=max(1, len(missing) // (workers * 8))))
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            with ProcessPoolExecutor(max_workers=workers, initializer=gc.disable) as pool:  # see scan()
+                made = list(pool.map(extract_one, missing, [cache.root] * len(missing),
+                                     chunksize=max(1, len(missing) // (workers * 8))))
+        except BrokenProcessPool as exc:  # a worker was killed (out of memory): name the files, keep the report
+            from .checks.internal import describe
+
+            made = [_failed_facts(path, describe(exc, "reading this Python file in a worker process"))
+                    for path, _ in missing]
     else:
-        made = [extract_one(item) for item in missing]
+        made = [extract_one(item) for item in missing]  # stored below, as the pool's workers store theirs
     for (path, data), facts in zip(missing, made):
         stats.count_parse(path)
-        if workers == 1:
+        if workers == 1 and not _over_budget(facts):
             cache.store(path, data, facts)
     return workers, out + made
+
+
+def _over_budget(facts: ModuleFacts) -> bool:
+    """Facts not worth caching: the budget ran out, or flowscan failed on the file."""
+    return facts.parse_error is not None and facts.parse_error[1].startswith(("not analysed: took longer",
+                                                                                "internal error ("))

@@ -1,4 +1,5 @@
-"""Redact secrets (API keys, DSN keys, passwords in URLs) from every string flowscan prints."""
+"""Redact secrets (API keys, DSN keys, passwords in URLs, bearer tokens, JWTs, secret-named values) from
+every string flowscan prints or caches."""
 
 from __future__ import annotations
 
@@ -19,7 +20,24 @@ _KEY_LIKE = re.compile(
     r"|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_\-]{30,}|ghp_[A-Za-z0-9]{30,}|phc_[A-Za-z0-9]{20,}|pk-lf-[A-Za-z0-9-]{10,}|sk-lf-[A-Za-z0-9-]{10,})"
 )
 _ASSIGNED_SECRET = re.compile(
-    r"(?i)(?P<key>\b[\w.]*(?:api_key|apikey|secret|password|passwd|token|private_key)[\w]*\b[\"']?\s*[:=]\s*)(?P<q>[\"'])(?P<val>[^\"']{4,})(?P=q)"
+    r"(?i)(?P<key>\b[\w.-]*(?:api[_-]?key|apikey|secret|password|passwd|token|private_key|authorization|credential)[\w-]*\b[\"']?\s*[:=]\s*)(?P<q>[\"'])(?P<val>[^\"']{4,})(?P=q)"
+)
+_BEARER = re.compile(r"(?i)(?P<key>\b(?:bearer|basic|token)\s+)[A-Za-z0-9._~+/=-]{8,}")
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
+# A secret-named key given a bare value: YAML ``api_key: abc``, .env/HCL ``TOKEN=abc``, CLI ``--token abc``.
+_UNQUOTED_SECRET = re.compile(
+    r"(?i)(?P<key>(?:^|[\s{,(-])[\w.-]*(?:api[_-]?key|apikey|secret|password|passwd|token|private_key|authorization)"
+    r"[\"']?\s*[:=]\s*)"
+    r"(?P<val>(?![\"'*$\[{(]|os\.|None\b|null\b|true\b|false\b|bearer\b|basic\b|[a-z][a-z0-9+.-]*://)[^\s,;\"')}\]#]{4,})"
+)
+# getenv("SOMETHING_KEY", "default"): the default of a secret-named variable.
+_GETENV_DEFAULT = re.compile(
+    r"(?i)(?P<key>(?:getenv|environ\.get|os\.environ\.setdefault|env)\(\s*[\"'][\w.-]*(?:key|secret|password|passwd|token|pwd|credential)[\w.-]*[\"']\s*,\s*)"
+    r"(?P<q>[\"'])(?P<val>[^\"']+)(?P=q)"
+)
+SECRET_NAME = re.compile(  # the name ends with the word: token_url and secret_name are not secrets
+    r"(?i)(?:api[_-]?key|apikey|secret|passw(?:or)?d|\bpwd|token|private[_-]?key|credentials?|authorization|"
+    r"^auth|access[_-]?key|signature)$"
 )
 
 MASK = "***"
@@ -44,7 +62,22 @@ def redact(text: str) -> str:
         text = _KEY_LIKE.sub(MASK, text)
     if ("=" in text or ":" in text) and ("'" in text or '"' in text):
         text = _ASSIGNED_SECRET.sub(lambda m: f"{m.group('key')}{m.group('q')}{MASK}{m.group('q')}", text)
+    if "(" in text and ("'" in text or '"' in text):
+        text = _GETENV_DEFAULT.sub(lambda m: f"{m.group('key')}{m.group('q')}{MASK}{m.group('q')}", text)
+    if "eyJ" in text:
+        text = _JWT.sub(MASK, text)
+    lower = text.lower()
+    if "bearer" in lower or "basic" in lower or "token" in lower:
+        text = _BEARER.sub(lambda m: f"{m.group('key')}{MASK}", text)
+    if "=" in text or ":" in text or "-" in text:
+        text = _UNQUOTED_SECRET.sub(lambda m: f"{m.group('key')}{MASK}", text)
     return text
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a keyword argument, dict key, variable or header named ``name`` holds a
+    credential (``api_key``, ``x-api-key``, ``Authorization``, ``DB_PASSWORD``)."""
+    return bool(SECRET_NAME.search(name))
 
 
 def userinfo_secrets(url: str) -> list[str]:

@@ -3,19 +3,19 @@
 A scan records what it used from each file (``FileUse``): its content hash; for Python
 files the pre-pass summary, whether it was a seed, the identifier lookups made on it and
 their answers, and (when it was parsed) the key of its facts in the fact cache; and
-and which lines fingerprints quoted. A re-scan of the same tree, policy, options and
+and the digests of the lines fingerprints quoted. A re-scan of the same tree, policy, options and
 flowscan version then re-examines only the files whose bytes changed: the report is
 reused when each of them gives the scan the same answers (a comment edited, a blank line
 appended), and the scan runs in full otherwise (code changed, a config changed, a file
-added or removed). Entries are written atomically; anything unreadable is a miss.
+added or removed). Entries are JSON data (``cachecodec``), written atomically; anything
+unreadable, of another version or of the wrong shape is a miss. No secret is stored in
+clear: the report's strings are redacted and source lines are kept as digests.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import pickle
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,11 +37,11 @@ class FileUse:
     """What a scan took from one file."""
 
     digest: str  # sha256 of its bytes
-    summary: tuple | None = None  # Python: (module, imports, reads_env, lazy_imports) from the pre-pass
+    summary: tuple[str, tuple[str, ...], bool, tuple[str, ...]] | None = None  # Python: (module, imports, reads_env, lazy_imports) from the pre-pass
     seed: bool = False
     mentions: dict[str, bool] = field(default_factory=dict)  # identifier lookups -> answers
     facts_key: str | None = None  # the fact-cache key of the facts the scan used
-    lines: dict[int, str] = field(default_factory=dict)  # lines read for fingerprints and messages
+    lines: dict[int, str] = field(default_factory=dict)  # digests of the lines read for fingerprints and messages
 
 
 @dataclass
@@ -79,24 +79,43 @@ class ResultCache:
         self.directory = directory / "results"
 
     def load(self, key: str) -> ScanRecord | None:
+        from .cachecodec import CodecError, loads
+
         try:
-            with (self.directory / key).open("rb") as handle:
-                record = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return loads((self.directory / key).read_bytes(), ScanRecord, tool_digest())
+        except (OSError, CodecError):
             return None
-        return record if isinstance(record, ScanRecord) else None
 
     def store(self, key: str, record: ScanRecord) -> None:
+        from .cache import write_atomically
+        from .cachecodec import dumps
+
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            import tempfile
-
-            fd, tmp = tempfile.mkstemp(dir=self.directory)
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.directory / key)
+            write_atomically(self.directory / key, dumps(_redacted(record), tool_digest()))
         except OSError:
             pass  # a read-only or full disk only costs speed
+
+
+def _redacted(value):
+    """``value`` with every string redacted (``redact`` is idempotent, and every report
+    output redacts too, so a reused report prints the same)."""
+    from .redact import redact
+
+    if isinstance(value, str):
+        return redact(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: _redacted(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    if isinstance(value, (list, tuple)):
+        return type(value)(_redacted(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _redacted(v) for k, v in value.items()}
+    return value
+
+
+def line_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def reusable(record: ScanRecord, digests: dict[str, str], still_same: Callable[[str, FileUse], bool]) -> bool:
@@ -116,7 +135,7 @@ def record_scan(report: Report, digests: dict[str, str], summaries: dict[str, Py
     """What this scan used from each file, for ``reuse_report`` next time."""
     files: dict[str, FileUse] = {}
     for path, digest in digests.items():
-        use = FileUse(digest, lines=dict(lines_read.get(path, {})))
+        use = FileUse(digest, lines={n: line_digest(text) for n, text in lines_read.get(path, {}).items()})
         summary = summaries.get(path)
         if summary is not None:
             use.summary = (summary.module, summary.imports, summary.reads_env, summary.lazy_imports)
@@ -147,7 +166,7 @@ def reuse_report(results: ResultCache, key: str, digests: dict[str, str], source
         data = sources[path]
         if use.lines:
             text = data.decode("utf-8", "replace").splitlines()
-            if any((text[n - 1] if 0 < n <= len(text) else "") != seen for n, seen in use.lines.items()):
+            if any(line_digest(text[n - 1] if 0 < n <= len(text) else "") != seen for n, seen in use.lines.items()):
                 return False
         summary = prepass_python(path, data)
         if (summary.module, summary.imports, summary.reads_env, summary.lazy_imports) != use.summary:

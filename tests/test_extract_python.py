@@ -203,9 +203,11 @@ def test_string_literals_canonical() -> None:
     assert assigns["PORT"][0].value.text == "0x1F90" and assigns["BIG"][0].value.text == "1_000"
 
 
-def test_deep_nesting_is_a_parse_error_not_a_crash() -> None:
-    facts = px.extract_python("deep.py", b"x = " + b"(" * 300 + b"1" + b")" * 300 + b"\n")
-    assert facts.parse_error is not None and "nested" in facts.parse_error[1]
+def test_deep_nesting_skips_its_statement_only() -> None:
+    facts = px.extract_python("deep.py", b"x = " + b"(" * 300 + b"1" + b")" * 300 + b"\nrequests.get('https://a.example')\n")
+    assert facts.parse_error is None
+    assert [(line, "nested" in why and "lines 1-1" in why) for line, why in facts.skipped] == [(1, True)]
+    assert [c.line for c in facts.calls] == [2]
 
 
 def test_one_line_suites_are_analysed() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .base import Check, Findings, LineText, ScanFacts
+from .base import Check, Findings, LineText, RuleContractError, ScanFacts
 
 if TYPE_CHECKING:
     from ..model import Finding
@@ -21,12 +21,13 @@ def all_checks() -> tuple[Check, ...]:
     from .caching import PrefixCaching, ResponseCache
     from .coverage import ParseErrors
     from .fallback import Fallback
+    from .internal import InternalErrors
     from .residency import EndpointResidency, ResourceResidency
     from .readiness import Readiness
     from .serving import ColdStart
 
     return (EndpointResidency(), ResourceResidency(), Fallback(), PrefixCaching(), ResponseCache(), ColdStart(),
-            Readiness(), ParseErrors())
+            Readiness(), ParseErrors(), InternalErrors())
 
 
 def run_checks(facts: ScanFacts, line_text: LineText, checks: tuple[Check, ...] | None = None) -> list[Finding]:
@@ -36,10 +37,24 @@ def run_checks(facts: ScanFacts, line_text: LineText, checks: tuple[Check, ...] 
     if not any(getattr(facts, name) for name in ScanFacts.field_names()):
         return []
     out = Findings(rule_severities(), facts.policy.severities, line_text)
+    failed: list[str] = []
     for check in checks if checks is not None else all_checks():
         if check.applies_to(facts):
             out.reporting_for(check)
-            check.run(facts, out)
+            try:
+                check.run(facts, out)
+            except RuleContractError:
+                raise
+            except Exception as exc:  # contained: one check's bug must not lose the report
+                failed.append(f"internal error ({type(exc).__name__}) in the {type(check).__name__} check "
+                              f"({', '.join(check.rules)}); its findings may be missing")
+    if failed:
+        from ..model import Location
+        from .internal import INTERNAL_ERROR, InternalErrors
+
+        out.reporting_for(InternalErrors())
+        for message in failed:
+            out.add(INTERNAL_ERROR, message, Location(".", 0), key=message)
     return out.found
 
 

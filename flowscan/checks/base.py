@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 LineText = Callable[[str, int], str]
 
 
+class RuleContractError(ValueError):
+    """A check reported a rule it does not declare or that is not documented: a mistake in
+    flowscan's own rules that every test run meets, so it is raised, never contained."""
+
+
 @dataclass(frozen=True)
 class ScanFacts:
     """Everything a check may read, built once per scan."""
@@ -39,6 +44,7 @@ class ScanFacts:
     modules: Sequence[ModuleFacts]  # Python modules that parsed
     parse_errors: Sequence[ParseError]
     policy: Policy
+    internal_errors: Sequence[ParseError] = ()  # (path, line, what failed): flowscan's own failures
 
     @classmethod
     def field_names(cls) -> frozenset[str]:
@@ -86,12 +92,12 @@ class Findings:
         """Report ``rule`` at ``location``. ``key`` tells apart findings of one rule on one line
         (it goes into the fingerprint); ``variant`` picks a documented variant's severity."""
         if self._allowed is not None and rule not in self._allowed:
-            raise ValueError(f"rule {rule} is not declared by the running check ({', '.join(self._allowed)})")
+            raise RuleContractError(f"rule {rule} is not declared by the running check ({', '.join(self._allowed)})")
         documented = self._severities.get(rule)
         if documented is None:
-            raise ValueError(f"rule {rule} is not documented in rules/checks/*.yaml")
+            raise RuleContractError(f"rule {rule} is not documented in rules/checks/*.yaml")
         if variant is not None and variant not in documented.variants:
-            raise ValueError(f"rule {rule} documents no variant {variant!r}")
+            raise RuleContractError(f"rule {rule} documents no variant {variant!r}")
         severity = self._overrides.get(rule) or (documented.variants[variant] if variant else documented.default)
         if severity == "off":
             return

@@ -76,7 +76,8 @@ def extract_kubernetes(path: str, data: bytes, parsed: ParsedYaml | None = None)
             facts.notes.append(f"{path}: templated YAML, not parsed")
             return facts
         facts.parse_error = (error_line(parsed.error), _yaml_message(parsed.error))
-        return facts
+        if not parsed.documents:
+            return facts  # else: the documents before the malformed one are read
     docs = parsed.documents
     k8s = KubernetesFacts()
     is_kustomization = posixpath.basename(path).lower() in KUSTOMIZATION_FILES

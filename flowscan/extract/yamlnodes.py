@@ -122,11 +122,12 @@ def _convert(node: yaml.Node, loader: _Loader, depth: int = 0) -> Y:
     return Y(value, line)
 
 
-def load_documents(data: bytes | str) -> list[Y]:
-    """Every document in ``data``; raises ``yaml.YAMLError`` on malformed YAML."""
+def load_documents(data: bytes | str, docs: list[Y] | None = None) -> list[Y]:
+    """Every document in ``data``; raises ``yaml.YAMLError`` on malformed YAML. ``docs``, when
+    given, receives each document as it is read (those before a malformed one are kept)."""
     loader = _Loader(data)
+    docs = [] if docs is None else docs
     try:
-        docs = []
         while loader.check_node():
             node = loader.get_node()
             if node is not None:
@@ -146,12 +147,15 @@ class ParsedYaml:
 
 
 def parse_yaml(data: bytes | str) -> ParsedYaml:
+    """The documents of ``data``; when one is malformed (or too large), those before it and
+    the error."""
+    docs: list[Y] = []
     try:
-        return ParsedYaml(load_documents(data))
+        return ParsedYaml(load_documents(data, docs))
     except RecursionError:  # pyyaml's composer recurses once per nesting level
-        return ParsedYaml([], YamlTooLarge("nests too deep to read; not read"))
+        return ParsedYaml(docs, YamlTooLarge("nests too deep to read; not read"))
     except yaml.YAMLError as exc:
-        return ParsedYaml([], exc)
+        return ParsedYaml(docs, exc)
 
 
 def error_line(exc: yaml.YAMLError) -> int:

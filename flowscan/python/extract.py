@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 import warnings
 
+from .deep import blank_lines, too_deep_for_reference, top_level_statements
 from .extract_common import COMPARE_OPS, SKIP_CALLS, branch_tests, joined_string, module_name_for, source_lines
+from .redact_facts import redact_facts
 from .facts import (
     Assign,
     Attr,
@@ -54,7 +57,13 @@ _NESTING_ERRORS = ("too many nested", "too many statically nested")
 
 
 def extract_python(path: str, data: bytes) -> ModuleFacts:
-    """Extract the facts of one Python file; a parse failure is a fact too."""
+    """Extract the facts of one Python file, secrets masked (``redact_facts``); a parse
+    failure is a fact too. A file nested too deep to read keeps the facts of its other
+    top-level statements (``_without_deep``)."""
+    return redact_facts(_extract(path, data))
+
+
+def _extract(path: str, data: bytes) -> ModuleFacts:
     module_name, is_package = module_name_for(path)
     try:
         with warnings.catch_warnings():
@@ -64,27 +73,92 @@ def extract_python(path: str, data: bytes) -> ModuleFacts:
         text = data.decode(encoding, errors="replace")
     except SyntaxError as exc:
         if any(marker in str(exc.msg) for marker in _NESTING_ERRORS):
-            return _failed(path, module_name, is_package, exc.lineno or 1, f"SyntaxError: {exc.msg}")
-        return _reference(path, data)
-    except (ValueError, LookupError, UnicodeDecodeError):
-        return _reference(path, data)
+            return _without_deep(path, data, (exc.lineno or 1, f"SyntaxError: {exc.msg}"))
+        return _reference(path, data, (exc.lineno or 1, f"SyntaxError: {exc.msg}"))
+    except (ValueError, LookupError, UnicodeDecodeError) as exc:
+        return _reference(path, data, (1, f"{type(exc).__name__}: {exc}"))
     except (RecursionError, MemoryError):
-        return _failed(path, module_name, is_package, 1, "RecursionError: nesting too deep to analyse")
-    extractor = _Extractor(module_name, is_package, source_lines(text), data)
+        return _without_deep(path, data, (1, _TOO_DEEP))
     try:
-        extractor.body(tree.body, extractor.root, False, None)
+        return _facts(path, module_name, is_package, tree, text, data)
     except RecursionError:
-        return _failed(path, module_name, is_package, 1, "RecursionError: nesting too deep to analyse")
+        return _without_deep(path, data, (1, _TOO_DEEP))
+
+
+_TOO_DEEP = "RecursionError: nesting too deep to analyse"
+
+
+def _facts(path: str, module_name: str, is_package: bool, tree: ast.Module, text: str, data: bytes,
+           skipped: tuple[tuple[int, str], ...] = ()) -> ModuleFacts:
+    extractor = _Extractor(module_name, is_package, source_lines(text), data)
+    extractor.body(tree.body, extractor.root, False, None)
     return ModuleFacts(
         path=path, module=module_name, is_package=is_package, imports=extractor.imports,
         scope=extractor.root, calls=extractor.calls, attr_assigns=extractor.attr_assigns,
-        lines=len(extractor.lines),
+        lines=len(extractor.lines), skipped=skipped,
     )
 
 
-def _reference(path: str, data: bytes) -> ModuleFacts:
+def _without_deep(path: str, data: bytes, error: tuple[int, str]) -> ModuleFacts:
+    """The facts of the file with each top-level statement that nests too deep to read
+    blanked (its lines kept empty, so every other line keeps its number); each blanked
+    statement is named in ``skipped``. The whole file fails when it cannot be split."""
+    module_name, is_package = module_name_for(path)
+    try:
+        text = data.decode(tokenize.detect_encoding(io.BytesIO(data).readline)[0], errors="replace")
+    except (SyntaxError, LookupError):
+        return _failed(path, module_name, is_package, *error)
+    spans = top_level_statements(text)
+    if spans is None:
+        return _failed(path, module_name, is_package, *error)
+    lines = _LINE_ENDS.split(text)
+    skipped: list[tuple[int, str]] = []
+    for first, last in spans:
+        problem = _unreadable("\n" * (first - 1) + "".join(lines[first - 1:last]), module_name, is_package)
+        if problem is not None:
+            blank_lines(lines, first, last)
+            skipped.append((first, f"{problem}; this statement (lines {first}-{last}) is not analysed, "
+                                   f"the rest of the file is"))
+    blanked = "".join(lines)
+    try:
+        tree = ast.parse(blanked)
+        return _facts(path, module_name, is_package, tree, blanked, blanked.encode("utf-8", "replace"),
+                      tuple(skipped))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return _failed(path, module_name, is_package, *error)
+
+
+_LINE_ENDS = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")  # split after each line break, keeping it
+
+
+def _unreadable(source: str, module: str, is_package: bool) -> str | None:
+    """Why one statement (padded to its first line) cannot be read, or None."""
+    try:
+        tree = ast.parse(source)
+        _Extractor(module, is_package, source_lines(source), source.encode("utf-8", "replace")).body(
+            tree.body, Scope("module", module, "", 1), False, None)
+    except SyntaxError as exc:
+        return f"SyntaxError: {exc.msg}"
+    except (RecursionError, MemoryError):
+        return "RecursionError: nesting too deep to analyse"
+    return None
+
+
+def _reference(path: str, data: bytes, ast_error: tuple[int, str]) -> ModuleFacts:
+    """The libcst extractor, for files ``ast`` cannot parse; never for a file nested so deep
+    that libcst's parser would overflow the C stack (``deep.py``): that file keeps ``ast``'s
+    error."""
     from .extract_cst import extract_python_cst
 
+    try:
+        text = data.decode(tokenize.detect_encoding(io.BytesIO(data).readline)[0], errors="replace")
+    except (SyntaxError, LookupError):
+        text = data.decode("utf-8", errors="replace")
+    deep = too_deep_for_reference(text)
+    if deep is not None:
+        module_name, is_package = module_name_for(path)
+        line, message = ast_error
+        return _failed(path, module_name, is_package, line, f"{message} (not read further: {deep[1]})")
     return extract_python_cst(path, data)
 
 
@@ -128,6 +202,17 @@ def _statement_expressions(stmt: ast.stmt) -> list[ast.expr]:
 
 
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _added(node: ast.BinOp) -> list[ast.expr]:
+    """The terms of ``a + b + c`` in order, without recursion (a 20,000-term chain is
+    one ``Concat``, not 20,000 nested ones)."""
+    rights: list[ast.expr] = []
+    current: ast.expr = node
+    while isinstance(current, ast.BinOp) and isinstance(current.op, ast.Add):
+        rights.append(current.right)
+        current = current.left
+    return [current, *reversed(rights)]
 
 
 class _Extractor:
@@ -421,7 +506,7 @@ class _Extractor:
             return Sub(self.expr(node.value, line), self.expr(index, line), line)
         if isinstance(node, ast.BinOp):
             if isinstance(node.op, ast.Add):
-                return Concat((self.expr(node.left, line), self.expr(node.right, line)), line)
+                return Concat(tuple(self.expr(part, line) for part in _added(node)), line)
             if isinstance(node.op, ast.Mod):
                 return Percent(self.expr(node.left, line), self.expr(node.right, line), line)
             self.dropped(node.left, node.right)

@@ -41,7 +41,13 @@ from .facts import (
 
 
 def extract_python_cst(path: str, data: bytes) -> ModuleFacts:
-    """Extract the facts of one Python file with libcst; a parse failure is a fact too."""
+    """Extract the facts of one Python file with libcst, secrets masked; a parse failure is a fact too."""
+    from .redact_facts import redact_facts
+
+    return redact_facts(_extract_cst(path, data))
+
+
+def _extract_cst(path: str, data: bytes) -> ModuleFacts:
     module_name, is_package = module_name_for(path)
     empty = Scope("module", module_name, "", 1)
     try:
@@ -517,7 +523,7 @@ class _Extractor:
     def _other_expr(self, node: cst.CSTNode, line: int) -> Expr:
         if isinstance(node, cst.BinaryOperation):
             if isinstance(node.operator, cst.Add):
-                return Concat((self.expr(node.left), self.expr(node.right)), line)
+                return Concat(tuple(self.expr(part) for part in _added(node)), line)
             if isinstance(node.operator, cst.Modulo):
                 return Percent(self.expr(node.left), self.expr(node.right), line)
             return Opaque("arithmetic", line)
@@ -603,3 +609,13 @@ def _dotted(node: cst.CSTNode) -> str:
     if isinstance(node, cst.Attribute):
         return f"{_dotted(node.value)}.{node.attr.value}"
     return ""
+
+
+def _added(node: cst.BinaryOperation) -> list[cst.BaseExpression]:
+    """The terms of ``a + b + c`` in order, as ``extract.py`` flattens them."""
+    rights: list[cst.BaseExpression] = []
+    current: cst.BaseExpression = node
+    while isinstance(current, cst.BinaryOperation) and isinstance(current.operator, cst.Add):
+        rights.append(current.right)
+        current = current.left
+    return [current, *reversed(rights)]

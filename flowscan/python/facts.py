@@ -209,6 +209,7 @@ class ModuleFacts:
     attr_assigns: list[AttrAssign]
     parse_error: tuple[int, str] | None = None
     lines: int = 0
+    skipped: tuple[tuple[int, str], ...] = ()  # (line, why) of statements too deep to read; the rest was read
 
 
 def structure(value):

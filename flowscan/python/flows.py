@@ -54,14 +54,36 @@ def _could_reach(facts: ModuleFacts, func, tops: frozenset[str], seed_names: fro
     return any(".".join(parts[:i]) in seed_names for i in range(1, len(parts) + 1))
 
 
+def _site_hits(facts: ModuleFacts, site: CallSite, resolver: Resolver, catalog: Catalog,
+               env_free: set[tuple[str, int]] | None) -> list[SinkHit]:
+    """The hits of one call site (see ``find_hits``)."""
+    hits: list[SinkHit] = []
+    frame = Frame(facts, site.scope, site.line)
+    resolver.start_budget((facts.path, site.line))
+    reads = resolver.env_reads_seen
+    # What is being called: followed through names, imports, attributes and returns,
+    # but not back through the callers of a parameter (too costly for what it finds).
+    for obj in resolver.eval(site.func, Frame(facts, site.scope, site.line, depth=MAX_CALLER_DEPTH)):
+        if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "call":
+            call = SinkCall(CallCtx(frame, site.args, site.kwargs, site.line), receiver=obj.receiver)
+            location = Location(facts.path, site.line, site.column)
+            hits.extend(_evaluate(catalog.sinks[obj.dotted], obj.dotted, call, location, resolver, site))
+            break
+    _note_env_free(env_free, resolver, (facts.path, site.line), reads)
+    return hits
+
+
 def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
               seed_names: frozenset[str] = frozenset(), skip: frozenset[tuple[str, int]] = frozenset(),
-              env_free: set[tuple[str, int]] | None = None) -> list[SinkHit]:
+              env_free: set[tuple[str, int]] | None = None,
+              failures: list[tuple[str, int, str]] | None = None) -> list[SinkHit]:
     """Every (value, call) pair where a resolved value reaches a sink of the catalog.
 
     ``skip``: call sites (path, line) not to evaluate. ``env_free``: filled with the call
     sites whose evaluation read no env var and stayed within budget: their values are the
-    same in every deployment context, so other contexts need not evaluate them again."""
+    same in every deployment context, so other contexts need not evaluate them again.
+    ``failures``: told each call site flowscan failed on (path, line, message); without it,
+    the exception propagates."""
     by_last_name = _sink_modules_by_last_name(catalog)
     last_names = frozenset(by_last_name)
     hits: list[SinkHit] = []
@@ -72,18 +94,14 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
                 continue
             if (facts.path, site.line) in skip:
                 continue
-            frame = Frame(facts, site.scope, site.line)
-            resolver.start_budget((facts.path, site.line))
-            reads = resolver.env_reads_seen
-            # What is being called: followed through names, imports, attributes and returns,
-            # but not back through the callers of a parameter (too costly for what it finds).
-            for obj in resolver.eval(site.func, Frame(facts, site.scope, site.line, depth=MAX_CALLER_DEPTH)):
-                if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "call":
-                    call = SinkCall(CallCtx(frame, site.args, site.kwargs, site.line), receiver=obj.receiver)
-                    location = Location(facts.path, site.line, site.column)
-                    hits.extend(_evaluate(catalog.sinks[obj.dotted], obj.dotted, call, location, resolver, site))
-                    break
-            _note_env_free(env_free, resolver, (facts.path, site.line), reads)
+            try:
+                hits.extend(_site_hits(facts, site, resolver, catalog, env_free))
+            except Exception as exc:  # contained: one call's bug must not lose the report
+                if failures is None:
+                    raise
+                from ..checks.internal import describe
+
+                failures.append((facts.path, site.line, describe(exc, "resolving this call")))
         for assign in facts.attr_assigns:
             if not isinstance(assign.target, Attr) or assign.target.attr not in last_names \
                     or not _could_reach(facts, assign.target, by_last_name[assign.target.attr], seed_names):

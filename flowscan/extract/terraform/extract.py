@@ -8,6 +8,7 @@ import posixpath
 from pathlib import Path
 from typing import Any, Callable
 
+from ...budget import BudgetExceeded, file_budget
 from ...configfacts import ConfigFacts
 from .env import KIND, env_source
 from .evaluate import Scope
@@ -45,10 +46,11 @@ def extract_terraform(root: Path, files: dict[str, bytes], rules: TerraformRules
             facts_for(path).notes.append("Terraform JSON syntax (.tf.json) is not analysed")
             continue
         count_parse(path)
-        if path.endswith(".json"):  # *.tfvars.json
-            parsed = _parse_tfvars_json(path, files[path])
-        else:
-            parsed = parse_hcl(path, files[path])
+        try:
+            with file_budget():
+                parsed = _parse_tfvars_json(path, files[path]) if path.endswith(".json") else parse_hcl(path, files[path])
+        except BudgetExceeded as exc:
+            parsed = ParsedFile(path, [], error=(1, f"not read: {exc.reason}"))
         if parsed.error is not None:
             facts_for(path).parse_error = parsed.error
         if _is_tfvars(path):

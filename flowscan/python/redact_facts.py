@@ -1,0 +1,144 @@
+"""Secrets out of a file's facts before anything reads, caches or prints them.
+
+Every string literal goes through ``redact`` (URL credentials, key-like tokens, JWTs, bearer
+tokens), and every literal given to a secret-named place is masked whole: a keyword argument
+or parameter (``api_key=``), a dict key (``{"x-api-key": ...}``, ``{"Authorization": ...}``),
+a variable (``OPENAI_API_KEY = ...``) and the default of a secret-named env read
+(``os.getenv("OPENAI_API_KEY", "sk-...")``). Source lines kept as evidence are redacted
+too. Hosts, regions and URLs without credentials are left as they are: resolution needs
+them and they are not secrets. Applied to every extraction, cached or not, so a scan gives
+the same report either way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..redact import MASK, is_secret_name, redact
+from .facts import Assign, AttrAssign, Call, CallSite, DictLit, Lit, ModuleFacts, Param, Scope
+
+_ENV_READS = frozenset({"getenv", "get", "setdefault", "pop"})
+
+
+def redact_facts(facts: ModuleFacts) -> ModuleFacts:
+    """``facts`` with secrets masked (the scopes are rewritten in place; the rest is new)."""
+    _scope(facts.scope)
+    calls = [_site(site) for site in facts.calls]
+    attr_assigns = [_attr_assign(a) for a in facts.attr_assigns]
+    return dataclasses.replace(facts, calls=calls, attr_assigns=attr_assigns)
+
+
+def _scope(scope: Scope) -> None:
+    for table in (scope.assigns, scope.instance_attrs):
+        for name, assigns in table.items():
+            secret = is_secret_name(name)
+            table[name] = [_assign(a, secret) for a in assigns]
+    scope.params = [_param(p) for p in scope.params]
+    scope.returns = [_expr(e) for e in scope.returns]
+    scope.bases = [_expr(e) for e in scope.bases]
+    scope.decorators = [_expr(e) for e in scope.decorators]
+    for child in scope.children.values():
+        _scope(child)
+
+
+def _assign(assign: Assign, secret: bool) -> Assign:
+    value = _masked(assign.value) if secret else _expr(assign.value)
+    text = redact(assign.text)
+    if value is assign.value and text == assign.text:
+        return assign
+    return Assign(value, assign.line, assign.conditional, text)
+
+
+def _param(param: Param) -> Param:
+    if param.default is None:
+        return param
+    default = _masked(param.default) if is_secret_name(param.name) else _expr(param.default)
+    return param if default is param.default else Param(param.name, default, param.kind)
+
+
+def _site(site: CallSite) -> CallSite:
+    call = _expr(Call(site.func, site.args, site.kwargs, site.line))
+    assert isinstance(call, Call)
+    text = redact(site.text)
+    if call.args is site.args and call.kwargs is site.kwargs and call.func is site.func and text == site.text:
+        return site
+    return dataclasses.replace(site, func=call.func, args=call.args, kwargs=call.kwargs, text=text)
+
+
+def _attr_assign(assign: AttrAssign) -> AttrAssign:
+    target = assign.target
+    secret = is_secret_name(getattr(target, "attr", "") or "")
+    value = _masked(assign.value) if secret else _expr(assign.value)
+    text = redact(assign.text)
+    if value is assign.value and text == assign.text:
+        return assign
+    return dataclasses.replace(assign, value=value, text=text)
+
+
+def _expr(expr):
+    """``expr`` with its literals redacted and secret-named parts masked; the same object
+    when nothing changed."""
+    kind = type(expr)
+    if kind is Lit:
+        text = redact(expr.text)
+        return expr if text == expr.text else Lit(text, expr.line)
+    if kind is Call:
+        return _call(expr)
+    if kind is DictLit:
+        items = tuple((key, _masked(value) if type(key) is Lit and is_secret_name(key.text) else _expr(value))
+                      for key, value in ((_expr(k), v) for k, v in expr.items))
+        return expr if all(a[0] is b[0] and a[1] is b[1] for a, b in zip(items, expr.items)) else DictLit(items, expr.line)
+    if not dataclasses.is_dataclass(expr):
+        return expr
+    changes = {}
+    for field in dataclasses.fields(expr):
+        value = getattr(expr, field.name)
+        if isinstance(value, tuple):
+            new = tuple(_expr(v) for v in value)
+            if any(a is not b for a, b in zip(new, value)):
+                changes[field.name] = new
+        elif dataclasses.is_dataclass(value):
+            new = _expr(value)
+            if new is not value:
+                changes[field.name] = new
+    return dataclasses.replace(expr, **changes) if changes else expr
+
+
+def _call(call: Call) -> Call:
+    func = _expr(call.func)
+    args = tuple(_expr(a) for a in call.args)
+    name = getattr(call.func, "attr", None) or getattr(call.func, "id", None)
+    if name in _ENV_READS and len(args) >= 2 and type(args[0]) is Lit and is_secret_name(args[0].text):
+        args = (args[0], *(_masked(a) for a in args[1:]))
+    kwargs = tuple((key, _masked(value) if is_secret_name(key) else _expr(value)) for key, value in call.kwargs)
+    if func is call.func and all(a is b for a, b in zip(args, call.args)) \
+            and all(a[1] is b[1] for a, b in zip(kwargs, call.kwargs)):
+        return call
+    return Call(func, args, kwargs, call.line)
+
+
+def _masked(expr):
+    """``expr`` with every string literal in it masked (names and calls kept: they are not
+    the secret, and resolution may follow them)."""
+    kind = type(expr)
+    if kind is Lit:
+        if "://" in expr.text:  # a URL given as a credential (a DSN): its host is evidence, its userinfo is not
+            return _expr(expr)
+        return expr if expr.text == MASK or not expr.text else Lit(MASK, expr.line)
+    if kind is Call:
+        return _call(expr)  # a call's own arguments are judged by their own names
+    if not dataclasses.is_dataclass(expr):
+        return expr
+    changes = {}
+    for field in dataclasses.fields(expr):
+        value = getattr(expr, field.name)
+        if isinstance(value, tuple):
+            new = tuple(_masked(v) if dataclasses.is_dataclass(v) else
+                        (v[0], _masked(v[1])) if isinstance(v, tuple) else v for v in value)
+            if any(a is not b for a, b in zip(new, value)):
+                changes[field.name] = new
+        elif dataclasses.is_dataclass(value):
+            new = _masked(value)
+            if new is not value:
+                changes[field.name] = new
+    return dataclasses.replace(expr, **changes) if changes else expr
