@@ -2,7 +2,9 @@
 
 YAML is dispatched by content (a compose file has ``services:``, a Kubernetes manifest
 ``apiVersion``/``kind``, a LiteLLM proxy config ``model_list``); files inside a Helm chart
-go to the Helm extractor; Terraform is read per module folder.
+go to the Helm extractor; Terraform is read per module folder. CloudFormation / SAM templates
+(YAML, or JSON named like one) are recognised by their top level and read with the
+``samconfig.toml`` beside them.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     kinds = {f.path: f.kind for f in files}
     charts = find_charts([p for p in paths if kinds[p] == "yaml"])
     in_chart = {p for chart_files in charts.values() for p in chart_files}
+    templates: dict[str, bytes] = {}
 
     for path in paths:
         kind = kinds[path]
@@ -69,9 +72,17 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
                                  extract_litellm_config(path, data, parsed)) if _has_content(f)]
             if isinstance(parsed.error, YamlTooLarge):
                 unclaimed.append((path, f"YAML that {parsed.error.problem}"))
+            elif not found and _is_template(path, data, yaml_files):
+                templates[path] = data
             elif not found:
-                unclaimed.append((path, "YAML that is not a compose file, Kubernetes manifest or LiteLLM config"))
+                unclaimed.append((path, "YAML that is not a compose file, Kubernetes manifest, LiteLLM config "
+                                        "or CloudFormation template"))
             facts.extend(found)
+        elif kind == "json":
+            if _is_template(path, data, yaml_files):
+                templates[path] = data
+            else:
+                unclaimed.append((path, "JSON that is not a CloudFormation template"))
     for chart, chart_files in sorted(charts.items()):
         facts.extend(extract_helm({p: sources[p] for p in chart_files if p in sources}, count_parse))
     terraform_files = {p: sources[p] for p in paths if kinds[p] == "terraform"}
@@ -81,8 +92,23 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         )
 
         facts.extend(extract_terraform(root, terraform_files, count_parse=count_parse))
+    if templates:
+        from .extract.cloudformation import extract_cloudformation  # cfn-lint loads only now
+
+        samconfigs = {p: sources[p] for p in paths if p.rsplit("/", 1)[-1] == "samconfig.toml"}
+        facts.extend(extract_cloudformation(templates, samconfigs, count_parse=count_parse))
     resolve_configmaps([f for f in facts if f.kind == "kubernetes"])
     return facts, unclaimed
+
+
+def _is_template(path: str, data: bytes, yaml_files: YamlFiles) -> bool:
+    """Whether a YAML or JSON file is a CloudFormation / SAM template (decided before cfn-lint loads)."""
+    from .extract.cloudformation.detect import is_template_json, is_template_yaml
+
+    if data.lstrip()[:1] == b"{":
+        return is_template_json(data)
+    parsed = yaml_files.parse(path)
+    return parsed.error is None and is_template_yaml(parsed.documents)
 
 
 def _has_content(facts: ConfigFacts) -> bool:
