@@ -4,7 +4,8 @@ YAML is dispatched by content (a compose file has ``services:``, a Kubernetes ma
 ``apiVersion``/``kind``, a LiteLLM proxy config ``model_list``); files inside a Helm chart
 go to the Helm extractor; Terraform is read per module folder. CloudFormation / SAM templates
 (YAML, or JSON named like one) are recognised by their top level and read with the
-``samconfig.toml`` beside them.
+``samconfig.toml`` beside them; a ``cdk.json`` marks a CDK app, whose Python is read for stacks
+and functions.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     charts = find_charts([p for p in paths if kinds[p] == "yaml"])
     in_chart = {p for chart_files in charts.values() for p in chart_files}
     templates: dict[str, bytes] = {}
+    cdk_apps: dict[str, bytes] = {}
 
     for path in paths:
         kind = kinds[path]
@@ -79,7 +81,9 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
                                         "or CloudFormation template"))
             facts.extend(found)
         elif kind == "json":
-            if _is_template(path, data, yaml_files):
+            if path.rsplit("/", 1)[-1] == "cdk.json":
+                cdk_apps[path] = data
+            elif _is_template(path, data, yaml_files):
                 templates[path] = data
             else:
                 unclaimed.append((path, "JSON that is not a CloudFormation template"))
@@ -97,6 +101,11 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
 
         samconfigs = {p: sources[p] for p in paths if p.rsplit("/", 1)[-1] == "samconfig.toml"}
         facts.extend(extract_cloudformation(templates, samconfigs, count_parse=count_parse))
+    if cdk_apps:
+        from .extract.cdk import extract_cdk  # reads the app's Python with ast; never synthesised
+
+        cdk_code = {p: data for p, data in sources.items() if p.endswith(".py") and b"aws_cdk" in data}
+        facts.extend(extract_cdk(cdk_apps, cdk_code, count_parse=count_parse))
     resolve_configmaps([f for f in facts if f.kind == "kubernetes"])
     return facts, unclaimed
 

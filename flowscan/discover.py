@@ -72,8 +72,8 @@ def classify(rel: str) -> str | None:
         return "dockerfile"
     if lower.endswith(".sh"):
         return "shell"
-    if lower.endswith((".json", ".template")) and _TEMPLATE_NAME.search(lower):
-        return "json"  # read only when it is a CloudFormation template
+    if lower == "cdk.json" or lower.endswith((".json", ".template")) and _TEMPLATE_NAME.search(lower):
+        return "json"  # read only when it is a CloudFormation template or a CDK app's cdk.json
     if lower.endswith(".toml"):
         return "toml"  # read only when code loads it as settings
     return None

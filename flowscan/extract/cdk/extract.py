@@ -1,0 +1,229 @@
+"""CDK app → placements and env sources, one set per stack instance.
+
+Each ``SomeStack(app, "Id", env=Environment(region=...))`` is a stack instance: its region
+(from a literal, ``cdk.json`` context or unknown: ``CDK_DEFAULT_REGION`` or an
+environment-agnostic stack, decided at deploy time) places every data construct of the stack
+class and every function, and each function (``Function``, ``DockerImageFunction``,
+``PythonFunction``) is a context: its ``environment``, the region variables the Lambda runtime
+sets, applied to the code under its asset path.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from dataclasses import dataclass
+from typing import Callable
+
+from ...configfacts import CODE_OUTSIDE_TREE, ConfigFacts, EnvBinding, EnvSource, Placement
+from ...model import Step
+from ..cloudformation.evaluate import Value, unknown
+from .rules import CdkRules, FunctionRule, bundled_cdk_rules
+from .source import CdkContext, CdkModule, Reader
+
+KIND = "cdk"
+
+
+@dataclass
+class StackClass:
+    name: str
+    module: CdkModule
+    node: ast.ClassDef
+
+
+@dataclass
+class StackInstance:
+    stack_id: str
+    cls: StackClass
+    region: Value
+    reader: Reader  # where the instantiation is written
+    call: ast.Call
+
+
+def extract_cdk(cdk_json: dict[str, bytes], python: dict[str, bytes], rules: CdkRules | None = None, *,
+                count_parse: Callable[[str], None] = lambda path: None) -> list[ConfigFacts]:
+    """Facts of each CDK app: a ``cdk.json`` (path → bytes) and the Python files under its
+    folder that import ``aws_cdk`` (path → bytes)."""
+    rules = rules or bundled_cdk_rules()
+    out: list[ConfigFacts] = []
+    for json_path, data in sorted(cdk_json.items()):
+        app_dir = posixpath.dirname(json_path)
+        app_facts = ConfigFacts(json_path, KIND)
+        out.append(app_facts)
+        count_parse(json_path)
+        try:
+            context = CdkContext.read(json_path, data)
+        except ValueError as exc:
+            app_facts.parse_error = (1, f"cdk.json is not JSON: {exc}")
+            context = CdkContext(json_path)
+        modules = []
+        for path, source in sorted(python.items()):
+            if app_dir and not path.startswith(app_dir + "/"):
+                continue
+            try:
+                modules.append(CdkModule.parse(path, source))
+            except (SyntaxError, ValueError, RecursionError) as exc:
+                app_facts.notes.append(f"{path}: not read as CDK code ({exc.__class__.__name__})")
+        out += _read_app(modules, rules, context, app_dir, app_facts)
+    return out
+
+
+def _read_app(modules: list[CdkModule], rules: CdkRules, context: CdkContext, app_dir: str,
+              app_facts: ConfigFacts) -> list[ConfigFacts]:
+    classes = _stack_classes(modules, rules)
+    instances = _instances(modules, classes, rules, context, app_dir)
+    for name, cls in sorted(classes.items()):
+        if not any(i.cls is cls for i in instances):
+            app_facts.notes.append(f"{cls.module.path}:{cls.node.lineno}: stack class {name} is not instantiated "
+                                   "in the app's code; its constructs are not placed")
+    facts: dict[str, ConfigFacts] = {}
+    for instance in instances:
+        _read_stack(instance, rules, context, app_dir, facts)
+    return [f for _, f in sorted(facts.items())]
+
+
+def _stack_classes(modules: list[CdkModule], rules: CdkRules) -> dict[str, StackClass]:
+    """Classes that derive from a CDK Stack (directly or through another stack class of the app)."""
+    classes: dict[str, StackClass] = {}
+    changed = True
+    while changed:
+        changed = False
+        for module in modules:
+            for node in ast.walk(module.tree):
+                if isinstance(node, ast.ClassDef) and node.name not in classes and any(
+                        (q := module.qualname(b)) in rules.stacks or (q or "").rsplit(".", 1)[-1] in classes
+                        for b in node.bases):
+                    classes[node.name] = StackClass(node.name, module, node)
+                    changed = True
+    return classes
+
+
+def _instances(modules: list[CdkModule], classes: dict[str, StackClass], rules: CdkRules, context: CdkContext,
+               app_dir: str) -> list[StackInstance]:
+    out = []
+    for module in modules:
+        for node in ast.walk(module.tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = (module.qualname(node.func) or "").rsplit(".", 1)[-1]
+            cls = classes.get(name)
+            if cls is None or any(node is c for c in ast.walk(cls.node)):  # super().__init__ is not an instance
+                continue
+            reader = Reader(module, rules, context, app_dir)
+            stack_id = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "id"), None)
+            sid = reader.text(stack_id).text if stack_id is not None else None
+            out.append(StackInstance(sid or cls.name, cls, _region(reader, node, rules), reader, node))
+    return out
+
+
+def _region(reader: Reader, call: ast.Call, rules: CdkRules) -> Value:
+    env = next((k.value for k in call.keywords if k.arg == "env"), None)
+    here = reader.step(call, f"{ast.unparse(call.func)}(...) instance")
+    if env is None:
+        return unknown("the stack sets no env: it is environment-agnostic and its region is chosen at deploy time", here)
+    if isinstance(env, ast.Name):
+        bound = reader.local.get(env.id) or reader.module.assigns.get(env.id)
+        env = bound if bound is not None else env
+    region: ast.expr | None = None
+    if isinstance(env, ast.Call) and reader.module.qualname(env.func) in rules.environments:
+        region = next((k.value for k in env.keywords if k.arg == "region"), None)
+    elif isinstance(env, ast.Dict):
+        region = next((v for k, v in zip(env.keys, env.values) if isinstance(k, ast.Constant) and k.value == "region"), None)
+    if region is None:
+        return unknown("the stack's env sets no region: it is chosen at deploy time", reader.step(env))
+    value = reader.text(region)
+    return Value(value.text, value.chain, value.why and f"stack region: {value.why}")
+
+
+def _init_arguments(instance: StackInstance) -> dict[str, tuple[ast.expr, Reader]]:
+    """The stack class ``__init__`` parameters bound by the instantiation's arguments."""
+    init = next((n for n in instance.cls.node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+    if init is None:
+        return {}
+    positional = [a.arg for a in init.args.args[1:]]
+    bound: dict[str, tuple[ast.expr, Reader]] = {}
+    for name, arg in zip(positional, instance.call.args):
+        bound[name] = (arg, instance.reader)
+    for keyword in instance.call.keywords:
+        if keyword.arg:
+            bound[keyword.arg] = (keyword.value, instance.reader)
+    at_class = Reader(instance.cls.module, instance.reader.rules, instance.reader.context, instance.reader.app_dir)
+    defaults = list(zip(positional[len(positional) - len(init.args.defaults):], init.args.defaults))
+    defaults += [(a.arg, d) for a, d in zip(init.args.kwonlyargs, init.args.kw_defaults) if d is not None]
+    for name, default in defaults:
+        bound.setdefault(name, (default, at_class))
+    return bound
+
+
+def _read_stack(instance: StackInstance, rules: CdkRules, context: CdkContext, app_dir: str,
+                facts: dict[str, ConfigFacts]) -> None:
+    module = instance.cls.module
+    arguments = _init_arguments(instance)
+    for method in (n for n in instance.cls.node.body if isinstance(n, ast.FunctionDef)):
+        local = {t.id: n.value for n in ast.walk(method) if isinstance(n, ast.Assign)
+                 for t in n.targets if isinstance(t, ast.Name)}
+        reader = Reader(module, rules, context, app_dir, instance.region, arguments, local)
+        for call in (n for n in ast.walk(method) if isinstance(n, ast.Call)):
+            cls = module.qualname(call.func)
+            if cls is None or (cls not in rules.functions and cls not in rules.resources):
+                continue
+            construct = reader.text(call.args[1]).text if len(call.args) > 1 else None
+            address = f"{instance.stack_id}/{construct or '?'}"
+            config = facts.setdefault(module.path, ConfigFacts(module.path, KIND))
+            here = Step(module.path, call.lineno, f"{cls.rsplit('.', 1)[-1]} {construct or '?'} in stack {instance.stack_id}")
+            config.placements.append(Placement(address, "region", instance.region.text, "aws", module.path, call.lineno,
+                                               instance.region.chain + (here,), instance.stack_id))
+            rule = rules.functions.get(cls)
+            if rule is not None:
+                config.sources.append(_function_source(reader, instance, address, call, rule, config.notes))
+
+
+def _function_source(reader: Reader, instance: StackInstance, address: str, call: ast.Call, rule: FunctionRule,
+                     notes: list[str]) -> EnvSource:
+    path = reader.module.path
+    source = EnvSource(f"{KIND}:{address}", KIND, path, call.lineno)
+    runtime = f"the Lambda runtime of {address}"
+    for key in rule.runtime_region:
+        region = instance.region
+        if region.known:
+            last = region.chain[-1]
+            source.bindings.append(EnvBinding(key, region.text, last.path, last.line,
+                                              f"{runtime} sets {key} to the stack region", region.chain[:-1]))
+        else:
+            source.bindings.append(EnvBinding(key, None, path, call.lineno,
+                                              f"{runtime} sets {key} to the stack region: {region.why}", region.chain))
+    keywords = {k.arg: k.value for k in call.keywords if k.arg}
+    environment = keywords.get(rule.environment or "")
+    if isinstance(environment, ast.Dict):
+        for key_node, value_node in zip(environment.keys, environment.values):
+            key = reader.text(key_node).text if key_node is not None else None
+            if key is None:
+                continue
+            value = reader.text(value_node)
+            detail = f"{address} environment" if value.known else f"{address} environment: {value.why}"
+            source.bindings.append(EnvBinding(key, value.text, path, value_node.lineno, detail, value.chain))
+    elif environment is not None:
+        notes.append(f"{path}:{call.lineno}: the environment of {address} is not a dict literal; not read")
+    source.applies_to = [_code_folder(reader, address, call, rule, keywords, notes)]
+    return source
+
+
+def _code_folder(reader: Reader, address: str, call: ast.Call, rule: FunctionRule,
+                 keywords: dict[str, ast.expr], notes: list[str]) -> str:
+    at = f"{reader.module.path}:{call.lineno}: {address}"
+    path_node: ast.expr | None = None
+    if rule.entry and rule.entry in keywords:
+        path_node = keywords[rule.entry]
+    elif rule.code and rule.code in keywords:
+        code = keywords[rule.code]
+        built_by = reader.module.qualname(code.func) if isinstance(code, ast.Call) else None
+        if built_by in rule.inline:
+            notes.append(f"{at} runs inline code; its environment applies to no file of the tree")
+            return CODE_OUTSIDE_TREE
+        if built_by in rule.assets and isinstance(code, ast.Call) and code.args:
+            path_node = code.args[0]
+    folder = reader.folder(path_node) if path_node is not None else None
+    if folder is None:
+        notes.append(f"{at}: the code's asset path is not read statically; its environment applies to no file of the tree")
+        return CODE_OUTSIDE_TREE
+    return folder
