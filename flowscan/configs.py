@@ -18,6 +18,7 @@ from .discover import SourceFile
 
 if TYPE_CHECKING:
     from .extract.yamlfiles import YamlFiles
+    from .extract.yamlnodes import Y
 
 CountParse = Callable[[str], None]
 
@@ -56,6 +57,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     in_chart = {p for chart_files in charts.values() for p in chart_files}
     templates: dict[str, bytes] = {}
     cdk_apps: dict[str, bytes] = {}
+    samconfigs: dict[str, bytes | Y] = {p: sources[p] for p in paths if p.rsplit("/", 1)[-1] == "samconfig.toml"}
 
     for path in paths:
         kind = kinds[path]
@@ -76,6 +78,8 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
                 unclaimed.append((path, f"YAML that {parsed.error.problem}"))
             elif not found and _is_template(path, data, yaml_files):
                 templates[path] = data
+            elif not found and path.rsplit("/", 1)[-1] in _SAMCONFIG_YAML and len(parsed.documents) == 1:
+                samconfigs[path] = parsed.documents[0]
             elif not found:
                 unclaimed.append((path, "YAML that is not a compose file, Kubernetes manifest, LiteLLM config "
                                         "or CloudFormation template"))
@@ -99,7 +103,6 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     if templates:
         from .extract.cloudformation import extract_cloudformation  # cfn-lint loads only now
 
-        samconfigs = {p: sources[p] for p in paths if p.rsplit("/", 1)[-1] == "samconfig.toml"}
         facts.extend(extract_cloudformation(templates, samconfigs, count_parse=count_parse))
     if cdk_apps:
         from .extract.cdk import extract_cdk  # reads the app's Python with ast; never synthesised
@@ -108,6 +111,9 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         facts.extend(extract_cdk(cdk_apps, cdk_code, count_parse=count_parse))
     resolve_configmaps([f for f in facts if f.kind == "kubernetes"])
     return facts, unclaimed
+
+
+_SAMCONFIG_YAML = ("samconfig.yaml", "samconfig.yml")
 
 
 def _is_template(path: str, data: bytes, yaml_files: YamlFiles) -> bool:

@@ -234,3 +234,67 @@ def test_a_function_context_places_only_the_code_it_ships(tmp_path: Path) -> Non
     tools = [e for e in report.endpoints if any(loc.path.startswith("backfill/") for loc in e.locations)]
     assert tools and all(e.context == "default" for e in tools)  # backfill/ runs in no function
     assert tools[0].placement.region is None and tools[0].unresolved == ["env:AWS_REGION"]
+
+
+def test_image_functions_s3_code_and_packaged_lambda_code() -> None:
+    facts = _facts("""\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Image:
+            Type: AWS::Serverless::Function
+            Properties:
+              PackageType: Image
+            Metadata:
+              Dockerfile: Dockerfile
+              DockerContext: ./image_fn
+          FromS3:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: {Bucket: artifacts, Key: fn.zip}
+              Handler: app.handler
+          Plain:
+            Type: AWS::Lambda::Function
+            Properties:
+              Code: {S3Bucket: artifacts, S3Key: plain.zip}
+              Handler: app.handler
+        """, path="svc/template.yaml")
+    assert _source(facts, "cloudformation:Image").applies_to == ["svc/image_fn"]
+    assert _source(facts, "cloudformation:FromS3").applies_to == [CODE_OUTSIDE_TREE]
+    assert _source(facts, "cloudformation:Plain").applies_to == [CODE_OUTSIDE_TREE]
+    assert any("FromS3 runs code from outside the tree (Bucket, Key)" in n for n in facts.notes)
+
+
+def test_cfn_lint_is_imported_only_when_a_template_is_found(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "app.py").write_text('import boto3\nboto3.client("s3", region_name="eu-west-1")\n')
+    (tmp_path / "docker-compose.yml").write_text("services:\n  api:\n    image: api\n")
+    probe = ("import sys; from flowscan.api import scan, ScanOptions; "
+             f"scan({str(tmp_path)!r}, ScanOptions(jobs=1, cache_dir=None)); print('cfnlint' in sys.modules)")
+    without = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    (tmp_path / "template.yaml").write_text("Resources:\n  B:\n    Type: AWS::S3::Bucket\n")
+    with_template = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert (without, with_template) == ("False", "True")
+
+
+def test_json_templates_are_found_by_name_and_content(tmp_path: Path) -> None:
+    template = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Docs": {"Type": "AWS::S3::Bucket"}}}
+    (tmp_path / "storage.template.json").write_text(json.dumps(template, indent=2))
+    (tmp_path / "stack-outputs.json").write_text('{"BucketName": "docs"}')  # a JSON named like one, but not a template
+    (tmp_path / "samconfig.toml").write_text('[default.deploy.parameters]\nregion = "eu-north-1"\n')
+    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
+    assert [(r.address, r.placement.region) for r in report.resources] == [("AWS::S3::Bucket.Docs", "eu-north-1")]
+    assert ("stack-outputs.json", "JSON that is not a CloudFormation template") in \
+        {(s.path, s.reason) for s in report.coverage.files_skipped}
+
+
+def test_samconfig_yaml_fixes_the_region_too(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text("Transform: AWS::Serverless-2016-10-31\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n")
+    (tmp_path / "samconfig.yaml").write_text(
+        "version: 0.1\ndefault:\n  deploy:\n    parameters:\n      region: eu-south-1\n")
+    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
+    (queue,) = report.resources
+    assert queue.placement.region == "eu-south-1"
+    assert (queue.provenance[0].path, queue.provenance[0].line) == ("samconfig.yaml", 5)
+    assert "samconfig.yaml" not in {s.path for s in report.coverage.files_skipped}

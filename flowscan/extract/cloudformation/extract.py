@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 
 from ...configfacts import CODE_OUTSIDE_TREE, ConfigFacts, EnvBinding, EnvSource, Placement
 from ...model import Step
+from ..yamlnodes import Y
 from .decode import decode_template, line_of
 from .evaluate import Stack, Value
 from .rules import CloudFormationRules, EnvRule, bundled_cloudformation_rules
@@ -23,16 +24,17 @@ from .samconfig import DEFAULT_ENV, DeployConfig, read_samconfig
 KIND = "cloudformation"
 
 
-def extract_cloudformation(templates: dict[str, bytes], samconfigs: dict[str, bytes],
+def extract_cloudformation(templates: dict[str, bytes], samconfigs: dict[str, bytes | Y],
                            rules: CloudFormationRules | None = None, *,
                            count_parse: Callable[[str], None] = lambda path: None) -> list[ConfigFacts]:
-    """Facts of every template (path → bytes), deployed with the samconfig.toml of its folder
-    (path → bytes) when there is one."""
+    """Facts of every template (path → bytes), deployed with the samconfig of its folder (path →
+    samconfig.toml bytes, or samconfig.yaml's parsed document) when there is one."""
     rules = rules or bundled_cloudformation_rules()
     out: list[ConfigFacts] = []
     deploys: dict[str, list[DeployConfig]] = {}
     for path, data in sorted(samconfigs.items()):
-        count_parse(path)
+        if not isinstance(data, Y):
+            count_parse(path)
         configs, error = read_samconfig(path, data)
         if error is not None:
             out.append(ConfigFacts(path, KIND, parse_error=error))

@@ -1,4 +1,4 @@
-"""``samconfig.toml``: the deploy settings ``sam deploy`` reads beside a template — per config
+"""``samconfig.toml`` (or ``samconfig.yaml``): the deploy settings ``sam deploy`` reads beside a template — per config
 environment (``[default]``, ``[prod]``...), the ``region``, ``stack_name`` and
 ``parameter_overrides`` of ``[ENV.deploy.parameters]``, else of ``[ENV.global.parameters]``
 (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-sam-cli-config.html).
@@ -35,12 +35,16 @@ class DeployConfig:
     overrides: dict[str, Setting] = field(default_factory=dict)
 
 
-def read_samconfig(path: str, data: bytes) -> tuple[list[DeployConfig], tuple[int, str] | None]:
-    """The deploy configs of a samconfig.toml (``default`` first), or a parse error."""
-    try:
-        document = load_toml(data)
-    except TomlError as exc:
-        return [], (exc.line, str(exc).splitlines()[0])
+def read_samconfig(path: str, data: bytes | Y) -> tuple[list[DeployConfig], tuple[int, str] | None]:
+    """The deploy configs of a samconfig.toml (bytes) or samconfig.yaml (its parsed document),
+    ``default`` first; or a parse error."""
+    if isinstance(data, Y):
+        document = data
+    else:
+        try:
+            document = load_toml(data)
+        except TomlError as exc:
+            return [], (exc.line, str(exc).splitlines()[0])
     configs = []
     for env, table in document.items():
         if not isinstance(table.value, dict):
