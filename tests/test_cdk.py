@@ -41,9 +41,10 @@ class Workers(Base):
     def __init__(self, scope, construct_id, **kwargs):
         super().__init__(scope, construct_id, **kwargs)
         bucket = s3.Bucket(self, "Files")
-        _lambda.Function(self, "Here", runtime=_lambda.Runtime.PYTHON_3_12, handler="h.main",
+        here = _lambda.Function(self, "Here", runtime=_lambda.Runtime.PYTHON_3_12, handler="h.main",
                          code=_lambda.Code.from_asset(os.path.join(os.path.dirname(__file__), "..", "fns", "here")),
                          environment={"BUCKET": bucket.bucket_name, "REGION_COPY": f"{self.region}-x"})
+        here.add_environment("ADDED", "later")
         _lambda.Function(self, "Parent", runtime=_lambda.Runtime.PYTHON_3_12, handler="h.main",
                          code=_lambda.Code.from_asset(str(Path(__file__).parent / "inner")))
         _lambda.Function(self, "Inline", runtime=_lambda.Runtime.PYTHON_3_12, handler="index.main",
@@ -74,6 +75,7 @@ def test_regions_from_context_literals_and_the_deploying_profile() -> None:
     region = next(b for b in sources["cdk:Ctx/Here"].bindings if b.key == "AWS_REGION")
     assert (region.path, region.line) == ("infra/app.py", 6) and region.chain[0].path == "infra/cdk.json"
     assert ctx["REGION_COPY"] == "eu-west-3-x" and ctx["BUCKET"] is None  # a construct attribute: deploy time
+    assert ctx["ADDED"] == "later"  # here.add_environment(...)
     profile = next(b for b in sources["cdk:Profile/Here"].bindings if b.key == "AWS_REGION")
     assert profile.value is None and "CDK_DEFAULT_REGION" in profile.detail
     agnostic = next(b for b in sources["cdk:Agnostic/Here"].bindings if b.key == "AWS_REGION")
@@ -127,3 +129,35 @@ def test_stack_parameters_and_missing_context() -> None:
 def test_a_broken_cdk_json_is_a_parse_error() -> None:
     facts = _extract({"app.py": "import aws_cdk\n"}, cdk_json=b"{not json")
     assert facts[0].path == "infra/cdk.json" and facts[0].parse_error is not None
+
+
+def test_ecs_services_and_containers_are_contexts() -> None:
+    facts = _extract({"app.py": """\
+        import aws_cdk as cdk
+        from aws_cdk import Stack, aws_ecs as ecs, aws_ecs_patterns as ecs_patterns
+
+
+        class Web(Stack):
+            def __init__(self, scope, construct_id, **kwargs):
+                super().__init__(scope, construct_id, **kwargs)
+                ecs_patterns.ApplicationLoadBalancedFargateService(
+                    self, "Api",
+                    task_image_options=ecs_patterns.ApplicationLoadBalancedTaskImageOptions(
+                        image=ecs.ContainerImage.from_asset("services/api"),
+                        environment={"LLM_BASE_URL": "https://api.mistral.ai/v1"},
+                    ),
+                )
+                task = ecs.FargateTaskDefinition(self, "WorkerTask")
+                task.add_container("Worker", image=ecs.ContainerImage.from_registry("acme/worker:1"),
+                                   environment={"MODE": "batch"})
+
+
+        Web(cdk.App(), "WebEu", env=cdk.Environment(region="eu-west-1"))
+        """})
+    sources = _sources(facts)
+    api = sources["cdk:WebEu/Api"]
+    assert _env(api) == {"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1", "LLM_BASE_URL": "https://api.mistral.ai/v1"}
+    assert api.applies_to == ["infra/services/api"]
+    worker = sources["cdk:WebEu/Worker"]
+    assert _env(worker)["MODE"] == "batch" and worker.applies_to == []  # a registry image: not narrowed
+    assert ("WebEu/Api", "eu-west-1") in {(p.resource, p.region) for f in facts for p in f.placements}

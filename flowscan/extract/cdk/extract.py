@@ -163,9 +163,18 @@ def _read_stack(instance: StackInstance, rules: CdkRules, context: CdkContext, a
         local = {t.id: n.value for n in ast.walk(method) if isinstance(n, ast.Assign)
                  for t in n.targets if isinstance(t, ast.Name)}
         reader = Reader(module, rules, context, app_dir, instance.region, arguments, local)
+        assigned = {id(value): name for name, value in local.items()}
+        by_variable: dict[str, EnvSource] = {}  # fn = Function(...): fn.add_environment(...) adds to it
         for call in (n for n in ast.walk(method) if isinstance(n, ast.Call)):
             cls = module.qualname(call.func)
-            if cls is None or (cls not in rules.functions and cls not in rules.resources):
+            if isinstance(call.func, ast.Attribute) and call.func.attr == rules.containers.add_method and call.args:
+                name = reader.text(call.args[0]).text or "?"
+                config = facts.setdefault(module.path, ConfigFacts(module.path, KIND))
+                config.sources.append(_container_source(reader, instance, f"{instance.stack_id}/{name}", call,
+                                                        call, rules, config.notes))
+                continue
+            if cls is None or (cls not in rules.functions and cls not in rules.resources
+                               and cls not in rules.containers.services):
                 continue
             construct = reader.text(call.args[1]).text if len(call.args) > 1 else None
             address = f"{instance.stack_id}/{construct or '?'}"
@@ -176,36 +185,89 @@ def _read_stack(instance: StackInstance, rules: CdkRules, context: CdkContext, a
             rule = rules.functions.get(cls)
             if rule is not None:
                 config.sources.append(_function_source(reader, instance, address, call, rule, config.notes))
+                if id(call) in assigned:
+                    by_variable[assigned[id(call)]] = config.sources[-1]
+            elif cls in rules.containers.services:
+                options = next((k.value for k in call.keywords if k.arg in rules.containers.options
+                                and isinstance(k.value, ast.Call)), call)
+                config.sources.append(_container_source(reader, instance, address, call, options, rules, config.notes))
+        _added_environment(reader, method, by_variable)
+
+
+def _added_environment(reader: Reader, method: ast.FunctionDef, by_variable: dict[str, EnvSource]) -> None:
+    """``fn.add_environment("KEY", value)`` calls on a function assigned to a local name."""
+    for call in (n for n in ast.walk(method) if isinstance(n, ast.Call)):
+        func = call.func
+        if (isinstance(func, ast.Attribute) and func.attr == "add_environment" and isinstance(func.value, ast.Name)
+                and func.value.id in by_variable and len(call.args) >= 2):
+            key = reader.text(call.args[0]).text
+            if key is None:
+                continue
+            value = reader.text(call.args[1])
+            source = by_variable[func.value.id]
+            detail = f"{source.name[len(KIND) + 1:]} add_environment" + ("" if value.known else f": {value.why}")
+            source.bindings.append(EnvBinding(key, value.text, reader.module.path, call.lineno, detail, value.chain))
 
 
 def _function_source(reader: Reader, instance: StackInstance, address: str, call: ast.Call, rule: FunctionRule,
                      notes: list[str]) -> EnvSource:
-    path = reader.module.path
-    source = EnvSource(f"{KIND}:{address}", KIND, path, call.lineno)
-    runtime = f"the Lambda runtime of {address}"
-    for key in rule.runtime_region:
-        region = instance.region
-        if region.known:
-            last = region.chain[-1]
-            source.bindings.append(EnvBinding(key, region.text, last.path, last.line,
-                                              f"{runtime} sets {key} to the stack region", region.chain[:-1]))
-        else:
-            source.bindings.append(EnvBinding(key, None, path, call.lineno,
-                                              f"{runtime} sets {key} to the stack region: {region.why}", region.chain))
+    source = EnvSource(f"{KIND}:{address}", KIND, reader.module.path, call.lineno)
+    source.bindings = _runtime_region(instance, rule.runtime_region, f"the Lambda runtime of {address}", source)
     keywords = {k.arg: k.value for k in call.keywords if k.arg}
-    environment = keywords.get(rule.environment or "")
-    if isinstance(environment, ast.Dict):
-        for key_node, value_node in zip(environment.keys, environment.values):
-            key = reader.text(key_node).text if key_node is not None else None
-            if key is None:
-                continue
-            value = reader.text(value_node)
-            detail = f"{address} environment" if value.known else f"{address} environment: {value.why}"
-            source.bindings.append(EnvBinding(key, value.text, path, value_node.lineno, detail, value.chain))
-    elif environment is not None:
-        notes.append(f"{path}:{call.lineno}: the environment of {address} is not a dict literal; not read")
+    source.bindings += _environment(reader, address, keywords.get(rule.environment or ""), call, notes)
     source.applies_to = [_code_folder(reader, address, call, rule, keywords, notes)]
     return source
+
+
+def _container_source(reader: Reader, instance: StackInstance, address: str, call: ast.Call, options: ast.Call,
+                      rules: CdkRules, notes: list[str]) -> EnvSource:
+    """An ECS service's or ``add_container``'s container: its env, and the folder its image is built from."""
+    rule = rules.containers
+    source = EnvSource(f"{KIND}:{address}", KIND, reader.module.path, call.lineno)
+    source.bindings = _runtime_region(instance, rule.runtime_region, f"Amazon ECS ({address})", source)
+    keywords = {k.arg: k.value for k in options.keywords if k.arg}
+    source.bindings += _environment(reader, address, keywords.get(rule.environment), call, notes)
+    image = keywords.get(rule.image)
+    if isinstance(image, ast.Call) and reader.module.qualname(image.func) in rule.images and image.args:
+        folder = reader.folder(image.args[0])
+        source.applies_to = [folder] if folder else [CODE_OUTSIDE_TREE]
+        if folder is None:
+            notes.append(f"{reader.module.path}:{call.lineno}: {address}: the image's folder is not read statically; "
+                         "its environment applies to no file of the tree")
+    return source  # an image from a registry: not narrowed (it may be built from any of the tree)
+
+
+def _runtime_region(instance: StackInstance, keys: tuple[str, ...], runtime: str, source: EnvSource) -> list[EnvBinding]:
+    """``AWS_REGION``/``AWS_DEFAULT_REGION`` as the runtime sets them: the stack region, or a hole that says why."""
+    region = instance.region
+    out = []
+    for key in keys:
+        if region.known:
+            last = region.chain[-1]
+            out.append(EnvBinding(key, region.text, last.path, last.line, f"{runtime} sets {key} to the stack region",
+                                  region.chain[:-1]))
+        else:
+            out.append(EnvBinding(key, None, source.path, source.line,
+                                  f"{runtime} sets {key} to the stack region: {region.why}", region.chain))
+    return out
+
+
+def _environment(reader: Reader, address: str, environment: ast.expr | None, call: ast.Call,
+                 notes: list[str]) -> list[EnvBinding]:
+    if environment is None:
+        return []
+    if not isinstance(environment, ast.Dict):
+        notes.append(f"{reader.module.path}:{call.lineno}: the environment of {address} is not a dict literal; not read")
+        return []
+    out = []
+    for key_node, value_node in zip(environment.keys, environment.values):
+        key = reader.text(key_node).text if key_node is not None else None
+        if key is None:
+            continue
+        value = reader.text(value_node)
+        detail = f"{address} environment" if value.known else f"{address} environment: {value.why}"
+        out.append(EnvBinding(key, value.text, reader.module.path, value_node.lineno, detail, value.chain))
+    return out
 
 
 def _code_folder(reader: Reader, address: str, call: ast.Call, rule: FunctionRule,

@@ -23,6 +23,19 @@ class FunctionRule:
     runtime_region: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ContainerRule:
+    """Constructs and methods that run a container built from a local folder."""
+
+    services: frozenset[str] = frozenset()
+    options: tuple[str, ...] = ()
+    add_method: str = "add_container"
+    image: str = "image"
+    images: frozenset[str] = frozenset()
+    environment: str = "environment"
+    runtime_region: tuple[str, ...] = ()
+
+
 @dataclass
 class CdkRules:
     stacks: frozenset[str] = frozenset()
@@ -31,6 +44,7 @@ class CdkRules:
     region_attributes: frozenset[str] = frozenset()
     functions: dict[str, FunctionRule] = field(default_factory=dict)
     resources: frozenset[str] = frozenset()
+    containers: ContainerRule = ContainerRule()
 
 
 def load_cdk_rules(rules_dir: Path | None = None) -> CdkRules:
@@ -44,6 +58,12 @@ def load_cdk_rules(rules_dir: Path | None = None) -> CdkRules:
         out.region_names |= frozenset(region.get("names", ()))
         out.region_attributes |= frozenset(region.get("attributes", ()))
         out.resources |= frozenset(data["resources"])
+        containers = data.get("containers")
+        if containers:
+            out.containers = ContainerRule(
+                frozenset(containers["services"]), tuple(containers["options"]), containers["add_method"],
+                containers["image"], frozenset(containers["images"]), containers["environment"],
+                tuple(containers.get("runtime_region", ())))
         for entry in data["functions"]:
             out.functions[entry["class"]] = FunctionRule(
                 entry["class"], entry.get("code"), tuple(entry.get("assets", ())), tuple(entry.get("inline", ())),
