@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from flowscan.configfacts import CODE_OUTSIDE_TREE, ConfigFacts, EnvSource
+from flowscan.configfacts import CODE_OUTSIDE_TREE, ConfigFacts, EnvBinding, EnvSource
 from flowscan.extract.cdk import extract_cdk
 
 CDK_JSON = json.dumps({"app": "python3 app.py", "context": {"region": "eu-west-3"}}, indent=2).encode()
@@ -23,6 +23,11 @@ def _sources(facts: list[ConfigFacts]) -> dict[str, EnvSource]:
 
 def _env(source: EnvSource) -> dict[str, str | None]:
     return {b.key: b.value for b in source.bindings}
+
+
+def _why(binding: EnvBinding) -> str:
+    """The provenance of a binding, as text (an unknown region says why in its steps)."""
+    return " | ".join(step.detail for step in binding.chain)
 
 
 STACK = """\
@@ -77,9 +82,10 @@ def test_regions_from_context_literals_and_the_deploying_profile() -> None:
     assert ctx["REGION_COPY"] == "eu-west-3-x" and ctx["BUCKET"] is None  # a construct attribute: deploy time
     assert ctx["ADDED"] == "later"  # here.add_environment(...)
     profile = next(b for b in sources["cdk:Profile/Here"].bindings if b.key == "AWS_REGION")
-    assert profile.value is None and "CDK_DEFAULT_REGION" in profile.detail
+    assert profile.value is None and profile.detail == "the stack region, chosen at deploy time"
+    assert "CDK_DEFAULT_REGION: the region of the AWS profile that runs cdk deploy" in _why(profile)
     agnostic = next(b for b in sources["cdk:Agnostic/Here"].bindings if b.key == "AWS_REGION")
-    assert agnostic.value is None and "environment-agnostic" in agnostic.detail
+    assert agnostic.value is None and "environment-agnostic" in _why(agnostic)
     assert _env(sources["cdk:Dict/Here"])["AWS_REGION"] == "ap-southeast-2"
     placed = {(p.resource, p.region) for f in facts for p in f.placements}
     assert {("Ctx/Files", "eu-west-3"), ("Profile/Files", None), ("Dict/Image", "ap-southeast-2")} <= placed
@@ -122,7 +128,7 @@ def test_stack_parameters_and_missing_context() -> None:
     sources = _sources(facts)
     a = sources["cdk:A/Fn"]
     assert _env(a)["MODEL_REGION"] == "eu-west-1" and a.applies_to == ["infra/api"]
-    assert 'cdk.json sets no context "missing"' in next(b for b in a.bindings if b.key == "AWS_REGION").detail
+    assert 'cdk.json sets no context "missing"' in _why(next(b for b in a.bindings if b.key == "AWS_REGION"))
     assert _env(sources["cdk:B/Fn"])["MODEL_REGION"] == "us-west-2"  # the parameter's default
 
 

@@ -298,3 +298,36 @@ def test_samconfig_yaml_fixes_the_region_too(tmp_path: Path) -> None:
     assert queue.placement.region == "eu-south-1"
     assert (queue.provenance[0].path, queue.provenance[0].line) == ("samconfig.yaml", 5)
     assert "samconfig.yaml" not in {s.path for s in report.coverage.files_skipped}
+
+
+def test_intrinsics_nested_too_deep_are_a_parse_error_not_a_crash() -> None:
+    for depth in (400, 5000):  # deeper than the evaluator goes, then deeper than the decoder goes
+        value = '{"Fn::Join": ["", [' * depth + '"x"' + "]]}" * depth
+        text = ('{"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Code": "src", '
+                '"Environment": {"Variables": {"DEEP": ' + value + "}}}}}}")
+        (facts,) = extract_cloudformation({"template.json": text.encode()}, {})
+        assert facts.parse_error is not None and not facts.sources, depth
+
+
+def test_a_function_of_another_language_runs_no_python_file() -> None:
+    facts = _facts("""\
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Function:
+            Runtime: python3.12
+        Resources:
+          Web:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: .
+              Handler: app.handler
+              Runtime: nodejs20.x
+          Worker:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: worker/
+              Handler: app.handler
+        """)
+    assert _source(facts, "cloudformation:Web").applies_to == [CODE_OUTSIDE_TREE]
+    assert any("runs nodejs20.x, not Python" in n for n in facts.notes)
+    assert _source(facts, "cloudformation:Worker").applies_to == ["worker"]  # python3.12 from Globals

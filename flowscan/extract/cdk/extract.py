@@ -118,9 +118,9 @@ def _instances(modules: list[CdkModule], classes: dict[str, StackClass], rules: 
 
 def _region(reader: Reader, call: ast.Call, rules: CdkRules) -> Value:
     env = next((k.value for k in call.keywords if k.arg == "env"), None)
-    here = reader.step(call, f"{ast.unparse(call.func)}(...) instance")
     if env is None:
-        return unknown("the stack sets no env: it is environment-agnostic and its region is chosen at deploy time", here)
+        why = "the stack sets no env: it is environment-agnostic and its region is chosen at deploy time"
+        return unknown(why, reader.step(call, f"{ast.unparse(call.func)}(...): {why}"))
     if isinstance(env, ast.Name):
         bound = reader.local.get(env.id) or reader.module.assigns.get(env.id)
         env = bound if bound is not None else env
@@ -130,7 +130,8 @@ def _region(reader: Reader, call: ast.Call, rules: CdkRules) -> Value:
     elif isinstance(env, ast.Dict):
         region = next((v for k, v in zip(env.keys, env.values) if isinstance(k, ast.Constant) and k.value == "region"), None)
     if region is None:
-        return unknown("the stack's env sets no region: it is chosen at deploy time", reader.step(env))
+        why = "the stack's env sets no region: it is chosen at deploy time"
+        return unknown(why, reader.step(env, f"{ast.unparse(env)}: {why}"))
     value = reader.text(region)
     return Value(value.text, value.chain, value.why and f"stack region: {value.why}")
 
@@ -247,8 +248,8 @@ def _runtime_region(instance: StackInstance, keys: tuple[str, ...], runtime: str
             out.append(EnvBinding(key, region.text, last.path, last.line, f"{runtime} sets {key} to the stack region",
                                   region.chain[:-1]))
         else:
-            out.append(EnvBinding(key, None, source.path, source.line,
-                                  f"{runtime} sets {key} to the stack region: {region.why}", region.chain))
+            out.append(EnvBinding(key, None, source.path, source.line, "the stack region, chosen at deploy time",
+                                  region.chain + (Step(source.path, source.line, f"{runtime} sets {key} to the stack region"),)))
     return out
 
 

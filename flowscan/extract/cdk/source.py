@@ -138,7 +138,8 @@ class Reader:
                 value, line = self.context.values[key]
                 return Value(str(value), (Step(self.context.path or "cdk.json", line, f'context "{key}": {value}'),
                                           self.step(node)))
-            return unknown(f'cdk.json sets no context "{key}" (it may be given with -c at synth time)', self.step(node))
+            why = f'cdk.json sets no context "{key}" (it may be given with -c at synth time)'
+            return unknown(why, self.step(node, f"{ast.unparse(node)}: {why}"))
         if name in ("os.getenv", "os.environ.get") and node.args:
             return self._environ(node, node.args[0])
         return unknown(f"{ast.unparse(node)} is computed", self.step(node))

@@ -28,7 +28,10 @@ def decode_template(path: str, data: bytes) -> Decoded:
         from cfnlint.decode import decode_str
     except ImportError as exc:  # a partial install: the template is named in coverage
         return Decoded(None, (1, f"CloudFormation templates are not analysed ({exc})"))
-    template, matches = decode_str(text)
+    try:
+        template, matches = decode_str(text)
+    except RecursionError:
+        return Decoded(None, (1, "nests too deep to read; not analysed"))
     if matches:
         first = matches[0]
         return Decoded(None, (max(int(getattr(first, "linenumber", 1) or 1), 1), str(first.message).splitlines()[0]))

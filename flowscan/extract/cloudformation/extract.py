@@ -47,9 +47,13 @@ def extract_cloudformation(templates: dict[str, bytes], samconfigs: dict[str, by
         if decoded.template is None:
             facts.parse_error = decoded.error
             continue
-        for deploy in deploys.get(posixpath.dirname(path)) or [DeployConfig()]:
-            stack = Stack(path, decoded.template, deploy)
-            _read_stack(stack, rules, facts)
+        try:
+            for deploy in deploys.get(posixpath.dirname(path)) or [DeployConfig()]:
+                _read_stack(Stack(path, decoded.template, deploy), rules, facts)
+        except RecursionError:  # intrinsics nested deeper than Python's stack
+            facts.placements.clear()
+            facts.sources.clear()
+            facts.parse_error = (1, "intrinsic functions nest too deep to evaluate; not analysed")
     return out
 
 
@@ -124,8 +128,8 @@ def _runtime_region(stack: Stack, key: str, runtime: str, line: int) -> EnvBindi
         last = region.chain[-1]
         return EnvBinding(key, region.text, last.path, last.line,
                           f"the runtime of {runtime} sets {key} to the stack region", region.chain[:-1])
-    return EnvBinding(key, None, stack.path, line,
-                      f"the runtime of {runtime} sets {key} to the stack region, chosen at deploy time")
+    return EnvBinding(key, None, stack.path, line, "the stack region, chosen at deploy time",
+                      region.chain + (Step(stack.path, line, f"the runtime of {runtime} sets {key} to the stack region"),))
 
 
 def _globals(stack: Stack, rule: EnvRule) -> dict[str, Any]:
@@ -178,6 +182,10 @@ def _code_folders(stack: Stack, at: str, resource: dict[str, Any], globals_: dic
     code = rule.code
     assert code is not None
     base = posixpath.dirname(stack.path)
+    runtime = _first(resource, globals_, code.runtime) if code.runtime else None
+    if isinstance(runtime, str) and not runtime.startswith(code.python_runtime):
+        notes.append(f"{at} runs {runtime}, not Python; its environment applies to no Python file of the tree")
+        return [CODE_OUTSIDE_TREE]
     folders: list[str] = []
     image = _get(resource, code.image) if code.image else None
     path = _first(resource, globals_, code.path) if code.path else None

@@ -35,6 +35,8 @@ class CodeRule:
     image: Path_ = ()  # a Docker build context (SAM Metadata.DockerContext)
     inline: Path_ = ()  # code written in the template
     layers: Path_ = ()  # layers whose content the function imports
+    runtime: Path_ = ()  # the language runtime; code of another language runs no Python file
+    python_runtime: str = "python"  # the prefix of Python runtime names
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def load_cloudformation_rules(rules_dir: Path | None = None) -> CloudFormationRu
             rule = EnvRule(
                 tuple(entry["types"]), tuple(entry.get("map", ())), tuple(entry.get("list", ())),
                 entry.get("globals"),
-                CodeRule(*(tuple(code.get(k, ())) for k in ("path", "image", "inline", "layers"))) if code else None,
+                CodeRule(*(tuple(code.get(k, ())) for k in ("path", "image", "inline", "layers", "runtime"))) if code else None,
                 tuple(entry.get("runtime_region", ())), entry.get("runtime_source", ""),
             )
             out.env.update(dict.fromkeys(rule.types, rule))
