@@ -167,3 +167,22 @@ def test_ecs_services_and_containers_are_contexts() -> None:
     worker = sources["cdk:WebEu/Worker"]
     assert _env(worker)["MODE"] == "batch" and worker.applies_to == []  # a registry image: not narrowed
     assert ("WebEu/Api", "eu-west-1") in {(p.resource, p.region) for f in facts for p in f.placements}
+
+
+def test_constructs_scoped_to_a_plain_stack_variable() -> None:
+    facts = _extract({"app.py": """\
+        import aws_cdk as cdk
+        from aws_cdk import aws_lambda as _lambda, aws_s3 as s3
+
+        app = cdk.App()
+        data = cdk.Stack(app, "Data", env=cdk.Environment(region="eu-west-1"))
+        docs = s3.Bucket(data, "Docs")
+        fn = _lambda.Function(data, "Reader", runtime=_lambda.Runtime.PYTHON_3_12, handler="h.main",
+                              code=_lambda.Code.from_asset("reader"))
+        fn.add_environment("DOCS", "docs")
+        other = s3.Bucket(app, "NotInAStack")
+        app.synth()
+        """})
+    assert {(p.resource, p.region) for f in facts for p in f.placements} == {("Data/Docs", "eu-west-1"), ("Data/Reader", "eu-west-1")}
+    reader = _sources(facts)["cdk:Data/Reader"]
+    assert _env(reader)["AWS_REGION"] == "eu-west-1" and _env(reader)["DOCS"] == "docs" and reader.applies_to == ["infra/reader"]

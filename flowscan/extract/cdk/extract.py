@@ -34,10 +34,11 @@ class StackClass:
 @dataclass
 class StackInstance:
     stack_id: str
-    cls: StackClass
+    cls: StackClass | None  # None: a plain Stack(...) assigned to ``variable``, constructs scoped to it
     region: Value
     reader: Reader  # where the instantiation is written
     call: ast.Call
+    variable: str | None = None
 
 
 def extract_cdk(cdk_json: dict[str, bytes], python: dict[str, bytes], rules: CdkRules | None = None, *,
@@ -105,14 +106,18 @@ def _instances(modules: list[CdkModule], classes: dict[str, StackClass], rules: 
         for node in ast.walk(module.tree):
             if not isinstance(node, ast.Call):
                 continue
-            name = (module.qualname(node.func) or "").rsplit(".", 1)[-1]
-            cls = classes.get(name)
-            if cls is None or any(node is c for c in ast.walk(cls.node)):  # super().__init__ is not an instance
+            qualname = module.qualname(node.func) or ""
+            cls = classes.get(qualname.rsplit(".", 1)[-1])
+            variable = next((name for name, value in module.assigns.items() if value is node), None)
+            if cls is None and not (qualname in rules.stacks and variable):
+                continue
+            if cls is not None and any(node is c for c in ast.walk(cls.node)):  # super().__init__ is not an instance
                 continue
             reader = Reader(module, rules, context, app_dir)
             stack_id = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "id"), None)
             sid = reader.text(stack_id).text if stack_id is not None else None
-            out.append(StackInstance(sid or cls.name, cls, _region(reader, node, rules), reader, node))
+            out.append(StackInstance(sid or (cls.name if cls else variable or "Stack"), cls, _region(reader, node, rules),
+                                     reader, node, None if cls else variable))
     return out
 
 
@@ -158,46 +163,60 @@ def _init_arguments(instance: StackInstance) -> dict[str, tuple[ast.expr, Reader
 
 def _read_stack(instance: StackInstance, rules: CdkRules, context: CdkContext, app_dir: str,
                 facts: dict[str, ConfigFacts]) -> None:
-    module = instance.cls.module
+    if instance.cls is None:  # stack = Stack(app, ...); Bucket(stack, ...) in the same module
+        module = instance.reader.module
+        reader = Reader(module, rules, context, app_dir, instance.region, {}, dict(module.assigns))
+        calls = [n for n in ast.walk(module.tree) if isinstance(n, ast.Call) and n.args
+                 and isinstance(n.args[0], ast.Name) and n.args[0].id == instance.variable]
+        _read_calls(instance, reader, module.tree, calls, rules, facts)
+        return
     arguments = _init_arguments(instance)
     for method in (n for n in instance.cls.node.body if isinstance(n, ast.FunctionDef)):
         local = {t.id: n.value for n in ast.walk(method) if isinstance(n, ast.Assign)
                  for t in n.targets if isinstance(t, ast.Name)}
-        reader = Reader(module, rules, context, app_dir, instance.region, arguments, local)
-        assigned = {id(value): name for name, value in local.items()}
-        by_variable: dict[str, EnvSource] = {}  # fn = Function(...): fn.add_environment(...) adds to it
-        for call in (n for n in ast.walk(method) if isinstance(n, ast.Call)):
-            cls = module.qualname(call.func)
-            if isinstance(call.func, ast.Attribute) and call.func.attr == rules.containers.add_method and call.args:
-                name = reader.text(call.args[0]).text or "?"
-                config = facts.setdefault(module.path, ConfigFacts(module.path, KIND))
-                config.sources.append(_container_source(reader, instance, f"{instance.stack_id}/{name}", call,
-                                                        call, rules, config.notes))
-                continue
-            if cls is None or (cls not in rules.functions and cls not in rules.resources
-                               and cls not in rules.containers.services):
-                continue
-            construct = reader.text(call.args[1]).text if len(call.args) > 1 else None
-            address = f"{instance.stack_id}/{construct or '?'}"
+        reader = Reader(instance.cls.module, rules, context, app_dir, instance.region, arguments, local)
+        calls = [n for n in ast.walk(method) if isinstance(n, ast.Call)]
+        _read_calls(instance, reader, method, calls, rules, facts)
+
+
+def _read_calls(instance: StackInstance, reader: Reader, body: ast.AST, calls: list[ast.Call], rules: CdkRules,
+                facts: dict[str, ConfigFacts]) -> None:
+    """The constructs among ``calls`` (all in ``body``), created in ``instance``."""
+    module = reader.module
+    assigned = {id(value): name for name, value in reader.local.items()}
+    by_variable: dict[str, EnvSource] = {}  # fn = Function(...): fn.add_environment(...) adds to it
+    for call in calls:
+        cls = module.qualname(call.func)
+        if isinstance(call.func, ast.Attribute) and call.func.attr == rules.containers.add_method and call.args:
+            name = reader.text(call.args[0]).text or "?"
             config = facts.setdefault(module.path, ConfigFacts(module.path, KIND))
-            here = Step(module.path, call.lineno, f"{cls.rsplit('.', 1)[-1]} {construct or '?'} in stack {instance.stack_id}")
-            config.placements.append(Placement(address, "region", instance.region.text, "aws", module.path, call.lineno,
-                                               instance.region.chain + (here,), instance.stack_id))
-            rule = rules.functions.get(cls)
-            if rule is not None:
-                config.sources.append(_function_source(reader, instance, address, call, rule, config.notes))
-                if id(call) in assigned:
-                    by_variable[assigned[id(call)]] = config.sources[-1]
-            elif cls in rules.containers.services:
-                options = next((k.value for k in call.keywords if k.arg in rules.containers.options
-                                and isinstance(k.value, ast.Call)), call)
-                config.sources.append(_container_source(reader, instance, address, call, options, rules, config.notes))
-        _added_environment(reader, method, by_variable)
+            config.sources.append(_container_source(reader, instance, f"{instance.stack_id}/{name}", call,
+                                                    call, rules, config.notes))
+            continue
+        if cls is None or (cls not in rules.functions and cls not in rules.resources
+                           and cls not in rules.containers.services):
+            continue
+        construct = reader.text(call.args[1]).text if len(call.args) > 1 else None
+        address = f"{instance.stack_id}/{construct or '?'}"
+        config = facts.setdefault(module.path, ConfigFacts(module.path, KIND))
+        here = Step(module.path, call.lineno, f"{cls.rsplit('.', 1)[-1]} {construct or '?'} in stack {instance.stack_id}")
+        config.placements.append(Placement(address, "region", instance.region.text, "aws", module.path, call.lineno,
+                                           instance.region.chain + (here,), instance.stack_id))
+        rule = rules.functions.get(cls)
+        if rule is not None:
+            config.sources.append(_function_source(reader, instance, address, call, rule, config.notes))
+            if id(call) in assigned:
+                by_variable[assigned[id(call)]] = config.sources[-1]
+        elif cls in rules.containers.services:
+            options = next((k.value for k in call.keywords if k.arg in rules.containers.options
+                            and isinstance(k.value, ast.Call)), call)
+            config.sources.append(_container_source(reader, instance, address, call, options, rules, config.notes))
+    _added_environment(reader, body, by_variable)
 
 
-def _added_environment(reader: Reader, method: ast.FunctionDef, by_variable: dict[str, EnvSource]) -> None:
+def _added_environment(reader: Reader, body: ast.AST, by_variable: dict[str, EnvSource]) -> None:
     """``fn.add_environment("KEY", value)`` calls on a function assigned to a local name."""
-    for call in (n for n in ast.walk(method) if isinstance(n, ast.Call)):
+    for call in (n for n in ast.walk(body) if isinstance(n, ast.Call)):
         func = call.func
         if (isinstance(func, ast.Attribute) and func.attr == "add_environment" and isinstance(func.value, ast.Name)
                 and func.value.id in by_variable and len(call.args) >= 2):
