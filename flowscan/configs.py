@@ -90,7 +90,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
             elif _is_template(path, data, yaml_files):
                 templates[path] = data
             else:
-                unclaimed.append((path, "JSON that is not a CloudFormation template"))
+                unclaimed.append((path, "named like a CloudFormation template, but not one"))
     for chart, chart_files in sorted(charts.items()):
         facts.extend(extract_helm({p: sources[p] for p in chart_files if p in sources}, count_parse))
     terraform_files = {p: sources[p] for p in paths if kinds[p] == "terraform"}

@@ -285,7 +285,7 @@ def test_json_templates_are_found_by_name_and_content(tmp_path: Path) -> None:
     (tmp_path / "samconfig.toml").write_text('[default.deploy.parameters]\nregion = "eu-north-1"\n')
     report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
     assert [(r.address, r.placement.region) for r in report.resources] == [("AWS::S3::Bucket.Docs", "eu-north-1")]
-    assert ("stack-outputs.json", "JSON that is not a CloudFormation template") in \
+    assert ("stack-outputs.json", "named like a CloudFormation template, but not one") in \
         {(s.path, s.reason) for s in report.coverage.files_skipped}
 
 
