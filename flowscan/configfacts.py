@@ -40,6 +40,11 @@ class WordSource:
     undecided: tuple[str, ...] = ()
 
 
+# An ``applies_to`` entry that matches no file: the process runs code that is not in the tree
+# (a Lambda's inline code or S3 object), so its env places none of the tree's code.
+CODE_OUTSIDE_TREE = "<code outside the scanned tree>"
+
+
 @dataclass
 class EnvSource:
     """One deployment context: a set of env vars a process runs with.
@@ -52,7 +57,7 @@ class EnvSource:
     """
 
     name: str
-    kind: str  # compose | kubernetes | helm | dotenv | dockerfile | terraform
+    kind: str  # compose | kubernetes | helm | dotenv | dockerfile | terraform | cloudformation
     path: str
     line: int
     bindings: list[EnvBinding] = field(default_factory=list)

@@ -2,7 +2,10 @@
 
 YAML is dispatched by content (a compose file has ``services:``, a Kubernetes manifest
 ``apiVersion``/``kind``, a LiteLLM proxy config ``model_list``); files inside a Helm chart
-go to the Helm extractor; Terraform is read per module folder.
+go to the Helm extractor; Terraform is read per module folder. CloudFormation / SAM templates
+(YAML, or JSON named like one) are recognised by their top level and read with the
+``samconfig.toml`` beside them; a ``cdk.json`` marks a CDK app, whose Python is read for stacks
+and functions.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from .discover import SourceFile
 
 if TYPE_CHECKING:
     from .extract.yamlfiles import YamlFiles
+    from .extract.yamlnodes import Y
 
 CountParse = Callable[[str], None]
 
@@ -48,6 +52,9 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     kinds = {f.path: f.kind for f in files}
     charts = find_charts([p for p in paths if kinds[p] in ("yaml", "helm-template")])
     in_chart = {p for chart_files in charts.values() for p in chart_files}
+    templates: dict[str, bytes] = {}
+    cdk_apps: dict[str, bytes] = {}
+    samconfigs: dict[str, bytes | Y] = {p: sources[p] for p in paths if p.rsplit("/", 1)[-1] == "samconfig.toml"}
 
     for path in paths:
         kind = kinds[path]
@@ -56,6 +63,14 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         if kind == "yaml" and path.rsplit("/", 1)[-1] == "azure.yaml":
             if not any(p.endswith(".bicep") for p in paths):  # else read with the Bicep templates it deploys
                 unclaimed.append((path, "azd project file with no Bicep template in the scan"))
+            continue
+        if kind == "json":
+            if path.rsplit("/", 1)[-1] == "cdk.json":
+                cdk_apps[path] = sources[path]
+            elif _is_template(path, sources[path], yaml_files):
+                templates[path] = sources[path]
+            else:
+                unclaimed.append((path, "named like a CloudFormation template, but not one"))
             continue
         try:
             with file_budget():
@@ -66,6 +81,11 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
             found, reason = [], None
             facts.append(ConfigFacts(path=path, kind=kind, internal_error=describe(exc, f"reading this {kind} file")))
         facts.extend(found)
+        if reason == NOT_CLAIMED:  # perhaps a CloudFormation/SAM template or a SAM deploy config
+            if _is_template(path, sources[path], yaml_files):
+                templates[path], reason = sources[path], None
+            elif path.rsplit("/", 1)[-1] in _SAMCONFIG_YAML and len(yaml_files.parse(path).documents) == 1:
+                samconfigs[path], reason = yaml_files.parse(path).documents[0], None
         if reason is not None:
             unclaimed.append((path, reason))
     for chart, chart_files in sorted(charts.items()):
@@ -84,6 +104,17 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         facts_or_skips = _extract_bicep(paths, kinds, sources, count_parse)
         facts.extend(f for f in facts_or_skips if isinstance(f, ConfigFacts))
         unclaimed.extend(f for f in facts_or_skips if isinstance(f, tuple))
+    if templates:
+        from .extract.cloudformation import extract_cloudformation  # cfn-lint loads only now
+
+        facts.extend(_contained(lambda: extract_cloudformation(templates, samconfigs, count_parse=count_parse),
+                                templates, "cloudformation", "reading the CloudFormation templates"))
+    if cdk_apps:
+        from .extract.cdk import extract_cdk  # reads the app's Python with ast; never synthesised
+
+        cdk_code = {p: data for p, data in sources.items() if p.endswith(".py") and b"aws_cdk" in data}
+        facts.extend(_contained(lambda: extract_cdk(cdk_apps, cdk_code, count_parse=count_parse),
+                                cdk_apps, "cdk", "reading the CDK app"))
     resolve_configmaps([f for f in facts if f.kind == "kubernetes"])
     return facts, unclaimed
 
@@ -139,8 +170,22 @@ def _extract_one(path: str, kind: str, data: bytes, yaml_files: YamlFiles, count
     if isinstance(parsed.error, YamlTooLarge):
         return found, f"YAML that {parsed.error.problem}"
     if not found:
-        return found, "YAML that is not a compose file, Kubernetes manifest or LiteLLM config"
+        return found, NOT_CLAIMED
     return found, None
+
+
+_SAMCONFIG_YAML = ("samconfig.yaml", "samconfig.yml")
+NOT_CLAIMED = "YAML that is not a compose file, Kubernetes manifest, LiteLLM config or CloudFormation template"
+
+
+def _is_template(path: str, data: bytes, yaml_files: YamlFiles) -> bool:
+    """Whether a YAML or JSON file is a CloudFormation / SAM template (decided before cfn-lint loads)."""
+    from .extract.cloudformation.detect import is_template_json, is_template_yaml
+
+    if data.lstrip()[:1] == b"{":
+        return is_template_json(data)
+    parsed = yaml_files.parse(path)
+    return parsed.error is None and is_template_yaml(parsed.documents)
 
 
 def _has_content(facts: ConfigFacts) -> bool:

@@ -92,14 +92,20 @@ def drop_defaults_set_by_contexts(endpoints: list[Endpoint], contexts) -> list[E
 
     """A default-context endpoint that is unknown only because env vars have no code default
     is not a destination of its own when deployment contexts set those vars: their
-    endpoints show the real values. Unset everywhere, it stays (region unknown)."""
-    bound = {key for context in contexts for key in context.env}
+    endpoints show the real values. Unset everywhere, it stays (region unknown). Only contexts
+    that run the endpoint's code count: a Lambda's AWS_REGION does not place code it does not ship."""
     kept = []
     for endpoint in endpoints:
         env_labels = [label for label in endpoint.unresolved if label.startswith("env:")]
         if (endpoint.context == DEFAULT_CONTEXT and endpoint.placement.jurisdiction is None and env_labels
                 and len(env_labels) == len(endpoint.unresolved)
-                and all(label[4:] in bound for label in env_labels)):
+                and all(label[4:] in _bound_where(endpoint, contexts) for label in env_labels)):
             continue
         kept.append(endpoint)
     return kept
+
+
+def _bound_where(endpoint: Endpoint, contexts) -> set[str]:
+    """The env vars set by the contexts that run the code of at least one of the endpoint's call sites."""
+    paths = {location.path for location in endpoint.locations}
+    return {key for context in contexts if not paths or any(context.covers(p) for p in paths) for key in context.env}

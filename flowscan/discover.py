@@ -23,12 +23,14 @@ MAX_FILE_BYTES = 2_000_000
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox", ".mypy_cache",
     ".pytest_cache", ".ruff_cache", ".flowscan-cache", ".terraform", ".eggs", "site-packages", ".idea", ".vscode",
+    ".aws-sam", "cdk.out",  # build output: copies of the code and templates (sam build, cdk synth)
 })
 
 _IMPORT = re.compile(
     rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#;]*)|import[ \t]+([\w.][\w., \t]*))",
     re.MULTILINE,
 )
+_TEMPLATE_NAME = re.compile(r"template|cloudformation|cfn|stack")  # JSON names CloudFormation templates go by
 _ENV_READ = re.compile(rb"\benviron\b|\bgetenv\b|BaseSettings")
 # A module imported at run time by its literal name (a lazy-import proxy's importlib.import_module("litellm")).
 _LAZY_IMPORT = re.compile(rb"\b(?:import_module|__import__)\([ \t]*[\"']([\w.]+)[\"']")
@@ -47,7 +49,7 @@ def module_name_for(path: str) -> tuple[str, bool]:
 @dataclass
 class SourceFile:
     path: str  # relative, with /
-    kind: str  # python | terraform | yaml | dotenv | dockerfile | shell | toml | helm-template | bicep
+    kind: str  # python | terraform | yaml | dotenv | dockerfile | shell | toml | helm-template | bicep | json
     size: int
 
 
@@ -74,6 +76,8 @@ def classify(rel: str) -> str | None:
         return "shell"
     if lower.endswith((".bicep", ".bicepparam", ".parameters.json")):
         return "bicep"
+    if lower == "cdk.json" or lower.endswith((".json", ".template")) and _TEMPLATE_NAME.search(lower):
+        return "json"  # read only when it is a CloudFormation template or a CDK app's cdk.json
     if lower.endswith(".toml"):
         return "toml"  # read only when code loads it as settings
     if lower.endswith(".tpl"):

@@ -288,7 +288,7 @@ def test_severities_rules_and_quoted_lines_are_styled(app_report: Report) -> Non
     assert _painted("yellow", "warning") + _painted("bold", " scan/parse-error  ") in styled
     assert _painted("dim", "       4 | client = OpenAI()") in styled
     assert _painted("dim", "    via svc/first.py:1") in styled
-    assert _painted("dim", "  skipped 1: YAML that is not a compose file, Kubernetes manifest or LiteLLM config") in styled
+    assert _painted("dim", "  skipped 1: YAML that is not a compose file, Kubernetes manifest, LiteLLM config or CloudFormation template") in styled
 
 
 def test_notes_and_their_coverage_lines_are_styled() -> None:

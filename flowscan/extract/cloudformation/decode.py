@@ -1,0 +1,46 @@
+"""Read a template with cfn-lint's decoder (``cfnlint.decode``): YAML with the short-form
+intrinsics (``!Ref``, ``!Sub``, ``!GetAtt``, ``!If``...) turned into their ``Fn::`` mappings, and
+JSON, both keeping the position of every mapping, list and string (``start_mark``, 0-based).
+
+cfn-lint is imported on the first template only: it loads its whole rule engine with the
+decoder. The decoder builds data only (a safe YAML loader; aliases bounded); nothing in the
+template runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Decoded:
+    template: dict[str, Any] | None
+    error: tuple[int, str] | None = None
+
+
+def decode_template(path: str, data: bytes) -> Decoded:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return Decoded(None, (1, "not UTF-8 text"))
+    try:
+        from cfnlint.decode import decode_str
+    except ImportError as exc:  # a partial install: the template is named in coverage
+        return Decoded(None, (1, f"CloudFormation templates are not analysed ({exc})"))
+    try:
+        template, matches = decode_str(text)
+    except RecursionError:
+        return Decoded(None, (1, "nests too deep to read; not analysed"))
+    if matches:
+        first = matches[0]
+        return Decoded(None, (max(int(getattr(first, "linenumber", 1) or 1), 1), str(first.message).splitlines()[0]))
+    if not isinstance(template, dict):
+        return Decoded(None, (1, "the template is not a mapping"))
+    return Decoded(template)
+
+
+def line_of(node: Any, default: int) -> int:
+    """The 1-based line of a decoded node (mappings, lists and strings carry one), else ``default``."""
+    mark = getattr(node, "start_mark", None)
+    return mark.line + 1 if mark is not None else default

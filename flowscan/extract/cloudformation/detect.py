@@ -1,0 +1,58 @@
+"""Is this YAML or JSON file a CloudFormation / SAM template? Decided from the scan's one YAML
+parse (or the JSON text), before the template loader is imported.
+
+A template has ``AWSTemplateFormatVersion``, or a ``Transform`` naming ``AWS::Serverless``, or a
+``Resources`` mapping whose entries have a ``Type`` of the ``Vendor::Service::Resource`` form.
+Compose files (``services:``) and Kubernetes manifests (``apiVersion``/``kind``) have none of
+these at the top level.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ..yamlnodes import Y
+
+_RESOURCE_TYPE = re.compile(r"^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9:]+$")
+
+
+def is_template_data(top: Any) -> bool:
+    """Whether plain data (a parsed document's top level) is a CloudFormation template."""
+    if not isinstance(top, dict) or "apiVersion" in top or "kind" in top or "services" in top:
+        return False
+    if "AWSTemplateFormatVersion" in top:
+        return True
+    transform = top.get("Transform")
+    transforms = transform if isinstance(transform, list) else [transform]
+    if any(isinstance(t, str) and t.startswith("AWS::Serverless") for t in transforms):
+        return True
+    resources = top.get("Resources")
+    if not isinstance(resources, dict) or not resources:
+        return False
+    types = [r.get("Type") for r in resources.values() if isinstance(r, dict)]
+    return bool(types) and all(isinstance(t, str) and _RESOURCE_TYPE.match(t) for t in types)
+
+
+def is_template_yaml(documents: list[Y]) -> bool:
+    """A one-document YAML file whose top level is a template (templates are single documents)."""
+    return len(documents) == 1 and _is_template_node(documents[0])
+
+
+def _is_template_node(node: Y) -> bool:
+    if not isinstance(node.value, dict):
+        return False
+    top = {key: (value.plain() if key == "Resources" else value.scalar() if value.scalar() is not None
+                 else [e.scalar() for e in value.elements()]) for key, value in node.items()}
+    return is_template_data(top)
+
+
+def is_template_json(data: bytes) -> bool:
+    """A JSON file whose top level is a template; the cheap byte test comes first."""
+    if b"AWS::" not in data and b"AWSTemplateFormatVersion" not in data:
+        return False
+    try:
+        return is_template_data(json.loads(data))
+    except (ValueError, RecursionError):
+        return False

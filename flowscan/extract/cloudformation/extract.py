@@ -1,0 +1,261 @@
+"""Templates → placements (resources in the stack's region) and env sources (Lambda functions,
+ECS task definitions, App Runner services, Batch jobs), once per deploy config.
+
+A function's context holds its ``Environment.Variables`` (SAM ``Globals`` merged under its
+own), the region variables its runtime sets (``AWS_REGION``/``AWS_DEFAULT_REGION`` = the stack
+region, or a hole that says the region is chosen at deploy time) and applies to the code it
+ships: its ``CodeUri`` folder (or Docker build context) and the folders of its layers. A
+function whose code is not in the tree (inline, an S3 object) applies to no file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any, Callable, Iterator
+
+from ...configfacts import CODE_OUTSIDE_TREE, ConfigFacts, EnvBinding, EnvSource, Placement
+from ...model import Step
+from ..yamlnodes import Y
+from .decode import decode_template, line_of
+from .evaluate import Stack, Value
+from .rules import CloudFormationRules, EnvRule, bundled_cloudformation_rules
+from .samconfig import DEFAULT_ENV, DeployConfig, read_samconfig
+
+KIND = "cloudformation"
+
+
+def extract_cloudformation(templates: dict[str, bytes], samconfigs: dict[str, bytes | Y],
+                           rules: CloudFormationRules | None = None, *,
+                           count_parse: Callable[[str], None] = lambda path: None) -> list[ConfigFacts]:
+    """Facts of every template (path → bytes), deployed with the samconfig of its folder (path →
+    samconfig.toml bytes, or samconfig.yaml's parsed document) when there is one."""
+    rules = rules or bundled_cloudformation_rules()
+    out: list[ConfigFacts] = []
+    deploys: dict[str, list[DeployConfig]] = {}
+    for path, data in sorted(samconfigs.items()):
+        if not isinstance(data, Y):
+            count_parse(path)
+        configs, error = read_samconfig(path, data)
+        if error is not None:
+            out.append(ConfigFacts(path, KIND, parse_error=error))
+        deploys[posixpath.dirname(path)] = configs
+    for path, data in sorted(templates.items()):
+        count_parse(path)
+        facts = ConfigFacts(path, KIND)
+        out.append(facts)
+        decoded = decode_template(path, data)
+        if decoded.template is None:
+            facts.parse_error = decoded.error
+            continue
+        try:
+            for deploy in deploys.get(posixpath.dirname(path)) or [DeployConfig()]:
+                _read_stack(Stack(path, decoded.template, deploy), rules, facts)
+        except RecursionError:  # intrinsics nested deeper than Python's stack
+            facts.placements.clear()
+            facts.sources.clear()
+            facts.parse_error = (1, "intrinsic functions nest too deep to evaluate; not analysed")
+    return out
+
+
+def _read_stack(stack: Stack, rules: CloudFormationRules, facts: ConfigFacts) -> None:
+    for logical, resource in stack.section("Resources").items():
+        if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
+            continue
+        condition = resource.get("Condition")
+        if isinstance(condition, str) and stack.condition(condition) is False:
+            continue  # not created in this deploy config
+        line = line_of(logical, line_of(resource, 1))  # the logical id's line
+        facts.placements.extend(_placements(stack, str(logical), line, resource, rules))
+        env_rule = rules.env.get(resource["Type"])
+        if env_rule is not None:
+            facts.sources.append(_env_source(stack, str(logical), line, resource, env_rule, facts.notes))
+
+
+# -- placements ----------------------------------------------------------------------------------
+
+def _placements(stack: Stack, logical: str, line: int, resource: dict[str, Any],
+                rules: CloudFormationRules) -> list[Placement]:
+    rtype = resource["Type"]
+    rule = rules.resource_rule(rtype)
+    if rule is None or rule.skip:
+        return []
+    address = f"{rtype}.{logical}"
+    here = Step(stack.path, line, f"{logical} ({rtype}) is created in the stack's region")
+    region = stack.region
+    out = [Placement(address, "AWS::Region", region.text, "aws", stack.path, line, region.chain + (here,), stack.deploy.name)]
+    if rule.replicas:
+        *path, key = rule.replicas
+        for holder in _walk(resource, [*path, "*"]):
+            if isinstance(holder, dict) and key in holder:
+                value = stack.eval(holder[key], line_of(holder, line))
+                at = line_of(holder[key], line_of(holder, line))
+                step = Step(stack.path, at, f"{logical} replica {key}: {value.text or value.why}")
+                if value.known and value.text == region.text:
+                    continue  # the stack region's own replica
+                out.append(Placement(f"{address}[{value.text or '?'}]", key, value.text, "aws", stack.path, at,
+                                     value.chain + (step,), stack.deploy.name))
+    return out
+
+
+# -- env sources ---------------------------------------------------------------------------------
+
+def _env_source(stack: Stack, logical: str, line: int, resource: dict[str, Any], rule: EnvRule,
+                notes: list[str]) -> EnvSource:
+    suffix = "" if stack.deploy.name == DEFAULT_ENV else f"[{stack.deploy.name}]"
+    source = EnvSource(f"{KIND}:{logical}{suffix}", KIND, stack.path, line)
+    runtime = f"{logical} ({resource['Type']})"
+    for key in rule.runtime_region:
+        source.bindings.append(_runtime_region(stack, key, runtime, line))
+    globals_ = _globals(stack, rule)
+    if rule.map:
+        for holder in (globals_, resource):
+            source.bindings += _map_bindings(stack, _get(holder, rule.map), f"{logical} {'.'.join(rule.map[1:])}", line)
+    elif rule.list:
+        source.bindings += _list_bindings(stack, resource, rule.list, f"{logical} {'.'.join(rule.list[1:])}", line)
+    if rule.code is not None:
+        source.applies_to = _code_folders(stack, f"{stack.path}:{line}: {logical}", resource, globals_, rule, notes)
+    by_key: dict[str, EnvBinding] = {}
+    for binding in source.bindings:  # later wins: the function's own over Globals over the runtime's
+        by_key.pop(binding.key, None)
+        by_key[binding.key] = binding
+    source.bindings = list(by_key.values())
+    return source
+
+
+def _runtime_region(stack: Stack, key: str, runtime: str, line: int) -> EnvBinding:
+    region = stack.region
+    if region.known:
+        last = region.chain[-1]
+        return EnvBinding(key, region.text, last.path, last.line,
+                          f"the runtime of {runtime} sets {key} to the stack region", region.chain[:-1])
+    return EnvBinding(key, None, stack.path, line, "the stack region, chosen at deploy time",
+                      region.chain + (Step(stack.path, line, f"the runtime of {runtime} sets {key} to the stack region"),))
+
+
+def _globals(stack: Stack, rule: EnvRule) -> dict[str, Any]:
+    """SAM ``Globals.<section>`` as a resource-shaped mapping (its keys are properties)."""
+    if not rule.globals:
+        return {}
+    section = stack.section("Globals").get(rule.globals)
+    return {"Properties": section} if isinstance(section, dict) else {}
+
+
+def _map_bindings(stack: Stack, node: Any, detail: str, line: int) -> list[EnvBinding]:
+    if not isinstance(node, dict):
+        return []
+    out = []
+    for key, raw in node.items():
+        at = line_of(key, line)
+        value = stack.eval(raw, at)
+        if not value.absent:
+            out.append(_binding(stack, str(key), value, at, detail))
+    return out
+
+
+def _list_bindings(stack: Stack, resource: dict[str, Any], path: tuple[str, ...], detail: str, line: int) -> list[EnvBinding]:
+    out = []
+    for items in _walk(resource, list(path)):
+        for item in items if isinstance(items, list) else []:
+            if not isinstance(item, dict) or "Name" not in item:
+                continue
+            at = line_of(item, line)
+            name = stack.eval(item["Name"], at)
+            if not name.known:
+                continue
+            value = stack.eval(item["Value"], at) if "Value" in item else Value(None, (), "no Value")
+            out.append(_binding(stack, name.text or "", value, at, detail))
+    return out
+
+
+def _binding(stack: Stack, key: str, value: Value, line: int, detail: str) -> EnvBinding:
+    if value.known:
+        return EnvBinding(key, value.text, stack.path, line, detail, value.chain)
+    return EnvBinding(key, None, stack.path, line, f"{detail}: {value.why}", value.chain)
+
+
+# -- which code runs here --------------------------------------------------------------------------
+
+def _code_folders(stack: Stack, at: str, resource: dict[str, Any], globals_: dict[str, Any],
+                  rule: EnvRule, notes: list[str]) -> list[str]:
+    """The folders (from the scan root) of the code the resource runs; CODE_OUTSIDE_TREE when
+    none of it is in the tree."""
+    code = rule.code
+    assert code is not None
+    base = posixpath.dirname(stack.path)
+    runtime = _first(resource, globals_, code.runtime) if code.runtime else None
+    if isinstance(runtime, str) and not runtime.startswith(code.python_runtime):
+        notes.append(f"{at} runs {runtime}, not Python; its environment applies to no Python file of the tree")
+        return [CODE_OUTSIDE_TREE]
+    folders: list[str] = []
+    image = _get(resource, code.image) if code.image else None
+    path = _first(resource, globals_, code.path) if code.path else None
+    if isinstance(image, str):
+        folders.append(_relative(base, image))
+    elif isinstance(path, str) and not path.startswith("s3://"):
+        folders.append(_relative(base, path))
+    elif _first(resource, globals_, code.inline) is not None if code.inline else False:
+        notes.append(f"{at} runs inline code from the template; its environment applies to no file of the tree")
+    elif path is not None or image is not None:
+        notes.append(f"{at} runs code from outside the tree ({_describe(path if path is not None else image)}); "
+                     "its environment applies to no file of the tree")
+    else:
+        notes.append(f"{at} names no code location; its environment applies to no file of the tree")
+    for layer in _layers(stack, resource, globals_, code.layers, at, notes):
+        if layer not in folders:
+            folders.append(layer)
+    return folders or [CODE_OUTSIDE_TREE]
+
+
+def _layers(stack: Stack, resource: dict[str, Any], globals_: dict[str, Any], path: tuple[str, ...],
+            at: str, notes: list[str]) -> Iterator[str]:
+    if not path:
+        return
+    base = posixpath.dirname(stack.path)
+    refs = [*(_get(globals_, path) or []), *(_get(resource, path) or [])]
+    for ref in refs:
+        name = ref.get("Ref") if isinstance(ref, dict) else None
+        layer = stack.section("Resources").get(name) if isinstance(name, str) else None
+        content = None
+        if isinstance(layer, dict):
+            props = layer.get("Properties") or {}
+            content = props.get("ContentUri", props.get("Content"))
+        if isinstance(content, str) and not content.startswith("s3://"):
+            yield _relative(base, content)
+        else:
+            notes.append(f"{at} uses a layer whose code is not in the tree ({_describe(ref)})")
+
+
+def _describe(node: Any) -> str:
+    if isinstance(node, dict):
+        return ", ".join(f"{k}" for k in node)
+    return str(node)
+
+
+def _relative(base: str, ref: str) -> str:
+    return posixpath.normpath(posixpath.join(base, ref)) if ref else (base or ".")
+
+
+# -- property paths ----------------------------------------------------------------------------------
+
+def _get(node: Any, path: tuple[str, ...] | list[str]) -> Any:
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def _first(resource: dict[str, Any], globals_: dict[str, Any], path: tuple[str, ...]) -> Any:
+    own = _get(resource, path)
+    return own if own is not None else _get(globals_, path)
+
+
+def _walk(node: Any, path: list[str]) -> Iterator[Any]:
+    """The values at ``path``; ``*`` steps into every item of a list."""
+    if not path:
+        yield node
+        return
+    key, rest = path[0], path[1:]
+    if key == "*":
+        for item in node if isinstance(node, list) else []:
+            yield from _walk(item, rest)
+    elif isinstance(node, dict) and key in node:
+        yield from _walk(node[key], rest)
