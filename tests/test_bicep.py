@@ -261,8 +261,7 @@ def test_registry_module_and_existing_resources_are_named_not_placed() -> None:
     })
     assert not placements(facts)
     [notes] = [f.notes for f in facts]
-    assert notes == ["module kv 'br/public:avm/res/key-vault/vault:0.6.0' is not a Bicep file in the scan "
-                     "(registry or template spec); not analysed"]
+    assert notes == ["module kv 'br/public:avm/res/key-vault/vault:0.6.0' is not a Bicep file in the scan; not analysed"]
 
 
 def test_malformed_bicep_is_a_parse_error_with_its_line() -> None:
@@ -296,3 +295,51 @@ def test_bundled_rules_place_apps_and_skip_role_assignments() -> None:
     assert rules.is_located("Microsoft.Web/sites")
     assert not rules.is_located("Microsoft.Authorization/roleAssignments")
     assert not rules.is_located("Microsoft.CognitiveServices/accounts/deployments")
+
+
+def test_app_settings_from_a_nested_config_child_and_a_parent_config_resource() -> None:
+    facts = run({
+        "appservice.bicep": """
+        param location string = 'westeurope'
+        param appSettings object = {
+          OPENAI_REGION: 'swedencentral'
+        }
+        resource site 'Microsoft.Web/sites@2022-09-01' = {
+          name: 'app-chat'
+          location: location
+          kind: 'app,linux'
+          properties: {
+            siteConfig: {
+              linuxFxVersion: 'PYTHON|3.11'
+            }
+          }
+
+          resource configAppSettings 'config' = {
+            name: 'appsettings'
+            properties: union(appSettings, { SCM_DO_BUILD_DURING_DEPLOYMENT: 'true' })
+          }
+        }
+
+        resource logs 'Microsoft.Web/sites/config@2022-09-01' = {
+          parent: site
+          name: 'logs'
+          properties: {
+            NOT_ENV: 'x'
+          }
+        }
+
+        resource more 'Microsoft.Web/sites/config@2022-09-01' = {
+          parent: site
+          name: 'appsettings'
+          properties: {
+            MODE: 'prod'
+          }
+        }
+        """,
+    })
+    [source] = sources(facts).values()
+    assert {b.key: b.value for b in source.bindings} == {
+        "OPENAI_REGION": "swedencentral", "SCM_DO_BUILD_DURING_DEPLOYMENT": "true", "MODE": "prod"}
+    assert {b.key: b.line for b in source.bindings}["MODE"] == 33
+    # the nested config is a child resource: no location of its own
+    assert [address for address, _ in placements(facts)] == ["site"]

@@ -265,6 +265,8 @@ class BicepScope:
             for a in args:
                 merged.update(a.value)
             return Val(merged, line, chain)
+        if name == "concat" and args and all(isinstance(a.value, list) for a in args):
+            return Val([item for a in args for item in a.value], line, chain)
         texts = [to_str(a) for a in args]
         if not texts or any(t is None for t in texts):
             return unknown(line, *chain)

@@ -16,7 +16,7 @@ from ..terraform.values import Val, _merge, to_str, unknown
 from .evaluate import BicepScope, _walk, module_file
 from .params import azd_envs, parameter_contexts
 from .parse import BicepFile, Decl, parse_bicep
-from .rules import BicepRules, EnvRule, bundled_bicep_rules
+from .rules import BicepRules, EnvRule, SettingsRule, bundled_bicep_rules
 
 KIND = "bicep"
 _HOLE = re.compile(r"\{([A-Za-z0-9_.]+)\}")
@@ -82,7 +82,7 @@ def _walk_scope(scope: BicepScope, rules: BicepRules, services: dict[str, str],
     for name, decl in scope.file.modules.items():
         child = scope.child(name)
         if child is None:
-            note = f"module {name} '{decl.type}' is not a Bicep file in the scan (registry or template spec); not analysed"
+            note = f"module {name} '{decl.type}' is not a Bicep file in the scan; not analysed"
             if note not in facts_for(path).notes:
                 facts_for(path).notes.append(note)
             continue
@@ -126,7 +126,7 @@ def _computed(scope: BicepScope, decl: Decl, prop: str, line: int, rules: BicepR
 def _env_source(scope: BicepScope, decl: Decl, rule: EnvRule, address: str, services: dict[str, str]) -> EnvSource | None:
     body = scope.body(decl)
     source = EnvSource(f"bicep:{address}[{scope.context}]", KIND, scope.file.path, decl.line)
-    holders = [body] if not rule.holders else _items(_walk(body, list(rule.holders), decl.line))
+    holders = [] if not rule.list else [body] if not rule.holders else _items(_walk(body, list(rule.holders), decl.line))
     detail = f"{address} {'.'.join(rule.holders + rule.list)}"
     for holder in holders:
         entries = _walk(holder, list(rule.list), decl.line)
@@ -146,11 +146,41 @@ def _env_source(scope: BicepScope, decl: Decl, rule: EnvRule, address: str, serv
                                               detail, value.chain))
         if rule.image and source.image is None:
             source.image = to_str(_walk(holder, list(rule.image), decl.line))
+    if rule.settings is not None:
+        source.bindings.extend(_settings(scope, decl, rule.settings, address))
     tags = _walk(body, ["tags"], decl.line)
     service = to_str(tags.value["azd-service-name"]) if isinstance(tags.value, dict) and "azd-service-name" in tags.value else None
     if service is not None and service in services:
         source.applies_to.append(services[service])
     return source if source.bindings or source.image else None
+
+
+def _settings(scope: BicepScope, site: Decl, rule: SettingsRule, address: str) -> list[EnvBinding]:
+    """``resource x 'config' = { name: 'appsettings', properties: {KEY: value} }`` nested in the site,
+    or a ``Microsoft.Web/sites/config`` resource with ``parent: site``."""
+    out = []
+    for decl in scope.file.resources.values():
+        if decl.type.lower() != rule.type.lower() or decl.existing:
+            continue
+        body = scope.body(decl)
+        fields = body.value if isinstance(body.value, dict) else {}
+        parent = decl.parent or _parent_symbol(decl)
+        if parent != site.name or "name" not in fields or to_str(fields["name"]) != rule.name:
+            continue
+        settings = _walk(body, list(rule.map), decl.line)
+        detail = f"{address} {decl.name} ({rule.type} {rule.name})"
+        literal = isinstance(settings.value, dict) and not settings.chain
+        for key, value in (settings.value.items() if isinstance(settings.value, dict) else []):
+            chain = value.chain if literal else _merge(settings.chain, value.chain)
+            out.append(EnvBinding(key, to_str(value), scope.file.path, value.line or decl.line, detail, chain))
+    return out
+
+
+def _parent_symbol(decl: Decl) -> str | None:
+    from .evaluate import _deploy_body, _identifier, _pair
+
+    node = _pair(_deploy_body(decl.value), "parent")
+    return _identifier(node) if node is not None else None
 
 
 def _items(val: Val) -> list[Val]:

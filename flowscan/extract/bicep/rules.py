@@ -12,11 +12,21 @@ from ...catalog import default_rules_dir, load_rule_file
 
 
 @dataclass(frozen=True)
+class SettingsRule:
+    """A child resource holding the env as a map (``sites/config`` named ``appsettings``)."""
+
+    type: str
+    name: str
+    map: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class EnvRule:
     holders: tuple[str, ...]  # path to a list of containers ((): the resource itself)
-    list: tuple[str, ...]  # path to the [{name, value}] list
+    list: tuple[str, ...]  # path to the [{name, value}] list; () for none
     secret_keys: tuple[str, ...] = ()
     image: tuple[str, ...] = ()
+    settings: SettingsRule | None = None
 
 
 @dataclass(frozen=True)
@@ -55,8 +65,10 @@ def load_bicep_rules(rules_dir: Path | None = None) -> BicepRules:
         out.cloud = data["cloud"]
         out.located.extend((r["type"], bool(r.get("skip", False))) for r in data["resources"])
         for entry in data.get("env", []):
-            rule = EnvRule(_path(entry.get("holders")), _path(entry["list"]), tuple(entry.get("secret_keys", ())),
-                           _path(entry.get("image")))
+            settings = entry.get("settings")
+            rule = EnvRule(_path(entry.get("holders")), _path(entry.get("list")), tuple(entry.get("secret_keys", ())),
+                           _path(entry.get("image")),
+                           SettingsRule(settings["type"], settings["name"], _path(settings["map"])) if settings else None)
             for rtype in entry["types"]:
                 out.env[rtype.lower()] = rule
         out.endpoints.extend(EndpointRule(e["type"], e["property"], e["template"], tuple(e.get("when", {}).items()))
