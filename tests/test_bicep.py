@@ -343,3 +343,52 @@ def test_app_settings_from_a_nested_config_child_and_a_parent_config_resource() 
     assert {b.key: b.line for b in source.bindings}["MODE"] == 33
     # the nested config is a child resource: no location of its own
     assert [address for address, _ in placements(facts)] == ["site"]
+
+
+def test_conditionals_bind_loosest_and_module_entries_keep_their_file() -> None:
+    """pycep reads ``a == 'python' ? x : y`` as ``a == ('python' ? x : y)``; Bicep does not. App
+    settings passed into a shared module are located in the caller's file."""
+    facts = run({
+        "infra/core/appservice.bicep": """
+        param location string = resourceGroup().location
+        param runtimeName string
+        param kind string = 'app,linux'
+        param enableOryxBuild bool = contains(kind, 'linux')
+        @secure()
+        param appSettings object = {}
+
+        resource site 'Microsoft.Web/sites@2022-09-01' = {
+          name: 'app'
+          location: location
+          resource configAppSettings 'config' = {
+            name: 'appsettings'
+            properties: union(appSettings,
+              {
+                ENABLE_ORYX_BUILD: string(enableOryxBuild)
+              },
+              runtimeName == 'python' ? { PYTHON_ENABLE_GUNICORN_MULTIWORKERS: 'true' } : {})
+          }
+        }
+        """,
+        "infra/main.bicep": """
+        module backend 'core/appservice.bicep' = {
+          name: 'web'
+          params: {
+            location: 'francecentral'
+            runtimeName: 'python'
+            appSettings: {
+              AZURE_OPENAI_CHATGPT_MODEL: 'gpt-4o'
+            }
+          }
+        }
+        """,
+    })
+    [source] = sources(facts).values()
+    assert {b.key: (b.value, b.path, b.line) for b in source.bindings} == {
+        "AZURE_OPENAI_CHATGPT_MODEL": ("gpt-4o", "infra/main.bicep", 7),
+        "ENABLE_ORYX_BUILD": ("true", "infra/core/appservice.bicep", 15),
+        "PYTHON_ENABLE_GUNICORN_MULTIWORKERS": ("true", "infra/core/appservice.bicep", 17),
+    }
+    [site] = placements(facts).values()
+    assert site.chain[:2] == (Step("infra/main.bicep", 4, "module backend: location: 'francecentral'"),
+                              Step("infra/core/appservice.bicep", 1, "param location"))

@@ -19,6 +19,8 @@ MAX_MODULE_DEPTH = 8
 MAX_ACTIVE = 60
 RESOURCE_GROUPS = "Microsoft.Resources/resourceGroups"
 _BINDS_LOOSER_THAN_NOT = {"conditional", "coalesce", "and_op", "or_op", "equals", "not_equals"}
+_BINARY = {"equals", "not_equals", "and_op", "or_op", "coalesce", "greater_than", "greater_than_or_equals",
+           "less_than", "less_than_or_equals", "equals_case_insens", "not_equals_case_insens"}
 
 # computed resource properties, e.g. (type, "properties.endpoint") -> the property's value
 Computed = Callable[["BicepScope", Decl, str, int], "Val | None"]
@@ -81,7 +83,7 @@ class BicepScope:
         for part in path:
             current = current.value.get(part) if current is not None and isinstance(current.value, dict) else None
         if current is not None:
-            return current.then(self.step(current.line or decl.line, f"{decl.name}.{dotted}: {self.file.text(current.line or decl.line)}"))
+            return current
         if path == ["location"] and decl.type != RESOURCE_GROUPS and decl.existing:
             return unknown(line, self.step(decl.line, f"{decl.name} is an existing resource; its location is not in this template"))
         computed = self.computed(self, decl, dotted, line)
@@ -107,7 +109,9 @@ class BicepScope:
         params = fields.get("params")
         inputs = {}
         for key, val in (params.value.items() if params is not None and isinstance(params.value, dict) else []):
-            inputs[key] = val.then(self.step(val.line or decl.line, f"module {name}: {self.file.text(val.line or decl.line)}"))
+            step = self.step(val.line or decl.line, f"module {name}: {self.file.text(val.line or decl.line)}")
+            chain = val.chain[:-1] if val.chain and (val.chain[-1].path, val.chain[-1].line) == (step.path, step.line) else val.chain
+            inputs[key] = Val(val.value, val.line, chain).then(step)
         child = BicepScope(child_file, inputs, self.context, self.files, self.computed, f"{self.address}{name}.",
                            self.depth + 1, self._module_group_location(decl))
         self._children[name] = child
@@ -155,7 +159,8 @@ class BicepScope:
             out: dict[str, Val] = {}
             for pair in c:
                 if isinstance(pair, Tree) and pair.data == "pair":
-                    out[_key(pair.children[0])] = self.eval(pair.children[1]).at(_line(pair))
+                    # each entry ends with the step of the line it is written on (its file, for env entries)
+                    out[_key(pair.children[0])] = self.eval(pair.children[1]).at(_line(pair)).then(self.step(_line(pair)))
             return Val(out, line)
         if kind == "array":
             return Val([self.eval(item) for item in c if item is not None], line)
@@ -184,6 +189,11 @@ class BicepScope:
         if kind == "coalesce":
             left = self.eval(c[0])
             return left if left.known and left.value is not None else self.eval(c[1]).then(*left.chain)
+        if kind in _BINARY and _unwrap(c[-1]).data == "conditional" if isinstance(_unwrap(c[-1]), Tree) else False:
+            # pycep reads `a == b ? x : y` as `a == (b ? x : y)`; the conditional binds loosest in Bicep
+            cond = _unwrap(c[-1])
+            test = Tree(kind, [*c[:-1], cond.children[0]], node.meta)
+            return self.eval(Tree("conditional", [test, *cond.children[1:]], cond.meta))
         if kind in ("equals", "not_equals", "and_op", "or_op"):
             a, b = self.eval(c[0]), self.eval(c[1])
             chain = _merge(a.chain, b.chain)
@@ -265,6 +275,14 @@ class BicepScope:
             for a in args:
                 merged.update(a.value)
             return Val(merged, line, chain)
+        if name == "contains" and len(args) == 2 and args[0].known and args[1].known:
+            container, item = args[0].value, args[1].value
+            if isinstance(container, str) and isinstance(item, str):
+                return Val(item in container, line, chain)
+            if isinstance(container, dict):
+                return Val(item in container, line, chain)
+            if isinstance(container, list):
+                return Val(any(v.value == item for v in container), line, chain)
         if name == "concat" and args and all(isinstance(a.value, list) for a in args):
             return Val([item for a in args for item in a.value], line, chain)
         texts = [to_str(a) for a in args]
@@ -336,6 +354,17 @@ def _closing(text: str, start: int) -> int:
                 return i
         i += 1
     return -1
+
+
+def written_in(val: Val, default: str) -> str:
+    """The file an object entry is written in: its own last step on its line."""
+    return next((step.path for step in reversed(val.chain) if step.line == val.line), default)
+
+
+def _unwrap(node: Any) -> Any:
+    while isinstance(node, Tree) and node.data == "operator" and node.children:
+        node = node.children[0]
+    return node
 
 
 def _line(node: Any) -> int:

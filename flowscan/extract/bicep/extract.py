@@ -13,7 +13,7 @@ from ...configfacts import ConfigFacts, EnvBinding, EnvSource, Placement
 from ...model import Step
 from ..terraform.placements import _normalise
 from ..terraform.values import Val, _merge, to_str, unknown
-from .evaluate import BicepScope, _walk, module_file
+from .evaluate import BicepScope, _walk, module_file, written_in
 from .params import azd_envs, parameter_contexts
 from .parse import BicepFile, Decl, parse_bicep
 from .rules import BicepRules, EnvRule, SettingsRule, bundled_bicep_rules
@@ -130,7 +130,6 @@ def _env_source(scope: BicepScope, decl: Decl, rule: EnvRule, address: str, serv
     detail = f"{address} {'.'.join(rule.holders + rule.list)}"
     for holder in holders:
         entries = _walk(holder, list(rule.list), decl.line)
-        origin = entries.chain[0].path if entries.chain else scope.file.path
         for entry in _items(entries):
             fields = entry.value if isinstance(entry.value, dict) else {}
             name = to_str(fields["name"]) if "name" in fields else None
@@ -139,11 +138,11 @@ def _env_source(scope: BicepScope, decl: Decl, rule: EnvRule, address: str, serv
             secret = next((k for k in rule.secret_keys if k in fields), None)
             value = fields.get("value")
             if value is None or secret is not None:
-                source.bindings.append(EnvBinding(name, None, origin, fields["name"].line or entry.line or decl.line,
-                                                  f"{detail} ({secret or 'no value'})"))
+                source.bindings.append(EnvBinding(name, None, written_in(fields["name"], scope.file.path),
+                                                  fields["name"].line or decl.line, f"{detail} ({secret or 'no value'})"))
                 continue
-            source.bindings.append(EnvBinding(name, to_str(value), origin, value.line or entry.line or decl.line,
-                                              detail, value.chain))
+            source.bindings.append(EnvBinding(name, to_str(value), written_in(value, scope.file.path),
+                                              value.line or decl.line, detail, value.chain))
         if rule.image and source.image is None:
             source.image = to_str(_walk(holder, list(rule.image), decl.line))
     if rule.settings is not None:
@@ -172,7 +171,7 @@ def _settings(scope: BicepScope, site: Decl, rule: SettingsRule, address: str) -
         literal = isinstance(settings.value, dict) and not settings.chain
         for key, value in (settings.value.items() if isinstance(settings.value, dict) else []):
             chain = value.chain if literal else _merge(settings.chain, value.chain)
-            out.append(EnvBinding(key, to_str(value), scope.file.path, value.line or decl.line, detail, chain))
+            out.append(EnvBinding(key, to_str(value), written_in(value, scope.file.path), value.line or decl.line, detail, chain))
     return out
 
 
