@@ -261,7 +261,7 @@ def test_registry_module_and_existing_resources_are_named_not_placed() -> None:
     })
     assert not placements(facts)
     [notes] = [f.notes for f in facts]
-    assert notes == ["module kv 'br/public:avm/res/key-vault/vault:0.6.0' is not a Bicep file in the scan; not analysed"]
+    assert notes == ["module kv 'br/public:avm/res/key-vault/vault:0.6.0' is not a Bicep file in the scan nor a module in rules/bicep; not analysed"]
 
 
 def test_malformed_bicep_is_a_parse_error_with_its_line() -> None:
@@ -392,3 +392,68 @@ def test_conditionals_bind_loosest_and_module_entries_keep_their_file() -> None:
     [site] = placements(facts).values()
     assert site.chain[:2] == (Step("infra/main.bicep", 4, "module backend: location: 'francecentral'"),
                               Step("infra/core/appservice.bicep", 1, "param location"))
+
+
+def test_verified_registry_modules_are_read_from_rule_data() -> None:
+    facts = run({
+        "azure.yaml": "name: chat\nservices:\n  api:\n    project: ./api\n    host: containerapp\n",
+        "infra/main.bicep": """
+        targetScope = 'subscription'
+        param location string = 'westeurope'
+        param openAiLocation string = 'eastus2'
+        var tags = { 'azd-env-name': 'chat' }
+
+        resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = {
+          name: 'rg-avm-chat'
+          tags: tags
+          location: location
+        }
+
+        module openAi 'br/public:avm/res/cognitive-services/account:0.7.1' = {
+          scope: rg
+          name: 'openai-avm'
+          params: {
+            name: 'chat-oai'
+            location: openAiLocation
+            kind: 'OpenAI'
+            customSubDomainName: 'chat-oai'
+          }
+        }
+
+        module api 'br/public:avm/res/app/container-app:0.8.0' = {
+          name: 'api'
+          scope: rg
+          params: {
+            name: 'ca-api'
+            tags: { 'azd-service-name': 'api' }
+            containers: [
+              {
+                name: 'main'
+                image: 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
+                env: [
+                  {
+                    name: 'AZURE_OPENAI_ENDPOINT'
+                    value: openAi.outputs.endpoint
+                  }
+                ]
+              }
+            ]
+          }
+        }
+
+        module kv 'br/public:avm/res/key-vault/vault:0.6.0' = {
+          name: 'kv'
+          scope: rg
+        }
+        """,
+    })
+    found = {address: p for (address, _), p in placements(facts).items()}
+    assert found["openAi"].region == "eastus2"
+    assert found["openAi"].hosts == ("chat-oai.openai.azure.com",)
+    assert found["api"].region == "westeurope"  # the module's default: its resource group's location
+    [source] = [s for s in sources(facts).values() if s.name.startswith("bicep:api")]
+    assert [(b.key, b.value) for b in source.bindings] == [("AZURE_OPENAI_ENDPOINT", "https://chat-oai.openai.azure.com/")]
+    assert source.applies_to == ["api"]
+    notes = [n for f in facts for n in f.notes]
+    assert "module kv 'br/public:avm/res/key-vault/vault:0.6.0' is not a Bicep file in the scan nor a module in rules/bicep; not analysed" in notes
+    assert any(n.startswith("module openAi 'br/public:avm/res/cognitive-services/account:0.7.1' is read from rules/bicep") for n in notes)

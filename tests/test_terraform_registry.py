@@ -203,3 +203,20 @@ def test_code_calling_the_account_host_is_placed_where_the_account_is(tmp_path: 
     [endpoint] = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
     assert (endpoint.host, endpoint.placement.region, endpoint.placement.source) == ("claims-oai.openai.azure.com", "eastus", "resource")
     assert "azurerm_cognitive_account.openai (infra/main.tf:4)" in endpoint.placement.note
+
+
+def test_source_path_lists_maps_and_paths_outside_the_scan() -> None:
+    facts = run({"deploy/lambda.tf": """
+    module "worker" {
+      source = "terraform-aws-modules/lambda/aws"
+      source_path = [
+        "../services/worker",
+        { path = "${path.root}/../libs/shared", pip_requirements = true },
+        "/opt/build/vendor",
+        "../../outside",
+      ]
+      environment_variables = { MODE = "batch" }
+    }
+    """})
+    [source] = [s for f in facts for s in f.sources]
+    assert source.applies_to == ["services/worker", "libs/shared"]  # absolute and out-of-tree paths left out

@@ -24,13 +24,16 @@ _BINARY = {"equals", "not_equals", "and_op", "or_op", "coalesce", "greater_than"
 
 # computed resource properties, e.g. (type, "properties.endpoint") -> the property's value
 Computed = Callable[["BicepScope", Decl, str, int], "Val | None"]
+# a registry module reference (br/public:avm/...) -> its rule (resource type, params, outputs), or None
+Registry = Callable[[str], Any]
 
 
 class BicepScope:
     """One file instance: ``inputs`` are its parameter values (already evaluated, with chains)."""
 
     def __init__(self, file: BicepFile, inputs: dict[str, Val], context: str, files: dict[str, BicepFile],
-                 computed: Computed, address: str = "", depth: int = 0, group_location: Val | None = None) -> None:
+                 computed: Computed, address: str = "", depth: int = 0, group_location: Val | None = None,
+                 registry: Registry | None = None) -> None:
         self.file = file
         self.inputs = inputs
         self.context = context
@@ -39,6 +42,7 @@ class BicepScope:
         self.address = address  # "" or "openAi." for the module symbol path
         self.depth = depth
         self.group_location = group_location
+        self.registry = registry or (lambda reference: None)
         self._memo: dict[str, Val] = {}
         self._children: dict[str, BicepScope | None] = {}
         self._active: set[str] = set()
@@ -92,7 +96,29 @@ class BicepScope:
         return unknown(line, self.step(line, f"{decl.name}.{dotted} is set by Azure at deployment"))
 
     def body(self, decl: Decl) -> Val:
-        return self._memoised(f"body:{decl.name}", decl.line, lambda: self.eval(_deploy_body(decl.value)))
+        return self._memoised(f"body:{decl.kind}:{decl.name}", decl.line, lambda: self.eval(_deploy_body(decl.value)))
+
+    def registry_resource(self, name: str) -> tuple[Decl, Any] | None:
+        """The resource a registry module the rules describe creates (``module openAi
+        'br/public:avm/res/cognitive-services/account:0.7.1'``), its body built from the params."""
+        decl = self.file.modules.get(name)
+        rule = self.registry(decl.type) if decl is not None else None
+        if decl is None or rule is None:
+            return None
+        resource = Decl("registry", name, decl.line, None, rule.type)
+        key = f"body:registry:{name}"
+        if key not in self._memo:
+            body = self.body(decl)
+            params = body.value.get("params") if isinstance(body.value, dict) else None
+            given = params.value if params is not None and isinstance(params.value, dict) else {}
+            built: dict[str, Val] = {}
+            for param, path in rule.params:
+                if param in given:
+                    _put(built, path.split("."), given[param])
+            if "location" not in built:
+                built["location"] = self._module_group_location(decl) or self._group_location(decl.line)
+            self._memo[key] = Val(built, decl.line)
+        return resource, rule
 
     def child(self, name: str) -> "BicepScope | None":
         """The scope of ``module name 'path'`` (a local .bicep file), created on first use."""
@@ -128,6 +154,12 @@ class BicepScope:
 
     def module_output(self, name: str, output: str, line: int) -> Val:
         child = self.child(name)
+        registry = self.registry_resource(name) if child is None else None
+        if registry is not None:
+            resource, rule = registry
+            path = dict(rule.outputs).get(output)
+            if path is not None:
+                return self.resource_property(resource, path.split("."), line)
         if child is None:
             decl = self.file.modules.get(name)
             where = decl.type if decl else name
@@ -354,6 +386,16 @@ def _closing(text: str, start: int) -> int:
                 return i
         i += 1
     return -1
+
+
+def _put(target: dict[str, Val], path: list[str], value: Val) -> None:
+    for part in path[:-1]:
+        inner = target.get(part)
+        if inner is None or not isinstance(inner.value, dict):
+            inner = Val({}, value.line)
+            target[part] = inner
+        target = inner.value
+    target[path[-1]] = value
 
 
 def written_in(val: Val, default: str) -> str:

@@ -56,7 +56,7 @@ def extract_bicep(files: dict[str, bytes], rules: BicepRules | None = None, *,
             def computed(scope: BicepScope, decl: Decl, prop: str, line: int) -> Val | None:
                 return _computed(scope, decl, prop, line, rules)
 
-            scope = BicepScope(bicep, context.values, context.name, parsed, computed)
+            scope = BicepScope(bicep, context.values, context.name, parsed, computed, registry=rules.module_rule)
             _walk_scope(scope, rules, services, facts_for)
             in_azd = context.name.startswith("azd:") or any(r == "" or path.startswith(r + "/") for r in azd_roots)
             outputs = _outputs_source(scope) if in_azd else None
@@ -81,12 +81,24 @@ def _walk_scope(scope: BicepScope, rules: BicepRules, services: dict[str, str],
                 facts_for(path).sources.append(source)
     for name, decl in scope.file.modules.items():
         child = scope.child(name)
-        if child is None:
-            note = f"module {name} '{decl.type}' is not a Bicep file in the scan; not analysed"
-            if note not in facts_for(path).notes:
-                facts_for(path).notes.append(note)
+        if child is not None:
+            _walk_scope(child, rules, services, facts_for)
             continue
-        _walk_scope(child, rules, services, facts_for)
+        registry = scope.registry_resource(name)
+        if registry is None:
+            note = f"module {name} '{decl.type}' is not a Bicep file in the scan nor a module in rules/bicep; not analysed"
+        else:
+            resource, rule = registry
+            note = f"module {name} '{decl.type}' is read from rules/bicep ({rule.type}); its other resources are not listed"
+            address = f"{scope.address}{name}"
+            if rules.is_located(resource.type):
+                facts_for(path).placements.append(_placement(scope, resource, address, rules))
+            env_rule = rules.env.get(resource.type.lower())
+            source = _env_source(scope, resource, env_rule, address, services) if env_rule is not None else None
+            if source is not None:
+                facts_for(path).sources.append(source)
+        if note not in facts_for(path).notes:
+            facts_for(path).notes.append(note)
 
 
 def _placement(scope: BicepScope, decl: Decl, address: str, rules: BicepRules) -> Placement:

@@ -37,12 +37,30 @@ class EndpointRule:
     when: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class ModuleRule:
+    """A registry module as the resource it creates (one ``modules:`` entry)."""
+
+    source: str
+    type: str
+    params: tuple[tuple[str, str], ...]
+    outputs: tuple[tuple[str, str], ...]
+
+
 @dataclass
 class BicepRules:
     cloud: str = "azure"
     located: list[tuple[str, bool]] = field(default_factory=list)  # (type glob, skip), most specific first
     env: dict[str, EnvRule] = field(default_factory=dict)
     endpoints: list[EndpointRule] = field(default_factory=list)
+    modules: list[ModuleRule] = field(default_factory=list)
+
+    def module_rule(self, reference: str) -> ModuleRule | None:
+        """``br/public:avm/res/x/y:0.7.1`` (or ``br:mcr.microsoft.com/bicep/avm/res/x/y:0.7.1``)."""
+        text = reference.replace("br:mcr.microsoft.com/bicep/", "br/public:", 1)
+        head, _, version = text.rpartition(":")
+        source = head if head and not version.startswith("avm") else text
+        return next((m for m in self.modules if m.source == source), None)
 
     def is_located(self, rtype: str) -> bool:
         for pattern, skip in self.located:
@@ -73,6 +91,8 @@ def load_bicep_rules(rules_dir: Path | None = None) -> BicepRules:
                 out.env[rtype.lower()] = rule
         out.endpoints.extend(EndpointRule(e["type"], e["property"], e["template"], tuple(e.get("when", {}).items()))
                              for e in data.get("endpoints", []))
+        out.modules.extend(ModuleRule(m["source"], m["type"], tuple(m["params"].items()), tuple(m.get("outputs", {}).items()))
+                           for m in data.get("modules", []))
     out.located.sort(key=lambda item: ("*" in item[0], -len(item[0].replace("*", ""))))
     return out
 
