@@ -457,3 +457,40 @@ def test_verified_registry_modules_are_read_from_rule_data() -> None:
     notes = [n for f in facts for n in f.notes]
     assert "module kv 'br/public:avm/res/key-vault/vault:0.6.0' is not a Bicep file in the scan nor a module in rules/bicep; not analysed" in notes
     assert any(n.startswith("module openAi 'br/public:avm/res/cognitive-services/account:0.7.1' is read from rules/bicep") for n in notes)
+
+
+def test_an_endpoint_named_by_unique_string_is_still_placed_where_its_account_is(tmp_path: Path) -> None:
+    from flowscan.api import ScanOptions, scan
+
+    files = {
+        "azure.yaml": "name: chat\nservices:\n  api:\n    project: ./src\n    host: containerapp\n",
+        "infra/core/openai.bicep": OPENAI,
+        "infra/main.bicep": """
+        targetScope = 'subscription'
+        param environmentName string = 'dev'
+        param location string = 'eastus'
+        var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+        resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = { name: 'rg-${environmentName}', location: location }
+        module openAi 'core/openai.bicep' = {
+          scope: rg
+          params: { name: 'cog-${resourceToken}' }
+          name: 'openai'
+        }
+        output AZURE_OPENAI_ENDPOINT string = openAi.outputs.endpoint
+        """,
+        "src/app.py": """
+        import os
+        from openai import AzureOpenAI
+
+        client = AzureOpenAI(azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"], api_version="2024-06-01")
+        """,
+    }
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(textwrap.dedent(text).lstrip("\n"))
+    [binding] = [b for f in run({p: t for p, t in files.items() if p != "src/app.py"}) for s in f.sources for b in s.bindings]
+    assert (binding.key, binding.value, binding.resource) == ("AZURE_OPENAI_ENDPOINT", None, "openAi.account")
+    [endpoint] = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
+    assert (endpoint.host, endpoint.placement.region, endpoint.placement.source) == (None, "eastus", "resource")
+    assert endpoint.unresolved == ["endpoint of openAi.account"]
+    assert any("uniqueString()" in step.detail for step in endpoint.provenance)

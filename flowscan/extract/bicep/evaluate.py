@@ -33,7 +33,7 @@ class BicepScope:
 
     def __init__(self, file: BicepFile, inputs: dict[str, Val], context: str, files: dict[str, BicepFile],
                  computed: Computed, address: str = "", depth: int = 0, group_location: Val | None = None,
-                 registry: Registry | None = None) -> None:
+                 registry: Registry | None = None, served: dict[Step, str] | None = None) -> None:
         self.file = file
         self.inputs = inputs
         self.context = context
@@ -43,6 +43,7 @@ class BicepScope:
         self.depth = depth
         self.group_location = group_location
         self.registry = registry or (lambda reference: None)
+        self.served = served if served is not None else {}  # step of a computed endpoint -> its resource
         self._memo: dict[str, Val] = {}
         self._children: dict[str, BicepScope | None] = {}
         self._active: set[str] = set()
@@ -139,7 +140,7 @@ class BicepScope:
             chain = val.chain[:-1] if val.chain and (val.chain[-1].path, val.chain[-1].line) == (step.path, step.line) else val.chain
             inputs[key] = Val(val.value, val.line, chain).then(step)
         child = BicepScope(child_file, inputs, self.context, self.files, self.computed, f"{self.address}{name}.",
-                           self.depth + 1, self._module_group_location(decl))
+                           self.depth + 1, self._module_group_location(decl), self.registry, self.served)
         self._children[name] = child
         return child
 

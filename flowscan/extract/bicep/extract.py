@@ -127,12 +127,20 @@ def _computed(scope: BicepScope, decl: Decl, prop: str, line: int, rules: BicepR
             continue
         parts = {hole: scope.resource_property(decl, hole.split("."), line) for hole in _HOLE.findall(rule.template)}
         chain = _merge(*(v.chain for v in parts.values()))
-        said = Step(scope.file.path, decl.line, f"{decl.name}.{prop} = {rule.template} (rules/bicep: {decl.type})")
+        said = Step(scope.file.path, decl.line, f"{scope.address}{decl.name}.{prop} = {rule.template} (rules/bicep: {decl.type})")
         if any(to_str(v) is None for v in parts.values()):
+            scope.served[said] = f"{scope.address}{decl.name}"
             return unknown(line, *chain, said)
         text = _HOLE.sub(lambda m: to_str(parts[m.group(1)]) or "", rule.template)
         return Val(text, line, _merge(chain, [said]))
     return None
+
+
+def served_by(scope: BicepScope, value: Val | None) -> str | None:
+    """The resource whose computed endpoint an unknown value is (the step ``_computed`` recorded)."""
+    if value is None or value.known:
+        return None
+    return next((scope.served[step] for step in reversed(value.chain) if step in scope.served), None)
 
 
 def _env_source(scope: BicepScope, decl: Decl, rule: EnvRule, address: str, services: dict[str, str]) -> EnvSource | None:
@@ -154,7 +162,7 @@ def _env_source(scope: BicepScope, decl: Decl, rule: EnvRule, address: str, serv
                                                   fields["name"].line or decl.line, f"{detail} ({secret or 'no value'})"))
                 continue
             source.bindings.append(EnvBinding(name, to_str(value), written_in(value, scope.file.path),
-                                              value.line or decl.line, detail, value.chain))
+                                              value.line or decl.line, detail, value.chain, served_by(scope, value)))
         if rule.image and source.image is None:
             source.image = to_str(_walk(holder, list(rule.image), decl.line))
     if rule.settings is not None:
@@ -183,7 +191,8 @@ def _settings(scope: BicepScope, site: Decl, rule: SettingsRule, address: str) -
         literal = isinstance(settings.value, dict) and not settings.chain
         for key, value in (settings.value.items() if isinstance(settings.value, dict) else []):
             chain = value.chain if literal else _merge(settings.chain, value.chain)
-            out.append(EnvBinding(key, to_str(value), written_in(value, scope.file.path), value.line or decl.line, detail, chain))
+            out.append(EnvBinding(key, to_str(value), written_in(value, scope.file.path), value.line or decl.line, detail, chain,
+                                  served_by(scope, value)))
     return out
 
 
@@ -206,7 +215,8 @@ def _outputs_source(scope: BicepScope) -> EnvSource | None:
         if decl.type != "string" or "secure" in decl.decorators:
             continue
         value = scope._memoised(f"out:{name}", decl.line, lambda d=decl: scope.eval(d.value))
-        source.bindings.append(EnvBinding(name, to_str(value), scope.file.path, decl.line, "azd output", value.chain))
+        source.bindings.append(EnvBinding(name, to_str(value), scope.file.path, decl.line, "azd output", value.chain,
+                                          served_by(scope, value)))
     return source if source.bindings else None
 
 
