@@ -27,6 +27,7 @@ class EnvBinding:
     line: int
     detail: str = ""  # e.g. "compose service api environment", "configMapKeyRef app-config/POSTHOG_HOST"
     chain: tuple[Step, ...] = ()  # earlier steps, e.g. terraform.tfvars:1 -> var.region
+    resource: str | None = None  # an unknown value that is the endpoint of this IaC resource (its address)
 
 
 @dataclass(frozen=True)

@@ -46,9 +46,16 @@ def binding_value(binding: EnvBinding, source: EnvSource) -> StrValue:
         detail += f" ({binding.detail})"
     step = Step(binding.path, binding.line, f"{source.name}: {detail}")
     trail = tuple(binding.chain) + (step,)
+    if binding.value is None and binding.resource is not None:
+        return StrValue.hole(endpoint_label(binding.resource), trail)
     if binding.value is None:
         return StrValue.hole(f"env:{binding.key} from {binding.detail or source.name}", trail)
     return StrValue.literal(binding.value, trail)
+
+
+def endpoint_label(address: str) -> str:
+    """The hole label of an endpoint whose host is unknown but whose resource is known."""
+    return f"endpoint of {address}"
 
 
 def _env_files(config: ConfigFacts, source: EnvSource) -> tuple[str, ...]:

@@ -35,6 +35,9 @@ def place(hit: SinkHit, catalog: Catalog, policy: Policy, served: dict[str, Plac
     if parts is None:
         return None
     url = redact(parts.url)
+    by_resource = next((served[label] for label in parts.unknown_parts if label in served), None) if served else None
+    if parts.host is None and by_resource is not None:  # the host is unknown, the resource serving it is not
+        return Placed(None, url, sdk_provider, by_resource, parts.unknown_parts)
     if parts.host is None:
         return Placed(None, url, sdk_provider,
                       Placement(None, None, None, "unknown", "the host is not known statically"), parts.unknown_parts)

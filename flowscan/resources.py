@@ -35,13 +35,18 @@ def build_resources(config_facts: list[ConfigFacts], catalog: Catalog, policy: P
 
 def served_hosts(config_facts: list[ConfigFacts], catalog: Catalog) -> dict[str, Placement]:
     """Host -> placement of the resource that serves it (an Azure OpenAI account's
-    NAME.openai.azure.com is where the account is). Resources that place one host in different
+    NAME.openai.azure.com is where the account is), and ``endpoint of ADDRESS`` -> the same for
+    an endpoint whose host is unknown but whose resource is known. Resources that place one host in different
     regions (two parameter contexts) leave it unknown, saying so."""
+    from .contexts import endpoint_label
+
     found: dict[str, dict[str | None, tuple[str, str, int]]] = {}
     for config in config_facts:
         for p in config.placements:
             for host in p.hosts:
                 found.setdefault(host.lower(), {}).setdefault(p.region, (p.resource, p.path, p.line))
+            # an endpoint of this resource whose host is unknown (a name built with uniqueString())
+            found.setdefault(endpoint_label(p.resource), {}).setdefault(p.region, (p.resource, p.path, p.line))
     out: dict[str, Placement] = {}
     for host, regions in found.items():
         if len(regions) == 1:

@@ -261,8 +261,7 @@ def test_registry_module_and_existing_resources_are_named_not_placed() -> None:
     })
     assert not placements(facts)
     [notes] = [f.notes for f in facts]
-    assert notes == ["module kv 'br/public:avm/res/key-vault/vault:0.6.0' is not a Bicep file in the scan "
-                     "(registry or template spec); not analysed"]
+    assert notes == ["module kv 'br/public:avm/res/key-vault/vault:0.6.0' is not a Bicep file in the scan nor a module in rules/bicep; not analysed"]
 
 
 def test_malformed_bicep_is_a_parse_error_with_its_line() -> None:
@@ -296,3 +295,202 @@ def test_bundled_rules_place_apps_and_skip_role_assignments() -> None:
     assert rules.is_located("Microsoft.Web/sites")
     assert not rules.is_located("Microsoft.Authorization/roleAssignments")
     assert not rules.is_located("Microsoft.CognitiveServices/accounts/deployments")
+
+
+def test_app_settings_from_a_nested_config_child_and_a_parent_config_resource() -> None:
+    facts = run({
+        "appservice.bicep": """
+        param location string = 'westeurope'
+        param appSettings object = {
+          OPENAI_REGION: 'swedencentral'
+        }
+        resource site 'Microsoft.Web/sites@2022-09-01' = {
+          name: 'app-chat'
+          location: location
+          kind: 'app,linux'
+          properties: {
+            siteConfig: {
+              linuxFxVersion: 'PYTHON|3.11'
+            }
+          }
+
+          resource configAppSettings 'config' = {
+            name: 'appsettings'
+            properties: union(appSettings, { SCM_DO_BUILD_DURING_DEPLOYMENT: 'true' })
+          }
+        }
+
+        resource logs 'Microsoft.Web/sites/config@2022-09-01' = {
+          parent: site
+          name: 'logs'
+          properties: {
+            NOT_ENV: 'x'
+          }
+        }
+
+        resource more 'Microsoft.Web/sites/config@2022-09-01' = {
+          parent: site
+          name: 'appsettings'
+          properties: {
+            MODE: 'prod'
+          }
+        }
+        """,
+    })
+    [source] = sources(facts).values()
+    assert {b.key: b.value for b in source.bindings} == {
+        "OPENAI_REGION": "swedencentral", "SCM_DO_BUILD_DURING_DEPLOYMENT": "true", "MODE": "prod"}
+    assert {b.key: b.line for b in source.bindings}["MODE"] == 33
+    # the nested config is a child resource: no location of its own
+    assert [address for address, _ in placements(facts)] == ["site"]
+
+
+def test_conditionals_bind_loosest_and_module_entries_keep_their_file() -> None:
+    """pycep reads ``a == 'python' ? x : y`` as ``a == ('python' ? x : y)``; Bicep does not. App
+    settings passed into a shared module are located in the caller's file."""
+    facts = run({
+        "infra/core/appservice.bicep": """
+        param location string = resourceGroup().location
+        param runtimeName string
+        param kind string = 'app,linux'
+        param enableOryxBuild bool = contains(kind, 'linux')
+        @secure()
+        param appSettings object = {}
+
+        resource site 'Microsoft.Web/sites@2022-09-01' = {
+          name: 'app'
+          location: location
+          resource configAppSettings 'config' = {
+            name: 'appsettings'
+            properties: union(appSettings,
+              {
+                ENABLE_ORYX_BUILD: string(enableOryxBuild)
+              },
+              runtimeName == 'python' ? { PYTHON_ENABLE_GUNICORN_MULTIWORKERS: 'true' } : {})
+          }
+        }
+        """,
+        "infra/main.bicep": """
+        module backend 'core/appservice.bicep' = {
+          name: 'web'
+          params: {
+            location: 'francecentral'
+            runtimeName: 'python'
+            appSettings: {
+              AZURE_OPENAI_CHATGPT_MODEL: 'gpt-4o'
+            }
+          }
+        }
+        """,
+    })
+    [source] = sources(facts).values()
+    assert {b.key: (b.value, b.path, b.line) for b in source.bindings} == {
+        "AZURE_OPENAI_CHATGPT_MODEL": ("gpt-4o", "infra/main.bicep", 7),
+        "ENABLE_ORYX_BUILD": ("true", "infra/core/appservice.bicep", 15),
+        "PYTHON_ENABLE_GUNICORN_MULTIWORKERS": ("true", "infra/core/appservice.bicep", 17),
+    }
+    [site] = placements(facts).values()
+    assert site.chain[:2] == (Step("infra/main.bicep", 4, "module backend: location: 'francecentral'"),
+                              Step("infra/core/appservice.bicep", 1, "param location"))
+
+
+def test_verified_registry_modules_are_read_from_rule_data() -> None:
+    facts = run({
+        "azure.yaml": "name: chat\nservices:\n  api:\n    project: ./api\n    host: containerapp\n",
+        "infra/main.bicep": """
+        targetScope = 'subscription'
+        param location string = 'westeurope'
+        param openAiLocation string = 'eastus2'
+        var tags = { 'azd-env-name': 'chat' }
+
+        resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = {
+          name: 'rg-avm-chat'
+          tags: tags
+          location: location
+        }
+
+        module openAi 'br/public:avm/res/cognitive-services/account:0.7.1' = {
+          scope: rg
+          name: 'openai-avm'
+          params: {
+            name: 'chat-oai'
+            location: openAiLocation
+            kind: 'OpenAI'
+            customSubDomainName: 'chat-oai'
+          }
+        }
+
+        module api 'br/public:avm/res/app/container-app:0.8.0' = {
+          name: 'api'
+          scope: rg
+          params: {
+            name: 'ca-api'
+            tags: { 'azd-service-name': 'api' }
+            containers: [
+              {
+                name: 'main'
+                image: 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
+                env: [
+                  {
+                    name: 'AZURE_OPENAI_ENDPOINT'
+                    value: openAi.outputs.endpoint
+                  }
+                ]
+              }
+            ]
+          }
+        }
+
+        module kv 'br/public:avm/res/key-vault/vault:0.6.0' = {
+          name: 'kv'
+          scope: rg
+        }
+        """,
+    })
+    found = {address: p for (address, _), p in placements(facts).items()}
+    assert found["openAi"].region == "eastus2"
+    assert found["openAi"].hosts == ("chat-oai.openai.azure.com",)
+    assert found["api"].region == "westeurope"  # the module's default: its resource group's location
+    [source] = [s for s in sources(facts).values() if s.name.startswith("bicep:api")]
+    assert [(b.key, b.value) for b in source.bindings] == [("AZURE_OPENAI_ENDPOINT", "https://chat-oai.openai.azure.com/")]
+    assert source.applies_to == ["api"]
+    notes = [n for f in facts for n in f.notes]
+    assert "module kv 'br/public:avm/res/key-vault/vault:0.6.0' is not a Bicep file in the scan nor a module in rules/bicep; not analysed" in notes
+    assert any(n.startswith("module openAi 'br/public:avm/res/cognitive-services/account:0.7.1' is read from rules/bicep") for n in notes)
+
+
+def test_an_endpoint_named_by_unique_string_is_still_placed_where_its_account_is(tmp_path: Path) -> None:
+    from flowscan.api import ScanOptions, scan
+
+    files = {
+        "azure.yaml": "name: chat\nservices:\n  api:\n    project: ./src\n    host: containerapp\n",
+        "infra/core/openai.bicep": OPENAI,
+        "infra/main.bicep": """
+        targetScope = 'subscription'
+        param environmentName string = 'dev'
+        param location string = 'eastus'
+        var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+        resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = { name: 'rg-${environmentName}', location: location }
+        module openAi 'core/openai.bicep' = {
+          scope: rg
+          params: { name: 'cog-${resourceToken}' }
+          name: 'openai'
+        }
+        output AZURE_OPENAI_ENDPOINT string = openAi.outputs.endpoint
+        """,
+        "src/app.py": """
+        import os
+        from openai import AzureOpenAI
+
+        client = AzureOpenAI(azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"], api_version="2024-06-01")
+        """,
+    }
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(textwrap.dedent(text).lstrip("\n"))
+    [binding] = [b for f in run({p: t for p, t in files.items() if p != "src/app.py"}) for s in f.sources for b in s.bindings]
+    assert (binding.key, binding.value, binding.resource) == ("AZURE_OPENAI_ENDPOINT", None, "openAi.account")
+    [endpoint] = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
+    assert (endpoint.host, endpoint.placement.region, endpoint.placement.source) == (None, "eastus", "resource")
+    assert endpoint.unresolved == ["endpoint of openAi.account"]
+    assert any("uniqueString()" in step.detail for step in endpoint.provenance)

@@ -156,3 +156,67 @@ def test_every_bundled_module_resource_type_has_a_location_rule() -> None:
         for resource in module.resources:
             rule = rules.resource_rule(resource.type)
             assert rule is not None and not rule.skip, f"{module.source}: {resource.type} has no location rule"
+
+
+def test_an_openai_account_serves_its_subdomain_host() -> None:
+    facts = run({"main.tf": """
+    variable "name" {
+      default = "claims-oai"
+    }
+    resource "azurerm_cognitive_account" "openai" {
+      name                  = var.name
+      location              = "swedencentral"
+      kind                  = "OpenAI"
+      sku_name              = "S0"
+      custom_subdomain_name = var.name
+    }
+    resource "azurerm_cognitive_account" "docs" {
+      name     = "docs"
+      location = "westeurope"
+      kind     = "FormRecognizer"
+      sku_name = "S0"
+    }
+    """})
+    hosts = {p.resource: p.hosts for f in facts for p in f.placements}
+    assert hosts == {"azurerm_cognitive_account.openai": ("claims-oai.openai.azure.com",),
+                     "azurerm_cognitive_account.docs": ()}  # no custom subdomain: no host it can name
+
+
+def test_code_calling_the_account_host_is_placed_where_the_account_is(tmp_path: Path) -> None:
+    from flowscan.api import ScanOptions, scan
+
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text(textwrap.dedent("""
+    resource "azurerm_cognitive_account" "openai" {
+      name                  = "claims-oai"
+      location              = "eastus"
+      kind                  = "OpenAI"
+      sku_name              = "S0"
+      custom_subdomain_name = "claims-oai"
+    }
+    """))
+    (tmp_path / "app.py").write_text(textwrap.dedent("""
+    from openai import AzureOpenAI
+
+    client = AzureOpenAI(azure_endpoint="https://claims-oai.openai.azure.com/", api_version="2024-06-01")
+    """))
+    [endpoint] = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
+    assert (endpoint.host, endpoint.placement.region, endpoint.placement.source) == ("claims-oai.openai.azure.com", "eastus", "resource")
+    assert "azurerm_cognitive_account.openai (infra/main.tf:4)" in endpoint.placement.note
+
+
+def test_source_path_lists_maps_and_paths_outside_the_scan() -> None:
+    facts = run({"deploy/lambda.tf": """
+    module "worker" {
+      source = "terraform-aws-modules/lambda/aws"
+      source_path = [
+        "../services/worker",
+        { path = "${path.root}/../libs/shared", pip_requirements = true },
+        "/opt/build/vendor",
+        "../../outside",
+      ]
+      environment_variables = { MODE = "batch" }
+    }
+    """})
+    [source] = [s for f in facts for s in f.sources]
+    assert source.applies_to == ["services/worker", "libs/shared"]  # absolute and out-of-tree paths left out

@@ -19,16 +19,21 @@ MAX_MODULE_DEPTH = 8
 MAX_ACTIVE = 60
 RESOURCE_GROUPS = "Microsoft.Resources/resourceGroups"
 _BINDS_LOOSER_THAN_NOT = {"conditional", "coalesce", "and_op", "or_op", "equals", "not_equals"}
+_BINARY = {"equals", "not_equals", "and_op", "or_op", "coalesce", "greater_than", "greater_than_or_equals",
+           "less_than", "less_than_or_equals", "equals_case_insens", "not_equals_case_insens"}
 
 # computed resource properties, e.g. (type, "properties.endpoint") -> the property's value
 Computed = Callable[["BicepScope", Decl, str, int], "Val | None"]
+# a registry module reference (br/public:avm/...) -> its rule (resource type, params, outputs), or None
+Registry = Callable[[str], Any]
 
 
 class BicepScope:
     """One file instance: ``inputs`` are its parameter values (already evaluated, with chains)."""
 
     def __init__(self, file: BicepFile, inputs: dict[str, Val], context: str, files: dict[str, BicepFile],
-                 computed: Computed, address: str = "", depth: int = 0, group_location: Val | None = None) -> None:
+                 computed: Computed, address: str = "", depth: int = 0, group_location: Val | None = None,
+                 registry: Registry | None = None, served: dict[Step, str] | None = None) -> None:
         self.file = file
         self.inputs = inputs
         self.context = context
@@ -37,6 +42,8 @@ class BicepScope:
         self.address = address  # "" or "openAi." for the module symbol path
         self.depth = depth
         self.group_location = group_location
+        self.registry = registry or (lambda reference: None)
+        self.served = served if served is not None else {}  # step of a computed endpoint -> its resource
         self._memo: dict[str, Val] = {}
         self._children: dict[str, BicepScope | None] = {}
         self._active: set[str] = set()
@@ -81,7 +88,7 @@ class BicepScope:
         for part in path:
             current = current.value.get(part) if current is not None and isinstance(current.value, dict) else None
         if current is not None:
-            return current.then(self.step(current.line or decl.line, f"{decl.name}.{dotted}: {self.file.text(current.line or decl.line)}"))
+            return current
         if path == ["location"] and decl.type != RESOURCE_GROUPS and decl.existing:
             return unknown(line, self.step(decl.line, f"{decl.name} is an existing resource; its location is not in this template"))
         computed = self.computed(self, decl, dotted, line)
@@ -90,7 +97,29 @@ class BicepScope:
         return unknown(line, self.step(line, f"{decl.name}.{dotted} is set by Azure at deployment"))
 
     def body(self, decl: Decl) -> Val:
-        return self._memoised(f"body:{decl.name}", decl.line, lambda: self.eval(_deploy_body(decl.value)))
+        return self._memoised(f"body:{decl.kind}:{decl.name}", decl.line, lambda: self.eval(_deploy_body(decl.value)))
+
+    def registry_resource(self, name: str) -> tuple[Decl, Any] | None:
+        """The resource a registry module the rules describe creates (``module openAi
+        'br/public:avm/res/cognitive-services/account:0.7.1'``), its body built from the params."""
+        decl = self.file.modules.get(name)
+        rule = self.registry(decl.type) if decl is not None else None
+        if decl is None or rule is None:
+            return None
+        resource = Decl("registry", name, decl.line, None, rule.type)
+        key = f"body:registry:{name}"
+        if key not in self._memo:
+            body = self.body(decl)
+            params = body.value.get("params") if isinstance(body.value, dict) else None
+            given = params.value if params is not None and isinstance(params.value, dict) else {}
+            built: dict[str, Val] = {}
+            for param, path in rule.params:
+                if param in given:
+                    _put(built, path.split("."), given[param])
+            if "location" not in built:
+                built["location"] = self._module_group_location(decl) or self._group_location(decl.line)
+            self._memo[key] = Val(built, decl.line)
+        return resource, rule
 
     def child(self, name: str) -> "BicepScope | None":
         """The scope of ``module name 'path'`` (a local .bicep file), created on first use."""
@@ -107,9 +136,11 @@ class BicepScope:
         params = fields.get("params")
         inputs = {}
         for key, val in (params.value.items() if params is not None and isinstance(params.value, dict) else []):
-            inputs[key] = val.then(self.step(val.line or decl.line, f"module {name}: {self.file.text(val.line or decl.line)}"))
+            step = self.step(val.line or decl.line, f"module {name}: {self.file.text(val.line or decl.line)}")
+            chain = val.chain[:-1] if val.chain and (val.chain[-1].path, val.chain[-1].line) == (step.path, step.line) else val.chain
+            inputs[key] = Val(val.value, val.line, chain).then(step)
         child = BicepScope(child_file, inputs, self.context, self.files, self.computed, f"{self.address}{name}.",
-                           self.depth + 1, self._module_group_location(decl))
+                           self.depth + 1, self._module_group_location(decl), self.registry, self.served)
         self._children[name] = child
         return child
 
@@ -124,6 +155,12 @@ class BicepScope:
 
     def module_output(self, name: str, output: str, line: int) -> Val:
         child = self.child(name)
+        registry = self.registry_resource(name) if child is None else None
+        if registry is not None:
+            resource, rule = registry
+            path = dict(rule.outputs).get(output)
+            if path is not None:
+                return self.resource_property(resource, path.split("."), line)
         if child is None:
             decl = self.file.modules.get(name)
             where = decl.type if decl else name
@@ -155,7 +192,8 @@ class BicepScope:
             out: dict[str, Val] = {}
             for pair in c:
                 if isinstance(pair, Tree) and pair.data == "pair":
-                    out[_key(pair.children[0])] = self.eval(pair.children[1]).at(_line(pair))
+                    # each entry ends with the step of the line it is written on (its file, for env entries)
+                    out[_key(pair.children[0])] = self.eval(pair.children[1]).at(_line(pair)).then(self.step(_line(pair)))
             return Val(out, line)
         if kind == "array":
             return Val([self.eval(item) for item in c if item is not None], line)
@@ -184,6 +222,11 @@ class BicepScope:
         if kind == "coalesce":
             left = self.eval(c[0])
             return left if left.known and left.value is not None else self.eval(c[1]).then(*left.chain)
+        if kind in _BINARY and _unwrap(c[-1]).data == "conditional" if isinstance(_unwrap(c[-1]), Tree) else False:
+            # pycep reads `a == b ? x : y` as `a == (b ? x : y)`; the conditional binds loosest in Bicep
+            cond = _unwrap(c[-1])
+            test = Tree(kind, [*c[:-1], cond.children[0]], node.meta)
+            return self.eval(Tree("conditional", [test, *cond.children[1:]], cond.meta))
         if kind in ("equals", "not_equals", "and_op", "or_op"):
             a, b = self.eval(c[0]), self.eval(c[1])
             chain = _merge(a.chain, b.chain)
@@ -265,6 +308,16 @@ class BicepScope:
             for a in args:
                 merged.update(a.value)
             return Val(merged, line, chain)
+        if name == "contains" and len(args) == 2 and args[0].known and args[1].known:
+            container, item = args[0].value, args[1].value
+            if isinstance(container, str) and isinstance(item, str):
+                return Val(item in container, line, chain)
+            if isinstance(container, dict):
+                return Val(item in container, line, chain)
+            if isinstance(container, list):
+                return Val(any(v.value == item for v in container), line, chain)
+        if name == "concat" and args and all(isinstance(a.value, list) for a in args):
+            return Val([item for a in args for item in a.value], line, chain)
         texts = [to_str(a) for a in args]
         if not texts or any(t is None for t in texts):
             return unknown(line, *chain)
@@ -334,6 +387,27 @@ def _closing(text: str, start: int) -> int:
                 return i
         i += 1
     return -1
+
+
+def _put(target: dict[str, Val], path: list[str], value: Val) -> None:
+    for part in path[:-1]:
+        inner = target.get(part)
+        if inner is None or not isinstance(inner.value, dict):
+            inner = Val({}, value.line)
+            target[part] = inner
+        target = inner.value
+    target[path[-1]] = value
+
+
+def written_in(val: Val, default: str) -> str:
+    """The file an object entry is written in: its own last step on its line."""
+    return next((step.path for step in reversed(val.chain) if step.line == val.line), default)
+
+
+def _unwrap(node: Any) -> Any:
+    while isinstance(node, Tree) and node.data == "operator" and node.children:
+        node = node.children[0]
+    return node
 
 
 def _line(node: Any) -> int:

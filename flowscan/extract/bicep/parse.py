@@ -25,6 +25,7 @@ class Decl:
     type: str = ""  # resource type (Microsoft.App/containerApps), module path, or data type
     existing: bool = False
     decorators: tuple[str, ...] = ()
+    parent: str | None = None  # a nested resource's parent symbol
 
 
 @dataclass
@@ -112,11 +113,28 @@ def _declare(parsed: BicepFile, element: Any) -> None:
         parsed.outputs[_token(c[1])] = Decl("output", _token(c[1]), line, c[-1], _data_type(c[2]), decorators=_decorators(c[0]))
     elif kind == "resource":
         rtype = _unquote(_token(c[2].children[0])).split("@", 1)[0]
-        parsed.resources[_token(c[1])] = Decl("resource", _token(c[1]), line, c[-1], rtype, c[3] is not None,
-                                              _decorators(c[0]))
+        decl = Decl("resource", _token(c[1]), line, c[-1], rtype, c[3] is not None, _decorators(c[0]))
+        parsed.resources[decl.name] = decl
+        _declare_children(parsed, decl)
     elif kind == "module":
         path = _unquote(_token(c[2].children[0]))
         parsed.modules[_token(c[1])] = Decl("module", _token(c[1]), line, c[-1], path, decorators=_decorators(c[0]))
+
+
+def _declare_children(parsed: BicepFile, parent: Decl) -> None:
+    """Nested ``resource name 'config' = {...}`` inside a resource body: declared with the full
+    type (``Microsoft.Web/sites/config``) and the parent's symbol."""
+    body = parent.value
+    if getattr(body, "data", None) in ("deploy_condition", "loop"):
+        body = body.children[-1]
+    for child in getattr(body, "children", ()) if getattr(body, "data", None) == "object" else ():
+        if getattr(child, "data", None) != "child_resource":
+            continue
+        name, rtype, existing, value = child.children[0], child.children[1], child.children[2], child.children[-1]
+        decl = Decl("resource", _token(name), name.line or parent.line, value,
+                    f"{parent.type}/{_unquote(_token(rtype)).split('@', 1)[0]}", existing is not None, parent=parent.name)
+        parsed.resources.setdefault(decl.name, decl)
+        _declare_children(parsed, decl)
 
 
 def _data_type(node: Any) -> str:

@@ -4,6 +4,10 @@ provider's).
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+from urllib.parse import urlsplit
+
 from ...catalog import bundled_catalog
 from ...configfacts import Placement
 from ...model import Step
@@ -21,7 +25,35 @@ def _provider_key(resource: Block) -> str:
 
 
 def place_resource(scope: Scope, resource: Block, rules: TerraformRules) -> Placement | None:
-    """The placement of one resource in one context, or None if its type carries no location."""
+    """The placement of one resource in one context, or None if its type carries no location;
+    with the hosts the resource serves (rule templates over its arguments)."""
+    placement = _place(scope, resource, rules)
+    hosts = served_hosts(scope, resource, rules) if placement is not None else ()
+    return replace(placement, hosts=hosts) if placement is not None and hosts else placement
+
+
+def served_hosts(scope: Scope, resource: Block, rules: TerraformRules) -> tuple[str, ...]:
+    """``azurerm_cognitive_account`` with ``kind = "OpenAI"`` and ``custom_subdomain_name = "x"``
+    serves x.openai.azure.com; the first matching rule wins, unknown arguments give no host."""
+    parsed = scope.file(resource.path)
+
+    def argument(name: str) -> str | None:
+        attr = resource.attrs.get(name)
+        return to_str(scope.eval(attr.expr, parsed)) if attr is not None else None
+
+    for rule in rules.endpoints:
+        if rule.type != resource.labels[0] or any(argument(k) != v for k, v in rule.when):
+            continue
+        names = re.findall(r"\{([a-z0-9_]+)\}", rule.template)
+        values = {name: argument(name) for name in names}
+        if any(v is None for v in values.values()):
+            return ()
+        host = urlsplit(re.sub(r"\{([a-z0-9_]+)\}", lambda m: values[m.group(1)] or "", rule.template)).hostname
+        return (host,) if host else ()
+    return ()
+
+
+def _place(scope: Scope, resource: Block, rules: TerraformRules) -> Placement | None:
     rtype, name = resource.labels
     rule = rules.resource_rule(rtype)
     if rule is None or rule.skip:

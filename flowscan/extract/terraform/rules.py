@@ -53,6 +53,15 @@ class CloudRules:
 
 
 @dataclass(frozen=True)
+class EndpointRule:
+    """The host a resource type serves, as a template over its arguments (one ``endpoints:`` entry)."""
+
+    type: str
+    template: str
+    when: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class ModuleResource:
     """One resource a registry module creates, and the module inputs that set its arguments."""
 
@@ -79,6 +88,7 @@ class TerraformRules:
     resources: list[ResourceRule]
     env: dict[str, EnvRule]
     modules: list[ModuleRule] = field(default_factory=list)
+    endpoints: list[EndpointRule] = field(default_factory=list)
 
     def resource_rule(self, rtype: str) -> ResourceRule | None:
         for rule in self.resources:  # sorted by specificity
@@ -111,6 +121,8 @@ def load_terraform_rules(rules_dir: Path | None = None) -> TerraformRules:
                 entry["type"], cloud, tuple(entry.get("attributes", ())), tuple(entry.get("zone_attributes", ())),
                 entry.get("fallback") == "provider", bool(entry.get("skip", False)),
             ))
+        out.endpoints.extend(EndpointRule(e["type"], e["template"], tuple(e.get("when", {}).items()))
+                             for e in data.get("endpoints", []))
         for entry in data.get("env", []):
             rule = EnvRule(
                 tuple(entry["types"]), tuple(entry.get("containers", ())), entry.get("env_block"),
