@@ -52,6 +52,7 @@ class ScanOptions:
     include: tuple[str, ...] = ()  # code roles shown beside production (flowscan.roles; "all": every role)
     cache_dir: Path | None = field(default_factory=default_cache_dir)  # None: no cache
     reuse: bool = True  # reuse the last report when nothing it depended on changed (needs cache_dir)
+    gitignore: bool = True  # False: read files git ignores too (--no-ignore)
     today: date | None = None  # the date allowances expire against (None: SOURCE_DATE_EPOCH, else today, UTC)
 
 
@@ -106,7 +107,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         catalog = catalog or bundled_catalog()
         policy = resolve_policy(root, options, catalog)
     with stats.phase("read"):
-        inventory = walk(root, policy.excluded)
+        inventory = walk(root, _exclusions(root, policy, options.gitignore))
         coverage = Coverage(files_skipped=sorted(inventory.skipped, key=lambda s: s.path))
         sources: dict[str, bytes] = {}
         for source in inventory.files:
@@ -287,6 +288,20 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         stats.note_steps(*resolver.most_steps)
     endpoints = drop_defaults_set_by_contexts(endpoints, contexts)
     return endpoints, budget_hits
+
+
+def _exclusions(root: Path, policy: Policy, gitignore: bool):
+    """The walk's ``excluded(rel, is_dir)``: the policy's paths.exclude, then what git ignores."""
+    from .ignore import GITIGNORED, GitIgnore
+
+    ignore = GitIgnore(root) if gitignore else None
+
+    def excluded(rel: str, is_dir: bool) -> bool | str:
+        if policy.excluded(rel, is_dir):
+            return True
+        return GITIGNORED if ignore is not None and ignore.ignored(rel, is_dir) else False
+
+    return excluded
 
 
 def _skip(path: str, reason: str):

@@ -50,7 +50,7 @@ def main() -> None:
 
 
 def _options(policy: Path | None, allow: tuple[str, ...], jobs: int | None, no_prepass: bool,
-             no_cache: bool = False, include: tuple[str, ...] = (), all_code: bool = False):
+             no_cache: bool = False, include: tuple[str, ...] = (), all_code: bool = False, no_ignore: bool = False):
     from .api import ScanOptions
     from .roles import ROLES
 
@@ -65,6 +65,7 @@ def _options(policy: Path | None, allow: tuple[str, ...], jobs: int | None, no_p
                           include=("all",) if all_code else tuple(roles))
     if no_cache:
         options.cache_dir = None
+    options.gitignore = not no_ignore
     return options
 
 
@@ -85,6 +86,8 @@ _jobs_opt = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=Non
                          help="Parallel parser processes. Default: one per core.")
 _prepass_opt = click.option("--no-prepass", is_flag=True,
                             help="Parse every Python file instead of only those the byte pre-pass selects (slower).")
+_ignore_opt = click.option("--no-ignore", is_flag=True,
+                           help="Also read files git ignores (.gitignore, .git/info/exclude); paths.exclude still applies.")
 _cache_opt = click.option("--no-cache", is_flag=True,
                           help="Do not read or write the cache ($FLOWSCAN_CACHE_DIR, default ~/.cache/flowscan): parsed "
                                "facts, and the report a re-scan reuses when nothing it depended on changed.")
@@ -119,9 +122,13 @@ def _run_scan(path: Path, options):
 @_cache_opt
 @click.option("--stats", is_flag=True,
               help="Print what the scan cost to stderr: time per phase, Python files parsed and why, cache hits.")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Report only findings not in this baseline (written by `flowscan baseline`).")
+@_ignore_opt
 def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
                  fail_on: str, quiet: bool, include: tuple[str, ...], all_code: bool, jobs: int | None,
-                 no_prepass: bool, no_cache: bool, stats: bool) -> None:
+                 no_prepass: bool, no_cache: bool, stats: bool, baseline_file: Path | None = None,
+                 no_ignore: bool = False) -> None:
     """Inventory outbound endpoints under PATH and check them against the residency policy.
 
     Every endpoint carries the file:line of its call and the chain of values that led to
@@ -136,11 +143,20 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
     """
     if output is not None:
         _check_output(output)  # before the scan: a bad path is a usage error, not a lost report
-    result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache, include, all_code))
+    result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache, include, all_code, no_ignore))
     report = result.report
     if stats:
         for line in result.stats.lines():
             click.echo(f"flowscan stats: {line}", err=True)
+    if baseline_file is not None:
+        from .cli_gate import apply_baseline
+
+        apply_baseline(report, baseline_file)
+    _render(report, fmt, output, quiet)
+    _exit_for(report, fail_on)
+
+
+def _render(report, fmt: str, output: Path | None, quiet: bool) -> None:
     if fmt == "json":
         from .report.json_report import render_json
 
@@ -167,6 +183,9 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
         if not console.is_terminal:
             console = Console(width=140)
         render_console(report, console, quiet=quiet)
+
+
+def _exit_for(report, fail_on: str) -> None:
     if fail_on != "never" and any(_RANK[f.severity] <= FAIL_LEVELS[fail_on] for f in report.findings
                                   if f.suppression is None):  # suppressed: reported, never failing
         sys.exit(1)
@@ -279,6 +298,8 @@ def rules_show(rule_id: str) -> None:
     if doc.references:
         click.echo("\nReferences:\n" + "\n".join(f"  {r}" for r in doc.references))
 
+
+from . import cli_gate  # noqa: E402,F401  (registers baseline, diff and pre-commit)
 
 if __name__ == "__main__":
     main()
