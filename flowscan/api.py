@@ -116,6 +116,9 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
             except OSError as exc:
                 coverage.files_skipped.append(_skip(source.path, f"cannot read: {exc.strerror}"))
         coverage.files_scanned = sorted(p for p in sources)
+    from .deps import check_for_kinds
+
+    check_for_kinds({f.kind for f in inventory.files})  # a broken parser install exits 2, never a silent pass
     python_files = [f for f in inventory.files if f.kind == "python" and f.path in sources]
     other_files = [f for f in inventory.files if f.kind != "python"]
     stats.files_read, stats.python_files = len(sources), len(python_files)

@@ -96,12 +96,17 @@ _cache_opt = click.option("--no-cache", is_flag=True,
 def _run_scan(path: Path, options):
     from .api import scan
     from .catalog import CatalogError
+    from .deps import DependencyError
     from .policy import PolicyError
 
     try:
         return scan(path, options)
     except (PolicyError, CatalogError) as exc:
         raise click.UsageError(str(exc)) from exc
+    except DependencyError as exc:
+        error = click.ClickException(str(exc))
+        error.exit_code = 2  # a broken install, like a usage error: never "findings" (1) or "clean" (0)
+        raise error from exc
 
 
 @main.command("scan")
