@@ -54,6 +54,7 @@ class ScanOptions:
     include: tuple[str, ...] = ()  # code roles shown beside production (flowscan.roles; "all": every role)
     cache_dir: Path | None = field(default_factory=default_cache_dir)  # None: no cache
     reuse: bool = True  # reuse the last report when nothing it depended on changed (needs cache_dir)
+    gitignore: bool = True  # False: read files git ignores too (--no-ignore)
     today: date | None = None  # the date allowances expire against (None: SOURCE_DATE_EPOCH, else today, UTC)
 
 
@@ -108,7 +109,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         catalog = catalog or bundled_catalog()
         policy = resolve_policy(root, options, catalog)
     with stats.phase("read"):
-        inventory = walk(root, policy.excluded)
+        inventory = walk(root, _exclusions(root, policy, options.gitignore))
         coverage = Coverage(files_skipped=sorted(inventory.skipped, key=lambda s: s.path))
         sources: dict[str, bytes] = {}
         for source in inventory.files:
@@ -123,6 +124,9 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
             else:
                 sources[source.path] = data
         coverage.files_scanned = sorted(p for p in sources)
+    from .deps import check_for_kinds
+
+    check_for_kinds({f.kind for f in inventory.files})  # a broken parser install exits 2, never a silent pass
     python_files = [f for f in inventory.files if f.kind == "python" and f.path in sources]
     other_files = [f for f in inventory.files if f.kind != "python"]
     stats.files_read, stats.python_files = len(sources), len(python_files)
@@ -308,6 +312,20 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         stats.note_steps(*resolver.most_steps)
     endpoints = drop_defaults_set_by_contexts(endpoints, contexts)
     return endpoints, budget_hits
+
+
+def _exclusions(root: Path, policy: Policy, gitignore: bool):
+    """The walk's ``excluded(rel, is_dir)``: the policy's paths.exclude, then what git ignores."""
+    from .ignore import GITIGNORED, GitIgnore
+
+    ignore = GitIgnore(root) if gitignore else None
+
+    def excluded(rel: str, is_dir: bool) -> bool | str:
+        if policy.excluded(rel, is_dir):
+            return True
+        return GITIGNORED if ignore is not None and ignore.ignored(rel, is_dir) else False
+
+    return excluded
 
 
 def _skip(path: str, reason: str):

@@ -50,7 +50,7 @@ def main() -> None:
 
 
 def _options(policy: Path | None, allow: tuple[str, ...], jobs: int | None, no_prepass: bool,
-             no_cache: bool = False, include: tuple[str, ...] = (), all_code: bool = False):
+             no_cache: bool = False, include: tuple[str, ...] = (), all_code: bool = False, no_ignore: bool = False):
     from .api import ScanOptions
     from .roles import ROLES
 
@@ -65,6 +65,7 @@ def _options(policy: Path | None, allow: tuple[str, ...], jobs: int | None, no_p
                           include=("all",) if all_code else tuple(roles))
     if no_cache:
         options.cache_dir = None
+    options.gitignore = not no_ignore
     return options
 
 
@@ -85,6 +86,8 @@ _jobs_opt = click.option("--jobs", "-j", type=click.IntRange(1, 64), default=Non
                          help="Parallel parser processes. Default: one per core.")
 _prepass_opt = click.option("--no-prepass", is_flag=True,
                             help="Parse every Python file instead of only those the byte pre-pass selects (slower).")
+_ignore_opt = click.option("--no-ignore", is_flag=True,
+                           help="Also read files git ignores (.gitignore, .git/info/exclude); paths.exclude still applies.")
 _cache_opt = click.option("--no-cache", is_flag=True,
                           help="Do not read or write the cache ($FLOWSCAN_CACHE_DIR, default ~/.cache/flowscan): parsed "
                                "facts, and the report a re-scan reuses when nothing it depended on changed.")
@@ -93,12 +96,17 @@ _cache_opt = click.option("--no-cache", is_flag=True,
 def _run_scan(path: Path, options):
     from .api import scan
     from .catalog import CatalogError
+    from .deps import DependencyError
     from .policy import PolicyError
 
     try:
         return scan(path, options)
     except (PolicyError, CatalogError) as exc:
         raise click.UsageError(str(exc)) from exc
+    except DependencyError as exc:
+        error = click.ClickException(str(exc))
+        error.exit_code = 2  # a broken install, like a usage error: never "findings" (1) or "clean" (0)
+        raise error from exc
 
 
 @main.command("scan")
@@ -120,9 +128,13 @@ def _run_scan(path: Path, options):
 @_cache_opt
 @click.option("--stats", is_flag=True,
               help="Print what the scan cost to stderr: time per phase, Python files parsed and why, cache hits.")
+@click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Report only findings not in this baseline (written by `flowscan baseline`).")
+@_ignore_opt
 def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
                  fail_on: str, quiet: bool, include: tuple[str, ...], all_code: bool, jobs: int | None,
-                 no_prepass: bool, no_cache: bool, stats: bool) -> None:
+                 no_prepass: bool, no_cache: bool, stats: bool, baseline_file: Path | None = None,
+                 no_ignore: bool = False) -> None:
     """Inventory outbound endpoints under PATH and check them against the residency policy.
 
     Every endpoint carries the file:line of its call and the chain of values that led to
@@ -137,13 +149,22 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
     """
     if output is not None:
         _check_output(output)  # before the scan: a bad path is a usage error, not a lost report
-    result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache, include, all_code))
+    result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache, include, all_code, no_ignore))
     report = result.report
     if stats:
         for line in result.stats.lines():
             click.echo(f"flowscan stats: {line}", err=True)
+    if baseline_file is not None:
+        from .cli_gate import apply_baseline
+
+        apply_baseline(report, baseline_file)
+    _render(report, fmt, output, quiet)
+    _exit_for(report, fail_on)
+
+
+def _render(report, fmt: str, output: Path | None, quiet: bool) -> None:
     if fmt != "console":
-        _emit(render_report(fmt, result), output)
+        _emit(render_report(fmt, report), output)
     elif output is not None:
         import io
 
@@ -161,14 +182,16 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
 
         # Piped: rich reads COLUMNS (80 when unset) and NO_COLOR; narrow tables become lists, never cut hosts.
         render_console(report, Console(), quiet=quiet)
+
+
+def _exit_for(report, fail_on: str) -> None:
     if fail_on != "never" and any(_RANK[f.severity] <= FAIL_LEVELS[fail_on] for f in report.findings
                                   if f.suppression is None):  # suppressed: reported, never failing
         sys.exit(1)
 
 
-def render_report(fmt: str, result) -> str:
-    """A file format of the report: json, sarif, or an evidence format (markdown, html, csv)."""
-    report = result.report
+def render_report(fmt: str, report) -> str:
+    """A file format of the report: json, sarif, or an evidence format (markdown, html, csv, cyclonedx)."""
     if fmt == "sarif":
         from .report.sarif import render_sarif
 
@@ -268,7 +291,7 @@ def report_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt:
     if output is not None:
         _check_output(output)
     result = _run_scan(path, _options(policy, allow, None, False, include=include, all_code=all_code))
-    _emit(render_report(fmt, result), output)
+    _emit(render_report(fmt, result.report), output)
 
 
 @main.command("graph")
@@ -373,6 +396,8 @@ def rules_show(rule_id: str) -> None:
     if doc.references:
         click.echo("\nReferences:\n" + "\n".join(f"  {r}" for r in doc.references))
 
+
+from . import cli_gate  # noqa: E402,F401  (registers baseline, diff and pre-commit)
 
 if __name__ == "__main__":
     main()

@@ -85,9 +85,14 @@ def classify(rel: str) -> str | None:
     return None
 
 
+def _exclusion(reason: str | bool) -> str:
+    return reason if isinstance(reason, str) else "excluded by paths.exclude"
+
+
 def walk(root: Path, excluded) -> Inventory:
     """Every file under ``root`` in a stable order (a folder's files by name, then its
     subfolders by name); unsupported and excluded files are listed as skipped with the reason.
+    ``excluded(rel, is_dir)``: falsy, True (excluded by paths.exclude) or the reason.
     One ``scandir`` per folder: the kind of each entry comes from the directory listing, so
     a large tree costs no ``stat`` per folder, and a FIFO or device is never opened."""
     inventory = Inventory()
@@ -109,8 +114,8 @@ def _walk_folder(full_dir: str, rel_dir: str, excluded, inventory: Inventory) ->
         if entry.is_dir(follow_symlinks=False):
             if name in SKIP_DIRS or name.endswith(".egg-info"):
                 inventory.skipped.append(Skipped(rel + "/", "tool or dependency folder"))
-            elif excluded(rel):
-                inventory.skipped.append(Skipped(rel + "/", "excluded by paths.exclude"))
+            elif reason := excluded(rel, True):
+                inventory.skipped.append(Skipped(rel + "/", _exclusion(reason)))
             else:
                 folders.append((entry.path, rel))
             continue
@@ -123,8 +128,8 @@ def _walk_folder(full_dir: str, rel_dir: str, excluded, inventory: Inventory) ->
             continue
         if kind is None:
             continue  # not a kind flowscan reads; counted in the summary, not listed
-        if excluded(rel):
-            inventory.skipped.append(Skipped(rel, "excluded by paths.exclude"))
+        if reason := excluded(rel, False):
+            inventory.skipped.append(Skipped(rel, _exclusion(reason)))
             continue
         if not entry.is_file(follow_symlinks=False):
             inventory.skipped.append(Skipped(rel, "not a regular file (FIFO, socket or device)"))

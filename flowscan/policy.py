@@ -63,6 +63,7 @@ class Policy:
     base: str = ""  # the scanned folder relative to the policy's folder ("src/app/"): globs are the policy's
     severities: dict[str, str] = field(default_factory=dict)
     source: str = "none"
+    _exclude_spec: tuple[list[str], Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def has_allowed(self) -> bool:
@@ -83,8 +84,13 @@ class Policy:
     def exemption(self, host: str) -> Exemption | None:
         return next((e for e in self.exempt if fnmatch.fnmatchcase(host, e.glob)), None)
 
-    def excluded(self, path: str) -> bool:
-        return any(_glob_match(self.base + path, pattern) for pattern in self.exclude)
+    def excluded(self, path: str, is_dir: bool = False) -> bool:
+        """``paths.exclude``: gitignore patterns (flowscan.ignore), relative to the policy's folder."""
+        from .ignore import exclude_spec, excluded_by
+
+        if self._exclude_spec is None or self._exclude_spec[0] != self.exclude:
+            self._exclude_spec = (list(self.exclude), exclude_spec(self.exclude))
+        return excluded_by(self._exclude_spec[1], self.base + path, is_dir)
 
     def role_map(self, shipped: tuple[str, ...] = ()) -> RoleMap:
         """The role of each scanned file: ``paths.roles`` globs over the packaging metadata

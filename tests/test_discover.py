@@ -25,7 +25,7 @@ def _tree(root: Path) -> None:
 
 def test_walk_lists_a_folders_files_before_its_subfolders(tmp_path: Path) -> None:
     _tree(tmp_path)
-    inventory = walk(tmp_path, lambda rel: False)
+    inventory = walk(tmp_path, lambda rel, is_dir: False)
     assert [(f.path, f.kind) for f in inventory.files] == [
         ("build.sh", "shell"), ("app/main.py", "python"), ("app/z.yaml", "yaml"), ("app/sub/deep.py", "python"),
     ]
@@ -34,7 +34,7 @@ def test_walk_lists_a_folders_files_before_its_subfolders(tmp_path: Path) -> Non
 
 def test_walk_reports_excluded_paths(tmp_path: Path) -> None:
     _tree(tmp_path)
-    inventory = walk(tmp_path, lambda rel: rel in {"app/sub", "app/z.yaml"})
+    inventory = walk(tmp_path, lambda rel, is_dir: rel in {"app/sub", "app/z.yaml"})
     assert [f.path for f in inventory.files] == ["build.sh", "app/main.py"]
     assert sorted((s.path, s.reason) for s in inventory.skipped) == [
         ("app/sub/", "excluded by paths.exclude"), ("app/z.yaml", "excluded by paths.exclude"),
@@ -47,7 +47,7 @@ def test_walk_never_opens_a_fifo(tmp_path: Path) -> None:
     """A FIFO named like a config file would block a reader forever: it is listed, not read."""
     _tree(tmp_path)
     os.mkfifo(tmp_path / "app" / "values.yaml")
-    inventory = walk(tmp_path, lambda rel: False)
+    inventory = walk(tmp_path, lambda rel, is_dir: False)
     assert "app/values.yaml" not in [f.path for f in inventory.files]
     assert ("app/values.yaml", "not a regular file (FIFO, socket or device)") in [
         (s.path, s.reason) for s in inventory.skipped]
@@ -58,7 +58,7 @@ def test_walk_does_not_follow_symbolic_links(tmp_path: Path) -> None:
     (tmp_path / "linked").symlink_to(tmp_path / "app", target_is_directory=True)
     (tmp_path / "alias.py").symlink_to(tmp_path / "app" / "main.py")
     (tmp_path / "notes.txt").symlink_to(tmp_path / "README.md")
-    inventory = walk(tmp_path, lambda rel: False)
+    inventory = walk(tmp_path, lambda rel, is_dir: False)
     assert [f.path for f in inventory.files] == ["build.sh", "app/main.py", "app/z.yaml", "app/sub/deep.py"]
     assert sorted((s.path, s.reason) for s in inventory.skipped) == [
         ("alias.py", "symbolic link not followed"), ("linked/", "symbolic link not followed"),

@@ -319,8 +319,22 @@ def test_rule_ids_are_checked_only_against_a_given_list() -> None:
     ("src/gen/", "lib/src/gen/a.py", False),
 ])
 def test_exclude_globs(pattern: str, path: str, excluded: bool) -> None:
+    """The role globs (_glob_match) and paths.exclude (gitignore patterns, flowscan.ignore) agree
+    but where gitignore says otherwise: '**' not between '/' is a plain '*'."""
     assert _glob_match(path, pattern) is excluded
-    assert _policy({"paths": {"exclude": ["nothing/here", pattern]}}).excluded(path) is excluded
+    as_git = GITIGNORE_DIFFERS.get((pattern, path), excluded)
+    policy = _policy({"paths": {"exclude": ["nothing/here", pattern]}})
+    assert policy.excluded(path, is_dir=path == "build") is as_git
+
+
+GITIGNORE_DIFFERS = {("src/**.py", "src/a/b.py"): False}
+
+
+def test_exclude_takes_gitignore_negation_and_folder_only_patterns() -> None:
+    policy = _policy({"paths": {"exclude": ["generated/", "!generated/keep.py", "*.gen.py"]}})
+    assert policy.excluded("generated", is_dir=True) and not policy.excluded("generated", is_dir=False)
+    assert policy.excluded("generated/a.py") and not policy.excluded("generated/keep.py")
+    assert policy.excluded("src/x.gen.py") and not policy.excluded("src/x.py")
 
 
 def test_an_excluded_folder_is_not_read(tmp_path: Path) -> None:

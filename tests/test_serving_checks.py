@@ -410,7 +410,7 @@ def test_compose_healthcheck_from_the_built_dockerfile(tmp_path: Path) -> None:
 # -- documented examples and the fixture, through the checks alone --------------------------------------
 
 def _tree_findings(root: Path, *rules: str) -> list[Finding]:
-    inventory = walk(root, lambda path: False)
+    inventory = walk(root, lambda path, is_dir: False)
     sources = {f.path: (root / f.path).read_bytes() for f in inventory.files}
     configs, _ = extract_configs(root, [f for f in inventory.files if f.kind != "python"], sources)
     if not any(c.kind == "shell" for c in configs):  # until extract_configs reads shell scripts

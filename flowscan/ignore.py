@@ -1,0 +1,78 @@
+"""Which files git would ignore, and the policy's ``paths.exclude``, with one matcher:
+pathspec's gitignore patterns (``!`` negation, ``/`` anchoring, ``dir/``, ``**``).
+
+Like git: ``.gitignore`` in the repository root, in the folders between it and the scan root,
+and in every scanned folder (each relative to its own folder; a deeper file and a later line
+win), and ``.git/info/exclude``. The repository root is the nearest folder holding ``.git``;
+outside a repository the scan root's ``.gitignore`` files are still honoured. A user's global
+``core.excludesFile`` is not read: results must not depend on who runs the scan.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pathspec import GitIgnoreSpec
+
+GITIGNORED = "ignored by .gitignore"
+EXCLUDED = "excluded by paths.exclude"
+
+
+def find_repository_root(root: Path) -> Path | None:
+    folder = root.resolve()
+    while True:
+        if (folder / ".git").exists():
+            return folder
+        if folder.parent == folder:
+            return None
+        folder = folder.parent
+
+
+class GitIgnore:
+    """``ignored(rel)`` for paths relative to the scan root (``/``-separated, no trailing ``/``)."""
+
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+        repository = find_repository_root(self.root)
+        self.top = repository or self.root
+        prefix = self.root.relative_to(self.top).as_posix()
+        self.prefix = "" if prefix == "." else prefix + "/"  # the scan root, relative to the repository root
+        self._specs: dict[str, GitIgnoreSpec | None] = {}
+        self._exclude = _read_spec(self.top / ".git" / "info" / "exclude") if repository else None
+
+    def _spec(self, folder: str) -> GitIgnoreSpec | None:
+        """The ``.gitignore`` of ``folder`` (relative to the repository root), read once."""
+        if folder not in self._specs:
+            self._specs[folder] = _read_spec(self.top / folder / ".gitignore")
+        return self._specs[folder]
+
+    def ignored(self, rel: str, is_dir: bool) -> bool:
+        path = self.prefix + rel + ("/" if is_dir else "")
+        verdict = None
+        parts = (self.prefix + rel).split("/")
+        candidates = [("", self._exclude)] + [("/".join(parts[:i]), self._spec("/".join(parts[:i])))
+                                               for i in range(len(parts))]
+        for folder, spec in candidates:
+            if spec is None:
+                continue
+            result = spec.check_file(path[len(folder) + 1:] if folder else path)
+            if result.include is not None:
+                verdict = result.include
+        return bool(verdict)
+
+
+def _read_spec(path: Path) -> GitIgnoreSpec | None:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return GitIgnoreSpec.from_lines(lines) if any(line.strip() and not line.startswith("#") for line in lines) else None
+
+
+def exclude_spec(patterns: list[str]) -> GitIgnoreSpec | None:
+    """``paths.exclude``: gitignore patterns relative to the policy's folder."""
+    return GitIgnoreSpec.from_lines(patterns) if patterns else None
+
+
+def excluded_by(spec: GitIgnoreSpec | None, path: str, is_dir: bool) -> bool:
+    return spec is not None and bool(spec.check_file(path + "/" if is_dir else path).include)
