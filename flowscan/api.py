@@ -214,7 +214,9 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
             resources = build_resources(config_facts, catalog, policy)
         facts = ScanFacts(endpoints=endpoints, resources=resources, configs=config_facts,
                           modules=[m for m in program.modules if not m.parse_error],
-                          parse_errors=coverage.parse_errors, policy=policy)
+                          parse_errors=coverage.parse_errors, policy=policy,
+                          files=sorted([*sources, *inventory.unread]),
+                          python_imports={p: s.imports for p, s in summaries.items()})
         findings = run_checks(facts, lines.text)
         role_map = policy.role_map()
         from .rules_index import rule_docs

@@ -22,11 +22,12 @@ def all_checks() -> tuple[Check, ...]:
     from .coverage import ParseErrors
     from .fallback import Fallback
     from .residency import EndpointResidency, ResourceResidency
+    from .evidence import ReadinessEvidence
     from .readiness import Readiness
     from .serving import ColdStart
 
     return (EndpointResidency(), ResourceResidency(), Fallback(), PrefixCaching(), ResponseCache(), ColdStart(),
-            Readiness(), ParseErrors())
+            Readiness(), ReadinessEvidence(), ParseErrors())
 
 
 def run_checks(facts: ScanFacts, line_text: LineText, checks: tuple[Check, ...] | None = None) -> list[Finding]:

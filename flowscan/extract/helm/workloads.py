@@ -351,7 +351,8 @@ def _source(name: str, path: str, document: list[Line], facts: ConfigFacts) -> E
     reader.feed(document)
     words = reader.argv.get("command", []) + reader.argv.get("args", [])
     sources = reader.argv_sources.get("command", []) + reader.argv_sources.get("args", [])
-    source = EnvSource(name=name, kind=KIND, path=path, line=1, image=_image(reader), command=words,
+    line = reader.image[0].number if reader.image is not None and reader.image[0].path is None else 1
+    source = EnvSource(name=name, kind=KIND, path=path, line=line, image=_image(reader), command=words,
                        command_sources=sources if len(sources) == len(words) else None)
     for entry in reader.entries:
         binding = _entry_binding(entry, path)
