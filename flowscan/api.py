@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .graph import FlowGraph
     from .python.facts import ModuleFacts
     from .python.program import Program
+    from .readiness import ModelServer
 
 # The Python engine, the config extractors and the checks are imported by the phases that
 # use them (see ``_scan``), so start-up costs what the tree needs.
@@ -59,6 +60,7 @@ class ScanResult:
     graph: FlowGraph
     program: Program | None  # None when the report was reused from the result cache
     stats: ScanStats
+    servers: list[ModelServer] | None = None  # model-server launches found (None: the report was reused)
 
 
 def resolve_policy(root: Path, options: ScanOptions, catalog: Catalog) -> Policy:
@@ -218,6 +220,9 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
                           files=sorted([*sources, *inventory.unread]),
                           python_imports={p: s.imports for p, s in summaries.items()})
         findings = run_checks(facts, lines.text)
+        from .readiness import model_servers
+
+        servers = model_servers(facts.configs, facts.modules)
         role_map = policy.role_map()
         from .rules_index import rule_docs
 
@@ -235,7 +240,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         with stats.phase("record"):
             # direct seeds: whether a file is one depends on its bytes alone (reuse_report checks it)
             results.store(key, record_scan(report, digests, summaries, direct, program, cache, sources, lines.read))
-    return ScanResult(report, graph, program, stats)
+    return ScanResult(report, graph, program, stats, servers)
 
 
 def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: frozenset[str],
