@@ -294,3 +294,50 @@ def test_probes_missing_from_a_chart_are_reported_once_for_every_context(tmp_pat
     assert {f[1] for f in cold} == {11}
     chat = next(f for f in cold if "chat" in f[3])
     assert chat[3].endswith("[helm:engines/values.yaml, helm:engines/values-prod.yaml]")
+
+
+def test_to_yaml_inside_an_indented_include_keeps_the_include_indent() -> None:
+    """The vLLM production-stack layout: ``{{- include "probes" . | indent 10 }}`` whose helper
+    writes ``{{- toYaml . | nindent 2 }}``, and labels written as ``{{ toYaml . }}``."""
+    helpers = dedent("""\
+        {{- define "x.probes" -}}
+        {{- if .Values.startupProbe }}
+        startupProbe:
+        {{-   with .Values.startupProbe }}
+        {{-     toYaml . | nindent 2 }}
+        {{-   end }}
+        {{- end }}
+        {{- end }}
+
+        {{- define "x.labels" -}}
+        {{- with .Values.labels -}}
+        {{    toYaml . }}
+        {{- end }}
+        {{- end }}
+    """)
+    template = dedent("""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: engine
+          labels:
+            app: engine
+          {{- include "x.labels" . | nindent 4 }}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: vllm
+                  image: vllm/vllm-openai:v0.9.1
+                  ports:
+                    - containerPort: 8000
+                  {{- include "x.probes" . | indent 10 }}
+    """)
+    values = "labels:\n  team: llm\nstartupProbe:\n  failureThreshold: 60\n  httpGet: {path: /health, port: 8000}\n"
+    files = {f"{CHART_DIR}/Chart.yaml": CHART, f"{CHART_DIR}/values.yaml": values,
+             f"{CHART_DIR}/templates/_helpers.tpl": helpers, f"{CHART_DIR}/templates/deployment.yaml": template}
+    facts = extract_helm({path: text.encode() for path, text in files.items()})[0]
+    assert not [n for n in facts.notes if "not valid YAML" in n]
+    rendered = dict(facts.details.rendered)[f"{CHART_DIR}/templates/deployment.yaml"]
+    container = rendered.workloads[0].containers[0]
+    assert container.startup_probe and not container.readiness_probe

@@ -35,6 +35,7 @@ class Line:
     decided_by: tuple[Step, ...] = ()  # values lines read by the innermost condition that chose this branch
     undecided: tuple[str, ...] = ()  # the conditions around this line that could not be evaluated
     site: int | None = None  # for a line reached through ``include``: the template line that included it
+    pad: int = 0  # spaces the including ``indent``/``nindent`` put before this line (already in ``text``)
 
 
 def _control_actions(text: str) -> list[tuple[str, str]] | None:
@@ -158,6 +159,7 @@ class Walker:
                            path=define.path, decided=decided, undecided=undecided)
         for line in lines:
             line.site = number  # the outermost include wins: it runs last
+            line.pad += len(pad)
         return lines
 
     def include(self, name: str, argument: Val) -> Val:

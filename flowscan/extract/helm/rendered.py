@@ -64,7 +64,7 @@ def _render_line(line: Line) -> list[str]:
     stripped = text.strip()
     whole = _ACTION.fullmatch(stripped)
     if whole is not None and "toYaml" in whole.group(2):
-        leading = 0 if whole.group(1) == "-" else len(text) - len(text.lstrip())
+        leading = line.pad if whole.group(1) == "-" else len(text) - len(text.lstrip())
         return _yaml_block(whole.group(2), line, prefix=None, leading=leading)
     keyed = _KEY_THEN_ACTION.match(text)
     if keyed is not None and "toYaml" in keyed.group(2):
@@ -92,7 +92,7 @@ def _render_line(line: Line) -> list[str]:
 def _yaml_block(expr: str, line: Line, prefix: str | None, leading: int = 0) -> list[str]:
     """``toYaml X | nindent N``: X's values as YAML lines indented by N (``indent N`` after
     ``leading`` spaces the action's ``{{-`` did not trim; by the key's indent plus two when
-    no width is given after a ``key:``)."""
+    no width is given after a ``key:``), plus what an including ``indent`` added."""
     width = _INDENT.search(expr)
     try:
         value = evaluate(expr, line.scope).value
@@ -101,9 +101,10 @@ def _yaml_block(expr: str, line: Line, prefix: str | None, leading: int = 0) -> 
     if value is None or value == {} or value == []:
         return []
     if width is not None:
-        pad = int(width.group(1)) + (leading if not width.group(0).lstrip("| ").startswith("n") else 0)
+        nindent = width.group(0).lstrip("| ").startswith("n")
+        pad = int(width.group(1)) + (line.pad if nindent else leading)
     else:
-        pad = len(prefix) - len(prefix.lstrip()) + 2 if prefix else 0
+        pad = len(prefix) - len(prefix.lstrip()) + 2 if prefix else leading
     dumped = yaml.safe_dump(value, default_flow_style=False, sort_keys=False).rstrip("\n").split("\n")
     return [" " * pad + part for part in dumped]
 
