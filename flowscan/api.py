@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .graph import FlowGraph
     from .python.facts import ModuleFacts
     from .python.program import Program
+    from .readiness import ModelServer
 
 # The Python engine, the config extractors and the checks are imported by the phases that
 # use them (see ``_scan``), so start-up costs what the tree needs.
@@ -64,6 +65,7 @@ class ScanResult:
     graph: FlowGraph
     program: Program | None  # None when the report was reused from the result cache
     stats: ScanStats
+    servers: list[ModelServer] | None = None  # model-server launches found (None: the report was reused)
 
 
 def resolve_policy(root: Path, options: ScanOptions, catalog: Catalog) -> Policy:
@@ -235,11 +237,15 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         facts = ScanFacts(endpoints=endpoints, resources=resources, configs=config_facts,
                           modules=[m for m in program.modules if not m.parse_error],
                           parse_errors=coverage.parse_errors, policy=policy,
-                          internal_errors=sorted(set(internal_errors), key=lambda e: (e.path, e.line, e.message)))
+                          internal_errors=sorted(set(internal_errors), key=lambda e: (e.path, e.line, e.message)),
+                          files=sorted([*sources, *inventory.unread]),
+                          python_imports={p: s.imports for p, s in summaries.items()})
         coverage.notes.extend(f"{e.path}:{e.line}: {e.message}" for e in facts.internal_errors)
         findings = run_checks(facts, lines.text)
         from .packaging import shipped_packages
+        from .readiness import model_servers
 
+        servers = model_servers(facts.configs, facts.modules)
         role_map = policy.role_map(shipped_packages(root))
         from .rules_index import rule_docs
 
@@ -258,7 +264,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
             # direct seeds: whether a file is one depends on its bytes alone (reuse_report checks it)
             results.store(key, record_scan(report, digests, summaries, direct, program, cache, sources, lines.read))
     _mark_policy_decisions(report, sources, policy, options, lines)  # after the store: comments never stale a cached report
-    return ScanResult(report, graph, program, stats)
+    return ScanResult(report, graph, program, stats, servers)
 
 
 def _mark_policy_decisions(report: Report, sources: dict[str, bytes], policy: Policy, options: ScanOptions,

@@ -225,6 +225,45 @@ def render_report(fmt: str, report) -> str:
     return render_csv(evidence)
 
 
+@main.command("readiness")
+@_path_arg
+@_policy_opt
+@click.option("--format", "fmt", type=click.Choice(["console", "json"]), default="console", show_default=True,
+              help="console: one table; json: the same rows with their evidence.")
+def readiness_command(path: Path, policy: Path | None, fmt: str) -> None:
+    """Is the self-hosted model deployment under PATH ready for production traffic?
+
+    One row per pitfall (cold starts, fallback, prefix caching, GPU requests, autoscaling,
+    metrics, eval baseline, load test): ready, at risk (with the findings as evidence, each
+    naming its deployment context), not found (no model server found) or unknown (rule off).
+
+    \b
+    Examples:
+      flowscan readiness .
+      flowscan readiness deploy/ --format json
+    """
+    import json
+
+    from .readiness import readiness_json, readiness_rows
+
+    options = _options(policy, (), None, False, no_cache=True)
+    result = _run_scan(path, options)
+    servers = result.servers or []
+    off = {rule for rule, severity in (result.report.policy.get("rules") or {}).items() if severity == "off"}
+    rows = readiness_rows(result.report.findings, servers, off)
+    if fmt == "json":
+        click.echo(json.dumps(readiness_json(rows, servers), indent=2))
+        return
+    from rich.console import Console
+
+    from .report.readiness_console import render_readiness
+
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=160)
+    render_readiness(rows, servers, console)
+
+
 def _check_output(output: Path) -> None:
     """``-o`` must name a file in an existing, writable folder (exit 2 before any work)."""
     import os

@@ -394,6 +394,8 @@ class HelmFacts:
     chart_dir: str
     values: list[str]  # the values files layered into this context
     templates: list[str]
+    # the templates' objects as this context renders them: (template path, facts whose lines are template lines)
+    rendered: list[tuple[str, KubernetesFacts]] = field(default_factory=list)
 
 
 KindFacts = Union[KubernetesFacts, ComposeFacts, DockerfileFacts, ShellFacts, LitellmFacts, HelmFacts, PlatformFacts,

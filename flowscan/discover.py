@@ -57,6 +57,7 @@ class SourceFile:
 class Inventory:
     files: list[SourceFile] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # files of no kind flowscan reads: named, never opened
 
 
 def classify(rel: str) -> str | None:
@@ -127,6 +128,8 @@ def _walk_folder(full_dir: str, rel_dir: str, excluded, inventory: Inventory) ->
                 inventory.skipped.append(Skipped(rel, "symbolic link not followed"))
             continue
         if kind is None:
+            if not excluded(rel):
+                inventory.unread.append(rel)  # its name is evidence for readiness checks (k6 scripts)
             continue  # not a kind flowscan reads; counted in the summary, not listed
         if reason := excluded(rel, False):
             inventory.skipped.append(Skipped(rel, _exclusion(reason)))

@@ -204,7 +204,14 @@ def test_bindings_in_template_order(contexts: dict[str, EnvSource]) -> None:
 
 def test_details_name_layers() -> None:
     prod = _by_path(extract_helm(FILES))[PROD]
-    assert prod.details == HelmFacts("shop", "deploy/shop", [VALUES, PROD], [DEPLOYMENT])
+    details = prod.details
+    assert isinstance(details, HelmFacts)
+    assert (details.chart, details.chart_dir, details.values, details.templates) == (
+        "shop", "deploy/shop", [VALUES, PROD], [DEPLOYMENT])
+    rendered = dict(details.rendered)
+    assert sorted(rendered) == [DEPLOYMENT, "deploy/shop/templates/service.yaml"]
+    assert [w.name for w in rendered[DEPLOYMENT].workloads] == ["unevaluated"]  # include of an undefined helper
+    assert [s.name for s in rendered["deploy/shop/templates/service.yaml"].services] == ["shop"]
 
 
 def test_several_workload_templates_are_separate_sources() -> None:

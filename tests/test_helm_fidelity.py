@@ -79,7 +79,7 @@ DEPLOYMENT = dedent("""\
               env:
                 - name: HF_HOME
                   value: {{ ternary "/data" "/tmp" (hasKey $spec "pvc") | quote }}
-              {{- include "engines.probes" . | nindent 14 }}
+              {{- include "engines.probes" . | nindent 10 }}
     {{- end }}
     ---
     {{- end }}
@@ -256,3 +256,88 @@ def test_include_line_is_expanded_with_indent_and_helper_path() -> None:
     assert all(line.path == "t/_helpers.tpl" for line in lines)
     port_line = next(line for line in lines if "port:" in line.text)
     assert evaluate('include "engines.port" .', port_line.scope).value == "9000"
+
+
+# -- rendered objects: the serving and readiness checks on Helm workloads ----------------------------
+
+def test_rendered_workloads_keep_template_lines_and_read_includes_and_to_yaml() -> None:
+    values = VALUES + "strategy:\n  type: Recreate\n"
+    strategy = "spec:\n  strategy:\n    {{- toYaml $.Values.strategy | nindent 4 }}\n  template:"
+    template = DEPLOYMENT.replace("spec:\n  template:", strategy, 1)
+    facts = {f.path: f for f in extract_helm(_files(**{f"{CHART_DIR}/values.yaml": values,
+                                                       f"{CHART_DIR}/templates/deployment.yaml": template}))}
+    details = facts[f"{CHART_DIR}/values.yaml"].details
+    rendered = dict(details.rendered)[f"{CHART_DIR}/templates/deployment.yaml"]
+    chat, embed = rendered.workloads
+    container = chat.containers[0]
+    assert container.readiness_probe and container.line == 13  # the probe comes from _helpers.tpl
+    assert chat.strategy.type == "Recreate" and chat.strategy.type_line == 9  # the toYaml line
+    assert embed.pod_labels == ()
+
+
+def test_cold_start_on_a_chart_names_the_contexts_it_holds_in(tmp_path: Path) -> None:
+    prod = OVERLAY + "strategy:\n  type: Recreate\n"
+    strategy = ("spec:\n  {{- with $.Values.strategy }}\n  strategy:\n    {{- toYaml . | nindent 4 }}\n"
+                "  {{- end }}\n  template:")
+    template = DEPLOYMENT.replace("spec:\n  template:", strategy, 1)
+    files = _files(**{f"{CHART_DIR}/values-prod.yaml": prod, f"{CHART_DIR}/templates/deployment.yaml": template})
+    cold = [f for f in _scan(tmp_path, files) if f[2] == "serving/cold-start-unprotected"]
+    assert [(f[0], f[1]) for f in cold] == [(f"{CHART_DIR}/templates/deployment.yaml", 10)]  # the toYaml line
+    assert cold[0][3].endswith("[helm:engines/values-prod.yaml]")
+
+
+def test_probes_missing_from_a_chart_are_reported_once_for_every_context(tmp_path: Path) -> None:
+    template = DEPLOYMENT.replace('          {{- include "engines.probes" . | nindent 10 }}\n', "")
+    files = _files(**{f"{CHART_DIR}/templates/deployment.yaml": template})
+    cold = [f for f in _scan(tmp_path, files) if f[2] == "serving/cold-start-unprotected"]
+    assert len(cold) == 2  # chat and embed, at the one container line, each once
+    assert {f[1] for f in cold} == {11}
+    chat = next(f for f in cold if "chat" in f[3])
+    assert chat[3].endswith("[helm:engines/values.yaml, helm:engines/values-prod.yaml]")
+
+
+def test_to_yaml_inside_an_indented_include_keeps_the_include_indent() -> None:
+    """The vLLM production-stack layout: ``{{- include "probes" . | indent 10 }}`` whose helper
+    writes ``{{- toYaml . | nindent 2 }}``, and labels written as ``{{ toYaml . }}``."""
+    helpers = dedent("""\
+        {{- define "x.probes" -}}
+        {{- if .Values.startupProbe }}
+        startupProbe:
+        {{-   with .Values.startupProbe }}
+        {{-     toYaml . | nindent 2 }}
+        {{-   end }}
+        {{- end }}
+        {{- end }}
+
+        {{- define "x.labels" -}}
+        {{- with .Values.labels -}}
+        {{    toYaml . }}
+        {{- end }}
+        {{- end }}
+    """)
+    template = dedent("""\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: engine
+          labels:
+            app: engine
+          {{- include "x.labels" . | nindent 4 }}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: vllm
+                  image: vllm/vllm-openai:v0.9.1
+                  ports:
+                    - containerPort: 8000
+                  {{- include "x.probes" . | indent 10 }}
+    """)
+    values = "labels:\n  team: llm\nstartupProbe:\n  failureThreshold: 60\n  httpGet: {path: /health, port: 8000}\n"
+    files = {f"{CHART_DIR}/Chart.yaml": CHART, f"{CHART_DIR}/values.yaml": values,
+             f"{CHART_DIR}/templates/_helpers.tpl": helpers, f"{CHART_DIR}/templates/deployment.yaml": template}
+    facts = extract_helm({path: text.encode() for path, text in files.items()})[0]
+    assert not [n for n in facts.notes if "not valid YAML" in n]
+    rendered = dict(facts.details.rendered)[f"{CHART_DIR}/templates/deployment.yaml"]
+    container = rendered.workloads[0].containers[0]
+    assert container.startup_probe and not container.readiness_probe

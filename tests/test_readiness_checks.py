@@ -121,7 +121,8 @@ def test_every_way_metrics_are_collected() -> None:
         spec:
           selector: {matchLabels: {team: llm}}
     """
-    static = "scrape_configs:\n  - job_name: vllm\n    static_configs:\n      - targets: ['vllm-svc.llm.svc.cluster.local:8000']\n"
+    static = ("scrape_configs:\n  - job_name: vllm\n    static_configs:\n"
+              "      - targets: ['vllm-svc.llm.svc.cluster.local:8000']\n")
     discovery = "scrape_configs:\n  - job_name: pods\n    kubernetes_sd_configs: [{role: pod}]\n"
     base = {"k8s/vllm.yaml": _vllm()}
     assert NOT_SCRAPED in _rules(base)

@@ -23,11 +23,12 @@ def all_checks() -> tuple[Check, ...]:
     from .fallback import Fallback
     from .internal import InternalErrors
     from .residency import EndpointResidency, ResourceResidency
+    from .evidence import ReadinessEvidence
     from .readiness import Readiness
     from .serving import ColdStart
 
     return (EndpointResidency(), ResourceResidency(), Fallback(), PrefixCaching(), ResponseCache(), ColdStart(),
-            Readiness(), ParseErrors(), InternalErrors())
+            Readiness(), ReadinessEvidence(), ParseErrors(), InternalErrors())
 
 
 def run_checks(facts: ScanFacts, line_text: LineText, checks: tuple[Check, ...] | None = None) -> list[Finding]:

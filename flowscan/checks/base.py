@@ -14,8 +14,8 @@ same way (:func:`flowscan.checks.run_checks`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Callable, ClassVar, Sequence
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Callable, ClassVar, Mapping, Sequence
 
 from ..model import Finding, Location, ParseError
 from .fingerprint import fingerprint
@@ -45,10 +45,12 @@ class ScanFacts:
     parse_errors: Sequence[ParseError]
     policy: Policy
     internal_errors: Sequence[ParseError] = ()  # (path, line, what failed): flowscan's own failures
+    files: Sequence[str] = ()  # every file path of the scan, read or not (names only)
+    python_imports: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # path -> dotted imports
 
     @classmethod
     def field_names(cls) -> frozenset[str]:
-        return frozenset(f.name for f in fields(cls)) - {"policy"}
+        return frozenset(f.name for f in fields(cls)) - {"policy", "files", "python_imports"}
 
 
 class Check:

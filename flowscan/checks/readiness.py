@@ -1,5 +1,8 @@
 """Readiness checks for self-hosted model servers: is the deployment ready for production traffic?
 
+Kubernetes workloads are read from manifests and from Helm charts as each values file renders
+them (a finding names the values contexts it holds in).
+
 ``capacity/no-gpu-resources`` (warning): a Kubernetes container runs a model server that
 expects an accelerator (``accelerator.expected`` in rules/servers/) and requests no GPU / TPU /
 Neuron / Gaudi resource, and nothing shows it runs on CPU on purpose (a CPU image build, a
@@ -35,6 +38,7 @@ from ..configfacts import (
 from ..model import Location
 from ..servers import ServerSpec, parse_options, source_launch
 from .base import Check, Findings, ScanFacts
+from .helm_contexts import ContextFindings, helm_rendered
 from .serving import SERVING_KINDS
 
 NO_GPU = "capacity/no-gpu-resources"
@@ -59,6 +63,13 @@ class Readiness(Check):
                 _compose(config.path, config.details, cluster, out)
             elif isinstance(config.details, PlatformFacts):
                 _platform(config.path, config.details, out)
+        helm = ContextFindings(out)
+        rendered = list(helm_rendered(facts.configs))
+        for context, path, k8s in rendered:
+            helm.context = context
+            in_context = cluster.with_kubernetes(k for c, _, k in rendered if c == context)
+            _kubernetes(path, k8s, in_context, helm)  # type: ignore[arg-type]
+        helm.flush()
 
 
 class _Cluster:
@@ -77,13 +88,26 @@ class _Cluster:
         for config in configs:
             details = config.details
             if isinstance(details, KubernetesFacts):
-                cluster.scaled.update((s.target_kind, s.target_name) for s in details.scalers)
-                cluster.monitors.extend((m.kind, m.match_labels) for m in details.monitors)
-                cluster.services.extend(details.services)
+                cluster._add(details)
             elif isinstance(details, ScrapeFacts):
                 cluster.scrape_hosts.update(t.host.lower() for t in details.targets)
                 cluster.pod_discovery = cluster.pod_discovery or bool(details.kubernetes_sd)
         return cluster
+
+    def with_kubernetes(self, more: Iterable[KubernetesFacts]) -> _Cluster:
+        """This cluster with the objects of ``more`` (one Helm context's rendered templates)."""
+        cluster = _Cluster()
+        cluster.scaled, cluster.monitors = set(self.scaled), list(self.monitors)
+        cluster.services, cluster.scrape_hosts = list(self.services), set(self.scrape_hosts)
+        cluster.pod_discovery = self.pod_discovery
+        for k8s in more:
+            cluster._add(k8s)
+        return cluster
+
+    def _add(self, k8s: KubernetesFacts) -> None:
+        self.scaled.update((s.target_kind, s.target_name) for s in k8s.scalers)
+        self.monitors.extend((m.kind, m.match_labels) for m in k8s.monitors)
+        self.services.extend(k8s.services)
 
     def services_of(self, workload: Workload) -> list[ServiceSummary]:
         return [s for s in self.services if s.selector and _subset(s.selector, workload.pod_labels)]

@@ -40,6 +40,7 @@ from ..configfacts import (
 from ..model import Location
 from ..servers import source_launch
 from .base import Check, Findings, ScanFacts
+from .helm_contexts import ContextFindings, helm_rendered
 
 COLD_START = "serving/cold-start-unprotected"
 SERVING_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
@@ -47,8 +48,8 @@ SERVING_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet
 
 
 class ColdStart(Check):
-    """Model servers in Kubernetes manifests and compose files that take traffic before they
-    are ready (an in-process engine has no probes to check: Python is not read)."""
+    """Model servers in Kubernetes manifests, Helm charts (per values file) and compose files
+    that take traffic before they are ready (an in-process engine has no probes to check)."""
 
     rules = (COLD_START,)
     reads = frozenset({"configs"})
@@ -59,6 +60,11 @@ class ColdStart(Check):
                 _kubernetes(config.path, config.details, out)
             elif isinstance(config.details, ComposeFacts):
                 _compose(config.path, config.details, facts.configs, out)
+        helm = ContextFindings(out)
+        for context, path, k8s in helm_rendered(facts.configs):
+            helm.context = context
+            _kubernetes(path, k8s, helm)  # type: ignore[arg-type]
+        helm.flush()
 
 
 # -- Kubernetes ----------------------------------------------------------------------------------------

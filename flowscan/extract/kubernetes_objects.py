@@ -47,7 +47,8 @@ def add_cluster_object(obj: Y, kind: str, k8s: KubernetesFacts) -> None:
         target = spec.get("scaleTargetRef") if spec is not None else None
         target_name = _text(target, "name")
         if target_name:
-            k8s.scalers.append(Scaler(kind, name, obj.line, _text(target, "kind") or "Deployment", target_name, namespace))
+            target_kind = _text(target, "kind") or "Deployment"
+            k8s.scalers.append(Scaler(kind, name, obj.line, target_kind, target_name, namespace))
     elif kind in ("ServiceMonitor", "PodMonitor") and api_group == "monitoring.coreos.com":
         selector = spec.get("selector") if spec is not None else None
         match = selector.get("matchLabels") if selector is not None else None

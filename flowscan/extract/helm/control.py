@@ -34,6 +34,8 @@ class Line:
     path: str | None = None  # the file of a line reached through ``include`` (None: the template read)
     decided_by: tuple[Step, ...] = ()  # values lines read by the innermost condition that chose this branch
     undecided: tuple[str, ...] = ()  # the conditions around this line that could not be evaluated
+    site: int | None = None  # for a line reached through ``include``: the template line that included it
+    pad: int = 0  # spaces the including ``indent``/``nindent`` put before this line (already in ``text``)
 
 
 def _control_actions(text: str) -> list[tuple[str, str]] | None:
@@ -153,8 +155,12 @@ class Walker:
         pad = " " * int(width) if width else ""
         inner = Walker(self.defines, self.depth + 1)
         body = [(n, pad + line) for n, line in define.lines]
-        return inner.walk(body, Scope(dot, dot, {}, inner.include), uncertain or dot is None,
-                          path=define.path, decided=decided, undecided=undecided)
+        lines = inner.walk(body, Scope(dot, dot, {}, inner.include), uncertain or dot is None,
+                           path=define.path, decided=decided, undecided=undecided)
+        for line in lines:
+            line.site = number  # the outermost include wins: it runs last
+            line.pad += len(pad)
+        return lines
 
     def include(self, name: str, argument: Val) -> Val:
         """``include NAME ARG`` in an expression: the named template rendered to text."""

@@ -24,6 +24,8 @@ def extract_helm(chart_dir_files: dict[str, bytes], count_parse: Callable[[str],
     count_parse(files["Chart.yaml"][0])
     chart = _chart_meta(*files["Chart.yaml"])
     templates = {rel: files[rel] for rel in sorted(files) if _is_workload_template(rel, files[rel][1])}
+    others = {rel: files[rel] for rel in sorted(files) if rel not in templates and rel.startswith("templates/")
+              and rel.endswith((".yaml", ".yml"))}
     defines = _chart_defines(files)
     base_rel = next((r for r in ("values.yaml", "values.yml") if r in files), None)
     overrides = sorted(rel for rel in files if _VALUES_FILE.match(rel) and rel != base_rel)
@@ -41,9 +43,10 @@ def extract_helm(chart_dir_files: dict[str, bytes], count_parse: Callable[[str],
 
     results = []
     for rel, values, facts, layers in contexts:
+        rendered = []
         if facts.parse_error is None and base_facts.parse_error is None:
-            _add_sources(facts, chart, rel, values, templates, defines)
-        facts.details = HelmFacts(chart.name, chart_dir, layers, [path for path, _ in templates.values()])
+            rendered = _add_sources(facts, chart, rel, values, templates, defines, others)
+        facts.details = HelmFacts(chart.name, chart_dir, layers, [path for path, _ in templates.values()], rendered)
         results.append(facts)
     return results
 

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ...configfacts import ConfigFacts, EnvBinding, EnvSource, WordSource
+from ...configfacts import ConfigFacts, EnvBinding, EnvSource, KubernetesFacts, WordSource
 from ...model import Step
 from ..kubernetes import POD_SPEC_PATHS
 from .charts import Chart
 from .control import Line, Walker
 from .defines import Define
+from .rendered import rendered_kubernetes
 from .template import (
     _ACTION,
     ROOT_PATH,
@@ -299,18 +300,30 @@ def _plain_value_from(node: V) -> str:
 
 
 def _add_sources(facts: ConfigFacts, chart: Chart, values_rel: str, values: V,
-                 templates: dict[str, tuple[str, bytes]], defines: dict[str, Define] | None = None) -> None:
+                 templates: dict[str, tuple[str, bytes]], defines: dict[str, Define] | None = None,
+                 others: dict[str, tuple[str, bytes]] | None = None) -> list[tuple[str, KubernetesFacts]]:
+    """Env sources of the workload ``templates`` into ``facts``; returns every template's
+    objects (``templates`` and ``others``) as the Kubernetes extractor reads them rendered."""
     root_node = V({"Values": values, "Chart": chart.meta}, 1, ROOT_PATH)
     root = Val(root_node.plain(), (), root_node)
     context = f"helm:{chart.name}/{values_rel}"
     walker = Walker(defines or {})
-    for rel, (path, data) in templates.items():
+    rendered: list[tuple[str, KubernetesFacts]] = []
+    for rel, (path, data) in sorted({**(others or {}), **templates}.items()):
         lines = list(enumerate(data.decode("utf-8", errors="replace").splitlines(), start=1))
-        documents = [d for d in _documents(walker.walk(lines, walker.scope(root))) if _is_workload(d)]
+        all_documents = _documents(walker.walk(lines, walker.scope(root)))
+        k8s, notes = rendered_kubernetes(path, all_documents)
+        facts.notes.extend(n for n in notes if n not in facts.notes)
+        if k8s.workloads or k8s.services or k8s.scalers or k8s.monitors:
+            rendered.append((path, k8s))
+        if rel not in templates:
+            continue
+        documents = [d for d in all_documents if _is_workload(d)]
         base = context if len(templates) == 1 else f"{context}:{rel}"
         for index, document in enumerate(documents, start=1):
             name = base if len(documents) == 1 else f"{base}#{index}"
             facts.sources.append(_source(name, path, document, facts))
+    return rendered
 
 
 def _documents(lines: list[Line]) -> list[list[Line]]:
@@ -338,7 +351,8 @@ def _source(name: str, path: str, document: list[Line], facts: ConfigFacts) -> E
     reader.feed(document)
     words = reader.argv.get("command", []) + reader.argv.get("args", [])
     sources = reader.argv_sources.get("command", []) + reader.argv_sources.get("args", [])
-    source = EnvSource(name=name, kind=KIND, path=path, line=1, image=_image(reader), command=words,
+    line = reader.image[0].number if reader.image is not None and reader.image[0].path is None else 1
+    source = EnvSource(name=name, kind=KIND, path=path, line=line, image=_image(reader), command=words,
                        command_sources=sources if len(sources) == len(words) else None)
     for entry in reader.entries:
         binding = _entry_binding(entry, path)
