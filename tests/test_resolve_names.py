@@ -34,7 +34,7 @@ def test_a_read_sees_the_assignments_that_reach_it(tmp_path: Path) -> None:
         requests.get(URL)
         URL = "https://second.example.com"
         requests.get(URL)
-
+        API = "https://localhost.example.com"
         def fetch():
             return requests.get(API)
 
@@ -45,7 +45,7 @@ def test_a_read_sees_the_assignments_that_reach_it(tmp_path: Path) -> None:
     ''')
     assert _urls(found, 5) == ["https://first.example.com"]  # not the later reassignment
     assert _urls(found, 7) == ["https://second.example.com"]
-    # a function reads the global as it is when called: the override after its def counts
+    # a function reads the global as it is when called: the assignments after its def count
     assert _urls(found, 10) == ["https://prod.example.com", "https://staging.example.com"]
 
 
@@ -166,5 +166,41 @@ def test_calls_followed_through_local_variables_and_module_constants(tmp_path: P
         requests.get(d1("deep.example.com"))
         requests.get(r1())
     ''')
-    assert _urls(found, 37) == ["{d4() is called too deep to follow}"]
+    (deep,) = found[37]
+    assert deep.url == "{d4() is called too deep to follow}"
+    assert [(s.line, s.detail) for s in deep.provenance][0] == (22, "not resolved: d4() is called too deep to follow")
     assert _urls(found, 38) == ["https://eu.constant.example.com"]
+
+
+def test_dict_lookups_and_defaults_inside_called_functions(tmp_path: Path) -> None:
+    """A dict literal with a key the analysis cannot name (a star import) still gives its other
+    items; a missing key read in a function is located there; an argument not passed is the
+    parameter's default, each step located in the file."""
+    found = _by_line(tmp_path, '''\
+        import requests
+        from constants import *
+
+        ENDPOINTS = {PRIMARY: "https://primary.example.com", "backup": "https://backup.example.com"}
+
+
+        def lookup(name):
+            return ENDPOINTS[name]
+
+
+        def build(host="default.example.com"):
+            return f"https://{host}/v1"
+
+
+        requests.get(ENDPOINTS["backup"])
+        requests.get(lookup("missing"))
+        requests.get(build())
+    ''')
+    assert _urls(found, 15) == ["https://backup.example.com"]
+    (missing,) = found[16]
+    assert [(s.line, s.detail) for s in missing.provenance] == [
+        (8, "not resolved: key missing not in dict"), (16, "requests.get(…)")]
+    (default,) = found[17]
+    assert default.url == "https://default.example.com/v1"
+    assert [(s.path, s.line, s.detail) for s in default.provenance] == [
+        ("app.py", 11, '"default.example.com"'), ("app.py", 11, "default of parameter host of build()"),
+        ("app.py", 11, "return of build()"), ("app.py", 17, "requests.get(…)")]

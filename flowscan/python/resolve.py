@@ -138,9 +138,9 @@ class Resolver(DataResolution):
         if self.steps > STEP_BUDGET:
             if self.budget_site is not None:
                 self.budget_hits.add(self.budget_site)
-            return [Unknown("analysis budget exceeded", getattr(expr, "line", 0))]
+            return [Unknown("analysis budget exceeded", expr.line)]
         if key in self._active or len(self._active) > MAX_DEPTH:
-            return [Unknown("recursive or too deep", getattr(expr, "line", 0))]
+            return [Unknown("recursive or too deep", expr.line)]
         self._active.add(key)
         try:
             result = self._eval(expr, frame)
@@ -238,14 +238,14 @@ class Resolver(DataResolution):
     # names ------------------------------------------------------------------
     def _name(self, name: str, frame: Frame) -> list[Obj]:
         module = frame.module
+        bound = frame.bound(name)  # a parameter of the call being followed (bindings are its function's)
+        if bound is not None:
+            return list(bound)
         scopes = _scope_chain(module.scope, frame.scope)
         for depth, scope in enumerate(reversed(scopes)):
             if scope.kind == "class" and depth > 0:
                 continue  # class bodies are not visible from methods
             if scope.kind == "function":
-                bound = frame.bound(name) if depth == 0 else None
-                if bound is not None:
-                    return list(bound)
                 param = next((p for p in scope.params if p.name == name), None)
                 if param is not None and name not in scope.assigns:
                     return self._param(module, scope, param, frame)
@@ -411,7 +411,7 @@ class Resolver(DataResolution):
                     return explicit
             if attr in klass.instance_attrs:
                 init = klass.children.get("__init__")
-                bindings = self._bind(init, inst.call) if (init is not None and inst.call is not None) else NO_BINDINGS
+                bindings = self._bind(init, inst.call, skip_self=True) if (init is not None and inst.call is not None) else NO_BINDINGS
                 out: list[Obj] = []
                 for assign in _reaching(klass.instance_attrs[attr], END_OF_FILE):
                     method = _method_of(klass, assign.line) or klass.qualname
@@ -531,7 +531,7 @@ class Resolver(DataResolution):
             found.key = len(self._bindings)
         return found
 
-    def _bind(self, func: Scope, call: CallCtx | None, skip_self: bool = True) -> Bindings:
+    def _bind(self, func: Scope, call: CallCtx | None, skip_self: bool) -> Bindings:
         if call is None:
             return NO_BINDINGS
         params = [p for p in func.params if p.kind in ("positional", "keyword")]
@@ -553,7 +553,7 @@ class Resolver(DataResolution):
             if isinstance(base, Ext) and base.dotted in ("os.environ", "os.environb"):
                 out.extend(self._env(expr.key, None, frame, expr.line))
             elif isinstance(base, DictObj):
-                out.extend(self._dict_get(base, expr.key, None, frame))
+                out.extend(self._dict_get(base, expr.key, frame))
             elif isinstance(base, DataObj):
                 for key in self.strings(self.eval(expr.key, frame), frame):
                     out.extend(self._data_item(base, key.text, expr.line) if key.is_known
@@ -562,12 +562,9 @@ class Resolver(DataResolution):
                 out.append(Unknown(f"item of {_describe(base)}", expr.line))
         return out
 
-    def _dict_get(self, obj: DictObj, key: Expr, default: Expr | None, frame: Frame) -> list[Obj]:
+    def _dict_get(self, obj: DictObj, key: Expr, frame: Frame) -> list[Obj]:
         keys = [v.text for v in self.strings(self.eval(key, frame), frame) if v.is_known]
-        out = self._dict_values(obj, keys)
-        if not out and default is not None:
-            out.extend(self.eval(default, frame))
-        return out or [Unknown(f"key {keys[0] if keys else '?'} not in dict", getattr(key, "line", 0))]
+        return self._dict_values(obj, keys) or [Unknown(f"key {keys[0] if keys else '?'} not in dict", key.line)]
 
     def _dict_values(self, obj: DictObj, keys: list[str]) -> list[Obj]:
         """The values of the entries of ``obj`` whose key is one of ``keys``."""
@@ -632,13 +629,13 @@ class Resolver(DataResolution):
             return [Unknown(f"{scope.qualname}() returns nothing the analysis can see", ctx.line)]
         if ctx.frame.inline >= MAX_INLINE:
             return [Unknown(f"{scope.qualname}() is called too deep to follow", ctx.line)]
-        bindings = list(self._bind(scope, ctx, skip_self=func.instance is not None or _is_method(func.module, scope)))
+        bindings = list(self._bind(scope, ctx, skip_self=_is_method(func.module, scope)))
         if func.instance is not None and scope.params:
             bindings.append((scope.params[0].name, (func.instance,)))
         step = Step(func.module.path, scope.line, f"return of {scope.qualname}()")
         out: list[Obj] = []
         for ret in scope.returns:
-            frame = Frame(func.module, scope.qualname, getattr(ret, "line", 0) or scope.line, self.intern(bindings),
+            frame = Frame(func.module, scope.qualname, ret.line or scope.line, self.intern(bindings),
                           ctx.frame.depth, ctx.frame.inline + 1)
             out.extend(_then(o, step) for o in self.eval(ret, frame))
         return out
