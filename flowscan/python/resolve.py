@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from ..model import Step
 from ..values import MAX_ALTERNATIVES, Hole, StrValue, concat, dedupe, merge_trails
@@ -70,6 +70,7 @@ _SETTINGS_BASES = ("BaseSettings",)
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environb.get"})
 _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.join"})
 _BUILTINS = frozenset({"open", "dict"})  # builtins the analysis models (others stay "not defined")
+END_OF_FILE = 10**9  # a line after every line of a file: every assignment reaches it
 
 
 # -- the resolver ------------------------------------------------------------
@@ -138,9 +139,9 @@ class Resolver(DataResolution):
         if self.steps > STEP_BUDGET:
             if self.budget_site is not None:
                 self.budget_hits.add(self.budget_site)
-            return [Unknown("analysis budget exceeded", getattr(expr, "line", 0))]
+            return [Unknown("analysis budget exceeded", expr.line)]
         if key in self._active or len(self._active) > MAX_DEPTH:
-            return [Unknown("recursive or too deep", getattr(expr, "line", 0))]
+            return [Unknown("recursive or too deep", expr.line)]
         self._active.add(key)
         try:
             result = self._eval(expr, frame)
@@ -238,19 +239,19 @@ class Resolver(DataResolution):
     # names ------------------------------------------------------------------
     def _name(self, name: str, frame: Frame) -> list[Obj]:
         module = frame.module
+        bound = frame.bound(name)  # a parameter of the call being followed (bindings are its function's)
+        if bound is not None:
+            return list(bound)
         scopes = _scope_chain(module.scope, frame.scope)
         for depth, scope in enumerate(reversed(scopes)):
             if scope.kind == "class" and depth > 0:
                 continue  # class bodies are not visible from methods
             if scope.kind == "function":
-                bound = frame.bound(name) if depth == 0 else None
-                if bound is not None:
-                    return list(bound)
                 param = next((p for p in scope.params if p.name == name), None)
                 if param is not None and name not in scope.assigns:
                     return self._param(module, scope, param, frame)
             if name in scope.assigns:
-                line = frame.line if depth == 0 else 10**9
+                line = frame.line if depth == 0 else END_OF_FILE
                 return self._assigned(module, scope, name, scope.assigns[name], line, frame)
             if name in scope.children:
                 return [_ref(module, scope.children[name])]
@@ -340,7 +341,7 @@ class Resolver(DataResolution):
         self._active.add(key)
         try:
             if name in module.scope.assigns or name in module.scope.children or name in module.imports:
-                result = self._name(name, Frame(module, "", 10**9))
+                result = self._name(name, Frame(module, "", END_OF_FILE))
             else:
                 sub = self.program.find_module(f"{module.module}.{name}", module)
                 result = [ModRef(sub)] if sub is not None else [Unknown(f"{module.module}.{name} is not defined")]
@@ -400,11 +401,9 @@ class Resolver(DataResolution):
 
     def _class_attr(self, ref: ClassRef, attr: str, inst: Inst | None, seen: frozenset = frozenset()) -> list[Obj]:
         module, klass = ref.module, ref.scope
-        if (module.path, klass.qualname) in seen:
-            return [Unknown("class hierarchy cycle")]
         seen = seen | {(module.path, klass.qualname)}
         if inst is not None:
-            settings = self._settings_field(ref, attr, seen)
+            settings = self._settings_field(ref, attr)
             if settings is not None:
                 return settings
             if inst.call is not None:
@@ -413,46 +412,52 @@ class Resolver(DataResolution):
                     return explicit
             if attr in klass.instance_attrs:
                 init = klass.children.get("__init__")
-                bindings = self._bind(init, inst.call) if (init is not None and inst.call is not None) else NO_BINDINGS
+                bindings = self._bind(init, inst.call, skip_self=True) if (init is not None and inst.call is not None) else NO_BINDINGS
                 out: list[Obj] = []
-                for assign in _reaching(klass.instance_attrs[attr], 10**9):
+                for assign in _reaching(klass.instance_attrs[attr], END_OF_FILE):
                     method = _method_of(klass, assign.line) or klass.qualname
                     frame = Frame(module, method, assign.line, bindings if init is not None and method == init.qualname else NO_BINDINGS)
                     for obj in self.eval(assign.value, frame):
                         out.append(_then(obj, Step(module.path, assign.line, short_text(assign.text) or f"self.{attr} = …")))
                 return out
         if attr in klass.assigns:
-            return self._assigned(module, klass, attr, klass.assigns[attr], 10**9, Frame(module, klass.qualname, 0))
+            return self._assigned(module, klass, attr, klass.assigns[attr], END_OF_FILE, Frame(module, klass.qualname, 0))
         if attr in klass.children:
             child = klass.children[attr]
             if child.kind == "function":
                 return [FuncRef(module, child, inst)]
             return [ClassRef(module, child)]
-        for base in klass.bases:
-            for obj in self.eval(base, Frame(module, klass.qualname.rpartition(".")[0], klass.line)):
-                if isinstance(obj, ClassRef):
-                    found = self._class_attr(obj, attr, inst, seen)
-                    if not (len(found) == 1 and isinstance(found[0], Unknown)):
-                        return found
-                elif isinstance(obj, Ext) and inst is not None:
-                    return [Ext(f"{obj.dotted}.{attr}", Inst(obj, inst.call))]
+        for obj in self._bases(ref):
+            if isinstance(obj, ClassRef) and (obj.module.path, obj.scope.qualname) not in seen:
+                found = self._class_attr(obj, attr, inst, seen)
+                if not (len(found) == 1 and isinstance(found[0], Unknown)):
+                    return found
+            elif isinstance(obj, Ext) and inst is not None:
+                return [Ext(f"{obj.dotted}.{attr}", Inst(obj, inst.call))]
         lazy = _lazy_module(module, klass) if inst is not None and "__getattr__" in klass.children else None
         if lazy is not None:
             return [Ext(f"{lazy}.{attr}")]
         return [Unknown(f"{klass.name}.{attr} is not defined", klass.line)]
 
+    def _bases(self, ref: ClassRef) -> Iterator[Obj]:
+        """What the base classes of ``ref`` are, in order (evaluated where the class is defined,
+        one base at a time: a caller that stops early evaluates no further)."""
+        klass = ref.scope
+        frame = Frame(ref.module, klass.qualname.rpartition(".")[0], klass.line)
+        for base in klass.bases:
+            yield from self.eval(base, frame)
+
     def _is_settings(self, ref: ClassRef, seen: frozenset = frozenset()) -> bool:
         if (ref.module.path, ref.scope.qualname) in seen:
             return False
-        for base in ref.scope.bases:
-            for obj in self.eval(base, Frame(ref.module, ref.scope.qualname.rpartition(".")[0], ref.scope.line)):
-                if isinstance(obj, Ext) and obj.dotted.rsplit(".", 1)[-1] in _SETTINGS_BASES:
-                    return True
-                if isinstance(obj, ClassRef) and self._is_settings(obj, seen | {(ref.module.path, ref.scope.qualname)}):
-                    return True
+        for obj in self._bases(ref):
+            if isinstance(obj, Ext) and obj.dotted.rsplit(".", 1)[-1] in _SETTINGS_BASES:
+                return True
+            if isinstance(obj, ClassRef) and self._is_settings(obj, seen | {(ref.module.path, ref.scope.qualname)}):
+                return True
         return False
 
-    def _settings_field(self, ref: ClassRef, attr: str, seen: frozenset) -> list[Obj] | None:
+    def _settings_field(self, ref: ClassRef, attr: str) -> list[Obj] | None:
         """A pydantic ``BaseSettings`` field is an env var (with the class's env_prefix) whose
         default is the declared value."""
         klass = ref.scope
@@ -463,7 +468,7 @@ class Resolver(DataResolution):
         frame = Frame(ref.module, klass.qualname, 0)
         env_name = self._settings_prefix(ref) + attr
         default: list[Obj] = []
-        for assign in _reaching(klass.assigns.get(attr, []), 10**9):
+        for assign in _reaching(klass.assigns.get(attr, []), END_OF_FILE):
             value = assign.value
             if isinstance(value, Call) and _callee_name(value.func) == "Field":
                 alias = _kwarg(value, "validation_alias") or _kwarg(value, "alias") or _kwarg(value, "env")
@@ -475,7 +480,7 @@ class Resolver(DataResolution):
                     continue
             step = Step(ref.module.path, assign.line, f"{klass.name}.{attr} default")
             default.extend(_then(o, step) for o in self.eval(value, Frame(ref.module, klass.qualname, assign.line)))
-        line = klass.annotated_lines.get(attr) or (klass.assigns.get(attr) or [Assign(NoneLit(0), klass.line, False)])[0].line
+        line = klass.annotated_lines.get(attr) or klass.assigns[attr][0].line
         env_name = env_name.upper()
         return self._env_value(env_name, default, ref.module.path, line,
                                f"env {env_name} (settings field {klass.name}.{attr})")
@@ -497,12 +502,11 @@ class Resolver(DataResolution):
                 return values[0].text
         # pydantic merges a class's config with its bases': a prefix it does not set is inherited
         seen = seen | {(ref.module.path, klass.qualname)}
-        for base in klass.bases:
-            for obj in self.eval(base, Frame(ref.module, klass.qualname.rpartition(".")[0], klass.line)):
-                if isinstance(obj, ClassRef) and (obj.module.path, obj.scope.qualname) not in seen:
-                    prefix = self._settings_prefix(obj, seen)
-                    if prefix:
-                        return prefix
+        for obj in self._bases(ref):
+            if isinstance(obj, ClassRef) and (obj.module.path, obj.scope.qualname) not in seen:
+                prefix = self._settings_prefix(obj, seen)
+                if prefix:
+                    return prefix
         return ""
 
     def _constructor_argument(self, ref: ClassRef, attr: str, call: CallCtx) -> list[Obj] | None:
@@ -531,7 +535,7 @@ class Resolver(DataResolution):
             found.key = len(self._bindings)
         return found
 
-    def _bind(self, func: Scope, call: CallCtx | None, skip_self: bool = True) -> Bindings:
+    def _bind(self, func: Scope, call: CallCtx | None, skip_self: bool) -> Bindings:
         if call is None:
             return NO_BINDINGS
         params = [p for p in func.params if p.kind in ("positional", "keyword")]
@@ -553,7 +557,7 @@ class Resolver(DataResolution):
             if isinstance(base, Ext) and base.dotted in ("os.environ", "os.environb"):
                 out.extend(self._env(expr.key, None, frame, expr.line))
             elif isinstance(base, DictObj):
-                out.extend(self._dict_get(base, expr.key, None, frame))
+                out.extend(self._dict_get(base, expr.key, frame))
             elif isinstance(base, DataObj):
                 for key in self.strings(self.eval(expr.key, frame), frame):
                     out.extend(self._data_item(base, key.text, expr.line) if key.is_known
@@ -562,12 +566,9 @@ class Resolver(DataResolution):
                 out.append(Unknown(f"item of {_describe(base)}", expr.line))
         return out
 
-    def _dict_get(self, obj: DictObj, key: Expr, default: Expr | None, frame: Frame) -> list[Obj]:
+    def _dict_get(self, obj: DictObj, key: Expr, frame: Frame) -> list[Obj]:
         keys = [v.text for v in self.strings(self.eval(key, frame), frame) if v.is_known]
-        out = self._dict_values(obj, keys)
-        if not out and default is not None:
-            out.extend(self.eval(default, frame))
-        return out or [Unknown(f"key {keys[0] if keys else '?'} not in dict", getattr(key, "line", 0))]
+        return self._dict_values(obj, keys) or [Unknown(f"key {keys[0] if keys else '?'} not in dict", key.line)]
 
     def _dict_values(self, obj: DictObj, keys: list[str]) -> list[Obj]:
         """The values of the entries of ``obj`` whose key is one of ``keys``."""
@@ -632,13 +633,13 @@ class Resolver(DataResolution):
             return [Unknown(f"{scope.qualname}() returns nothing the analysis can see", ctx.line)]
         if ctx.frame.inline >= MAX_INLINE:
             return [Unknown(f"{scope.qualname}() is called too deep to follow", ctx.line)]
-        bindings = list(self._bind(scope, ctx, skip_self=func.instance is not None or _is_method(func.module, scope)))
+        bindings = list(self._bind(scope, ctx, skip_self=_is_method(func.module, scope)))
         if func.instance is not None and scope.params:
             bindings.append((scope.params[0].name, (func.instance,)))
         step = Step(func.module.path, scope.line, f"return of {scope.qualname}()")
         out: list[Obj] = []
         for ret in scope.returns:
-            frame = Frame(func.module, scope.qualname, getattr(ret, "line", 0) or scope.line, self.intern(bindings),
+            frame = Frame(func.module, scope.qualname, ret.line or scope.line, self.intern(bindings),
                           ctx.frame.depth, ctx.frame.inline + 1)
             out.extend(_then(o, step) for o in self.eval(ret, frame))
         return out

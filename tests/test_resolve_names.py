@@ -1,0 +1,206 @@
+"""Which assignment of a name a read sees: reassignments before and after the read, a
+conditional override after a function that reads the global, class bodies invisible from
+methods, names unpacked from one tuple, and local variables of functions being followed."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from flowscan.api import ScanOptions, scan
+from flowscan.model import Endpoint
+
+
+def _by_line(root: Path, code: str) -> dict[int, list[Endpoint]]:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "app.py").write_text(textwrap.dedent(code))
+    out: dict[int, list[Endpoint]] = {}
+    for endpoint in scan(root, ScanOptions(jobs=1, cache_dir=None)).report.endpoints:
+        for location in endpoint.locations:
+            out.setdefault(location.line, []).append(endpoint)
+    return out
+
+
+def _urls(found: dict[int, list[Endpoint]], line: int) -> list[str | None]:
+    return sorted(e.url for e in found[line])
+
+
+def test_a_read_sees_the_assignments_that_reach_it(tmp_path: Path) -> None:
+    found = _by_line(tmp_path, '''\
+        import os
+        import requests
+
+        URL = "https://first.example.com"
+        requests.get(URL)
+        URL = "https://second.example.com"
+        requests.get(URL)
+        API = "https://localhost.example.com"
+        def fetch():
+            return requests.get(API)
+
+        API = "https://staging.example.com"
+        if os.environ.get("PRODUCTION"):
+            API = "https://prod.example.com"
+        fetch()
+    ''')
+    assert _urls(found, 5) == ["https://first.example.com"]  # not the later reassignment
+    assert _urls(found, 7) == ["https://second.example.com"]
+    # a function reads the global as it is when called: the assignments after its def count
+    assert _urls(found, 10) == ["https://prod.example.com", "https://staging.example.com"]
+
+
+def test_class_bodies_are_not_visible_from_their_methods(tmp_path: Path) -> None:
+    found = _by_line(tmp_path, '''\
+        import requests
+
+        URL = "https://module.example.com"
+
+        class Client:
+            URL = "https://class.example.com"
+            BASE = "https://base.example.com"
+            HEALTH = BASE + "/health"
+
+            def ping(self):
+                return requests.get(URL)
+
+        Client().ping()
+        requests.get(Client.HEALTH)
+    ''')
+    assert _urls(found, 11) == ["https://module.example.com"]  # as in Python: the global
+    assert _urls(found, 14) == ["https://base.example.com/health"]  # in the class body itself, it is
+
+
+def test_names_unpacked_from_one_tuple_keep_their_own_values(tmp_path: Path) -> None:
+    found = _by_line(tmp_path, '''\
+        import requests
+
+        HOST, PATH = "tuple.example.com", "/v1"
+        requests.get("https://" + HOST + PATH)
+
+        class Api:
+            SCHEME, DOMAIN = "https", "class-tuple.example.com"
+
+        requests.get(Api.SCHEME + "://" + Api.DOMAIN)
+    ''')
+    assert _urls(found, 4) == ["https://tuple.example.com/v1"]
+    assert _urls(found, 9) == ["https://class-tuple.example.com"]
+
+
+def test_an_undefined_name_is_located_where_it_is_read(tmp_path: Path) -> None:
+    found = _by_line(tmp_path, '''\
+        import requests
+
+        def endpoint():
+            return UNDEFINED_BASE
+
+        requests.get(endpoint())
+    ''')
+    (endpoint,) = found[6]
+    assert [(s.line, s.detail) for s in endpoint.provenance] == [
+        (4, "not resolved: name 'UNDEFINED_BASE' is not defined in app.py"), (6, "requests.get(…)")]
+
+
+def test_local_variables_of_a_function_being_followed(tmp_path: Path) -> None:
+    """A local variable takes the arguments of the call being followed (each call its own
+    host); a sink inside the function takes its callers' arguments."""
+    found = _by_line(tmp_path, '''\
+        import requests
+
+        def build(host):
+            url = f"https://{host}/v1"
+            return url
+
+        def send(host):
+            url = "https://" + host + "/send"
+            requests.get(url)
+
+        requests.get(build("a.example.com"))
+        requests.get(build("b.example.com"))
+        send("c.example.com")
+    ''')
+    assert _urls(found, 11) == ["https://a.example.com/v1"]
+    assert _urls(found, 12) == ["https://b.example.com/v1"]
+    assert _urls(found, 9) == ["https://c.example.com/send"]
+
+
+def test_calls_followed_through_local_variables_and_module_constants(tmp_path: Path) -> None:
+    """Calls are followed three deep, counted through local variables too; a module constant
+    is computed from the module, however deep the function reading it was called."""
+    found = _by_line(tmp_path, '''\
+        import requests
+
+        def region():
+            return "eu"
+
+        def host():
+            return region() + ".constant.example.com"
+
+        def make_url():
+            return "https://" + host()
+
+        URL = make_url()
+
+        def d1(h):
+            return d2(h)
+
+        def d2(h):
+            found = d3(h)
+            return found
+
+        def d3(h):
+            url = d4(h)
+            return url
+
+        def d4(h):
+            return "https://" + h
+
+        def r1():
+            return r2()
+
+        def r2():
+            return r3()
+
+        def r3():
+            return URL
+
+        requests.get(d1("deep.example.com"))
+        requests.get(r1())
+    ''')
+    (deep,) = found[37]
+    assert deep.url == "{d4() is called too deep to follow}"
+    assert [(s.line, s.detail) for s in deep.provenance][0] == (22, "not resolved: d4() is called too deep to follow")
+    assert _urls(found, 38) == ["https://eu.constant.example.com"]
+
+
+def test_dict_lookups_and_defaults_inside_called_functions(tmp_path: Path) -> None:
+    """A dict literal with a key the analysis cannot name (a star import) still gives its other
+    items; a missing key read in a function is located there; an argument not passed is the
+    parameter's default, each step located in the file."""
+    found = _by_line(tmp_path, '''\
+        import requests
+        from constants import *
+
+        ENDPOINTS = {PRIMARY: "https://primary.example.com", "backup": "https://backup.example.com"}
+
+
+        def lookup(name):
+            return ENDPOINTS[name]
+
+
+        def build(host="default.example.com"):
+            return f"https://{host}/v1"
+
+
+        requests.get(ENDPOINTS["backup"])
+        requests.get(lookup("missing"))
+        requests.get(build())
+    ''')
+    assert _urls(found, 15) == ["https://backup.example.com"]
+    (missing,) = found[16]
+    assert [(s.line, s.detail) for s in missing.provenance] == [
+        (8, "not resolved: key missing not in dict"), (16, "requests.get(…)")]
+    (default,) = found[17]
+    assert default.url == "https://default.example.com/v1"
+    assert [(s.path, s.line, s.detail) for s in default.provenance] == [
+        ("app.py", 11, '"default.example.com"'), ("app.py", 11, "default of parameter host of build()"),
+        ("app.py", 11, "return of build()"), ("app.py", 17, "requests.get(…)")]
