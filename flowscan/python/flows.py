@@ -11,7 +11,7 @@ from ..model import Location, Step, Switch
 from ..values import StrValue
 from .facts import Attr, CallSite, ModuleFacts, Name
 from .objects import CallCtx, Ext, Frame
-from .reach import switches_of
+from .reach import caller_switches, switches_of
 from .resolve import MAX_CALLER_DEPTH, Resolver
 from .sinks import SinkCall, evaluate_spec
 
@@ -112,6 +112,8 @@ def _evaluate(sink: Sink, sdk: str, call: SinkCall, facts: ModuleFacts, site: Ca
               resolver: Resolver) -> list[SinkHit]:
     location = Location(facts.path, site.line, site.column)
     switches = switches_of(site, call.ctx.frame, resolver)
+    if not any(s.taken is False for s in switches):
+        switches += caller_switches(facts, site.scope, resolver)
     values = evaluate_spec(sink.override, call, resolver, sdk) if sink.override else None
     if not values:
         values = evaluate_spec(sink.url, call, resolver, sdk)
