@@ -288,6 +288,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     flowscan failed on (path, line, message)."""
     from .contexts import drop_defaults_set_by_contexts
     from .endpoints import build_endpoints
+    from .python.env_services import env_service_hits
     from .python.flows import config_hits, find_hits
     from .python.resolve import Resolver
     from .resources import served_hosts
@@ -300,7 +301,8 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     resolver = Resolver(program, lambda key: extra_env.get(key))
     same_everywhere: set[tuple[str, int]] = set()  # call sites whose values no context can change
     hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere, failures=failures) \
-        + config_hits(config_facts, lambda key: extra_env.get(key))
+        + config_hits(config_facts, lambda key: extra_env.get(key)) \
+        + env_service_hits(catalog, program.import_index.under, lambda key: extra_env.get(key))
     endpoints += build_endpoints(hits, catalog, policy, DEFAULT_CONTEXT, served)
     budget_hits |= {(path, line, DEFAULT_CONTEXT) for path, line in resolver.budget_hits}
     resolver.start_budget()
@@ -310,7 +312,8 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         resolver = Resolver(program, context.lookup)
         modules = [m for m in seed_modules if context.covers(m.path)]
         hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged, failures=failures) \
-            + config_hits(config_facts, context.lookup)
+            + config_hits(config_facts, context.lookup) \
+            + env_service_hits(catalog, program.import_index.under, context.lookup, context.covers)
         hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
         endpoints += build_endpoints(hits, catalog, policy, context.name, served)
         budget_hits |= {(path, line, context.name) for path, line in resolver.budget_hits}

@@ -114,6 +114,19 @@ class Sink:
 
 
 @dataclass(frozen=True)
+class EnvService:
+    """A service a library switches on from the environment alone (``env_services`` in rules/)."""
+
+    provider: str | None  # None in a sink file (rules/sinks/): the host decides the provider
+    name: str  # the library or service, for provenance
+    switch_env: tuple[str, ...]
+    equals: str | None
+    imports: tuple[str, ...]
+    url: dict[str, Any]
+    origin: str
+
+
+@dataclass(frozen=True)
 class Example:
     provider: str
     file: str
@@ -134,6 +147,7 @@ class Catalog:
     special_jurisdictions: dict[str, str]
     groups: dict[str, dict[str, Any]]
     examples: list[Example] = field(default_factory=list)
+    env_services: list[EnvService] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     purposes: dict[str, str] = field(default_factory=dict)  # provider id -> purpose (llm-api, telemetry, ...)
 
@@ -352,6 +366,10 @@ def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider:
             if name in catalog.sinks:
                 raise CatalogError(f"{rel}: sinks/{i}: {name} is already declared in {catalog.sinks[name].origin}")
             catalog.sinks[name] = sink
+    for entry in data.get("env_services", []):
+        catalog.env_services.append(EnvService(pid if is_provider else None, data["name"], tuple(entry["when"]["env"]),
+                                               entry["when"].get("equals"),
+                                               tuple(entry["imports"]), entry["url"], rel))
     for entry in data.get("examples", []):
         expected = {k: entry[k] for k in ("region", "jurisdiction", "provider") if k in entry}
         catalog.examples.append(Example(pid, rel, entry["code"], entry["host"], expected, dict(entry.get("env", {}))))

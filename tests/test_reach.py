@@ -211,3 +211,48 @@ def _console(report: Report) -> str:
     out = io.StringIO()
     render_console(report, Console(file=out, width=250, no_color=True, highlight=False))
     return out.getvalue()
+
+
+CALLERS = '''\
+    import os
+    import boto3
+
+    class Storage:
+        def __init__(self, bucket):
+            self.client = boto3.client("s3", region_name="eu-west-1")
+
+    def notify():
+        boto3.client("sns", region_name="eu-west-1")
+
+    def audit():
+        boto3.client("sqs", region_name="eu-west-1")
+
+    def setup():
+        if database_url := os.environ.get("DATABASE_URL"):
+            Storage("files")
+        if os.getenv("NOTIFY"):
+            notify()
+        if os.getenv("AUDIT"):
+            audit()
+
+    def always():
+        audit()
+
+    setup()
+'''
+
+
+def test_a_call_whose_every_caller_is_opt_in_is_opt_in(tmp_path: Path) -> None:
+    found = _scan(tmp_path / "app", CALLERS)
+    s3 = found["s3.eu-west-1.amazonaws.com"]
+    # the constructor's only caller is under a walrus on an env var no config sets
+    assert s3.reach == "opt-in"
+    assert [(s.path, s.line, s.setting, s.taken) for s in s3.switches] == [("app.py", 15, "env:DATABASE_URL", False)]
+    assert found["sns.eu-west-1.amazonaws.com"].reach == "opt-in"
+    # audit() has a caller that runs by default (always(), whose own callers are none)
+    assert found["sqs.eu-west-1.amazonaws.com"].reach == "default"
+
+
+def test_an_unresolved_call_of_the_same_name_keeps_the_default(tmp_path: Path) -> None:
+    code = textwrap.dedent(CALLERS) + "\ndef elsewhere(obj):\n    obj.notify()\n"
+    assert _scan(tmp_path / "app", code)["sns.eu-west-1.amazonaws.com"].reach == "default"

@@ -11,7 +11,7 @@ from ..model import Location, Step, Switch
 from ..values import StrValue
 from .facts import Attr, CallSite, ModuleFacts, Name
 from .objects import CallCtx, Ext, Frame
-from .reach import switches_of
+from .reach import caller_switches, switches_of
 from .resolve import MAX_CALLER_DEPTH, Resolver
 from .sinks import SinkCall, evaluate_spec
 
@@ -115,7 +115,8 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
                 if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "assign":
                     call = SinkCall(CallCtx(frame, (), (), assign.line), assigned=assign.value)
                     location = Location(facts.path, assign.line, assign.column)
-                    hits.extend(_evaluate(catalog.sinks[obj.dotted], obj.dotted, call, location, resolver))
+                    site = CallSite(assign.target, (), (), assign.line, assign.column, assign.scope, assign.text)
+                    hits.extend(_evaluate(catalog.sinks[obj.dotted], obj.dotted, call, location, resolver, site))
                     break
             _note_env_free(env_free, resolver, (facts.path, assign.line), reads)
     return hits
@@ -129,6 +130,8 @@ def _note_env_free(env_free: set[tuple[str, int]] | None, resolver: Resolver, si
 def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver: Resolver,
               site: CallSite | None = None) -> list[SinkHit]:
     switches = switches_of(site, call.ctx.frame, resolver) if site is not None else ()
+    if site is not None and not any(s.taken is False for s in switches):
+        switches += caller_switches(call.ctx.frame.module, site.scope, resolver)
     values = evaluate_spec(sink.override, call, resolver, sdk) if sink.override else None
     if not values:
         values = evaluate_spec(sink.url, call, resolver, sdk)

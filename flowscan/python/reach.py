@@ -12,9 +12,10 @@ statically makes it ``unknown``. An env var no scanned config sets is unset (Non
 from __future__ import annotations
 
 import re
+from weakref import WeakKeyDictionary
 
 from ..model import Switch
-from .facts import CallSite, NoneLit, Test
+from .facts import CallSite, ModuleFacts, NoneLit, Scope, Test
 from .objects import Absent, Frame, ListObj, Strs
 from .resolve import Resolver
 
@@ -25,6 +26,8 @@ _FALSY = frozenset({"", "False", "false", "0", "None", "null"})
 _ENV_STEP = re.compile(r"\benv ([A-Za-z_][A-Za-z0-9_]*)")
 _UNSET = object()  # an env var no scanned config sets, or None
 _UNDETERMINED = object()
+MAX_CALLER_HOPS = 2
+_MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, function, hops) -> caller switches
 
 
 def switches_of(site: CallSite, frame: Frame, resolver: Resolver) -> tuple[Switch, ...]:
@@ -35,6 +38,46 @@ def switches_of(site: CallSite, frame: Frame, resolver: Resolver) -> tuple[Switc
         if switch is not None:
             out.append(switch)
     return tuple(out)
+
+
+def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops: int = MAX_CALLER_HOPS) -> tuple[Switch, ...]:
+    """The failing configuration tests of the callers of the function ``qualname`` (the one a
+    call is in), when every call site in the tree that names it is a resolved caller and each
+    is opt-in, by its own tests or, up to ``hops`` calls back, by its callers'. Otherwise (no
+    caller, a caller reached by default, a same-named call not resolved): none."""
+    scope = _function(module, qualname)
+    if scope is None or hops <= 0:
+        return ()
+    memo = _MEMO.setdefault(resolver, {})
+    key = (module.path, qualname, hops)
+    if key in memo:
+        return memo[key]
+    memo[key] = ()  # recursion through mutual callers: no evidence
+    lookup = qualname.rsplit(".", 2)[-2] if scope.name == "__init__" and "." in qualname else scope.name
+    candidates = resolver.program.sites_calling(lookup, module)
+    callers = resolver.callers_of(module, scope)
+    found: list[Switch] = []
+    if callers and len(callers) == len(candidates):
+        for facts, site in callers:
+            own = switches_of(site, Frame(facts, site.scope, site.line), resolver)
+            failing = [s for s in own if s.taken is False]
+            if not failing:
+                failing = list(caller_switches(facts, site.scope, resolver, hops - 1))
+            if not failing:
+                found = []
+                break
+            found.extend(failing)
+    memo[key] = tuple(dict.fromkeys(found))
+    return memo[key]
+
+
+def _function(module: ModuleFacts, qualname: str) -> Scope | None:
+    scope = module.scope
+    for part in qualname.split(".") if qualname else []:
+        scope = scope.children.get(part)
+        if scope is None:
+            return None
+    return scope if scope.kind == "function" else None
 
 
 def reach_of(switches: tuple[Switch, ...]) -> str:

@@ -300,7 +300,8 @@ class Resolver(DataResolution):
             return [Unknown(f"recursion through parameter {param.name} of {scope.qualname}()", frame.line)]
         self._active.add(key)
         try:
-            result = _cap(self._param_values(module, scope, param, frame))
+            hydra = self.hydra_config(module, scope, param) if scope.decorators else None
+            result = _cap(hydra if hydra is not None else self._param_values(module, scope, param, frame))
         finally:
             self._active.discard(key)
         if not self.over_budget:

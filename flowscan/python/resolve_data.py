@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from ..model import Step
 from ..values import StrValue, concat, merge_trails
+from .facts import Call, ModuleFacts, Param, Scope
 from .objects import (
     Absent,
     CallCtx,
@@ -15,6 +16,7 @@ from .objects import (
     DictObj,
     EnvRead,
     Ext,
+    Frame,
     Inst,
     Obj,
     Strs,
@@ -120,6 +122,39 @@ class DataResolution:
                 continue
             out.append(DataObj(document, found, (*path.trail, Step(frame.module.path, ctx.line, f"{loader}({found})"))))
         return out
+
+    def hydra_config(self, module: ModuleFacts, scope: Scope, param: Param) -> list[Obj] | None:
+        """The config Hydra passes as the first parameter of a ``@hydra.main(config_path=P,
+        config_name=N)`` function: ``P/N.yaml`` beside the module (defaults lists and command
+        line overrides are not composed); None when ``scope`` is no such function."""
+        if not scope.params or scope.params[0] is not param:
+            return None
+        for decorator in scope.decorators:
+            if not isinstance(decorator, Call):
+                continue
+            frame = Frame(module, scope.qualname.rpartition(".")[0], scope.line)
+            if not any(isinstance(o, Ext) and o.dotted == "hydra.main" for o in self.eval(decorator.func, frame)):
+                continue
+            folder = self._known_text(decorator, "config_path", frame)
+            name = self._known_text(decorator, "config_name", frame)
+            if name is None:
+                return [Unknown("@hydra.main config_name not known statically", decorator.line)]
+            file = name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
+            written = posixpath.normpath(posixpath.join(posixpath.dirname(module.path), folder or "", file))
+            settings: SettingsFiles | None = getattr(self.program, "settings", None)
+            found = settings.find(written, module.path) if settings is not None else None
+            document = settings.document(found) if found is not None else None
+            if document is None:
+                return [Unknown(f"@hydra.main config {written} not found in the tree", decorator.line)]
+            return [DataObj(document, found, (Step(module.path, decorator.line, f"@hydra.main({found})"),))]
+        return None
+
+    def _known_text(self, call: Call, keyword: str, frame: Frame) -> str | None:
+        value = next((v for k, v in call.kwargs if k == keyword), None)
+        if value is None:
+            return None
+        found = self.strings(self.eval(value, frame), frame)
+        return found[0].text if len(found) == 1 and found[0].is_known else None
 
     def _data_item(self, data: DataObj, key: str, line: int) -> list[Obj]:
         node = data.node
