@@ -1,8 +1,9 @@
-"""A wall-clock budget per file, so that one pathological file cannot stall a scan.
+"""A CPU-time budget per file, so that one pathological file cannot stall a scan.
 
 ``limits.py`` skips the known costly shapes by rule before parsing; this is the backstop for
 the unknown ones. The alarm interrupts Python code (PyYAML's composer, lark, the
-extractors); a C call returns first. It is armed only in a process's main thread (signals
+extractors); a C call returns first. CPU time of this process (``ITIMER_PROF``), not wall
+time, so a busy machine does not change which files are read. It is armed only in a process's main thread (signals
 are delivered there); elsewhere the budget is not enforced. A file over budget is named in
 the report; its outcome is never cached, so a faster run reads it again.
 """
@@ -36,10 +37,10 @@ def file_budget(seconds: float = FILE_SECONDS) -> Iterator[None]:
     def expire(signum, frame):
         raise BudgetExceeded(seconds)
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)

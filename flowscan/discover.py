@@ -128,7 +128,7 @@ def _walk_folder(full_dir: str, rel_dir: str, excluded, inventory: Inventory) ->
                 inventory.skipped.append(Skipped(rel, "symbolic link not followed"))
             continue
         if kind is None:
-            if not excluded(rel):
+            if not excluded(rel, False):
                 inventory.unread.append(rel)  # its name is evidence for readiness checks (k6 scripts)
             continue  # not a kind flowscan reads; counted in the summary, not listed
         if reason := excluded(rel, False):

@@ -40,13 +40,18 @@ def _every_pattern(text: str) -> str:
     text = r._CONNECTION_SECRET.sub(lambda m: f"{m.group('key')}{r.MASK}", text)
     text = r._WEBHOOK.sub(lambda m: f"{m.group('keep')}{r.MASK}", text)
     text = r._KEY_LIKE.sub(r.MASK, text)
-    return r._ASSIGNED_SECRET.sub(lambda m: f"{m.group('key')}{m.group('q')}{r.MASK}{m.group('q')}", text)
+    text = r._ASSIGNED_SECRET.sub(lambda m: f"{m.group('key')}{m.group('q')}{r.MASK}{m.group('q')}", text)
+    text = r._GETENV_DEFAULT.sub(lambda m: f"{m.group('key')}{m.group('q')}{r.MASK}{m.group('q')}", text)
+    text = r._JWT.sub(r.MASK, text)
+    text = r._BEARER.sub(lambda m: f"{m.group('key')}{r.MASK}", text)
+    return r._UNQUOTED_SECRET.sub(lambda m: f"{m.group('key')}{r.MASK}", text)
 
 
 _FRAGMENTS = ["https://", "user:pw", "@", "?", "&", "api_key", "token", "=", ":", '"', "'", "abcd1234efgh5678ijkl",
               ";", "AccountKey", "SharedAccessKey", "Password",
               "hooks.slack.com/services/", "discord.com/api/webhooks/", "sk-", "sk-proj-", "gsk_", "hf_", "xoxb-",
-              "AKIA", "AIza", "ghp_", "phc_", "pk-lf-", "sk-lf-", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", " ", "/", "."]
+              "AKIA", "AIza", "ghp_", "phc_", "pk-lf-", "sk-lf-", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", " ", "/", ".",
+              "getenv(", "Bearer ", "basic ", "eyJhbGciOi.eyJzdWIiOi.sig", "-", "(", ")", "secret"]
 
 
 @given(st.lists(st.sampled_from(_FRAGMENTS), max_size=12).map("".join))

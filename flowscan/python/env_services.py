@@ -9,7 +9,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Callable
 
-from ..catalog import Catalog, EnvService, Sink
+from ..catalog import Catalog, EnvService
 from ..model import Location, Step
 from ..values import StrValue
 from .flows import SinkHit
@@ -34,9 +34,8 @@ def env_service_hits(catalog: Catalog, importers: dict[str, set[str]], lookup: E
         set_at = value.trail[0] if value.trail else Step(path, 1, f"{name}={value.text}")
         on = Step(set_at.path, set_at.line,
                   f"{name}={value.text} switches on {service.name} in code importing {library} ({path})")
-        sink = Sink(service.provider, (f"env:{name}",), "env", service.url, None, True, service.origin)
         for url in _urls(service, lookup, on):
-            hits.append(SinkHit(sink, f"env:{name}", Location(set_at.path, set_at.line), "", url))
+            hits.append(SinkHit(service.provider, f"env:{name}", Location(set_at.path, set_at.line), url))
     return hits
 
 
