@@ -31,3 +31,20 @@ def test_remove_suffix_and_prefix_remove_the_text_not_its_characters(tmp_path: P
     assert found[6].url == "https://padded.example.com/v1"
     assert [(s.line, s.detail) for s in found[4].provenance][:2] == [
         (2, '"https://chat.example.ai/api"'), (2, 'BASE = "https://chat.example.ai/api"')]
+
+
+def test_methods_on_an_env_value_and_on_its_empty_default(tmp_path: Path) -> None:
+    code = '''\
+        import os
+        import requests
+
+        REGION = os.getenv("APP_REGION", "").strip().lower()
+        requests.get(f"https://{REGION}.api.example.com/v1")
+    '''
+    root = tmp_path / "bound"
+    root.mkdir()
+    (root / "app.py").write_text(textwrap.dedent(code))
+    bound = scan(root, ScanOptions(jobs=1, cache_dir=None, env={"APP_REGION": " EU "})).report.endpoints
+    assert [e.url for e in bound] == ["https://eu.api.example.com/v1"]
+    # unset: the code's own default, the empty string, is what it builds
+    assert _by_line(tmp_path / "unset", code)[5].url == "https://.api.example.com/v1"
