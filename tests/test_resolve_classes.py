@@ -149,3 +149,26 @@ def test_a_method_inherited_from_an_sdk_class_keeps_the_constructor_arguments(tm
     ''')
     (s3,) = found[7]
     assert (s3.sdk, s3.url) == ("boto3.session.Session.client", "https://s3.eu-central-1.amazonaws.com")
+
+
+def test_reusing_a_value_within_budget_is_no_budget_hit(tmp_path: Path) -> None:
+    """The bases of a class are evaluated once and reused by every later call: no call here
+    comes near the evaluation budget, so the scan notes none."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "app.py").write_text(textwrap.dedent('''\
+        import requests
+
+        class Base:
+            chat = "https://chat.example.com"
+            embed = "https://embed.example.com"
+
+        class Api(Base):
+            pass
+
+        requests.get(Api.chat)
+        requests.get(Api.embed)
+    '''))
+    report = scan(root, ScanOptions(jobs=1, cache_dir=None)).report
+    assert sorted(e.url for e in report.endpoints) == ["https://chat.example.com", "https://embed.example.com"]
+    assert report.coverage.notes == []
