@@ -16,7 +16,7 @@ import json
 import types
 import typing
 from functools import lru_cache
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 FORMAT = 1
 
@@ -44,18 +44,30 @@ def loads(data: bytes, kind: type, version: str) -> Any:
         raise CodecError("nested too deep") from None
 
 
+_SCALARS = (str, int, float, bool, type(None))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _encode(value: object) -> object:
-    if value is None or isinstance(value, (bool, int, float, str)):
+    kind = type(value)
+    if kind in _SCALARS:
         return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)} | {
-            "@": type(value).__name__}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
-        return [_encode(v) for v in items]
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        out = {name: _encode(getattr(value, name)) for name in names}
+        out["@"] = kind.__name__
+        return out
+    if kind is list or kind is tuple:
+        return [_encode(v) for v in value]  # type: ignore[attr-defined]
+    if isinstance(value, (set, frozenset)):
+        return [_encode(v) for v in sorted(value, key=repr)]
     if isinstance(value, dict):
         return {"@dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
-    raise TypeError(f"cannot store a {type(value).__name__} in the cache")
+    if isinstance(value, (str, int, float)):  # subclasses (enums)
+        return value
+    raise TypeError(f"cannot store a {kind.__name__} in the cache")
 
 
 @lru_cache(maxsize=None)
@@ -65,68 +77,133 @@ def _hints(cls: type) -> tuple[tuple[str, object], ...]:
 
 
 def _decode(raw: object, hint: object) -> Any:
+    return _decoder(hint)(raw)
+
+
+Decoder = Callable[[object], Any]
+
+
+@lru_cache(maxsize=None)
+def _decoder(hint: object) -> Decoder:
+    """A function reading a value of type ``hint`` (built once per type: decoding a scan's
+    facts meets the same few types millions of times)."""
     if hint is Any or hint is object:
-        return _plain(raw)
+        return _plain
     origin = typing.get_origin(hint)
     if origin in (Union, types.UnionType):
-        return _decode_union(raw, typing.get_args(hint))
+        return _union_decoder(typing.get_args(hint))
     if origin is typing.Literal:
-        if raw in typing.get_args(hint):
-            return raw
-        raise CodecError(f"{raw!r} is not one of {typing.get_args(hint)}")
+        allowed = typing.get_args(hint)
+
+        def literal(raw: object) -> Any:
+            if raw in allowed:
+                return raw
+            raise CodecError(f"{raw!r} is not one of {allowed}")
+        return literal
     if hint is type(None):
-        if raw is None:
-            return None
-        raise CodecError("expected null")
+        return _none
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        if not isinstance(raw, dict) or raw.get("@") != hint.__name__:
-            raise CodecError(f"expected a {hint.__name__}")
-        fields = _hints(hint)
-        if set(raw) != {name for name, _ in fields} | {"@"}:
-            raise CodecError(f"the fields of a {hint.__name__} differ")
-        return hint(**{name: _decode(raw[name], field_hint) for name, field_hint in fields})
-    if hint in (str, bool):
-        if type(raw) is hint:
-            return raw
-        raise CodecError(f"expected a {hint.__name__}")
-    if hint is int:
-        if type(raw) is int:
-            return raw
-        raise CodecError("expected an int")
+        return _dataclass_decoder(hint)
+    if hint in (str, bool, int):
+        return _exact(hint)
     if hint is float:
-        if type(raw) in (int, float):
-            return float(raw)
-        raise CodecError("expected a number")
+        return _number
     container = origin or hint
     args = typing.get_args(hint)
+    if container is tuple and args and args[-1] is not Ellipsis:
+        items = [_lazy(a) for a in args]
+
+        def fixed_tuple(raw: object) -> Any:
+            if type(raw) is not list or len(raw) != len(items):
+                raise CodecError("expected a tuple of its length")
+            return tuple(item()(v) for item, v in zip(items, raw))
+        return fixed_tuple
     if container in (list, tuple, set, frozenset):
-        if not isinstance(raw, list):
-            raise CodecError(f"expected a {container.__name__}")
-        if container is tuple and args and args[-1] is not Ellipsis:
-            if len(args) != len(raw):
-                raise CodecError("a tuple of another length")
-            return tuple(_decode(v, a) for v, a in zip(raw, args))
-        item = args[0] if args else Any
-        return container(_decode(v, item) for v in raw)
+        item = _lazy(args[0] if args else Any)
+        build = container
+
+        def sequence(raw: object) -> Any:
+            if type(raw) is not list:
+                raise CodecError(f"expected a {build.__name__}")
+            read = item()
+            return build([read(v) for v in raw])
+        return sequence
     if container is dict:
-        pairs = _pairs(raw)
-        key, value = args if args else (Any, Any)
-        return {_hashable(_decode(k, key)): _decode(v, value) for k, v in pairs}
+        key, value = (_lazy(a) for a in (args if args else (Any, Any)))
+
+        def mapping(raw: object) -> Any:
+            read_key, read_value = key(), value()
+            return {_hashable(read_key(k)): read_value(v) for k, v in _pairs(raw)}
+        return mapping
     raise CodecError(f"no reading for {hint!r}")
 
 
-def _decode_union(raw: object, options: tuple) -> Any:
-    if isinstance(raw, dict) and "@" in raw:  # a dataclass: the one its tag names
-        for option in options:
-            if isinstance(option, type) and option.__name__ == raw["@"]:
-                return _decode(raw, option)
-        raise CodecError(f"{raw['@']!r} is not allowed here")
-    for option in options:
-        try:
-            return _decode(raw, option)
-        except CodecError:
-            continue
-    raise CodecError("matches none of its types")
+def _lazy(hint: object) -> Callable[[], Decoder]:
+    """The decoder of ``hint``, looked up when first used (types refer to themselves: a
+    Scope's children are Scopes)."""
+    found: list[Decoder] = []
+
+    def get() -> Decoder:
+        if not found:
+            found.append(_decoder(hint))
+        return found[0]
+    return get
+
+
+def _union_decoder(options: tuple) -> Decoder:
+    tagged = {o.__name__: o for o in options if isinstance(o, type) and dataclasses.is_dataclass(o)}
+    others = [_lazy(o) for o in options if o not in tagged.values()]
+
+    def union(raw: object) -> Any:
+        if type(raw) is dict and "@" in raw:  # a dataclass: the one its tag names
+            cls = tagged.get(raw["@"])  # type: ignore[arg-type]
+            if cls is None:
+                raise CodecError(f"{raw['@']!r} is not allowed here")
+            return _decoder(cls)(raw)
+        for other in others:
+            try:
+                return other()(raw)
+            except CodecError:
+                continue
+        raise CodecError("matches none of its types")
+    return union
+
+
+def _dataclass_decoder(cls: type) -> Decoder:
+    name = cls.__name__
+    fields: list[tuple[str, Callable[[], Decoder]]] = []
+    expected: set[str] = set()
+
+    def dataclass_value(raw: object) -> Any:
+        if not fields:
+            fields.extend((field, _lazy(hint)) for field, hint in _hints(cls))
+            expected.update([field for field, _ in fields] + ["@"])
+        if type(raw) is not dict or raw.get("@") != name:
+            raise CodecError(f"expected a {name}")
+        if len(raw) != len(expected) or not expected.issuperset(raw):
+            raise CodecError(f"the fields of a {name} differ")
+        return cls(**{field: read()(raw[field]) for field, read in fields})
+    return dataclass_value
+
+
+def _exact(kind: type) -> Decoder:
+    def exact(raw: object) -> Any:
+        if type(raw) is kind:
+            return raw
+        raise CodecError(f"expected a {kind.__name__}")
+    return exact
+
+
+def _none(raw: object) -> None:
+    if raw is None:
+        return None
+    raise CodecError("expected null")
+
+
+def _number(raw: object) -> float:
+    if type(raw) in (int, float):
+        return float(raw)  # type: ignore[arg-type]
+    raise CodecError("expected a number")
 
 
 def _pairs(raw: object) -> list:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +27,14 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("flowscan: interrupted", err=True)
             sys.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug outside what the scan contains per file: exit 2, never 0 or "findings"
+            if os.environ.get("FLOWSCAN_DEBUG"):
+                raise
+            click.echo(f"flowscan: internal error ({type(exc).__name__}); no report was written. "
+                       "Set FLOWSCAN_DEBUG=1 for the traceback.", err=True)
+            sys.exit(2)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -45,7 +54,8 @@ def main() -> None:
       flowscan explain api.openai.com .    how a host was reached, step by step
       flowscan rules                       what each finding means
 
-    Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or config error.
+    Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, config or internal error,
+    130 interrupted.
     """
 
 

@@ -27,10 +27,4 @@ def skip_reason(kind: str, data: bytes) -> str | None:
 
 
 def _longest_line(data: bytes) -> int:
-    start = longest = 0
-    while True:
-        end = data.find(b"\n", start)
-        if end < 0:
-            return max(longest, len(data) - start)
-        longest = max(longest, end - start)
-        start = end + 1
+    return max(map(len, data.split(b"\n")))

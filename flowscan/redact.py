@@ -22,7 +22,7 @@ _KEY_LIKE = re.compile(
 _ASSIGNED_SECRET = re.compile(
     r"(?i)(?P<key>\b[\w.-]*(?:api[_-]?key|apikey|secret|password|passwd|token|private_key|authorization|credential)[\w-]*\b[\"']?\s*[:=]\s*)(?P<q>[\"'])(?P<val>[^\"']{4,})(?P=q)"
 )
-_BEARER = re.compile(r"(?i)(?P<key>\b(?:bearer|basic|token)\s+)[A-Za-z0-9._~+/=-]{8,}")
+_BEARER = re.compile(r"(?i)(?P<key>\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 # A secret-named key given a bare value: YAML ``api_key: abc``, .env/HCL ``TOKEN=abc``, CLI ``--token abc``.
 _UNQUOTED_SECRET = re.compile(
@@ -66,8 +66,7 @@ def redact(text: str) -> str:
         text = _GETENV_DEFAULT.sub(lambda m: f"{m.group('key')}{m.group('q')}{MASK}{m.group('q')}", text)
     if "eyJ" in text:
         text = _JWT.sub(MASK, text)
-    lower = text.lower()
-    if "bearer" in lower or "basic" in lower or "token" in lower:
+    if "bearer" in text.lower():
         text = _BEARER.sub(lambda m: f"{m.group('key')}{MASK}", text)
     if "=" in text or ":" in text or "-" in text:
         text = _UNQUOTED_SECRET.sub(lambda m: f"{m.group('key')}{MASK}", text)

@@ -189,7 +189,9 @@ def reuse_report(results: ResultCache, key: str, digests: dict[str, str], source
 
     if not reusable(record, digests, still_same):
         return None
+    changed = [use for path, use in record.files.items() if use.digest != digests[path]]
     for path, use in record.files.items():
         use.digest = digests[path]
-    results.store(key, record)
+    if changed:  # an unchanged tree's record is already stored as it is
+        results.store(key, record)
     return record.report

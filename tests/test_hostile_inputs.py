@@ -217,3 +217,15 @@ def test_a_garbage_document_costs_only_itself() -> None:
     assert "flow sequence" in facts.parse_error[1]
     assert [(s.key, s.value) for source in facts.sources for s in source.bindings] == [
         ("OPENAI_BASE_URL", "https://api.openai.com/v1")]
+
+
+def test_a_bug_outside_the_contained_parts_exits_2_without_a_traceback(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("flowscan.api._resolve", broken)
+    root = _tree(tmp_path, APP)
+    result = CliRunner().invoke(main, ["scan", str(root), "--no-cache"])
+    assert result.exit_code == 2
+    assert "internal error (RuntimeError)" in result.output and "Traceback" not in result.output

@@ -51,7 +51,8 @@ _FRAGMENTS = ["https://", "user:pw", "@", "?", "&", "api_key", "token", "=", ":"
               ";", "AccountKey", "SharedAccessKey", "Password",
               "hooks.slack.com/services/", "discord.com/api/webhooks/", "sk-", "sk-proj-", "gsk_", "hf_", "xoxb-",
               "AKIA", "AIza", "ghp_", "phc_", "pk-lf-", "sk-lf-", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", " ", "/", ".",
-              "getenv(", "Bearer ", "basic ", "eyJhbGciOi.eyJzdWIiOi.sig", "-", "(", ")", "secret"]
+              "getenv(", "Bearer ", "basic ", "eyJhbGciOi.eyJzdWIiOi.sig", "eyJhbGciOi", "'X_KEY'", ",", "x-api-key",
+              "-", "(", ")", "$", "secret"]
 
 
 @given(st.lists(st.sampled_from(_FRAGMENTS), max_size=12).map("".join))
@@ -66,3 +67,14 @@ def test_connection_string_keys_are_masked() -> None:
     assert redact(bus) == "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=***"
     assert redact("Server=db;Database=app;User Id=app;Password=hunter22;") == "Server=db;Database=app;User Id=app;Password=***;"
     assert redact("InstrumentationKey=0000;IngestionEndpoint=https://x/") == "InstrumentationKey=0000;IngestionEndpoint=https://x/"
+
+
+def test_headers_bearer_tokens_jwts_and_getenv_defaults_are_masked() -> None:
+    assert redact('headers={"x-api-key": "abcd1234secret"}') == 'headers={"x-api-key": "***"}'
+    assert redact("Authorization: Bearer abcdefghijk123") == "Authorization: Bearer ***"
+    assert redact('os.getenv("OPENAI_API_KEY", "mykeyvalue")') == 'os.getenv("OPENAI_API_KEY", "***")'
+    assert redact("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefghij") == "***"
+    assert redact("api_key: plainvalue123") == "api_key: ***" and redact("AUTH_TOKEN=abc12345") == "AUTH_TOKEN=***"
+    for kept in ("token_url: https://x.example.com/token", "secret_name: my-secret", "api_key: None",
+                 "token expired", 'region = "eu-west-1"', "basic configuration"):
+        assert redact(kept) == kept

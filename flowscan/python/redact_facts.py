@@ -15,9 +15,19 @@ from __future__ import annotations
 import dataclasses
 
 from ..redact import MASK, is_secret_name, redact
-from .facts import Assign, AttrAssign, Call, CallSite, DictLit, Lit, ModuleFacts, Param, Scope
+from .facts import Assign, AttrAssign, Call, CallSite, DictLit, Lit, ModuleFacts, Name, NoneLit, Opaque, Param, Scope
 
 _ENV_READS = frozenset({"getenv", "get", "setdefault", "pop"})
+_LEAVES = frozenset({Name, NoneLit, Opaque})  # expressions that hold no string literal
+_PARTS: dict[type, tuple[str, ...]] = {}
+
+
+def _parts(kind: type) -> tuple[str, ...]:
+    """The fields of an expression class that can hold expressions."""
+    found = _PARTS.get(kind)
+    if found is None:
+        found = _PARTS[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.name != "line")
+    return found
 
 
 def redact_facts(facts: ModuleFacts) -> ModuleFacts:
@@ -88,19 +98,19 @@ def _expr(expr):
         items = tuple((key, _masked(value) if type(key) is Lit and is_secret_name(key.text) else _expr(value))
                       for key, value in ((_expr(k), v) for k, v in expr.items))
         return expr if all(a[0] is b[0] and a[1] is b[1] for a, b in zip(items, expr.items)) else DictLit(items, expr.line)
-    if not dataclasses.is_dataclass(expr):
+    if kind in _LEAVES:
         return expr
     changes = {}
-    for field in dataclasses.fields(expr):
-        value = getattr(expr, field.name)
-        if isinstance(value, tuple):
+    for name in _parts(kind):
+        value = getattr(expr, name)
+        if type(value) is tuple:
             new = tuple(_expr(v) for v in value)
             if any(a is not b for a, b in zip(new, value)):
-                changes[field.name] = new
+                changes[name] = new
         elif dataclasses.is_dataclass(value):
             new = _expr(value)
             if new is not value:
-                changes[field.name] = new
+                changes[name] = new
     return dataclasses.replace(expr, **changes) if changes else expr
 
 
@@ -127,18 +137,18 @@ def _masked(expr):
         return expr if expr.text == MASK or not expr.text else Lit(MASK, expr.line)
     if kind is Call:
         return _call(expr)  # a call's own arguments are judged by their own names
-    if not dataclasses.is_dataclass(expr):
+    if kind in _LEAVES:
         return expr
     changes = {}
-    for field in dataclasses.fields(expr):
-        value = getattr(expr, field.name)
-        if isinstance(value, tuple):
+    for name in _parts(kind):
+        value = getattr(expr, name)
+        if type(value) is tuple:
             new = tuple(_masked(v) if dataclasses.is_dataclass(v) else
                         (v[0], _masked(v[1])) if isinstance(v, tuple) else v for v in value)
             if any(a is not b for a, b in zip(new, value)):
-                changes[field.name] = new
+                changes[name] = new
         elif dataclasses.is_dataclass(value):
             new = _masked(value)
             if new is not value:
-                changes[field.name] = new
+                changes[name] = new
     return dataclasses.replace(expr, **changes) if changes else expr
