@@ -153,6 +153,10 @@ class BicepScope:
             return self.resource_property(group, ["location"], decl.line)
         return self.group_location
 
+    def output(self, decl: Decl) -> Val:
+        """The value of one of this file's ``output`` declarations."""
+        return self._memoised(f"out:{decl.name}", decl.line, lambda: self.eval(decl.value))
+
     def module_output(self, name: str, output: str, line: int) -> Val:
         child = self.child(name)
         registry = self.registry_resource(name) if child is None else None
@@ -168,7 +172,7 @@ class BicepScope:
         decl = child.file.outputs.get(output)
         if decl is None or decl.value is None:
             return unknown(line, self.step(line, f"module {name} has no output {output!r}"))
-        return child._memoised(f"out:{output}", line, lambda: child.eval(decl.value)).then(
+        return child.output(decl).then(
             child.step(decl.line, f"output {output}: {child.file.text(decl.line)}"))
 
     # -- expressions -------------------------------------------------------------------------

@@ -214,7 +214,7 @@ def _outputs_source(scope: BicepScope) -> EnvSource | None:
     for name, decl in scope.file.outputs.items():
         if decl.type != "string" or "secure" in decl.decorators:
             continue
-        value = scope._memoised(f"out:{name}", decl.line, lambda d=decl: scope.eval(d.value))
+        value = scope.output(decl)
         source.bindings.append(EnvBinding(name, to_str(value), scope.file.path, decl.line, "azd output", value.chain,
                                           served_by(scope, value)))
     return source if source.bindings else None

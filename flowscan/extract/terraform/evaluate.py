@@ -141,7 +141,7 @@ class Scope:
             if key not in _META_ARGS:
                 inputs[key] = self.eval(attr.expr, parsed).then(Step(attr.path, attr.line, f"module.{name}: {parsed.text(attr.line)}"))
         child = Scope(module, inputs, self.context, f"{self.address}module.{name}.",
-                      self._passed_providers(call), self.modules, self.depth + 1, self.root_folder)
+                      self.passed_providers(call), self.modules, self.depth + 1, self.root_folder)
         self._children[name] = child
         return child
 
@@ -153,7 +153,7 @@ class Scope:
         view.providers = dict(providers)
         return view
 
-    def _passed_providers(self, call: Block) -> dict[str, ProviderRef]:
+    def passed_providers(self, call: Block) -> dict[str, ProviderRef]:
         """Default providers are inherited; ``providers = { aws = aws.eu }`` maps others."""
         passed = {key: ref for key, ref in self.providers.items() if "." not in key}
         mapping = call.attrs.get("providers")

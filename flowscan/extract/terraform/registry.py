@@ -73,7 +73,7 @@ def _resource_block(call: Block, resource: ModuleResource) -> Block:
 def module_facts(scope: Scope, name: str, call: Block, rule: ModuleRule, rules: TerraformRules
                  ) -> tuple[list[Placement], list[EnvSource]]:
     """Placements and env sources of the resources ``module "name"`` creates, in ``scope``'s context."""
-    view = scope.view(f"{scope.address}module.{name}.", scope._passed_providers(call))
+    view = scope.view(f"{scope.address}module.{name}.", scope.passed_providers(call))
     placements: list[Placement] = []
     sources: list[EnvSource] = []
     for resource in rule.resources:
