@@ -113,8 +113,9 @@ def _run_scan(path: Path, options):
 @_path_arg
 @_policy_opt
 @_allow_opt
-@click.option("--format", "fmt", type=click.Choice(["console", "json", "sarif"]), default="console", show_default=True,
-              help="Report format. json follows flowscan/schemas/report.schema.json; sarif is SARIF 2.1.0.")
+@click.option("--format", "fmt", type=click.Choice(["console", "json", "sarif", "text"]), default="console",
+              show_default=True, help="Report format. json follows flowscan/schemas/report.schema.json; sarif is SARIF "
+                                      "2.1.0; text is one line per finding (path:line:col: severity rule message).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default="error", show_default=True,
@@ -169,6 +170,10 @@ def _render(report, fmt: str, output: Path | None, quiet: bool) -> None:
     elif fmt == "sarif":
         from .report.sarif import render_sarif
         _emit(render_sarif(report), output)
+    elif fmt == "text":
+        from .report.text import render_text
+
+        _emit(render_text(report), output)
     elif output is not None:
         import io
 
