@@ -123,9 +123,12 @@ def _run_scan(path: Path, options):
 @_path_arg
 @_policy_opt
 @_allow_opt
-@click.option("--format", "fmt", type=click.Choice(["console", "json", "sarif", "markdown", "html", "csv", "cyclonedx"]),
+@click.option("--format", "fmt",
+              type=click.Choice(["console", "json", "sarif", "text", "markdown", "html", "csv", "cyclonedx"]),
               default="console", show_default=True,
-              help="Report format. json follows flowscan/schemas/report.schema.json; sarif is SARIF 2.1.0.")
+              help="Report format. json follows flowscan/schemas/report.schema.json; sarif is SARIF 2.1.0; text is one "
+                   "line per finding (path:line:col: severity rule message); markdown/html/csv/cyclonedx are the "
+                   "evidence formats of `flowscan report`.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of stdout.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default="error", show_default=True,
@@ -173,7 +176,11 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
 
 
 def _render(report, fmt: str, output: Path | None, quiet: bool) -> None:
-    if fmt != "console":
+    if fmt == "text":
+        from .report.text import render_text
+
+        _emit(render_text(report), output)
+    elif fmt != "console":
         _emit(render_report(fmt, report), output)
     elif output is not None:
         import io

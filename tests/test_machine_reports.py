@@ -162,7 +162,7 @@ def test_sarif_lists_every_documented_rule_even_without_findings() -> None:
         assert rule["name"] == rule["id"].replace("/", "-") and "/" not in rule["name"]
         assert rule["shortDescription"] == {"text": doc.summary}
         assert rule["fullDescription"] == {"text": doc.why}
-        assert rule["help"] == {"text": doc.fix}
+        assert rule["help"]["text"] == doc.fix and doc.why in rule["help"]["markdown"]
         assert rule["defaultConfiguration"] == {"level": doc.severity}
         assert rule.get("helpUri") == (doc.references[0] if doc.references else None)
     assert run["results"] == [] and run["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]

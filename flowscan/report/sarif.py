@@ -11,6 +11,12 @@ from ..redact import redact
 from ..rules_index import rule_docs
 
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
+# GitHub code scanning ranks alerts by properties.security-severity (0.1-3.9 low, 4.0-6.9 medium,
+# 7.0-8.9 high, 9.0+ critical); from the rule's documented severity.
+SECURITY_SEVERITY = {"error": "7.5", "warning": "5.0", "note": "2.0"}
+_FAMILY_TAGS = {"residency": ["privacy", "data-residency"], "policy": ["privacy", "suppression"],
+                "scan": ["coverage"], "caching": ["performance", "llm-serving"], "serving": ["reliability", "llm-serving"],
+                "fallback": ["privacy", "data-residency", "llm"]}
 
 
 def sarif_dict(report: Report) -> dict[str, Any]:
@@ -23,7 +29,9 @@ def sarif_dict(report: Report) -> dict[str, Any]:
         if doc is not None:
             entry["shortDescription"] = {"text": doc.summary}
             entry["fullDescription"] = {"text": doc.why}
-            entry["help"] = {"text": doc.fix}
+            entry["help"] = {"text": doc.fix, "markdown": _help_markdown(doc)}
+            entry["properties"] = {"tags": _tags(rule_id),
+                                   "security-severity": SECURITY_SEVERITY[doc.severity]}
             entry["defaultConfiguration"] = {"level": _LEVEL[doc.severity]}
             if doc.references:
                 entry["helpUri"] = doc.references[0]
@@ -73,6 +81,16 @@ def sarif_dict(report: Report) -> dict[str, Any]:
                 for e in report.coverage.parse_errors]}],
         }],
     }
+
+
+def _help_markdown(doc) -> str:
+    references = "".join(f"\n- <{url}>" for url in doc.references)
+    return (f"**{doc.summary}**\n\n**Why it matters.** {doc.why}\n\n**How to fix.** {doc.fix}"
+            + (f"\n\n**References**{references}" if references else ""))
+
+
+def _tags(rule_id: str) -> list[str]:
+    return ["security", *_FAMILY_TAGS.get(rule_id.split("/", 1)[0], [])]
 
 
 def _suppression(suppression: Suppression) -> dict[str, Any]:
