@@ -27,7 +27,8 @@ class Pitfall:
 PITFALLS: tuple[Pitfall, ...] = (
     Pitfall("cold-starts", "Cold starts during deploys and restarts", ("serving/cold-start-unprotected",)),
     Pitfall("fallback", "Hosted fallback when the server is down", ("fallback/",)),
-    Pitfall("prefix-caching", "Prefix caching on", ("caching/prefix-caching-disabled",)),
+    Pitfall("prefix-caching", "Prefix caching on (and routed to)",
+            ("caching/prefix-caching-disabled", "caching/cache-aware-routing-off")),
     Pitfall("gpu", "GPU / accelerator requested", ("capacity/no-gpu-resources",)),
     Pitfall("autoscaling", "Capacity follows load (autoscaling)", ("capacity/no-autoscaling",)),
     Pitfall("monitoring", "Metrics collected before traffic", ("monitoring/metrics-not-scraped",)),

@@ -42,6 +42,7 @@ def test_console_table_lists_servers_and_rows() -> None:
     assert result.exit_code == 0, result.output
     assert "[kserve:InferenceService/llama-chat]" in result.output
     assert "Prefix caching on" in result.output and "at risk" in result.output
+    assert "caching/cache-aware-routing-off" in result.output  # KubeAI's default LeastLoad router
 
 
 def test_rows_unknown_when_the_rule_is_off() -> None:
