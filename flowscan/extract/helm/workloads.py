@@ -204,8 +204,11 @@ def _scalar_of(rendered: str) -> str | None:
     if not rendered.strip():
         return ""
     quick = _plain_scalar(rendered.strip())
-    if quick is not None:
-        return quick
+    return quick if quick is not None else _yaml_scalar(rendered)
+
+
+def _yaml_scalar(rendered: str) -> str | None:
+    """:func:`_scalar_of` through a YAML parse."""
     try:
         parsed = yaml.safe_load(rendered)
     except yaml.YAMLError:
