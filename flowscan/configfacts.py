@@ -362,6 +362,9 @@ class PlatformObject:
     autoscaling_disabled: bool = False
     autoscaling_disabled_line: int | None = None
     managed_probes: bool = False
+    routing: str | None = None  # the request-routing strategy in effect (written, or the platform default)
+    routing_line: int | None = None  # where it is written (None: the default)
+    routing_cache_aware: bool | None = None  # None: the platform has no router flowscan knows
 
 
 @dataclass

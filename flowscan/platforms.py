@@ -32,6 +32,13 @@ class LaunchSpec:
 
 
 @dataclass(frozen=True)
+class RoutingSpec:
+    field: tuple[str, ...]
+    default: str
+    cache_aware: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ResourceSpec:
     platform: str  # the platform's name, e.g. KServe
     api_groups: tuple[str, ...]
@@ -41,6 +48,7 @@ class ResourceSpec:
     max_replicas: tuple[str, ...] = ()
     autoscaling_disabled: tuple[str, ...] = ()
     managed_probes: bool = False
+    routing: RoutingSpec | None = None
 
     def matches(self, api_version: str, kind: str) -> bool:
         return kind in self.kinds and api_version.split("/", 1)[0] in self.api_groups
@@ -63,6 +71,8 @@ def _resource(platform: str, entry: dict[str, Any]) -> ResourceSpec:
         min_replicas=tuple(entry.get("min_replicas", ())), max_replicas=tuple(entry.get("max_replicas", ())),
         autoscaling_disabled=tuple(entry.get("autoscaling_disabled", ())),
         managed_probes=bool(entry.get("managed_probes", False)),
+        routing=RoutingSpec(tuple(entry["routing"]["field"]), entry["routing"]["default"],
+                            tuple(entry["routing"]["cache_aware"])) if "routing" in entry else None,
     )
 
 

@@ -4,7 +4,8 @@ One row per pitfall teams hit when they move from hosted APIs to their own model
 ``ready`` (a model server was found and no finding of the pitfall's rules), ``at risk`` (with
 the findings as evidence, each naming its deployment context), ``not found`` (no self-hosted
 model server in the scan: nothing to judge) or ``unknown`` (the pitfall's rules are switched off
-by the policy). The rows are read from the scan's findings: the checks are the single source.
+by the policy, or do not read how any of the servers is deployed). Servers of a kind a row's
+rules do not read are listed with the row as not checked. The rows are read from the scan's findings: the checks are the single source.
 """
 
 from __future__ import annotations
@@ -22,15 +23,21 @@ class Pitfall:
     id: str
     title: str
     rules: tuple[str, ...]  # rule ids; an id ending in "/" stands for its whole family
+    checks: frozenset[str] | None = None  # launch kinds (context prefixes) the rules read; None: every kind
 
 
+_WORKLOADS = frozenset({"k8s", "helm"})
 PITFALLS: tuple[Pitfall, ...] = (
-    Pitfall("cold-starts", "Cold starts during deploys and restarts", ("serving/cold-start-unprotected",)),
+    Pitfall("cold-starts", "Cold starts during deploys and restarts", ("serving/cold-start-unprotected",),
+            _WORKLOADS | {"compose"}),
     Pitfall("fallback", "Hosted fallback when the server is down", ("fallback/",)),
-    Pitfall("prefix-caching", "Prefix caching on", ("caching/prefix-caching-disabled",)),
-    Pitfall("gpu", "GPU / accelerator requested", ("capacity/no-gpu-resources",)),
-    Pitfall("autoscaling", "Capacity follows load (autoscaling)", ("capacity/no-autoscaling",)),
-    Pitfall("monitoring", "Metrics collected before traffic", ("monitoring/metrics-not-scraped",)),
+    Pitfall("prefix-caching", "Prefix caching on (and routed to)",
+            ("caching/prefix-caching-disabled", "caching/cache-aware-routing-off")),
+    Pitfall("gpu", "GPU / accelerator requested", ("capacity/no-gpu-resources",), _WORKLOADS),
+    Pitfall("autoscaling", "Capacity follows load (autoscaling)", ("capacity/no-autoscaling",),
+            _WORKLOADS | {"kserve", "kubeai"}),
+    Pitfall("monitoring", "Metrics collected before traffic", ("monitoring/metrics-not-scraped",),
+            _WORKLOADS | {"compose"}),
     Pitfall("eval-baseline", "Eval baseline before the switch", ("readiness/no-eval-baseline",)),
     Pitfall("load-test", "Load test before launch", ("readiness/no-load-test",)),
 )
@@ -43,12 +50,18 @@ class ModelServer:
     path: str
     line: int
 
+    @property
+    def kind(self) -> str:
+        """How it is deployed: the context's prefix (k8s, helm, compose, kserve, kubeai, ...)."""
+        return self.context.split(":", 1)[0] if ":" in self.context else self.context
+
 
 @dataclass
 class Row:
     pitfall: Pitfall
     status: str
     evidence: list[Finding] = field(default_factory=list)
+    unchecked: list[ModelServer] = field(default_factory=list)  # servers of a kind the pitfall's rules do not read
 
 
 def model_servers(configs: Sequence, modules: Sequence) -> list[ModelServer]:
@@ -66,12 +79,15 @@ def readiness_rows(findings: Sequence[Finding], servers: Sequence[ModelServer], 
     rows = []
     for pitfall in PITFALLS:
         evidence = [f for f in findings if _matches(f.rule, pitfall.rules)]
+        unchecked = [s for s in servers if pitfall.checks is not None and s.kind not in pitfall.checks]
         if evidence:
-            rows.append(Row(pitfall, AT_RISK, evidence))
+            rows.append(Row(pitfall, AT_RISK, evidence, unchecked))
         elif any(_matches(rule, pitfall.rules) for rule in switched_off):
             rows.append(Row(pitfall, UNKNOWN))
+        elif not servers:
+            rows.append(Row(pitfall, NOT_FOUND))
         else:
-            rows.append(Row(pitfall, READY if servers else NOT_FOUND))
+            rows.append(Row(pitfall, UNKNOWN if len(unchecked) == len(servers) else READY, [], unchecked))
     return rows
 
 
@@ -86,7 +102,9 @@ def readiness_json(rows: Sequence[Row], servers: Sequence[ModelServer]) -> dict:
             {"id": row.pitfall.id, "title": row.pitfall.title, "status": row.status,
              "rules": list(row.pitfall.rules),
              "evidence": [{"rule": f.rule, "severity": f.severity, "path": f.path, "line": f.line, "message": f.message}
-                          for f in row.evidence]}
+                          for f in row.evidence],
+             "not_checked": [{"server": s.server, "context": s.context, "path": s.path, "line": s.line}
+                             for s in row.unchecked]}
             for row in rows
         ],
     }

@@ -341,3 +341,14 @@ def test_to_yaml_inside_an_indented_include_keeps_the_include_indent() -> None:
     rendered = dict(facts.details.rendered)[f"{CHART_DIR}/templates/deployment.yaml"]
     container = rendered.workloads[0].containers[0]
     assert container.startup_probe and not container.readiness_probe
+
+
+@pytest.mark.parametrize("text", ['"--port"', "'x y'", "8000", "--max-model-len=8192", "Qwen/Qwen2.5-7B-Instruct",
+                                  "0.90", "yes", "Off", "a: b", '"a\\"b"', "1e3", "-", "--", "~", "12:30", "a,b",
+                                  "@x", "-1", "null", "#x", "[a]", "{a: 1}", "x #c"])
+def test_plain_scalar_fast_path_reads_like_yaml(text: str) -> None:
+    """The argv hot path skips the YAML parse only where it gives the parse's answer."""
+    from flowscan.extract.helm.workloads import _plain_scalar, _yaml_scalar
+
+    quick = _plain_scalar(text)
+    assert quick is None or quick == _yaml_scalar(text)

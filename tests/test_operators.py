@@ -99,6 +99,13 @@ def test_kubeai_engine_names_the_server_and_env_is_a_map() -> None:
     qwen = details.objects[0]
     assert (qwen.min_replicas, qwen.autoscaling_disabled, qwen.autoscaling_disabled_line, qwen.managed_probes) == (
         0, True, 12, True)
+    assert (qwen.routing, qwen.routing_line, qwen.routing_cache_aware) == ("LeastLoad", None, False)  # the default
+
+
+def test_kubeai_prefix_hash_routing_is_cache_aware() -> None:
+    text = KUBEAI.replace(b"  autoscalingDisabled: true\n", b"  loadBalancing:\n    strategy: PrefixHash\n")
+    qwen = extract_operators("deploy/models.yaml", text).details.objects[0]
+    assert (qwen.routing, qwen.routing_line, qwen.routing_cache_aware) == ("PrefixHash", 13, True)
 
 
 def test_other_yaml_gives_no_facts() -> None:

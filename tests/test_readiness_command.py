@@ -42,6 +42,7 @@ def test_console_table_lists_servers_and_rows() -> None:
     assert result.exit_code == 0, result.output
     assert "[kserve:InferenceService/llama-chat]" in result.output
     assert "Prefix caching on" in result.output and "at risk" in result.output
+    assert "caching/cache-aware-routing-off" in result.output  # KubeAI's default LeastLoad router
 
 
 def test_rows_unknown_when_the_rule_is_off() -> None:
@@ -52,3 +53,13 @@ def test_rows_unknown_when_the_rule_is_off() -> None:
     assert rows["gpu"].status == AT_RISK and rows["gpu"].evidence == [finding]
     assert rows["load-test"].status == UNKNOWN
     assert rows["monitoring"].status == READY
+
+
+def test_compose_stack_rows_say_what_their_rules_do_not_read() -> None:
+    data = _json(FIXTURES / "compose-llm-monitoring")
+    rows = {row["id"]: row for row in data["pitfalls"]}
+    assert {k: r["status"] for k, r in rows.items()} == {
+        "cold-starts": READY, "fallback": READY, "prefix-caching": READY, "gpu": UNKNOWN, "autoscaling": UNKNOWN,
+        "monitoring": AT_RISK, "eval-baseline": AT_RISK, "load-test": READY}
+    assert [(e["path"], e["line"]) for e in rows["monitoring"]["evidence"]] == [("compose.yaml", 17)]  # summarize
+    assert sorted(s["context"] for s in rows["gpu"]["not_checked"]) == ["compose:chat", "compose:summarize"]

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def all_checks() -> tuple[Check, ...]:
     """Every check, in report order. Imported here, not at start-up: a scan with nothing to
     check loads none of them."""
-    from .caching import PrefixCaching, ResponseCache
+    from .caching import CacheAwareRouting, PrefixCaching, ResponseCache
     from .coverage import ParseErrors
     from .fallback import Fallback
     from .internal import InternalErrors
@@ -27,8 +27,8 @@ def all_checks() -> tuple[Check, ...]:
     from .readiness import Readiness
     from .serving import ColdStart
 
-    return (EndpointResidency(), ResourceResidency(), Fallback(), PrefixCaching(), ResponseCache(), ColdStart(),
-            Readiness(), ReadinessEvidence(), ParseErrors(), InternalErrors())
+    return (EndpointResidency(), ResourceResidency(), Fallback(), PrefixCaching(), CacheAwareRouting(), ResponseCache(),
+            ColdStart(), Readiness(), ReadinessEvidence(), ParseErrors(), InternalErrors())
 
 
 def run_checks(facts: ScanFacts, line_text: LineText, checks: tuple[Check, ...] | None = None) -> list[Finding]:

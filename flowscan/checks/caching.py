@@ -8,6 +8,11 @@ version its image tag or ``pip install`` pin shows (vLLM before 0.8.0), reported
 image / pin line. A server whose version cannot be seen is assumed to run the current
 default.
 
+``caching/cache-aware-routing-off`` (note): a serving platform whose router can send requests
+that share a prompt prefix to the replica holding its KV cache (KubeAI ``PrefixHash``; data:
+``routing`` in rules/servers/platforms/) routes a model that may run on several replicas with
+another strategy — at the strategy's line, else the resource's.
+
 ``caching/response-cache-disabled``: a LiteLLM proxy config with ``cache: false`` (warning,
 at that line); a proxy config with no ``cache: true`` at all (note, at ``cache_params`` if
 present, else at ``model_list``); ``litellm.completion(..., caching=False)`` and friends, or
@@ -16,12 +21,13 @@ present, else at ``model_list``); ``litellm.completion(..., caching=False)`` and
 
 from __future__ import annotations
 
-from ..configfacts import LitellmFacts
+from ..configfacts import LitellmFacts, PlatformFacts
 from ..model import Location
 from ..python.facts import Lit, ModuleFacts, imported_callee
 from ..servers import (
     Launch,
     keyword_line,
+    launches_in_config,
     launches_in_configs,
     launches_in_module,
     prefix_caching,
@@ -31,6 +37,7 @@ from .base import Check, Findings, ScanFacts
 
 PREFIX_DISABLED = "caching/prefix-caching-disabled"
 RESPONSE_DISABLED = "caching/response-cache-disabled"
+ROUTING_OFF = "caching/cache-aware-routing-off"
 
 #: LiteLLM calls whose ``caching=False`` skips the response cache.
 LITELLM_CALLS = frozenset({
@@ -54,6 +61,29 @@ class PrefixCaching(Check):
             launches += launches_in_module(module)
         for launch in launches:
             _prefix_finding(launch, out)
+
+
+class CacheAwareRouting(Check):
+    """Platform routers that could keep a prompt prefix on the replica caching it, but do not."""
+
+    rules = (ROUTING_OFF,)
+    reads = frozenset({"configs"})
+
+    def run(self, facts: ScanFacts, out: Findings) -> None:
+        for config in facts.configs:
+            if not isinstance(config.details, PlatformFacts):
+                continue
+            caching = {launch.context for launch in launches_in_config(config) if launch.server.prefix is not None}
+            for obj in config.details.objects:
+                several = obj.max_replicas is None or obj.max_replicas > 1 or (obj.min_replicas or 0) > 1
+                if obj.routing_cache_aware is not False or not several or not caching & set(obj.sources):
+                    continue
+                written = "" if obj.routing_line is not None else " (the default)"
+                message = (f"{obj.platform} {obj.kind}/{obj.name} routes requests with {obj.routing}{written} although "
+                           f"{obj.platform} can route by prompt prefix: requests sharing a prefix land on replicas that "
+                           f"do not hold its KV cache, so prefix-cache hits fall as replicas are added")
+                out.add(ROUTING_OFF, message, Location(config.path, obj.routing_line or obj.line),
+                        key=f"{obj.kind}/{obj.name}")
 
 
 class ResponseCache(Check):
@@ -131,4 +161,4 @@ def _call_cache_findings(module: ModuleFacts, out: Findings) -> None:
             out.add(RESPONSE_DISABLED, message, Location(module.path, line), key=f"{name}|{keyword}")
 
 
-__all__ = ["PrefixCaching", "ResponseCache", "PREFIX_DISABLED", "RESPONSE_DISABLED"]
+__all__ = ["CacheAwareRouting", "PrefixCaching", "ResponseCache", "PREFIX_DISABLED", "RESPONSE_DISABLED", "ROUTING_OFF"]

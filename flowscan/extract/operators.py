@@ -60,6 +60,8 @@ def _add_object(doc: Y, spec: ResourceSpec, path: str, facts: ConfigFacts) -> Pl
             sources.append(source.name)
     minimum, maximum, disabled = (_one(doc, spec.min_replicas), _one(doc, spec.max_replicas),
                                   _one(doc, spec.autoscaling_disabled))
+    routing_node = _one(doc, spec.routing.field) if spec.routing is not None else None
+    routing = (_text(routing_node) or spec.routing.default) if spec.routing is not None else None
     return PlatformObject(
         platform=spec.platform, kind=kind, name=name, line=doc.line, sources=tuple(sources),
         min_replicas=_int(minimum), min_replicas_line=minimum.key_or_value_line if minimum else None,
@@ -67,6 +69,8 @@ def _add_object(doc: Y, spec: ResourceSpec, path: str, facts: ConfigFacts) -> Pl
         autoscaling_disabled=disabled is not None and disabled.value is True,
         autoscaling_disabled_line=disabled.key_or_value_line if disabled else None,
         managed_probes=spec.managed_probes,
+        routing=routing, routing_line=routing_node.key_or_value_line if routing_node is not None else None,
+        routing_cache_aware=(routing in spec.routing.cache_aware) if spec.routing is not None else None,
     )
 
 

@@ -25,6 +25,8 @@ def render_readiness(rows: Sequence[Row], servers: Sequence[ModelServer], consol
     table.add_column("status")
     table.add_column("evidence", overflow="fold")
     for row in rows:
-        evidence = "\n".join(escape(f"{f.path}:{f.line} {f.rule}: {f.message}") for f in row.evidence)
+        lines = [escape(f"{f.path}:{f.line} {f.rule}: {f.message}") for f in row.evidence]
+        lines += [escape(f"not checked: {s.server} [{s.context}] {s.path}:{s.line}") for s in row.unchecked]
+        evidence = "\n".join(lines)
         table.add_row(escape(row.pitfall.title), f"[{_STYLE.get(row.status, '')}]{row.status}[/]", evidence or "-")
     console.print(table)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ...model import Step
 from .defines import Define
@@ -38,9 +39,10 @@ class Line:
     pad: int = 0  # spaces the including ``indent``/``nindent`` put before this line (already in ``text``)
 
 
-def _control_actions(text: str) -> list[tuple[str, str]] | None:
-    """``[(keyword, rest)]`` when the line holds only control actions (``if``, ``end``,
-    ``$x := …``, comments), else None."""
+@lru_cache(maxsize=8192)
+def _control_actions(text: str) -> tuple[tuple[str, str], ...] | None:
+    """``((keyword, rest), ...)`` when the line holds only control actions (``if``, ``end``,
+    ``$x := …``, comments), else None. Cached: range bodies and includes read lines again."""
     if not text.strip() or _ACTION.sub("", text).strip():
         return None
     out = []
@@ -55,7 +57,7 @@ def _control_actions(text: str) -> list[tuple[str, str]] | None:
             out.append(("assign", expr))
         else:
             return None
-    return out
+    return tuple(out)
 
 
 def join_actions(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:

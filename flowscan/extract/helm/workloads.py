@@ -184,10 +184,31 @@ def _word_source(line: Line, steps: tuple[Step, ...], template_path: str) -> Wor
     return WordSource(line.path or template_path, line.number, undecided)
 
 
+_PLAIN = re.compile(r"(?:[A-Za-z0-9_./=+]|-(?=\S))[A-Za-z0-9_./:=,+@%-]*")
+_QUOTED = re.compile(r'"[^"\\]*"|\'[^\']*\'')
+_YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"})
+
+
+def _plain_scalar(text: str) -> str | None:
+    """The string a simple scalar (a plain word or a quoted string without escapes) reads as
+    in YAML, without a YAML parse (the hot path of argv items); None when YAML must decide."""
+    if _QUOTED.fullmatch(text):
+        return text[1:-1]
+    if _PLAIN.fullmatch(text) and text.lower() not in _YAML_WORDS and not text.endswith(":"):
+        return text
+    return None
+
+
 def _scalar_of(rendered: str) -> str | None:
     """The YAML scalar a rendered ``value:`` holds (Kubernetes env values are strings)."""
     if not rendered.strip():
         return ""
+    quick = _plain_scalar(rendered.strip())
+    return quick if quick is not None else _yaml_scalar(rendered)
+
+
+def _yaml_scalar(rendered: str) -> str | None:
+    """:func:`_scalar_of` through a YAML parse."""
     try:
         parsed = yaml.safe_load(rendered)
     except yaml.YAMLError:
