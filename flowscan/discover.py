@@ -207,7 +207,8 @@ def seed_files(summaries: dict[str, PythonSummary], sources: dict[str, bytes], c
     seeds = set()
     for path, summary in summaries.items():
         data = sources[path]
-        if any(lazy in names_under and lazy.split(".", 1)[0] not in in_tree for lazy in summary.lazy_imports):
+        if b"__getattr__" in data and any(lazy in names_under and lazy.split(".", 1)[0] not in in_tree
+                                          for lazy in summary.lazy_imports):
             seeds.add(path)  # a lazy-import proxy hands out the whole module: its users call the sinks
             continue
         for imported in summary.imports:

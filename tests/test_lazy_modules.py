@@ -8,7 +8,8 @@ import textwrap
 from pathlib import Path
 
 from flowscan.api import ScanOptions, scan
-from flowscan.discover import prepass_python
+from flowscan.catalog import bundled_catalog
+from flowscan.discover import canonical_modules, prepass_python, seed_files
 from flowscan.model import Endpoint
 
 PROXY = '''\
@@ -66,6 +67,14 @@ def test_the_prepass_records_modules_imported_by_name() -> None:
     summary = prepass_python("app/llm.py", textwrap.dedent(PROXY).encode())
     assert summary.lazy_imports == ("litellm",)
     assert "litellm" not in summary.imports
+
+
+def test_only_a_proxy_that_imports_a_sink_module_is_a_seed() -> None:
+    sources = {"app/__init__.py": b"", "app/llm.py": textwrap.dedent(PROXY).encode(),
+               "app/probe.py": b"import importlib\nimportlib.import_module('litellm')\n"}
+    summaries = {path: prepass_python(path, data) for path, data in sources.items()}
+    seeds = seed_files(summaries, sources, bundled_catalog(), canonical_modules(sources))
+    assert seeds == {"app/llm.py"}  # the probe imports it by name but hands nothing out
 
 
 def test_a_proxy_of_two_modules_is_not_resolved(tmp_path: Path) -> None:

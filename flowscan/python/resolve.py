@@ -69,6 +69,9 @@ STEP_BUDGET = 5_000  # evaluations per outbound call before the analysis gives u
 _SETTINGS_BASES = ("BaseSettings",)
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "os.environb.get"})
 _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.join"})
+_DYNACONF = frozenset({"dynaconf.Dynaconf", "dynaconf.LazySettings"})
+_DYNACONF_METHODS = frozenset({"get", "as_dict", "to_dict", "set", "update", "setenv", "from_env", "validators",
+                               "reload", "configure", "load_file", "exists", "current_env"})
 _BUILTINS = frozenset({"open", "dict"})  # builtins the analysis models (others stay "not defined")
 END_OF_FILE = 10**9  # a line after every line of a file: every assignment reaches it
 
@@ -388,6 +391,8 @@ class Resolver(DataResolution):
             return self._class_attr(base, attr, None)
         if isinstance(base, Inst):
             if isinstance(base.of, Ext):
+                if base.of.dotted in _DYNACONF and base.call is not None and attr not in _DYNACONF_METHODS:
+                    return self.dynaconf_item(base, attr, line)
                 return [Ext(f"{base.of.dotted}.{attr}", base)]
             return self._class_attr(base.of, attr, base)
         if isinstance(base, Strs):
