@@ -161,3 +161,20 @@ def test_the_import_index() -> None:
     assert index.importers("pkg.sub.mod", "other", "pkg/sub/mod.py") == {"a.py", "c.py", "d.py"}
     assert index.importers("other.mod", "name", "other/mod.py") == {"c.py", "d.py", "e.py"}
     assert index.importers("x.mod", "f", "x/mod.py") == {"c.py", "d.py", "f.py"}
+
+
+def test_a_top_level_module_two_services_share_is_the_importers_own(tmp_path: Path) -> None:
+    """``import settings`` in services/a/app.py is services/a/settings.py (the script's own
+    folder), not the first file of that name."""
+    files = {
+        "services/a/settings.py": 'URL = "https://a-settings.example.com"\n',
+        "services/a/app.py": "import requests\nimport settings\nrequests.get(settings.URL)\n",
+        "services/b/settings.py": 'URL = "https://b-settings.example.com"\n',
+        "services/b/app.py": "import requests\nimport settings\nrequests.get(settings.URL)\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
+    assert sorted((e.host, loc.path) for e in report.endpoints for loc in e.locations) == [
+        ("a-settings.example.com", "services/a/app.py"), ("b-settings.example.com", "services/b/app.py")]
