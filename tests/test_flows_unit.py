@@ -115,15 +115,21 @@ def test_proxy_entries_resolve_env_references_per_context(tmp_path: Path) -> Non
 
 
 def test_env_free_calls_are_not_repeated_per_context(tmp_path: Path) -> None:
-    """A call whose value reads no env var is the same in every context: it is reported once,
-    in the default context; a call that reads one gets an endpoint where a context sets it."""
+    """A call or SDK setting whose value reads no env var is the same in every context: it is
+    reported once, in the default context; one that reads an env var (after a skipped one) gets
+    an endpoint where a context sets it."""
     report = _scan(tmp_path, {
-        "a.py": ('import os\nimport requests\nrequests.get("https://fixed.example.com")\n'
+        "a.py": ('import os\nimport openai\nimport posthog\nimport requests\n'
+                 'posthog.host = "https://eu.i.posthog.com"\n'
+                 'openai.base_url = os.environ.get("OAI", "https://api.openai.com/v1")\n'
+                 'requests.get("https://fixed.example.com")\n'
                  'requests.get(os.getenv("API", "https://default.example.com"))\n'),
-        "compose.yaml": "services:\n  web:\n    image: web\n    environment:\n      API: https://api.eu.example.com\n",
+        "compose.yaml": ("services:\n  web:\n    image: web\n    environment:\n      API: https://api.eu.example.com\n"
+                         "      OAI: https://oai.eu.example.com/v1\n"),
     })
     assert sorted((e.context, e.host) for e in report.endpoints) == [
-        ("compose:web", "api.eu.example.com"), ("default", "default.example.com"), ("default", "fixed.example.com")]
+        ("compose:web", "api.eu.example.com"), ("compose:web", "oai.eu.example.com"), ("default", "api.openai.com"),
+        ("default", "default.example.com"), ("default", "eu.i.posthog.com"), ("default", "fixed.example.com")]
 
 
 REEXPORT = {
@@ -232,18 +238,6 @@ def test_a_client_passed_as_a_parameter_does_not_stop_the_scan(tmp_path: Path) -
     assert [e.host for e in report.endpoints] == ["direct.example.com"]
 
 
-def test_sdk_settings_skipped_as_env_free_do_not_hide_later_ones(tmp_path: Path) -> None:
-    """posthog.host is fixed, so contexts skip it; openai.base_url after it reads an env var
-    the compose service sets, and gets its own endpoint there."""
-    report = _scan(tmp_path, {
-        "a.py": ('import os\nimport openai\nimport posthog\nposthog.host = "https://eu.i.posthog.com"\n'
-                 'openai.base_url = os.environ.get("OAI", "https://api.openai.com/v1")\n'),
-        "compose.yaml": "services:\n  web:\n    image: web\n    environment:\n      OAI: https://oai.eu.example.com/v1\n",
-    })
-    assert sorted((e.context, e.host) for e in report.endpoints) == [
-        ("compose:web", "oai.eu.example.com"), ("default", "api.openai.com"), ("default", "eu.i.posthog.com")]
-
-
 def test_a_call_no_context_can_change_is_evaluated_once(tmp_path: Path, monkeypatch) -> None:
     """Call sites and SDK settings whose values read no env var are evaluated in the default
     context only, not again in each of the two compose services; an attribute of a module no
@@ -285,7 +279,7 @@ def test_an_sdk_setting_over_budget_is_noted(tmp_path: Path, monkeypatch) -> Non
 def test_provenance_names_the_sdk_whose_default_is_used(tmp_path: Path) -> None:
     report = _scan(tmp_path, {"a.py": "import sentry_sdk\nsentry_sdk.init()\n"})
     (endpoint,) = report.endpoints
-    assert [s.detail for s in endpoint.provenance][0].startswith("sentry_sdk.init reads env SENTRY_DSN")
+    assert endpoint.provenance[0].detail.startswith("sentry_sdk.init reads env SENTRY_DSN")
 
 
 def test_a_proxy_entry_with_its_region_from_an_env_var(tmp_path: Path) -> None:
