@@ -86,6 +86,16 @@ def test_an_ambiguous_suffix_is_resolved_by_the_longest_shared_folder() -> None:
     assert program.find_module("lib.util").path == "x/a/lib/util.py"  # type: ignore[union-attr]  # the first
 
 
+def test_of_two_candidates_the_nearer_then_the_shorter() -> None:
+    program = _program({"x/a/lib/util.py": "A = 1\n", "x/b/lib/util.py": "B = 1\n", "x/b/run.py": "import lib.util\n"})
+    assert program.find_module("lib.util", program.load("x/b/run.py")).path == "x/b/lib/util.py"  # type: ignore[union-attr]
+    tie = _program({"x/a/lib/util.py": "A = 1\n", "x/c/d/lib/util.py": "D = 1\n", "x/b/run.py": "import lib.util\n"})
+    assert tie.find_module("lib.util", tie.load("x/b/run.py")).path == "x/a/lib/util.py"  # type: ignore[union-attr]
+    same_name = _program({"a/settings.py": "A = 1\n", "c/d/settings.py": "D = 1\n", "b/app.py": "import settings\n"})
+    assert same_name.homonyms == {"settings": ["a/settings.py", "c/d/settings.py"]}
+    assert same_name.find_module("settings", same_name.load("b/app.py")).path == "a/settings.py"  # type: ignore[union-attr]
+
+
 def test_a_module_that_does_not_parse_is_not_found() -> None:
     program = _program({"pkg/bad.py": "def oops(:\n", "pkg/good.py": "X = 1\n"})
     assert program.find_module("pkg.bad") is None

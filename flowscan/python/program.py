@@ -112,7 +112,7 @@ class Program:
         if path is not None and near is not None and dotted in self.homonyms:
             path = max(self.homonyms[dotted], key=lambda p: (_common_prefix(p, near.path), -len(p)))
         if path is None:
-            candidates = self.by_suffix.get(dotted) if "." in dotted else None
+            candidates = self.by_suffix.get(dotted)  # keys have two or more parts
             if not candidates:
                 return None
             path = candidates[0]
@@ -124,7 +124,7 @@ class Program:
     def path_of(self, dotted: str) -> str | None:
         """The file of in-tree module ``dotted`` (by name, else a unique suffix), not loaded."""
         path = self.by_name.get(dotted)
-        if path is None and "." in dotted:
+        if path is None:
             candidates = self.by_suffix.get(dotted, [])
             path = candidates[0] if len(candidates) == 1 else None
         return path
