@@ -66,12 +66,10 @@ class Program:
     def __init__(self, paths: dict[str, tuple[str, str]], sources: dict[str, bytes], loader: Loader,
                  imports: dict[str, tuple[str, ...]] | None = None):
         self.sources = sources
-        self.modules_by_path = {path: names[0] for path, names in paths.items()}
         self.loader = loader
         self.loaded: dict[str, ModuleFacts] = {}
         self.by_name: dict[str, str] = {}
         self.by_suffix: dict[str, list[str]] = {}
-        self.paths = sorted(paths)
         self._words: dict[str, frozenset[bytes]] = {}
         self.mention_log: dict[str, dict[str, bool]] = {}  # path -> identifier lookups and answers
         self._calls_by_name: dict[str, dict[str, list[CallSite]]] = {}
