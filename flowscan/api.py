@@ -247,15 +247,13 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     from .python.resolve import Resolver
     from .values import StrValue
 
-    endpoints: list[Endpoint] = []
-    budget_hits: set[tuple[str, int, str]] = set()
     extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
     resolver = Resolver(program, lambda key: extra_env.get(key))
     same_everywhere: set[tuple[str, int]] = set()  # call sites whose values no context can change
     hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere) \
         + config_hits(config_facts, lambda key: extra_env.get(key))
-    endpoints += build_endpoints(hits, catalog, policy, DEFAULT_CONTEXT)
-    budget_hits |= {(path, line, DEFAULT_CONTEXT) for path, line in resolver.budget_hits}
+    endpoints = build_endpoints(hits, catalog, policy, DEFAULT_CONTEXT)
+    budget_hits = {(path, line, DEFAULT_CONTEXT) for path, line in resolver.budget_hits}
     resolver.start_budget()
     stats.note_steps(*resolver.most_steps)
     unchanged = frozenset(same_everywhere)
