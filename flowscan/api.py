@@ -294,8 +294,6 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     from .resources import served_hosts
     from .values import StrValue
 
-    endpoints: list[Endpoint] = []
-    budget_hits: set[tuple[str, int, str]] = set()
     served = served_hosts(config_facts, catalog)
     extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
     resolver = Resolver(program, lambda key: extra_env.get(key))
@@ -303,8 +301,8 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere, failures=failures) \
         + config_hits(config_facts, lambda key: extra_env.get(key)) \
         + env_service_hits(catalog, program.import_index.under, lambda key: extra_env.get(key))
-    endpoints += build_endpoints(hits, catalog, policy, DEFAULT_CONTEXT, served)
-    budget_hits |= {(path, line, DEFAULT_CONTEXT) for path, line in resolver.budget_hits}
+    endpoints = build_endpoints(hits, catalog, policy, DEFAULT_CONTEXT, served)
+    budget_hits = {(path, line, DEFAULT_CONTEXT) for path, line in resolver.budget_hits}
     resolver.start_budget()
     stats.note_steps(*resolver.most_steps)
     unchanged = frozenset(same_everywhere)

@@ -354,3 +354,19 @@ def test_fixture_fallback_annotations() -> None:
     run = _check_tree(root)
     problems = compare(expected, {(f.path, f.line, f.rule) for f in run.findings})
     assert not problems, "\n".join(problems)
+
+
+def test_langchain_model_classes_come_from_the_catalog() -> None:
+    """Chat models and LLMs of langchain / langchain_* modules (a Chat* class, or a sink with
+    a name in a chat_models / llms module) are models; embeddings, hub calls and other
+    libraries' model classes are not."""
+    from flowscan.catalog import bundled_catalog
+    from flowscan.checks.fallback import _langchain_classes
+
+    _langchain_classes.cache_clear()  # built from the catalog on first use
+    classes = _langchain_classes()
+    models = {"langchain_deepseek.ChatDeepSeek", "langchain_fireworks.Fireworks", "langchain_fireworks.llms.Fireworks",
+              "langchain.chat_models.AzureChatOpenAI", "langchain_community.llms.Ollama"}
+    others = {"langchain_fireworks.FireworksEmbeddings", "langchain.hub.pull", "llama_index.llms.anthropic.Anthropic"}
+    assert (models | others) <= set(bundled_catalog().sinks)
+    assert models <= classes and not others & classes

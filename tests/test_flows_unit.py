@@ -115,15 +115,21 @@ def test_proxy_entries_resolve_env_references_per_context(tmp_path: Path) -> Non
 
 
 def test_env_free_calls_are_not_repeated_per_context(tmp_path: Path) -> None:
-    """A call whose value reads no env var is the same in every context: it is reported once,
-    in the default context; a call that reads one gets an endpoint where a context sets it."""
+    """A call or SDK setting whose value reads no env var is the same in every context: it is
+    reported once, in the default context; one that reads an env var (after a skipped one) gets
+    an endpoint where a context sets it."""
     report = _scan(tmp_path, {
-        "a.py": ('import os\nimport requests\nrequests.get("https://fixed.example.com")\n'
+        "a.py": ('import os\nimport openai\nimport posthog\nimport requests\n'
+                 'posthog.host = "https://eu.i.posthog.com"\n'
+                 'openai.base_url = os.environ.get("OAI", "https://api.openai.com/v1")\n'
+                 'requests.get("https://fixed.example.com")\n'
                  'requests.get(os.getenv("API", "https://default.example.com"))\n'),
-        "compose.yaml": "services:\n  web:\n    image: web\n    environment:\n      API: https://api.eu.example.com\n",
+        "compose.yaml": ("services:\n  web:\n    image: web\n    environment:\n      API: https://api.eu.example.com\n"
+                         "      OAI: https://oai.eu.example.com/v1\n"),
     })
     assert sorted((e.context, e.host) for e in report.endpoints) == [
-        ("compose:web", "api.eu.example.com"), ("default", "default.example.com"), ("default", "fixed.example.com")]
+        ("compose:web", "api.eu.example.com"), ("compose:web", "oai.eu.example.com"), ("default", "api.openai.com"),
+        ("default", "default.example.com"), ("default", "eu.i.posthog.com"), ("default", "fixed.example.com")]
 
 
 REEXPORT = {
@@ -155,3 +161,136 @@ def test_a_re_exported_client_and_the_result_cache(tmp_path: Path) -> None:
     (tmp_path / "app" / "core" / "net.py").write_text("import json as http\n")  # no client any more
     changed = scan(tmp_path, options)
     assert not changed.stats.reused and changed.report.endpoints == []
+
+
+def test_a_call_reads_the_values_bound_where_it_is(tmp_path: Path) -> None:
+    """The URL and the client are the ones bound at the call's line and in its function:
+    a later rebinding changes nothing, a client local to a function is found there."""
+    report = _scan(tmp_path, {"a.py": '''\
+        import json
+        import os
+        import posthog
+        import requests
+
+        URL = "https://first.example.com"
+        http = requests
+        http.get(URL)
+        URL = "https://second.example.com"
+        http = json
+        http.get("https://not-a-call.example.com")
+
+
+        def sync():
+            session = requests.Session()
+            session.get("https://local.example.com")
+
+
+        def setup():
+            posthog.host = os.environ.get("POSTHOG_HOST", "https://eu.i.posthog.com")
+
+
+        def setup_us():
+            host = "https://us.i.posthog.com"
+            posthog.host = host
+        '''})
+    assert sorted((e.host, loc.line, loc.column) for e in report.endpoints for loc in e.locations) == [
+        ("eu.i.posthog.com", 20, 5), ("first.example.com", 8, 1), ("local.example.com", 16, 5),
+        ("us.i.posthog.com", 25, 5)]
+    assigned = next(e for e in report.endpoints if e.sdk == "posthog.host")
+    assert [s.detail for s in assigned.provenance] == [
+        '"https://eu.i.posthog.com"', "default of env POSTHOG_HOST (not set in any scanned config)", "posthog.host = …"]
+
+
+def test_an_attribute_named_like_an_sdk_setting_on_another_library(tmp_path: Path) -> None:
+    """``settings.host`` of an unrelated import and ``config.host`` of a local object are no
+    sinks; posthog.host beside them is."""
+    report = _scan(tmp_path, {"a.py": '''\
+        import posthog
+        from myconf import settings
+
+
+        class Config:
+            host = None
+
+
+        config = Config()
+        settings.host = "https://not-posthog.example.com"
+        config.host = "https://local-object.example.com"
+        posthog.host = "https://eu.i.posthog.com"
+        '''})
+    assert [(e.host, e.sdk) for e in report.endpoints] == [("eu.i.posthog.com", "posthog.host")]
+
+
+def test_a_client_passed_as_a_parameter_does_not_stop_the_scan(tmp_path: Path) -> None:
+    """What is called is not followed back through a parameter's callers (too costly for
+    what it finds); the scan goes on and reports the direct call."""
+    report = _scan(tmp_path, {"a.py": '''\
+        import requests
+
+
+        def fetch(client):
+            return client.get("https://through-a-parameter.example.com")
+
+
+        fetch(requests)
+        requests.get("https://direct.example.com")
+        '''})
+    assert [e.host for e in report.endpoints] == ["direct.example.com"]
+
+
+def test_a_call_no_context_can_change_is_evaluated_once(tmp_path: Path, monkeypatch) -> None:
+    """Call sites and SDK settings whose values read no env var are evaluated in the default
+    context only, not again in each of the two compose services; an attribute of a module no
+    sink comes from (settings.host, line 8) is not evaluated at all."""
+    from flowscan.python.resolve import Resolver
+
+    evaluated: list[tuple[str, int] | None] = []
+    start_budget = Resolver.start_budget
+
+    def record(self, site=None):
+        evaluated.append(site)
+        start_budget(self, site)
+
+    monkeypatch.setattr(Resolver, "start_budget", record)
+    report = _scan(tmp_path, {
+        "a.py": ('import os\nimport posthog\nimport requests\nposthog.host = "https://eu.i.posthog.com"\n'
+                 'requests.get("https://fixed.example.com")\nrequests.get(os.environ["API"])\n'
+                 'from myconf import settings\nsettings.host = "https://no-sdk.example.com"\n'),
+        "compose.yaml": ("services:\n  web:\n    image: web\n    environment:\n      API: https://web.example.com\n"
+                         "  worker:\n    image: worker\n    environment:\n      API: https://worker.example.com\n"),
+    })
+    assert sorted(e.host for e in report.endpoints) == [  # API unset in default: both services set it
+        "eu.i.posthog.com", "fixed.example.com", "web.example.com", "worker.example.com"]
+    sites = [site for site in evaluated if site is not None]
+    assert sorted(sites) == [("a.py", 4), ("a.py", 5), ("a.py", 6), ("a.py", 6), ("a.py", 6)]
+
+
+def test_an_sdk_setting_over_budget_is_noted(tmp_path: Path, monkeypatch) -> None:
+    from flowscan.python import resolve
+
+    monkeypatch.setattr(resolve, "STEP_BUDGET", 40)
+    lines = ["import posthog", 'A0 = "https://costly.example.com"', *[f'A{i} = A{i - 1} + ""' for i in range(1, 30)]]
+    report = _scan(tmp_path, {"a.py": "\n".join([*lines, "posthog.host = A29"]) + "\n"})
+    (endpoint,) = report.endpoints
+    assert endpoint.unresolved == ["analysis budget exceeded"]
+    assert [note.split(": resolving")[0] for note in report.coverage.notes] == ["a.py:32"]
+
+
+def test_provenance_names_the_sdk_whose_default_is_used(tmp_path: Path) -> None:
+    report = _scan(tmp_path, {"a.py": "import sentry_sdk\nsentry_sdk.init()\n"})
+    (endpoint,) = report.endpoints
+    assert endpoint.provenance[0].detail.startswith("sentry_sdk.init reads env SENTRY_DSN")
+
+
+def test_a_proxy_entry_with_its_region_from_an_env_var(tmp_path: Path) -> None:
+    report = _scan(tmp_path, {
+        "proxy/config.yaml": ("model_list:\n  - model_name: claude\n    litellm_params:\n"
+                              "      model: bedrock/anthropic.claude-3-5-sonnet\n"
+                              "      aws_region_name: os.environ/BEDROCK_REGION\n"),
+        "compose.yaml": ("services:\n  proxy:\n    image: litellm\n    environment:\n"
+                         "      BEDROCK_REGION: eu-central-1\n"),
+    })
+    (endpoint,) = report.endpoints
+    assert (endpoint.context, endpoint.host, endpoint.provider) == (
+        "compose:proxy", "bedrock-runtime.eu-central-1.amazonaws.com", "aws")
+    assert endpoint.provenance[-1].detail == "litellm model_list claude: bedrock/anthropic.claude-3-5-sonnet"

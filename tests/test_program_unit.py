@@ -86,6 +86,16 @@ def test_an_ambiguous_suffix_is_resolved_by_the_longest_shared_folder() -> None:
     assert program.find_module("lib.util").path == "x/a/lib/util.py"  # type: ignore[union-attr]  # the first
 
 
+def test_of_two_candidates_the_nearer_then_the_shorter() -> None:
+    program = _program({"x/a/lib/util.py": "A = 1\n", "x/b/lib/util.py": "B = 1\n", "x/b/run.py": "import lib.util\n"})
+    assert program.find_module("lib.util", program.load("x/b/run.py")).path == "x/b/lib/util.py"  # type: ignore[union-attr]
+    tie = _program({"x/a/lib/util.py": "A = 1\n", "x/c/d/lib/util.py": "D = 1\n", "x/b/run.py": "import lib.util\n"})
+    assert tie.find_module("lib.util", tie.load("x/b/run.py")).path == "x/a/lib/util.py"  # type: ignore[union-attr]
+    same_name = _program({"a/settings.py": "A = 1\n", "c/d/settings.py": "D = 1\n", "b/app.py": "import settings\n"})
+    assert same_name.homonyms == {"settings": ["a/settings.py", "c/d/settings.py"]}
+    assert same_name.find_module("settings", same_name.load("b/app.py")).path == "a/settings.py"  # type: ignore[union-attr]
+
+
 def test_a_module_that_does_not_parse_is_not_found() -> None:
     program = _program({"pkg/bad.py": "def oops(:\n", "pkg/good.py": "X = 1\n"})
     assert program.find_module("pkg.bad") is None
@@ -161,3 +171,20 @@ def test_the_import_index() -> None:
     assert index.importers("pkg.sub.mod", "other", "pkg/sub/mod.py") == {"a.py", "c.py", "d.py"}
     assert index.importers("other.mod", "name", "other/mod.py") == {"c.py", "d.py", "e.py"}
     assert index.importers("x.mod", "f", "x/mod.py") == {"c.py", "d.py", "f.py"}
+
+
+def test_a_top_level_module_two_services_share_is_the_importers_own(tmp_path: Path) -> None:
+    """``import settings`` in services/a/app.py is services/a/settings.py (the script's own
+    folder), not the first file of that name."""
+    files = {
+        "services/a/settings.py": 'URL = "https://a-settings.example.com"\n',
+        "services/a/app.py": "import requests\nimport settings\nrequests.get(settings.URL)\n",
+        "services/b/settings.py": 'URL = "https://b-settings.example.com"\n',
+        "services/b/app.py": "import requests\nimport settings\nrequests.get(settings.URL)\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
+    assert sorted((e.host, loc.path) for e in report.endpoints for loc in e.locations) == [
+        ("a-settings.example.com", "services/a/app.py"), ("b-settings.example.com", "services/b/app.py")]

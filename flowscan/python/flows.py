@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 from ..catalog import Catalog, Sink
 from ..configfacts import ConfigFacts
@@ -32,7 +33,7 @@ def _sink_modules_by_last_name(catalog: Catalog) -> dict[str, frozenset[str]]:
     could be a sink of."""
     out: dict[str, set[str]] = {}
     for name in catalog.sinks:
-        out.setdefault(name.rsplit(".", 1)[-1], set()).add(name.split(".", 1)[0])
+        out.setdefault(name.rpartition(".")[2], set()).add(name.partition(".")[0])
     return {k: frozenset(v) for k, v in out.items()}
 
 
@@ -48,10 +49,10 @@ def _could_reach(facts: ModuleFacts, func, tops: frozenset[str], seed_names: fro
     if not isinstance(root, Name) or root.id not in facts.imports:
         return True  # a local variable, parameter, self, or an expression: resolve it
     target = facts.imports[root.id]
-    if target.split(".", 1)[0] in tops:
+    if target.partition(".")[0] in tops:
         return True
-    parts = target.split(".")
-    return any(".".join(parts[:i]) in seed_names for i in range(1, len(parts) + 1))
+    prefixes = accumulate(target.split("."), lambda prefix, part: f"{prefix}.{part}")  # a, a.b, a.b.c
+    return any(prefix in seed_names for prefix in prefixes)
 
 
 def _site_hits(facts: ModuleFacts, site: CallSite, resolver: Resolver, catalog: Catalog,

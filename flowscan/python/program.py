@@ -66,12 +66,10 @@ class Program:
     def __init__(self, paths: dict[str, tuple[str, str]], sources: dict[str, bytes], loader: Loader,
                  imports: dict[str, tuple[str, ...]] | None = None):
         self.sources = sources
-        self.modules_by_path = {path: names[0] for path, names in paths.items()}
         self.loader = loader
         self.loaded: dict[str, ModuleFacts] = {}
         self.by_name: dict[str, str] = {}
         self.by_suffix: dict[str, list[str]] = {}
-        self.paths = sorted(paths)
         self._words: dict[str, frozenset[bytes]] = {}
         self.mention_log: dict[str, dict[str, bool]] = {}  # path -> identifier lookups and answers
         self._calls_by_name: dict[str, dict[str, list[CallSite]]] = {}
@@ -112,7 +110,7 @@ class Program:
         if path is not None and near is not None and dotted in self.homonyms:
             path = max(self.homonyms[dotted], key=lambda p: (_common_prefix(p, near.path), -len(p)))
         if path is None:
-            candidates = self.by_suffix.get(dotted) if "." in dotted else None
+            candidates = self.by_suffix.get(dotted)  # keys have two or more parts
             if not candidates:
                 return None
             path = candidates[0]
@@ -124,7 +122,7 @@ class Program:
     def path_of(self, dotted: str) -> str | None:
         """The file of in-tree module ``dotted`` (by name, else a unique suffix), not loaded."""
         path = self.by_name.get(dotted)
-        if path is None and "." in dotted:
+        if path is None:
             candidates = self.by_suffix.get(dotted, [])
             path = candidates[0] if len(candidates) == 1 else None
         return path
