@@ -21,7 +21,6 @@ from .template import (
     _ACTION,
     ROOT_PATH,
     NotEvaluated,
-    Scope,
     Val,
     evaluate,
     go_print,
