@@ -26,8 +26,28 @@ class CodecError(ValueError):
 
 
 def dumps(value: object, version: str) -> bytes:
-    return json.dumps({"format": FORMAT, "version": version, "value": _encode(value)},
-                      separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """JSON of ``value``. The C encoder does the work, calling back only for dataclasses and
+    sets; a dict whose keys JSON objects cannot hold (tuples) falls back to the encoder in
+    Python, which writes every dict as ``{"@dict": [[key, value], ...]}``."""
+    try:
+        body = json.dumps(value, default=_default, separators=(",", ":"), ensure_ascii=False, check_circular=False)
+    except (TypeError, ValueError):
+        body = json.dumps(_encode(value), separators=(",", ":"), ensure_ascii=False)
+    return f'{{"format":{FORMAT},"version":{json.dumps(version)},"value":{body}}}'.encode("utf-8")
+
+
+def _default(value: object) -> object:
+    kind = type(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        out = {name: getattr(value, name) for name in names}
+        out["@"] = kind.__name__
+        return out
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    raise TypeError(f"cannot store a {kind.__name__} in the cache")
 
 
 def loads(data: bytes, kind: type, version: str) -> Any:
@@ -129,11 +149,12 @@ def _decoder(hint: object) -> Decoder:
             return build([read(v) for v in raw])
         return sequence
     if container is dict:
+        key_hint = args[0] if args else Any
         key, value = (_lazy(a) for a in (args if args else (Any, Any)))
 
         def mapping(raw: object) -> Any:
             read_key, read_value = key(), value()
-            return {_hashable(read_key(k)): read_value(v) for k, v in _pairs(raw)}
+            return {_hashable(read_key(_object_key(k, key_hint))): read_value(v) for k, v in _pairs(raw)}
         return mapping
     raise CodecError(f"no reading for {hint!r}")
 
@@ -206,7 +227,20 @@ def _number(raw: object) -> float:
     raise CodecError("expected a number")
 
 
+def _object_key(key: object, hint: object) -> object:
+    """A key as the C encoder wrote it in a JSON object (always a string), read back as the
+    type the dict's annotation names: ``{"12": ...}`` of a ``dict[int, ...]`` is line 12."""
+    if type(key) is str and hint is int:
+        try:
+            return int(key)
+        except ValueError:
+            raise CodecError(f"{key!r} is not an int key") from None
+    return key
+
+
 def _pairs(raw: object) -> list:
+    if type(raw) is dict and not (len(raw) == 1 and "@dict" in raw):
+        return list(raw.items())  # a JSON object: the C encoder's form of a dict with simple keys
     pairs = raw.get("@dict") if isinstance(raw, dict) and len(raw) == 1 else None
     if not isinstance(pairs, list) or not all(isinstance(p, list) and len(p) == 2 for p in pairs):
         raise CodecError("expected a dict")

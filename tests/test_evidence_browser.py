@@ -26,9 +26,18 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_html_report_opens_offline_filters_and_shows_the_graph(tmp_path, monkeypatch) -> None:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (.ci/run installs it)")
+    import shutil
+
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764460800")
+    # eu, us and internal endpoints, a file that does not parse, secrets, a policy exemption, and an inline allowance
+    app = tmp_path / "app"
+    shutil.copytree(FIXTURES / "python-eu-app", app)
+    llm = app / "src" / "shopbot" / "clients" / "llm.py"
+    llm.write_text(llm.read_text().replace(
+        "fallback = OpenAI()  # expect: residency/region-not-allowed",
+        'fallback = OpenAI()  # flowscan: allow[residency/region-not-allowed] reason="DPA signed" owner=platform'))
     page_file = tmp_path / "residency.html"
-    result = CliRunner().invoke(main, ["report", str(FIXTURES / "python-eu-app"), "--format", "html", "-o", str(page_file)])
+    result = CliRunner().invoke(main, ["report", str(app), "--format", "html", "-o", str(page_file)])
     assert result.exit_code == 0, result.output
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -49,6 +58,11 @@ def test_html_report_opens_offline_filters_and_shows_the_graph(tmp_path, monkeyp
             page.fill("#filter", "")
             assert all(rows.nth(i).is_visible() for i in range(total))
             assert "scripts/broken.py" in page.inner_text("#coverage + ul")
+            assert "allowed inline with a reason: api.openai.com" in page.inner_text(".verdict")
+            assert "Suppressed residency/region-not-allowed" in page.inner_text("#allowances + ul")
+            assert "Exempt: hooks.slack.com" in page.inner_text("#allowances + ul")
+            for secret in ("abc123def456", "sk-local-not-a-secret-000000"):
+                assert secret not in page.content()
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "evidence-report.png"), full_page=True)
         finally:

@@ -780,6 +780,8 @@ def _describe(obj: Obj) -> str:
         return f"module {obj.module.module}"
     if isinstance(obj, Unknown):
         return obj.why
+    if isinstance(obj, Strs) and obj.values:  # a value that is only known as text, e.g. an unpassed parameter
+        return " or ".join(sorted({v.text for v in obj.values})[:3])
     return type(obj).__name__.lower()
 
 
