@@ -444,8 +444,8 @@ def test_what_stays_unresolved_says_what_it_is(tmp_path: Path) -> None:
     ''')
     assert urls == {
         11: "{argument is helper}", 12: "{argument is K}", 13: "{argument is a K object}",
-        14: "{argument is json}", 15: "{argument is a boto3.client object}", 16: "{call of strs}",
-        17: "{item of strs}", 18: "{name 'undefined_name' is not defined in a.py}",
+        14: "{argument is json}", 15: "{argument is a boto3.client object}", 16: "{call of x}",
+        17: "{item of https://x.example.com}", 18: "{name 'undefined_name' is not defined in a.py}",
     }  # line 19: a list's items are the alternatives, and 1 and 2 are not URLs
 
 
@@ -529,7 +529,7 @@ def test_what_is_not_resolved_is_located_on_its_own_line(tmp_path: Path) -> None
         14: (15, "not resolved: dict called"),
         17: (18, "not resolved: nothing() returns nothing the analysis can see"),
         20: (21, "not resolved: str.title()"),
-        23: (24, "not resolved: call of strs"),
+        23: (24, "not resolved: call of x"),
         26: (27, "env HOSTVAR is not set in any scanned config"),  # where getenv is called
         31: (32, '"https://hostdef.example.com"'),
         36: (36, '"https://{}.example.com"'),
