@@ -4,6 +4,8 @@ pass none of their own (the ``state:`` key of a sink's url spec)."""
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from ..model import Step
 from ..values import StrValue, dedupe
 from .facts import Attr, AttrAssign, ModuleFacts
@@ -25,11 +27,25 @@ def module_state(resolver: Resolver, names: list[str], read: Step) -> list[StrVa
     return dedupe(out) or None
 
 
+# program -> (names, modules loaded) -> assignments: every call of an SDK asks the same question,
+# and the answer changes only when the program loads another module.
+_FOUND: WeakKeyDictionary = WeakKeyDictionary()
+
+
 def _assignments(resolver: Resolver, names: list[str]) -> list[tuple[ModuleFacts, AttrAssign]]:
     """``x.attr = …`` statements whose attr is one of ``names``' in modules importing their SDK."""
+    program = resolver.program
+    key = (tuple(names), len(program.modules))
+    known = _FOUND.setdefault(program, {})
+    if key not in known:
+        known[key] = _find_assignments(program, names)
+    return known[key]
+
+
+def _find_assignments(program, names: list[str]) -> list[tuple[ModuleFacts, AttrAssign]]:
     last_parts = {name.rsplit(".", 1)[-1] for name in names}
     tops = {name.split(".", 1)[0] for name in names}
-    return [(module, assign) for module in resolver.program.modules
+    return [(module, assign) for module in program.modules
             if any(target.split(".", 1)[0] in tops for target in module.imports.values())
             for assign in module.attr_assigns
             if isinstance(assign.target, Attr) and assign.target.attr in last_parts]
