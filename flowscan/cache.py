@@ -96,8 +96,8 @@ class FactCache:
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(entry, dumps(value, _code_version()))
-        except OSError:
-            pass  # a read-only or full disk only costs speed
+        except (OSError, ValueError, TypeError):
+            pass  # a read-only or full disk, or a value the codec cannot write, only costs speed
 
 
 def write_atomically(target: Path, data: bytes) -> None:

@@ -26,13 +26,14 @@ class CodecError(ValueError):
 
 
 def dumps(value: object, version: str) -> bytes:
-    """JSON of ``value``. The C encoder does the work, calling back only for dataclasses and
-    sets; a dict whose keys JSON objects cannot hold (tuples) falls back to the encoder in
-    Python, which writes every dict as ``{"@dict": [[key, value], ...]}``."""
+    """JSON of ``value``, ASCII-escaped (a lone surrogate from an undecodable source byte is
+    stored as ``\\udcxx`` and read back as it was). The C encoder does the work, calling back
+    only for dataclasses and sets; a dict whose keys JSON objects cannot hold (tuples) falls
+    back to the encoder in Python, which writes every dict as ``{"@dict": [[key, value], ...]}``."""
     try:
-        body = json.dumps(value, default=_default, separators=(",", ":"), ensure_ascii=False, check_circular=False)
+        body = json.dumps(value, default=_default, separators=(",", ":"), check_circular=False)
     except (TypeError, ValueError):
-        body = json.dumps(_encode(value), separators=(",", ":"), ensure_ascii=False)
+        body = json.dumps(_encode(value), separators=(",", ":"))
     return f'{{"format":{FORMAT},"version":{json.dumps(version)},"value":{body}}}'.encode("utf-8")
 
 

@@ -93,8 +93,8 @@ class ResultCache:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             write_atomically(self.directory / key, dumps(_redacted(record), tool_digest()))
-        except OSError:
-            pass  # a read-only or full disk only costs speed
+        except (OSError, ValueError, TypeError):
+            pass  # a read-only or full disk, or a value the codec cannot write, only costs speed
 
 
 def _redacted(value):

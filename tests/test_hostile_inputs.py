@@ -229,3 +229,11 @@ def test_a_bug_outside_the_contained_parts_exits_2_without_a_traceback(tmp_path:
     result = CliRunner().invoke(main, ["scan", str(root), "--no-cache"])
     assert result.exit_code == 2
     assert "internal error (RuntimeError)" in result.output and "Traceback" not in result.output
+
+
+def test_a_lone_surrogate_in_the_facts_is_cached_and_read_back(tmp_path) -> None:
+    from flowscan.cachecodec import dumps, loads
+    from flowscan.model import Step
+
+    step = Step("a.py", 1, "bad byte \udcff here")
+    assert loads(dumps(step, "v1"), Step, "v1") == step
