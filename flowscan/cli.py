@@ -53,6 +53,9 @@ def main() -> None:
       flowscan scan . --format json -o report.json
       flowscan explain api.openai.com .    how a host was reached, step by step
       flowscan rules                       what each finding means
+      flowscan report . -o residency.md    residency evidence (markdown, html, csv, cyclonedx)
+      flowscan readiness .                 is the self-hosted model deployment ready for traffic?
+      flowscan pre-commit FILES            the hook: findings touching these files only
 
     Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, config or internal error,
     130 interrupted.
