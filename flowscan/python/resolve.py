@@ -227,9 +227,12 @@ class Resolver(DataResolution):
         if isinstance(expr, Percent):
             return self._percent(expr, frame)
         if isinstance(expr, Either):
+            # ``a or b`` is never ``a``'s None, but it is ``b``'s, and ``x if c else None`` may be None:
+            # a None of the last alternative is kept (the SDK's own default then applies).
             out = []
-            for option in expr.options:
-                out.extend(o for o in self.eval(option, frame) if not isinstance(o, Absent))
+            for i, option in enumerate(expr.options):
+                last = i == len(expr.options) - 1
+                out.extend(o for o in self.eval(option, frame) if last or not isinstance(o, Absent))
             return out or [Absent()]
         if isinstance(expr, DictLit):
             return [DictObj(expr.items, frame)]

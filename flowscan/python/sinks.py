@@ -43,17 +43,28 @@ def _simple(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
     ctx = call.ctx
     frame = ctx.frame
     path = frame.module.path
-    values: list[StrValue] | None = None
     expr = _argument(spec, call)
-    objs = [o for o in resolver.items(resolver.eval(expr, frame)) if not isinstance(o, Absent)] if expr is not None else None
+    given = list(resolver.items(resolver.eval(expr, frame))) if expr is not None else None
     if expr is None and spec.get("kw") and not spec.get("assigned"):
         keywords = spec["kw"]
-        objs = resolver.splatted(ctx, [keywords] if isinstance(keywords, str) else keywords)
-    if objs and "field" in spec:
-        objs = [o for o in resolver.field_of(objs, spec["field"]) if not isinstance(o, Absent)]
-    if objs:
-        values = resolver.strings(objs, frame, what="argument")
-    if values is None and "receiver" in spec and call.receiver is not None and call.receiver.call is not None:
+        given = resolver.splatted(ctx, [keywords] if isinstance(keywords, str) else keywords)
+    if given and "field" in spec:
+        given = list(resolver.field_of(given, spec["field"]))
+    objs = [o for o in given if not isinstance(o, Absent)] if given else given
+    values = resolver.strings(objs, frame, what="argument") if objs else None
+    if values is not None:
+        if len(objs) < len(given):  # `x if c else None`: where the argument is None, the SDK's own choice applies
+            absent = _unset(spec, call, resolver, sdk, path)
+            values = dedupe([*values, *absent]) if absent else values
+        return _shaped(values, spec, path, ctx.line, sdk)
+    return _shaped(_unset(spec, call, resolver, sdk, path), spec, path, ctx.line, sdk)
+
+
+def _unset(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str, path: str) -> list[StrValue] | None:
+    """What the SDK uses when the call gives no value: the receiver's, module state, env, its default."""
+    ctx = call.ctx
+    values: list[StrValue] | None = None
+    if "receiver" in spec and call.receiver is not None and call.receiver.call is not None:
         values = evaluate_spec(spec["receiver"], SinkCall(call.receiver.call), resolver, sdk)
     if values is None and "state" in spec:
         values = module_state(resolver, spec["state"], Step(path, ctx.line, f"{sdk} reads " + " / ".join(spec["state"])))
@@ -71,10 +82,15 @@ def _simple(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
     if values is None and spec.get("env"):
         first = spec["env"][0]
         values = [StrValue.hole(f"env:{first}", (Step(path, ctx.line, f"{sdk} reads env {first}, not set in any scanned config"),))]
+    return values
+
+
+def _shaped(values: list[StrValue] | None, spec: dict[str, Any], path: str, line: int, sdk: str) -> list[StrValue] | None:
+    """``values`` with the spec's connection-string field, map and scheme applied."""
     if values is None:
         return None
     if "field" in spec:
-        values = [_connection_string_field(v, spec, Step(path, ctx.line, f"{sdk}: {spec['field']} of the connection string"))
+        values = [_connection_string_field(v, spec, Step(path, line, f"{sdk}: {spec['field']} of the connection string"))
                   for v in values]
     if "map" in spec:
         values = [_mapped(v, spec["map"]) for v in values]
