@@ -18,3 +18,18 @@ def catalog():
     from flowscan.catalog import bundled_catalog
 
     return bundled_catalog()
+
+
+def endpoints_by_line(root: Path, code: str) -> dict:
+    """Scan ``code`` as ``root/app.py`` (no cache): its endpoints by the lines they are called at."""
+    import textwrap
+
+    from flowscan.api import ScanOptions, scan
+
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "app.py").write_text(textwrap.dedent(code))
+    out: dict = {}
+    for endpoint in scan(root, ScanOptions(jobs=1, cache_dir=None)).report.endpoints:
+        for location in endpoint.locations:
+            out.setdefault(location.line, []).append(endpoint)
+    return out

@@ -4,21 +4,13 @@ methods, names unpacked from one tuple, and local variables of functions being f
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-from flowscan.api import ScanOptions, scan
 from flowscan.model import Endpoint
 
+from .conftest import endpoints_by_line
 
-def _by_line(root: Path, code: str) -> dict[int, list[Endpoint]]:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "app.py").write_text(textwrap.dedent(code))
-    out: dict[int, list[Endpoint]] = {}
-    for endpoint in scan(root, ScanOptions(jobs=1, cache_dir=None)).report.endpoints:
-        for location in endpoint.locations:
-            out.setdefault(location.line, []).append(endpoint)
-    return out
+_by_line = endpoints_by_line
 
 
 def _urls(found: dict[int, list[Endpoint]], line: int) -> list[str | None]:
