@@ -6,6 +6,7 @@ suspicious count against it; mutants not yet checked are listed apart, never cou
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections import Counter
@@ -16,13 +17,17 @@ STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"
 COLUMNS = ["killed", "timeout", "survived", "no tests", "suspicious"]
 
 
-def main(root: Path) -> int:
+def main(root: Path, sample: set[str] | None) -> int:
     totals: Counter[str] = Counter()
     survivors: list[str] = []
     print("| module | mutants | " + " | ".join(COLUMNS) + " | not checked | score |")
     print("|---" * (len(COLUMNS) + 4) + "|")
     for meta in sorted((root / "mutants").rglob("*.py.meta")):
         codes = json.loads(meta.read_text())["exit_code_by_key"]
+        if sample is not None:
+            codes = {name: code for name, code in codes.items() if name in sample}
+            if not codes:
+                continue
         counts = Counter(STATUS.get(code, "suspicious") for code in codes.values())
         survivors += sorted((k for k, v in codes.items() if STATUS.get(v, "suspicious") != "killed"
                              and STATUS.get(v) not in ("timeout", "not checked")), key=_natural)
@@ -49,4 +54,8 @@ def _natural(name: str) -> tuple[str, int]:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(__file__).resolve().parent.parent))
+    parser = argparse.ArgumentParser(description="Per-module mutation counts from mutmut's result files.")
+    parser.add_argument("--sample", type=Path, help="count only the mutants named in this file (tests/mutation_sample.py)")
+    options = parser.parse_args()
+    names = set(options.sample.read_text().split()) if options.sample else None
+    sys.exit(main(Path(__file__).resolve().parent.parent, names))
