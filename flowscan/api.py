@@ -111,8 +111,12 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         catalog = catalog or bundled_catalog()
         policy = resolve_policy(root, options, catalog)
     with stats.phase("read"):
-        inventory = walk(root, _exclusions(root, policy, options.gitignore))
+        excluded, root_ignored = _exclusions(root, policy, options.gitignore)
+        inventory = walk(root, excluded)
         coverage = Coverage(files_skipped=sorted(inventory.skipped, key=lambda s: s.path))
+        if root_ignored:
+            coverage.notes.append(f"{root}: the scanned folder is itself ignored by git; it is scanned as asked, "
+                                  "with only the .gitignore files inside it applied")
         sources: dict[str, bytes] = {}
         for source in inventory.files:
             try:
@@ -322,7 +326,8 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
 
 
 def _exclusions(root: Path, policy: Policy, gitignore: bool):
-    """The walk's ``excluded(rel, is_dir)``: the policy's paths.exclude, then what git ignores."""
+    """The walk's ``excluded(rel, is_dir)`` (the policy's paths.exclude, then what git ignores),
+    and whether git ignores the scan root itself."""
     from .ignore import GITIGNORED, GitIgnore
 
     ignore = GitIgnore(root) if gitignore else None
@@ -332,7 +337,7 @@ def _exclusions(root: Path, policy: Policy, gitignore: bool):
             return True
         return GITIGNORED if ignore is not None and ignore.ignored(rel, is_dir) else False
 
-    return excluded
+    return excluded, ignore is not None and ignore.root_ignored
 
 
 def _skip(path: str, reason: str):

@@ -6,6 +6,11 @@ and in every scanned folder (each relative to its own folder; a deeper file and 
 win), and ``.git/info/exclude``. The repository root is the nearest folder holding ``.git``;
 outside a repository the scan root's ``.gitignore`` files are still honoured. A user's global
 ``core.excludesFile`` is not read: results must not depend on who runs the scan.
+
+A scan root that git itself ignores (``flowscan scan build/app`` with ``build/`` in
+``.gitignore``) was asked for by name: it is scanned as if it were a repository of its own
+(only the ``.gitignore`` files inside it count), and ``root_ignored`` says so. Otherwise every
+file in it would be skipped and a tree full of violations would pass.
 """
 
 from __future__ import annotations
@@ -39,6 +44,9 @@ class GitIgnore:
         self.prefix = "" if prefix == "." else prefix + "/"  # the scan root, relative to the repository root
         self._specs: dict[str, GitIgnoreSpec | None] = {}
         self._exclude = _read_spec(self.top / ".git" / "info" / "exclude") if repository else None
+        self.root_ignored = bool(self.prefix) and self._ignored_path(self.prefix.rstrip("/"), is_dir=True)
+        if self.root_ignored:
+            self.top, self.prefix, self._exclude, self._specs = self.root, "", None, {}
 
     def _spec(self, folder: str) -> GitIgnoreSpec | None:
         """The ``.gitignore`` of ``folder`` (relative to the repository root), read once."""
@@ -47,9 +55,13 @@ class GitIgnore:
         return self._specs[folder]
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
-        path = self.prefix + rel + ("/" if is_dir else "")
+        return self._ignored_path(self.prefix + rel, is_dir)
+
+    def _ignored_path(self, full: str, is_dir: bool) -> bool:
+        """Whether git ignores ``full`` (relative to ``self.top``)."""
+        path = full + ("/" if is_dir else "")
         verdict = None
-        parts = (self.prefix + rel).split("/")
+        parts = full.split("/")
         candidates = [("", self._exclude)] + [("/".join(parts[:i]), self._spec("/".join(parts[:i])))
                                                for i in range(len(parts))]
         for folder, spec in candidates:

@@ -60,3 +60,24 @@ def test_no_ignore_reads_everything_but_paths_exclude(tmp_path: Path) -> None:
     assert any(e.host == "my-proxy.us.example.com" for e in report.endpoints)
     cli = CliRunner().invoke(main, ["scan", str(root), "--no-ignore", "--no-cache", "--format", "json"])
     assert cli.exit_code == 1 and "notes_me.py" in cli.output
+
+
+def test_a_scan_root_git_ignores_is_scanned_as_asked(tmp_path: Path) -> None:
+    """`flowscan scan build/lib` asks for an ignored folder by name: skipping every file in it
+    would turn its violation into exit 0. Its own .gitignore still counts; the note says why."""
+    root = _repo(tmp_path)
+    (root / "build" / "lib" / ".gitignore").write_text("generated_*.py\n")
+    (root / "build" / "lib" / "generated_client.py").write_text(US_CALL)
+    report = scan(root / "build" / "lib", ScanOptions(jobs=1, cache_dir=None)).report
+    assert [f.path for f in report.findings if f.rule == "residency/region-not-allowed"] == ["app.py"]
+    assert [s.path for s in report.coverage.files_skipped if s.reason == "ignored by .gitignore"] == ["generated_client.py"]
+    assert any("itself ignored by git" in note for note in report.coverage.notes)
+    cli = CliRunner().invoke(main, ["scan", str(root / "build" / "lib"), "--no-cache"])
+    assert cli.exit_code == 1
+
+
+def test_a_scan_root_inside_an_ignored_folder_is_scanned_too(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    report = scan(root / "build", ScanOptions(jobs=1, cache_dir=None)).report
+    assert [f.path for f in report.findings if f.rule == "residency/region-not-allowed"] == ["lib/app.py"]
+    assert not any("itself ignored" in note for note in scan(root / "src", ScanOptions(jobs=1, cache_dir=None)).report.coverage.notes)
