@@ -12,6 +12,10 @@ process forked from one that already ran the suite once. Two kinds of state woul
   unmutated code before the fork would hide a mutant of the cached function. They are cleared
   before every test.
 
+Tests that install this checkout as a pre-commit hook source are left out: they need a git
+checkout, and mutmut's copy (``mutants/``) is not one; pre-commit would install the unmutated
+package anyway.
+
 Tests run fastest first (by the durations mutmut recorded), so that with ``-x`` a killed mutant
 stops at its cheapest failing test. Order changes the time, never the verdict.
 """
@@ -73,7 +77,14 @@ def _isolated_from_other_tests(tmp_path_factory: pytest.TempPathFactory) -> Iter
         os.environ["FLOWSCAN_CACHE_DIR"] = previous
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+_NEEDS_A_CHECKOUT = ("tests/test_pre_commit_hook.py",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kept = [item for item in items if not item.nodeid.startswith(_NEEDS_A_CHECKOUT)]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
     try:
         durations: dict[str, float] = json.loads(_STATS.read_text())["duration_by_test"]
     except (OSError, ValueError, KeyError):
