@@ -45,6 +45,8 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     except ImportError as exc:  # a partial install: say so for every config file
         return [], [(f.path, f"{f.kind} files are not analysed ({exc})") for f in files]
 
+    from .extract.cloudformation.detect import is_template_text
+
     yaml_files = yaml_files or _YamlFiles(sources, count_parse)
     facts: list[ConfigFacts] = []
     unclaimed: list[tuple[str, str]] = []
@@ -71,6 +73,9 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
                 templates[path] = sources[path]
             else:
                 unclaimed.append((path, "named like a CloudFormation template, but not one"))
+            continue
+        if kind == "yaml" and is_template_text(sources[path]):
+            templates[path] = sources[path]  # cfn-lint's decoder is its one parse
             continue
         try:
             with file_budget():
