@@ -270,7 +270,7 @@ def readiness_command(path: Path, policy: Path | None, fmt: str) -> None:
     result = _run_scan(path, options)
     servers = result.servers or []
     off = {rule for rule, severity in (result.report.policy.get("rules") or {}).items() if severity == "off"}
-    rows = readiness_rows(result.report.findings, servers, off)
+    rows = readiness_rows(result.report.findings, servers, off, result.readiness_notes)
     if fmt == "json":
         click.echo(json.dumps(readiness_json(rows, servers), indent=2))
         return

@@ -96,6 +96,25 @@ class AcceleratorSpec:
 
 
 @dataclass(frozen=True)
+class MemorySpec:
+    """The flags that size a server's KV cache (``memory`` in rules/servers/): the flags naming
+    the model, each memory setting's flags (``gpu_fraction``, ``max_len``, ...), documented
+    defaults and where they are documented."""
+
+    model_flags: tuple[str, ...]
+    model_positional: bool
+    flags: tuple[tuple[str, tuple[str, ...]], ...]
+    defaults: tuple[tuple[str, Any], ...]
+    source: str
+
+    def flags_for(self, setting: str) -> tuple[str, ...]:
+        return dict(self.flags).get(setting, ())
+
+    def default(self, setting: str) -> Any:
+        return dict(self.defaults).get(setting)
+
+
+@dataclass(frozen=True)
 class ServerSpec:
     id: str
     name: str
@@ -108,6 +127,7 @@ class ServerSpec:
     prefix: PrefixSpec | None = None
     references: tuple[str, ...] = ()
     accelerator: AcceleratorSpec | None = None
+    memory: MemorySpec | None = None
 
 
 @lru_cache(maxsize=1)
@@ -128,7 +148,15 @@ def _spec(entry: dict[str, Any]) -> ServerSpec:
         packages=tuple(entry.get("packages", [])), underscore_flags=bool(entry.get("underscore_flags", False)),
         prefix=_prefix_spec(prefix) if prefix else None, references=tuple(entry.get("references", [])),
         accelerator=_accelerator_spec(entry["accelerator"]) if "accelerator" in entry else None,
+        memory=_memory_spec(entry["memory"]) if "memory" in entry else None,
     )
+
+
+def _memory_spec(data: dict[str, Any]) -> MemorySpec:
+    model = data["model"]
+    return MemorySpec(tuple(model["flags"]), bool(model.get("positional", False)),
+                      tuple((k, tuple(v)) for k, v in sorted(data["flags"].items())),
+                      tuple(sorted(data.get("defaults", {}).items())), data["source"])
 
 
 def _accelerator_spec(data: dict[str, Any]) -> AcceleratorSpec:

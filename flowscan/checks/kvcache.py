@@ -1,0 +1,132 @@
+"""``caching/kv-cache-pressure`` (warning): a model server whose memory settings leave too
+little KV-cache room for the model it serves on the GPU it is scheduled on.
+
+For each vLLM / SGLang / TGI launch the estimate of :mod:`flowscan.kvcache` runs when the
+model is in rules/models/ and the deployment names a GPU of rules/gpus.yaml (a Kubernetes
+``nodeSelector`` or required node affinity on a GPU label, per Helm values file too). It is
+reported when the weights do not fit, when the room cannot hold one full ``max-model-len``
+sequence (at that flag's line, else the container's), when it holds fewer than
+``batch_fraction`` (rules/kvcache.yaml) x ``max-num-seqs`` full sequences (at that flag), or
+fewer tokens than TGI's ``--max-batch-total-tokens``. Every message states the arithmetic and
+where each number came from. Launches it cannot decide (model or GPU unknown) are listed by
+:func:`undecided` for ``flowscan readiness``; they give no finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Sequence
+
+from ..configfacts import ConfigFacts, Container, HelmFacts, KubernetesFacts, Workload
+from ..kvcache import Assessment, Placement, Setting, assess
+from ..kvdata import gpu_from_labels, gpu_label_keys
+from ..model import Location
+from ..servers import Launch, launches_in_config, launches_in_module, locate, source_launch
+from .base import Check, Findings, ScanFacts
+from .helm_contexts import ContextFindings, helm_rendered
+from .serving import SERVING_KINDS
+
+KV_PRESSURE = "caching/kv-cache-pressure"
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One launch, where it runs, the Helm context it was rendered in (else ""), the verdict."""
+
+    launch: Launch
+    context: str
+    assessment: Assessment
+
+
+class KvCachePressure(Check):
+    """Model servers whose KV-cache room is too small for their model, sequence length and batch."""
+
+    rules = (KV_PRESSURE,)
+    reads = frozenset({"configs", "modules"})
+
+    def run(self, facts: ScanFacts, out: Findings) -> None:
+        helm = ContextFindings(out)
+        for judged in judge(facts.configs, facts.modules):
+            if judged.context:
+                helm.context = judged.context
+                _report(judged, helm)  # type: ignore[arg-type]
+            else:
+                _report(judged, out)
+        helm.flush()
+
+
+def judge(configs: Sequence[ConfigFacts], modules: Sequence) -> Iterator[Judged]:
+    """Every model-server launch with its KV-cache verdict."""
+    for config in configs:
+        if isinstance(config.details, KubernetesFacts):
+            yield from _kubernetes(config.path, config.details, "")
+        elif not isinstance(config.details, HelmFacts):  # a chart is judged as each values file renders it
+            for launch in launches_in_config(config):
+                yield Judged(launch, "", assess(launch, Placement(unknown_reason=_no_gpu_reason(config.kind))))
+    for context, path, k8s in helm_rendered(configs):
+        yield from _kubernetes(path, k8s, context)
+    for module in modules:
+        for launch in launches_in_module(module):
+            place = Placement(unknown_reason="an in-process engine: the GPU it runs on is not in the code")
+            yield Judged(launch, "", assess(launch, place))
+
+
+def undecided(configs: Sequence[ConfigFacts], modules: Sequence) -> list[str]:
+    """Why the check could not decide, one line per launch it could not judge."""
+    lines = []
+    for judged in judge(configs, modules):
+        reason = judged.assessment.undecided
+        if reason is not None and judged.launch.server.memory is not None:
+            where = f" [{judged.context}]" if judged.context else ""
+            lines.append(f"{judged.launch.server.name} [{judged.launch.context}]{where} "
+                         f"{judged.launch.path}:{judged.launch.line}: {reason}")
+    return sorted(set(lines))
+
+
+def _no_gpu_reason(kind: str) -> str:
+    return f"a {kind} deployment does not say which GPU model it runs on"
+
+
+def _kubernetes(path: str, k8s: KubernetesFacts, context: str) -> Iterator[Judged]:
+    for workload in k8s.workloads:
+        if workload.kind not in SERVING_KINDS:
+            continue
+        for container in workload.containers:
+            if container.init:
+                continue
+            launch = source_launch(None, container.line, f"k8s:{workload.kind}/{workload.name}", image=container.image,
+                                   command=[*container.command, *container.args], path=path,
+                                   word_lines=container.word_lines, image_line=container.image_line)
+            if launch is not None:
+                yield Judged(launch, context, assess(launch, _placement(workload, container)))
+
+
+def _placement(workload: Workload, container: Container) -> Placement:
+    found = gpu_from_labels(workload.node_selector)
+    if found is not None:
+        return Placement(found[0], found[1], container.gpu_count)
+    keys = ", ".join(gpu_label_keys())
+    shown = ", ".join(f"{k}={v}" for k, v in workload.node_selector) or "none"
+    return Placement(gpu_count=container.gpu_count,
+                     unknown_reason=f"no node label naming a GPU of rules/gpus.yaml ({keys}) in its nodeSelector or "
+                                    f"node affinity (labels: {shown})")
+
+
+def _report(judged: Judged, out: Findings) -> None:
+    launch, assessment = judged.launch, judged.assessment
+    for message, setting in assessment.problems:
+        line = _setting_line(launch, setting, out)
+        out.add(KV_PRESSURE, f"{message} [{launch.context}]. Assumed: {assessment.basis}",
+                Location(launch.path, line), key=f"{launch.context}|{message.split(':')[0]}")
+
+
+def _setting_line(launch: Launch, setting: Setting | None, out: Findings) -> int:
+    if setting is None or setting.index is None:
+        return launch.line
+    if launch.argv_lines is not None and setting.index < len(launch.argv_lines):
+        return launch.argv_lines[setting.index]
+    token = launch.argv[setting.index].split("=", 1)[0]
+    return locate(out.line_text, launch.path, launch.line, token, launch.until)
+
+
+__all__ = ["KvCachePressure", "KV_PRESSURE", "judge", "undecided"]
