@@ -253,9 +253,10 @@ def render_report(fmt: str, report) -> str:
 def readiness_command(path: Path, policy: Path | None, fmt: str) -> None:
     """Is the self-hosted model deployment under PATH ready for production traffic?
 
-    One row per pitfall (cold starts, fallback, prefix caching, GPU requests, autoscaling,
-    metrics, eval baseline, load test): ready, at risk (with the findings as evidence, each
-    naming its deployment context), not found (no model server found) or unknown (rule off).
+    One row per pitfall (cold starts, fallback, prefix caching, GPU requests, KV-cache room,
+    autoscaling, metrics, eval baseline, load test): ready, at risk (with the findings as
+    evidence, each naming its deployment context), not found (no model server found) or unknown
+    (rule off, or what a check could not decide and why).
 
     \b
     Examples:

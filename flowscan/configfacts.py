@@ -67,6 +67,7 @@ class EnvSource:
     image: str | None = None
     command_sources: list[WordSource] | None = None  # one per command word, when the extractor knows them
     server: str | None = None  # the rules/servers id a platform field names (KubeAI engine: VLLM)
+    accelerator: str | None = None  # the accelerator a framework config names (Ray Serve LLM accelerator_type)
 
 
 @dataclass(frozen=True)

@@ -248,6 +248,7 @@ class Launch:
     version_line: int | None = None
     until: int | None = None  # last line of the declaration, when known
     argv_sources: list[WordSource] | None = None  # where each argv word was decided (Helm), when known
+    accelerator: str | None = None  # the accelerator a framework config names (Ray Serve LLM accelerator_type)
 
 
 def match_image(image: str | None) -> tuple[ServerSpec, tuple[int, ...] | None, str | None] | None:
@@ -410,6 +411,7 @@ def source_launch(source: EnvSource | None, line: int, context: str, *, image: s
     word_sources = source.command_sources if source is not None and command is None else None
     if word_sources is not None and len(word_sources) == len(words) and len(argv) == len(words) - start:
         launch.argv_sources = list(word_sources[start:])
+    launch.accelerator = source.accelerator if source is not None else None
     if by_image is not None and by_image[0].id == spec.id and by_image[1] is not None:
         launch.version = by_image[1]
         launch.version_text = f"image tag {image}"
@@ -537,8 +539,11 @@ def _next_lines(starts: list[int]) -> dict[int, int]:
 
 
 def launches_in_module(module: ModuleFacts) -> list[Launch]:
-    """In-process engines: ``vllm.LLM(...)``, ``AsyncEngineArgs(...)``, ``sglang.Engine(...)``."""
-    out: list[Launch] = []
+    """In-process engines: ``vllm.LLM(...)``, ``AsyncEngineArgs(...)``, ``sglang.Engine(...)``;
+    framework configs that start one (Ray Serve LLM ``LLMConfig(...)``, :mod:`flowscan.frameworks`)."""
+    from .frameworks import framework_launches
+
+    out: list[Launch] = framework_launches(module)
     for call in module.calls:
         name = imported_callee(module, call.func)
         spec = next((s for s in server_specs() if name in s.python_calls), None) if name else None
@@ -659,9 +664,10 @@ def state_line(launch: Launch, state: PrefixState, line_text: LineText) -> int:
 
 
 def keyword_line(line_text: LineText, path: str, call_line: int, name: str, value: str, limit: int = 60) -> int:
-    """The line of ``name=value`` in a call starting at ``call_line`` (Python facts carry the
-    call's line only); ``call_line`` if it is not found within ``limit`` lines."""
-    pattern = re.compile(rf"\b{re.escape(name)}\s*=\s*{re.escape(value)}\b")
+    """The line of ``name=value`` (or ``"name": value`` in a dict literal argument) in a call
+    starting at ``call_line`` (Python facts carry the call's line only); ``call_line`` if it is
+    not found within ``limit`` lines."""
+    pattern = re.compile(rf"(?:\b{re.escape(name)}\s*=|[\"']{re.escape(name)}[\"']\s*:)\s*{re.escape(value)}\b")
     for line in range(call_line, call_line + limit + 1):
         if pattern.search(line_text(path, line)):
             return line

@@ -21,7 +21,7 @@ from ..configfacts import ConfigFacts, Container, HelmFacts, KubernetesFacts, Wo
 from ..kvcache import Assessment, Placement, Setting, assess
 from ..kvdata import gpu_from_labels, gpu_label_keys
 from ..model import Location
-from ..servers import Launch, launches_in_config, launches_in_module, locate, source_launch
+from ..servers import Launch, keyword_line, launches_in_config, launches_in_module, locate, source_launch
 from .base import Check, Findings, ScanFacts
 from .helm_contexts import ContextFindings, helm_rendered
 from .serving import SERVING_KINDS
@@ -62,12 +62,12 @@ def judge(configs: Sequence[ConfigFacts], modules: Sequence) -> Iterator[Judged]
             yield from _kubernetes(config.path, config.details, "")
         elif not isinstance(config.details, HelmFacts):  # a chart is judged as each values file renders it
             for launch in launches_in_config(config):
-                yield Judged(launch, "", assess(launch, Placement(unknown_reason=_no_gpu_reason(config.kind))))
+                yield Judged(launch, "", assess(launch, _named_placement(launch, _no_gpu_reason(config.kind))))
     for context, path, k8s in helm_rendered(configs):
         yield from _kubernetes(path, k8s, context)
     for module in modules:
         for launch in launches_in_module(module):
-            place = Placement(unknown_reason="an in-process engine: the GPU it runs on is not in the code")
+            place = _named_placement(launch, "an in-process engine: the GPU it runs on is not in the code")
             yield Judged(launch, "", assess(launch, place))
 
 
@@ -81,6 +81,17 @@ def undecided(configs: Sequence[ConfigFacts], modules: Sequence) -> list[str]:
             lines.append(f"{judged.launch.server.name} [{judged.launch.context}]{where} "
                          f"{judged.launch.path}:{judged.launch.line}: {reason}")
     return sorted(set(lines))
+
+
+def _named_placement(launch: Launch, reason: str) -> Placement:
+    """Where a launch runs when its own config names the accelerator (Ray Serve LLM
+    ``accelerator_type``); else unknown for ``reason``."""
+    if launch.accelerator is None:
+        return Placement(unknown_reason=reason)
+    found = gpu_from_labels((("accelerator_type", launch.accelerator),))
+    if found is None:
+        return Placement(unknown_reason=f"accelerator_type {launch.accelerator} is not a GPU of rules/gpus.yaml")
+    return Placement(found[0], found[1])
 
 
 def _no_gpu_reason(kind: str) -> str:
@@ -121,8 +132,13 @@ def _report(judged: Judged, out: Findings) -> None:
 
 
 def _setting_line(launch: Launch, setting: Setting | None, out: Findings) -> int:
+    if setting is not None and launch.via == "python call":
+        name, _, value = setting.written.partition("=")
+        return keyword_line(out.line_text, launch.path, launch.line, name, value)
     if setting is None or setting.index is None:
         return launch.line
+    if launch.argv_sources is not None and setting.index < len(launch.argv_sources):
+        return launch.argv_sources[setting.index].line
     if launch.argv_lines is not None and setting.index < len(launch.argv_lines):
         return launch.argv_lines[setting.index]
     token = launch.argv[setting.index].split("=", 1)[0]
