@@ -174,3 +174,26 @@ def test_readiness_unknown_when_no_launch_could_be_decided(tmp_path: Path) -> No
     assert "no node label naming a GPU" in row["undecided"][0]
     console = CliRunner().invoke(main, ["readiness", str(repo)])
     assert "could not decide" in console.output
+
+
+def test_helm_chart_pressure_per_values_context(tmp_path: Path) -> None:
+    """The GPU comes from the values' nodeSelector (toYaml), the batch size from a values line:
+    the finding names the context that sets the large batch, not the overlay that lowers it."""
+    chart = "deploy/chat"
+    repo = _repo(tmp_path, {
+        f"{chart}/Chart.yaml": "apiVersion: v2\nname: chat\nversion: 0.1.0\n",
+        f"{chart}/values.yaml": "maxNumSeqs: 256\nnodeSelector:\n  cloud.google.com/gke-accelerator: nvidia-l4\n",
+        f"{chart}/values-prod.yaml": "maxNumSeqs: 8\n",
+        f"{chart}/templates/deployment.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: chat\nspec:\n  template:\n    spec:\n"
+            "      nodeSelector:\n        {{- toYaml .Values.nodeSelector | nindent 8 }}\n"
+            "      containers:\n        - name: vllm\n          image: vllm/vllm-openai:v0.9.1\n          args:\n"
+            "            - --model\n            - mistralai/Mistral-7B-Instruct-v0.3\n            - --max-num-seqs\n"
+            "            - {{ .Values.maxNumSeqs | quote }}\n          resources:\n            limits:\n"
+            "              nvidia.com/gpu: 1\n"),
+    })
+    found = [f for f in scan(repo, ScanOptions(jobs=1, cache_dir=None)).report.findings if f.rule == RULE]
+    assert len(found) == 1
+    assert "helm:chat/values.yaml" in found[0].message and "values-prod" not in found[0].message
+    assert "--max-num-seqs 256" in found[0].message
+    assert (found[0].path, found[0].line) == ("deploy/chat/values.yaml", 1)  # maxNumSeqs: 256

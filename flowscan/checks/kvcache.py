@@ -17,13 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
-from ..configfacts import ConfigFacts, Container, HelmFacts, KubernetesFacts, Workload
+from ..configfacts import ConfigFacts, Container, HelmFacts, KubernetesFacts, WordSource, Workload
 from ..kvcache import Assessment, Placement, Setting, assess
 from ..kvdata import gpu_from_labels, gpu_label_keys
 from ..model import Location
 from ..servers import Launch, keyword_line, launches_in_config, launches_in_module, locate, source_launch
 from .base import Check, Findings, ScanFacts
-from .helm_contexts import ContextFindings, helm_rendered
+from .helm_contexts import ContextFindings, context_name, helm_rendered
 from .serving import SERVING_KINDS
 
 KV_PRESSURE = "caching/kv-cache-pressure"
@@ -63,8 +63,9 @@ def judge(configs: Sequence[ConfigFacts], modules: Sequence) -> Iterator[Judged]
         elif not isinstance(config.details, HelmFacts):  # a chart is judged as each values file renders it
             for launch in launches_in_config(config):
                 yield Judged(launch, "", assess(launch, _named_placement(launch, _no_gpu_reason(config.kind))))
+    words = _helm_words(configs)
     for context, path, k8s in helm_rendered(configs):
-        yield from _kubernetes(path, k8s, context)
+        yield from _kubernetes(path, k8s, context, words.get(context, {}))
     for module in modules:
         for launch in launches_in_module(module):
             place = _named_placement(launch, "an in-process engine: the GPU it runs on is not in the code")
@@ -98,7 +99,21 @@ def _no_gpu_reason(kind: str) -> str:
     return f"a {kind} deployment does not say which GPU model it runs on"
 
 
-def _kubernetes(path: str, k8s: KubernetesFacts, context: str) -> Iterator[Judged]:
+def _helm_words(configs: Sequence[ConfigFacts]) -> dict[str, dict[tuple[str, ...], list[WordSource]]]:
+    """Per Helm context, the values lines that decided each container command's words (the
+    chart's env sources), keyed by the command: a rendered container's flags point there."""
+    out: dict[str, dict[tuple[str, ...], list[WordSource]]] = {}
+    for config in configs:
+        if isinstance(config.details, HelmFacts):
+            known = out.setdefault(context_name(config), {})
+            for source in config.sources:
+                if source.command_sources is not None and len(source.command_sources) == len(source.command):
+                    known.setdefault(tuple(source.command), source.command_sources)
+    return out
+
+
+def _kubernetes(path: str, k8s: KubernetesFacts, context: str,
+                helm_words: dict[tuple[str, ...], list[WordSource]] | None = None) -> Iterator[Judged]:
     for workload in k8s.workloads:
         if workload.kind not in SERVING_KINDS:
             continue
@@ -108,8 +123,12 @@ def _kubernetes(path: str, k8s: KubernetesFacts, context: str) -> Iterator[Judge
             launch = source_launch(None, container.line, f"k8s:{workload.kind}/{workload.name}", image=container.image,
                                    command=[*container.command, *container.args], path=path,
                                    word_lines=container.word_lines, image_line=container.image_line)
-            if launch is not None:
-                yield Judged(launch, context, assess(launch, _placement(workload, container)))
+            if launch is None:
+                continue
+            decided = (helm_words or {}).get((*container.command, *container.args))
+            if decided is not None and launch.argv:
+                launch.argv_sources = decided[len(decided) - len(launch.argv):]
+            yield Judged(launch, context, assess(launch, _placement(workload, container)))
 
 
 def _placement(workload: Workload, container: Container) -> Placement:
@@ -126,23 +145,27 @@ def _placement(workload: Workload, container: Container) -> Placement:
 def _report(judged: Judged, out: Findings) -> None:
     launch, assessment = judged.launch, judged.assessment
     for message, setting in assessment.problems:
-        line = _setting_line(launch, setting, out)
         out.add(KV_PRESSURE, f"{message} [{launch.context}]. Assumed: {assessment.basis}",
-                Location(launch.path, line), key=f"{launch.context}|{message.split(':')[0]}")
+                _setting_location(launch, setting, out), key=f"{launch.context}|{message.split(':')[0]}")
 
 
-def _setting_line(launch: Launch, setting: Setting | None, out: Findings) -> int:
+def _setting_location(launch: Launch, setting: Setting | None, out: Findings) -> Location:
+    """Where a setting is written: the value's line (a Helm values line when one decided the
+    flag), the keyword of a Python call, else the launch."""
     if setting is not None and launch.via == "python call":
         name, _, value = setting.written.partition("=")
-        return keyword_line(out.line_text, launch.path, launch.line, name, value)
+        return Location(launch.path, keyword_line(out.line_text, launch.path, launch.line, name, value))
     if setting is None or setting.index is None:
-        return launch.line
+        return Location(launch.path, launch.line)
     if launch.argv_sources is not None and setting.index < len(launch.argv_sources):
-        return launch.argv_sources[setting.index].line
+        # the value decides: a flag written in the template takes the values line of its value
+        words = launch.argv_sources[setting.index:setting.index + 2]
+        chosen = next((w for w in reversed(words) if w.path != launch.path), words[0])
+        return Location(chosen.path, chosen.line)
     if launch.argv_lines is not None and setting.index < len(launch.argv_lines):
-        return launch.argv_lines[setting.index]
+        return Location(launch.path, launch.argv_lines[setting.index])
     token = launch.argv[setting.index].split("=", 1)[0]
-    return locate(out.line_text, launch.path, launch.line, token, launch.until)
+    return Location(launch.path, locate(out.line_text, launch.path, launch.line, token, launch.until))
 
 
 __all__ = ["KvCachePressure", "KV_PRESSURE", "judge", "undecided"]
