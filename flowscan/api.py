@@ -66,6 +66,7 @@ class ScanResult:
     program: Program | None  # None when the report was reused from the result cache
     stats: ScanStats
     servers: list[ModelServer] | None = None  # model-server launches found (None: the report was reused)
+    readiness_notes: dict[str, list[str]] | None = None  # pitfall id -> what its checks could not decide, and why
 
 
 def resolve_policy(root: Path, options: ScanOptions, catalog: Catalog) -> Policy:
@@ -250,6 +251,9 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         from .readiness import model_servers
 
         servers = model_servers(facts.configs, facts.modules)
+        from .checks.kvcache import undecided
+
+        readiness_notes = {"kv-cache": undecided(facts.configs, facts.modules)}
         role_map = policy.role_map(shipped_packages(root))
         from .rules_index import rule_docs
 
@@ -268,7 +272,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
             # direct seeds: whether a file is one depends on its bytes alone (reuse_report checks it)
             results.store(key, record_scan(report, digests, summaries, direct, program, cache, sources, lines.read))
     _mark_policy_decisions(report, sources, policy, options, lines)  # after the store: comments never stale a cached report
-    return ScanResult(report, graph, program, stats, servers)
+    return ScanResult(report, graph, program, stats, servers, readiness_notes)
 
 
 def _mark_policy_decisions(report: Report, sources: dict[str, bytes], policy: Policy, options: ScanOptions,

@@ -253,9 +253,10 @@ def render_report(fmt: str, report) -> str:
 def readiness_command(path: Path, policy: Path | None, fmt: str) -> None:
     """Is the self-hosted model deployment under PATH ready for production traffic?
 
-    One row per pitfall (cold starts, fallback, prefix caching, GPU requests, autoscaling,
-    metrics, eval baseline, load test): ready, at risk (with the findings as evidence, each
-    naming its deployment context), not found (no model server found) or unknown (rule off).
+    One row per pitfall (cold starts, fallback, prefix caching, GPU requests, KV-cache room,
+    autoscaling, metrics, eval baseline, load test): ready, at risk (with the findings as
+    evidence, each naming its deployment context), not found (no model server found) or unknown
+    (rule off, or what a check could not decide and why).
 
     \b
     Examples:
@@ -270,7 +271,7 @@ def readiness_command(path: Path, policy: Path | None, fmt: str) -> None:
     result = _run_scan(path, options)
     servers = result.servers or []
     off = {rule for rule, severity in (result.report.policy.get("rules") or {}).items() if severity == "off"}
-    rows = readiness_rows(result.report.findings, servers, off)
+    rows = readiness_rows(result.report.findings, servers, off, result.readiness_notes)
     if fmt == "json":
         click.echo(json.dumps(readiness_json(rows, servers), indent=2))
         return

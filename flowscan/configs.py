@@ -159,6 +159,7 @@ def _extract_one(path: str, kind: str, data: bytes, yaml_files: YamlFiles, count
     from .extract.litellm_config import extract_litellm_config
     from .extract.operators import extract_operators
     from .extract.prometheus import extract_prometheus
+    from .extract.ray_serve import extract_ray_serve
     from .extract.shell import extract_shell
     from .extract.yamlnodes import YamlTooLarge
 
@@ -171,7 +172,8 @@ def _extract_one(path: str, kind: str, data: bytes, yaml_files: YamlFiles, count
     parsed = yaml_files.parse(path)
     found = [f for f in (extract_compose(path, data, parsed), extract_kubernetes(path, data, parsed),
                          extract_litellm_config(path, data, parsed), extract_operators(path, data, parsed),
-                         extract_prometheus(path, data, parsed)) if _has_content(f)]
+                         extract_prometheus(path, data, parsed), extract_ray_serve(path, data, parsed))
+             if _has_content(f)]
     if isinstance(parsed.error, YamlTooLarge):
         return found, f"YAML that {parsed.error.problem}"
     if not found:

@@ -22,13 +22,14 @@ def all_checks() -> tuple[Check, ...]:
     from .coverage import ParseErrors
     from .fallback import Fallback
     from .internal import InternalErrors
+    from .kvcache import KvCachePressure
     from .residency import EndpointResidency, ResourceResidency
     from .evidence import ReadinessEvidence
     from .readiness import Readiness
     from .serving import ColdStart
 
     return (EndpointResidency(), ResourceResidency(), Fallback(), PrefixCaching(), CacheAwareRouting(), ResponseCache(),
-            ColdStart(), Readiness(), ReadinessEvidence(), ParseErrors(), InternalErrors())
+            ColdStart(), Readiness(), KvCachePressure(), ReadinessEvidence(), ParseErrors(), InternalErrors())
 
 
 def run_checks(facts: ScanFacts, line_text: LineText, checks: tuple[Check, ...] | None = None) -> list[Finding]:
