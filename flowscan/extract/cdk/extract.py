@@ -18,6 +18,7 @@ from typing import Callable
 from ...configfacts import CODE_OUTSIDE_TREE, ConfigFacts, EnvBinding, EnvSource, Placement
 from ...model import Step
 from ..cloudformation.evaluate import Value, unknown
+from ..runtime_region import runtime_region_bindings
 from .rules import CdkRules, FunctionRule, bundled_cdk_rules
 from .source import CdkContext, CdkModule, Reader
 
@@ -260,16 +261,7 @@ def _container_source(reader: Reader, instance: StackInstance, address: str, cal
 def _runtime_region(instance: StackInstance, keys: tuple[str, ...], runtime: str, source: EnvSource) -> list[EnvBinding]:
     """``AWS_REGION``/``AWS_DEFAULT_REGION`` as the runtime sets them: the stack region, or a hole that says why."""
     region = instance.region
-    out = []
-    for key in keys:
-        if region.known:
-            last = region.chain[-1]
-            out.append(EnvBinding(key, region.text, last.path, last.line, f"{runtime} sets {key} to the stack region",
-                                  region.chain[:-1]))
-        else:
-            out.append(EnvBinding(key, None, source.path, source.line, "the stack region, chosen at deploy time",
-                                  region.chain + (Step(source.path, source.line, f"{runtime} sets {key} to the stack region"),)))
-    return out
+    return runtime_region_bindings(keys, region.text, region.chain, runtime, source.path, source.line)
 
 
 def _environment(reader: Reader, address: str, environment: ast.expr | None, call: ast.Call,

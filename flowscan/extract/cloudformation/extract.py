@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 
 from ...configfacts import CODE_OUTSIDE_TREE, ConfigFacts, EnvBinding, EnvSource, Placement
 from ...model import Step
+from ..runtime_region import runtime_region_bindings
 from ..yamlnodes import Y
 from .decode import decode_template, line_of
 from .evaluate import Stack, Value
@@ -103,9 +104,9 @@ def _env_source(stack: Stack, logical: str, line: int, resource: dict[str, Any],
                 notes: list[str]) -> EnvSource:
     suffix = "" if stack.deploy.name == DEFAULT_ENV else f"[{stack.deploy.name}]"
     source = EnvSource(f"{KIND}:{logical}{suffix}", KIND, stack.path, line)
-    runtime = f"{logical} ({resource['Type']})"
-    for key in rule.runtime_region:
-        source.bindings.append(_runtime_region(stack, key, runtime, line))
+    region = stack.region
+    source.bindings += runtime_region_bindings(rule.runtime_region, region.text, region.chain,
+                                               f"the runtime of {logical} ({resource['Type']})", stack.path, line)
     globals_ = _globals(stack, rule)
     if rule.map:
         for holder in (globals_, resource):
@@ -120,16 +121,6 @@ def _env_source(stack: Stack, logical: str, line: int, resource: dict[str, Any],
         by_key[binding.key] = binding
     source.bindings = list(by_key.values())
     return source
-
-
-def _runtime_region(stack: Stack, key: str, runtime: str, line: int) -> EnvBinding:
-    region = stack.region
-    if region.known:
-        last = region.chain[-1]
-        return EnvBinding(key, region.text, last.path, last.line,
-                          f"the runtime of {runtime} sets {key} to the stack region", region.chain[:-1])
-    return EnvBinding(key, None, stack.path, line, "the stack region, chosen at deploy time",
-                      region.chain + (Step(stack.path, line, f"the runtime of {runtime} sets {key} to the stack region"),))
 
 
 def _globals(stack: Stack, rule: EnvRule) -> dict[str, Any]:

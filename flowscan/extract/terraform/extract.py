@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from ...budget import BudgetExceeded, file_budget
 from ...configfacts import ConfigFacts
+from .code import code_folders
 from .env import KIND, env_source
 from .evaluate import Scope
 from .modules import Module
@@ -81,8 +82,12 @@ def _walk(scope: Scope, rules: TerraformRules, facts_for: Any) -> None:
             facts_for(resource.path).placements.append(placement)
         env_rule = rules.env.get(resource.labels[0])
         if env_rule is not None:
-            source = env_source(scope, resource, env_rule)
+            source = env_source(scope, resource, env_rule, placement)
             if source is not None:
+                if env_rule.code is not None:
+                    at = f"{scope.address}{address} (line {resource.line})"
+                    source.applies_to = code_folders(scope, resource, env_rule.code, rules.archives, at,
+                                                     facts_for(resource.path).notes)
                 facts_for(resource.path).sources.append(source)
     for name, call in module.calls.items():
         child = scope.child(name)
@@ -97,7 +102,7 @@ def _walk(scope: Scope, rules: TerraformRules, facts_for: Any) -> None:
             if note not in facts_for(call.path).notes:
                 facts_for(call.path).notes.append(note)
             continue
-        placements, sources = module_facts(scope, name, call, rule, rules)
+        placements, sources = module_facts(scope, name, call, rule, rules, facts_for(call.path).notes)
         listed = ", ".join(f"{r.type}.{r.name}" for r in rule.resources)
         note = f"module.{name}: {rule.source} is read from {rule.origin} ({listed}); its other resources are not listed"
         if note not in facts_for(call.path).notes:
