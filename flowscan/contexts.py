@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from .compose_builds import built_code
 from .configfacts import ComposeFacts, ConfigFacts, EnvBinding, EnvSource
 from .model import DEFAULT_CONTEXT, Endpoint, Step
 from .values import StrValue, merge_trails
@@ -69,10 +70,13 @@ def _env_files(config: ConfigFacts, source: EnvSource) -> tuple[str, ...]:
 def build_contexts(facts: list[ConfigFacts]) -> list[Context]:
     """One context per env source, in a stable order (by name, then path)."""
     dotenv_by_path = {f.path: f for f in facts if f.kind == "dotenv"}
+    dockerfiles = {f.path: f for f in facts if f.kind == "dockerfile"}
     contexts: list[Context] = []
     for config in facts:
         for source in config.sources:
-            context = Context(source.name, source.kind, source.path, source.line, applies_to=list(source.applies_to))
+            applies_to = built_code(config, source, dockerfiles) if config.kind == "compose" else None
+            context = Context(source.name, source.kind, source.path, source.line,
+                              applies_to=applies_to if applies_to is not None else list(source.applies_to))
             bindings = list(source.bindings)
             for env_file in _env_files(config, source):
                 linked = dotenv_by_path.get(env_file)
