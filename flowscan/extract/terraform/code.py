@@ -55,13 +55,13 @@ def code_paths(view: Scope, attr: Attr) -> list[str]:
     for item in items:
         if isinstance(item, Val) and isinstance(item.value, dict):
             item = item.value.get("path") or Val(None)
-        path = _from_root(view, to_str(item) if isinstance(item, Val) else None)
+        path = path_from_root(view, to_str(item) if isinstance(item, Val) else None)
         if path is not None:
             out.append(path)
     return out
 
 
-def _from_root(view: Scope, text: str | None) -> str | None:
+def path_from_root(view: Scope, text: str | None) -> str | None:
     if not text or text.startswith("/"):
         return None
     path = posixpath.normpath(posixpath.join(view.root_folder, text))
@@ -127,12 +127,12 @@ def _referenced_archives(scope: Scope, attr: Attr, archives: list[ArchiveRule]) 
 
 def _archive_writing(scope: Scope, filename: str | None, archives: list[ArchiveRule]) -> tuple[Block, ArchiveRule] | None:
     """The archive whose ``output_path`` is the package ``filename`` (a literal path to the same zip)."""
-    target = _from_root(scope, filename)
+    target = path_from_root(scope, filename)
     if target is None:
         return None
     for block in [*scope.module.data.values(), *scope.module.resources.values()]:
         rule = next((r for r in archives if block.labels[0] in r.types), None)
-        if rule is not None and rule.output and _from_root(scope, _argument(scope, block, rule.output)) == target:
+        if rule is not None and rule.output and path_from_root(scope, _argument(scope, block, rule.output)) == target:
             return block, rule
     return None
 

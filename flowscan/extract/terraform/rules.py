@@ -115,6 +115,7 @@ class TerraformRules:
     modules: list[ModuleRule] = field(default_factory=list)
     endpoints: list[EndpointRule] = field(default_factory=list)
     archives: list[ArchiveRule] = field(default_factory=list)
+    state_machines: dict[str, str] = field(default_factory=dict)  # resource type -> its definition argument
 
     def resource_rule(self, rtype: str) -> ResourceRule | None:
         for rule in self.resources:  # sorted by specificity
@@ -151,6 +152,8 @@ def load_terraform_rules(rules_dir: Path | None = None) -> TerraformRules:
                              for e in data.get("endpoints", []))
         out.archives.extend(ArchiveRule(tuple(a["types"]), tuple(a["sources"]), tuple(a.get("inline", ())), a.get("output"))
                             for a in data.get("archives", []))
+        for entry in data.get("state_machines", []):
+            out.state_machines.update(dict.fromkeys(entry["types"], entry["definition"]))
         for entry in data.get("env", []):
             code = entry.get("code")
             rule = EnvRule(
