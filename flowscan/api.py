@@ -318,7 +318,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         resolver = Resolver(program, context.lookup)
         modules = [m for m in seed_modules if context.covers(m.path)]
         hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged, failures=failures) \
-            + config_hits(config_facts, context.lookup) \
+            + config_hits(config_facts, context.lookup, in_context=True) \
             + env_service_hits(catalog, program.import_index.under, context.lookup, context.covers)
         hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
         endpoints += build_endpoints(hits, catalog, policy, context.name, served)

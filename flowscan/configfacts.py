@@ -84,6 +84,7 @@ class ConfigEndpoint:
     sdk: str  # e.g. "litellm model_list: bedrock/anthropic.claude-3"
     provider: str | None = None
     chain: tuple[Step, ...] = ()
+    context_free: bool = False  # called by a managed service (a Step Functions task), not by code a context runs
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         from .extract import compose, dockerfile, dotenv, litellm_config, operators, prometheus, shell  # noqa: F401
         from .extract.helm import extract_helm, find_charts
         from .extract.kubernetes import resolve_configmaps
+        from .extract.stepfunctions.definition import is_definition_file
         from .extract.yamlfiles import YamlFiles as _YamlFiles
     except ImportError as exc:  # a partial install: say so for every config file
         return [], [(f.path, f"{f.kind} files are not analysed ({exc})") for f in files]
@@ -58,9 +59,10 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     cdk_apps: dict[str, bytes] = {}
     samconfigs: dict[str, bytes | Y] = {p: sources[p] for p in paths if p.rsplit("/", 1)[-1] == "samconfig.toml"}
 
+    definitions = {p: sources[p] for p in paths if is_definition_file(p)}  # read with the IaC that deploys them
     for path in paths:
         kind = kinds[path]
-        if kind == "terraform" or path in in_chart:
+        if kind == "terraform" or path in in_chart or path in definitions:
             continue  # read below, per module folder and per chart
         if kind == "yaml" and path.rsplit("/", 1)[-1] == "azure.yaml":
             if not any(p.endswith(".bicep") for p in paths):  # else read with the Bicep templates it deploys
@@ -103,7 +105,8 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
             extract_terraform,  # python-hcl2 (lark) loads only when needed
         )
 
-        facts.extend(_contained(lambda: extract_terraform(root, terraform_files, count_parse=count_parse),
+        facts.extend(_contained(lambda: extract_terraform(root, terraform_files, count_parse=count_parse,
+                                                                  definitions=definitions),
                                 terraform_files, "terraform", "reading the Terraform modules"))
     if any(kinds[p] == "bicep" and p.endswith(".bicep") for p in paths):
         facts_or_skips = _extract_bicep(paths, kinds, sources, count_parse)
@@ -112,7 +115,8 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     if templates:
         from .extract.cloudformation import extract_cloudformation  # cfn-lint loads only now
 
-        facts.extend(_contained(lambda: extract_cloudformation(templates, samconfigs, count_parse=count_parse),
+        facts.extend(_contained(lambda: extract_cloudformation(templates, samconfigs, count_parse=count_parse,
+                                                                       definitions=definitions),
                                 templates, "cloudformation", "reading the CloudFormation templates"))
     if cdk_apps:
         from .extract.cdk import extract_cdk  # reads the app's Python with ast; never synthesised

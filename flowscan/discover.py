@@ -77,6 +77,8 @@ def classify(rel: str) -> str | None:
         return "shell"
     if lower.endswith((".bicep", ".bicepparam", ".parameters.json")):
         return "bicep"
+    if lower.endswith(".asl.json"):
+        return "json"  # a Step Functions definition, read with the template or Terraform that deploys it
     if lower == "cdk.json" or lower.endswith((".json", ".template")) and _TEMPLATE_NAME.search(lower):
         return "json"  # read only when it is a CloudFormation template or a CDK app's cdk.json
     if lower.endswith(".toml"):

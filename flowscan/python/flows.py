@@ -144,21 +144,26 @@ def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver
     return [SinkHit(sink.provider, sdk, location, value.then(use), switches) for value in values]
 
 
-def config_hits(config_facts: list[ConfigFacts], lookup) -> list[SinkHit]:
-    """Endpoints that configs send to directly (LiteLLM ``model_list``), with ``{env:NAME}``
-    parts resolved through ``lookup``."""
+def config_hits(config_facts: list[ConfigFacts], lookup, *, in_context: bool = False) -> list[SinkHit]:
+    """Endpoints that configs send to directly (LiteLLM ``model_list``, Step Functions tasks), with
+    ``{env:NAME}`` parts resolved through ``lookup`` and ``{unknown:WHY}`` parts unknown; in a
+    deployment context (``in_context``) only those a context can change."""
     from ..values import concat
 
     hits: list[SinkHit] = []
     for config in config_facts:
         for entry in config.endpoints:
+            if in_context and entry.context_free:
+                continue
             step = Step(entry.path, entry.line, entry.sdk)
             pieces: list[list[StrValue]] = []
             pos = 0
             for m in _ENV_REF.finditer(entry.url):
                 pieces.append([StrValue.literal(entry.url[pos:m.start()])])
-                bound = lookup(m.group(1))
-                pieces.append(bound or [StrValue.hole(f"env:{m.group(1)}")])
+                if m.group(1) is None:
+                    pieces.append([StrValue.hole(m.group(2))])
+                else:
+                    pieces.append(lookup(m.group(1)) or [StrValue.hole(f"env:{m.group(1)}")])
                 pos = m.end()
             pieces.append([StrValue.literal(entry.url[pos:])])
             values, _ = concat(pieces)
@@ -168,4 +173,4 @@ def config_hits(config_facts: list[ConfigFacts], lookup) -> list[SinkHit]:
     return hits
 
 
-_ENV_REF = re.compile(r"\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
+_ENV_REF = re.compile(r"\{(?:env:([A-Za-z_][A-Za-z0-9_]*)|unknown:([^{}]*))\}")

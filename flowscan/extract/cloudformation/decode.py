@@ -44,3 +44,10 @@ def line_of(node: Any, default: int) -> int:
     """The 1-based line of a decoded node (mappings, lists and strings carry one), else ``default``."""
     mark = getattr(node, "start_mark", None)
     return mark.line + 1 if mark is not None else default
+
+
+def at_path(node: Any, path: tuple[str, ...] | list[str]) -> Any:
+    """The value at a property path (``Properties``, ``Environment``, ...), None if absent."""
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
