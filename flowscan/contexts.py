@@ -112,6 +112,30 @@ def drop_defaults_set_by_contexts(endpoints: list[Endpoint], contexts) -> list[E
     return kept
 
 
+def drop_none_sides_set_by_contexts(hits: list, contexts) -> list:
+    """Default-context hits whose value is an SDK's own default only because ``os.getenv(X)``
+    was None (X unset) are not destinations of their own when deployment contexts that run
+    that code set X: their endpoints show the real values."""
+    if not contexts:
+        return hits
+    kept = []
+    for hit in hits:
+        unset = _none_of_unset_env(hit.value.trail) if hit.value is not None else set()
+        path = hit.location.path
+        if unset and unset <= {key for c in contexts if c.covers(path) for key in c.env}:
+            continue
+        kept.append(hit)
+    return kept
+
+
+def _none_of_unset_env(trail) -> set[str]:
+    """The env vars whose unset None (``os.getenv(X)``) a value's trail went through."""
+    from .python.objects import UNSET_IS_NONE
+
+    suffix = f" {UNSET_IS_NONE}"
+    return {step.detail[4:-len(suffix)] for step in trail if step.detail.startswith("env ") and step.detail.endswith(suffix)}
+
+
 def _bound_where(endpoint: Endpoint, contexts) -> set[str]:
     """The env vars set by the contexts that run the code of at least one of the endpoint's call sites."""
     paths = {location.path for location in endpoint.locations}

@@ -54,6 +54,9 @@ class Absent:
     trail: tuple[Step, ...] = ()
 
 
+UNSET_IS_NONE = "unset: None"  # the step detail (after "env NAME") of os.getenv(NAME)'s None side
+
+
 @dataclass(frozen=True, eq=False)
 class CallCtx:
     frame: Frame

@@ -38,6 +38,7 @@ from .facts import callee_name as _callee_name
 from .facts import imported_callee
 from .objects import (
     NO_BINDINGS,
+    UNSET_IS_NONE,
     Absent,
     Bindings,
     CallCtx,
@@ -633,7 +634,7 @@ class Resolver(DataResolution, InputResolution):
             name = func.dotted
             if name in _ENV_GETTERS and ctx.args:
                 default = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("default")
-                return self._env(ctx.args[0], default, frame, ctx.line)
+                return self._env(ctx.args[0], default, frame, ctx.line, none_if_unset=name != "os.environ.setdefault")
             if name in _URLJOIN and len(ctx.args) >= 2:
                 return self._urljoin(ctx, frame)
             if name in ("str", "builtins.str") and ctx.args:
@@ -727,7 +728,9 @@ class Resolver(DataResolution, InputResolution):
         return [Strs(tuple(dedupe(out)))]
 
     # environment ------------------------------------------------------------
-    def _env(self, key_expr: Expr, default: Expr | None, frame: Frame, line: int) -> list[Obj]:
+    def _env(self, key_expr: Expr, default: Expr | None, frame: Frame, line: int, none_if_unset: bool = False) -> list[Obj]:
+        """``os.environ[K]`` / ``os.getenv(K, default)``; with ``none_if_unset`` (``os.getenv(K)``
+        without a default), an unset K is also None, so an SDK given it uses its own default."""
         keys = self.strings(self.eval(key_expr, frame), frame)
         defaults: list[Obj] = self.eval(default, frame) if default is not None else []
         out: list[Obj] = []
@@ -735,7 +738,10 @@ class Resolver(DataResolution, InputResolution):
             if not key.is_known:
                 out.append(Unknown("env var with a computed name", line))
                 continue
-            out.extend(self._env_value(key.text, defaults, frame.module.path, line, f"env {key.text}"))
+            found = self._env_value(key.text, defaults, frame.module.path, line, f"env {key.text}")
+            out.extend(found)
+            if none_if_unset and default is None and self.env(key.text) is None:
+                out.append(Absent((Step(frame.module.path, line, f"env {key.text} {UNSET_IS_NONE}"),)))
         return out
 
     def _env_value(self, key: str, defaults: list[Obj], path: str, line: int, label: str) -> list[Obj]:
