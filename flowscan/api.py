@@ -294,7 +294,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     """Endpoints of the default context and of every deployment context, and the calls whose
     resolution hit the evaluation budget (path, line, context); ``failures`` is told the calls
     flowscan failed on (path, line, message)."""
-    from .contexts import drop_defaults_set_by_contexts
+    from .contexts import drop_defaults_set_by_contexts, drop_none_sides_set_by_contexts
     from .endpoints import build_endpoints
     from .python.env_services import env_service_hits
     from .python.flows import config_hits, find_hits
@@ -309,7 +309,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere, failures=failures) \
         + config_hits(config_facts, lambda key: extra_env.get(key)) \
         + env_service_hits(catalog, program.import_index.under, lambda key: extra_env.get(key))
-    endpoints = build_endpoints(hits, catalog, policy, DEFAULT_CONTEXT, served)
+    endpoints = build_endpoints(drop_none_sides_set_by_contexts(hits, contexts), catalog, policy, DEFAULT_CONTEXT, served)
     budget_hits = {(path, line, DEFAULT_CONTEXT) for path, line in resolver.budget_hits}
     resolver.start_budget()
     stats.note_steps(*resolver.most_steps)

@@ -135,3 +135,27 @@ def _only_at(endpoint: Endpoint, locations: list) -> Endpoint:
     paths = {location.path for location in locations}
     trails = [t for t in endpoint.trails if any(step.path in paths for step in t)] or endpoint.trails
     return replace(endpoint, locations=locations, trails=trails, provenance=list(merge_trails(*trails)))
+
+
+def drop_none_sides_set_by_contexts(hits: list, contexts) -> list:
+    """Default-context hits whose value is an SDK's own default only because ``os.getenv(X)``
+    was None (X unset) are not destinations of their own when deployment contexts that run
+    that code set X: their endpoints show the real values."""
+    if not contexts:
+        return hits
+    kept = []
+    for hit in hits:
+        unset = _none_of_unset_env(hit.value.trail) if hit.value is not None else set()
+        path = hit.location.path
+        if unset and unset <= _bound_at(path, contexts):
+            continue
+        kept.append(hit)
+    return kept
+
+
+def _none_of_unset_env(trail) -> set[str]:
+    """The env vars whose unset None (``os.getenv(X)``) a value's trail went through."""
+    from .python.objects import UNSET_IS_NONE
+
+    suffix = f" {UNSET_IS_NONE}"
+    return {step.detail[4:-len(suffix)] for step in trail if step.detail.startswith("env ") and step.detail.endswith(suffix)}

@@ -8,6 +8,7 @@ determined. Internal endpoints and exempted hosts are never reported.
 from __future__ import annotations
 
 from ..model import Endpoint, Location, Resource
+from ..origins import why_unplaced
 from ..policy import Policy
 from .base import Check, Findings, ScanFacts
 
@@ -58,8 +59,9 @@ def _endpoint_finding(endpoint: Endpoint, policy: Policy) -> tuple[str, str] | N
     label = endpoint.host or endpoint.url or f"{endpoint.sdk} endpoint"
     ctx = "" if endpoint.context == "default" else f" [context {endpoint.context}]"
     if placement.jurisdiction is None:
-        why = placement.note or "region unknown"
-        if endpoint.unresolved:
+        answer = why_unplaced(endpoint.host, endpoint.unresolved)
+        why = answer or placement.note or "region unknown"
+        if endpoint.unresolved and (answer is None or len(endpoint.unresolved) > 1):
             why += f" (unresolved: {', '.join(endpoint.unresolved[:3])})"
         return UNKNOWN, f"{label}{ctx}: region cannot be determined: {why}"
     if policy.has_allowed and not policy.is_allowed(placement):

@@ -13,6 +13,7 @@ from rich.tree import Tree
 
 from .. import __version__
 from ..model import Endpoint, Finding, Report
+from ..origins import USER_SUPPLIED, origin_kind
 from ..redact import redact
 from .json_report import summary_counts
 
@@ -58,7 +59,9 @@ def summary_lines(report: Report) -> list[str]:
     providers = sorted({e.provider for e in report.endpoints if e.provider})
     lines = [f"destinations: {len(hosts)} hosts"
              + (f" in {', '.join(f'{j} {n}' for j, n in sorted(by_jurisdiction.items()))}" if by_jurisdiction else "")
-             + (f"; {len(unknown_rows)} more whose host is decided at run time" if unknown_rows else "")]
+             + (f"; {len(unknown_rows)} more whose host is decided at run time" if unknown_rows else "")
+             + (f" ({chosen} chosen by the user)" if (chosen := sum(
+                 origin_kind(e.host, e.unresolved) == USER_SUPPLIED for e in unknown_rows)) else "")]
     if providers:
         lines.append(f"providers: {', '.join(providers[:12])}" + (f" and {len(providers) - 12} more" if len(providers) > 12 else ""))
     host_of = {e.id: e.host for e in report.endpoints}
