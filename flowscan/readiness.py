@@ -68,6 +68,8 @@ class Row:
 
 def model_servers(configs: Sequence, modules: Sequence) -> list[ModelServer]:
     """Every model-server launch of the scan (configs, Helm contexts, platforms, scripts, Python)."""
+    if not configs and not modules:
+        return []  # nothing to read: the server catalog is not loaded
     from .servers import launches_in_configs, launches_in_module
 
     launches = launches_in_configs(configs)

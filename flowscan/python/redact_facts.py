@@ -15,10 +15,14 @@ from __future__ import annotations
 import dataclasses
 
 from ..redact import MASK, is_secret_name, redact
-from .facts import Assign, AttrAssign, Call, CallSite, DictLit, Lit, ModuleFacts, Name, NoneLit, Opaque, Param, Scope
+from .facts import (
+    Assign, Attr, AttrAssign, Call, CallSite, Concat, DictLit, Either, Lit, ModuleFacts, Name, NoneLit, Opaque, Param, Percent,
+    Scope, Seq, Sub,
+)
 
 _ENV_READS = frozenset({"getenv", "get", "setdefault", "pop"})
 _LEAVES = frozenset({Name, NoneLit, Opaque})  # expressions that hold no string literal
+_EXPRS = frozenset({Attr, Call, Concat, DictLit, Either, Lit, Name, NoneLit, Opaque, Percent, Seq, Sub})
 _PARTS: dict[type, tuple[str, ...]] = {}
 
 
@@ -107,7 +111,7 @@ def _expr(expr):
             new = tuple(_expr(v) for v in value)
             if any(a is not b for a, b in zip(new, value)):
                 changes[name] = new
-        elif dataclasses.is_dataclass(value):
+        elif type(value) in _EXPRS or (type(value) is not str and dataclasses.is_dataclass(value)):
             new = _expr(value)
             if new is not value:
                 changes[name] = new
