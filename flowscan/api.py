@@ -251,9 +251,11 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         from .readiness import model_servers
 
         servers = model_servers(facts.configs, facts.modules)
-        from .checks.kvcache import undecided
+        readiness_notes: dict[str, list[str]] = {"kv-cache": []}
+        if servers:  # no model server, nothing to size (and the server catalog stays unloaded)
+            from .checks.kvcache import undecided
 
-        readiness_notes = {"kv-cache": undecided(facts.configs, facts.modules)}
+            readiness_notes["kv-cache"] = undecided(facts.configs, facts.modules)
         role_map = policy.role_map(shipped_packages(root))
         from .rules_index import rule_docs
 
