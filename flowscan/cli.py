@@ -79,6 +79,7 @@ def _options(policy: Path | None, allow: tuple[str, ...], jobs: int | None, no_p
     if no_cache:
         options.cache_dir = None
     options.gitignore = not no_ignore
+    options.repository_paths = True  # every output names files from the repository root (flowscan.repopaths)
     return options
 
 

@@ -109,6 +109,6 @@ def pre_commit_command(files: tuple[Path, ...], policy: Path | None, allow: tupl
     report = _run_scan(root, _options(policy, allow, jobs, False, no_cache, no_ignore=no_ignore)).report
     if baseline_file is not None:
         apply_baseline(report, baseline_file)
-    report.findings = touching(report, relative_paths(root, tuple(str(f) for f in files)))
+    report.findings = touching(report, relative_paths(Path(report.root), tuple(str(f) for f in files)))
     _render(report, "console", None, True)
     _exit_for(report, fail_on)
