@@ -102,6 +102,10 @@ _prepass_opt = click.option("--no-prepass", is_flag=True,
                             help="Parse every Python file instead of only those the byte pre-pass selects (slower).")
 _ignore_opt = click.option("--no-ignore", is_flag=True,
                            help="Also read files git ignores (.gitignore, .git/info/exclude); paths.exclude still applies.")
+_strict_opt = click.option(
+    "--strict", is_flag=True,
+    help="Configuration a residency decision depends on (Terraform, Bicep, CloudFormation, Kubernetes, compose, Helm, "
+         "Dockerfile, .env, settings) that could not be parsed or read is an error (exit 1), not a warning.")
 _cache_opt = click.option("--no-cache", is_flag=True,
                           help="Do not read or write the cache ($FLOWSCAN_CACHE_DIR, default ~/.cache/flowscan): parsed "
                                "facts, and the report a re-scan reuses when nothing it depended on changed.")
@@ -148,10 +152,11 @@ def _run_scan(path: Path, options):
 @click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Report only findings not in this baseline (written by `flowscan baseline`).")
 @_ignore_opt
+@_strict_opt
 def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
                  fail_on: str, quiet: bool, include: tuple[str, ...], all_code: bool, jobs: int | None,
                  no_prepass: bool, no_cache: bool, stats: bool, baseline_file: Path | None = None,
-                 no_ignore: bool = False) -> None:
+                 no_ignore: bool = False, strict: bool = False) -> None:
     """Inventory outbound endpoints under PATH and check them against the residency policy.
 
     Every endpoint carries the file:line of its call and the chain of values that led to
@@ -163,6 +168,7 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
       flowscan scan . --allow eu
       flowscan scan . --format sarif -o flowscan.sarif --fail-on warning
       flowscan scan services/api --policy ../flowscan.yaml -q
+      flowscan scan . --strict             unparsed Terraform, k8s, compose, .env ... fails the gate
     """
     if output is not None:
         _check_output(output)  # before the scan: a bad path is a usage error, not a lost report
@@ -171,6 +177,10 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
     if stats:
         for line in result.stats.lines():
             click.echo(f"flowscan stats: {line}", err=True)
+    if strict:
+        from .strict import apply_strict
+
+        apply_strict(report)
     if baseline_file is not None:
         from .cli_gate import apply_baseline
 
