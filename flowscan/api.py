@@ -23,7 +23,7 @@ from .discover import SourceFile, canonical_modules, prepass_python, seed_files,
 from .limits import skip_reason
 from .model import DEFAULT_CONTEXT, Coverage, Endpoint, ParseError, Report
 from .parallel import extract_all, extract_within_budget
-from .policy import Policy, find_policy_file, load_policy, read_policy_file
+from .policy import Policy, PolicyError, find_policy_file, load_policy, read_policy_file
 from .repopaths import PathBase, path_base, rebase_report
 from .resultcache import (
     ResultCache,
@@ -78,7 +78,19 @@ def resolve_policy(root: Path, options: ScanOptions, catalog: Catalog, top: Path
     path = options.policy_file or find_policy_file(root)
     data = read_policy_file(path) if path else None
     source = _policy_source(path, top or root)
-    policy = load_policy(data, catalog, source, extra_allowed=options.allow, known_rules=known_rule_ids())
+    text = path.read_text(encoding="utf-8") if path else ""
+    if path is not None:
+        from .policy_schema import schema_problem
+
+        problem = schema_problem(data, text, source)  # unknown keys, wrong types, misspelt rule ids: exit 2
+        if problem is not None:
+            raise PolicyError(problem)
+    try:
+        policy = load_policy(data, catalog, source, extra_allowed=options.allow, known_rules=known_rule_ids())
+    except PolicyError as exc:
+        from .policy_schema import line_of
+
+        raise PolicyError(line_of(str(exc), text)) from exc
     if path is not None and options.policy_file is None:
         base = root.resolve().relative_to(path.parent.resolve()).as_posix()
         policy.base = "" if base == "." else base + "/"
