@@ -468,6 +468,7 @@ def rules_show(rule_id: str) -> None:
 
 
 from . import cli_gate  # noqa: E402,F401  (registers baseline, diff and pre-commit)
+from . import cli_catalog  # noqa: E402,F401  (registers init, regions and providers)
 
 if __name__ == "__main__":
     main()
