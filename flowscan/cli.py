@@ -398,67 +398,76 @@ def graph_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: 
 @_allow_opt
 @_include_opt
 @_all_code_opt
+@click.option("--format", "fmt", type=click.Choice(["console", "json"]), default="console", show_default=True,
+              help="console: a tree per chain; json: the endpoints (as in the JSON report, with the locations "
+                   "that feed them and their findings), resources or finding, keys sorted.")
 def explain_command(target: str, path: Path, policy: Path | None, allow: tuple[str, ...], include: tuple[str, ...],
-                    all_code: bool) -> None:
+                    all_code: bool, fmt: str = "console") -> None:
     """Show how TARGET was reached: a host (api.openai.com), a Terraform resource address
     (google_storage_bucket.logs) or a finding fingerprint.
 
     Prints each chain of values from where it was written (a literal, a settings default,
     an env var) to the call that uses it.
     """
+    from .explain import explain_json, explain_target, findings_of
+
+    result = _run_scan(path, _options(policy, allow, None, False, include=include, all_code=all_code))
+    report = result.report
+    explained = explain_target(report, target)
+    if explained.empty:
+        hosts = sorted({e.host for e in report.endpoints if e.host} | {r.address for r in report.resources})
+        raise click.UsageError(f"no endpoint, resource or finding {target!r}; known: {', '.join(hosts) or 'none'}")
+    if fmt == "json":
+        click.echo(explain_json(report, result.graph, target, explained), nl=False)
+        return
     from rich.console import Console
 
     from .report.console import render_explain, render_resource
 
-    result = _run_scan(path, _options(policy, allow, None, False, include=include, all_code=all_code))
-    report = result.report
     console = Console()
-    by_fingerprint = {f.fingerprint: f for f in report.findings}
-    resources = [r for r in report.resources if r.address == target or
-                 (target in by_fingerprint and (r.location.path, r.location.line) ==
-                  (by_fingerprint[target].path, by_fingerprint[target].line))]
-    if resources:
-        for resource in resources:
-            render_resource(resource, console)
-        return
-    if target in by_fingerprint:
-        endpoint_ids = [by_fingerprint[target].endpoint]
-        if endpoint_ids[0] is None:
-            finding = by_fingerprint[target]
-            console.print(f"{finding.severity} {finding.rule} {finding.path}:{finding.line}: {finding.message}")
-            return
-    else:
-        endpoint_ids = [e.id for e in report.endpoints if e.host == target.lower() or e.id == target]
-    if not endpoint_ids:
-        hosts = sorted({e.host for e in report.endpoints if e.host} | {r.address for r in report.resources})
-        raise click.UsageError(f"no endpoint, resource or finding {target!r}; known: {', '.join(hosts) or 'none'}")
-    for endpoint in report.endpoints:
-        if endpoint.id in endpoint_ids:
-            findings = [f for f in report.findings if f.endpoint == endpoint.id]
-            render_explain(endpoint, result.graph.sources_of(endpoint.id), findings, console)
+    for resource in explained.resources:
+        render_resource(resource, console)
+    if explained.finding is not None:
+        finding = explained.finding
+        console.print(f"{finding.severity} {finding.rule} {finding.path}:{finding.line}: {finding.message}")
+    for endpoint in explained.endpoints:
+        render_explain(endpoint, result.graph.sources_of(endpoint.id), findings_of(report, endpoint), console)
+
+
+_rules_format_opt = click.option("--format", "fmt", type=click.Choice(["console", "json"]), default="console",
+                                 show_default=True, help="json: id, severity, summary, why, fix, references and "
+                                                         "variants of each rule, keys sorted.")
 
 
 @main.group("rules", invoke_without_command=True)
+@_rules_format_opt
 @click.pass_context
-def rules_command(ctx: click.Context) -> None:
+def rules_command(ctx: click.Context, fmt: str = "console") -> None:
     """List the rules flowscan reports, with id, default severity and summary."""
-    from .rules_index import rule_docs
+    from .rules_index import rule_docs, rules_json
 
     if ctx.invoked_subcommand is None:
+        if fmt == "json":
+            click.echo(rules_json(list(rule_docs().values())), nl=False)
+            return
         for doc in rule_docs().values():
             click.echo(f"{doc.id:<36} {doc.severity:<8} {doc.summary}")
 
 
 @rules_command.command("show")
 @click.argument("rule_id")
-def rules_show(rule_id: str) -> None:
+@_rules_format_opt
+def rules_show(rule_id: str, fmt: str = "console") -> None:
     """Print the full text of one rule: why it matters, how to fix it, references."""
-    from .rules_index import rule_docs
+    from .rules_index import rule_docs, rules_json
 
     docs = rule_docs()
     if rule_id not in docs:
         raise click.UsageError(f"unknown rule {rule_id!r}; known: {', '.join(docs)}")
     doc = docs[rule_id]
+    if fmt == "json":
+        click.echo(rules_json(doc), nl=False)
+        return
     click.echo(f"{doc.id} ({doc.severity})\n\n{doc.summary}\n\nWhy it matters:\n  {doc.why}\n\nHow to fix:\n  {doc.fix}")
     if doc.variants:
         click.echo("\nReported at another severity:\n" + "\n".join(
