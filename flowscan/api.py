@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .cache import FactCache, default_cache_dir
 from .catalog import Catalog, bundled_catalog
@@ -59,6 +59,7 @@ class ScanOptions:
     gitignore: bool = True  # False: read files git ignores too (--no-ignore)
     today: date | None = None  # the date allowances expire against (None: SOURCE_DATE_EPOCH, else today, UTC)
     repository_paths: bool = False  # report paths relative to the repository root (the CLI), not the scan root
+    progress: Callable[[str], None] | None = None  # told the name of each phase as it starts (the CLI's progress display)
 
 
 @dataclass
@@ -131,7 +132,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
     root = Path(root)
     options = options or ScanOptions()
-    stats = ScanStats()
+    stats = ScanStats(on_phase=options.progress)
     with stats.phase("catalog"):
         catalog = catalog or bundled_catalog()
         base = path_base(root) if options.repository_paths else PathBase(root)

@@ -111,13 +111,26 @@ _cache_opt = click.option("--no-cache", is_flag=True,
                                "facts, and the report a re-scan reuses when nothing it depended on changed.")
 
 
-def _run_scan(path: Path, options):
+_progress_opt = click.option("--no-progress", is_flag=True,
+                             help="No progress line on stderr (it shows only on a terminal, after a second).")
+
+
+def _run_scan(path: Path, options, progress: bool = False):
+    """The scan, with a progress line on stderr when ``progress`` (see flowscan.progress)."""
     from .api import scan
     from .catalog import CatalogError
     from .deps import DependencyError
     from .policy import PolicyError
 
     try:
+        if progress:
+            from rich.console import Console
+
+            from .progress import ScanProgress
+
+            with ScanProgress(Console(stderr=True)) as display:
+                options.progress = display.update
+                return scan(path, options)
         return scan(path, options)
     except (PolicyError, CatalogError) as exc:
         raise click.UsageError(str(exc)) from exc
@@ -153,10 +166,11 @@ def _run_scan(path: Path, options):
               help="Report only findings not in this baseline (written by `flowscan baseline`).")
 @_ignore_opt
 @_strict_opt
+@_progress_opt
 def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
                  fail_on: str, quiet: bool, include: tuple[str, ...], all_code: bool, jobs: int | None,
                  no_prepass: bool, no_cache: bool, stats: bool, baseline_file: Path | None = None,
-                 no_ignore: bool = False, strict: bool = False) -> None:
+                 no_ignore: bool = False, strict: bool = False, no_progress: bool = False) -> None:
     """Inventory outbound endpoints under PATH and check them against the residency policy.
 
     Every endpoint carries the file:line of its call and the chain of values that led to
@@ -172,7 +186,10 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
     """
     if output is not None:
         _check_output(output)  # before the scan: a bad path is a usage error, not a lost report
-    result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache, include, all_code, no_ignore))
+    from .progress import progress_wanted
+
+    result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache, include, all_code, no_ignore),
+                       progress_wanted(no_progress, quiet, sys.stderr))
     report = result.report
     if stats:
         for line in result.stats.lines():
@@ -341,8 +358,9 @@ def _emit(text: str, output: Path | None) -> None:
               help="Write the report to this file (atomically) instead of stdout.")
 @_include_opt
 @_all_code_opt
+@_progress_opt
 def report_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
-                   include: tuple[str, ...], all_code: bool) -> None:
+                   include: tuple[str, ...], all_code: bool, no_progress: bool = False) -> None:
     """Residency evidence for a security questionnaire: which sub-processors, where, and how flowscan knows.
 
     The report pins its run (tool and rules-catalog version, git commit and whether the tree
@@ -360,7 +378,10 @@ def report_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt:
     """
     if output is not None:
         _check_output(output)
-    result = _run_scan(path, _options(policy, allow, None, False, include=include, all_code=all_code))
+    from .progress import progress_wanted
+
+    result = _run_scan(path, _options(policy, allow, None, False, include=include, all_code=all_code),
+                       progress_wanted(no_progress, False, sys.stderr))
     _emit(render_report(fmt, result.report), output)
 
 
