@@ -29,6 +29,10 @@ class _Group(click.Group):
             sys.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # `flowscan regions | head`: the reader left; no traceback, no "internal error"
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # the interpreter's final flush must not fail again
+            sys.exit(141)  # 128 + SIGPIPE, as a shell reports a command killed by a closed pipe
         except Exception as exc:  # a bug outside what the scan contains per file: exit 2, never 0 or "findings"
             if os.environ.get("FLOWSCAN_DEBUG"):
                 raise

@@ -85,3 +85,16 @@ def test_providers_lists_hosts_and_purpose() -> None:
     assert host["country"] == "US" and set(host) == {"host", "cloud", "region", "country", "jurisdiction"}
     console = _invoke("providers").output
     assert "anthropic  Anthropic  [llm-api]" in console and "    api.anthropic.com" in console
+
+
+def test_a_closed_pipe_ends_quietly_with_the_sigpipe_code() -> None:
+    """`flowscan providers | head`: the reader is gone before the write; no traceback, no
+    "internal error", exit 141 (never 0, never 2)."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-m", "flowscan", "providers"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.close()  # no reader left: the first write fails
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 141 and errors == b""
