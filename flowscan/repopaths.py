@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from .model import Location, Step
+
 if TYPE_CHECKING:
     from .model import Endpoint, Report, Resource
 
@@ -44,7 +46,7 @@ class PathBase:
 
     def text(self, text: str) -> str:
         """``text`` with every word that is a known file's path rebased."""
-        if not self.prefix or not text:
+        if not self.prefix or not text or self.known.isdisjoint(_WORD.findall(text)):
             return text
         return _WORD.sub(lambda m: self.prefix + m.group(0) if m.group(0) in self.known else m.group(0), text)
 
@@ -72,10 +74,11 @@ def rebase_report(report: Report, base: PathBase, servers: list | None = None) -
     path, text = base.path, base.text
     report.scope = base.prefix.rstrip("/")
     report.contexts = [text(c) for c in report.contexts]
+    steps: dict[Step, Step] = {}  # chains share their steps: each is rebuilt once
     for endpoint in report.endpoints:
-        _rebase_endpoint(endpoint, base)
+        _rebase_endpoint(endpoint, base, steps)
     for resource in report.resources:
-        _rebase_resource(resource, base)
+        _rebase_resource(resource, base, steps)
     for finding in report.findings:
         finding.path, finding.message = path(finding.path), text(finding.message)
         if finding.suppression is not None:
@@ -91,23 +94,26 @@ def rebase_report(report: Report, base: PathBase, servers: list | None = None) -
         servers[i] = replace(server, path=path(server.path), context=text(server.context))
 
 
-def _rebase_endpoint(endpoint: Endpoint, base: PathBase) -> None:
+def _rebase_endpoint(endpoint: Endpoint, base: PathBase, steps: dict[Step, Step]) -> None:
     endpoint.context = base.text(endpoint.context)
-    endpoint.locations = [replace(loc, path=base.path(loc.path)) for loc in endpoint.locations]
-    endpoint.provenance = [_step(s, base) for s in endpoint.provenance]
-    endpoint.trails = [tuple(_step(s, base) for s in trail) for trail in endpoint.trails]
+    endpoint.locations = [Location(base.path(loc.path), loc.line, loc.column) for loc in endpoint.locations]
+    endpoint.provenance = [_step(s, base, steps) for s in endpoint.provenance]
+    endpoint.trails = [tuple(_step(s, base, steps) for s in trail) for trail in endpoint.trails]
     endpoint.unresolved = [base.text(u) for u in endpoint.unresolved]
     endpoint.switches = [replace(s, path=base.path(s.path)) for s in endpoint.switches]
 
 
-def _rebase_resource(resource: Resource, base: PathBase) -> None:
+def _rebase_resource(resource: Resource, base: PathBase, steps: dict[Step, Step]) -> None:
     resource.context = base.text(resource.context)
     resource.location = replace(resource.location, path=base.path(resource.location.path))
-    resource.provenance = [_step(s, base) for s in resource.provenance]
+    resource.provenance = [_step(s, base, steps) for s in resource.provenance]
 
 
-def _step(step, base: PathBase):
-    return replace(step, path=base.path(step.path), detail=base.text(step.detail))
+def _step(step: Step, base: PathBase, steps: dict[Step, Step]) -> Step:
+    done = steps.get(step)
+    if done is None:
+        done = steps[step] = Step(base.path(step.path), step.line, base.text(step.detail))
+    return done
 
 
 def _known_paths(report: Report) -> set[str]:
