@@ -33,3 +33,10 @@ def endpoints_by_line(root: Path, code: str) -> dict:
         for location in endpoint.locations:
             out.setdefault(location.line, []).append(endpoint)
     return out
+
+
+def repo_path(fixture: Path, path: str) -> str:
+    """``path`` (relative to ``fixture``) as the CLI prints it: relative to the repository root."""
+    from flowscan.repopaths import path_base
+
+    return path_base(fixture).path(path)

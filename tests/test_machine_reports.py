@@ -226,7 +226,7 @@ def test_sarif_code_flows_follow_the_endpoint_chains(app: ScanResult) -> None:
 def test_sarif_every_uri_base_is_declared(app: ScanResult) -> None:
     run = _run(app.report)
     declared = run["originalUriBaseIds"]
-    assert list(declared) == ["SRCROOT"] and declared["SRCROOT"]["description"]["text"]
+    assert list(declared) == ["%SRCROOT%"] and declared["%SRCROOT%"]["description"]["text"]
     bases: list[str] = []
 
     def collect(node: object) -> None:
@@ -240,7 +240,7 @@ def test_sarif_every_uri_base_is_declared(app: ScanResult) -> None:
                 collect(value)
 
     collect(run)
-    assert bases and set(bases) == {"SRCROOT"}
+    assert bases and set(bases) == {"%SRCROOT%"}
 
 
 def test_sarif_reports_parse_errors_as_notifications(app: ScanResult) -> None:
@@ -248,7 +248,7 @@ def test_sarif_reports_parse_errors_as_notifications(app: ScanResult) -> None:
     assert invocation["executionSuccessful"] is True
     assert invocation["toolExecutionNotifications"] == [{
         "level": "warning", "message": {"text": "could not parse svc/broken.py: SyntaxError: invalid syntax"},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "svc/broken.py", "uriBaseId": "SRCROOT"}}}],
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "svc/broken.py", "uriBaseId": "%SRCROOT%"}}}],
     }]
 
 

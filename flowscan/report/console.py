@@ -41,7 +41,8 @@ def render_console(report: Report, console: Console, quiet: bool = False) -> Non
 def _header(report: Report, console: Console) -> None:
     policy = report.policy
     allowed = ", ".join(policy.get("allowed", [])) or "none (inventory only: add residency.allowed or --allow)"
-    console.print(f"[bold]flowscan {__version__}[/bold]  {escape(report.root)}")
+    scope = f"  (scanned: {escape(report.scope)}/)" if report.scope else ""
+    console.print(f"[bold]flowscan {__version__}[/bold]  {escape(report.root)}{scope}")
     console.print(f"policy: {escape(policy.get('source', 'none'))}   allowed: {escape(allowed)}")
     if len(report.contexts) > 1:
         console.print(f"contexts: {escape(', '.join(report.contexts))}")
