@@ -33,3 +33,8 @@ def endpoints_by_line(root: Path, code: str) -> dict:
         for location in endpoint.locations:
             out.setdefault(location.line, []).append(endpoint)
     return out
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true",
+                     help="re-record the golden files under tests/snapshots/ instead of comparing (see tests/snapshot.py)")
