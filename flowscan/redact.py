@@ -8,13 +8,13 @@ from functools import lru_cache
 
 _USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/@\s\"'{}]+)@")
 _SECRET_QUERY = re.compile(
-    r"(?i)(?P<key>[?&;](?:api[_-]?key|apikey|key|token|access[_-]?token|secret|password|passwd|pwd|sig|signature|auth|code)=)[^&#;\s\"']+"
+    r"(?i)(?P<key>[?&;](?:api[_-]?key|apikey|key|token|access[_-]?token|secret|password|passwd|pwd|sig|signature|auth|code)=)[^&#;\s\"'`]+"
 )
 _CONNECTION_SECRET = re.compile(  # Azure storage / Service Bus / Cosmos connection strings, ODBC strings
     r"(?i)(?P<key>(?:^|[;\s\"'])(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)=)[^;\s\"']+"
 )
 _WEBHOOK = re.compile(
-    r"(?P<keep>hooks\.slack\.com/(?:services|workflows|triggers)/|discord(?:app)?\.com/api/webhooks/|outlook\.office\.com/webhook/)[^\s\"'}]+"
+    r"(?P<keep>hooks\.slack\.com/(?:services|workflows|triggers)/|discord(?:app)?\.com/api/webhooks/|outlook\.office\.com/webhook/)[^\s\"'}`]+"
 )
 _KEY_LIKE = re.compile(
     r"(?:sk-(?:proj-|ant-)?[A-Za-z0-9_\-]{16,}|gsk_[A-Za-z0-9]{20,}|hf_[A-Za-z0-9]{20,}|xox[abpr]-[A-Za-z0-9-]{10,}"

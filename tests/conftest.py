@@ -40,3 +40,8 @@ def repo_path(fixture: Path, path: str) -> str:
     from flowscan.repopaths import path_base
 
     return path_base(fixture).path(path)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true",
+                     help="re-record the golden files under tests/snapshots/ instead of comparing (see tests/snapshot.py)")

@@ -104,7 +104,7 @@ def _help_markdown(doc) -> str:
 
 
 def _tags(rule_id: str) -> list[str]:
-    return ["security", *_FAMILY_TAGS.get(rule_id.split("/", 1)[0], [])]
+    return ["security", *_FAMILY_TAGS.get(rule_id.partition("/")[0], [])]
 
 
 def _suppression(suppression: Suppression) -> dict[str, Any]:
