@@ -32,7 +32,7 @@ class EndpointResidency(Check):
                 others = [str(loc) for loc in endpoint.locations[1:]]
                 if others:
                     message += f"; also called at {', '.join(others[:5])}" + (" …" if len(others) > 5 else "")
-                out.add(rule, message, endpoint.locations[0], key=f"{key}|{','.join(endpoint.unresolved[:1])}",
+                out.add(rule, message, endpoint.locations[0], key=f"{key}|{endpoint.unresolved[0] if endpoint.unresolved else ''}",
                         endpoint=endpoint.id)
                 continue
             for location in endpoint.locations:
@@ -54,7 +54,7 @@ class ResourceResidency(Check):
 
 def _endpoint_finding(endpoint: Endpoint, policy: Policy) -> tuple[str, str] | None:
     placement = endpoint.placement
-    if placement.jurisdiction == "internal" or (endpoint.host and policy.exemption(endpoint.host)):
+    if endpoint.host and policy.exemption(endpoint.host):  # internal ones: policy.is_allowed
         return None
     label = endpoint.host or endpoint.url or f"{endpoint.sdk} endpoint"
     ctx = "" if endpoint.context == "default" else f" [context {endpoint.context}]"

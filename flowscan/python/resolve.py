@@ -617,9 +617,6 @@ class Resolver(DataResolution, InputResolution):
         return out
 
     # calls ------------------------------------------------------------------
-    def call_context(self, site: CallSite, frame: Frame) -> CallCtx:
-        return CallCtx(frame, site.args, site.kwargs, site.line)
-
     def _call(self, expr: Call, frame: Frame) -> list[Obj]:
         ctx = CallCtx(frame, expr.args, expr.kwargs, expr.line)
         out: list[Obj] = []
