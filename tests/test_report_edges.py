@@ -213,7 +213,7 @@ def test_a_suppression_in_sarif_points_into_the_scan_root_with_owner_and_expiry(
     [suppression] = run["results"][0]["suppressions"]
     assert suppression["properties"] == {"owner": "platform", "until": "2099-12-31"}
     bases = {m.group(1) for m in re.finditer(r'"uriBaseId": "([^"]+)"', json.dumps(sarif))}
-    assert bases == set(run["originalUriBaseIds"]) == {"SRCROOT"}
+    assert bases == set(run["originalUriBaseIds"]) == {"%SRCROOT%"}
 
 
 def test_exempt_endpoints_in_sarif_are_sorted_by_host_and_context() -> None:
