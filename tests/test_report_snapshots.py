@@ -10,6 +10,7 @@ the empty sections' wording. The run header is fixed, so the only input is the c
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -51,17 +52,25 @@ def test_markdown_report_of_an_app_that_sends_nothing(request: pytest.FixtureReq
     assert_snapshot(request, "no-egress-app.md", render_markdown(_evidence(QUIET_APP), run))
 
 
+def _outside_this_repository(tmp_path: Path, app: str) -> Path:
+    """A copy of ``app`` in a folder of its own: the CLI prints paths relative to the repository
+    root, and the apps' folders here sit inside flowscan's own checkout."""
+    shutil.copytree(SNAPSHOTS / app, tmp_path / app)
+    return tmp_path
+
+
 @pytest.mark.parametrize("columns", [80, 200])
-def test_console_report_piped(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+def test_console_report_piped(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                              columns: int) -> None:
     """``flowscan scan evidence-app`` piped, as CI logs show it: rich takes the width from
     COLUMNS; at 80 the endpoints are listed (a table would fold hosts), at 200 they are a table."""
-    monkeypatch.chdir(SNAPSHOTS)
+    monkeypatch.chdir(_outside_this_repository(tmp_path, "evidence-app"))
     assert_snapshot(request, f"evidence-app.console-{columns}.txt", _console("evidence-app", columns, exit_code=1))
 
 
-def test_console_report_of_an_app_that_sends_nothing(request: pytest.FixtureRequest,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(SNAPSHOTS)
+def test_console_report_of_an_app_that_sends_nothing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    monkeypatch.chdir(_outside_this_repository(tmp_path, "no-egress-app"))
     assert_snapshot(request, "no-egress-app.console-80.txt", _console("no-egress-app", 80, exit_code=0))
 
 

@@ -36,8 +36,8 @@ def test_an_unknown_destination_lists_what_was_unresolved_and_its_other_call_sit
                         sdk="requests", locations=[Location("app.py", 3), Location("jobs.py", 9)],
                         unresolved=["env:API_HOST", "parameter url of fetch()"])
     assert _messages(endpoint) == [
-        "requests endpoint: region cannot be determined: the host is not known statically "
-        "(unresolved: env:API_HOST, parameter url of fetch()); also called at jobs.py:9"]
+        "requests endpoint: region cannot be determined: the destination is whatever API_HOST is set to, "
+        "and no scanned config sets it (unresolved: env:API_HOST, parameter url of fetch()); also called at jobs.py:9"]
 
 
 def test_every_allowed_cloud_region_is_allowed() -> None:
