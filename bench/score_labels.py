@@ -5,7 +5,10 @@
 Scans the labelled app's unpacked tree (``unpacked_tree`` in the label file, or ``--tree``)
 with every code role included, then matches the report's endpoint hosts to the labelled
 destinations (``host``, ``host_aliases``; ``{…}`` in a label is a wildcard). Labels whose host
-is ``env:NAME`` or ``user-supplied`` match an endpoint whose host is unknown at the same file.
+is ``env:NAME`` or ``user-supplied`` match an endpoint whose host is unknown at the same file;
+an ``env:NAME`` label also matches an unknown-host endpoint that names that same env var
+(``env:NAME`` among its unresolved parts: "the tool must report the same ... env var",
+labels/README.md).
 
 - recall: labelled destinations with a matching endpoint / labelled destinations, also per
   ``reach`` (default, opt-in);
@@ -44,6 +47,7 @@ def main() -> int:
     endpoints = report["endpoints"]
     hosts = sorted({e["host"] for e in endpoints if e.get("host")})
     unknown_files = {loc["path"] for e in endpoints if not e.get("host") for loc in e.get("locations", [])}
+    env_named = {part for e in endpoints if not e.get("host") for part in e.get("unresolved", []) if part.startswith("env:")}
     labels = spec["destinations"]
     matched_hosts: set[str] = set()
     found: dict[str, bool] = {}
@@ -53,7 +57,8 @@ def main() -> int:
         names = [host, *label.get("host_aliases", [])]
         if host.startswith(("env:", "user-supplied")):
             evidence = " ".join(str(e) for e in (label.get("evidence") if isinstance(label.get("evidence"), list) else [label.get("evidence", "")]))
-            found[label["id"]] = any(path in evidence for path in unknown_files)
+            found[label["id"]] = any(path in evidence for path in unknown_files) or any(
+                str(name) in env_named for name in names if str(name).startswith("env:"))
             continue
         hits = {h for h in hosts for n in names if _pattern(str(n)).match(h)}
         matched_hosts |= hits

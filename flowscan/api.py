@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .cache import FactCache, default_cache_dir
 from .catalog import Catalog, bundled_catalog
@@ -23,7 +23,8 @@ from .discover import SourceFile, canonical_modules, prepass_python, seed_files,
 from .limits import skip_reason
 from .model import DEFAULT_CONTEXT, Coverage, Endpoint, ParseError, Report
 from .parallel import extract_all, extract_within_budget
-from .policy import Policy, find_policy_file, load_policy, read_policy_file
+from .policy import Policy, PolicyError, find_policy_file, load_policy, read_policy_file
+from .repopaths import PathBase, path_base, rebase_report
 from .resultcache import (
     ResultCache,
     content_digest,
@@ -57,6 +58,8 @@ class ScanOptions:
     reuse: bool = True  # reuse the last report when nothing it depended on changed (needs cache_dir)
     gitignore: bool = True  # False: read files git ignores too (--no-ignore)
     today: date | None = None  # the date allowances expire against (None: SOURCE_DATE_EPOCH, else today, UTC)
+    repository_paths: bool = False  # report paths relative to the repository root (the CLI), not the scan root
+    progress: Callable[[str], None] | None = None  # told the name of each phase as it starts (the CLI's progress display)
 
 
 @dataclass
@@ -66,19 +69,43 @@ class ScanResult:
     program: Program | None  # None when the report was reused from the result cache
     stats: ScanStats
     servers: list[ModelServer] | None = None  # model-server launches found (None: the report was reused)
+    readiness_notes: dict[str, list[str]] | None = None  # pitfall id -> what its checks could not decide, and why
 
 
-def resolve_policy(root: Path, options: ScanOptions, catalog: Catalog) -> Policy:
+def resolve_policy(root: Path, options: ScanOptions, catalog: Catalog, top: Path | None = None) -> Policy:
+    """The policy of a scan of ``root``; its ``source`` is named relative to ``top`` (the folder
+    report paths are relative to) when it lies under it."""
     from .rules_index import known_rule_ids
 
     path = options.policy_file or find_policy_file(root)
     data = read_policy_file(path) if path else None
-    source = path.name if path and path.parent.resolve() == root.resolve() else (str(path) if path else "none")
-    policy = load_policy(data, catalog, source, extra_allowed=options.allow, known_rules=known_rule_ids())
+    source = _policy_source(path, top or root)
+    text = path.read_text(encoding="utf-8") if path else ""
+    if path is not None:
+        from .policy_schema import schema_problem
+
+        problem = schema_problem(data, text, source)  # unknown keys, wrong types, misspelt rule ids: exit 2
+        if problem is not None:
+            raise PolicyError(problem)
+    try:
+        policy = load_policy(data, catalog, source, extra_allowed=options.allow, known_rules=known_rule_ids())
+    except PolicyError as exc:
+        from .policy_schema import line_of
+
+        raise PolicyError(line_of(str(exc), text)) from exc
     if path is not None and options.policy_file is None:
         base = root.resolve().relative_to(path.parent.resolve()).as_posix()
         policy.base = "" if base == "." else base + "/"
     return policy
+
+
+def _policy_source(path: Path | None, top: Path) -> str:
+    if path is None:
+        return "none"
+    try:
+        return path.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def scan(root: Path | str, options: ScanOptions | None = None, catalog: Catalog | None = None) -> ScanResult:
@@ -106,10 +133,11 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
     root = Path(root)
     options = options or ScanOptions()
-    stats = ScanStats()
+    stats = ScanStats(on_phase=options.progress)
     with stats.phase("catalog"):
         catalog = catalog or bundled_catalog()
-        policy = resolve_policy(root, options, catalog)
+        base = path_base(root) if options.repository_paths else PathBase(root)
+        policy = resolve_policy(root, options, catalog, base.top)
     with stats.phase("read"):
         excluded, root_ignored = _exclusions(root, policy, options.gitignore)
         inventory = walk(root, excluded)
@@ -130,6 +158,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
             else:
                 sources[source.path] = data
         coverage.files_scanned = sorted(p for p in sources)
+        base = base.with_known([*sources, *inventory.unread, *(s.path for s in coverage.files_skipped)])
     from .deps import check_for_kinds
 
     check_for_kinds({f.kind for f in inventory.files})  # a broken parser install exits 2, never a silent pass
@@ -142,15 +171,16 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         with stats.phase("reuse"):
             key = scan_key(root, json.dumps(policy.to_dict(), sort_keys=True, default=str),
                            (options.prepass, sorted(options.env.items()), [s.path for s in coverage.files_skipped],
-                            sorted(shown_roles(options.include))))
+                            sorted(shown_roles(options.include)), base.prefix))
             digests = {path: content_digest(data) for path, data in sources.items()}
             reused = reuse_report(results, key, digests, sources, catalog, python_files, FactCache(options.cache_dir))
         if reused is not None:
+            stats.reused = True
+            _mark_policy_decisions(reused, sources, policy, options, LineCache(sources), base)
+            rebase_report(reused, base)
             graph = FlowGraph()
             for endpoint in reused.endpoints:
                 graph.add_endpoint(endpoint)
-            stats.reused = True
-            _mark_policy_decisions(reused, sources, policy, options, LineCache(sources))
             return ScanResult(reused, graph, None, stats)
 
     with stats.phase("prepass"):
@@ -245,11 +275,16 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
                           files=sorted([*sources, *inventory.unread]),
                           python_imports={p: s.imports for p, s in summaries.items()})
         coverage.notes.extend(f"{e.path}:{e.line}: {e.message}" for e in facts.internal_errors)
-        findings = run_checks(facts, lines.text)
+        findings = run_checks(facts, lines.text, paths=base)
         from .packaging import shipped_packages
         from .readiness import model_servers
 
         servers = model_servers(facts.configs, facts.modules)
+        readiness_notes: dict[str, list[str]] = {"kv-cache": []}
+        if servers:  # no model server, nothing to size (and the server catalog stays unloaded)
+            from .checks.kvcache import undecided
+
+            readiness_notes["kv-cache"] = undecided(facts.configs, facts.modules)
         role_map = policy.role_map(shipped_packages(root))
         from .rules_index import rule_docs
 
@@ -267,12 +302,13 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         with stats.phase("record"):
             # direct seeds: whether a file is one depends on its bytes alone (reuse_report checks it)
             results.store(key, record_scan(report, digests, summaries, direct, program, cache, sources, lines.read))
-    _mark_policy_decisions(report, sources, policy, options, lines)  # after the store: comments never stale a cached report
-    return ScanResult(report, graph, program, stats, servers)
+    _mark_policy_decisions(report, sources, policy, options, lines, base)  # after the store: comments never stale a cached report
+    rebase_report(report, base, servers, readiness_notes)
+    return ScanResult(report, graph, program, stats, servers, readiness_notes)
 
 
 def _mark_policy_decisions(report: Report, sources: dict[str, bytes], policy: Policy, options: ScanOptions,
-                           lines: LineCache) -> None:
+                           lines: LineCache, base: PathBase) -> None:
     """Exempted hosts and inline suppressions, applied to a fresh or a reused report alike
     (a comment edit reuses the report, so they are read from this scan's bytes)."""
     from .suppress import apply_suppressions, today
@@ -280,7 +316,7 @@ def _mark_policy_decisions(report: Report, sources: dict[str, bytes], policy: Po
     for endpoint in report.endpoints:
         exemption = policy.exemption(endpoint.host) if endpoint.host else None
         endpoint.exempt = exemption.reason if exemption else None
-    apply_suppressions(report, sources, policy, lines.text, today(options.today))
+    apply_suppressions(report, sources, policy, lines.text, today(options.today), base)
 
 
 def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: frozenset[str],
@@ -290,7 +326,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     """Endpoints of the default context and of every deployment context, and the calls whose
     resolution hit the evaluation budget (path, line, context); ``failures`` is told the calls
     flowscan failed on (path, line, message)."""
-    from .contexts import drop_defaults_set_by_contexts
+    from .contexts import drop_defaults_set_by_contexts, drop_none_sides_set_by_contexts
     from .endpoints import build_endpoints
     from .python.env_services import env_service_hits
     from .python.flows import config_hits, find_hits
@@ -305,7 +341,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere, failures=failures) \
         + config_hits(config_facts, lambda key: extra_env.get(key)) \
         + env_service_hits(catalog, program.import_index.under, lambda key: extra_env.get(key))
-    endpoints = build_endpoints(hits, catalog, policy, DEFAULT_CONTEXT, served)
+    endpoints = build_endpoints(drop_none_sides_set_by_contexts(hits, contexts), catalog, policy, DEFAULT_CONTEXT, served)
     budget_hits = {(path, line, DEFAULT_CONTEXT) for path, line in resolver.budget_hits}
     resolver.start_budget()
     stats.note_steps(*resolver.most_steps)
@@ -314,7 +350,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         resolver = Resolver(program, context.lookup)
         modules = [m for m in seed_modules if context.covers(m.path)]
         hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged, failures=failures) \
-            + config_hits(config_facts, context.lookup) \
+            + config_hits(config_facts, context.lookup, in_context=True) \
             + env_service_hits(catalog, program.import_index.under, context.lookup, context.covers)
         hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
         endpoints += build_endpoints(hits, catalog, policy, context.name, served)

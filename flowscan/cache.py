@@ -34,13 +34,28 @@ def default_cache_dir() -> Path:
     return Path(base) / "flowscan"
 
 
+# The code a cached entry depends on: the Python extractor and everything it imports (the
+# package flowscan/python/, the redaction it applies, module naming, the cache and its codec). A change to any
+# of them, as after an upgrade, starts a new cache folder. tests/test_cache.py checks the
+# list against what importing the extractor really loads.
+FACT_CODE = ("python", "cache.py", "cachecodec.py", "redact.py", "discover.py", "model.py")
+
+
+def fact_code_files() -> list[Path]:
+    here = Path(__file__).parent
+    files: list[Path] = []
+    for name in FACT_CODE:
+        path = here / name
+        files += sorted(path.glob("*.py")) if path.is_dir() else [path]
+    return files
+
+
 @lru_cache(maxsize=1)
 def _code_version() -> str:
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("python/extract.py", "python/extract_cst.py", "python/extract_common.py", "python/facts.py", "cache.py",
-                 "cachecodec.py", "python/deep.py", "redact.py"):
-        digest.update((here / name).read_bytes())
+    for path in fact_code_files():
+        digest.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

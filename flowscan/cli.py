@@ -29,6 +29,10 @@ class _Group(click.Group):
             sys.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:  # `flowscan regions | head`: the reader left; no traceback, no "internal error"
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # the interpreter's final flush must not fail again
+            sys.exit(141)  # 128 + SIGPIPE, as a shell reports a command killed by a closed pipe
         except Exception as exc:  # a bug outside what the scan contains per file: exit 2, never 0 or "findings"
             if os.environ.get("FLOWSCAN_DEBUG"):
                 raise
@@ -79,6 +83,7 @@ def _options(policy: Path | None, allow: tuple[str, ...], jobs: int | None, no_p
     if no_cache:
         options.cache_dir = None
     options.gitignore = not no_ignore
+    options.repository_paths = True  # every output names files from the repository root (flowscan.repopaths)
     return options
 
 
@@ -101,18 +106,35 @@ _prepass_opt = click.option("--no-prepass", is_flag=True,
                             help="Parse every Python file instead of only those the byte pre-pass selects (slower).")
 _ignore_opt = click.option("--no-ignore", is_flag=True,
                            help="Also read files git ignores (.gitignore, .git/info/exclude); paths.exclude still applies.")
+_strict_opt = click.option(
+    "--strict", is_flag=True,
+    help="Configuration a residency decision depends on (Terraform, Bicep, CloudFormation, Kubernetes, compose, Helm, "
+         "Dockerfile, .env, settings) that could not be parsed or read is an error (exit 1), not a warning.")
 _cache_opt = click.option("--no-cache", is_flag=True,
                           help="Do not read or write the cache ($FLOWSCAN_CACHE_DIR, default ~/.cache/flowscan): parsed "
                                "facts, and the report a re-scan reuses when nothing it depended on changed.")
 
 
-def _run_scan(path: Path, options):
+_progress_opt = click.option("--no-progress", is_flag=True,
+                             help="No progress line on stderr (it shows only on a terminal, after a second).")
+
+
+def _run_scan(path: Path, options, progress: bool = False):
+    """The scan, with a progress line on stderr when ``progress`` (see flowscan.progress)."""
     from .api import scan
     from .catalog import CatalogError
     from .deps import DependencyError
     from .policy import PolicyError
 
     try:
+        if progress:
+            from rich.console import Console
+
+            from .progress import ScanProgress
+
+            with ScanProgress(Console(stderr=True)) as display:
+                options.progress = display.update
+                return scan(path, options)
         return scan(path, options)
     except (PolicyError, CatalogError) as exc:
         raise click.UsageError(str(exc)) from exc
@@ -147,10 +169,12 @@ def _run_scan(path: Path, options):
 @click.option("--baseline", "baseline_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Report only findings not in this baseline (written by `flowscan baseline`).")
 @_ignore_opt
+@_strict_opt
+@_progress_opt
 def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
                  fail_on: str, quiet: bool, include: tuple[str, ...], all_code: bool, jobs: int | None,
                  no_prepass: bool, no_cache: bool, stats: bool, baseline_file: Path | None = None,
-                 no_ignore: bool = False) -> None:
+                 no_ignore: bool = False, strict: bool = False, no_progress: bool = False) -> None:
     """Inventory outbound endpoints under PATH and check them against the residency policy.
 
     Every endpoint carries the file:line of its call and the chain of values that led to
@@ -162,14 +186,22 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
       flowscan scan . --allow eu
       flowscan scan . --format sarif -o flowscan.sarif --fail-on warning
       flowscan scan services/api --policy ../flowscan.yaml -q
+      flowscan scan . --strict             unparsed Terraform, k8s, compose, .env ... fails the gate
     """
     if output is not None:
         _check_output(output)  # before the scan: a bad path is a usage error, not a lost report
-    result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache, include, all_code, no_ignore))
+    from .progress import progress_wanted
+
+    result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache, include, all_code, no_ignore),
+                       progress_wanted(no_progress, quiet, sys.stderr))
     report = result.report
     if stats:
         for line in result.stats.lines():
             click.echo(f"flowscan stats: {line}", err=True)
+    if strict:
+        from .strict import apply_strict
+
+        apply_strict(report)
     if baseline_file is not None:
         from .cli_gate import apply_baseline
 
@@ -253,9 +285,10 @@ def render_report(fmt: str, report) -> str:
 def readiness_command(path: Path, policy: Path | None, fmt: str) -> None:
     """Is the self-hosted model deployment under PATH ready for production traffic?
 
-    One row per pitfall (cold starts, fallback, prefix caching, GPU requests, autoscaling,
-    metrics, eval baseline, load test): ready, at risk (with the findings as evidence, each
-    naming its deployment context), not found (no model server found) or unknown (rule off).
+    One row per pitfall (cold starts, fallback, prefix caching, GPU requests, KV-cache room,
+    autoscaling, metrics, eval baseline, load test): ready, at risk (with the findings as
+    evidence, each naming its deployment context), not found (no model server found) or unknown
+    (rule off, or what a check could not decide and why).
 
     \b
     Examples:
@@ -270,7 +303,7 @@ def readiness_command(path: Path, policy: Path | None, fmt: str) -> None:
     result = _run_scan(path, options)
     servers = result.servers or []
     off = {rule for rule, severity in (result.report.policy.get("rules") or {}).items() if severity == "off"}
-    rows = readiness_rows(result.report.findings, servers, off)
+    rows = readiness_rows(result.report.findings, servers, off, result.readiness_notes)
     if fmt == "json":
         click.echo(json.dumps(readiness_json(rows, servers), indent=2))
         return
@@ -330,8 +363,9 @@ def _emit(text: str, output: Path | None) -> None:
               help="Write the report to this file (atomically) instead of stdout.")
 @_include_opt
 @_all_code_opt
+@_progress_opt
 def report_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
-                   include: tuple[str, ...], all_code: bool) -> None:
+                   include: tuple[str, ...], all_code: bool, no_progress: bool = False) -> None:
     """Residency evidence for a security questionnaire: which sub-processors, where, and how flowscan knows.
 
     The report pins its run (tool and rules-catalog version, git commit and whether the tree
@@ -349,7 +383,10 @@ def report_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt:
     """
     if output is not None:
         _check_output(output)
-    result = _run_scan(path, _options(policy, allow, None, False, include=include, all_code=all_code))
+    from .progress import progress_wanted
+
+    result = _run_scan(path, _options(policy, allow, None, False, include=include, all_code=all_code),
+                       progress_wanted(no_progress, False, sys.stderr))
     _emit(render_report(fmt, result.report), output)
 
 
@@ -387,67 +424,76 @@ def graph_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: 
 @_allow_opt
 @_include_opt
 @_all_code_opt
+@click.option("--format", "fmt", type=click.Choice(["console", "json"]), default="console", show_default=True,
+              help="console: a tree per chain; json: the endpoints (as in the JSON report, with the locations "
+                   "that feed them and their findings), resources or finding, keys sorted.")
 def explain_command(target: str, path: Path, policy: Path | None, allow: tuple[str, ...], include: tuple[str, ...],
-                    all_code: bool) -> None:
+                    all_code: bool, fmt: str = "console") -> None:
     """Show how TARGET was reached: a host (api.openai.com), a Terraform resource address
     (google_storage_bucket.logs) or a finding fingerprint.
 
     Prints each chain of values from where it was written (a literal, a settings default,
     an env var) to the call that uses it.
     """
+    from .explain import explain_json, explain_target, findings_of
+
+    result = _run_scan(path, _options(policy, allow, None, False, include=include, all_code=all_code))
+    report = result.report
+    explained = explain_target(report, target)
+    if explained.empty:
+        hosts = sorted({e.host for e in report.endpoints if e.host} | {r.address for r in report.resources})
+        raise click.UsageError(f"no endpoint, resource or finding {target!r}; known: {', '.join(hosts) or 'none'}")
+    if fmt == "json":
+        click.echo(explain_json(report, result.graph, target, explained), nl=False)
+        return
     from rich.console import Console
 
     from .report.console import render_explain, render_resource
 
-    result = _run_scan(path, _options(policy, allow, None, False, include=include, all_code=all_code))
-    report = result.report
     console = Console()
-    by_fingerprint = {f.fingerprint: f for f in report.findings}
-    resources = [r for r in report.resources if r.address == target or
-                 (target in by_fingerprint and (r.location.path, r.location.line) ==
-                  (by_fingerprint[target].path, by_fingerprint[target].line))]
-    if resources:
-        for resource in resources:
-            render_resource(resource, console)
-        return
-    if target in by_fingerprint:
-        endpoint_ids = [by_fingerprint[target].endpoint]
-        if endpoint_ids[0] is None:
-            finding = by_fingerprint[target]
-            console.print(f"{finding.severity} {finding.rule} {finding.path}:{finding.line}: {finding.message}")
-            return
-    else:
-        endpoint_ids = [e.id for e in report.endpoints if e.host == target.lower() or e.id == target]
-    if not endpoint_ids:
-        hosts = sorted({e.host for e in report.endpoints if e.host} | {r.address for r in report.resources})
-        raise click.UsageError(f"no endpoint, resource or finding {target!r}; known: {', '.join(hosts) or 'none'}")
-    for endpoint in report.endpoints:
-        if endpoint.id in endpoint_ids:
-            findings = [f for f in report.findings if f.endpoint == endpoint.id]
-            render_explain(endpoint, result.graph.sources_of(endpoint.id), findings, console)
+    for resource in explained.resources:
+        render_resource(resource, console)
+    if explained.finding is not None:
+        finding = explained.finding
+        console.print(f"{finding.severity} {finding.rule} {finding.path}:{finding.line}: {finding.message}")
+    for endpoint in explained.endpoints:
+        render_explain(endpoint, result.graph.sources_of(endpoint.id), findings_of(report, endpoint), console)
+
+
+_rules_format_opt = click.option("--format", "fmt", type=click.Choice(["console", "json"]), default="console",
+                                 show_default=True, help="json: id, severity, summary, why, fix, references and "
+                                                         "variants of each rule, keys sorted.")
 
 
 @main.group("rules", invoke_without_command=True)
+@_rules_format_opt
 @click.pass_context
-def rules_command(ctx: click.Context) -> None:
+def rules_command(ctx: click.Context, fmt: str = "console") -> None:
     """List the rules flowscan reports, with id, default severity and summary."""
-    from .rules_index import rule_docs
+    from .rules_index import rule_docs, rules_json
 
     if ctx.invoked_subcommand is None:
+        if fmt == "json":
+            click.echo(rules_json(list(rule_docs().values())), nl=False)
+            return
         for doc in rule_docs().values():
             click.echo(f"{doc.id:<36} {doc.severity:<8} {doc.summary}")
 
 
 @rules_command.command("show")
 @click.argument("rule_id")
-def rules_show(rule_id: str) -> None:
+@_rules_format_opt
+def rules_show(rule_id: str, fmt: str = "console") -> None:
     """Print the full text of one rule: why it matters, how to fix it, references."""
-    from .rules_index import rule_docs
+    from .rules_index import rule_docs, rules_json
 
     docs = rule_docs()
     if rule_id not in docs:
         raise click.UsageError(f"unknown rule {rule_id!r}; known: {', '.join(docs)}")
     doc = docs[rule_id]
+    if fmt == "json":
+        click.echo(rules_json(doc), nl=False)
+        return
     click.echo(f"{doc.id} ({doc.severity})\n\n{doc.summary}\n\nWhy it matters:\n  {doc.why}\n\nHow to fix:\n  {doc.fix}")
     if doc.variants:
         click.echo("\nReported at another severity:\n" + "\n".join(
@@ -457,6 +503,7 @@ def rules_show(rule_id: str) -> None:
 
 
 from . import cli_gate  # noqa: E402,F401  (registers baseline, diff and pre-commit)
+from . import cli_catalog  # noqa: E402,F401  (registers init, regions and providers)
 
 if __name__ == "__main__":
     main()

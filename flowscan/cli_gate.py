@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .cli import _allow_opt, _cache_opt, _exit_for, _ignore_opt, _jobs_opt, _options, _path_arg, _policy_opt, _render, _run_scan, main
+from .cli import _strict_opt
 
 
 def apply_baseline(report, baseline_file: Path) -> None:
@@ -97,9 +98,10 @@ def diff_command(path: Path, baseline_file: Path | None, policy: Path | None, al
 @_jobs_opt
 @_cache_opt
 @_ignore_opt
+@_strict_opt
 def pre_commit_command(files: tuple[Path, ...], policy: Path | None, allow: tuple[str, ...],
                        baseline_file: Path | None, fail_on: str, jobs: int | None, no_cache: bool,
-                       no_ignore: bool) -> None:
+                       no_ignore: bool, strict: bool = False) -> None:
     """The pre-commit hook: analyse the whole repository (the working folder) for context,
     report only findings whose location or provenance is in one of FILES (the files
     pre-commit passes); every finding when flowscan.yaml or the baseline changed."""
@@ -107,8 +109,12 @@ def pre_commit_command(files: tuple[Path, ...], policy: Path | None, allow: tupl
 
     root = Path(".")
     report = _run_scan(root, _options(policy, allow, jobs, False, no_cache, no_ignore=no_ignore)).report
+    if strict:
+        from .strict import apply_strict
+
+        apply_strict(report)
     if baseline_file is not None:
         apply_baseline(report, baseline_file)
-    report.findings = touching(report, relative_paths(root, tuple(str(f) for f in files)))
+    report.findings = touching(report, relative_paths(Path(report.root), tuple(str(f) for f in files)))
     _render(report, "console", None, True)
     _exit_for(report, fail_on)

@@ -67,6 +67,7 @@ class EnvSource:
     image: str | None = None
     command_sources: list[WordSource] | None = None  # one per command word, when the extractor knows them
     server: str | None = None  # the rules/servers id a platform field names (KubeAI engine: VLLM)
+    accelerator: str | None = None  # the accelerator a framework config names (Ray Serve LLM accelerator_type)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class ConfigEndpoint:
     sdk: str  # e.g. "litellm model_list: bedrock/anthropic.claude-3"
     provider: str | None = None
     chain: tuple[Step, ...] = ()
+    context_free: bool = False  # called by a managed service (a Step Functions task), not by code a context runs
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,7 @@ class Container:
     init: bool = False
     accelerators: tuple[str, ...] = ()  # accelerator resources requested or limited (nvidia.com/gpu, ...)
     resources_line: int | None = None  # the container's resources: key, when written
+    gpu_count: int | None = None  # nvidia.com/gpu (or amd.com/gpu) limit, else request, when a number
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,7 @@ class Workload:
     pod_labels: tuple[tuple[str, str], ...] = ()  # the pod template's metadata.labels
     pod_annotations: tuple[tuple[str, str], ...] = ()  # the pod template's metadata.annotations
     replicas_line: int | None = None
+    node_selector: tuple[tuple[str, str], ...] = ()  # nodeSelector and required nodeAffinity "In" terms of one value
 
 
 @dataclass(frozen=True)

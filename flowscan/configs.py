@@ -41,9 +41,12 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         from .extract import compose, dockerfile, dotenv, litellm_config, operators, prometheus, shell  # noqa: F401
         from .extract.helm import extract_helm, find_charts
         from .extract.kubernetes import resolve_configmaps
+        from .extract.stepfunctions.definition import is_definition_file
         from .extract.yamlfiles import YamlFiles as _YamlFiles
     except ImportError as exc:  # a partial install: say so for every config file
         return [], [(f.path, f"{f.kind} files are not analysed ({exc})") for f in files]
+
+    from .extract.cloudformation.detect import is_template_text
 
     yaml_files = yaml_files or _YamlFiles(sources, count_parse)
     facts: list[ConfigFacts] = []
@@ -56,9 +59,10 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     cdk_apps: dict[str, bytes] = {}
     samconfigs: dict[str, bytes | Y] = {p: sources[p] for p in paths if p.rsplit("/", 1)[-1] == "samconfig.toml"}
 
+    definitions = {p: sources[p] for p in paths if is_definition_file(p)}  # read with the IaC that deploys them
     for path in paths:
         kind = kinds[path]
-        if kind == "terraform" or path in in_chart:
+        if kind == "terraform" or path in in_chart or path in definitions:
             continue  # read below, per module folder and per chart
         if kind == "yaml" and path.rsplit("/", 1)[-1] == "azure.yaml":
             if not any(p.endswith(".bicep") for p in paths):  # else read with the Bicep templates it deploys
@@ -71,6 +75,9 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
                 templates[path] = sources[path]
             else:
                 unclaimed.append((path, "named like a CloudFormation template, but not one"))
+            continue
+        if kind == "yaml" and is_template_text(sources[path]):
+            templates[path] = sources[path]  # cfn-lint's decoder is its one parse
             continue
         try:
             with file_budget():
@@ -98,7 +105,8 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
             extract_terraform,  # python-hcl2 (lark) loads only when needed
         )
 
-        facts.extend(_contained(lambda: extract_terraform(root, terraform_files, count_parse=count_parse),
+        facts.extend(_contained(lambda: extract_terraform(root, terraform_files, count_parse=count_parse,
+                                                                  definitions=definitions),
                                 terraform_files, "terraform", "reading the Terraform modules"))
     if any(kinds[p] == "bicep" and p.endswith(".bicep") for p in paths):
         facts_or_skips = _extract_bicep(paths, kinds, sources, count_parse)
@@ -107,7 +115,8 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     if templates:
         from .extract.cloudformation import extract_cloudformation  # cfn-lint loads only now
 
-        facts.extend(_contained(lambda: extract_cloudformation(templates, samconfigs, count_parse=count_parse),
+        facts.extend(_contained(lambda: extract_cloudformation(templates, samconfigs, count_parse=count_parse,
+                                                                       definitions=definitions),
                                 templates, "cloudformation", "reading the CloudFormation templates"))
     if cdk_apps:
         from .extract.cdk import extract_cdk  # reads the app's Python with ast; never synthesised
@@ -154,6 +163,7 @@ def _extract_one(path: str, kind: str, data: bytes, yaml_files: YamlFiles, count
     from .extract.litellm_config import extract_litellm_config
     from .extract.operators import extract_operators
     from .extract.prometheus import extract_prometheus
+    from .extract.ray_serve import extract_ray_serve
     from .extract.shell import extract_shell
     from .extract.yamlnodes import YamlTooLarge
 
@@ -166,7 +176,8 @@ def _extract_one(path: str, kind: str, data: bytes, yaml_files: YamlFiles, count
     parsed = yaml_files.parse(path)
     found = [f for f in (extract_compose(path, data, parsed), extract_kubernetes(path, data, parsed),
                          extract_litellm_config(path, data, parsed), extract_operators(path, data, parsed),
-                         extract_prometheus(path, data, parsed)) if _has_content(f)]
+                         extract_prometheus(path, data, parsed), extract_ray_serve(path, data, parsed))
+             if _has_content(f)]
     if isinstance(parsed.error, YamlTooLarge):
         return found, f"YAML that {parsed.error.problem}"
     if not found:

@@ -8,11 +8,12 @@ once per context with that context's env lookup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from .compose_builds import built_code
 from .configfacts import ComposeFacts, ConfigFacts, EnvBinding, EnvSource
 from .model import DEFAULT_CONTEXT, Endpoint, Step
-from .values import StrValue
+from .values import StrValue, merge_trails
 
 
 @dataclass
@@ -69,10 +70,13 @@ def _env_files(config: ConfigFacts, source: EnvSource) -> tuple[str, ...]:
 def build_contexts(facts: list[ConfigFacts]) -> list[Context]:
     """One context per env source, in a stable order (by name, then path)."""
     dotenv_by_path = {f.path: f for f in facts if f.kind == "dotenv"}
+    dockerfiles = {f.path: f for f in facts if f.kind == "dockerfile"}
     contexts: list[Context] = []
     for config in facts:
         for source in config.sources:
-            context = Context(source.name, source.kind, source.path, source.line, applies_to=list(source.applies_to))
+            applies_to = built_code(config, source, dockerfiles) if config.kind == "compose" else None
+            context = Context(source.name, source.kind, source.path, source.line,
+                              applies_to=applies_to if applies_to is not None else list(source.applies_to))
             bindings = list(source.bindings)
             for env_file in _env_files(config, source):
                 linked = dotenv_by_path.get(env_file)
@@ -96,23 +100,62 @@ def build_contexts(facts: list[ConfigFacts]) -> list[Context]:
 
 
 def drop_defaults_set_by_contexts(endpoints: list[Endpoint], contexts) -> list[Endpoint]:
-
     """A default-context endpoint that is unknown only because env vars have no code default
     is not a destination of its own when deployment contexts set those vars: their
     endpoints show the real values. Unset everywhere, it stays (region unknown). Only contexts
-    that run the endpoint's code count: a Lambda's AWS_REGION does not place code it does not ship."""
+    that run a call site's code count: a Lambda's AWS_REGION does not place code it does not
+    ship, so the call sites no such context runs stay, as their own unknown endpoint."""
     kept = []
     for endpoint in endpoints:
         env_labels = [label for label in endpoint.unresolved if label.startswith("env:")]
-        if (endpoint.context == DEFAULT_CONTEXT and endpoint.placement.jurisdiction is None and env_labels
-                and len(env_labels) == len(endpoint.unresolved)
-                and all(label[4:] in _bound_where(endpoint, contexts) for label in env_labels)):
+        if not (endpoint.context == DEFAULT_CONTEXT and endpoint.placement.jurisdiction is None and env_labels
+                and len(env_labels) == len(endpoint.unresolved)):
+            kept.append(endpoint)
             continue
-        kept.append(endpoint)
+        keys = {label[4:] for label in env_labels}
+        if not endpoint.locations:
+            if not keys <= {key for context in contexts for key in context.env}:
+                kept.append(endpoint)
+            continue
+        left = [location for location in endpoint.locations if not keys <= _bound_at(location.path, contexts)]
+        if len(left) == len(endpoint.locations):
+            kept.append(endpoint)
+        elif left:
+            kept.append(_only_at(endpoint, left))
     return kept
 
 
-def _bound_where(endpoint: Endpoint, contexts) -> set[str]:
-    """The env vars set by the contexts that run the code of at least one of the endpoint's call sites."""
-    paths = {location.path for location in endpoint.locations}
-    return {key for context in contexts if not paths or any(context.covers(p) for p in paths) for key in context.env}
+def _bound_at(path: str, contexts) -> set[str]:
+    """The env vars set by the contexts that run the code at ``path``."""
+    return {key for context in contexts if context.covers(path) for key in context.env}
+
+
+def _only_at(endpoint: Endpoint, locations: list) -> Endpoint:
+    """The endpoint as reached from ``locations`` only (its value chains through them)."""
+    paths = {location.path for location in locations}
+    trails = [t for t in endpoint.trails if any(step.path in paths for step in t)] or endpoint.trails
+    return replace(endpoint, locations=locations, trails=trails, provenance=list(merge_trails(*trails)))
+
+
+def drop_none_sides_set_by_contexts(hits: list, contexts) -> list:
+    """Default-context hits whose value is an SDK's own default only because ``os.getenv(X)``
+    was None (X unset) are not destinations of their own when deployment contexts that run
+    that code set X: their endpoints show the real values."""
+    if not contexts:
+        return hits
+    kept = []
+    for hit in hits:
+        unset = _none_of_unset_env(hit.value.trail) if hit.value is not None else set()
+        path = hit.location.path
+        if unset and unset <= _bound_at(path, contexts):
+            continue
+        kept.append(hit)
+    return kept
+
+
+def _none_of_unset_env(trail) -> set[str]:
+    """The env vars whose unset None (``os.getenv(X)``) a value's trail went through."""
+    from .python.objects import UNSET_IS_NONE
+
+    suffix = f" {UNSET_IS_NONE}"
+    return {step.detail[4:-len(suffix)] for step in trail if step.detail.startswith("env ") and step.detail.endswith(suffix)}

@@ -31,6 +31,7 @@ _IMPORT = re.compile(
     re.MULTILINE,
 )
 _TEMPLATE_NAME = re.compile(r"template|cloudformation|cfn|stack")  # JSON names CloudFormation templates go by
+_SETTINGS_NAME = re.compile(r"(?:^|[._-])(?:config|settings)(?:[._-]|$)")  # config.json, app_settings.dev.json
 _ENV_READ = re.compile(rb"\benviron\b|\bgetenv\b|BaseSettings")
 # A module imported at run time by its literal name (a lazy-import proxy's importlib.import_module("litellm")).
 _LAZY_IMPORT = re.compile(rb"\b(?:import_module|__import__)\([ \t]*[\"']([\w.]+)[\"']")
@@ -49,7 +50,7 @@ def module_name_for(path: str) -> tuple[str, bool]:
 @dataclass
 class SourceFile:
     path: str  # relative, with /
-    kind: str  # python | terraform | yaml | dotenv | dockerfile | shell | toml | helm-template | bicep | json
+    kind: str  # python | terraform | yaml | dotenv | dockerfile | shell | toml | settings-json | helm-template | bicep | json
     size: int
 
 
@@ -77,10 +78,14 @@ def classify(rel: str) -> str | None:
         return "shell"
     if lower.endswith((".bicep", ".bicepparam", ".parameters.json")):
         return "bicep"
+    if lower.endswith(".asl.json"):
+        return "json"  # a Step Functions definition, read with the template or Terraform that deploys it
     if lower == "cdk.json" or lower.endswith((".json", ".template")) and _TEMPLATE_NAME.search(lower):
         return "json"  # read only when it is a CloudFormation template or a CDK app's cdk.json
     if lower.endswith(".toml"):
         return "toml"  # read only when code loads it as settings
+    if lower.endswith(".json") and _SETTINGS_NAME.search(lower):
+        return "settings-json"  # config.json, settings.json, ...: read only when code loads it as settings
     if lower.endswith(".tpl"):
         return "helm-template"  # named templates (_helpers.tpl), read with their chart
     return None

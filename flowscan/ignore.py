@@ -16,8 +16,13 @@ file in it would be skipped and a tree full of violations would pass.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+
+# pathspec is imported where a pattern is compiled: a tree without a .gitignore (or a policy
+# without paths.exclude) never loads it.
 
 GITIGNORED = "ignored by .gitignore"
 EXCLUDED = "excluded by paths.exclude"
@@ -78,12 +83,18 @@ def _read_spec(path: Path) -> GitIgnoreSpec | None:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return GitIgnoreSpec.from_lines(lines) if any(line.strip() and not line.startswith("#") for line in lines) else None
+    return _spec_of(lines) if any(line.strip() and not line.startswith("#") for line in lines) else None
+
+
+def _spec_of(lines: list[str]) -> GitIgnoreSpec:
+    from pathspec import GitIgnoreSpec
+
+    return GitIgnoreSpec.from_lines(lines)
 
 
 def exclude_spec(patterns: list[str]) -> GitIgnoreSpec | None:
     """``paths.exclude``: gitignore patterns relative to the policy's folder."""
-    return GitIgnoreSpec.from_lines(patterns) if patterns else None
+    return _spec_of(patterns) if patterns else None
 
 
 def excluded_by(spec: GitIgnoreSpec | None, path: str, is_dir: bool) -> bool:

@@ -147,3 +147,4 @@ class Report:
     policy: dict
     contexts: list[str] = field(default_factory=lambda: ["default"])
     resources: list[Resource] = field(default_factory=list)
+    scope: str = ""  # the scanned folder relative to ``root`` (the repository root); empty: the root itself

@@ -13,10 +13,8 @@ wheel's ``*.dist-info`` (``top_level.txt``, else ``RECORD``).
 
 from __future__ import annotations
 
-import configparser
 import fnmatch
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +65,8 @@ def _read_text(path: Path) -> str:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # here, like configparser below: a tree without package metadata loads neither
+
     try:
         return tomllib.loads(_read_text(path))
     except tomllib.TOMLDecodeError:
@@ -102,6 +102,8 @@ def _from_pyproject(root: Path, base: Path, data: dict[str, Any]) -> set[str]:
 
 
 def _from_setup_cfg(root: Path, base: Path, path: Path) -> set[str]:
+    import configparser
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(_read_text(path))

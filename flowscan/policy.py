@@ -156,7 +156,7 @@ def load_policy(data: Any, catalog: Catalog, source: str, extra_allowed: list[st
         data = {}
     if not isinstance(data, dict):
         raise PolicyError(f"{source}: the policy must be a mapping with keys residency, paths, rules")
-    _only_keys(data, {"residency", "paths", "rules", "version"}, source)
+    _only_keys(data, {"residency", "paths", "rules", "version", "$schema"}, source)
     residency = data.get("residency") or {}
     if not isinstance(residency, dict):
         raise PolicyError(f"{source}: residency: must be a mapping")
@@ -191,6 +191,8 @@ def load_policy(data: Any, catalog: Catalog, source: str, extra_allowed: list[st
     if not isinstance(rules, dict):
         raise PolicyError(f"{source}: rules: must be a mapping of rule id to severity")
     for rule, severity in rules.items():
+        if severity is False:
+            severity = "off"  # a bare `off` is YAML's false
         if known_rules is not None and rule not in known_rules:
             raise PolicyError(f"{source}: rules.{rule}: unknown rule (see `flowscan rules`)")
         if severity not in SEVERITIES:
@@ -219,6 +221,7 @@ def _add_allowed(policy: Policy, item: str, catalog: Catalog, where: str) -> Non
             policy.allowed_regions |= {found.code}  # as placements spell it (gcp:eu -> EU)
             return
     if re.fullmatch(r"[A-Z]{2}", name):
+        _check_country(name, where)
         policy.allowed_countries |= {name}
         return
     found = catalog.find_region(name)
@@ -230,7 +233,25 @@ def _add_allowed(policy: Policy, item: str, catalog: Catalog, where: str) -> Non
         return
     groups = ", ".join(sorted(catalog.groups))
     raise PolicyError(f"{where}: {raw!r} is not a region group ({groups}), jurisdiction, "
-                      "ISO country code (upper case, e.g. DE) or region code (e.g. eu-west-1)")
+                      f"ISO country code (upper case, e.g. DE) or region code (e.g. eu-west-1){_suggest(raw, catalog)}")
+
+
+def _check_country(code: str, where: str) -> None:
+    from .countries import iso_countries
+
+    if code not in iso_countries():
+        raise PolicyError(f"{where}: {code!r} is not an ISO 3166-1 alpha-2 country code")
+
+
+def _suggest(name: str, catalog: Catalog) -> str:
+    """``; did you mean 'eu-west-1'?`` for a misspelt group, jurisdiction or region code."""
+    import difflib
+
+    names = {*catalog.groups, *_known_jurisdictions(catalog)}
+    for table in catalog.regions.values():
+        names |= set(table)
+    close = difflib.get_close_matches(name.lower(), sorted(names), n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _known_jurisdictions(catalog: Catalog) -> set[str]:
@@ -250,6 +271,8 @@ def _declared_placement(entry: dict, catalog: Catalog, where: str) -> Placement:
         if found is not None:
             return Placement(found.code, found.country, found.jurisdiction, "declared", reason)
     country = entry.get("country")
+    if country is not None:
+        _check_country(str(country), f"{where}.country")
     jurisdiction = entry.get("jurisdiction") or catalog.jurisdiction_of(country)
     if region is None and jurisdiction is None:
         raise PolicyError(f"{where}: give a region (e.g. swedencentral), a country or a jurisdiction")

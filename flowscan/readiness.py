@@ -34,8 +34,9 @@ PITFALLS: tuple[Pitfall, ...] = (
     Pitfall("prefix-caching", "Prefix caching on (and routed to)",
             ("caching/prefix-caching-disabled", "caching/cache-aware-routing-off")),
     Pitfall("gpu", "GPU / accelerator requested", ("capacity/no-gpu-resources",), _WORKLOADS),
+    Pitfall("kv-cache", "KV-cache room for the model, sequence length and batch", ("caching/kv-cache-pressure",)),
     Pitfall("autoscaling", "Capacity follows load (autoscaling)", ("capacity/no-autoscaling",),
-            _WORKLOADS | {"kserve", "kubeai"}),
+            _WORKLOADS | {"kserve", "kubeai", "ray"}),
     Pitfall("monitoring", "Metrics collected before traffic", ("monitoring/metrics-not-scraped",),
             _WORKLOADS | {"compose"}),
     Pitfall("eval-baseline", "Eval baseline before the switch", ("readiness/no-eval-baseline",)),
@@ -62,10 +63,13 @@ class Row:
     status: str
     evidence: list[Finding] = field(default_factory=list)
     unchecked: list[ModelServer] = field(default_factory=list)  # servers of a kind the pitfall's rules do not read
+    undecided: list[str] = field(default_factory=list)  # launches the pitfall's check could not decide, and why
 
 
 def model_servers(configs: Sequence, modules: Sequence) -> list[ModelServer]:
     """Every model-server launch of the scan (configs, Helm contexts, platforms, scripts, Python)."""
+    if not configs and not modules:
+        return []  # nothing to read: the server catalog is not loaded
     from .servers import launches_in_configs, launches_in_module
 
     launches = launches_in_configs(configs)
@@ -75,19 +79,24 @@ def model_servers(configs: Sequence, modules: Sequence) -> list[ModelServer]:
     return sorted(found, key=lambda s: (s.path, s.line, s.context))
 
 
-def readiness_rows(findings: Sequence[Finding], servers: Sequence[ModelServer], switched_off: set[str]) -> list[Row]:
+def readiness_rows(findings: Sequence[Finding], servers: Sequence[ModelServer], switched_off: set[str],
+                   notes: dict[str, list[str]] | None = None) -> list[Row]:
+    """``notes``: pitfall id -> the launches its check could not decide; a pitfall with such
+    launches and no finding is ``unknown``, not ``ready``."""
     rows = []
     for pitfall in PITFALLS:
         evidence = [f for f in findings if _matches(f.rule, pitfall.rules)]
         unchecked = [s for s in servers if pitfall.checks is not None and s.kind not in pitfall.checks]
+        undecided = list((notes or {}).get(pitfall.id, []))
         if evidence:
-            rows.append(Row(pitfall, AT_RISK, evidence, unchecked))
+            rows.append(Row(pitfall, AT_RISK, evidence, unchecked, undecided))
         elif any(_matches(rule, pitfall.rules) for rule in switched_off):
             rows.append(Row(pitfall, UNKNOWN))
         elif not servers:
             rows.append(Row(pitfall, NOT_FOUND))
         else:
-            rows.append(Row(pitfall, UNKNOWN if len(unchecked) == len(servers) else READY, [], unchecked))
+            status = UNKNOWN if len(unchecked) == len(servers) or undecided else READY
+            rows.append(Row(pitfall, status, [], unchecked, undecided))
     return rows
 
 
@@ -104,7 +113,8 @@ def readiness_json(rows: Sequence[Row], servers: Sequence[ModelServer]) -> dict:
              "evidence": [{"rule": f.rule, "severity": f.severity, "path": f.path, "line": f.line, "message": f.message}
                           for f in row.evidence],
              "not_checked": [{"server": s.server, "context": s.context, "path": s.path, "line": s.line}
-                             for s in row.unchecked]}
+                             for s in row.unchecked],
+             "undecided": row.undecided}
             for row in rows
         ],
     }

@@ -4,16 +4,17 @@ every string flowscan prints or caches."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/@\s\"'{}]+)@")
 _SECRET_QUERY = re.compile(
-    r"(?i)(?P<key>[?&;](?:api[_-]?key|apikey|key|token|access[_-]?token|secret|password|passwd|pwd|sig|signature|auth|code)=)[^&#;\s\"']+"
+    r"(?i)(?P<key>[?&;](?:api[_-]?key|apikey|key|token|access[_-]?token|secret|password|passwd|pwd|sig|signature|auth|code)=)[^&#;\s\"'`]+"
 )
 _CONNECTION_SECRET = re.compile(  # Azure storage / Service Bus / Cosmos connection strings, ODBC strings
     r"(?i)(?P<key>(?:^|[;\s\"'])(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)=)[^;\s\"']+"
 )
 _WEBHOOK = re.compile(
-    r"(?P<keep>hooks\.slack\.com/(?:services|workflows|triggers)/|discord(?:app)?\.com/api/webhooks/|outlook\.office\.com/webhook/)[^\s\"'}]+"
+    r"(?P<keep>hooks\.slack\.com/(?:services|workflows|triggers)/|discord(?:app)?\.com/api/webhooks/|outlook\.office\.com/webhook/)[^\s\"'}`]+"
 )
 _KEY_LIKE = re.compile(
     r"(?:sk-(?:proj-|ant-)?[A-Za-z0-9_\-]{16,}|gsk_[A-Za-z0-9]{20,}|hf_[A-Za-z0-9]{20,}|xox[abpr]-[A-Za-z0-9-]{10,}"
@@ -43,14 +44,31 @@ SECRET_NAME = re.compile(  # the name ends with the word: token_url and secret_n
 MASK = "***"
 
 
+# Every word or mark some match of a pattern above holds, lower-cased: text holding none of them
+# (most source lines) cannot change. Each pattern's own words: _USERINFO "://"; _SECRET_QUERY
+# and _CONNECTION_SECRET key/token/secret/passw/pwd/sig/auth/code; _WEBHOOK "hook"; _KEY_LIKE its
+# prefixes; _ASSIGNED_SECRET, _UNQUOTED_SECRET and _GETENV_DEFAULT key/secret/passw/pwd/token/
+# auth/credential; _JWT "eyJ"; _BEARER "bearer".
+_TRIGGER = re.compile("|".join(re.escape(word) for word in (
+    "key", "token", "secret", "passw", "pwd", "auth", "credential", "://", "bearer", "hook", "eyj", "sig", "code",
+    "sk-", "gsk_", "hf_", "xox", "akia", "aiza", "ghp_", "phc_", "pk-lf-")))
 _KEY_PREFIXES = ("sk-", "gsk_", "hf_", "xox", "AKIA", "AIza", "ghp_", "phc_", "pk-lf-")  # every _KEY_LIKE start
 
 
+@lru_cache(maxsize=1 << 16, typed=True)  # facts repeat their source lines and literals many times
 def redact(text: str) -> str:
-    """``text`` with credentials masked; idempotent. Each pattern runs only when ``text`` holds
-    a character or word that every match of it holds (most text holds none)."""
+    """``text`` with credentials masked; idempotent. Text holding no word that a pattern needs
+    (``_TRIGGER``: most source lines) is returned as it is."""
     if not text:
         return text
+    if text.isascii() and _TRIGGER.search(text.lower()) is None:  # re's IGNORECASE also folds a few non-ASCII letters
+        return text
+    return apply_patterns(text)
+
+
+def apply_patterns(text: str) -> str:
+    """Every pattern on ``text``, each only when ``text`` holds a character or word that every
+    match of it holds (``redact`` without its shortcuts)."""
     if "@" in text:
         text = _USERINFO.sub(lambda m: f"{m.group('scheme')}{MASK}@", text)
     if "=" in text:
@@ -73,6 +91,7 @@ def redact(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 14)
 def is_secret_name(name: str) -> bool:
     """Whether a keyword argument, dict key, variable or header named ``name`` holds a
     credential (``api_key``, ``x-api-key``, ``Authorization``, ``DB_PASSWORD``)."""

@@ -48,3 +48,19 @@ def rule_severities() -> dict[str, RuleSeverity]:
 
 def known_rule_ids() -> set[str]:
     return set(rule_docs())
+
+
+def rule_dict(doc: RuleDoc) -> dict:
+    """One rule as JSON data (``flowscan rules --format json``)."""
+    return {"id": doc.id, "severity": doc.severity, "summary": doc.summary, "why": doc.why, "fix": doc.fix,
+            "references": list(doc.references), "every_role": doc.every_role,
+            "variants": {name: {"severity": severity, "when": doc.variant_when.get(name, "")}
+                         for name, severity in doc.variants.items()}}
+
+
+def rules_json(docs: list[RuleDoc] | RuleDoc) -> str:
+    """``docs`` (a list, or one rule) as JSON with sorted keys; a list keeps its order."""
+    import json
+
+    data = [rule_dict(d) for d in docs] if isinstance(docs, list) else rule_dict(docs)
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

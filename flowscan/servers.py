@@ -96,6 +96,25 @@ class AcceleratorSpec:
 
 
 @dataclass(frozen=True)
+class MemorySpec:
+    """The flags that size a server's KV cache (``memory`` in rules/servers/): the flags naming
+    the model, each memory setting's flags (``gpu_fraction``, ``max_len``, ...), documented
+    defaults and where they are documented."""
+
+    model_flags: tuple[str, ...]
+    model_positional: bool
+    flags: tuple[tuple[str, tuple[str, ...]], ...]
+    defaults: tuple[tuple[str, Any], ...]
+    source: str
+
+    def flags_for(self, setting: str) -> tuple[str, ...]:
+        return dict(self.flags).get(setting, ())
+
+    def default(self, setting: str) -> Any:
+        return dict(self.defaults).get(setting)
+
+
+@dataclass(frozen=True)
 class ServerSpec:
     id: str
     name: str
@@ -108,6 +127,7 @@ class ServerSpec:
     prefix: PrefixSpec | None = None
     references: tuple[str, ...] = ()
     accelerator: AcceleratorSpec | None = None
+    memory: MemorySpec | None = None
 
 
 @lru_cache(maxsize=1)
@@ -128,7 +148,15 @@ def _spec(entry: dict[str, Any]) -> ServerSpec:
         packages=tuple(entry.get("packages", [])), underscore_flags=bool(entry.get("underscore_flags", False)),
         prefix=_prefix_spec(prefix) if prefix else None, references=tuple(entry.get("references", [])),
         accelerator=_accelerator_spec(entry["accelerator"]) if "accelerator" in entry else None,
+        memory=_memory_spec(entry["memory"]) if "memory" in entry else None,
     )
+
+
+def _memory_spec(data: dict[str, Any]) -> MemorySpec:
+    model = data["model"]
+    return MemorySpec(tuple(model["flags"]), bool(model.get("positional", False)),
+                      tuple((k, tuple(v)) for k, v in sorted(data["flags"].items())),
+                      tuple(sorted(data.get("defaults", {}).items())), data["source"])
 
 
 def _accelerator_spec(data: dict[str, Any]) -> AcceleratorSpec:
@@ -220,6 +248,7 @@ class Launch:
     version_line: int | None = None
     until: int | None = None  # last line of the declaration, when known
     argv_sources: list[WordSource] | None = None  # where each argv word was decided (Helm), when known
+    accelerator: str | None = None  # the accelerator a framework config names (Ray Serve LLM accelerator_type)
 
 
 def match_image(image: str | None) -> tuple[ServerSpec, tuple[int, ...] | None, str | None] | None:
@@ -382,6 +411,7 @@ def source_launch(source: EnvSource | None, line: int, context: str, *, image: s
     word_sources = source.command_sources if source is not None and command is None else None
     if word_sources is not None and len(word_sources) == len(words) and len(argv) == len(words) - start:
         launch.argv_sources = list(word_sources[start:])
+    launch.accelerator = source.accelerator if source is not None else None
     if by_image is not None and by_image[0].id == spec.id and by_image[1] is not None:
         launch.version = by_image[1]
         launch.version_text = f"image tag {image}"
@@ -509,8 +539,11 @@ def _next_lines(starts: list[int]) -> dict[int, int]:
 
 
 def launches_in_module(module: ModuleFacts) -> list[Launch]:
-    """In-process engines: ``vllm.LLM(...)``, ``AsyncEngineArgs(...)``, ``sglang.Engine(...)``."""
-    out: list[Launch] = []
+    """In-process engines: ``vllm.LLM(...)``, ``AsyncEngineArgs(...)``, ``sglang.Engine(...)``;
+    framework configs that start one (Ray Serve LLM ``LLMConfig(...)``, :mod:`flowscan.frameworks`)."""
+    from .frameworks import framework_launches
+
+    out: list[Launch] = framework_launches(module)
     for call in module.calls:
         name = imported_callee(module, call.func)
         spec = next((s for s in server_specs() if name in s.python_calls), None) if name else None
@@ -631,9 +664,10 @@ def state_line(launch: Launch, state: PrefixState, line_text: LineText) -> int:
 
 
 def keyword_line(line_text: LineText, path: str, call_line: int, name: str, value: str, limit: int = 60) -> int:
-    """The line of ``name=value`` in a call starting at ``call_line`` (Python facts carry the
-    call's line only); ``call_line`` if it is not found within ``limit`` lines."""
-    pattern = re.compile(rf"\b{re.escape(name)}\s*=\s*{re.escape(value)}\b")
+    """The line of ``name=value`` (or ``"name": value`` in a dict literal argument) in a call
+    starting at ``call_line`` (Python facts carry the call's line only); ``call_line`` if it is
+    not found within ``limit`` lines."""
+    pattern = re.compile(rf"(?:\b{re.escape(name)}\s*=|[\"']{re.escape(name)}[\"']\s*:)\s*{re.escape(value)}\b")
     for line in range(call_line, call_line + limit + 1):
         if pattern.search(line_text(path, line)):
             return line

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator
 
 
 @dataclass
@@ -26,9 +26,12 @@ class ScanStats:
     reused: bool = False  # the report came from the result cache
     most_steps: int = 0  # the most evaluation steps one outbound call took
     most_steps_at: str = ""
+    on_phase: Callable[[str], None] | None = field(default=None, repr=False, compare=False)  # a progress display
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
+        if self.on_phase is not None:
+            self.on_phase(name)
         start = time.perf_counter()
         try:
             yield

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .checks.base import LineText
     from .model import Report
     from .policy import Policy
+    from .repopaths import PathBase
 
 INVALID = "policy/invalid-allowance"
 EXPIRED = "policy/expired-allowance"
@@ -99,7 +100,7 @@ def find_directives(sources: dict[str, bytes], on: date) -> dict[tuple[str, int]
 
 
 def apply_suppressions(report: Report, sources: dict[str, bytes], policy: Policy, line_text: LineText,
-                       on: date) -> None:
+                       on: date, paths: PathBase | None = None) -> None:
     """Mark the findings a usable directive covers; report invalid and expired allowances."""
     from .checks.base import Findings
     from .checks.findings import sorted_findings
@@ -115,7 +116,7 @@ def apply_suppressions(report: Report, sources: dict[str, bytes], policy: Policy
         if endpoint is not None:
             places += [(step.path, step.line) for step in endpoint.provenance]
         finding.suppression = _covering(finding.rule, places, directives)
-    out = Findings(rule_severities(), policy.severities, line_text)
+    out = Findings(rule_severities(), policy.severities, line_text, paths)
     for (path, line), directive in sorted(directives.items()):
         names = ", ".join(sorted(directive.rules))
         if directive.problem:

@@ -33,3 +33,28 @@ def endpoints_by_line(root: Path, code: str) -> dict:
         for location in endpoint.locations:
             out.setdefault(location.line, []).append(endpoint)
     return out
+
+
+def repo_path(fixture: Path, path: str) -> str:
+    """``path`` (relative to ``fixture``) as the CLI prints it: relative to the repository root."""
+    from flowscan.repopaths import path_base
+
+    return path_base(fixture).path(path)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true",
+                     help="re-record the golden files under tests/snapshots/ instead of comparing (see tests/snapshot.py)")
+
+
+def findings_of(root: Path, files: dict[str, str]) -> list:
+    """Scan ``files`` (relative path -> text, dedented) written under ``root`` (no cache): the findings."""
+    import textwrap
+
+    from flowscan.api import ScanOptions, scan
+
+    for rel, text in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text))
+    return scan(root, ScanOptions(jobs=1, cache_dir=None)).report.findings

@@ -198,7 +198,8 @@ def test_budget_notes_of_every_context_are_kept(tmp_path: Path, monkeypatch: pyt
         "compose.yaml": "services:\n  web:\n    image: web\n    environment:\n      BASE: https://ctx.example.com\n",
     })
     notes = scan(root, ScanOptions(jobs=1, cache_dir=None)).report.coverage.notes
-    assert [note.split(" in context ")[1].split(";")[0] for note in notes] == ["compose:web", "default"]
+    budget = [note for note in notes if " in context " in note]  # beside the note that web's image is not built here
+    assert [note.split(" in context ")[1].split(";")[0] for note in budget] == ["compose:web", "default"]
 
 
 def test_contexts_follow_re_exported_clients_too(tmp_path: Path) -> None:

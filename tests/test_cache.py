@@ -25,3 +25,22 @@ def test_cache_misses_on_changed_bytes(tmp_path: Path) -> None:
     assert cache.hits == 1 and cache.misses == 2
     assert again.scope.assigns["X"][0].value == first.scope.assigns["X"][0].value
     assert changed.scope.assigns["X"][0].value.text == "https://b.example.com"
+
+
+def test_the_fact_cache_version_covers_all_code_the_extractor_runs() -> None:
+    """Cached facts are reused only while the code that made them is unchanged: every flowscan
+    module that importing the Python extractor loads must be in the hashed set (a redaction
+    change left out would serve facts redacted the old way)."""
+    import subprocess
+    import sys
+
+    from flowscan.cache import fact_code_files
+
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, flowscan.python.extract, flowscan.python.extract_cst, flowscan.cache; "
+                               "print('\\n'.join(m.__file__ for n, m in sys.modules.items() "
+                               "if n.startswith('flowscan.') and getattr(m, '__file__', None)))"],
+        capture_output=True, text=True, check=True).stdout.split()
+    hashed = {path.resolve() for path in fact_code_files()}
+    missing = [path for path in loaded if Path(path).resolve() not in hashed and not path.endswith("__init__.py")]
+    assert missing == []

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from flowscan.cli import main
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, repo_path
 
 APP_CODE = '''\
 import requests
@@ -150,7 +150,8 @@ def test_unknown_role_is_a_usage_error() -> None:
 def test_json_names_each_location_role_and_counts_what_is_left_out() -> None:
     result = CliRunner().invoke(main, ["scan", str(ROLES_APP), "--format", "json", "--no-cache", "--include", "test"])
     report = json.loads(result.stdout)
-    roles = {loc["path"]: loc["role"] for e in report["endpoints"] for loc in e["locations"]}
+    prefix = repo_path(ROLES_APP, "")
+    roles = {loc["path"].removeprefix(prefix + "/"): loc["role"] for e in report["endpoints"] for loc in e["locations"]}
     assert roles["tests/test_llm.py"] == "test" and roles["support_bot/llm.py"] == "production"
     assert roles["scripts/serve_bot.py"] == "production"  # paths.roles in the fixture's policy
     left_out = report["coverage"]["roles"]

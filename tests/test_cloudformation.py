@@ -264,18 +264,27 @@ def test_image_functions_s3_code_and_packaged_lambda_code() -> None:
     assert any("FromS3 runs code from outside the tree (Bucket, Key)" in n for n in facts.notes)
 
 
-def test_cfn_lint_is_imported_only_when_a_template_is_found(tmp_path: Path) -> None:
+def test_cfn_lint_is_imported_only_for_a_template_that_does_not_read_cleanly(tmp_path: Path) -> None:
+    """A clean template is read by flowscan's own decoder (``cfnyaml``); cfn-lint, whose import
+    costs over a second, words the errors of the rest."""
     import subprocess
     import sys
 
     (tmp_path / "app.py").write_text('import boto3\nboto3.client("s3", region_name="eu-west-1")\n')
     (tmp_path / "docker-compose.yml").write_text("services:\n  api:\n    image: api\n")
     probe = ("import sys; from flowscan.api import scan, ScanOptions; "
-             f"scan({str(tmp_path)!r}, ScanOptions(jobs=1, cache_dir=None)); print('cfnlint' in sys.modules)")
-    without = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+             f"r = scan({str(tmp_path)!r}, ScanOptions(jobs=1, cache_dir=None)).report; "
+             "print('cfnlint' in sys.modules, len(r.resources), len(r.coverage.parse_errors))")
+
+    def run() -> str:
+        return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+
+    without = run()
     (tmp_path / "template.yaml").write_text("Resources:\n  B:\n    Type: AWS::S3::Bucket\n")
-    with_template = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
-    assert (without, with_template) == ("False", "True")
+    clean = run()
+    (tmp_path / "template.yaml").write_text("Resources:\n  B:\n    Type: AWS::S3::Bucket\n  B:\n    Type: AWS::S3::Bucket\n")
+    duplicate = run()
+    assert (without, clean, duplicate) == ("False 0 0", "False 1 0", "True 0 1")
 
 
 def test_json_templates_are_found_by_name_and_content(tmp_path: Path) -> None:

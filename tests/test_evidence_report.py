@@ -20,7 +20,7 @@ from flowscan.cli import main
 from flowscan.report.evidence import build_evidence
 from flowscan.report.graph_export import export_graph
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, repo_path
 
 APP = FIXTURES / "python-eu-app"  # endpoints in the eu, us and internal jurisdictions, secrets, a broken file
 MIXED = FIXTURES / "mixed-deploy-app"
@@ -57,7 +57,7 @@ def test_markdown_report_answers_which_sub_processors_where_and_how(monkeypatch)
     assert "(outside policy)" not in gcp and "europe-west4" in gcp and "| NL |" in gcp
     # the chain behind the US Bedrock endpoint, with the line that decided the region
     section = text.split("bedrock-runtime.us-east-1.amazonaws.com (default)", 1)[1].split("### ", 1)[0]
-    assert "`app/settings.py:5`" in section and 'os.getenv("AWS_REGION", "us-east-1")' in section
+    assert f"`{repo_path(MIXED, 'app/settings.py')}:5`" in section and 'os.getenv("AWS_REGION", "us-east-1")' in section
     assert "Provider: Amazon Web Services" in section
 
 
@@ -81,8 +81,8 @@ def test_no_secret_appears_in_any_evidence_format(monkeypatch) -> None:
 def test_coverage_names_what_was_not_analysed(monkeypatch) -> None:
     text = _run(["report", str(APP)], monkeypatch)
     coverage = text.split("## Coverage: the limits of this claim", 1)[1]
-    assert "`scripts/broken.py:3`: SyntaxError" in coverage  # named, with its line
-    assert "`scripts/legacy_export.py`: excluded by paths.exclude" in coverage
+    assert f"`{repo_path(APP, 'scripts/broken.py')}:3`: SyntaxError" in coverage  # named, with its line
+    assert f"`{repo_path(APP, 'scripts/legacy_export.py')}`: excluded by paths.exclude" in coverage
     roles = _run(["report", str(FIXTURES / "roles-app")], monkeypatch).split("## Coverage", 1)[1]
     assert re.search(r"in \d+ test files are not in this report \(--include test, or --all-code\)", roles)
 
@@ -187,7 +187,7 @@ def test_cyclonedx_inventory_validates_against_the_1_6_schema(monkeypatch) -> No
     assert sorted(services) == ["Amazon Web Services", "Google Cloud", "PostHog"]
     posthog = {(p["name"], p["value"]) for p in services["PostHog"]["properties"]}
     assert {("flowscan:purpose", "product-analytics"), ("flowscan:outside-policy", "true"),
-            ("flowscan:jurisdiction", "us"), ("flowscan:called-from", "app/ai.py:9")} <= posthog
+            ("flowscan:jurisdiction", "us"), ("flowscan:called-from", f"{repo_path(MIXED, 'app/ai.py')}:9")} <= posthog
     assert services["PostHog"]["endpoints"] == ["https://eu.i.posthog.com", "https://us.i.posthog.com"]
     assert bom["metadata"]["timestamp"].startswith("2025-11-30T00:00:00")
 

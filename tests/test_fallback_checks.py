@@ -201,12 +201,13 @@ ROUTER = """\
     hosted = Router(model_list=[{"model_name": "gpt", "litellm_params": {"model": "gpt-4o-mini"}}])
     dynamic = Router(model_list=load_models())
     empty = Router(model_list=MODELS, fallbacks=[])
+    positional = Router(MODELS)  # litellm.Router(model_list=None, ...): the first positional argument
     """
 
 
 def test_router_without_fallbacks(tmp_path: Path) -> None:
     run = _check(tmp_path, {"app.py": ROUTER})
-    assert run.at(MISSING) == [("app.py", 9), ("app.py", 10), ("app.py", 13)]
+    assert run.at(MISSING) == [("app.py", 9), ("app.py", 10), ("app.py", 13), ("app.py", 14)]
     assert run.message(MISSING, "app.py", 9) == (
         "litellm Router with self-hosted model group(s) llama (vllm) has no fallbacks= / "
         "context_window_fallbacks=: when the server is down or overloaded, requests fail")

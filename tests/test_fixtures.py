@@ -1,5 +1,5 @@
 """Every fixture repo's findings match its ``# expect:`` / ``# ok:`` annotations, both ways;
-its ``expected.yaml`` endpoints are inventoried; the pre-pass loses nothing."""
+its ``expected.yaml`` endpoints are inventoried; no file is parsed twice; the pre-pass loses nothing."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def test_findings_match_annotations(fixture: Path) -> None:
     result = scan(fixture, ScanOptions(jobs=1, cache_dir=None))
     problems = compare(expected, _findings(result))
     assert not problems, "\n".join(problems)
+    assert [path for path, n in result.stats.parse_counts.items() if n > 1] == []  # every file parsed once
 
 
 @pytest.mark.parametrize("fixture", FIXTURE_DIRS, ids=lambda p: p.name)

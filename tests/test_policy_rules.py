@@ -256,7 +256,7 @@ def test_invalid_exemptions_name_the_problem(entry: object, expected: str) -> No
 
 @pytest.mark.parametrize("data, expected", [
     (["eu"], "p.yaml: the policy must be a mapping with keys residency, paths, rules"),
-    ({"residncy": {}}, "p.yaml: unknown key 'residncy' (expected one of: paths, residency, rules, version)"),
+    ({"residncy": {}}, "p.yaml: unknown key 'residncy' (expected one of: $schema, paths, residency, rules, version)"),
     ({"residency": ["eu"]}, "p.yaml: residency: must be a mapping"),
     ({"residency": {"allow": ["eu"]}}, "p.yaml: residency: unknown key 'allow' (expected one of: allowed, endpoints, exempt)"),
     ({"residency": {"allowed": "eu"}}, "p.yaml: residency.allowed: must be a list"),

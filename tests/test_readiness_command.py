@@ -11,6 +11,8 @@ from flowscan.cli import main
 from flowscan.model import Finding
 from flowscan.readiness import AT_RISK, NOT_FOUND, READY, UNKNOWN, ModelServer, readiness_rows
 
+from .conftest import repo_path
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
@@ -24,9 +26,10 @@ def test_chart_rows_with_evidence_per_context() -> None:
     data = _json(FIXTURES / "llm-stack-chart")
     status = {row["id"]: row["status"] for row in data["pitfalls"]}
     assert status == {"cold-starts": READY, "fallback": AT_RISK, "prefix-caching": AT_RISK, "gpu": READY,
-                      "autoscaling": AT_RISK, "monitoring": AT_RISK, "eval-baseline": READY, "load-test": AT_RISK}
+                      "autoscaling": AT_RISK, "monitoring": AT_RISK, "eval-baseline": READY, "load-test": AT_RISK,
+                      "kv-cache": UNKNOWN}  # the chart's pods name no GPU of rules/gpus.yaml
     caching = next(row for row in data["pitfalls"] if row["id"] == "prefix-caching")
-    assert {(e["path"], e["line"]) for e in caching["evidence"]} == {("deploy/llm-stack/values.yaml", 23)}
+    assert {(e["path"], e["line"]) for e in caching["evidence"]} == {(repo_path(FIXTURES / "llm-stack-chart", "deploy/llm-stack/values.yaml"), 23)}
     assert sorted("values-prod" in e["message"] for e in caching["evidence"]) == [False, False]
     assert len(data["model_servers"]) == 6  # two engines in each of three values contexts
 
@@ -60,6 +63,6 @@ def test_compose_stack_rows_say_what_their_rules_do_not_read() -> None:
     rows = {row["id"]: row for row in data["pitfalls"]}
     assert {k: r["status"] for k, r in rows.items()} == {
         "cold-starts": READY, "fallback": READY, "prefix-caching": READY, "gpu": UNKNOWN, "autoscaling": UNKNOWN,
-        "monitoring": AT_RISK, "eval-baseline": AT_RISK, "load-test": READY}
-    assert [(e["path"], e["line"]) for e in rows["monitoring"]["evidence"]] == [("compose.yaml", 17)]  # summarize
+        "monitoring": AT_RISK, "eval-baseline": AT_RISK, "load-test": READY, "kv-cache": UNKNOWN}
+    assert [(e["path"], e["line"]) for e in rows["monitoring"]["evidence"]] == [(repo_path(FIXTURES / "compose-llm-monitoring", "compose.yaml"), 17)]  # summarize
     assert sorted(s["context"] for s in rows["gpu"]["not_checked"]) == ["compose:chat", "compose:summarize"]

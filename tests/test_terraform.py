@@ -385,13 +385,17 @@ def test_lambda_environment_map_per_context() -> None:
     by_name = sources(facts)
     assert set(by_name) == {"terraform:aws_lambda_function.ingest[dev.tfvars]", "terraform:aws_lambda_function.ingest[prod.tfvars]"}
     prod = by_name["terraform:aws_lambda_function.ingest[prod.tfvars]"]
-    assert env(prod) == {"BEDROCK_REGION": "eu-central-1", "LOG_LEVEL": "info", "RETRIES": "3"}
-    assert [b.line for b in prod.bindings] == [9, 10, 11]
-    assert prod.bindings[0].chain == (Step("prod.tfvars", 1, 'bedrock_region = "eu-central-1"'), Step("main.tf", 1, "var.bedrock_region"))
+    # no aws provider block: the region the runtime sets is decided at apply time
+    assert env(prod) == {"AWS_REGION": None, "AWS_DEFAULT_REGION": None,
+                         "BEDROCK_REGION": "eu-central-1", "LOG_LEVEL": "info", "RETRIES": "3"}
+    assert prod.bindings[0].detail == "the region it runs in, set at apply time"
+    written = prod.bindings[2:]
+    assert [b.line for b in written] == [9, 10, 11]
+    assert written[0].chain == (Step("prod.tfvars", 1, 'bedrock_region = "eu-central-1"'), Step("main.tf", 1, "var.bedrock_region"))
     assert prod.image == "123.dkr.ecr.eu-west-1.amazonaws.com/ingest:1"
     dev = by_name["terraform:aws_lambda_function.ingest[dev.tfvars]"]
     assert env(dev)["BEDROCK_REGION"] == "us-east-1"
-    assert dev.bindings[0].chain[0] == Step("main.tf", 2, 'default = "us-east-1"')
+    assert dev.bindings[2].chain[0] == Step("main.tf", 2, 'default = "us-east-1"')
 
 
 def test_ecs_container_definitions_jsonencode() -> None:
@@ -418,10 +422,13 @@ def test_ecs_container_definitions_jsonencode() -> None:
         """,
     })
     src = sources(facts)["terraform:aws_ecs_task_definition.api[default]"]
-    assert env(src) == {"POSTHOG_HOST": "https://eu.i.posthog.com", "AWS_REGION": "eu-north-1", "TOKEN": None, "DB_PASSWORD": None}
-    assert [b.line for b in src.bindings] == [11, 12, 13, 15]
-    assert src.bindings[0].chain == (Step("main.tf", 2, 'posthog = "https://eu.i.posthog.com"'),)
-    assert src.bindings[0].detail == "aws_ecs_task_definition.api container_definitions[api].environment"
+    # the container's own AWS_REGION is written after (wins over) the one Amazon ECS sets
+    assert env(src) == {"POSTHOG_HOST": "https://eu.i.posthog.com", "AWS_REGION": "eu-north-1", "TOKEN": None,
+                        "DB_PASSWORD": None, "AWS_DEFAULT_REGION": None}
+    written = src.bindings[2:]
+    assert [b.line for b in written] == [11, 12, 13, 15]
+    assert written[0].chain == (Step("main.tf", 2, 'posthog = "https://eu.i.posthog.com"'),)
+    assert written[0].detail == "aws_ecs_task_definition.api container_definitions[api].environment"
     assert src.image == "ghcr.io/acme/api:2"
 
 
@@ -448,9 +455,10 @@ def test_ecs_container_definitions_heredoc_with_interpolation() -> None:
         """,
     })
     src = sources(facts)["terraform:aws_ecs_task_definition.worker[default]"]
-    assert env(src) == {"AWS_REGION": "eu-west-1", "QUEUE_URL": None, "MODE": "batch"}
-    assert [b.line for b in src.bindings] == [9, 10, 11]
-    assert src.bindings[0].chain == (Step("variables.tf", 2, 'default = "eu-west-1"'), Step("variables.tf", 1, "var.region"))
+    assert env(src) == {"AWS_REGION": "eu-west-1", "QUEUE_URL": None, "MODE": "batch", "AWS_DEFAULT_REGION": None}
+    written = src.bindings[2:]
+    assert [b.line for b in written] == [9, 10, 11]
+    assert written[0].chain == (Step("variables.tf", 2, 'default = "eu-west-1"'), Step("variables.tf", 1, "var.region"))
     assert src.image == "acme/worker:eu-west-1"
 
 

@@ -56,8 +56,9 @@ def test_lambda_module_places_the_function_by_the_inherited_provider_and_sets_it
     assert "terraform-aws-modules/lambda/aws" in placement.chain[-1].detail
     [source] = main.sources
     assert source.name == "terraform:module.ingest.aws_lambda_function.this[default]"
-    assert {b.key: b.value for b in source.bindings} == {"BEDROCK_REGION": "eu-central-1", "TABLE": "claims"}
-    assert [b.line for b in source.bindings] == [8, 9]
+    assert {b.key: b.value for b in source.bindings} == {"AWS_REGION": "eu-central-1", "AWS_DEFAULT_REGION": "eu-central-1",
+                                                          "BEDROCK_REGION": "eu-central-1", "TABLE": "claims"}
+    assert [b.line for b in source.bindings[2:]] == [8, 9]
     assert source.applies_to == ["src/ingest"]  # path.module is relative to where Terraform runs
     assert any("aws_lambda_function.this" in n and "rules/terraform-modules/aws.yaml" in n for n in main.notes)
 

@@ -13,6 +13,7 @@ from .base import Check, Findings, LineText, RuleContractError, ScanFacts
 
 if TYPE_CHECKING:
     from ..model import Finding
+    from ..repopaths import PathBase
 
 
 def all_checks() -> tuple[Check, ...]:
@@ -22,22 +23,25 @@ def all_checks() -> tuple[Check, ...]:
     from .coverage import ParseErrors
     from .fallback import Fallback
     from .internal import InternalErrors
+    from .kvcache import KvCachePressure
     from .residency import EndpointResidency, ResourceResidency
     from .evidence import ReadinessEvidence
     from .readiness import Readiness
     from .serving import ColdStart
 
     return (EndpointResidency(), ResourceResidency(), Fallback(), PrefixCaching(), CacheAwareRouting(), ResponseCache(),
-            ColdStart(), Readiness(), ReadinessEvidence(), ParseErrors(), InternalErrors())
+            ColdStart(), Readiness(), KvCachePressure(), ReadinessEvidence(), ParseErrors(), InternalErrors())
 
 
-def run_checks(facts: ScanFacts, line_text: LineText, checks: tuple[Check, ...] | None = None) -> list[Finding]:
-    """The findings of every check (or of ``checks``) that applies to ``facts``, severities final."""
+def run_checks(facts: ScanFacts, line_text: LineText, checks: tuple[Check, ...] | None = None,
+               paths: PathBase | None = None) -> list[Finding]:
+    """The findings of every check (or of ``checks``) that applies to ``facts``, severities final;
+    ``paths``: fingerprints quote repository-root-relative paths."""
     from ..rules_index import rule_severities
 
     if not any(getattr(facts, name) for name in ScanFacts.field_names()):
         return []
-    out = Findings(rule_severities(), facts.policy.severities, line_text)
+    out = Findings(rule_severities(), facts.policy.severities, line_text, paths)
     failed: list[str] = []
     for check in checks if checks is not None else all_checks():
         if check.applies_to(facts):

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ..model import Endpoint, Resource
     from ..policy import Policy
     from ..python.facts import ModuleFacts
+    from ..repopaths import PathBase
 
 LineText = Callable[[str, int], str]
 
@@ -78,8 +79,10 @@ class Findings:
     """Collects the findings of one scan. ``severities``: rule id -> documented severities;
     ``overrides``: the policy's ``rules:`` (a severity, or ``off``)."""
 
-    def __init__(self, severities: dict[str, RuleSeverity], overrides: dict[str, str], line_text: LineText):
+    def __init__(self, severities: dict[str, RuleSeverity], overrides: dict[str, str], line_text: LineText,
+                 paths: PathBase | None = None):
         self._severities = severities
+        self._paths = paths  # fingerprints quote paths relative to the repository root (flowscan.repopaths)
         self._overrides = overrides
         self.line_text = line_text  # source lines, for checks that still locate a key by its text
         self._allowed: tuple[str, ...] | None = None  # the running check's rules
@@ -106,5 +109,11 @@ class Findings:
         self.found.append(Finding(
             rule=rule, severity=severity, message=message, path=location.path, line=location.line,
             column=location.column, endpoint=endpoint,
-            fingerprint=fingerprint(rule, location, self.line_text(location.path, location.line), key),
+            fingerprint=self._fingerprint(rule, location, key),
         ))
+
+    def _fingerprint(self, rule: str, location: Location, key: str) -> str:
+        text = self.line_text(location.path, location.line)
+        if self._paths is not None and not self._paths.identity:
+            location, key = Location(self._paths.path(location.path), location.line, location.column), self._paths.text(key)
+        return fingerprint(rule, location, text, key)

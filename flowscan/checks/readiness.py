@@ -145,7 +145,7 @@ def _kubernetes(path: str, k8s: KubernetesFacts, cluster: _Cluster, out: Finding
     for workload in k8s.workloads:
         if workload.kind not in SERVING_KINDS:
             continue
-        servers = [(c, spec) for c in workload.containers if not c.init and (spec := _server(c, path)) is not None]
+        servers = [(c, spec) for c in workload.containers if not c.init and (spec := _server(c)) is not None]
         if not servers:
             continue
         label = f"{workload.kind}/{workload.name}"
@@ -169,9 +169,9 @@ def _kubernetes(path: str, k8s: KubernetesFacts, cluster: _Cluster, out: Finding
             out.add(NOT_SCRAPED, message, Location(path, servers[0][0].line), key=label)
 
 
-def _server(container: Container, path: str) -> ServerSpec | None:
+def _server(container: Container) -> ServerSpec | None:
     launch = source_launch(None, container.line, "", image=container.image,
-                           command=[*container.command, *container.args], path=path)
+                           command=[*container.command, *container.args])
     return launch.server if launch is not None else None
 
 
@@ -202,7 +202,7 @@ def _has_flag(argv: list[str], flags: Sequence[str]) -> bool:
 def _compose(path: str, compose: ComposeFacts, cluster: _Cluster, out: Findings) -> None:
     for name, service in compose.services.items():
         launch = source_launch(None, service.line, "", image=service.image,
-                               command=[*service.entrypoint, *service.command], path=path)
+                               command=[*service.entrypoint, *service.command])
         if launch is None or cluster.scrapes_host(name):
             continue
         message = (f"compose service {name} runs {launch.server.name} but no Prometheus or OTel collector scrape "

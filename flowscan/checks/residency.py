@@ -8,6 +8,7 @@ determined. Internal endpoints and exempted hosts are never reported.
 from __future__ import annotations
 
 from ..model import Endpoint, Location, Resource
+from ..origins import why_unplaced
 from ..policy import Policy
 from .base import Check, Findings, ScanFacts
 
@@ -31,7 +32,7 @@ class EndpointResidency(Check):
                 others = [str(loc) for loc in endpoint.locations[1:]]
                 if others:
                     message += f"; also called at {', '.join(others[:5])}" + (" …" if len(others) > 5 else "")
-                out.add(rule, message, endpoint.locations[0], key=f"{key}|{','.join(endpoint.unresolved[:1])}",
+                out.add(rule, message, endpoint.locations[0], key=f"{key}|{endpoint.unresolved[0] if endpoint.unresolved else ''}",
                         endpoint=endpoint.id)
                 continue
             for location in endpoint.locations:
@@ -53,13 +54,14 @@ class ResourceResidency(Check):
 
 def _endpoint_finding(endpoint: Endpoint, policy: Policy) -> tuple[str, str] | None:
     placement = endpoint.placement
-    if placement.jurisdiction == "internal" or (endpoint.host and policy.exemption(endpoint.host)):
+    if endpoint.host and policy.exemption(endpoint.host):  # internal ones: policy.is_allowed
         return None
     label = endpoint.host or endpoint.url or f"{endpoint.sdk} endpoint"
     ctx = "" if endpoint.context == "default" else f" [context {endpoint.context}]"
     if placement.jurisdiction is None:
-        why = placement.note or "region unknown"
-        if endpoint.unresolved:
+        answer = why_unplaced(endpoint.host, endpoint.unresolved)
+        why = answer or placement.note or "region unknown"
+        if endpoint.unresolved and (answer is None or len(endpoint.unresolved) > 1):
             why += f" (unresolved: {', '.join(endpoint.unresolved[:3])})"
         return UNKNOWN, f"{label}{ctx}: region cannot be determined: {why}"
     if policy.has_allowed and not policy.is_allowed(placement):

@@ -200,6 +200,9 @@ def _service_source(path: str, base: str, name: str, line: int, node: Y, notes: 
             notes.append(f"{path}:{line}: service {name} builds from {context}; not narrowed")
         else:
             source.applies_to = [_relative(base, context)]
+    elif source.image is not None and source.bindings:
+        notes.append(f"{path}:{line}: service {name} runs image {source.image}, not built here: which code it "
+                     "holds is not known, so its environment applies to the whole tree")
     return source
 
 

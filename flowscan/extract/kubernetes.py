@@ -35,7 +35,7 @@ from ..configfacts import (
     Workload,
 )
 from ..model import Step
-from .kubernetes_objects import accelerators, add_cluster_object, labels
+from .kubernetes_objects import accelerators, add_cluster_object, gpu_count, labels, node_selector
 from .yamlnodes import ParsedYaml, Y, error_line, list_item_lines, parse_yaml
 
 KIND = "kubernetes"
@@ -337,6 +337,7 @@ def _container_summary(container: Y, name: str, is_init: bool) -> Container:
         init=is_init,
         accelerators=accelerators(container.get("resources")),
         resources_line=resources.key_or_value_line if (resources := container.get("resources")) is not None else None,
+        gpu_count=gpu_count(container.get("resources")),
     )
 
 
@@ -369,6 +370,7 @@ def _workload_summary(obj: Y, kind: str, name: str, containers: list[Container])
         pod_labels=labels(_dig(obj, POD_SPEC_PATHS[kind][:-1] + ("metadata", "labels"))),
         pod_annotations=labels(_dig(obj, POD_SPEC_PATHS[kind][:-1] + ("metadata", "annotations"))),
         replicas_line=replicas.key_or_value_line if replicas is not None else None,
+        node_selector=node_selector(_dig(obj, POD_SPEC_PATHS[kind])),
     )
 
 

@@ -30,6 +30,37 @@ def accelerators(resources: Y | None) -> tuple[str, ...]:
     return tuple(found)
 
 
+def gpu_count(resources: Y | None) -> int | None:
+    """The whole GPUs a container asks for: its ``nvidia.com/gpu`` / ``amd.com/gpu`` limit,
+    else request (None when neither is written as a number)."""
+    for section in ("limits", "requests"):
+        node = resources.get(section) if resources is not None and isinstance(resources.value, dict) else None
+        for name, amount in node.items() if node is not None else []:
+            if name in ("nvidia.com/gpu", "amd.com/gpu") and str(amount.value).strip().isdigit():
+                return int(str(amount.value).strip())
+    return None
+
+
+def node_selector(pod: Y | None) -> tuple[tuple[str, str], ...]:
+    """A pod spec's ``nodeSelector`` and its required node affinity terms that pin a label to
+    one value (``operator: In`` with a single value), as (key, value) pairs."""
+    if pod is None or not isinstance(pod.value, dict):
+        return ()
+    pairs = list(labels(pod.get("nodeSelector")))
+    affinity = pod.plain().get("affinity")
+    node_affinity = affinity.get("nodeAffinity") if isinstance(affinity, dict) else None
+    required = node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution") if isinstance(
+        node_affinity, dict) else None
+    terms = required.get("nodeSelectorTerms") if isinstance(required, dict) else None
+    for term in terms if isinstance(terms, list) else []:
+        expressions = term.get("matchExpressions") if isinstance(term, dict) else None
+        for expr in expressions if isinstance(expressions, list) else []:
+            values = expr.get("values") if isinstance(expr, dict) else None
+            if expr.get("operator") == "In" and isinstance(values, list) and len(values) == 1:
+                pairs.append((str(expr.get("key")), str(values[0])))
+    return tuple(pairs)
+
+
 def labels(node: Y | None) -> tuple[tuple[str, str], ...]:
     """A ``labels`` / ``annotations`` / ``matchLabels`` map as sorted pairs (scalars only)."""
     if node is None or not isinstance(node.value, dict):

@@ -251,65 +251,66 @@ class _Extractor:
         self.recorded = set()
         self.memo = {}
         line = self.stmt_line
-        if isinstance(stmt, ast.Expr):
+        kind = type(stmt)  # ast.parse makes no subclasses: an identity test per kind
+        if kind is ast.Expr:
             self.collect_calls(stmt.value, scope)
-        elif isinstance(stmt, ast.Assign):
+        elif kind is ast.Assign:
             self.collect_calls(stmt, scope)
             value = self.expr(stmt.value)
             for target in stmt.targets:
                 self.assign_target(target, value, scope, klass, conditional)
-        elif isinstance(stmt, ast.AnnAssign):
+        elif kind is ast.AnnAssign:
             if isinstance(stmt.target, ast.Name) and scope.kind == "class":
                 scope.annotated.append(stmt.target.id)
                 scope.annotated_lines[stmt.target.id] = line
             if stmt.value is not None:
                 self.collect_calls(stmt, scope)
                 self.assign_target(stmt.target, self.expr(stmt.value), scope, klass, conditional)
-        elif isinstance(stmt, ast.AugAssign):
+        elif kind is ast.AugAssign:
             self.collect_calls(stmt, scope)
             if isinstance(stmt.target, ast.Name) and isinstance(stmt.op, ast.Add):
                 name = stmt.target.id
                 self.assign(scope, name, Concat((Name(name, line), self.expr(stmt.value)), line), line, conditional)
-        elif isinstance(stmt, ast.Return):
+        elif kind is ast.Return:
             if stmt.value is not None:
                 self.collect_calls(stmt.value, scope)
                 if scope.kind == "function":
                     scope.returns.append(self.expr(stmt.value))
-        elif isinstance(stmt, ast.Import):
+        elif kind is ast.Import:
             for alias in stmt.names:
                 if alias.asname is not None:
                     self.imports[alias.asname] = alias.name
                 else:
                     top = alias.name.split(".", 1)[0]
                     self.imports.setdefault(top, top)
-        elif isinstance(stmt, ast.ImportFrom):
+        elif kind is ast.ImportFrom:
             base = self.import_base(stmt)
             if base is None or stmt.names[0].name == "*":
                 return
             for alias in stmt.names:
                 self.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
-        elif isinstance(stmt, ast.Global):
+        elif kind is ast.Global:
             scope.globals_declared.extend(stmt.names)
-        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             self.function(stmt, scope, klass)
-        elif isinstance(stmt, ast.ClassDef):
+        elif kind is ast.ClassDef:
             self.class_def(stmt, scope)
-        elif isinstance(stmt, ast.If):
+        elif kind is ast.If:
             self.collect_calls(stmt.test, scope)
             shape = self.test_shape(stmt.test)
             self.branch(stmt.body, branch_tests(shape, False, line), scope, klass)
             self.branch(stmt.orelse, branch_tests(shape, True, line), scope, klass)
-        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+        elif kind is ast.For or kind is ast.AsyncFor:
             self.collect_calls(stmt.iter, scope)
             if isinstance(stmt.target, ast.Name):
                 self.assign(scope, stmt.target.id, self.loop_value(stmt.iter), line, True)
             self.body(stmt.body, scope, True, klass)
             self.body(stmt.orelse, scope, True, klass)
-        elif isinstance(stmt, ast.While):
+        elif kind is ast.While:
             self.collect_calls(stmt.test, scope)
             self.branch(stmt.body, branch_tests(self.test_shape(stmt.test), False, line), scope, klass)
             self.body(stmt.orelse, scope, True, klass)
-        elif isinstance(stmt, (ast.Try, ast.TryStar)):
+        elif kind is ast.Try or kind is ast.TryStar:
             number = self.tries
             self.tries += 1
             self.guards.append((number, "body"))
@@ -320,13 +321,13 @@ class _Extractor:
             self.guards.pop()
             self.body(stmt.orelse, scope, True, klass)
             self.body(stmt.finalbody, scope, conditional, klass)
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+        elif kind is ast.With or kind is ast.AsyncWith:
             for item in stmt.items:
                 self.collect_calls(item.context_expr, scope)
                 if isinstance(item.optional_vars, ast.Name):
                     self.assign(scope, item.optional_vars.id, self.expr(item.context_expr), line, conditional)
             self.body(stmt.body, scope, conditional, klass)
-        elif isinstance(stmt, ast.Match):
+        elif kind is ast.Match:
             self.collect_calls(stmt.subject, scope)
             for case in stmt.cases:
                 self.body(case.body, scope, True, klass)
@@ -452,7 +453,7 @@ class _Extractor:
                                        self.source_line(call.lineno), tuple(self.guards), tuple(self.tests)))
 
     def line_of(self, node: ast.AST, outer: int) -> int:
-        return node.lineno if isinstance(node, ast.Call) and id(node) in self.recorded else outer
+        return node.lineno if type(node) is ast.Call and id(node) in self.recorded else outer
 
     def dropped(self, *nodes: ast.AST | None) -> None:
         """Parts of an expression the IR leaves out: while recording, their calls still count."""
@@ -478,13 +479,14 @@ class _Extractor:
         return found
 
     def _expr(self, node: ast.expr, line: int) -> Expr:
-        if isinstance(node, ast.Constant):
+        kind = type(node)  # ast.parse makes no subclasses: an identity test per kind
+        if kind is ast.Constant:
             return self._constant(node, line)
-        if isinstance(node, ast.Name):
+        if kind is ast.Name:
             return Name(node.id, line)
-        if isinstance(node, ast.Attribute):
+        if kind is ast.Attribute:
             return Attr(self.expr(node.value, line), node.attr, line)
-        if isinstance(node, ast.Call):
+        if kind is ast.Call:
             args: list[Expr] = []
             kwargs: list[tuple[str, Expr]] = []
             for arg in node.args:
@@ -496,22 +498,22 @@ class _Extractor:
             for keyword in node.keywords:
                 kwargs.append((keyword.arg if keyword.arg is not None else "**", self.expr(keyword.value, line)))
             return Call(self.expr(node.func, line), tuple(args), tuple(kwargs), line)
-        if isinstance(node, ast.JoinedStr):
+        if kind is ast.JoinedStr:
             return joined_string([self._fstring_piece(v, line) for v in node.values], line)
-        if isinstance(node, ast.Subscript):
+        if kind is ast.Subscript:
             index = node.slice
             if isinstance(index, ast.Slice) or (isinstance(index, ast.Tuple) and not self._parenthesized(index)):
                 self.dropped(node.value, index)
                 return Opaque("slice", line)
             return Sub(self.expr(node.value, line), self.expr(index, line), line)
-        if isinstance(node, ast.BinOp):
+        if kind is ast.BinOp:
             if isinstance(node.op, ast.Add):
                 return Concat(tuple(self.expr(part, line) for part in _added(node)), line)
             if isinstance(node.op, ast.Mod):
                 return Percent(self.expr(node.left, line), self.expr(node.right, line), line)
             self.dropped(node.left, node.right)
             return Opaque("arithmetic", line)
-        if isinstance(node, ast.BoolOp):
+        if kind is ast.BoolOp:
             if isinstance(node.op, ast.Or):  # left-associative, as libcst nests it
                 result = self.expr(node.values[0], line)
                 for value in node.values[1:]:
@@ -519,20 +521,20 @@ class _Extractor:
                 return result
             self.dropped(*node.values[:-1])
             return self.expr(node.values[-1], line)
-        if isinstance(node, ast.IfExp):
+        if kind is ast.IfExp:
             body = self.expr(node.body, line)
             self.dropped(node.test)
             return Either((body, self.expr(node.orelse, line)), line)
-        if isinstance(node, (ast.Tuple, ast.List)):
+        if kind is ast.Tuple or kind is ast.List:
             self.dropped(*(e for e in node.elts if isinstance(e, ast.Starred)))
             return Seq(tuple(self.expr(e, line) for e in node.elts if not isinstance(e, ast.Starred)), line)
-        if isinstance(node, ast.Dict):
+        if kind is ast.Dict:
             self.dropped(*(v for k, v in zip(node.keys, node.values) if k is None))
             return DictLit(tuple((self.expr(k, line), self.expr(v, line))
                                  for k, v in zip(node.keys, node.values) if k is not None), line)
-        if isinstance(node, ast.Await):
+        if kind is ast.Await:
             return self.expr(node.value, line)
-        if isinstance(node, ast.NamedExpr):
+        if kind is ast.NamedExpr:
             return self.expr(node.value, line)
         self.dropped(node)
         return Opaque(_OPAQUE_NAMES.get(type(node), type(node).__name__), line)

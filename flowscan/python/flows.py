@@ -12,9 +12,11 @@ from ..model import Location, Step, Switch
 from ..values import StrValue
 from .facts import Attr, CallSite, ModuleFacts, Name
 from .objects import CallCtx, Ext, Frame
+from .declared import declared_switch
 from .reach import caller_switches, switches_of
 from .resolve import MAX_CALLER_DEPTH, Resolver
 from .sinks import SinkCall, evaluate_spec
+from .subclass_sinks import constructed_sdk, is_super_init, subclass_names, super_init_sdk
 
 
 @dataclass(frozen=True)
@@ -64,12 +66,19 @@ def _site_hits(facts: ModuleFacts, site: CallSite, resolver: Resolver, catalog: 
     reads = resolver.env_reads_seen
     # What is being called: followed through names, imports, attributes and returns,
     # but not back through the callers of a parameter (too costly for what it finds).
-    for obj in resolver.eval(site.func, Frame(facts, site.scope, site.line, depth=MAX_CALLER_DEPTH)):
+    called = [] if is_super_init(site) else resolver.eval(site.func, Frame(facts, site.scope, site.line, depth=MAX_CALLER_DEPTH))
+    sdk = super_init_sdk(resolver, facts, site, catalog) if is_super_init(site) else None
+    for obj in called:
         if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "call":
-            call = SinkCall(CallCtx(frame, site.args, site.kwargs, site.line), receiver=obj.receiver)
-            location = Location(facts.path, site.line, site.column)
-            hits.extend(_evaluate(catalog.sinks[obj.dotted], obj.dotted, call, location, resolver, site))
+            sdk, receiver = obj.dotted, obj.receiver
             break
+        sdk, receiver = constructed_sdk(resolver, obj, catalog), None  # an in-tree subclass of an SDK client
+        if sdk is not None:
+            break
+    if sdk is not None:
+        call = SinkCall(CallCtx(frame, site.args, site.kwargs, site.line), receiver=receiver if called else None)
+        location = Location(facts.path, site.line, site.column)
+        hits.extend(_evaluate(catalog.sinks[sdk], sdk, call, location, resolver, site))
     _note_env_free(env_free, resolver, (facts.path, site.line), reads)
     return hits
 
@@ -88,10 +97,13 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
     by_last_name = _sink_modules_by_last_name(catalog)
     last_names = frozenset(by_last_name)
     hits: list[SinkHit] = []
+    subclasses = subclass_names(modules, last_names)
     for facts in modules:
         for site in facts.calls:
             name = site.func.attr if isinstance(site.func, Attr) else site.func.id if isinstance(site.func, Name) else None
-            if name not in last_names or not _could_reach(facts, site.func, by_last_name[name], seed_names):
+            if name in subclasses or is_super_init(site):
+                pass  # an in-tree subclass of an SDK client, or its super().__init__: resolved below
+            elif name not in last_names or not _could_reach(facts, site.func, by_last_name[name], seed_names):
                 continue
             if (facts.path, site.line) in skip:
                 continue
@@ -141,24 +153,30 @@ def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver
             return []
         return [SinkHit(sink.provider, sdk, location, None, switches)]
     use = Step(location.path, location.line, f"{sdk}(…)" if sink.kind == "call" else f"{sdk} = …")
-    return [SinkHit(sink.provider, sdk, location, value.then(use), switches) for value in values]
+    return [SinkHit(sink.provider, sdk, location, value.then(use),
+                    switches + ((declared,) if (declared := declared_switch(value)) else ())) for value in values]
 
 
-def config_hits(config_facts: list[ConfigFacts], lookup) -> list[SinkHit]:
-    """Endpoints that configs send to directly (LiteLLM ``model_list``), with ``{env:NAME}``
-    parts resolved through ``lookup``."""
+def config_hits(config_facts: list[ConfigFacts], lookup, *, in_context: bool = False) -> list[SinkHit]:
+    """Endpoints that configs send to directly (LiteLLM ``model_list``, Step Functions tasks), with
+    ``{env:NAME}`` parts resolved through ``lookup`` and ``{unknown:WHY}`` parts unknown; in a
+    deployment context (``in_context``) only those a context can change."""
     from ..values import concat
 
     hits: list[SinkHit] = []
     for config in config_facts:
         for entry in config.endpoints:
+            if in_context and entry.context_free:
+                continue
             step = Step(entry.path, entry.line, entry.sdk)
             pieces: list[list[StrValue]] = []
             pos = 0
             for m in _ENV_REF.finditer(entry.url):
                 pieces.append([StrValue.literal(entry.url[pos:m.start()])])
-                bound = lookup(m.group(1))
-                pieces.append(bound or [StrValue.hole(f"env:{m.group(1)}")])
+                if m.group(1) is None:
+                    pieces.append([StrValue.hole(m.group(2))])
+                else:
+                    pieces.append(lookup(m.group(1)) or [StrValue.hole(f"env:{m.group(1)}")])
                 pos = m.end()
             pieces.append([StrValue.literal(entry.url[pos:])])
             values, _ = concat(pieces)
@@ -168,4 +186,4 @@ def config_hits(config_facts: list[ConfigFacts], lookup) -> list[SinkHit]:
     return hits
 
 
-_ENV_REF = re.compile(r"\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
+_ENV_REF = re.compile(r"\{(?:env:([A-Za-z_][A-Za-z0-9_]*)|unknown:([^{}]*))\}")

@@ -54,6 +54,9 @@ class Absent:
     trail: tuple[Step, ...] = ()
 
 
+UNSET_IS_NONE = "unset: None"  # the step detail (after "env NAME") of os.getenv(NAME)'s None side
+
+
 @dataclass(frozen=True, eq=False)
 class CallCtx:
     frame: Frame
@@ -144,13 +147,35 @@ class StrMethod:
 
 
 @dataclass(frozen=True)
+class UserInput:
+    """A value the user chooses at run time: a parameter of a web, chat, agent-tool or CLI
+    handler, or what a library object holding user input gives (``rules/entrypoints/``).
+    ``expr`` is how the code reached it (``req.url``, ``request.args['url']``)."""
+
+    kind: str  # web-request | chat-message | agent-tool | cli
+    origin: str  # "request parameter req of POST /fetch"
+    expr: str
+    root: str  # the expression the origin names (the parameter, the library object)
+    trail: tuple[Step, ...] = ()
+
+    @property
+    def label(self) -> str:
+        from .entrypoints import USER_SUPPLIED
+        detail = "" if self.expr == self.root else f" ({self.expr})"
+        return f"{USER_SUPPLIED}: {self.origin}{detail}"
+
+    def reached(self, expr: str) -> UserInput:
+        return UserInput(self.kind, self.origin, expr, self.root, self.trail)
+
+
+@dataclass(frozen=True)
 class Unknown:
     why: str
     line: int = 0
 
 
 Obj = (Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | ListObj | DataObj | DataGet | StrMethod
-       | Unknown)
+       | UserInput | Unknown)
 
 
 @dataclass(frozen=True)

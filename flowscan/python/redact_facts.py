@@ -15,10 +15,14 @@ from __future__ import annotations
 import dataclasses
 
 from ..redact import MASK, is_secret_name, redact
-from .facts import Assign, AttrAssign, Call, CallSite, DictLit, Lit, ModuleFacts, Name, NoneLit, Opaque, Param, Scope
+from .facts import (
+    Assign, Attr, AttrAssign, Call, CallSite, Concat, DictLit, Either, Lit, ModuleFacts, Name, NoneLit, Opaque, Param, Percent,
+    Scope, Seq, Sub,
+)
 
 _ENV_READS = frozenset({"getenv", "get", "setdefault", "pop"})
 _LEAVES = frozenset({Name, NoneLit, Opaque})  # expressions that hold no string literal
+_EXPRS = frozenset({Attr, Call, Concat, DictLit, Either, Lit, Name, NoneLit, Opaque, Percent, Seq, Sub})
 _PARTS: dict[type, tuple[str, ...]] = {}
 
 
@@ -100,18 +104,7 @@ def _expr(expr):
         return expr if all(a[0] is b[0] and a[1] is b[1] for a, b in zip(items, expr.items)) else DictLit(items, expr.line)
     if kind in _LEAVES:
         return expr
-    changes = {}
-    for name in _parts(kind):
-        value = getattr(expr, name)
-        if type(value) is tuple:
-            new = tuple(_expr(v) for v in value)
-            if any(a is not b for a, b in zip(new, value)):
-                changes[name] = new
-        elif dataclasses.is_dataclass(value):
-            new = _expr(value)
-            if new is not value:
-                changes[name] = new
-    return dataclasses.replace(expr, **changes) if changes else expr
+    return _rebuilt(expr, _expr)
 
 
 def _call(call: Call) -> Call:
@@ -139,16 +132,33 @@ def _masked(expr):
         return _call(expr)  # a call's own arguments are judged by their own names
     if kind in _LEAVES:
         return expr
+    return _rebuilt(expr, _masked)
+
+
+def _rebuilt(expr, transform):
+    """``expr`` with ``transform`` applied to each sub-expression (in a tuple field, to each
+    element, or to the value of each ``(key, value)`` pair); the same object when nothing changed."""
     changes = {}
-    for name in _parts(kind):
+    for name in _parts(type(expr)):
         value = getattr(expr, name)
         if type(value) is tuple:
-            new = tuple(_masked(v) if dataclasses.is_dataclass(v) else
-                        (v[0], _masked(v[1])) if isinstance(v, tuple) else v for v in value)
+            new = tuple(_element(v, transform) for v in value)
             if any(a is not b for a, b in zip(new, value)):
                 changes[name] = new
-        elif dataclasses.is_dataclass(value):
-            new = _masked(value)
+        elif _is_expr(value):
+            new = transform(value)
             if new is not value:
                 changes[name] = new
     return dataclasses.replace(expr, **changes) if changes else expr
+
+
+def _element(value, transform):
+    if _is_expr(value):
+        return transform(value)
+    if type(value) is tuple:
+        return (value[0], transform(value[1]))
+    return value
+
+
+def _is_expr(value) -> bool:
+    return type(value) in _EXPRS or (type(value) is not str and dataclasses.is_dataclass(value))

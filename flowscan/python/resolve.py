@@ -38,6 +38,7 @@ from .facts import callee_name as _callee_name
 from .facts import imported_callee
 from .objects import (
     NO_BINDINGS,
+    UNSET_IS_NONE,
     Absent,
     Bindings,
     CallCtx,
@@ -57,9 +58,11 @@ from .objects import (
     StrMethod,
     Strs,
     Unknown,
+    UserInput,
 )
 from .program import Program
 from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
+from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .settings import PATH_LOADERS, STREAM_LOADERS
 
 MAX_DEPTH = 48
@@ -78,7 +81,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 
 # -- the resolver ------------------------------------------------------------
 
-class Resolver(DataResolution):
+class Resolver(DataResolution, InputResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -95,6 +98,7 @@ class Resolver(DataResolution):
         self.budget_hits: set[tuple[str, int]] = set()  # calls whose resolution hit STEP_BUDGET
         self.most_steps: tuple[int, tuple[str, int] | None] = (0, None)  # the costliest call so far
         self._active: set[tuple] = set()
+        self._entries: dict[tuple[str, str], tuple | None] = {}  # handler (path, qualname) -> its entry rule
 
     # -- entry points --------------------------------------------------------
     def start_budget(self, site: tuple[str, int] | None = None) -> None:
@@ -196,6 +200,8 @@ class Resolver(DataResolution):
                 out.append(StrValue.hole(why, (Step(frame.module.path, obj.line or frame.line, f"not resolved: {why}"),)))
             elif isinstance(obj, Absent):
                 continue
+            elif isinstance(obj, UserInput):
+                out.append(StrValue.hole(obj.label, obj.trail))
             else:
                 out.append(StrValue.hole(f"{what} is {_describe(obj)}"))
         return dedupe(out)
@@ -307,16 +313,24 @@ class Resolver(DataResolution):
         self._active.add(key)
         try:
             hydra = self.hydra_config(module, scope, param) if scope.decorators else None
-            result = _cap(hydra if hydra is not None else self._param_values(module, scope, param, frame))
+            user = self.entry_param(module, scope, param) if hydra is None else None
+            if hydra is not None:
+                result = _cap(hydra)
+            elif user is not None:  # the framework passes user input; in-tree callers may pass more
+                result = _cap([user, *self._param_values(module, scope, param, frame, placeholder=False)])
+            else:
+                result = _cap(self._param_values(module, scope, param, frame))
         finally:
             self._active.discard(key)
         if not self.over_budget:
             self._remember(key, result, reads)
         return result
 
-    def _param_values(self, module: ModuleFacts, scope: Scope, param: Param, frame: Frame) -> list[Obj]:
-        """What a parameter can be: the arguments in-tree callers pass, and its default.
-        It does not depend on where in the function it is read, so it is memoised."""
+    def _param_values(self, module: ModuleFacts, scope: Scope, param: Param, frame: Frame,
+                      placeholder: bool = True) -> list[Obj]:
+        """What a parameter can be: the arguments in-tree callers pass, and its default (else,
+        with ``placeholder``, a hole naming it). It does not depend on where in the function it
+        is read, so it is memoised."""
         out: list[Obj] = []
         label = f"parameter {param.name} of {scope.qualname}()"
         def_step = Step(module.path, scope.line, label)
@@ -332,7 +346,7 @@ class Resolver(DataResolution):
         if param.default is not None:
             for obj in self.eval(param.default, Frame(module, scope.qualname.rpartition(".")[0], scope.line, NO_BINDINGS, frame.depth)):
                 out.append(_then(obj, Step(module.path, scope.line, f"default of {label}")))
-        if not out:
+        if not out and placeholder:
             out.append(Strs((StrValue.hole(label, (def_step,)),)))
         return out
 
@@ -380,14 +394,14 @@ class Resolver(DataResolution):
             for attr in parts[cut:]:
                 objs = [o for base in objs for o in self._attr(base, attr, 0, None)]
             return objs
-        return [Ext(dotted)]
+        return [self._external(dotted, None, 0, near.path)]
 
     # attributes -------------------------------------------------------------
     def _attr(self, base: Obj, attr: str, line: int, frame: Frame | None) -> list[Obj]:
         if isinstance(base, Ext):
             if base.dotted in ("os.environ",):
                 return [Ext(f"os.environ.{attr}")]
-            return [Ext(f"{base.dotted}.{attr}", base.receiver)]
+            return [self._external(f"{base.dotted}.{attr}", base.receiver, line, frame)]
         if isinstance(base, ModRef):
             return self._module_attr(base.module, attr)
         if isinstance(base, ClassRef):
@@ -396,8 +410,10 @@ class Resolver(DataResolution):
             if isinstance(base.of, Ext):
                 if base.of.dotted in _DYNACONF and base.call is not None and attr not in _DYNACONF_METHODS:
                     return self.dynaconf_item(base, attr, line)
-                return [Ext(f"{base.of.dotted}.{attr}", base)]
+                return [self._external(f"{base.of.dotted}.{attr}", base, line, frame)]
             return self._class_attr(base.of, attr, base)
+        if isinstance(base, UserInput):
+            return [input_attr(base, attr)]
         if isinstance(base, Strs):
             return [StrMethod(base.values, attr)]
         if isinstance(base, DictObj):
@@ -407,6 +423,11 @@ class Resolver(DataResolution):
         if isinstance(base, Unknown):
             return [base]
         return [Unknown(f"attribute {attr} of {_describe(base)}", line)]
+
+    def _external(self, dotted: str, receiver: Inst | None, line: int, where: Frame | str | None) -> Obj:
+        """An external name, or the user input it holds (``flask.request``, ``sys.argv``)."""
+        path = where if isinstance(where, str) else (where.module.path if where is not None else "")
+        return self.input_of(dotted, line, path) or Ext(dotted, receiver)
 
     def _class_attr(self, ref: ClassRef, attr: str, inst: Inst | None, seen: frozenset = frozenset()) -> list[Obj]:
         module, klass = ref.module, ref.scope
@@ -567,6 +588,9 @@ class Resolver(DataResolution):
                 out.extend(self._env(expr.key, None, frame, expr.line))
             elif isinstance(base, DictObj):
                 out.extend(self._dict_get(base, expr.key, frame))
+            elif isinstance(base, UserInput):
+                keys = [k.text for k in self.strings(self.eval(expr.key, frame), frame) if k.is_known]
+                out.append(input_item(base, keys[0] if len(keys) == 1 else None))
             elif isinstance(base, DataObj):
                 for key in self.strings(self.eval(expr.key, frame), frame):
                     out.extend(self._data_item(base, key.text, expr.line) if key.is_known
@@ -593,9 +617,6 @@ class Resolver(DataResolution):
         return out
 
     # calls ------------------------------------------------------------------
-    def call_context(self, site: CallSite, frame: Frame) -> CallCtx:
-        return CallCtx(frame, site.args, site.kwargs, site.line)
-
     def _call(self, expr: Call, frame: Frame) -> list[Obj]:
         ctx = CallCtx(frame, expr.args, expr.kwargs, expr.line)
         out: list[Obj] = []
@@ -610,7 +631,7 @@ class Resolver(DataResolution):
             name = func.dotted
             if name in _ENV_GETTERS and ctx.args:
                 default = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("default")
-                return self._env(ctx.args[0], default, frame, ctx.line)
+                return self._env(ctx.args[0], default, frame, ctx.line, none_if_unset=name != "os.environ.setdefault")
             if name in _URLJOIN and len(ctx.args) >= 2:
                 return self._urljoin(ctx, frame)
             if name in ("str", "builtins.str") and ctx.args:
@@ -630,6 +651,8 @@ class Resolver(DataResolution):
             return self._str_method(func, ctx)
         if isinstance(func, Unknown):
             return [func]
+        if isinstance(func, UserInput):
+            return [input_call(func, ctx.args[0] if ctx.args and isinstance(ctx.args[0], Lit) else None)]
         if isinstance(func, DictObj):
             return [Unknown("dict called", ctx.line)]
         if isinstance(func, DataGet):
@@ -702,7 +725,9 @@ class Resolver(DataResolution):
         return [Strs(tuple(dedupe(out)))]
 
     # environment ------------------------------------------------------------
-    def _env(self, key_expr: Expr, default: Expr | None, frame: Frame, line: int) -> list[Obj]:
+    def _env(self, key_expr: Expr, default: Expr | None, frame: Frame, line: int, none_if_unset: bool = False) -> list[Obj]:
+        """``os.environ[K]`` / ``os.getenv(K, default)``; with ``none_if_unset`` (``os.getenv(K)``
+        without a default), an unset K is also None, so an SDK given it uses its own default."""
         keys = self.strings(self.eval(key_expr, frame), frame)
         defaults: list[Obj] = self.eval(default, frame) if default is not None else []
         out: list[Obj] = []
@@ -710,7 +735,10 @@ class Resolver(DataResolution):
             if not key.is_known:
                 out.append(Unknown("env var with a computed name", line))
                 continue
-            out.extend(self._env_value(key.text, defaults, frame.module.path, line, f"env {key.text}"))
+            found = self._env_value(key.text, defaults, frame.module.path, line, f"env {key.text}")
+            out.extend(found)
+            if none_if_unset and default is None and self.env(key.text) is None:
+                out.append(Absent((Step(frame.module.path, line, f"env {key.text} {UNSET_IS_NONE}"),)))
         return out
 
     def _env_value(self, key: str, defaults: list[Obj], path: str, line: int, label: str) -> list[Obj]:
@@ -783,6 +811,8 @@ def _describe(obj: Obj) -> str:
         return f"module {obj.module.module}"
     if isinstance(obj, Unknown):
         return obj.why
+    if isinstance(obj, UserInput):
+        return obj.label
     if isinstance(obj, Strs) and obj.values:  # a value that is only known as text, e.g. an unpassed parameter
         return " or ".join(sorted({v.text for v in obj.values})[:3])
     return type(obj).__name__.lower()

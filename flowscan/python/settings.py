@@ -1,4 +1,5 @@
-"""Settings files the code loads: ``yaml.safe_load(open("config.yaml"))``, ``OmegaConf.load(...)``.
+"""Settings files the code loads: ``yaml.safe_load(open("config.yaml"))``, ``OmegaConf.load(...)``,
+``json.load(open("config.json"))`` (JSON parses as YAML).
 
 The file is read from the scanned tree (never from disk outside it, never executed), parsed
 once per scan (``SettingsFiles``), and its values flow to the calls that read them by key or
@@ -31,7 +32,7 @@ OPENERS = frozenset({"open", "builtins.open", "io.open", "codecs.open"})
 #: Methods of ``pathlib.Path(p)`` that read the file at ``p``.
 PATH_READERS = frozenset({"pathlib.Path.open", "pathlib.Path.read_text", "pathlib.Path.read_bytes"})
 
-SETTINGS_SUFFIXES = (".yaml", ".yml", ".toml")  # JSON files are not read by the walk
+SETTINGS_SUFFIXES = (".yaml", ".yml", ".toml", ".json")  # the walk reads JSON named like settings (discover.py)
 
 _PLACEHOLDER = re.compile(
     r"\$\{(?:oc\.env:(?P<oc>[A-Za-z_][A-Za-z0-9_]*)(?:,(?P<oc_default>[^}]*))?"

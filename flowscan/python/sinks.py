@@ -15,6 +15,7 @@ from ..model import Step
 from ..values import StrValue, concat, dedupe, merge_trails
 from .facts import Expr
 from .objects import Absent, CallCtx, Inst
+from .declared import declared_selectors
 from .module_state import module_state
 from .resolve import Resolver
 
@@ -52,12 +53,21 @@ def _simple(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
         given = list(resolver.field_of(given, spec["field"]))
     objs = [o for o in given if not isinstance(o, Absent)] if given else given
     values = resolver.strings(objs, frame, what="argument") if objs else None
+    # where the argument is None (`x if c else None`, an unset os.getenv), the SDK's own choice applies
+    none_trail = merge_trails(*(o.trail for o in given if isinstance(o, Absent))) if given else ()
     if values is not None:
-        if len(objs) < len(given):  # `x if c else None`: where the argument is None, the SDK's own choice applies
+        if len(objs) < len(given):
             absent = _unset(spec, call, resolver, sdk, path)
-            values = dedupe([*values, *absent]) if absent else values
+            values = dedupe([*values, *_after(none_trail, absent)]) if absent else values
         return _shaped(values, spec, path, ctx.line, sdk)
-    return _shaped(_unset(spec, call, resolver, sdk, path), spec, path, ctx.line, sdk)
+    return _shaped(_after(none_trail, _unset(spec, call, resolver, sdk, path)), spec, path, ctx.line, sdk)
+
+
+def _after(trail: tuple[Step, ...], values: list[StrValue] | None) -> list[StrValue] | None:
+    """``values`` whose chains start with ``trail`` (how the argument came to be None)."""
+    if not trail or values is None:
+        return values
+    return [StrValue(v.parts, merge_trails(trail, v.trail)) for v in values]
 
 
 def _unset(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str, path: str) -> list[StrValue] | None:
@@ -160,7 +170,13 @@ def _switch(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
     split = spec.get("split")
     cases = spec.get("cases", {})
     by_name: dict[str, str] = spec.get("by_name", {})
-    for selector in selectors or [StrValue.hole("model")]:
+    selectors = selectors or [StrValue.hole("model")]
+    if spec.get("unknown_selector") == "declared" and any(
+            not v.is_known and not (split and split in v.known_prefix) for v in selectors):
+        # chosen at run time: the names the app declares are its options (see declared.py)
+        selectors = [*selectors, *declared_selectors(resolver.program, call.ctx.frame.module.path,
+                                                     sdk.split(".", 1)[0], spec)]
+    for selector in selectors:
         if split:
             text = selector.known_prefix
             key = text.split(split, 1)[0] if split in text else None

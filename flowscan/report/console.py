@@ -13,6 +13,7 @@ from rich.tree import Tree
 
 from .. import __version__
 from ..model import Endpoint, Finding, Report
+from ..origins import USER_SUPPLIED, origin_kind
 from ..redact import redact
 from .json_report import summary_counts
 
@@ -40,7 +41,8 @@ def render_console(report: Report, console: Console, quiet: bool = False) -> Non
 def _header(report: Report, console: Console) -> None:
     policy = report.policy
     allowed = ", ".join(policy.get("allowed", [])) or "none (inventory only: add residency.allowed or --allow)"
-    console.print(f"[bold]flowscan {__version__}[/bold]  {escape(report.root)}")
+    scope = f"  (scanned: {escape(report.scope)}/)" if report.scope else ""
+    console.print(f"[bold]flowscan {__version__}[/bold]  {escape(report.root)}{scope}")
     console.print(f"policy: {escape(policy.get('source', 'none'))}   allowed: {escape(allowed)}")
     if len(report.contexts) > 1:
         console.print(f"contexts: {escape(', '.join(report.contexts))}")
@@ -58,7 +60,9 @@ def summary_lines(report: Report) -> list[str]:
     providers = sorted({e.provider for e in report.endpoints if e.provider})
     lines = [f"destinations: {len(hosts)} hosts"
              + (f" in {', '.join(f'{j} {n}' for j, n in sorted(by_jurisdiction.items()))}" if by_jurisdiction else "")
-             + (f"; {len(unknown_rows)} more whose host is decided at run time" if unknown_rows else "")]
+             + (f"; {len(unknown_rows)} more whose host is decided at run time" if unknown_rows else "")
+             + (f" ({chosen} chosen by the user)" if (chosen := sum(
+                 origin_kind(e.host, e.unresolved) == USER_SUPPLIED for e in unknown_rows)) else "")]
     if providers:
         lines.append(f"providers: {', '.join(providers[:12])}" + (f" and {len(providers) - 12} more" if len(providers) > 12 else ""))
     host_of = {e.id: e.host for e in report.endpoints}
@@ -131,14 +135,11 @@ def _table_or_list(console: Console, title: str, columns: tuple[str, ...], rows:
     """A table when the console is wide enough to show every ``keep_whole`` cell (a host, a
     path) on one line; otherwise one block per row, so a narrow or piped console never cuts a
     host in pieces."""
-    widths = [max((len(row[i]) for row in rows), default=0) for i in range(len(columns))]
-    # whole cells at full width, every other column at least its header's longest word or 10 characters
-    needed = sum(w if c in keep_whole else min(w, max(10, *(len(word) for word in c.split())))
-                 for c, w in zip(columns, widths, strict=True)) + 3 * len(columns) + 1
-    if needed <= console.width:
+    widths = _column_widths(columns, rows, keep_whole, console.width)
+    if widths is not None:
         table = Table(title=title, title_justify="left")
-        for column in columns:
-            table.add_column(column, overflow="fold", no_wrap=column in keep_whole)
+        for column, width in zip(columns, widths, strict=True):
+            table.add_column(column, overflow="fold", width=width)
         for row in rows:
             table.add_row(*(escape(cell) for cell in row))
         console.print(table)
@@ -151,6 +152,31 @@ def _table_or_list(console: Console, title: str, columns: tuple[str, ...], rows:
         details = [f"{c}: {cells[c]}" for c in columns if c not in keep_whole[:1] and cells[c] not in ("", "-")]
         console.print("  " + escape("; ".join(details)))
     console.print()
+
+
+def _column_widths(columns: tuple[str, ...], rows: list[tuple[str, ...]], keep_whole: tuple[str, ...],
+                   room: int) -> list[int | None] | None:
+    """The width of each column of a table in ``room`` characters (None: as wide as its cells),
+    or None when it does not fit: ``keep_whole`` columns at full width, every other column at
+    least its header's longest word and 10 characters of its cells, the spare room given to the
+    narrowest columns that can use it. Fixed widths, so rich never narrows a whole column or
+    folds a header word."""
+    cells = [max((len(row[i]) for row in rows), default=0) for i in range(len(columns))]
+    natural = [max(len(column), width) for column, width in zip(columns, cells, strict=True)]
+    borders = 3 * len(columns) + 1  # a space either side of each cell, a rule between and around
+    if sum(natural) + borders <= room:
+        return [None] * len(columns)
+    widths = [natural[i] if column in keep_whole else max(max(len(word) for word in column.split()), min(cells[i], 10))
+              for i, column in enumerate(columns)]
+    spare = room - borders - sum(widths)
+    if spare < 0:
+        return None
+    for _ in range(spare):
+        wanting = [i for i, column in enumerate(columns) if column not in keep_whole and widths[i] < natural[i]]
+        if not wanting:
+            break
+        widths[min(wanting, key=lambda i: widths[i])] += 1
+    return [None if column in keep_whole else width for column, width in zip(columns, widths, strict=True)]
 
 
 def _resource_table(report: Report, console: Console) -> None:

@@ -20,6 +20,7 @@ BASIS = {
     "argument": "inferred from a region argument in code or config",
     "declared": "declared in the policy",
     "provider": "the provider's documented single region",
+    "resource": "the location of the cloud resource that serves the host, in infrastructure code",
     "unknown": "unknown",
 }
 
@@ -100,7 +101,7 @@ def build_evidence(report: Report, provider_names: dict[str, str], purposes: dic
 
 def verdict(report: Report, rows: list[SubProcessor], runtime: list[Endpoint]) -> str:
     """The residency answer in one sentence."""
-    allowed = ", ".join(report.policy.get("allowed", []))
+    allowed = ", ".join(report.policy["allowed"])  # Policy.to_dict always writes it
     endpoints = [e for r in rows for e in r.endpoints]
     hosts = {e.host for e in endpoints}
     flagged = {f.endpoint: f for f in report.findings if f.rule == NOT_ALLOWED and f.endpoint}

@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import __version__
 from ..model import Endpoint, Finding, Location, Report, Resource, Step, Suppression
+from ..origins import origin_kind
 from ..redact import redact
 from ..roles import PRODUCTION
 from .runinfo import RunInfo
@@ -41,6 +42,7 @@ def endpoint_dict(endpoint: Endpoint, roles: dict[str, str]) -> dict[str, Any]:
         "provenance": [_step(step) for step in endpoint.provenance],
         "chains": [[_step(step) for step in trail] for trail in endpoint.trails],
         "unresolved": list(endpoint.unresolved),
+        "origin": origin_kind(endpoint.host, endpoint.unresolved),
         "exempt": endpoint.exempt,
         "reach": endpoint.reach,
         "switches": [{"path": s.path, "line": s.line, "setting": s.setting, "condition": s.condition,

@@ -27,6 +27,7 @@ def render_readiness(rows: Sequence[Row], servers: Sequence[ModelServer], consol
     for row in rows:
         lines = [escape(f"{f.path}:{f.line} {f.rule}: {f.message}") for f in row.evidence]
         lines += [escape(f"not checked: {s.server} [{s.context}] {s.path}:{s.line}") for s in row.unchecked]
+        lines += [escape(f"could not decide: {reason}") for reason in row.undecided]
         evidence = "\n".join(lines)
         table.add_row(escape(row.pitfall.title), f"[{_STYLE.get(row.status, '')}]{row.status}[/]", evidence or "-")
     console.print(table)

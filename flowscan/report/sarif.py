@@ -10,6 +10,7 @@ from ..model import Report, Suppression
 from ..redact import redact
 from ..rules_index import rule_docs
 
+SRCROOT = "%SRCROOT%"  # every artifact uri is relative to the repository root (flowscan.repopaths)
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 # GitHub code scanning ranks alerts by properties.security-severity (0.1-3.9 low, 4.0-6.9 medium,
 # 7.0-8.9 high, 9.0+ critical); from the rule's documented severity.
@@ -46,7 +47,7 @@ def sarif_dict(report: Report) -> dict[str, Any]:
             "level": _LEVEL[finding.severity],
             "message": {"text": redact(finding.message)},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": finding.path, "uriBaseId": "SRCROOT"},
+                "artifactLocation": {"uri": finding.path, "uriBaseId": SRCROOT},
                 "region": {"startLine": max(1, finding.line), **({"startColumn": finding.column} if finding.column else {})},
             }}],
             "partialFingerprints": {"flowscan/v1": finding.fingerprint},
@@ -57,7 +58,7 @@ def sarif_dict(report: Report) -> dict[str, Any]:
         if endpoint is not None and endpoint.trails:
             result["codeFlows"] = [{"threadFlows": [{"locations": [
                 {"location": {
-                    "physicalLocation": {"artifactLocation": {"uri": step.path, "uriBaseId": "SRCROOT"},
+                    "physicalLocation": {"artifactLocation": {"uri": step.path, "uriBaseId": SRCROOT},
                                          "region": {"startLine": max(1, step.line)}},
                     "message": {"text": redact(step.detail)},
                 }} for step in trail]}]} for trail in endpoint.trails[:5]]
@@ -70,17 +71,30 @@ def sarif_dict(report: Report) -> dict[str, Any]:
         "runs": [{
             "tool": {"driver": {"name": "flowscan", "version": __version__, "informationUri": "https://github.com/flowscan/flowscan",
                                 "rules": rules}},
-            "originalUriBaseIds": {"SRCROOT": {"description": {"text": "The scan root."}}},
+            "originalUriBaseIds": {SRCROOT: _source_root(report)},
             "results": results,
             "properties": {"exemptEndpoints": sorted(
                 ({"host": e.host, "reason": e.exempt, "context": e.context} for e in report.endpoints if e.exempt),
                 key=lambda x: (x["host"] or "", x["context"]))},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": [
                 {"level": "warning", "message": {"text": f"could not parse {e.path}: {e.message}"},
-                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": e.path, "uriBaseId": "SRCROOT"}}}]}
+                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": e.path, "uriBaseId": SRCROOT}}}]}
                 for e in report.coverage.parse_errors]}],
         }],
     }
+
+
+def _source_root(report: Report) -> dict[str, Any]:
+    """The base every uri is relative to: the repository root, as an absolute ``file:`` URI
+    ending in ``/`` (SARIF 2.1.0 §3.14.14), so a viewer on this machine resolves each file."""
+    from pathlib import Path
+
+    entry: dict[str, Any] = {"description": {"text": "The repository root (the scan root outside a repository); "
+                                                     "every uri is relative to it."}}
+    root = Path(report.root).resolve()
+    if root.is_dir():
+        entry["uri"] = root.as_uri().rstrip("/") + "/"
+    return entry
 
 
 def _help_markdown(doc) -> str:
@@ -90,14 +104,14 @@ def _help_markdown(doc) -> str:
 
 
 def _tags(rule_id: str) -> list[str]:
-    return ["security", *_FAMILY_TAGS.get(rule_id.split("/", 1)[0], [])]
+    return ["security", *_FAMILY_TAGS.get(rule_id.partition("/")[0], [])]
 
 
 def _suppression(suppression: Suppression) -> dict[str, Any]:
     """An inline comment as a SARIF suppression (kind inSource), with owner and expiry as properties."""
     entry: dict[str, Any] = {
         "kind": "inSource", "status": "accepted", "justification": redact(suppression.reason),
-        "location": {"physicalLocation": {"artifactLocation": {"uri": suppression.path, "uriBaseId": "SRCROOT"},
+        "location": {"physicalLocation": {"artifactLocation": {"uri": suppression.path, "uriBaseId": SRCROOT},
                                           "region": {"startLine": suppression.line}}},
     }
     properties = {k: v for k, v in (("owner", suppression.owner), ("until", suppression.until)) if v}

@@ -12,12 +12,26 @@ from __future__ import annotations
 
 import ast
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from ...configfacts import CODE_OUTSIDE_TREE, ConfigFacts, EnvBinding, EnvSource, Placement
+from ...configfacts import (
+    CODE_OUTSIDE_TREE,
+    ConfigEndpoint,
+    ConfigFacts,
+    EnvBinding,
+    EnvSource,
+    Placement,
+)
 from ...model import Step
 from ..cloudformation.evaluate import Value, unknown
+from ..runtime_region import runtime_region_bindings
+from ..stepfunctions import (
+    Definition,
+    MachineRegion,
+    bundled_stepfunctions_rules,
+    task_endpoints,
+)
 from .rules import CdkRules, FunctionRule, bundled_cdk_rules
 from .source import CdkContext, CdkModule, Reader
 
@@ -193,6 +207,10 @@ def _read_calls(instance: StackInstance, reader: Reader, body: ast.AST, calls: l
             config.sources.append(_container_source(reader, instance, f"{instance.stack_id}/{name}", call,
                                                     call, rules, config.notes))
             continue
+        if cls in rules.step_tasks:
+            config = facts.setdefault(module.path, ConfigFacts(module.path, KIND))
+            config.endpoints += _step_task(reader, instance, call, rules.step_tasks[cls], config.notes)
+            continue
         if cls is None or (cls not in rules.functions and cls not in rules.resources
                            and cls not in rules.containers.services):
             continue
@@ -212,6 +230,27 @@ def _read_calls(instance: StackInstance, reader: Reader, body: ast.AST, calls: l
                             and isinstance(k.value, ast.Call)), call)
             config.sources.append(_container_source(reader, instance, address, call, options, rules, config.notes))
     _added_environment(reader, body, by_variable)
+
+
+def _step_task(reader: Reader, instance: StackInstance, call: ast.Call, rule: tuple[str, str],
+               notes: list[str]) -> list[ConfigEndpoint]:
+    """A Step Functions task construct (``BedrockInvokeModel``, ``CallAwsService``): the service it
+    calls from the state machine, in the stack's region."""
+    name = (reader.text(call.args[1]).text if len(call.args) > 1 else None) or "?"
+    kind, value = rule
+    if kind == "integration":
+        resource: str | None = f"arn:aws:states:::{value}"
+    else:
+        keywords = {k.arg: k.value for k in call.keywords if k.arg}
+        service = reader.text(keywords[value]).text if value in keywords else None
+        action = reader.text(keywords["action"]).text if "action" in keywords else None
+        resource = f"arn:aws:states:::aws-sdk:{service}:{action}" if service and action else None
+    state = {"Type": "Task", "Resource": resource}
+    definition = Definition({"States": {name: state}}, lambda state, name: call.lineno)
+    region = instance.region
+    return task_endpoints(f"stack {instance.stack_id}", definition, MachineRegion(region.text, region.chain, region.why),
+                          reader.module.path, lambda node, line: node if isinstance(node, str) else None,
+                          bundled_stepfunctions_rules(), notes)
 
 
 def _added_environment(reader: Reader, body: ast.AST, by_variable: dict[str, EnvSource]) -> None:
@@ -260,16 +299,7 @@ def _container_source(reader: Reader, instance: StackInstance, address: str, cal
 def _runtime_region(instance: StackInstance, keys: tuple[str, ...], runtime: str, source: EnvSource) -> list[EnvBinding]:
     """``AWS_REGION``/``AWS_DEFAULT_REGION`` as the runtime sets them: the stack region, or a hole that says why."""
     region = instance.region
-    out = []
-    for key in keys:
-        if region.known:
-            last = region.chain[-1]
-            out.append(EnvBinding(key, region.text, last.path, last.line, f"{runtime} sets {key} to the stack region",
-                                  region.chain[:-1]))
-        else:
-            out.append(EnvBinding(key, None, source.path, source.line, "the stack region, chosen at deploy time",
-                                  region.chain + (Step(source.path, source.line, f"{runtime} sets {key} to the stack region"),)))
-    return out
+    return runtime_region_bindings(keys, region.text, region.chain, runtime, source.path, source.line)
 
 
 def _environment(reader: Reader, address: str, environment: ast.expr | None, call: ast.Call,

@@ -45,6 +45,7 @@ class CdkRules:
     functions: dict[str, FunctionRule] = field(default_factory=dict)
     resources: frozenset[str] = frozenset()
     containers: ContainerRule = ContainerRule()
+    step_tasks: dict[str, tuple[str, str]] = field(default_factory=dict)  # class -> ("integration", SERVICE:ACTION) | ("sdk_service", keyword)
 
 
 def load_cdk_rules(rules_dir: Path | None = None) -> CdkRules:
@@ -64,6 +65,9 @@ def load_cdk_rules(rules_dir: Path | None = None) -> CdkRules:
                 frozenset(containers["services"]), tuple(containers["options"]), containers["add_method"],
                 containers["image"], frozenset(containers["images"]), containers["environment"],
                 tuple(containers.get("runtime_region", ())))
+        for entry in data.get("step_functions_tasks", []):
+            kind = "integration" if "integration" in entry else "sdk_service"
+            out.step_tasks[entry["class"]] = (kind, entry[kind])
         for entry in data["functions"]:
             out.functions[entry["class"]] = FunctionRule(
                 entry["class"], entry.get("code"), tuple(entry.get("assets", ())), tuple(entry.get("inline", ())),

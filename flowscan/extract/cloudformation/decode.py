@@ -1,16 +1,19 @@
-"""Read a template with cfn-lint's decoder (``cfnlint.decode``): YAML with the short-form
+"""Read a template as cfn-lint's decoder (``cfnlint.decode``) reads it: YAML with the short-form
 intrinsics (``!Ref``, ``!Sub``, ``!GetAtt``, ``!If``...) turned into their ``Fn::`` mappings, and
 JSON, both keeping the position of every mapping, list and string (``start_mark``, 0-based).
 
-cfn-lint is imported on the first template only: it loads its whole rule engine with the
-decoder. The decoder builds data only (a safe YAML loader; aliases bounded); nothing in the
-template runs.
+A template that parses cleanly is read by ``cfnyaml`` (the same result without importing
+cfn-lint, which loads its whole rule engine with the decoder: over a second); any other goes
+to cfn-lint, imported then, so parse errors keep its wording and its JSON retry. Both build
+data only (a safe YAML loader; aliases bounded); nothing in the template runs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from .cfnyaml import load_template
 
 
 @dataclass
@@ -24,6 +27,12 @@ def decode_template(path: str, data: bytes) -> Decoded:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return Decoded(None, (1, "not UTF-8 text"))
+    try:
+        template = load_template(text)
+    except Exception:  # noqa: BLE001 - whatever this decoder does not read, cfn-lint reads (or words the error)
+        pass
+    else:
+        return Decoded(template) if isinstance(template, dict) else Decoded(None, (1, "the template is not a mapping"))
     try:
         from cfnlint.decode import decode_str
     except ImportError as exc:  # a partial install: the template is named in coverage
@@ -44,3 +53,10 @@ def line_of(node: Any, default: int) -> int:
     """The 1-based line of a decoded node (mappings, lists and strings carry one), else ``default``."""
     mark = getattr(node, "start_mark", None)
     return mark.line + 1 if mark is not None else default
+
+
+def at_path(node: Any, path: tuple[str, ...] | list[str]) -> Any:
+    """The value at a property path (``Properties``, ``Environment``, ...), None if absent."""
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node

@@ -16,6 +16,17 @@ from typing import Any
 from ..yamlnodes import Y
 
 _RESOURCE_TYPE = re.compile(r"^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9:]+$")
+# A top-level key only a template has: the format version, or a SAM transform (inline or in a
+# list on the next lines). Compose, Kubernetes and settings files never start a line with these.
+_TEMPLATE_TEXT = re.compile(rb"^(?:AWSTemplateFormatVersion[ \t]*:|Transform[ \t]*:[^\n]*(?:\n[ \t-][^\n]*){0,3}?AWS::Serverless)",
+                            re.MULTILINE)
+
+
+def is_template_text(data: bytes) -> bool:
+    """Whether a YAML file's text shows a template's own top-level key, so that cfn-lint's
+    decoder can be its only parse. A template without one is found by ``is_template_yaml``
+    after the scan's YAML parse instead."""
+    return _TEMPLATE_TEXT.search(data) is not None
 
 
 def is_template_data(top: Any) -> bool:

@@ -39,14 +39,26 @@ _SUB = re.compile(r"\$\{(!?)([^}]*)\}")
 _NOT_BEFORE_DEPLOY = ("AWS::AccountId", "AWS::StackId", "AWS::NotificationARNs")
 
 
-class Stack:
-    """One template in one deploy config."""
+@dataclass(frozen=True)
+class Inherited:
+    """What a parent stack gives a nested stack: its region, the parameters it passes and the
+    nested stack's logical id (``Parent/``) that prefixes the names of what it creates."""
 
-    def __init__(self, path: str, template: dict[str, Any], deploy: DeployConfig):
+    region: Value
+    parameters: dict[str, Value]
+    prefix: str
+
+
+class Stack:
+    """One template in one deploy config (as a nested stack: in its parent's)."""
+
+    def __init__(self, path: str, template: dict[str, Any], deploy: DeployConfig, inherited: Inherited | None = None):
         self.path = path
         self.template = template
         self.deploy = deploy
-        self.region = self._region()
+        self.inherited = inherited
+        self.prefix = inherited.prefix if inherited is not None else ""
+        self.region = inherited.region if inherited is not None else self._region()
         self._conditions: dict[str, bool | None] = {}
 
     def section(self, name: str) -> dict[str, Any]:
@@ -78,7 +90,10 @@ class Stack:
         decl = params[name]
         decl_line = line_of(next(k for k in params if k == name), line_of(decl, line))  # the name's line
         ref = Step(self.path, decl_line, f"Parameters.{name}")
-        override = self.deploy.overrides.get(name)
+        passed = self.inherited.parameters.get(name) if self.inherited is not None else None
+        if passed is not None:
+            return Value(passed.text, passed.chain + (ref,), passed.why)
+        override = self.deploy.overrides.get(name) if self.inherited is None else None
         if override is not None:
             value = _from_setting(override, f"parameter_overrides {name}={override.value}")
             return Value(value.text, value.chain + (ref,))

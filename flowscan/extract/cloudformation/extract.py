@@ -15,20 +15,26 @@ from typing import Any, Callable, Iterator
 
 from ...configfacts import CODE_OUTSIDE_TREE, ConfigFacts, EnvBinding, EnvSource, Placement
 from ...model import Step
+from ..runtime_region import runtime_region_bindings
 from ..yamlnodes import Y
+from .decode import at_path as _get
 from .decode import decode_template, line_of
 from .evaluate import Stack, Value
-from .rules import CloudFormationRules, EnvRule, bundled_cloudformation_rules
+from .rules import CloudFormationRules, EnvRule, NestedRule, bundled_cloudformation_rules
+from .nested import MAX_NESTING, child_path, child_stack, describe_location
 from .samconfig import DEFAULT_ENV, DeployConfig, read_samconfig
+from .statemachines import state_machine_endpoints
 
 KIND = "cloudformation"
 
 
 def extract_cloudformation(templates: dict[str, bytes], samconfigs: dict[str, bytes | Y],
                            rules: CloudFormationRules | None = None, *,
-                           count_parse: Callable[[str], None] = lambda path: None) -> list[ConfigFacts]:
+                           count_parse: Callable[[str], None] = lambda path: None,
+                           definitions: dict[str, bytes] | None = None) -> list[ConfigFacts]:
     """Facts of every template (path → bytes), deployed with the samconfig of its folder (path →
-    samconfig.toml bytes, or samconfig.yaml's parsed document) when there is one."""
+    samconfig.toml bytes, or samconfig.yaml's parsed document) when there is one; ``definitions``
+    are the state machine definition files of the scan (``*.asl.json``, path → bytes)."""
     rules = rules or bundled_cloudformation_rules()
     out: list[ConfigFacts] = []
     deploys: dict[str, list[DeployConfig]] = {}
@@ -39,17 +45,26 @@ def extract_cloudformation(templates: dict[str, bytes], samconfigs: dict[str, by
         if error is not None:
             out.append(ConfigFacts(path, KIND, parse_error=error))
         deploys[posixpath.dirname(path)] = configs
+    by_path: dict[str, ConfigFacts] = {}
+    decoded: dict[str, dict[str, Any]] = {}
     for path, data in sorted(templates.items()):
         count_parse(path)
-        facts = ConfigFacts(path, KIND)
+        facts = by_path[path] = ConfigFacts(path, KIND)
         out.append(facts)
-        decoded = decode_template(path, data)
-        if decoded.template is None:
-            facts.parse_error = decoded.error
-            continue
+        found = decode_template(path, data)
+        if found.template is None:
+            facts.parse_error = found.error
+        else:
+            decoded[path] = found.template
+    reader = _Reader(rules, by_path, decoded, definitions or {})
+    children = {child for path, template in decoded.items() for child in reader.children(path, template)}
+    for path, template in decoded.items():
+        if path in children:
+            continue  # read as its parents deploy it
+        facts = by_path[path]
         try:
             for deploy in deploys.get(posixpath.dirname(path)) or [DeployConfig()]:
-                _read_stack(Stack(path, decoded.template, deploy), rules, facts)
+                reader.read(Stack(path, template, deploy))
         except RecursionError:  # intrinsics nested deeper than Python's stack
             facts.placements.clear()
             facts.sources.clear()
@@ -57,7 +72,50 @@ def extract_cloudformation(templates: dict[str, bytes], samconfigs: dict[str, by
     return out
 
 
-def _read_stack(stack: Stack, rules: CloudFormationRules, facts: ConfigFacts) -> None:
+class _Reader:
+    """Reads stacks, and the nested stacks they deploy, into the facts of their templates."""
+
+    def __init__(self, rules: CloudFormationRules, by_path: dict[str, ConfigFacts], decoded: dict[str, dict[str, Any]],
+                 definitions: dict[str, bytes]) -> None:
+        self.rules = rules
+        self.by_path = by_path
+        self.decoded = decoded
+        self.definitions = definitions
+
+    def children(self, path: str, template: dict[str, Any]) -> list[str]:
+        """The templates of the scan that ``template`` deploys as nested stacks."""
+        stack = Stack(path, template, DeployConfig())
+        out = []
+        for resource in stack.section("Resources").values():
+            rule = self._rule(resource)
+            child = child_path(stack, resource, rule) if rule is not None else None
+            if child is not None and child in self.decoded and child != path:
+                out.append(child)
+        return out
+
+    def _rule(self, resource: Any) -> NestedRule | None:
+        kind = resource.get("Type") if isinstance(resource, dict) else None
+        return self.rules.nested.get(kind) if isinstance(kind, str) else None
+
+    def read(self, stack: Stack, depth: int = 0) -> None:
+        facts = self.by_path[stack.path]
+        _read_stack(stack, self.rules, facts, self.definitions)
+        for logical, resource in stack.section("Resources").items():
+            rule = self._rule(resource)
+            if rule is None:
+                continue
+            line = line_of(logical, line_of(resource, 1))
+            child = child_path(stack, resource, rule)
+            if child is None or child not in self.decoded:
+                facts.notes.append(f"{stack.path}:{line}: nested stack {stack.prefix}{logical} deploys "
+                                   f"{describe_location(resource, rule)}, not a template of the scan; not analysed")
+            elif depth >= MAX_NESTING or child == stack.path:
+                facts.notes.append(f"{stack.path}:{line}: nested stack {stack.prefix}{logical} nests too deep; not analysed")
+            else:
+                self.read(child_stack(stack, str(logical), line, resource, rule, child, self.decoded[child]), depth + 1)
+
+
+def _read_stack(stack: Stack, rules: CloudFormationRules, facts: ConfigFacts, definitions: dict[str, bytes]) -> None:
     for logical, resource in stack.section("Resources").items():
         if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
             continue
@@ -65,10 +123,15 @@ def _read_stack(stack: Stack, rules: CloudFormationRules, facts: ConfigFacts) ->
         if isinstance(condition, str) and stack.condition(condition) is False:
             continue  # not created in this deploy config
         line = line_of(logical, line_of(resource, 1))  # the logical id's line
-        facts.placements.extend(_placements(stack, str(logical), line, resource, rules))
+        name = stack.prefix + str(logical)  # Parent/Logical in a nested stack
+        facts.placements.extend(_placements(stack, name, line, resource, rules))
         env_rule = rules.env.get(resource["Type"])
         if env_rule is not None:
-            facts.sources.append(_env_source(stack, str(logical), line, resource, env_rule, facts.notes))
+            facts.sources.append(_env_source(stack, name, line, resource, env_rule, facts.notes))
+        machine_rule = rules.state_machines.get(resource["Type"])
+        if machine_rule is not None:
+            facts.endpoints += state_machine_endpoints(stack, name, line, resource, machine_rule, definitions,
+                                                       facts.notes)
 
 
 # -- placements ----------------------------------------------------------------------------------
@@ -103,9 +166,9 @@ def _env_source(stack: Stack, logical: str, line: int, resource: dict[str, Any],
                 notes: list[str]) -> EnvSource:
     suffix = "" if stack.deploy.name == DEFAULT_ENV else f"[{stack.deploy.name}]"
     source = EnvSource(f"{KIND}:{logical}{suffix}", KIND, stack.path, line)
-    runtime = f"{logical} ({resource['Type']})"
-    for key in rule.runtime_region:
-        source.bindings.append(_runtime_region(stack, key, runtime, line))
+    region = stack.region
+    source.bindings += runtime_region_bindings(rule.runtime_region, region.text, region.chain,
+                                               f"the runtime of {logical} ({resource['Type']})", stack.path, line)
     globals_ = _globals(stack, rule)
     if rule.map:
         for holder in (globals_, resource):
@@ -120,16 +183,6 @@ def _env_source(stack: Stack, logical: str, line: int, resource: dict[str, Any],
         by_key[binding.key] = binding
     source.bindings = list(by_key.values())
     return source
-
-
-def _runtime_region(stack: Stack, key: str, runtime: str, line: int) -> EnvBinding:
-    region = stack.region
-    if region.known:
-        last = region.chain[-1]
-        return EnvBinding(key, region.text, last.path, last.line,
-                          f"the runtime of {runtime} sets {key} to the stack region", region.chain[:-1])
-    return EnvBinding(key, None, stack.path, line, "the stack region, chosen at deploy time",
-                      region.chain + (Step(stack.path, line, f"the runtime of {runtime} sets {key} to the stack region"),))
 
 
 def _globals(stack: Stack, rule: EnvRule) -> dict[str, Any]:
@@ -236,12 +289,6 @@ def _relative(base: str, ref: str) -> str:
 
 
 # -- property paths ----------------------------------------------------------------------------------
-
-def _get(node: Any, path: tuple[str, ...] | list[str]) -> Any:
-    for key in path:
-        node = node.get(key) if isinstance(node, dict) else None
-    return node
-
 
 def _first(resource: dict[str, Any], globals_: dict[str, Any], path: tuple[str, ...]) -> Any:
     own = _get(resource, path)

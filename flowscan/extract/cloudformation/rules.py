@@ -5,7 +5,7 @@ environment and run code from the tree, read from ``rules/cloudformation/*.yaml`
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,10 +50,33 @@ class EnvRule:
     runtime_source: str = ""
 
 
+@dataclass(frozen=True)
+class StateMachineRule:
+    """Where a state machine resource keeps its definition."""
+
+    types: tuple[str, ...]
+    definition: Path_ = ()  # inline (a mapping)
+    definition_string: Path_ = ()  # JSON text
+    definition_file: Path_ = ()  # a local file path (or an S3 location)
+    definition_s3: Path_ = ()  # an S3 object
+    substitutions: Path_ = ()  # ${name} -> value in the definition
+
+
+@dataclass(frozen=True)
+class NestedRule:
+    """A resource that deploys another template as a nested stack."""
+
+    types: tuple[str, ...]
+    template: Path_
+    parameters: Path_
+
+
 @dataclass
 class CloudFormationRules:
     resources: list[ResourceRule]
     env: dict[str, EnvRule]
+    state_machines: dict[str, StateMachineRule] = field(default_factory=dict)
+    nested: dict[str, NestedRule] = field(default_factory=dict)
 
     def resource_rule(self, rtype: str) -> ResourceRule | None:
         return next((r for r in self.resources if fnmatch.fnmatchcase(rtype, r.pattern)), None)
@@ -77,7 +100,15 @@ def load_cloudformation_rules(rules_dir: Path | None = None) -> CloudFormationRu
                 tuple(entry.get("runtime_region", ())), entry.get("runtime_source", ""),
             )
             out.env.update(dict.fromkeys(rule.types, rule))
-    return CloudFormationRules(sorted(out.resources, key=lambda r: r.specificity), out.env)
+        for entry in data.get("state_machines", []):
+            machine = StateMachineRule(tuple(entry["types"]), *(tuple(entry.get(k, ())) for k in (
+                "definition", "definition_string", "definition_file", "definition_s3", "substitutions")))
+            out.state_machines.update(dict.fromkeys(machine.types, machine))
+        for entry in data.get("nested_stacks", []):
+            nested = NestedRule(tuple(entry["types"]), tuple(entry["template"]), tuple(entry["parameters"]))
+            out.nested.update(dict.fromkeys(nested.types, nested))
+    return CloudFormationRules(sorted(out.resources, key=lambda r: r.specificity), out.env, out.state_machines,
+                               out.nested)
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from ...model import Step
 from .defines import Define
-from .template import _ACTION, NotEvaluated, Scope, Val, _empty, evaluate, render
+from .template import _ACTION, LOOKUP_UNDECIDED, NotEvaluated, Scope, Val, _empty, evaluate, node_steps, render
 
 _CONTROL = ("if", "else", "end", "with", "range", "define", "block")
 _OPENERS = ("if", "with", "range", "define", "block")
@@ -197,7 +197,7 @@ class Walker:
         items = sorted(node.value.items()) if isinstance(node.value, dict) else list(enumerate(node.value))
         out: list[Line] = []
         for key, child in items:
-            item = Val(child.plain(), (Step(child.path, child.line, f"{expr} item {key}"),), child)
+            item = Val(child.plain(), node_steps(child, f"{expr} item {key}"), child)
             names: dict[str, Val | None] = {}
             if first and second:
                 names = {first: Val(key), second: item}
@@ -248,7 +248,10 @@ def _control(keyword: str, rest: str, stack: list[_Frame], scope: Scope) -> None
 
 
 def _undecided(keyword: str, condition: str, state: bool | None) -> tuple[str, ...]:
-    return (f"{keyword} {condition}",) if state is None else ()
+    if state is not None:
+        return ()
+    why = f" ({LOOKUP_UNDECIDED})" if re.search(r"\blookup\b", condition) else ""
+    return (f"{keyword} {condition}{why}",)
 
 
 def _else(rest: str, frame: _Frame) -> None:

@@ -1,6 +1,8 @@
 """The Go-template expression evaluator: pipelines over ``.Values``/``.Chart``, variables and a
-few pure functions, and rendering a line's actions. What it does not know raises
-:class:`NotEvaluated`.
+few pure functions (Sprig's ``default``, ``index``, ``dict``/``list``, ``printf``, ``required``,
+``ternary``, ...; ``tpl`` renders a values string with the same evaluator), and rendering a
+line's actions. What it does not know raises :class:`NotEvaluated`; ``lookup`` always does,
+saying why (it reads the live cluster at install time).
 """
 
 from __future__ import annotations
@@ -33,6 +35,34 @@ class Val:
     steps: tuple[Step, ...] = ()
     node: V | None = None
     yaml_block: bool = False  # the output of toYaml (printed only in env blocks)
+
+
+@dataclass
+class Made(V):
+    """A node the template built (``dict``, ``list``): its children keep the values nodes they
+    came from; ``made_steps`` stand in for a values line where a scalar was not read from one."""
+
+    made_steps: tuple[Step, ...] = ()
+
+
+def node_steps(node: V, label: str) -> tuple[Step, ...]:
+    """The provenance of reading ``node``: its values line, or what a built node carries."""
+    return node.made_steps if isinstance(node, Made) else (Step(node.path, node.line, label),)
+
+
+def _node_of(val: Val) -> V:
+    """``val`` as a node: the values node it came from, else one built from its plain data."""
+    if val.node is not None:
+        return val.node
+    return _made(val.value, val.steps)
+
+
+def _made(value: Any, steps: tuple[Step, ...]) -> Made:
+    if isinstance(value, dict):
+        return Made({str(k): _made(v, steps) for k, v in value.items()}, 0, "<template>", made_steps=steps)
+    if isinstance(value, list):
+        return Made([_made(v, steps) for v in value], 0, "<template>", made_steps=steps)
+    return Made(value, 0, "<template>", made_steps=steps)
 
 
 #: ``include NAME ARG`` → the named template's output, given by the walker (see ``control``).
@@ -94,6 +124,8 @@ def _pipeline(tokens: list[str], scope: Scope) -> Val:
         args = _operands(command, scope)
         if command[0] == "include":
             result = _include(args[1:] + ([result] if result is not None else []), scope)
+        elif command[0] == "tpl":
+            result = _tpl(args[1:] + ([result] if result is not None else []), scope)
         elif command[0] in FUNCTIONS:
             args = args[1:] + ([result] if result is not None else [])
             result = FUNCTIONS[command[0]](*args)
@@ -116,7 +148,7 @@ def _operands(command: list[str], scope: Scope) -> list[Any]:
             out.append(_pipeline(command[i + 1:end], scope))
             i = end + 1
             continue
-        out.append(None if (i == 0 and (tok in FUNCTIONS or tok == "include")) else _operand(tok, scope))
+        out.append(None if (i == 0 and (tok in FUNCTIONS or tok in ("include", "tpl"))) else _operand(tok, scope))
         i += 1
     return out
 
@@ -125,6 +157,15 @@ def _include(args: list[Val], scope: Scope) -> Val:
     if scope.include is None or len(args) != 2 or not isinstance(args[0].value, str):
         raise NotEvaluated("include")
     return scope.include(args[0].value, args[1])
+
+
+def _tpl(args: list[Val], scope: Scope) -> Val:
+    """``tpl TEMPLATE CONTEXT``: a string (usually from values) rendered as a template with
+    ``.`` bound to CONTEXT; the steps are the string's values line and what it read."""
+    if len(args) != 2 or not isinstance(args[0].value, str):
+        raise NotEvaluated("tpl")
+    rendered, steps = render(args[0].value, Scope(scope.root, args[1], {}, scope.include))
+    return Val(rendered, args[0].steps + steps)
 
 
 def _matching_paren(tokens: list[str], start: int) -> int:
@@ -180,7 +221,7 @@ def _lookup(base: Val | None, dotted: str, text: str) -> Val:
         node = node.value.get(key)
     if node is None:
         return Val(None)
-    return Val(node.plain(), (Step(node.path, node.line, _values_label(text)),), node)
+    return Val(node.plain(), node_steps(node, _values_label(text)), node)
 
 
 def _values_label(text: str) -> str:
@@ -246,11 +287,20 @@ def _fn_required(message: Val, value: Val) -> Val:
 
 def _fn_printf(fmt: Val, *args: Val) -> Val:
     text = go_print(fmt)
-    if re.search(r"%[^sv%]", text):
+    if re.search(r"%[^svdq%]", text):
         raise NotEvaluated("printf verb")
-    pieces = iter(go_print(a) for a in args)
+    values = iter(args)
+
+    def verb(match: re.Match[str]) -> str:
+        if match.group(0) == "%%":
+            return "%"
+        value = next(values)
+        if match.group(0) == "%d" and not (isinstance(value.value, int) and not isinstance(value.value, bool)):
+            raise NotEvaluated("printf %d of a value that is not an integer")
+        return json.dumps(go_print(value), ensure_ascii=False) if match.group(0) == "%q" else go_print(value)
+
     try:
-        out = re.sub(r"%[sv%]", lambda m: "%" if m.group(0) == "%%" else next(pieces), text)
+        out = re.sub(r"%[svdq%]", verb, text)
     except StopIteration:
         raise NotEvaluated("printf arguments") from None
     return Val(out, tuple(s for a in args for s in a.steps))
@@ -289,7 +339,7 @@ def _fn_has_key(mapping: Val, key: Val) -> Val:
         raise NotEvaluated("hasKey on a value that is not a map")
     child = node.value.get(str(key.value))
     if child is not None:
-        return Val(True, (Step(child.path, child.line, f"hasKey {key.value}"),))
+        return Val(True, node_steps(child, f"hasKey {key.value}"))
     return Val(False, mapping.steps)
 
 
@@ -324,6 +374,49 @@ def _fn_kind_is(kind: Val, value: Val) -> Val:
     wanted = _KINDS[kind.value]
     matches = isinstance(value.value, wanted) and not (wanted is int and isinstance(value.value, bool))
     return Val(matches, value.steps)
+
+
+def _fn_index(collection: Val, *keys: Val) -> Val:
+    """``index X K1 K2 ...``: a map key (a missing one is nil) or a list position."""
+    node = _node_of(collection)
+    for key in keys:
+        if isinstance(node.value, dict):
+            child = node.value.get(go_print(key))
+            if child is None:
+                return Val(None, collection.steps)
+        elif isinstance(node.value, list):
+            position = key.value
+            if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < len(node.value):
+                raise NotEvaluated("index out of range")
+            child = node.value[position]
+        elif node.value is None:
+            return Val(None, collection.steps)
+        else:
+            raise NotEvaluated("index of a value that is not a map or a list")
+        node = child
+    label = "index " + " ".join(go_print(k) for k in keys)
+    return Val(node.plain(), node_steps(node, label), node)
+
+
+def _fn_dict(*pairs: Val) -> Val:
+    """``dict K1 V1 K2 V2 ...``: a map whose values keep the nodes (and lines) they came from."""
+    if len(pairs) % 2:
+        raise NotEvaluated("dict needs key/value pairs")
+    children = {go_print(k): _node_of(v) for k, v in zip(pairs[::2], pairs[1::2])}
+    node = Made(children, 0, "<template>")
+    return Val(node.plain(), (), node)
+
+
+def _fn_list(*items: Val) -> Val:
+    node = Made([_node_of(v) for v in items], 0, "<template>")
+    return Val(node.plain(), (), node)
+
+
+LOOKUP_UNDECIDED = "lookup reads the live cluster when the chart is installed; flowscan never sees it"
+
+
+def _fn_lookup(*_: Val) -> Val:
+    raise NotEvaluated(LOOKUP_UNDECIDED)
 
 
 def _fn_not(value: Val) -> Val:
@@ -361,6 +454,10 @@ FUNCTIONS: dict[str, Callable[..., Val]] = {
     "ge": _compare(lambda a, b: a >= b),
     "lt": _compare(lambda a, b: a < b),
     "le": _compare(lambda a, b: a <= b),
+    "index": _fn_index,
+    "dict": _fn_dict,
+    "list": _fn_list,
+    "lookup": _fn_lookup,
 }
 
 

@@ -19,6 +19,7 @@ from .defines import Define
 from .rendered import rendered_kubernetes
 from .template import (
     _ACTION,
+    LOOKUP_UNDECIDED,
     ROOT_PATH,
     NotEvaluated,
     Val,
@@ -102,8 +103,9 @@ class _Reader:
         """``- --flag`` or ``- {{ .Values.flag }}`` in a command/args block list."""
         try:
             rendered, steps = render(text, line.scope)
-        except NotEvaluated:
-            self.notes.append(f"{self.template_path}:{line.number}: container argument not evaluated: {text}")
+        except NotEvaluated as exc:
+            why = f" ({exc})" if str(exc) == LOOKUP_UNDECIDED else ""
+            self.notes.append(f"{self.template_path}:{line.number}: container argument not evaluated: {text}{why}")
             return
         value = _scalar_of(rendered)
         if value is not None and self.argv_key is not None:

@@ -25,9 +25,16 @@ Every value carries a chain of :class:`Step` from where it was written to where 
 e.g. ``terraform.tfvars:1 region = "us-central1"`` → ``variables.tf:3 var.region`` →
 ``main.tf:12 location = var.region``.
 
+A Lambda's or ECS task's context also binds the region variables its runtime sets (the resource's
+region, with its provider's provenance) and applies only to the code it ships (``code``: the
+folders a ``data "archive_file"`` zips, layers, a registry module's ``source_path``).
+``aws_sfn_state_machine`` Task states become endpoints of the services they call
+(``statemachines``).
+
 Modules: ``parse`` (files → blocks and attributes), ``modules`` (a folder's declarations),
 ``values`` (:class:`Val` and functions), ``evaluate`` (expressions in a :class:`Scope`),
-``tfvars`` (var-file contexts), ``placements``, ``env`` (env sources), ``rules`` (rule data),
+``tfvars`` (var-file contexts), ``placements``, ``env`` (env sources), ``code``, ``statemachines``,
+``registry`` (well-known remote modules), ``rules`` (rule data),
 ``extract`` (the entry point).
 """
 

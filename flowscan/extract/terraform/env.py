@@ -11,8 +11,9 @@ from hcl2.rules import containers as hc
 from hcl2.rules import functions as hf
 from hcl2.rules import strings as hs
 
-from ...configfacts import EnvBinding, EnvSource
+from ...configfacts import EnvBinding, EnvSource, Placement
 from ...model import Step
+from ..runtime_region import runtime_region_bindings
 from .evaluate import Scope
 from .parse import Attr, Block, ParsedFile, _line, _LineFinder, _unwrap
 from .rules import EnvRule
@@ -21,11 +22,16 @@ from .values import Encoded, Val, _merge, to_str
 KIND = "terraform"
 
 
-def env_source(scope: Scope, resource: Block, rule: EnvRule) -> EnvSource | None:
-    """The env vars a Cloud Run service / Lambda / ECS task / App Service runs with, in one context."""
+def env_source(scope: Scope, resource: Block, rule: EnvRule, placement: Placement | None = None) -> EnvSource | None:
+    """The env vars a Cloud Run service / Lambda / ECS task / App Service runs with, in one context;
+    with the region variables its runtime sets (the region ``placement`` gives the resource)."""
     rtype, name = resource.labels
     address = f"{scope.address}{rtype}.{name}"
     source = EnvSource(f"terraform:{address}[{scope.context}]", KIND, resource.path, resource.line)
+    if rule.runtime_region and placement is not None:
+        source.bindings += runtime_region_bindings(rule.runtime_region, placement.region, placement.chain,
+                                                   f"the runtime of {address}", resource.path, resource.line,
+                                                   where="the region it runs in", undecided="set at apply time")
     parsed = scope.file(resource.path)
     if rule.env_block:
         for container in resource.find(rule.containers):

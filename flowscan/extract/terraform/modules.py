@@ -26,6 +26,7 @@ class Module:
     outputs: dict[str, Block] = field(default_factory=dict)
     providers: dict[str, Block] = field(default_factory=dict)  # "aws" or "aws.eu"
     resources: dict[str, Block] = field(default_factory=dict)  # "type.name"
+    data: dict[str, Block] = field(default_factory=dict)  # data sources, "type.name"
     calls: dict[str, Block] = field(default_factory=dict)  # module blocks by name
 
     def add(self, parsed: ParsedFile) -> None:
@@ -46,6 +47,8 @@ class Module:
                 self.providers[key] = block
             elif block.kind == "resource" and len(block.labels) == 2:
                 self.resources[f"{block.labels[0]}.{block.labels[1]}"] = block
+            elif block.kind == "data" and len(block.labels) == 2:
+                self.data[f"{block.labels[0]}.{block.labels[1]}"] = block
             elif block.kind == "module" and block.labels:
                 self.calls[block.labels[0]] = block
 

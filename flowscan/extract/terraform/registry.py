@@ -6,19 +6,19 @@ the call's inputs as their arguments, as if they were written in the calling mod
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import replace
 
-from ...configfacts import EnvBinding, EnvSource, Placement
+from ...configfacts import CODE_OUTSIDE_TREE, EnvBinding, EnvSource, Placement
 from ...model import Step
+from .code import code_paths, runs_other_language
 from .env import env_source
 from .evaluate import Scope
 from .modules import _literal_str
 from .parse import Attr, Block
 from .placements import place_resource
-from .rules import ModuleResource, ModuleRule, TerraformRules
-from .values import Val, _merge, to_str
+from .rules import CodeRule, ModuleResource, ModuleRule, TerraformRules
+from .values import _merge, to_str
 
 _REGISTRY_HOSTS = ("registry.terraform.io/", "registry.opentofu.org/")
 _GITHUB = re.compile(r"^(?:git::)?(?:https://|ssh://git@|git@)?github\.com[/:]([\w.-]+)/([\w.-]+?)(?:\.git)?(?://(.*))?$")
@@ -70,9 +70,10 @@ def _resource_block(call: Block, resource: ModuleResource) -> Block:
     return block
 
 
-def module_facts(scope: Scope, name: str, call: Block, rule: ModuleRule, rules: TerraformRules
-                 ) -> tuple[list[Placement], list[EnvSource]]:
-    """Placements and env sources of the resources ``module "name"`` creates, in ``scope``'s context."""
+def module_facts(scope: Scope, name: str, call: Block, rule: ModuleRule, rules: TerraformRules,
+                 notes: list[str]) -> tuple[list[Placement], list[EnvSource]]:
+    """Placements and env sources of the resources ``module "name"`` creates, in ``scope``'s context
+    (``notes`` is told what cannot be placed)."""
     view = scope.view(f"{scope.address}module.{name}.", scope.passed_providers(call))
     placements: list[Placement] = []
     sources: list[EnvSource] = []
@@ -88,27 +89,53 @@ def module_facts(scope: Scope, name: str, call: Block, rule: ModuleRule, rules: 
                                   (Step(call.path, call.line, f"module.{name} sets no {inputs or 'location'} input; "
                                         "the module decides the location (not known statically)"),), scope.context)
         if placement is not None:
-            placements.append(replace(placement, chain=_merge(placement.chain, [created])))
-        source = _env(view, call, block, resource, rules, address)
+            placement = replace(placement, chain=_merge(placement.chain, [created]))
+            placements.append(placement)
+        source = _env(view, call, block, resource, rules, address, placement, notes)
         if source is not None:
             sources.append(source)
     return placements, sources
 
 
 def _env(view: Scope, call: Block, block: Block, resource: ModuleResource, rules: TerraformRules,
-         address: str) -> EnvSource | None:
+         address: str, placement: Placement | None, notes: list[str]) -> EnvSource | None:
     env_rule = rules.env.get(resource.type)
-    source = env_source(view, block, env_rule) if env_rule is not None else None
+    source = env_source(view, block, env_rule, placement) if env_rule is not None else None
     if resource.env_list and resource.env_list in call.attrs:
         source = source or EnvSource(f"terraform:{address}[{view.context}]", "terraform", call.path, call.line)
         source.bindings.extend(_env_list(view, call.attrs[resource.env_list], address))
     if source is None or not (source.bindings or source.image):
         return None
-    for input_name in resource.code:
-        attr = call.attrs.get(input_name)
-        if attr is not None:
-            source.applies_to.extend(code_paths(view, attr))
+    if env_rule is not None and env_rule.code is not None:
+        source.applies_to = _module_code(view, call, block, resource, env_rule.code, f"{address} (line {call.line})", notes)
+    else:
+        for input_name in resource.code:
+            attr = call.attrs.get(input_name)
+            if attr is not None:
+                source.applies_to.extend(code_paths(view, attr))
     return source
+
+
+def _module_code(view: Scope, call: Block, block: Block, resource: ModuleResource, code: CodeRule, at: str,
+                 notes: list[str]) -> list[str]:
+    """The folders of the code a module's function runs: its code-path inputs (``source_path``);
+    an existing package or image, or none named, is code outside the tree."""
+    if runs_other_language(view, block, code, at, notes):
+        return [CODE_OUTSIDE_TREE]
+    given = [name for name in resource.code if name in call.attrs]
+    paths = [path for name in given for path in code_paths(view, call.attrs[name])]
+    if paths:
+        return paths
+    elsewhere = [name for name in resource.code_elsewhere if name in call.attrs]
+    elsewhere += [name for name in code.outside if name in block.attrs]
+    if given:
+        notes.append(f"{at}: {', '.join(given)} names no path in the scan; its environment applies to no file of the tree")
+    elif elsewhere:
+        notes.append(f"{at} runs code from outside the tree ({', '.join(elsewhere)}); its environment applies to no "
+                     "file of the tree")
+    else:
+        notes.append(f"{at} names no code location; its environment applies to no file of the tree")
+    return [CODE_OUTSIDE_TREE]
 
 
 def _env_list(view: Scope, attr: Attr, address: str) -> list[EnvBinding]:
@@ -125,25 +152,4 @@ def _env_list(view: Scope, attr: Attr, address: str) -> list[EnvBinding]:
         line = (value.line if value is not None else item.line) or attr.line
         out.append(EnvBinding(key, to_str(value) if value is not None else None, attr.path, line,
                               f"{address} {attr.name}", value.chain if value is not None else ()))
-    return out
-
-
-def code_paths(view: Scope, attr: Attr) -> list[str]:
-    """Folders or files (from the scan root) a code-path input names: a string, or a list of
-    strings / ``{path = ...}`` objects. Relative paths are relative to the root module's folder,
-    where Terraform runs; absolute paths and paths outside the scan are left out."""
-    val = view.eval(attr.expr, view.file(attr.path))
-    items = val.value if isinstance(val.value, list) else [val]
-    out = []
-    for item in items:
-        if isinstance(item, Val) and isinstance(item.value, dict):
-            item = item.value.get("path") or Val(None)
-        text = to_str(item) if isinstance(item, Val) else None
-        if not text or text.startswith("/"):
-            continue
-        path = posixpath.normpath(posixpath.join(view.root_folder, text))
-        if path == ".":
-            out.append("")
-        elif not path.startswith("../") and path != "..":
-            out.append(path)
     return out

@@ -32,6 +32,28 @@ class ResourceRule:
 
 
 @dataclass(frozen=True)
+class CodeRule:
+    """Where the code a function resource runs comes from (an ``env:`` entry's ``code:``)."""
+
+    package: tuple[str, ...] = ()  # arguments naming its local package (filename, source_code_hash)
+    outside: tuple[str, ...] = ()  # arguments naming code stored outside the tree (s3_key, image_uri)
+    layers: str | None = None  # argument listing its layers (references to layer resources)
+    layer_types: tuple[str, ...] = ()  # resource types of layers, whose package arguments are the same
+    runtime: str | None = None  # argument naming the language runtime
+    python_runtime: str = "python"  # the prefix of Python runtime names
+
+
+@dataclass(frozen=True)
+class ArchiveRule:
+    """A resource or data source that zips files of the tree into a package (one ``archives:`` entry)."""
+
+    types: tuple[str, ...]
+    sources: tuple[str, ...]  # arguments naming the folder or file it zips
+    inline: tuple[str, ...] = ()  # arguments / blocks holding content written in the configuration
+    output: str | None = None  # argument naming the package it writes
+
+
+@dataclass(frozen=True)
 class EnvRule:
     """Where a resource type sets a process environment (one ``env:`` entry)."""
 
@@ -42,6 +64,8 @@ class EnvRule:
     image: tuple[str, ...] = ()
     map: tuple[str, ...] = ()
     container_definitions: str | None = None
+    runtime_region: tuple[str, ...] = ()  # env vars the runtime sets to the region it runs in
+    code: CodeRule | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +94,7 @@ class ModuleResource:
     inputs: tuple[tuple[str, str], ...]  # (argument path "environment.variables", module input)
     env_list: str | None = None  # input holding [{name, value}] env entries
     code: tuple[str, ...] = ()  # inputs holding the local path of the code it runs
+    code_elsewhere: tuple[str, ...] = ()  # inputs naming code that is not in the tree (an existing package)
 
 
 @dataclass(frozen=True)
@@ -89,6 +114,8 @@ class TerraformRules:
     env: dict[str, EnvRule]
     modules: list[ModuleRule] = field(default_factory=list)
     endpoints: list[EndpointRule] = field(default_factory=list)
+    archives: list[ArchiveRule] = field(default_factory=list)
+    state_machines: dict[str, str] = field(default_factory=dict)  # resource type -> its definition argument
 
     def resource_rule(self, rtype: str) -> ResourceRule | None:
         for rule in self.resources:  # sorted by specificity
@@ -123,11 +150,18 @@ def load_terraform_rules(rules_dir: Path | None = None) -> TerraformRules:
             ))
         out.endpoints.extend(EndpointRule(e["type"], e["template"], tuple(e.get("when", {}).items()))
                              for e in data.get("endpoints", []))
+        out.archives.extend(ArchiveRule(tuple(a["types"]), tuple(a["sources"]), tuple(a.get("inline", ())), a.get("output"))
+                            for a in data.get("archives", []))
+        for entry in data.get("state_machines", []):
+            out.state_machines.update(dict.fromkeys(entry["types"], entry["definition"]))
         for entry in data.get("env", []):
+            code = entry.get("code")
             rule = EnvRule(
                 tuple(entry["types"]), tuple(entry.get("containers", ())), entry.get("env_block"),
                 tuple(entry.get("secret_blocks", ())), tuple(entry.get("image", ())), tuple(entry.get("map", ())),
-                entry.get("container_definitions"),
+                entry.get("container_definitions"), tuple(entry.get("runtime_region", ())),
+                CodeRule(tuple(code.get("package", ())), tuple(code.get("outside", ())), code.get("layers"),
+                         tuple(code.get("layer_types", ())), code.get("runtime")) if code else None,
             )
             for rtype in rule.types:
                 out.env[rtype] = rule
@@ -144,6 +178,7 @@ def load_module_rules(folder: Path) -> list[ModuleRule]:
         for entry in data["modules"]:
             resources = tuple(ModuleResource(
                 r["type"], r["name"], tuple(r["inputs"].items()), r.get("env_list"), tuple(r.get("code", ())),
+                tuple(r.get("code_elsewhere", ())),
             ) for r in entry["resources"])
             out.append(ModuleRule(entry["source"], entry.get("repository"), resources, f"rules/terraform-modules/{path.name}"))
     return out

@@ -1,0 +1,62 @@
+"""Where values are chosen by the user at run time (``rules/entrypoints/*.yaml``, validated with
+``schemas/rules-entrypoints.schema.json``): the handlers a web, chat, agent-tool or CLI framework
+calls with user input (by decorator, by base class and method, or by a registering call), and
+the library objects that hold such input (``flask.request``, argparse's parsed namespace)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..catalog import default_rules_dir, load_rule_file
+
+USER_SUPPLIED = "user-supplied"  # the label prefix of a value chosen by the user at run time
+
+
+@dataclass(frozen=True)
+class EntryRule:
+    id: str
+    kind: str  # web-request | chat-message | agent-tool | cli
+    says: str  # template: {param} {function} {route} {METHOD} {decorator}
+    source: str
+
+
+@dataclass(frozen=True)
+class Registration:
+    rule: EntryRule
+    kw: str | None
+    arg: int | None
+
+
+@dataclass(frozen=True)
+class EntryRules:
+    decorators: dict[str, EntryRule]  # dotted decorator -> rule
+    bases: dict[str, tuple[EntryRule, frozenset[str]]]  # dotted base class -> (rule, method names)
+    registrations: dict[str, Registration]  # dotted registering call -> how it takes the function
+    inputs: dict[str, EntryRule]  # dotted library object -> rule (``says`` names it)
+
+
+@lru_cache(maxsize=1)
+def entry_rules() -> EntryRules:
+    decorators: dict[str, EntryRule] = {}
+    bases: dict[str, tuple[EntryRule, frozenset[str]]] = {}
+    registrations: dict[str, Registration] = {}
+    inputs: dict[str, EntryRule] = {}
+    for path in sorted((default_rules_dir() / "entrypoints").glob("*.yaml")):
+        data = load_rule_file(path, "rules-entrypoints.schema.json")
+        for entry in data["entrypoints"]:
+            rule = EntryRule(entry["id"], entry["kind"], entry["says"], entry["source"])
+            decorators.update((name, rule) for name in entry.get("decorators", []))
+            bases.update((name, (rule, frozenset(entry.get("methods", [])))) for name in entry.get("bases", []))
+            registrations.update((r["call"], Registration(rule, r.get("kw"), r.get("arg")))
+                                 for r in entry.get("registrations", []))
+        for entry in data.get("inputs", []):
+            inputs[entry["name"]] = EntryRule(entry["name"], entry["kind"], entry["says"], entry["source"])
+    return EntryRules(decorators, bases, registrations, inputs)
+
+
+def describe(rule: EntryRule, param: str, function: str, decorator: str = "", route: str = "") -> str:
+    """The rule's ``says`` for one parameter of one handler (missing parts left out)."""
+    text = rule.says.format(param=param, function=function, decorator=decorator, route=route or "",
+                            METHOD=decorator.upper())
+    return " ".join(text.split())
