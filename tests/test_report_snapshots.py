@@ -27,8 +27,6 @@ from flowscan.report.runinfo import RunInfo
 
 from .snapshot import SNAPSHOTS, assert_snapshot
 
-APP = SNAPSHOTS / "evidence-app"
-QUIET_APP = SNAPSHOTS / "no-egress-app"
 EPOCH = "1764460800"  # 2025-11-30T00:00:00Z: the date inline allowances are checked against
 RUN = RunInfo(tool_version="0.0.0-snapshot", catalog_sha256="0" * 64, commit="1" * 40, dirty=False,
               time="2025-11-30T00:00:00Z", policy_file="flowscan.yaml", policy_sha256="2" * 64,
@@ -43,20 +41,23 @@ def _evidence(app: Path):
     return build_evidence(report, catalog.providers, catalog.purposes)
 
 
-def test_markdown_report(request: pytest.FixtureRequest) -> None:
-    assert_snapshot(request, "evidence-app.md", render_markdown(_evidence(APP), RUN))
-
-
-def test_markdown_report_of_an_app_that_sends_nothing(request: pytest.FixtureRequest) -> None:
-    run = replace(RUN, dirty=None, policy_file=None, policy_sha256=None, command="flowscan report no-egress-app")
-    assert_snapshot(request, "no-egress-app.md", render_markdown(_evidence(QUIET_APP), run))
-
-
 def _outside_this_repository(tmp_path: Path, app: str) -> Path:
-    """A copy of ``app`` in a folder of its own: the CLI prints paths relative to the repository
-    root, and the apps' folders here sit inside flowscan's own checkout."""
+    """A copy of ``app`` in a folder of its own: reports name paths relative to the repository
+    root and say when the scanned folder is git-ignored, and the apps' folders here sit inside
+    flowscan's own checkout (or mutmut's git-ignored copy of it)."""
     shutil.copytree(SNAPSHOTS / app, tmp_path / app)
     return tmp_path
+
+
+def test_markdown_report(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    app = _outside_this_repository(tmp_path, "evidence-app") / "evidence-app"
+    assert_snapshot(request, "evidence-app.md", render_markdown(_evidence(app), RUN))
+
+
+def test_markdown_report_of_an_app_that_sends_nothing(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    run = replace(RUN, dirty=None, policy_file=None, policy_sha256=None, command="flowscan report no-egress-app")
+    app = _outside_this_repository(tmp_path, "no-egress-app") / "no-egress-app"
+    assert_snapshot(request, "no-egress-app.md", render_markdown(_evidence(app), run))
 
 
 @pytest.mark.parametrize("columns", [80, 200])
