@@ -12,9 +12,9 @@ process forked from one that already ran the suite once. Two kinds of state woul
   unmutated code before the fork would hide a mutant of the cached function. They are cleared
   before every test.
 
-Tests that install this checkout as a pre-commit hook source are left out: they need a git
-checkout, and mutmut's copy (``mutants/``) is not one; pre-commit would install the unmutated
-package anyway.
+Left out: the tests that install this checkout as a pre-commit hook source (they need a git
+checkout, and mutmut's copy, ``mutants/``, is not one) and the start-up import test (mutmut's
+trampolines change what importing a module loads).
 
 Tests run fastest first (by the durations mutmut recorded), so that with ``-x`` a killed mutant
 stops at its cheapest failing test. Order changes the time, never the verdict.
@@ -77,7 +77,7 @@ def _isolated_from_other_tests(tmp_path_factory: pytest.TempPathFactory) -> Iter
         os.environ["FLOWSCAN_CACHE_DIR"] = previous
 
 
-_NEEDS_A_CHECKOUT = ("tests/test_pre_commit_hook.py",)
+_NEEDS_A_CHECKOUT = ("tests/test_pre_commit_hook.py", "tests/test_startup_imports.py")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
