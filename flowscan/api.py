@@ -60,6 +60,7 @@ class ScanOptions:
     today: date | None = None  # the date allowances expire against (None: SOURCE_DATE_EPOCH, else today, UTC)
     repository_paths: bool = False  # report paths relative to the repository root (the CLI), not the scan root
     progress: Callable[[str], None] | None = None  # told the name of each phase as it starts (the CLI's progress display)
+    only: tuple[str, ...] = ()  # read only these root-relative files and folders (several paths; flowscan.targets)
 
 
 @dataclass
@@ -139,7 +140,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         base = path_base(root) if options.repository_paths else PathBase(root)
         policy = resolve_policy(root, options, catalog, base.top)
     with stats.phase("read"):
-        excluded, root_ignored = _exclusions(root, policy, options.gitignore)
+        excluded, root_ignored = _exclusions(root, policy, options.gitignore, options.only)
         inventory = walk(root, excluded)
         coverage = Coverage(files_skipped=sorted(inventory.skipped, key=lambda s: s.path))
         if root_ignored:
@@ -171,7 +172,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         with stats.phase("reuse"):
             key = scan_key(root, json.dumps(policy.to_dict(), sort_keys=True, default=str),
                            (options.prepass, sorted(options.env.items()), [s.path for s in coverage.files_skipped],
-                            sorted(shown_roles(options.include)), base.prefix))
+                            sorted(shown_roles(options.include)), base.prefix, options.only))
             digests = {path: content_digest(data) for path, data in sources.items()}
             reused = reuse_report(results, key, digests, sources, catalog, python_files, FactCache(options.cache_dir))
         if reused is not None:
@@ -292,8 +293,6 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         endpoints, findings, coverage.roles = filter_by_role(endpoints, findings, coverage.files_scanned, role_map,
                                                              shown_roles(options.include), every_role)
         coverage.file_roles = {p: r for p in coverage.files_scanned if (r := role_map.role(p)) != PRODUCTION}
-        for endpoint in endpoints:
-            graph.add_endpoint(endpoint)
     report = Report(
         root=str(root), endpoints=endpoints, findings=sorted_findings(findings), coverage=coverage,
         policy=policy.to_dict(), contexts=[DEFAULT_CONTEXT] + [c.name for c in contexts], resources=resources,
@@ -304,6 +303,8 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
             results.store(key, record_scan(report, digests, summaries, direct, program, cache, sources, lines.read))
     _mark_policy_decisions(report, sources, policy, options, lines, base)  # after the store: comments never stale a cached report
     rebase_report(report, base, servers, readiness_notes)
+    for endpoint in report.endpoints:  # after the rebase: the graph's ids and paths are the report's
+        graph.add_endpoint(endpoint)
     return ScanResult(report, graph, program, stats, servers, readiness_notes)
 
 
@@ -361,14 +362,18 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     return endpoints, budget_hits
 
 
-def _exclusions(root: Path, policy: Policy, gitignore: bool):
-    """The walk's ``excluded(rel, is_dir)`` (the policy's paths.exclude, then what git ignores),
-    and whether git ignores the scan root itself."""
+def _exclusions(root: Path, policy: Policy, gitignore: bool, only: tuple[str, ...] = ()):
+    """The walk's ``excluded(rel, is_dir)`` (outside the paths asked for, the policy's
+    paths.exclude, then what git ignores), and whether git ignores the scan root itself."""
+    from .discover import OUTSIDE_TARGETS
     from .ignore import GITIGNORED, GitIgnore
+    from .targets import outside
 
     ignore = GitIgnore(root) if gitignore else None
 
     def excluded(rel: str, is_dir: bool) -> bool | str:
+        if outside(only, rel, is_dir):
+            return OUTSIDE_TARGETS
         if policy.excluded(rel, is_dir):
             return True
         return GITIGNORED if ignore is not None and ignore.ignored(rel, is_dir) else False

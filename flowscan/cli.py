@@ -144,8 +144,11 @@ def _run_scan(path: Path, options, progress: bool = False):
         raise error from exc
 
 
+_paths_arg = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+
+
 @main.command("scan")
-@_path_arg
+@_paths_arg
 @_policy_opt
 @_allow_opt
 @click.option("--format", "fmt",
@@ -171,19 +174,22 @@ def _run_scan(path: Path, options, progress: bool = False):
 @_ignore_opt
 @_strict_opt
 @_progress_opt
-def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
+def scan_command(paths: tuple[Path, ...], policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
                  fail_on: str, quiet: bool, include: tuple[str, ...], all_code: bool, jobs: int | None,
                  no_prepass: bool, no_cache: bool, stats: bool, baseline_file: Path | None = None,
                  no_ignore: bool = False, strict: bool = False, no_progress: bool = False) -> None:
-    """Inventory outbound endpoints under PATH and check them against the residency policy.
+    """Inventory outbound endpoints under PATHS (default: .) and check them against the residency policy.
 
     Every endpoint carries the file:line of its call and the chain of values that led to
     it; secrets in URLs are redacted. Files that cannot be parsed and values that cannot be
     resolved are reported (scan/parse-error, residency/region-unknown), never dropped.
+    Several folders or files are analysed together as one program rooted at their common
+    folder; files outside them are not read.
 
     \b
     Examples:
       flowscan scan . --allow eu
+      flowscan scan src/api deploy/k8s     the service's code and its manifests, together
       flowscan scan . --format sarif -o flowscan.sarif --fail-on warning
       flowscan scan services/api --policy ../flowscan.yaml -q
       flowscan scan . --strict             unparsed Terraform, k8s, compose, .env ... fails the gate
@@ -191,9 +197,12 @@ def scan_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: s
     if output is not None:
         _check_output(output)  # before the scan: a bad path is a usage error, not a lost report
     from .progress import progress_wanted
+    from .targets import targets_of
 
-    result = _run_scan(path, _options(policy, allow, jobs, no_prepass, no_cache, include, all_code, no_ignore),
-                       progress_wanted(no_progress, quiet, sys.stderr))
+    targets = targets_of(paths)
+    options = _options(policy, allow, jobs, no_prepass, no_cache, include, all_code, no_ignore)
+    options.only = targets.only
+    result = _run_scan(targets.root, options, progress_wanted(no_progress, quiet, sys.stderr))
     report = result.report
     if stats:
         for line in result.stats.lines():

@@ -17,6 +17,7 @@ from .budget import BudgetExceeded, file_budget
 from .checks.internal import describe
 from .configfacts import ConfigFacts
 from .discover import SourceFile
+from .policy import POLICY_FILE
 
 if TYPE_CHECKING:
     from .extract.yamlfiles import YamlFiles
@@ -64,6 +65,8 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         kind = kinds[path]
         if kind == "terraform" or path in in_chart or path in definitions:
             continue  # read below, per module folder and per chart
+        if path.rsplit("/", 1)[-1] == POLICY_FILE:
+            continue  # flowscan's own policy: read as the policy, not a deployment config
         if kind == "yaml" and path.rsplit("/", 1)[-1] == "azure.yaml":
             if not any(p.endswith(".bicep") for p in paths):  # else read with the Bicep templates it deploys
                 unclaimed.append((path, "azd project file with no Bicep template in the scan"))

@@ -91,6 +91,9 @@ def classify(rel: str) -> str | None:
     return None
 
 
+OUTSIDE_TARGETS = "outside the paths asked for"  # excluded, and not listed: the user did not ask for it
+
+
 def _exclusion(reason: str | bool) -> str:
     return reason if isinstance(reason, str) else "excluded by paths.exclude"
 
@@ -121,7 +124,8 @@ def _walk_folder(full_dir: str, rel_dir: str, excluded, inventory: Inventory) ->
             if name in SKIP_DIRS or name.endswith(".egg-info"):
                 inventory.skipped.append(Skipped(rel + "/", "tool or dependency folder"))
             elif reason := excluded(rel, True):
-                inventory.skipped.append(Skipped(rel + "/", _exclusion(reason)))
+                if reason is not OUTSIDE_TARGETS:
+                    inventory.skipped.append(Skipped(rel + "/", _exclusion(reason)))
             else:
                 folders.append((entry.path, rel))
             continue
@@ -137,7 +141,8 @@ def _walk_folder(full_dir: str, rel_dir: str, excluded, inventory: Inventory) ->
                 inventory.unread.append(rel)  # its name is evidence for readiness checks (k6 scripts)
             continue  # not a kind flowscan reads; counted in the summary, not listed
         if reason := excluded(rel, False):
-            inventory.skipped.append(Skipped(rel, _exclusion(reason)))
+            if reason is not OUTSIDE_TARGETS:
+                inventory.skipped.append(Skipped(rel, _exclusion(reason)))
             continue
         if not entry.is_file(follow_symlinks=False):
             inventory.skipped.append(Skipped(rel, "not a regular file (FIFO, socket or device)"))

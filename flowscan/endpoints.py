@@ -73,12 +73,18 @@ def _mask(text: str, secrets: set[str]) -> str:
     return text
 
 
-def endpoint_id(context: str, host: str | None, region: str | None, origin: str | None) -> str:
+def endpoint_key(context: str, host: str | None, region: str | None, origin: str | None) -> str:
     """Known hosts: one endpoint per (context, host, region). Unknown hosts: one per origin of
     the value (``parameter url of fetch()``, ``env:OPENAI_BASE_URL``), with all its call sites."""
     key = f"{context}|{host or ''}|{region or ''}"
     if host is None and origin is not None:
         key += f"|{origin}"
+    return key
+
+
+def endpoint_id(key: str) -> str:
+    """The id of the endpoint with this :func:`endpoint_key` (the key's paths relative to the
+    repository root, so a scan of a subfolder gives the ids a scan of the root gives)."""
     return "ep-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
@@ -101,11 +107,12 @@ def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, conte
                 placed.unresolved[0] if placed.unresolved else f"{hit.location.path}:{hit.location.line}")
     for hit, placed in placed_hits:
         origin = " + ".join(sorted(origins[hit.location])) if placed.host is None else None
-        eid = endpoint_id(context, placed.host, placed.placement.region, origin)
+        key = endpoint_key(context, placed.host, placed.placement.region, origin)
+        eid = endpoint_id(key)
         endpoint = by_id.get(eid)
         if endpoint is None:
             endpoint = Endpoint(
-                id=eid, provider=placed.provider, host=placed.host, url=placed.url, placement=placed.placement,
+                id=eid, id_key=key, provider=placed.provider, host=placed.host, url=placed.url, placement=placed.placement,
                 context=context, sdk=hit.sdk,
             )
             by_id[eid] = endpoint

@@ -74,6 +74,7 @@ class Endpoint:
     exempt: str | None = None  # the policy's reason when residency.exempt covers the host
     reach: str = "default"  # default | opt-in | unknown: does the shipped configuration reach it
     switches: list[Switch] = field(default_factory=list)  # the settings an opt-in (or unknown) reach depends on
+    id_key: str = field(default="", repr=False, compare=False)  # what ``id`` hashes (flowscan.endpoints.endpoint_key)
 
 
 @dataclass

@@ -99,7 +99,12 @@ def rebase_report(report: Report, base: PathBase, servers: list | None = None,
 
 
 def _rebase_endpoint(endpoint: Endpoint, base: PathBase, steps: dict[Step, Step]) -> None:
+    from .endpoints import endpoint_id
+
     endpoint.context = base.text(endpoint.context)
+    if endpoint.id_key:  # contexts and origins named after files: the id a root scan gives
+        endpoint.id_key = base.text(endpoint.id_key)
+        endpoint.id = endpoint_id(endpoint.id_key)
     endpoint.locations = [Location(base.path(loc.path), loc.line, loc.column) for loc in endpoint.locations]
     endpoint.provenance = [_step(s, base, steps) for s in endpoint.provenance]
     endpoint.trails = [tuple(_step(s, base, steps) for s in trail) for trail in endpoint.trails]

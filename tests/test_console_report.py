@@ -288,7 +288,11 @@ def test_severities_rules_and_quoted_lines_are_styled(app_report: Report) -> Non
     assert _painted("yellow", "warning") + _painted("bold", " scan/parse-error  ") in styled
     assert _painted("dim", "       4 | client = OpenAI()") in styled
     assert _painted("dim", "    via svc/first.py:1") in styled
-    assert _painted("dim", "  skipped 1: YAML that is not a compose file, Kubernetes manifest, LiteLLM config or CloudFormation template") in styled
+
+
+def test_skipped_reasons_are_styled_dim() -> None:
+    report = _empty_report(coverage=Coverage(files_skipped=[Skipped("notes.yaml", "YAML that is not a compose file")]))
+    assert _painted("dim", "  skipped 1: YAML that is not a compose file") in _styled(report)
 
 
 def test_notes_and_their_coverage_lines_are_styled() -> None:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from flowscan.api import ScanOptions, scan
-from flowscan.endpoints import endpoint_id
+from flowscan.endpoints import endpoint_id, endpoint_key
 from flowscan.model import Endpoint, Location
 
 
@@ -136,15 +136,18 @@ def test_a_url_credential_is_masked_wherever_its_literal_appears(tmp_path: Path)
 
 
 def test_endpoint_ids() -> None:
+    def eid(context, host, region, origin):
+        return endpoint_id(endpoint_key(context, host, region, origin))
+
     here, there = Location("a.py", 1), Location("b.py", 9)
     ids = {
-        endpoint_id("default", "api.openai.com", "us", here),
-        endpoint_id("default", "api.openai.com", "eu", here),
-        endpoint_id("compose:web", "api.openai.com", "us", here),
-        endpoint_id("default", None, None, here),
-        endpoint_id("default", None, None, there),
-        endpoint_id("default", None, None, None),
+        eid("default", "api.openai.com", "us", here),
+        eid("default", "api.openai.com", "eu", here),
+        eid("compose:web", "api.openai.com", "us", here),
+        eid("default", None, None, here),
+        eid("default", None, None, there),
+        eid("default", None, None, None),
     }
     assert len(ids) == 6 and all(re.fullmatch(r"ep-[0-9a-f]{12}", i) for i in ids)
-    assert endpoint_id("default", "api.openai.com", "us", here) == endpoint_id("default", "api.openai.com", "us", there)
-    assert endpoint_id("default", "h", None, None) == endpoint_id("default", "h", "", here)
+    assert eid("default", "api.openai.com", "us", here) == eid("default", "api.openai.com", "us", there)
+    assert eid("default", "h", None, None) == eid("default", "h", "", here)

@@ -17,6 +17,7 @@ from flowscan.model import (
     Location,
     Placement,
     Report,
+    Skipped,
     Step,
 )
 from flowscan.report.json_report import SCHEMA_ID, render_json
@@ -90,9 +91,20 @@ def test_json_findings_and_coverage(app: ScanResult) -> None:
     coverage = data["coverage"]
     assert coverage["files_scanned"] == ["flowscan.yaml", "svc/__init__.py", "svc/broken.py", "svc/first.py", "svc/main.py"]
     assert coverage["files_analyzed"] == ["svc/broken.py", "svc/first.py", "svc/main.py"]
-    assert coverage["files_skipped"] == [{"path": "flowscan.yaml", "reason": app.report.coverage.files_skipped[0].reason}]
+    assert coverage["files_skipped"] == []  # the policy file is read as the policy, not skipped as unknown YAML
     assert coverage["parse_errors"] == [{"path": "svc/broken.py", "line": 1, "message": "SyntaxError: invalid syntax"}]
     assert coverage["notes"] == []
+
+
+def test_json_lists_skipped_files_with_their_reasons(app: ScanResult) -> None:
+    import copy
+
+    report = copy.deepcopy(app.report)
+    report.coverage.files_skipped = [Skipped("deploy/notes.yaml", "YAML that is not a compose file"),
+                                     Skipped("vendor/", "tool or dependency folder")]
+    assert json.loads(render_json(report))["coverage"]["files_skipped"] == [
+        {"path": "deploy/notes.yaml", "reason": "YAML that is not a compose file"},
+        {"path": "vendor/", "reason": "tool or dependency folder"}]
 
 
 def test_json_resources_carry_every_field() -> None:

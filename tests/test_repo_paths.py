@@ -55,6 +55,18 @@ def test_a_subfolder_scan_names_files_from_the_repository_root(repo: Path) -> No
     assert sub["policy"]["source"] == "flowscan.yaml"  # the root policy, named from the root
 
 
+def test_endpoint_ids_match_between_a_subfolder_and_a_root_scan(repo: Path) -> None:
+    sub, top = _json(repo / "src" / "app"), _json(repo)
+    ids = {(e["context"], e["host"]): e["id"] for e in top["endpoints"]}
+    assert ("dotenv:src/app/.env", "api.openai.com") in ids  # a context named by its file
+    assert {(e["context"], e["host"]): e["id"] for e in sub["endpoints"]} == ids
+    again = _json(repo / "src" / "app")  # the reused report is rebased the same way
+    assert {e["id"] for e in again["endpoints"]} == set(ids.values())
+    graph = json.loads(_run("graph", str(repo / "src" / "app"), "--format", "json"))
+    assert {n["id"] for n in graph["nodes"] if n["id"].startswith("endpoint:")} == \
+        {f"endpoint:{i}" for i in ids.values()}
+
+
 def test_free_text_naming_a_file_is_rebased(repo: Path) -> None:
     sub = _json(repo / "src" / "app")
     parse = next(f for f in sub["findings"] if f["rule"] == "scan/parse-error")
