@@ -181,3 +181,16 @@ def test_substitute_rules() -> None:
     assert substitute("${A:-x}", {"A": ""}.get).value == "x"
     assert substitute("${A-x}", {"A": ""}.get).value == ""
     assert substitute("plain").refs == ()
+
+
+def test_a_broken_compose_file_is_one_parse_error(tmp_path) -> None:
+    """Compose and Kubernetes both recognise a broken docker-compose.yml; it is still one
+    problem in one file, with PyYAML's context and problem."""
+    from flowscan.api import ScanOptions, scan
+
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  web:\n    image: nginx\n    environment:\n      - A=1\n     bad: [\n")
+    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
+    assert [(e.path, e.line, e.message) for e in report.coverage.parse_errors] == [
+        ("docker-compose.yml", 6, "invalid YAML: while parsing a block mapping; did not find expected key")]
+    assert [f.rule for f in report.findings] == ["scan/parse-error"]

@@ -25,7 +25,6 @@ import shlex
 from dataclasses import dataclass
 from typing import Callable
 
-import yaml
 
 from ..configfacts import (
     ComposeFacts,
@@ -35,7 +34,7 @@ from ..configfacts import (
     EnvBinding,
     EnvSource,
 )
-from .yamlnodes import ParsedYaml, Y, error_line, list_item_lines, parse_yaml
+from .yamlnodes import ParsedYaml, Y, error_line, error_message, list_item_lines, parse_yaml
 
 KIND = "compose"
 
@@ -145,7 +144,7 @@ def extract_compose(path: str, data: bytes, parsed: ParsedYaml | None = None) ->
     parsed = parsed or parse_yaml(data)
     if parsed.error is not None:
         if _looks_like_compose(path, data):
-            facts.parse_error = (error_line(parsed.error), f"invalid YAML: {_first_line(parsed.error)}")
+            facts.parse_error = (error_line(parsed.error), error_message(parsed.error))
         return facts
     services = _services_node(parsed.documents)
     if services is None:
@@ -171,10 +170,6 @@ def _looks_like_compose(path: str, data: bytes) -> bool:
     """Whether a file that failed to parse was meant as a compose file (its name or a
     top-level ``services:`` line), so that the parse error is reported by this extractor."""
     return bool(_COMPOSE_NAME.search(path) or _SERVICES_AT_TOP.search(data))
-
-
-def _first_line(exc: yaml.YAMLError) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _services_node(documents: list[Y]) -> Y | None:

@@ -21,7 +21,6 @@ import posixpath
 import re
 from dataclasses import replace
 
-import yaml
 
 from ..configfacts import (
     ConfigFacts,
@@ -36,7 +35,7 @@ from ..configfacts import (
 )
 from ..model import Step
 from .kubernetes_objects import accelerators, add_cluster_object, gpu_count, labels, node_selector
-from .yamlnodes import ParsedYaml, Y, error_line, list_item_lines, parse_yaml
+from .yamlnodes import ParsedYaml, Y, error_line, error_message, list_item_lines, parse_yaml
 
 KIND = "kubernetes"
 
@@ -75,7 +74,7 @@ def extract_kubernetes(path: str, data: bytes, parsed: ParsedYaml | None = None)
         if b"{{" in data:
             facts.notes.append(f"{path}: templated YAML, not parsed")
             return facts
-        facts.parse_error = (error_line(parsed.error), _yaml_message(parsed.error))
+        facts.parse_error = (error_line(parsed.error), error_message(parsed.error))
         if not parsed.documents:
             return facts  # else: the documents before the malformed one are read
     docs = parsed.documents
@@ -108,13 +107,6 @@ def _is_template(path: str, data: bytes) -> bool:
     in_templates = "/templates/" in "/" + path.replace("\\", "/")
     text = data.decode("utf-8", errors="replace")
     return in_templates or bool(_HELM_MARKERS.search(text))
-
-
-def _yaml_message(exc: yaml.YAMLError) -> str:
-    problem = getattr(exc, "problem", None)
-    context = getattr(exc, "context", None)
-    parts = [p for p in (context, problem) if p]
-    return "invalid YAML: " + ("; ".join(parts) if parts else str(exc).splitlines()[0])
 
 
 def _scalar(node: Y | None, *keys: str) -> str | None:

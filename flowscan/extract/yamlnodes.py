@@ -161,3 +161,10 @@ def parse_yaml(data: bytes | str) -> ParsedYaml:
 def error_line(exc: yaml.YAMLError) -> int:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     return mark.line + 1 if mark is not None else 1
+
+
+def error_message(exc: yaml.YAMLError) -> str:
+    """``invalid YAML: <context>; <problem>`` (PyYAML's two halves, without its position lines)."""
+    parts = [p for p in (getattr(exc, "context", None), getattr(exc, "problem", None)) if p]
+    text = str(exc).strip()
+    return "invalid YAML: " + ("; ".join(parts) if parts else text.splitlines()[0] if text else type(exc).__name__)
