@@ -183,8 +183,8 @@ def test_each_finding_shows_rule_place_message_source_line_and_chain(app_report:
     assert lines[at + 1:at + 4] == [
         "    api.openai.com is in us/US, jurisdiction us, outside the allowed regions (eu, CH)",
         "       4 | client = OpenAI()",
-        # six call sites, each place once, the last five
-        "    via svc/main.py:5 -> svc/main.py:6 -> svc/main.py:7 -> svc/main.py:8 -> svc/main.py:9",
+        # its own chain: the endpoint's six call sites (lines 4 to 9) are six findings, one chain each
+        "    via svc/main.py:4",
     ]
     at = lines.index("warning residency/region-unknown  svc/main.py:13")
     assert lines[at + 2:at + 4] == ["      13 |     return requests.get(url).json()",
@@ -240,6 +240,20 @@ def test_the_chain_skips_repeated_places_but_not_returns() -> None:
 
     assert via(("a.py", 1), ("a.py", 1), ("b.py", 2), ("a.py", 1)) == "    via a.py:1 -> b.py:2 -> a.py:1"
     assert via(("a.py", 1), ("b.py", 2), ("a.py", 1)) == "    via a.py:1 -> b.py:2 -> a.py:1"
+    assert via(*((f"m{i}.py", i) for i in range(1, 8))) == \
+        "    via m3.py:3 -> m4.py:4 -> m5.py:5 -> m6.py:6 -> m7.py:7"  # the last five places
+
+
+def test_the_chain_is_the_findings_own_when_the_endpoint_is_called_from_several_places() -> None:
+    to_a = (Step("config.py", 3, "BASE"), Step("a.py", 7, "post(…)"))
+    to_b = (Step("settings.py", 9, "URL"), Step("b.py", 4, "get(…)"))
+    endpoint = Endpoint("ep-1", None, "h.example.com", None, Placement(None, None, None, "unknown"),
+                        locations=[Location("a.py", 7), Location("b.py", 4)],
+                        provenance=[*to_a, *to_b], trails=[to_a, to_b])
+    report = _empty_report(endpoints=[endpoint], findings=[_finding("b.py", 4, "ep-1"), _finding("c.py", 1, "ep-1")])
+    vias = [line for line in _text(report, quiet=True).splitlines() if line.startswith("    via")]
+    assert vias == ["    via settings.py:9 -> b.py:4",  # its own chain, not a.py's
+                    "    via config.py:3 -> a.py:7 -> settings.py:9 -> b.py:4"]  # no chain ends there: all of them
 
 
 # -- coverage and summary ----------------------------------------------------------

@@ -12,9 +12,10 @@ from rich.text import Text
 from rich.tree import Tree
 
 from .. import __version__
-from ..model import Endpoint, Finding, Report
+from ..model import Endpoint, Finding, Report, Step
 from ..origins import USER_SUPPLIED, origin_kind
 from ..redact import redact
+from ..values import merge_trails
 from .json_report import summary_counts
 
 _STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
@@ -207,13 +208,22 @@ def _findings(report: Report, console: Console, root: Path) -> None:
         if excerpt:
             console.print(Text(f"    {finding.line:>4} | {redact(excerpt.rstrip())}", style="dim"))
         endpoint = endpoints.get(finding.endpoint or "")
-        if endpoint is not None and endpoint.provenance:
-            places = [f"{s.path}:{s.line}" for s in endpoint.provenance]
+        chain = _chain_to(endpoint, finding) if endpoint is not None else []
+        if chain:
+            places = [f"{s.path}:{s.line}" for s in chain]
             places = [p for i, p in enumerate(places) if i == 0 or p != places[i - 1]]
             chain = " -> ".join(places[-5:])
             console.print(Text(f"    via {chain}", style="dim"))
     if report.findings:
         console.print()
+
+
+def _chain_to(endpoint: Endpoint, finding: Finding) -> list[Step]:
+    """The steps of the endpoint's chains that end at the finding's call site (an endpoint
+    called from several places merges all of them in ``provenance``)."""
+    ending_here = [trail for trail in endpoint.trails
+                   if trail and (trail[-1].path, trail[-1].line) == (finding.path, finding.line)]
+    return list(merge_trails(*ending_here)) if ending_here else endpoint.provenance
 
 
 def _line(root: Path, path: str, line: int, cache: dict[str, list[str]]) -> str:
