@@ -147,6 +147,15 @@ def _run_scan(path: Path, options, progress: bool = False):
 _paths_arg = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 
 
+def _targeted(paths: tuple[Path, ...], options) -> Path:
+    """The scan root for PATHS (default: .); ``options`` is told which files under it were asked for."""
+    from .targets import targets_of
+
+    targets = targets_of(paths)
+    options.only = targets.only
+    return targets.root
+
+
 @main.command("scan")
 @_paths_arg
 @_policy_opt
@@ -197,12 +206,9 @@ def scan_command(paths: tuple[Path, ...], policy: Path | None, allow: tuple[str,
     if output is not None:
         _check_output(output)  # before the scan: a bad path is a usage error, not a lost report
     from .progress import progress_wanted
-    from .targets import targets_of
 
-    targets = targets_of(paths)
     options = _options(policy, allow, jobs, no_prepass, no_cache, include, all_code, no_ignore)
-    options.only = targets.only
-    result = _run_scan(targets.root, options, progress_wanted(no_progress, quiet, sys.stderr))
+    result = _run_scan(_targeted(paths, options), options, progress_wanted(no_progress, quiet, sys.stderr))
     report = result.report
     if stats:
         for line in result.stats.lines():
@@ -362,7 +368,7 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 @main.command("report")
-@_path_arg
+@_paths_arg
 @_policy_opt
 @_allow_opt
 @click.option("--format", "fmt", type=click.Choice(["markdown", "html", "csv", "cyclonedx", "json"]), default="markdown",
@@ -373,8 +379,8 @@ def _emit(text: str, output: Path | None) -> None:
 @_include_opt
 @_all_code_opt
 @_progress_opt
-def report_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
-                   include: tuple[str, ...], all_code: bool, no_progress: bool = False) -> None:
+def report_command(paths: tuple[Path, ...], policy: Path | None, allow: tuple[str, ...], fmt: str,
+                   output: Path | None, include: tuple[str, ...], all_code: bool, no_progress: bool = False) -> None:
     """Residency evidence for a security questionnaire: which sub-processors, where, and how flowscan knows.
 
     The report pins its run (tool and rules-catalog version, git commit and whether the tree
@@ -394,13 +400,13 @@ def report_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt:
         _check_output(output)
     from .progress import progress_wanted
 
-    result = _run_scan(path, _options(policy, allow, None, False, include=include, all_code=all_code),
-                       progress_wanted(no_progress, False, sys.stderr))
+    options = _options(policy, allow, None, False, include=include, all_code=all_code)
+    result = _run_scan(_targeted(paths, options), options, progress_wanted(no_progress, False, sys.stderr))
     _emit(render_report(fmt, result.report), output)
 
 
 @main.command("graph")
-@_path_arg
+@_paths_arg
 @_policy_opt
 @_allow_opt
 @click.option("--format", "fmt", type=click.Choice(["json", "graphml", "dot", "mermaid"]), default="json",
@@ -409,8 +415,8 @@ def report_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt:
               help="Write the graph to this file (atomically) instead of stdout.")
 @_include_opt
 @_all_code_opt
-def graph_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
-                  include: tuple[str, ...], all_code: bool) -> None:
+def graph_command(paths: tuple[Path, ...], policy: Path | None, allow: tuple[str, ...], fmt: str,
+                  output: Path | None, include: tuple[str, ...], all_code: bool) -> None:
     """Export the data-flow graph: code and config locations (per deployment context) -> endpoints.
 
     \b
@@ -422,7 +428,8 @@ def graph_command(path: Path, policy: Path | None, allow: tuple[str, ...], fmt: 
 
     if output is not None:
         _check_output(output)
-    result = _run_scan(path, _options(policy, allow, None, False, include=include, all_code=all_code))
+    options = _options(policy, allow, None, False, include=include, all_code=all_code)
+    result = _run_scan(_targeted(paths, options), options)
     _emit(export_graph(result.graph, fmt), output)
 
 

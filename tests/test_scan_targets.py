@@ -99,3 +99,14 @@ def test_outside_keeps_targets_their_folders_and_package_markers() -> None:
     assert outside(only, "shop/core/__init__.py", False)  # not on the way to any target
     assert outside(only, "toolsx/a.py", False)
     assert not outside((), "anything.py", False)
+
+
+def test_report_and_graph_take_several_paths_too(tmp_path, monkeypatch) -> None:
+    app = _app(tmp_path)
+    monkeypatch.chdir(app)
+    csv_rows = CliRunner().invoke(main, ["report", "worker", "src/shop/client.py", "src/shop/core", "--format", "csv"])
+    assert csv_rows.exit_code == 0, csv_rows.output
+    assert "api.openai.com" in csv_rows.output and "api.eu.payments.example" in csv_rows.output
+    graph = CliRunner().invoke(main, ["graph", "worker", "--format", "json"])
+    nodes = {n["id"] for n in json.loads(graph.output)["nodes"]}
+    assert any("worker/export.py" in n for n in nodes) and not any("src/shop" in n for n in nodes)
