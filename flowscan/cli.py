@@ -151,6 +151,12 @@ def _targeted(paths: tuple[Path, ...], options) -> Path:
     """The scan root for PATHS (default: .); ``options`` is told which files under it were asked for."""
     from .targets import targets_of
 
+    from .discover import classify
+
+    for path in paths:
+        if path.is_file() and classify(path.name) is None:
+            click.echo(f"flowscan: {path} is not a kind of file flowscan reads (Python, Terraform, YAML, .env, "
+                       "Dockerfile, shell, Bicep, CloudFormation JSON); nothing in it is analysed", err=True)
     targets = targets_of(paths)
     options.only = targets.only
     return targets.root

@@ -121,11 +121,13 @@ def _walk_folder(full_dir: str, rel_dir: str, excluded, inventory: Inventory) ->
         name = entry.name
         rel = f"{rel_dir}/{name}" if rel_dir else name
         if entry.is_dir(follow_symlinks=False):
-            if name in SKIP_DIRS or name.endswith(".egg-info"):
+            reason = excluded(rel, True)
+            if reason is OUTSIDE_TARGETS:
+                pass  # not asked for: not listed
+            elif name in SKIP_DIRS or name.endswith(".egg-info"):
                 inventory.skipped.append(Skipped(rel + "/", "tool or dependency folder"))
-            elif reason := excluded(rel, True):
-                if reason is not OUTSIDE_TARGETS:
-                    inventory.skipped.append(Skipped(rel + "/", _exclusion(reason)))
+            elif reason:
+                inventory.skipped.append(Skipped(rel + "/", _exclusion(reason)))
             else:
                 folders.append((entry.path, rel))
             continue

@@ -110,3 +110,13 @@ def test_report_and_graph_take_several_paths_too(tmp_path, monkeypatch) -> None:
     graph = CliRunner().invoke(main, ["graph", "worker", "--format", "json"])
     nodes = {n["id"] for n in json.loads(graph.output)["nodes"]}
     assert any("worker/export.py" in n for n in nodes) and not any("src/shop" in n for n in nodes)
+
+
+def test_a_file_of_no_kind_flowscan_reads_is_said_and_folders_outside_are_not_listed(tmp_path, monkeypatch) -> None:
+    app = _app(tmp_path)
+    (app / "node_modules").mkdir()  # a dependency folder outside the paths asked for
+    (app / "README.md").write_text("# shop\n")
+    monkeypatch.chdir(app)
+    result = CliRunner().invoke(main, ["scan", "README.md", "worker", "--format", "json", "--no-cache"])
+    assert "README.md is not a kind of file flowscan reads" in result.stderr
+    assert json.loads(result.stdout)["coverage"]["files_skipped"] == []
