@@ -256,3 +256,61 @@ def test_a_call_whose_every_caller_is_opt_in_is_opt_in(tmp_path: Path) -> None:
 def test_an_unresolved_call_of_the_same_name_keeps_the_default(tmp_path: Path) -> None:
     code = textwrap.dedent(CALLERS) + "\ndef elsewhere(obj):\n    obj.notify()\n"
     assert _scan(tmp_path / "app", code)["sns.eu-west-1.amazonaws.com"].reach == "default"
+
+
+MATCH_APP = '''\
+    import os
+    import requests
+    from openai import OpenAI
+    from anthropic import Anthropic
+
+    PROVIDER = os.getenv("EMBEDDING_PROVIDER", "openai")
+
+    def embedder():
+        match PROVIDER:
+            case "openai":
+                return OpenAI()
+            case "anthropic" | "claude":
+                return Anthropic()
+            case "voyage" if os.getenv("VOYAGE_API_KEY"):
+                return requests.post("https://api.voyageai.example/v1/embeddings")
+            case _:
+                return requests.post("https://fallback.example.com/v1")
+'''
+
+
+def test_match_cases_are_switches_like_an_if_elif_chain(tmp_path: Path) -> None:
+    found = _scan(tmp_path / "app", MATCH_APP)
+    assert found["api.openai.com"].reach == "default"  # the case the shipped value selects
+    anthropic = found["api.anthropic.com"]
+    assert anthropic.reach == "opt-in"
+    assert [(s.line, s.setting, s.shipped, s.taken) for s in anthropic.switches] == [
+        (9, "env:EMBEDDING_PROVIDER", "'openai'", False)]  # not the first case; `a | b` is no single test
+    voyage = found["api.voyageai.example"]
+    assert voyage.reach == "opt-in"
+    assert {s.setting for s in voyage.switches} == {"env:EMBEDDING_PROVIDER", "env:VOYAGE_API_KEY"}
+    # `case _:` runs when no earlier literal case matched; the shipped 'openai' matches the first
+    assert found["fallback.example.com"].reach == "opt-in"
+
+
+def test_both_extractors_record_the_tests_of_match_cases() -> None:
+    code = textwrap.dedent('''\
+        match mode:
+            case "a":
+                f()
+            case "b" | "c":
+                g()
+            case {"k": v}:
+                h()
+            case _ if ready:
+                k()
+    ''').encode()
+    ast_facts, cst_facts = extract_python("t.py", code), extract_python_cst("t.py", code)
+    assert [s.tests for s in ast_facts.calls] == [s.tests for s in cst_facts.calls]
+    tests = {site.func.id: site.tests for site in ast_facts.calls if isinstance(site.func, Name)}
+    assert [(t.subject.id, t.op, t.value.text, t.negated, t.line) for t in tests["f"]] == [("mode", "==", "a", False, 1)]
+    assert [(t.op, t.value.text, t.negated) for t in tests["g"]] == [("==", "a", True)]  # the `or` itself: no test
+    # a mapping pattern is not modelled: only that the literal cases before it failed
+    assert [(t.value.text, t.negated) for t in tests["h"]] == [("a", True), ("b", True), ("c", True)]
+    assert [(t.value.text if t.value else t.subject.id, t.negated) for t in tests["k"]] == [
+        ("a", True), ("b", True), ("c", True), ("ready", False)]

@@ -19,7 +19,7 @@ import tokenize
 import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
-from .extract_common import COMPARE_OPS, SKIP_CALLS, branch_tests, joined_string, module_name_for, source_lines
+from .extract_common import COMPARE_OPS, SKIP_CALLS, branch_tests, case_tests, joined_string, module_name_for, source_lines
 from .redact_facts import redact_facts
 from .facts import (
     Assign,
@@ -329,8 +329,11 @@ class _Extractor:
             self.body(stmt.body, scope, conditional, klass)
         elif kind is ast.Match:
             self.collect_calls(stmt.subject, scope)
-            for case in stmt.cases:
-                self.body(case.body, scope, True, klass)
+            subject = self.expr(stmt.subject)
+            shapes = [self.pattern_shape(subject, case.pattern) for case in stmt.cases]
+            guards = [self.test_shape(case.guard) if case.guard is not None else None for case in stmt.cases]
+            for case, tests in zip(stmt.cases, case_tests(shapes, guards, line), strict=True):
+                self.branch(case.body, tests, scope, klass)
 
     def branch(self, statements: list[ast.stmt], tests: tuple[Test, ...], scope: Scope, klass: Scope | None) -> None:
         """A conditional block: its calls run under ``tests`` as well."""
@@ -340,6 +343,16 @@ class _Extractor:
             self.body(statements, scope, True, klass)
         finally:
             del self.tests[depth:]
+
+    def pattern_shape(self, subject: Expr, pattern: ast.pattern) -> tuple | None:
+        """A ``case`` pattern as a test of the subject (``case "openai":``, ``case "a" | "b":``),
+        or None for patterns that are not literal values."""
+        if isinstance(pattern, ast.MatchValue):
+            return ("compare", subject, "==", self.expr(pattern.value))
+        if isinstance(pattern, ast.MatchOr):
+            parts = [self.pattern_shape(subject, p) for p in pattern.patterns]
+            return ("or", parts) if all(p is not None for p in parts) else None
+        return None
 
     def test_shape(self, node: ast.expr) -> tuple:
         """A branch test's structure for ``branch_tests``."""

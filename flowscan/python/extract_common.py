@@ -50,6 +50,23 @@ def joined_string(parts: list[Expr], line: int) -> Expr:
 COMPARE_OPS = ("==", "!=", "in", "not in", "is", "is not")
 
 
+def case_tests(shapes: list, guards: list, line: int) -> list[tuple[Test, ...]]:
+    """The tests each ``case`` of a ``match`` statement at ``line`` runs under: its pattern's
+    (``("compare", subject, "==", value)``, an ``("or", ...)`` of them, or None for a pattern
+    flowscan does not model: capture, wildcard, class, mapping, sequence), its guard's, and that
+    no earlier case whose pattern is modelled matched: an ``if``/``elif`` chain, case by case."""
+    earlier: list[Test] = []
+    out = []
+    for shape, guard in zip(shapes, guards, strict=True):
+        own = branch_tests(shape, False, line) if shape is not None else ()
+        if guard is not None:
+            own += branch_tests(guard, False, line)
+        out.append((*earlier, *own))
+        if shape is not None and guard is None:
+            earlier.extend(branch_tests(shape, True, line))
+    return out
+
+
 def branch_tests(shape, negated: bool, line: int) -> tuple[Test, ...]:
     """The conjunction of tests a branch runs under, from a test's ``shape``: ``("not", s)``,
     ``("and" | "or", [s, ...])``, ``("compare", left, op, right)`` or ``("value", expr)``.

@@ -15,7 +15,7 @@ import warnings
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .extract_common import COMPARE_OPS, SKIP_CALLS, branch_tests, joined_string, module_name_for, source_lines
+from .extract_common import COMPARE_OPS, SKIP_CALLS, branch_tests, case_tests, joined_string, module_name_for, source_lines
 from .facts import (
     Assign,
     Attr,
@@ -286,9 +286,13 @@ class _Extractor:
                     self.assign(scope, item.asname.name.value, self.expr(item.item), self.line(stmt), conditional)
             self.body(stmt.body.body, scope, conditional, klass)
         elif isinstance(stmt, cst.Match):
+            line = self.stmt_line if self.positions is None else self.line(stmt)
             self.collect_calls(stmt.subject, scope)
-            for case in stmt.cases:
-                self.body(case.body.body, scope, True, klass)
+            subject = self.expr(stmt.subject)
+            shapes = [self.pattern_shape(subject, case.pattern) for case in stmt.cases]
+            guards = [self.test_shape(case.guard) if case.guard is not None else None for case in stmt.cases]
+            for case, tests in zip(stmt.cases, case_tests(shapes, guards, line), strict=True):
+                self.branch(lambda case=case: self.body(case.body.body, scope, True, klass), tests)
 
     def small_statement(self, small: cst.CSTNode, scope: Scope, conditional: bool, klass: Scope | None) -> None:
         self.enter_statement()
@@ -423,6 +427,16 @@ class _Extractor:
             visit()
         finally:
             del self.tests[depth:]
+
+    def pattern_shape(self, subject: Expr, pattern: cst.MatchPattern) -> tuple | None:
+        """A ``case`` pattern as a test of the subject (``case "openai":``, ``case "a" | "b":``),
+        or None for patterns that are not literal values."""
+        if isinstance(pattern, cst.MatchValue):
+            return ("compare", subject, "==", self.expr(pattern.value))
+        if isinstance(pattern, cst.MatchOr):
+            parts = [self.pattern_shape(subject, p.pattern) for p in pattern.patterns]
+            return ("or", parts) if all(p is not None for p in parts) else None
+        return None
 
     def test_shape(self, node: cst.BaseExpression) -> tuple:
         """A branch test's structure for ``branch_tests``."""
