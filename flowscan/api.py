@@ -165,7 +165,8 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     python_files = [f for f in inventory.files if f.kind == "python" and f.path in sources]
     other_files = [f for f in inventory.files if f.kind != "python"]
     stats.files_read, stats.python_files = len(sources), len(python_files)
-    results = ResultCache(options.cache_dir) if options.cache_dir is not None and options.reuse else None
+    # an empty tree has no report worth reusing: hashing flowscan's own files would cost more than the scan
+    results = ResultCache(options.cache_dir) if options.cache_dir is not None and options.reuse and sources else None
     key = digests = None
     if results is not None:
         with stats.phase("reuse"):
