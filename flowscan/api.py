@@ -278,9 +278,12 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         coverage.notes.extend(f"{e.path}:{e.line}: {e.message}" for e in facts.internal_errors)
         findings = run_checks(facts, lines.text, paths=base)
         from .packaging import shipped_packages
-        from .readiness import model_servers
 
-        servers = model_servers(facts.configs, facts.modules)
+        servers: list[ModelServer] = []
+        if facts.configs or facts.modules:  # else nothing can launch a model server: readiness stays unloaded
+            from .readiness import model_servers
+
+            servers = model_servers(facts.configs, facts.modules)
         readiness_notes: dict[str, list[str]] = {"kv-cache": []}
         if servers:  # no model server, nothing to size (and the server catalog stays unloaded)
             from .checks.kvcache import undecided
