@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,6 +14,7 @@ from flowscan.api import ScanOptions, scan
 from flowscan.extract.cloudformation.cfnyaml import load_template
 from flowscan.extract.cloudformation.decode import decode_node
 from flowscan.extract.yamlnodes import parse_yaml
+from tests.test_cloudformation_decoder import _shape  # a decoded node as comparable data (kinds, lines, content)
 
 # The shape of litellm's template: Resources first, short-form intrinsics, a region in a property.
 RESOURCES_ONLY = textwrap.dedent("""\
@@ -46,19 +46,6 @@ RESOURCES_ONLY = textwrap.dedent("""\
       Anchored: &shared {Value: x}
       Again: *shared
     """)
-
-
-def _shape(node: Any) -> Any:
-    """A decoded node as comparable data: its kind, its line and column, and its content."""
-    mark = getattr(node, "start_mark", None)
-    place = (mark.line, mark.column) if mark is not None else None
-    if isinstance(node, dict):
-        return ("dict", place, [(_shape(k), _shape(v)) for k, v in node.items()])
-    if isinstance(node, list):
-        return ("list", place, [_shape(v) for v in node])
-    if isinstance(node, str):
-        return ("str", place, str(node))
-    return (type(node).__name__, place, node)
 
 
 def test_a_resources_only_template_is_parsed_once(tmp_path: Path) -> None:
