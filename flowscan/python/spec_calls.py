@@ -17,20 +17,21 @@ class _Spec(Protocol):
 
 S = TypeVar("S", bound=_Spec)
 
-# module -> id of a spec table (an lru_cached tuple, alive for the process) -> its calls
-_FOUND: WeakKeyDictionary[ModuleFacts, dict[int, list]] = WeakKeyDictionary()
+# module -> id of a spec table -> (the table, its calls); the table is held, so its id is not reused
+_FOUND: WeakKeyDictionary[ModuleFacts, dict[int, tuple[Sequence, list]]] = WeakKeyDictionary()
 
 
 def spec_calls(module: ModuleFacts, specs: Sequence[S]) -> list[tuple[CallSite, S]]:
     """The calls of ``module`` whose callee (through its imports) is a ``python_calls`` name of
     one of ``specs``, each with the first such spec, in call order."""
     tables = _FOUND.setdefault(module, {})
-    found = tables.get(id(specs))
-    if found is None:
-        first: dict[str, S] = {}
-        for spec in specs:
-            for name in spec.python_calls:
-                first.setdefault(name, spec)
-        found = tables[id(specs)] = [(call, first[name]) for call in module.calls
-                                     if (name := imported_callee(module, call.func)) and name in first]
+    entry = tables.get(id(specs))
+    if entry is not None and entry[0] is specs:
+        return entry[1]
+    first: dict[str, S] = {}
+    for spec in specs:
+        for name in spec.python_calls:
+            first.setdefault(name, spec)
+    found = [(call, first[name]) for call in module.calls if (name := imported_callee(module, call.func)) and name in first]
+    tables[id(specs)] = (specs, found)
     return found
