@@ -166,7 +166,8 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     python_files = [f for f in inventory.files if f.kind == "python" and f.path in sources]
     other_files = [f for f in inventory.files if f.kind != "python"]
     stats.files_read, stats.python_files = len(sources), len(python_files)
-    results = ResultCache(options.cache_dir) if options.cache_dir is not None and options.reuse else None
+    # an empty tree has no report worth reusing: hashing flowscan's own files would cost more than the scan
+    results = ResultCache(options.cache_dir) if options.cache_dir is not None and options.reuse and sources else None
     key = digests = None
     if results is not None:
         with stats.phase("reuse"):
@@ -278,9 +279,12 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         coverage.notes.extend(f"{e.path}:{e.line}: {e.message}" for e in facts.internal_errors)
         findings = run_checks(facts, lines.text, paths=base)
         from .packaging import shipped_packages
-        from .readiness import model_servers
 
-        servers = model_servers(facts.configs, facts.modules)
+        servers: list[ModelServer] = []
+        if facts.configs or facts.modules:  # else nothing can launch a model server: readiness stays unloaded
+            from .readiness import model_servers
+
+            servers = model_servers(facts.configs, facts.modules)
         readiness_notes: dict[str, list[str]] = {"kv-cache": []}
         if servers:  # no model server, nothing to size (and the server catalog stays unloaded)
             from .checks.kvcache import undecided

@@ -12,7 +12,6 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -242,7 +241,11 @@ class Catalog:
 # -- loading -----------------------------------------------------------------
 
 def default_rules_dir() -> Path:
-    return Path(str(resources.files("flowscan.rules")))
+    """The bundled rules (the ``flowscan.rules`` package): found from the package itself, not
+    through ``importlib.resources``, whose import costs start-up time (tempfile, shutil, ...)."""
+    from . import rules
+
+    return Path(rules.__file__).parent
 
 
 def load_catalog(rules_dir: Path | None = None) -> Catalog:

@@ -11,7 +11,7 @@ and functions.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .budget import BudgetExceeded, file_budget
 from .checks.internal import describe
@@ -57,6 +57,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
     charts = find_charts([p for p in paths if kinds[p] in ("yaml", "helm-template")])
     in_chart = {p for chart_files in charts.values() for p in chart_files}
     templates: dict[str, bytes] = {}
+    composed: dict[str, Any] = {}  # templates found by the scan's YAML parse -> their composed node (not parsed again)
     cdk_apps: dict[str, bytes] = {}
     samconfigs: dict[str, bytes | Y] = {p: sources[p] for p in paths if p.rsplit("/", 1)[-1] == "samconfig.toml"}
 
@@ -94,6 +95,8 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         if reason == NOT_CLAIMED:  # perhaps a CloudFormation/SAM template or a SAM deploy config
             if _is_template(path, sources[path], yaml_files):
                 templates[path], reason = sources[path], None
+                if yaml_files.parse(path).node is not None:
+                    composed[path] = yaml_files.parse(path).node
             elif path.rsplit("/", 1)[-1] in _SAMCONFIG_YAML and len(yaml_files.parse(path).documents) == 1:
                 samconfigs[path], reason = yaml_files.parse(path).documents[0], None
         if reason is not None:
@@ -119,7 +122,7 @@ def extract_configs(root: Path, files: list[SourceFile], sources: dict[str, byte
         from .extract.cloudformation import extract_cloudformation  # cfn-lint loads only now
 
         facts.extend(_contained(lambda: extract_cloudformation(templates, samconfigs, count_parse=count_parse,
-                                                                       definitions=definitions),
+                                                                       definitions=definitions, composed=composed),
                                 templates, "cloudformation", "reading the CloudFormation templates"))
     if cdk_apps:
         from .extract.cdk import extract_cdk  # reads the app's Python with ast; never synthesised

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from .catalog import default_rules_dir, load_rule_file
-from .python.facts import Call, DictLit, Expr, Lit, ModuleFacts, Name, imported_callee
+from .python.facts import Call, DictLit, Expr, Lit, ModuleFacts, Name
 
 Path_ = tuple[str, ...]
 
@@ -88,14 +88,11 @@ def framework_launches(module: ModuleFacts) -> list[Any]:
     """In-process launches of ``LLMConfig(...)`` calls: the engine's keyword arguments (from a
     ``dict(...)`` call or a ``{...}`` literal) with the model as ``model``, read like an
     in-process engine's keywords."""
+    from .python.spec_calls import spec_calls
     from .servers import Launch, server_specs
 
     out = []
-    for call in module.calls:
-        name = imported_callee(module, call.func)
-        spec = next((f for f in framework_specs() if name in f.python_calls), None) if name else None
-        if spec is None:
-            continue
+    for call, spec in spec_calls(module, framework_specs()):
         fields = dict(call.kwargs)
         engine = _lit(_field(fields, (spec.engine_field,)))
         server_id = spec.server_for(engine)

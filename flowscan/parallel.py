@@ -74,10 +74,19 @@ def extract_all(chosen: Iterable[str], sources: dict[str, bytes], jobs: int | No
 
         from concurrent.futures.process import BrokenProcessPool
 
+        # What a worker runs is imported before the workers fork, so each inherits it instead of
+        # importing it again (the parent needs it anyway, for the files resolution reaches).
+        from . import budget  # noqa: F401
+        from .checks import internal  # noqa: F401
+        from .python import extract  # noqa: F401
+
+        # Largest files first, one at a time: a big file left for the end keeps one worker busy
+        # while the others wait (the results are put back in the order of ``missing``).
+        order = sorted(range(len(missing)), key=lambda i: (-len(missing[i][1]), i))
         try:
             with ProcessPoolExecutor(max_workers=workers, initializer=gc.disable) as pool:  # see scan()
-                made = list(pool.map(extract_one, missing, [cache.root] * len(missing),
-                                     chunksize=max(1, len(missing) // (workers * 8))))
+                made_by_size = list(pool.map(extract_one, [missing[i] for i in order], [cache.root] * len(missing)))
+            made = [facts for _, facts in sorted(zip(order, made_by_size), key=lambda pair: pair[0])]
         except BrokenProcessPool as exc:  # a worker was killed (out of memory): name the files, keep the report
             from .checks.internal import describe
 

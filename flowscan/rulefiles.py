@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,7 @@ class CatalogError(Exception):
 
 @lru_cache(maxsize=None)
 def schema_text(name: str) -> str:
-    return resources.files("flowscan.schemas").joinpath(name).read_text(encoding="utf-8")
+    return (Path(__file__).parent / "schemas" / name).read_text(encoding="utf-8")  # package data of flowscan
 
 
 def load_rule_yaml(path: Path) -> Any:

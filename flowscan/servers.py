@@ -31,7 +31,7 @@ from .configfacts import (
     WordSource,
 )
 from .extract.shell import split_words
-from .python.facts import CallSite, Expr, Lit, ModuleFacts, imported_callee
+from .python.facts import CallSite, Expr, Lit, ModuleFacts
 
 LineText = Callable[[str, int], str]
 
@@ -542,13 +542,11 @@ def launches_in_module(module: ModuleFacts) -> list[Launch]:
     """In-process engines: ``vllm.LLM(...)``, ``AsyncEngineArgs(...)``, ``sglang.Engine(...)``;
     framework configs that start one (Ray Serve LLM ``LLMConfig(...)``, :mod:`flowscan.frameworks`)."""
     from .frameworks import framework_launches
+    from .python.spec_calls import spec_calls
 
     out: list[Launch] = framework_launches(module)
-    for call in module.calls:
-        name = imported_callee(module, call.func)
-        spec = next((s for s in server_specs() if name in s.python_calls), None) if name else None
-        if spec is not None:
-            out.append(_call_launch(module, call, spec))
+    for call, spec in spec_calls(module, server_specs()):
+        out.append(_call_launch(module, call, spec))
     return out
 
 

@@ -228,7 +228,7 @@ def test_python2_and_bad_encoding_are_parse_errors_not_crashes() -> None:
 
 
 def test_facts_survive_a_pickle_round_trip() -> None:
-    """Facts cross process pools and the cache as pickles (``pyfacts._rebuild``)."""
+    """Facts cross process pools and the cache as pickles (``pyfacts._pickle_by_fields``)."""
     import pickle
 
     from flowscan.python.facts import structure

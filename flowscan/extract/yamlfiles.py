@@ -23,5 +23,7 @@ class YamlFiles:
             from .yamlnodes import parse_yaml
 
             self.count_parse(path)
-            found = self.parsed[path] = parse_yaml(self.sources[path])
+            data = self.sources[path]
+            # a template's resource types (AWS::S3::Bucket) hold "::": its nodes are kept for the template decoder
+            found = self.parsed[path] = parse_yaml(data, keep_node=b"::" in data)
         return found

@@ -87,6 +87,7 @@ class YamlTooLarge(yaml.YAMLError):
 
 class _Loader(_SAFE):  # type: ignore[misc, valid-type]
     nodes = 0  # values converted so far in this file
+    merged = False  # whether a merge key (<<) was flattened: the composed nodes were changed
 
 
 def _convert(node: yaml.Node, loader: _Loader, depth: int = 0) -> Y:
@@ -98,7 +99,9 @@ def _convert(node: yaml.Node, loader: _Loader, depth: int = 0) -> Y:
         return Y(None, line)
     if isinstance(node, yaml.MappingNode):
         own = {id(key_node) for key_node, _ in node.value}
-        loader.flatten_mapping(node)  # merge keys (<<: *anchor)
+        if any(key_node.tag in _MERGE_TAGS for key_node, _ in node.value):
+            loader.merged = True
+        loader.flatten_mapping(node)  # merge keys (<<: *anchor); changes the composed nodes
         out: dict[str, Y] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
@@ -122,9 +125,13 @@ def _convert(node: yaml.Node, loader: _Loader, depth: int = 0) -> Y:
     return Y(value, line)
 
 
-def load_documents(data: bytes | str, docs: list[Y] | None = None) -> list[Y]:
+_MERGE_TAGS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+
+
+def load_documents(data: bytes | str, docs: list[Y] | None = None, nodes: list[yaml.Node] | None = None) -> list[Y]:
     """Every document in ``data``; raises ``yaml.YAMLError`` on malformed YAML. ``docs``, when
-    given, receives each document as it is read (those before a malformed one are kept)."""
+    given, receives each document as it is read (those before a malformed one are kept);
+    ``nodes``, when given, each document's composed node, unless a merge key changed it."""
     loader = _Loader(data)
     docs = [] if docs is None else docs
     try:
@@ -132,6 +139,8 @@ def load_documents(data: bytes | str, docs: list[Y] | None = None) -> list[Y]:
             node = loader.get_node()
             if node is not None:
                 docs.append(_convert(node, loader))
+                if nodes is not None and not loader.merged:
+                    nodes.append(node)
         return docs
     finally:
         loader.dispose()
@@ -144,18 +153,24 @@ class ParsedYaml:
 
     documents: list[Y]
     error: yaml.YAMLError | None = None
+    # The composed node of a one-document file parsed with ``keep_node`` (and without merge
+    # keys): another reader of the same text (the CloudFormation decoder) builds its own data
+    # from it instead of parsing the file again.
+    node: yaml.Node | None = None
 
 
-def parse_yaml(data: bytes | str) -> ParsedYaml:
+def parse_yaml(data: bytes | str, keep_node: bool = False) -> ParsedYaml:
     """The documents of ``data``; when one is malformed (or too large), those before it and
-    the error."""
+    the error. With ``keep_node``, a one-document file keeps its composed node."""
     docs: list[Y] = []
+    nodes: list[yaml.Node] | None = [] if keep_node else None
     try:
-        return ParsedYaml(load_documents(data, docs))
+        load_documents(data, docs, nodes)
     except RecursionError:  # pyyaml's composer recurses once per nesting level
         return ParsedYaml(docs, YamlTooLarge("nests too deep to read; not read"))
     except yaml.YAMLError as exc:
         return ParsedYaml(docs, exc)
+    return ParsedYaml(docs, node=nodes[0] if nodes and len(nodes) == 1 == len(docs) else None)
 
 
 def error_line(exc: yaml.YAMLError) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 # -- expressions -------------------------------------------------------------
 
@@ -105,14 +106,20 @@ class Opaque:
 Expr = Lit | NoneLit | Name | Attr | Sub | Call | Concat | Percent | Either | Seq | DictLit | Opaque
 
 
-def _rebuild(self) -> tuple:
-    """Pickle as ``Class(*fields)``: half the unpickling time of dataclasses' generated
-    ``__setstate__`` (facts cross process pools and the cache)."""
-    return (type(self), tuple(getattr(self, name) for name in type(self).__match_args__))
+def _pickle_by_fields(cls: type) -> None:
+    """Pickle ``cls`` as ``Class(*fields)``: half the unpickling time of dataclasses' generated
+    ``__setstate__`` (facts cross process pools and the cache). The fields are read by one
+    ``attrgetter`` (in C): a quarter of a generator's pickling time."""
+    names = cls.__match_args__
+    get = attrgetter(*names)
+    if len(names) == 1:
+        cls.__reduce__ = lambda self: (cls, (get(self),))  # type: ignore[method-assign]
+    else:
+        cls.__reduce__ = lambda self: (cls, get(self))  # type: ignore[method-assign]
 
 
 for _ir in (Lit, NoneLit, Name, Attr, Sub, Call, Concat, Percent, Either, Seq, DictLit, Opaque):
-    _ir.__reduce__ = _rebuild  # type: ignore[method-assign]
+    _pickle_by_fields(_ir)
 
 
 # -- scopes ------------------------------------------------------------------
@@ -173,7 +180,7 @@ class AttrAssign:
 
 
 for _fact in (Assign, Param, Test, CallSite, AttrAssign):
-    _fact.__reduce__ = _rebuild  # type: ignore[method-assign]
+    _pickle_by_fields(_fact)
 
 
 @dataclass(eq=False)

@@ -73,6 +73,7 @@ class Program:
         self._words: dict[str, frozenset[bytes]] = {}
         self.mention_log: dict[str, dict[str, bool]] = {}  # path -> identifier lookups and answers
         self._calls_by_name: dict[str, dict[str, list[CallSite]]] = {}
+        self._calls_passing: dict[str, dict[str, list[tuple[CallSite, list[tuple[int | None, str | None]]]]]] = {}
         self._sites: dict[tuple[str, str], list[tuple[ModuleFacts, CallSite]]] = {}
         self.loads_by_reason: dict[str, int] = {}
         self.settings: SettingsFiles | None = None  # settings files the code loads (set by the scan)
@@ -154,6 +155,26 @@ class Program:
                 callee = callee_name(site.func)
                 if callee is not None:
                     index.setdefault(callee, []).append(site)
+        return index.get(name, [])
+
+    def calls_passing(self, facts: ModuleFacts, name: str) -> list[tuple[CallSite, list[tuple[int | None, str | None]]]]:
+        """The call sites in ``facts`` (in order) given the bare name ``name`` as an argument, each
+        with where: ``(position, None)`` or ``(None, keyword)`` (``register(f)``, ``Tool(fn=f)``)."""
+        index = self._calls_passing.get(facts.path)
+        if index is None:
+            from .facts import Name
+
+            index = self._calls_passing[facts.path] = {}
+            for site in facts.calls:
+                given: dict[str, list[tuple[int | None, str | None]]] = {}
+                for i, arg in enumerate(site.args):
+                    if isinstance(arg, Name):
+                        given.setdefault(arg.id, []).append((i, None))
+                for key, value in site.kwargs:
+                    if isinstance(value, Name):
+                        given.setdefault(value.id, []).append((None, key))
+                for arg_name, where in given.items():
+                    index.setdefault(arg_name, []).append((site, where))
         return index.get(name, [])
 
     def sites_calling(self, name: str, defined_in: ModuleFacts) -> list[tuple[ModuleFacts, CallSite]]:

@@ -13,6 +13,7 @@ the same report either way.
 from __future__ import annotations
 
 import dataclasses
+from operator import is_
 
 from ..redact import MASK, is_secret_name, redact
 from .facts import (
@@ -104,18 +105,21 @@ def _expr(expr):
         return expr if all(a[0] is b[0] and a[1] is b[1] for a, b in zip(items, expr.items)) else DictLit(items, expr.line)
     if kind in _LEAVES:
         return expr
+    if kind is Attr:  # the commonest node: what _rebuilt would do, without its generic walk
+        base = _expr(expr.base)
+        return expr if base is expr.base else Attr(base, expr.attr, expr.line)
     return _rebuilt(expr, _expr)
 
 
 def _call(call: Call) -> Call:
     func = _expr(call.func)
-    args = tuple(_expr(a) for a in call.args)
+    args = tuple(map(_expr, call.args))
     name = getattr(call.func, "attr", None) or getattr(call.func, "id", None)
     if name in _ENV_READS and len(args) >= 2 and type(args[0]) is Lit and is_secret_name(args[0].text):
-        args = (args[0], *(_masked(a) for a in args[1:]))
-    kwargs = tuple((key, _masked(value) if is_secret_name(key) else _expr(value)) for key, value in call.kwargs)
-    if func is call.func and all(a is b for a, b in zip(args, call.args)) \
-            and all(a[1] is b[1] for a, b in zip(kwargs, call.kwargs)):
+        args = (args[0], *map(_masked, args[1:]))
+    kwargs = tuple([(key, _masked(value) if is_secret_name(key) else _expr(value)) for key, value in call.kwargs])
+    if func is call.func and all(map(is_, args, call.args)) \
+            and all([a[1] is b[1] for a, b in zip(kwargs, call.kwargs)]):
         return call
     return Call(func, args, kwargs, call.line)
 

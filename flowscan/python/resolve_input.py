@@ -86,11 +86,7 @@ class InputResolution:
         paths = [module.path, *[p for p in self.program.files_mentioning(scope.name, module) if p != module.path]]
         for path in paths:
             facts = module if path == module.path else self.program.load(path)
-            for site in facts.calls:
-                given = [(i, None, a) for i, a in enumerate(site.args)] + [(None, k, v) for k, v in site.kwargs]
-                named = [(i, k) for i, k, a in given if isinstance(a, Name) and a.id == scope.name]
-                if not named:
-                    continue
+            for site, named in self.program.calls_passing(facts, scope.name):
                 frame = Frame(facts, site.scope, site.line)
                 if not any(isinstance(o, FuncRef) and o.module.path == module.path and o.scope.qualname == scope.qualname
                            for o in self.eval(Name(scope.name, site.line), frame)):

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shlex
-import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -73,6 +71,8 @@ def report_time() -> str:
 def command_line(argv: list[str]) -> str:
     """The command as typed, program name shortened, secrets redacted."""
     words = ["flowscan", *argv[1:]] if argv else ["flowscan"]
+    import shlex
+
     return redact(shlex.join(words))
 
 
@@ -87,6 +87,8 @@ def catalog_digest(rules_dir: Path, rule_files: list[str]) -> str:
 def git_state(root: Path) -> tuple[str | None, bool | None]:
     """The checked-out commit and whether tracked files differ from it. git runs with
     fsmonitor and hooks off, so nothing the repository configures is executed."""
+    import subprocess  # here, not at the top: a console report imports this module and never runs git
+
     folder = root if root.is_dir() else root.parent
     try:
         done = subprocess.run(

@@ -127,6 +127,19 @@ def load_template(text: str) -> Any:
     return template
 
 
+def template_from_node(node: yaml.Node, text: str) -> Any:
+    """``load_template`` of ``text`` built from its already composed (one-document) ``node``:
+    the scan's YAML parse read the file, so it is not parsed again."""
+    loader = _Loader("")
+    try:
+        template = loader.construct_document(node)
+    finally:
+        loader.dispose()
+    if "&" in text and _expanded_size(template) > MAX_EXPANDED_NODES:
+        raise Unsupported("aliases expand beyond cfn-lint's bound")
+    return template
+
+
 def _expanded_size(template: Any) -> int:
     """How many values the template holds with every alias expanded (shared values counted
     each time they appear; each walked once), stopping just past the bound."""

@@ -11,9 +11,12 @@ data only (a safe YAML loader; aliases bounded); nothing in the template runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .cfnyaml import load_template
+from .cfnyaml import load_template, template_from_node
+
+if TYPE_CHECKING:
+    import yaml
 
 
 @dataclass
@@ -47,6 +50,16 @@ def decode_template(path: str, data: bytes) -> Decoded:
     if not isinstance(template, dict):
         return Decoded(None, (1, "the template is not a mapping"))
     return Decoded(template)
+
+
+def decode_node(node: yaml.Node, data: bytes) -> Decoded | None:
+    """The template whose composed node the scan's YAML parse kept (``ParsedYaml.node``), as
+    ``decode_template`` reads it; None when cfn-lint must decide (it then parses the text)."""
+    try:
+        template = template_from_node(node, data.decode("utf-8"))
+    except Exception:  # noqa: BLE001 - as in decode_template: cfn-lint reads (or words the error)
+        return None
+    return Decoded(template) if isinstance(template, dict) else Decoded(None, (1, "the template is not a mapping"))
 
 
 def line_of(node: Any, default: int) -> int:

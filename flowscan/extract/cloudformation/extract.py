@@ -11,17 +11,20 @@ function whose code is not in the tree (inline, an S3 object) applies to no file
 from __future__ import annotations
 
 import posixpath
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ...configfacts import CODE_OUTSIDE_TREE, ConfigFacts, EnvBinding, EnvSource, Placement
 from ...model import Step
 from ..runtime_region import runtime_region_bindings
 from ..yamlnodes import Y
 from .decode import at_path as _get
-from .decode import decode_template, line_of
+from .decode import decode_node, decode_template, line_of
 from .evaluate import Stack, Value
 from .rules import CloudFormationRules, EnvRule, NestedRule, bundled_cloudformation_rules
 from .nested import MAX_NESTING, child_path, child_stack, describe_location
+
+if TYPE_CHECKING:
+    import yaml
 from .samconfig import DEFAULT_ENV, DeployConfig, read_samconfig
 from .statemachines import state_machine_endpoints
 
@@ -31,10 +34,13 @@ KIND = "cloudformation"
 def extract_cloudformation(templates: dict[str, bytes], samconfigs: dict[str, bytes | Y],
                            rules: CloudFormationRules | None = None, *,
                            count_parse: Callable[[str], None] = lambda path: None,
-                           definitions: dict[str, bytes] | None = None) -> list[ConfigFacts]:
+                           definitions: dict[str, bytes] | None = None,
+                           composed: dict[str, yaml.Node] | None = None) -> list[ConfigFacts]:
     """Facts of every template (path → bytes), deployed with the samconfig of its folder (path →
     samconfig.toml bytes, or samconfig.yaml's parsed document) when there is one; ``definitions``
-    are the state machine definition files of the scan (``*.asl.json``, path → bytes)."""
+    are the state machine definition files of the scan (``*.asl.json``, path → bytes);
+    ``composed``, the templates the scan's YAML parse already read (path → composed node),
+    decoded from that node without parsing them again."""
     rules = rules or bundled_cloudformation_rules()
     out: list[ConfigFacts] = []
     deploys: dict[str, list[DeployConfig]] = {}
@@ -48,10 +54,13 @@ def extract_cloudformation(templates: dict[str, bytes], samconfigs: dict[str, by
     by_path: dict[str, ConfigFacts] = {}
     decoded: dict[str, dict[str, Any]] = {}
     for path, data in sorted(templates.items()):
-        count_parse(path)
         facts = by_path[path] = ConfigFacts(path, KIND)
         out.append(facts)
-        found = decode_template(path, data)
+        node = (composed or {}).get(path)
+        found = decode_node(node, data) if node is not None else None
+        if found is None:
+            count_parse(path)
+            found = decode_template(path, data)
         if found.template is None:
             facts.parse_error = found.error
         else:
