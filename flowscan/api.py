@@ -29,6 +29,7 @@ from .resultcache import (
     ResultCache,
     content_digest,
     record_scan,
+    recorded_prepass,
     reuse_report,
     scan_key,
 )
@@ -168,14 +169,16 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     stats.files_read, stats.python_files = len(sources), len(python_files)
     # an empty tree has no report worth reusing: hashing flowscan's own files would cost more than the scan
     results = ResultCache(options.cache_dir) if options.cache_dir is not None and options.reuse and sources else None
-    key = digests = None
+    key = digests = record = None
     if results is not None:
         with stats.phase("reuse"):
             key = scan_key(root, json.dumps(policy.to_dict(), sort_keys=True, default=str),
                            (options.prepass, sorted(options.env.items()), [s.path for s in coverage.files_skipped],
                             sorted(shown_roles(options.include)), base.prefix, options.only))
             digests = {path: content_digest(data) for path, data in sources.items()}
-            reused = reuse_report(results, key, digests, sources, catalog, python_files, FactCache(options.cache_dir))
+            record = results.load(key)
+            reused = reuse_report(results, key, record, digests, sources, catalog, python_files,
+                                  FactCache(options.cache_dir))
         if reused is not None:
             stats.reused = True
             _mark_policy_decisions(reused, sources, policy, options, LineCache(sources), base)
@@ -186,9 +189,15 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
             return ScanResult(reused, graph, None, stats)
 
     with stats.phase("prepass"):
-        summaries = {f.path: prepass_python(f.path, sources[f.path]) for f in python_files}
+        # files unchanged since the recorded scan keep its summaries and seed flags
+        known = recorded_prepass(record, digests, [f.path for f in python_files]) if digests is not None else {}
+        stats.prepass_recorded = len(known)
+        summaries = {f.path: known[f.path][0] if f.path in known else prepass_python(f.path, sources[f.path])
+                     for f in python_files}
         canonical = canonical_modules(summaries)
-        direct = seed_files(summaries, sources, catalog, canonical) if options.prepass else set(summaries)
+        fresh = {p: s for p, s in summaries.items() if p not in known}
+        direct = ({p for p, (_, seed) in known.items() if seed} | seed_files(fresh, sources, catalog, canonical)
+                  if options.prepass else set(summaries))
         seeds = direct | seed_importers(direct, summaries, canonical)
     cache = FactCache(options.cache_dir)
 

@@ -110,7 +110,7 @@ class FactCache:
             return
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(entry, dumps(value, _code_version()))
+            write_atomically(entry, dumps(value, _code_version(), shared=True))
         except (OSError, ValueError, TypeError):
             pass  # a read-only or full disk, or a value the codec cannot write, only costs speed
 

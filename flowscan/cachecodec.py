@@ -5,6 +5,13 @@ rebuilds it by the field types of ``kind``'s dataclasses, checking every value a
 annotation. Only the classes those annotations name can be built, so a crafted entry can
 at worst be refused (``CodecError``), never run code or reach the scan with a wrong type.
 
+A dataclass is written as an array, its class name then its fields in order
+(``["Lit","https://a.example.com",3]``). With ``shared=True`` an object met again (a branch
+condition shared by every call under its ``if``) is written as the number of its first
+writing, counted in the order objects start; reading builds it once and shares it, as the
+writer did. Only kinds whose every field is typed (``fully_typed``: no ``Any`` or bare
+``dict`` a dataclass could hide in, which the reader would not count) are written so.
+
 Every entry carries ``FORMAT`` and the flowscan digest it was written by; an entry of
 another format or version is a miss.
 """
@@ -18,37 +25,85 @@ import typing
 from functools import lru_cache
 from typing import Any, Callable, Union
 
-FORMAT = 1
+FORMAT = 2
 
 
 class CodecError(ValueError):
     """An entry that is not what its kind says: a miss, to be rebuilt."""
 
 
-def dumps(value: object, version: str) -> bytes:
+def dumps(value: object, version: str, shared: bool = False) -> bytes:
     """JSON of ``value``, ASCII-escaped (a lone surrogate from an undecodable source byte is
     stored as ``\\udcxx`` and read back as it was). The C encoder does the work, calling back
     only for dataclasses and sets; a dict whose keys JSON objects cannot hold (tuples) falls
-    back to the encoder in Python, which writes every dict as ``{"@dict": [[key, value], ...]}``."""
+    back to the encoder in Python, which writes every dict as ``{"@dict": [[key, value], ...]}``.
+    ``shared``: objects met again are written as references (see the module's docstring)."""
     try:
-        body = json.dumps(value, default=_default, separators=(",", ":"), check_circular=False)
+        body = json.dumps(value, default=_Writer(shared).default, separators=(",", ":"), check_circular=False)
     except (TypeError, ValueError):
-        body = json.dumps(_encode(value), separators=(",", ":"))
+        body = json.dumps(_Writer(shared).encode(value), separators=(",", ":"))
     return f'{{"format":{FORMAT},"version":{json.dumps(version)},"value":{body}}}'.encode("utf-8")
 
 
-def _default(value: object) -> object:
+_SCALARS = (str, int, float, bool, type(None))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(value: object) -> tuple[str, ...] | None:
     kind = type(value)
     names = _FIELD_NAMES.get(kind)
     if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
         names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
-    if names is not None:
-        out = {name: getattr(value, name) for name in names}
-        out["@"] = kind.__name__
-        return out
-    if isinstance(value, (set, frozenset)):
-        return sorted(value, key=repr)
-    raise TypeError(f"cannot store a {kind.__name__} in the cache")
+    return names
+
+
+class _Writer:
+    """Numbers each dataclass object as it starts (the order ``loads`` builds them in) and
+    writes an object met again as its number."""
+
+    def __init__(self, shared: bool) -> None:
+        self.shared = shared
+        self.seen: dict[int, tuple[int, object]] = {}  # id -> (number, the object, kept alive)
+
+    def _number(self, value: object) -> int | None:
+        if not self.shared:
+            return None
+        known = self.seen.get(id(value))
+        if known is not None:
+            return known[0]
+        self.seen[id(value)] = (len(self.seen), value)
+        return None
+
+    def default(self, value: object) -> object:
+        names = _field_names(value)
+        if names is not None:
+            number = self._number(value)
+            if number is not None:
+                return number
+            return [type(value).__name__, *[getattr(value, name) for name in names]]
+        if isinstance(value, (set, frozenset)):
+            return sorted(value, key=repr)
+        raise TypeError(f"cannot store a {type(value).__name__} in the cache")
+
+    def encode(self, value: object) -> object:
+        kind = type(value)
+        if kind in _SCALARS:
+            return value
+        names = _field_names(value)
+        if names is not None:
+            number = self._number(value)
+            if number is not None:
+                return number
+            return [kind.__name__, *[self.encode(getattr(value, name)) for name in names]]
+        if kind is list or kind is tuple:
+            return [self.encode(v) for v in value]  # type: ignore[attr-defined]
+        if isinstance(value, (set, frozenset)):
+            return [self.encode(v) for v in sorted(value, key=repr)]
+        if isinstance(value, dict):
+            return {"@dict": [[self.encode(k), self.encode(v)] for k, v in value.items()]}
+        if isinstance(value, (str, int, float)):  # subclasses (enums)
+            return value
+        raise TypeError(f"cannot store a {kind.__name__} in the cache")
 
 
 def loads(data: bytes, kind: type, version: str) -> Any:
@@ -60,35 +115,28 @@ def loads(data: bytes, kind: type, version: str) -> Any:
     if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("version") != version:
         raise CodecError("another format or flowscan version")
     try:
-        return _decode(entry.get("value"), kind)
+        return _decoder(kind)(entry.get("value"), [])
     except RecursionError:
         raise CodecError("nested too deep") from None
 
 
-_SCALARS = (str, int, float, bool, type(None))
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _encode(value: object) -> object:
-    kind = type(value)
-    if kind in _SCALARS:
-        return value
-    names = _FIELD_NAMES.get(kind)
-    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
-    if names is not None:
-        out = {name: _encode(getattr(value, name)) for name in names}
-        out["@"] = kind.__name__
-        return out
-    if kind is list or kind is tuple:
-        return [_encode(v) for v in value]  # type: ignore[attr-defined]
-    if isinstance(value, (set, frozenset)):
-        return [_encode(v) for v in sorted(value, key=repr)]
-    if isinstance(value, dict):
-        return {"@dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
-    if isinstance(value, (str, int, float)):  # subclasses (enums)
-        return value
-    raise TypeError(f"cannot store a {kind.__name__} in the cache")
+def fully_typed(kind: type) -> bool:
+    """Whether every value under ``kind`` is read by a typed decoder (no ``Any``, ``object``
+    or unparameterised container), so that reading counts every object the writer counted."""
+    seen: set[object] = set()
+    todo: list[object] = [kind]
+    while todo:
+        hint = todo.pop()
+        if hint in seen:
+            continue
+        seen.add(hint)
+        if hint is Any or hint is object or hint in (dict, list, tuple, set, frozenset):
+            return False
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+            todo.extend(h for _, h in _hints(hint))
+        else:
+            todo.extend(a for a in typing.get_args(hint) if a is not Ellipsis)
+    return True
 
 
 @lru_cache(maxsize=None)
@@ -97,11 +145,8 @@ def _hints(cls: type) -> tuple[tuple[str, object], ...]:
     return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls) if f.init)
 
 
-def _decode(raw: object, hint: object) -> Any:
-    return _decoder(hint)(raw)
-
-
-Decoder = Callable[[object], Any]
+# A decoder reads one value: (raw JSON value, the objects built so far, by number) -> value.
+Decoder = Callable[[object, list], Any]
 
 
 @lru_cache(maxsize=None)
@@ -116,7 +161,7 @@ def _decoder(hint: object) -> Decoder:
     if origin is typing.Literal:
         allowed = typing.get_args(hint)
 
-        def literal(raw: object) -> Any:
+        def literal(raw: object, built: list) -> Any:
             if raw in allowed:
                 return raw
             raise CodecError(f"{raw!r} is not one of {allowed}")
@@ -134,28 +179,28 @@ def _decoder(hint: object) -> Decoder:
     if container is tuple and args and args[-1] is not Ellipsis:
         items = [_lazy(a) for a in args]
 
-        def fixed_tuple(raw: object) -> Any:
+        def fixed_tuple(raw: object, built: list) -> Any:
             if type(raw) is not list or len(raw) != len(items):
                 raise CodecError("expected a tuple of its length")
-            return tuple(item()(v) for item, v in zip(items, raw))
+            return tuple([item()(v, built) for item, v in zip(items, raw)])
         return fixed_tuple
     if container in (list, tuple, set, frozenset):
         item = _lazy(args[0] if args else Any)
         build = container
 
-        def sequence(raw: object) -> Any:
+        def sequence(raw: object, built: list) -> Any:
             if type(raw) is not list:
                 raise CodecError(f"expected a {build.__name__}")
             read = item()
-            return build([read(v) for v in raw])
+            return build([read(v, built) for v in raw])
         return sequence
     if container is dict:
         key_hint = args[0] if args else Any
         key, value = (_lazy(a) for a in (args if args else (Any, Any)))
 
-        def mapping(raw: object) -> Any:
+        def mapping(raw: object, built: list) -> Any:
             read_key, read_value = key(), value()
-            return {_hashable(read_key(_object_key(k, key_hint))): read_value(v) for k, v in _pairs(raw)}
+            return {_hashable(read_key(_object_key(k, key_hint), built)): read_value(v, built) for k, v in _pairs(raw)}
         return mapping
     raise CodecError(f"no reading for {hint!r}")
 
@@ -175,54 +220,110 @@ def _lazy(hint: object) -> Callable[[], Decoder]:
 def _union_decoder(options: tuple) -> Decoder:
     tagged = {o.__name__: o for o in options if isinstance(o, type) and dataclasses.is_dataclass(o)}
     others = [_lazy(o) for o in options if o not in tagged.values()]
+    if tagged and any(o in (int, Any, object) or typing.get_origin(o) in (list, tuple, set, frozenset)
+                      or o in (list, tuple, set, frozenset) for o in options):
+        raise TypeError(f"a union of dataclasses and numbers or sequences cannot be read back: {options}")
+    readers: dict[str, Decoder] = {}
 
-    def union(raw: object) -> Any:
-        if type(raw) is dict and "@" in raw:  # a dataclass: the one its tag names
-            cls = tagged.get(raw["@"])  # type: ignore[arg-type]
-            if cls is None:
-                raise CodecError(f"{raw['@']!r} is not allowed here")
-            return _decoder(cls)(raw)
+    def union(raw: object, built: list) -> Any:
+        kind = type(raw)
+        if tagged and kind is list and raw and type(raw[0]) is str:  # a dataclass: the one its tag names
+            read = readers.get(raw[0])  # type: ignore[index]
+            if read is None:
+                cls = tagged.get(raw[0])  # type: ignore[index]
+                if cls is None:
+                    raise CodecError(f"{raw[0]!r} is not allowed here")  # type: ignore[index]
+                read = readers[raw[0]] = _decoder(cls)  # type: ignore[index]
+            return read(raw, built)
+        if tagged and kind is int:  # an object written before
+            value = _built(raw, built)
+            if type(value) not in tagged.values() or tagged[type(value).__name__] is not type(value):
+                raise CodecError("a reference to an object of another type")
+            return value
         for other in others:
             try:
-                return other()(raw)
+                return other()(raw, built)
             except CodecError:
                 continue
         raise CodecError("matches none of its types")
     return union
 
 
-def _dataclass_decoder(cls: type) -> Decoder:
-    name = cls.__name__
-    fields: list[tuple[str, Callable[[], Decoder]]] = []
-    expected: set[str] = set()
+def _built(number: int, built: list) -> Any:
+    if not 0 <= number < len(built) or built[number] is None:
+        raise CodecError("a reference to an object not yet read")  # forward or cyclic: never written so
+    return built[number]
 
-    def dataclass_value(raw: object) -> Any:
-        if not fields:
-            fields.extend((field, _lazy(hint)) for field, hint in _hints(cls))
-            expected.update([field for field, _ in fields] + ["@"])
-        if type(raw) is not dict or raw.get("@") != name:
-            raise CodecError(f"expected a {name}")
-        if len(raw) != len(expected) or not expected.issuperset(raw):
-            raise CodecError(f"the fields of a {name} differ")
-        return cls(**{field: read()(raw[field]) for field, read in fields})
+
+_INLINE = (str, int, bool)  # field types checked inline
+
+
+def _dataclass_decoder(cls: type) -> Decoder:
+    """The reader of ``cls``: its code is generated on first use from the class's field
+    annotations (flowscan's own classes, never the entry's data), one line per field, so a
+    field costs a type check instead of a call (a scan reads a quarter of a million facts)."""
+    compiled: list[Decoder] = []
+
+    def dataclass_value(raw: object, built: list) -> Any:
+        if not compiled:
+            compiled.append(_compile(cls))
+        return compiled[0](raw, built)
     return dataclass_value
 
 
+def _compile(cls: type) -> Decoder:
+    hints = _hints(cls)
+    scope: dict[str, Any] = {"cls": cls, "name": cls.__name__, "CodecError": CodecError, "reference": _reference}
+    body = [
+        "def read(raw, built):",
+        f"    if type(raw) is not list or len(raw) != {len(hints) + 1} or raw[0] != name:",
+        "        if type(raw) is int:",
+        "            return reference(raw, built, cls)",
+        "        raise CodecError('expected a ' + name)",
+        "    slot = len(built)",
+        "    built.append(None)",
+    ]
+    for i, (_, hint) in enumerate(hints):
+        value = f"raw[{i + 1}]"
+        optional = typing.get_origin(hint) in (Union, types.UnionType) and type(None) in typing.get_args(hint)
+        scalar = [a for a in typing.get_args(hint) if a is not type(None)] if optional else [hint]
+        if len(scalar) == 1 and scalar[0] in _INLINE:
+            scope[f"T{i}"] = scalar[0]
+            allowed = f"(v{i} is not None and type(v{i}) is not T{i})" if optional else f"type(v{i}) is not T{i}"
+            body += [f"    v{i} = {value}",
+                     f"    if {allowed}:",
+                     f"        raise CodecError('a field of ' + name + ' is not a ' + T{i}.__name__)"]
+        else:
+            scope[f"R{i}"] = _decoder(hint)
+            body.append(f"    v{i} = R{i}({value}, built)")
+    body += [f"    value = built[slot] = cls({', '.join(f'v{i}' for i in range(len(hints)))})",
+             "    return value"]
+    exec("\n".join(body), scope)  # noqa: S102 - the source above, built from annotations only
+    return scope["read"]
+
+
+def _reference(number: object, built: list, cls: type) -> Any:
+    value = _built(number, built)  # type: ignore[arg-type]
+    if type(value) is not cls:
+        raise CodecError(f"a reference to an object that is not a {cls.__name__}")
+    return value
+
+
 def _exact(kind: type) -> Decoder:
-    def exact(raw: object) -> Any:
+    def exact(raw: object, built: list) -> Any:
         if type(raw) is kind:
             return raw
         raise CodecError(f"expected a {kind.__name__}")
     return exact
 
 
-def _none(raw: object) -> None:
+def _none(raw: object, built: list) -> None:
     if raw is None:
         return None
     raise CodecError("expected null")
 
 
-def _number(raw: object) -> float:
+def _number(raw: object, built: list) -> float:
     if type(raw) in (int, float):
         return float(raw)  # type: ignore[arg-type]
     raise CodecError("expected a number")
@@ -248,7 +349,7 @@ def _pairs(raw: object) -> list:
     return pairs
 
 
-def _plain(raw: object) -> Any:
+def _plain(raw: object, built: list | None = None) -> Any:
     """An untyped value (``dict``, ``Any``): plain JSON data (scalars, lists, dicts), no objects."""
     if isinstance(raw, list):
         return [_plain(v) for v in raw]

@@ -147,13 +147,39 @@ def record_scan(report: Report, digests: dict[str, str], summaries: dict[str, Py
     return ScanRecord(files, report)
 
 
-def reuse_report(results: ResultCache, key: str, digests: dict[str, str], sources: dict[str, bytes], catalog: Catalog,
-                 python_files: list[SourceFile], facts_cache: FactCache) -> Report | None:
-    """The recorded report, when every file whose bytes changed since gives the scan the
-    same answers; the record is refreshed with the new digests. None: scan in full."""
+def recorded_prepass(record: ScanRecord | None, digests: dict[str, str],
+                     python_paths: list[str]) -> dict[str, tuple[PythonSummary, bool]]:
+    """The pre-pass summary and direct-seed flag of each Python file whose bytes ``record``
+    saw, when it covered the same Python files (whether a file is a seed depends on its bytes
+    and on which packages the tree holds). A summary redaction touched (a module name that
+    looks like a key) is left out: its file is summarised again."""
+    from .discover import PythonSummary
+
+    if record is None or {p for p, use in record.files.items() if use.summary is not None} != set(python_paths):
+        return {}
+    out: dict[str, tuple[PythonSummary, bool]] = {}
+    for path in python_paths:
+        use = record.files[path]
+        if use.summary is None or use.digest != digests.get(path):
+            continue
+        module, imports, reads_env, lazy = use.summary
+        if all(_dotted(name) for name in (module, *imports, *lazy)):
+            out[path] = (PythonSummary(path, module, imports, reads_env, lazy), use.seed)
+    return out
+
+
+def _dotted(name: str) -> bool:
+    return name == "" or all(part.isidentifier() for part in name.split("."))
+
+
+def reuse_report(results: ResultCache, key: str, record: ScanRecord | None, digests: dict[str, str],
+                 sources: dict[str, bytes], catalog: Catalog, python_files: list[SourceFile],
+                 facts_cache: FactCache) -> Report | None:
+    """The recorded report (``record``, as ``results`` loaded it under ``key``), when every
+    file whose bytes changed since gives the scan the same answers; the record is refreshed
+    with the new digests. None: scan in full."""
     from .python.program import identifiers, mentions_in
 
-    record = results.load(key)
     if record is None:
         return None
     from .discover import canonical_modules, prepass_python, seed_files

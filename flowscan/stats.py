@@ -24,6 +24,7 @@ class ScanStats:
     workers: int = 1
     budget_hits: int = 0
     reused: bool = False  # the report came from the result cache
+    prepass_recorded: int = 0  # Python files whose pre-pass summary came from the recorded scan
     most_steps: int = 0  # the most evaluation steps one outbound call took
     most_steps_at: str = ""
     on_phase: Callable[[str], None] | None = field(default=None, repr=False, compare=False)  # a progress display
@@ -54,6 +55,8 @@ class ScanStats:
         out.append(f"python files: {self.python_files} read, {parsed} parsed ("
                    + ", ".join(f"{why} {n}" for why, n in sorted(self.parsed.items())) + ")"
                    + f"; cache {self.cache_hits} hits, {self.cache_misses} misses; workers {self.workers}")
+        out.append(f"pre-pass: {self.python_files - self.prepass_recorded} Python files summarised, "
+                   f"{self.prepass_recorded} from the recorded scan")
         repeated = sorted(p for p, n in self.parse_counts.items() if n > 1)
         out.append(f"files parsed: {len(self.parse_counts)} (Python, YAML, HCL, Dockerfile, dotenv, shell); "
                    f"more than once: {len(repeated)}" + (f" ({', '.join(repeated[:5])})" if repeated else ""))

@@ -131,3 +131,28 @@ def test_a_policy_change_is_scanned_again(tmp_path: Path) -> None:
     again = scan(root, ScanOptions(cache_dir=cache, allow=["us"]))
     assert not again.stats.reused
     assert len(again.report.findings) != len(first.report.findings)
+
+
+def test_a_rescan_summarises_only_the_changed_files_and_seeds_them_again(tmp_path: Path) -> None:
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    first = _warm(root, cache)
+    assert first.stats.prepass_recorded == 0
+    helper = root / "src/shopbot/helpers.py"  # not a seed, then one: it now imports an SDK
+    helper.write_text("import os\n")
+    _warm(root, cache)
+    helper.write_text('import requests\n\nrequests.get("https://api.mistral.ai/v1/models")\n')
+    again = _warm(root, cache)
+    assert not again.stats.reused
+    assert again.stats.prepass_recorded == again.stats.python_files - 1
+    assert "api.mistral.ai" in _hosts(again)
+    assert render_json(again.report) == _cold_json(root)
+
+
+def test_an_added_python_file_summarises_every_file_again(tmp_path: Path) -> None:
+    """Whether a file is a seed depends on which packages the tree holds."""
+    root, cache = _tree(tmp_path), tmp_path / "cache"
+    _warm(root, cache)
+    (root / "src/shopbot/extra.py").write_text('import requests\n\nrequests.get("https://api.groq.com/x")\n')
+    again = _warm(root, cache)
+    assert again.stats.prepass_recorded == 0
+    assert render_json(again.report) == _cold_json(root)

@@ -1,0 +1,75 @@
+"""The cache codec: facts read back as the extractor made them, shared objects included, and
+entries that are not what they claim refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from flowscan.cachecodec import CodecError, dumps, fully_typed, loads
+from flowscan.model import Report
+from flowscan.python.extract import extract_python
+from flowscan.python.facts import Lit, ModuleFacts, structure
+from flowscan.resultcache import ScanRecord
+
+APP = b"""import os
+import requests
+
+if os.getenv("USE_PROXY"):
+    requests.get("https://proxy.example.com/a")
+    requests.post("https://proxy.example.com/b")
+"""
+
+
+def test_facts_read_back_equal_and_share_what_the_extractor_shared() -> None:
+    facts = extract_python("app/net.py", APP)
+    first, second = (c for c in facts.calls if c.line in (5, 6))
+    assert first.tests[0] is second.tests[0]  # one branch condition, shared by both calls
+
+    back = loads(dumps(facts, "v1", shared=True), ModuleFacts, "v1")
+
+    assert structure(back) == structure(facts)
+    again = [c for c in back.calls if c.line in (5, 6)]
+    assert again[0].tests[0] is again[1].tests[0]
+    # the resolver memoises by expression identity: a copy per call made a cached scan
+    # evaluate (and spend its budget) differently from a fresh one
+
+
+def test_a_shared_object_is_written_once() -> None:
+    facts = extract_python("app/net.py", APP)
+    assert len(dumps(facts, "v1", shared=True)) < len(dumps(facts, "v1"))
+    assert structure(loads(dumps(facts, "v1"), ModuleFacts, "v1")) == structure(facts)
+
+
+def _entry(value: object) -> bytes:
+    return json.dumps({"format": 2, "version": "v1", "value": value}).encode()
+
+
+@pytest.mark.parametrize("value", [
+    ["Lit", "https://a.example.com"],  # a field missing
+    ["Lit", "https://a.example.com", "3"],  # a line that is not a number
+    ["Name", "x", 3],  # another class than the one expected
+    0,  # a reference before any object was read
+    ["Concat", [0], 1],  # a reference to the object being read (a cycle)
+    ["CallSite", ["Name", "f", 1], [], [], 1, 0, "", "", [], [1]],  # a Name where a Test must be
+])
+def test_an_entry_that_is_not_what_it_claims_is_refused(value: object) -> None:
+    from flowscan.python.facts import CallSite, Concat
+
+    kind = {"Concat": Concat, "CallSite": CallSite}.get(value[0], Lit) if isinstance(value, list) else Lit
+    with pytest.raises(CodecError):
+        loads(_entry(value), kind, "v1")
+
+
+def test_a_reference_to_an_earlier_object_of_the_right_class_is_shared() -> None:
+    from flowscan.python.facts import Concat
+
+    value = loads(_entry(["Concat", [["Lit", "a", 1], 1], 1]), Concat, "v1")
+    assert value.parts[0] is value.parts[1] and value.parts[0] == Lit("a", 1)
+
+
+def test_shared_entries_are_only_written_for_kinds_the_reader_counts_exactly() -> None:
+    assert fully_typed(ModuleFacts)
+    assert not fully_typed(Report)  # its policy is a plain dict: reports are written without references
+    assert not fully_typed(ScanRecord)
