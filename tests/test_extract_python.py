@@ -132,6 +132,13 @@ EVERY_CONSTRUCT = textwrap.dedent('''
             yield item
         for u in ["https://a.example.com", "https://b.example.com"]:
             requests.post(u, json={"q": (n := compute())})
+        for name, (i, url) in enumerate(ENDPOINTS.items()):
+            pass
+        for [first, second] in PAIRS:
+            pass
+        for *head, tail in rows(): pass
+        for obj.cursor in cursors:
+            pass
         while (line := read()):
             consume(line)
         else:

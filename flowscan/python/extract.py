@@ -19,7 +19,16 @@ import tokenize
 import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
-from .extract_common import COMPARE_OPS, SKIP_CALLS, branch_tests, joined_string, module_name_for, source_lines
+from .extract_common import (
+    COMPARE_OPS,
+    SKIP_CALLS,
+    LoopTarget,
+    branch_tests,
+    joined_string,
+    loop_assignments,
+    module_name_for,
+    source_lines,
+)
 from .redact_facts import redact_facts
 from .facts import (
     Assign,
@@ -215,6 +224,15 @@ def _added(node: ast.BinOp) -> list[ast.expr]:
     return [current, *reversed(rights)]
 
 
+def _loop_target(node: ast.expr) -> LoopTarget:
+    """A ``for`` target's names, nested as its unpacking is (``loop_assignments``)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, (ast.Tuple, ast.List)) and not any(isinstance(e, ast.Starred) for e in node.elts):
+        return tuple(_loop_target(e) for e in node.elts)
+    return None
+
+
 class _Extractor:
     """Walks statements in source order. An expression's line is that of the innermost
     recorded call around it, else its statement's (as the reference extractor has it)."""
@@ -302,8 +320,9 @@ class _Extractor:
             self.branch(stmt.orelse, branch_tests(shape, True, line), scope, klass)
         elif kind is ast.For or kind is ast.AsyncFor:
             self.collect_calls(stmt.iter, scope)
-            if isinstance(stmt.target, ast.Name):
-                self.assign(scope, stmt.target.id, self.loop_value(stmt.iter), line, True)
+            iterated = self.expr(stmt.iter)
+            for name, value in loop_assignments(_loop_target(stmt.target), iterated):
+                self.assign(scope, name, value, line, conditional)
             self.body(stmt.body, scope, True, klass)
             self.body(stmt.orelse, scope, True, klass)
         elif kind is ast.While:
@@ -377,12 +396,6 @@ class _Extractor:
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
         scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))
-
-    def loop_value(self, node: ast.expr) -> Expr:
-        value = self.expr(node)
-        if isinstance(value, Seq):
-            return Either(value.items, value.line)
-        return Opaque("loop variable", self.line_of(node, self.stmt_line))
 
     def import_base(self, node: ast.ImportFrom) -> str | None:
         module = node.module or ""

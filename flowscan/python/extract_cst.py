@@ -15,7 +15,16 @@ import warnings
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .extract_common import COMPARE_OPS, SKIP_CALLS, branch_tests, joined_string, module_name_for, source_lines
+from .extract_common import (
+    COMPARE_OPS,
+    SKIP_CALLS,
+    LoopTarget,
+    branch_tests,
+    joined_string,
+    loop_assignments,
+    module_name_for,
+    source_lines,
+)
 from .facts import (
     Assign,
     Attr,
@@ -169,6 +178,15 @@ def _header_of(stmt: ast.stmt) -> list[ast.AST]:
     return [stmt]
 
 
+def _loop_target(node: cst.BaseExpression) -> LoopTarget:
+    """A ``for`` target's names, nested as its unpacking is (``loop_assignments``)."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, (cst.Tuple, cst.List)) and not any(isinstance(e, cst.StarredElement) for e in node.elements):
+        return tuple(_loop_target(e.value) for e in node.elements)
+    return None
+
+
 class _Extractor:
     def __init__(self, path: str, module: str, is_package: bool, positions, lines: list[str],
                  ast_lines: _AstLines | None = None):
@@ -254,8 +272,9 @@ class _Extractor:
                     self.branch(lambda: self.body(orelse.body.body, scope, True, klass), branch_tests(shape, True, line))
         elif isinstance(stmt, (cst.For,)):
             self.collect_calls(stmt.iter, scope)
-            if isinstance(stmt.target, cst.Name):
-                self.assign(scope, stmt.target.value, self.loop_value(stmt.iter), self.line(stmt), True)
+            iterated = self.expr(stmt.iter)
+            for name, value in loop_assignments(_loop_target(stmt.target), iterated):
+                self.assign(scope, name, value, self.line(stmt), conditional)
             self.body(stmt.body.body, scope, True, klass)
             if stmt.orelse is not None:
                 self.body(stmt.orelse.body.body, scope, True, klass)
@@ -362,12 +381,6 @@ class _Extractor:
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
         scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))
-
-    def loop_value(self, node: cst.BaseExpression) -> Expr:
-        value = self.expr(node)
-        if isinstance(value, Seq):
-            return Either(value.items, value.line)
-        return Opaque("loop variable", self.line(node))
 
     def import_base(self, node: cst.ImportFrom) -> str | None:
         module = _dotted(node.module) if node.module is not None else ""

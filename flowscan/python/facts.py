@@ -95,6 +95,16 @@ class DictLit:
 
 
 @dataclass(frozen=True, slots=True)
+class Each:
+    """An element of what a ``for`` loop iterates (``source``); ``path`` picks a part of it for
+    a target that unpacks (``for k, v in d.items()``: ``k`` is ``(0,)``, ``v`` is ``(1,)``)."""
+
+    source: Expr
+    path: tuple[int, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Opaque:
     """Something the analysis does not model; ``why`` says what."""
 
@@ -102,7 +112,7 @@ class Opaque:
     line: int
 
 
-Expr = Lit | NoneLit | Name | Attr | Sub | Call | Concat | Percent | Either | Seq | DictLit | Opaque
+Expr = Lit | NoneLit | Name | Attr | Sub | Call | Concat | Percent | Either | Seq | DictLit | Each | Opaque
 
 
 def _rebuild(self) -> tuple:
@@ -111,7 +121,7 @@ def _rebuild(self) -> tuple:
     return (type(self), tuple(getattr(self, name) for name in type(self).__match_args__))
 
 
-for _ir in (Lit, NoneLit, Name, Attr, Sub, Call, Concat, Percent, Either, Seq, DictLit, Opaque):
+for _ir in (Lit, NoneLit, Name, Attr, Sub, Call, Concat, Percent, Either, Seq, DictLit, Each, Opaque):
     _ir.__reduce__ = _rebuild  # type: ignore[method-assign]
 
 

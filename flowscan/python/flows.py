@@ -15,6 +15,7 @@ from .objects import CallCtx, Ext, Frame
 from .declared import declared_switch
 from .reach import caller_switches, switches_of
 from .resolve import MAX_CALLER_DEPTH, Resolver
+from .resolve_loops import choice_switch
 from .sinks import SinkCall, evaluate_spec
 from .subclass_sinks import constructed_sdk, is_super_init, subclass_names, super_init_sdk
 
@@ -153,8 +154,12 @@ def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver
             return []
         return [SinkHit(sink.provider, sdk, location, None, switches)]
     use = Step(location.path, location.line, f"{sdk}(…)" if sink.kind == "call" else f"{sdk} = …")
-    return [SinkHit(sink.provider, sdk, location, value.then(use),
-                    switches + ((declared,) if (declared := declared_switch(value)) else ())) for value in values]
+    return [SinkHit(sink.provider, sdk, location, value.then(use), switches + _value_switches(value)) for value in values]
+
+
+def _value_switches(value: StrValue) -> tuple[Switch, ...]:
+    """The switches a value carries itself: a declared selector's, a dict entry chosen by a key."""
+    return tuple(s for s in (declared_switch(value), choice_switch(value)) if s is not None)
 
 
 def config_hits(config_facts: list[ConfigFacts], lookup, *, in_context: bool = False) -> list[SinkHit]:
