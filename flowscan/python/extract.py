@@ -63,6 +63,7 @@ _OPAQUE_NAMES = {
     ast.Starred: "StarredElement",
 }
 _NESTING_ERRORS = ("too many nested", "too many statically nested")
+_EXITS = frozenset({ast.Return, ast.Raise, ast.Continue, ast.Break})  # a block ending so leaves it
 
 
 def extract_python(path: str, data: bytes) -> ModuleFacts:
@@ -254,6 +255,7 @@ class _Extractor:
         self.memo: dict[int, Expr] = {}
         self.guards: list[tuple[int, str]] = []  # the try bodies and handlers around this point
         self.tests: list[Test] = []  # the branch conditions around this point, in this scope
+        self.guard: tuple[Test, ...] | None = None  # the negated tests of a guard clause just read
         self.tries = 0
 
     def source_line(self, line: int) -> str:
@@ -261,8 +263,17 @@ class _Extractor:
 
     # -- statements ----------------------------------------------------------
     def body(self, statements: list[ast.stmt], scope: Scope, conditional: bool, klass: Scope | None) -> None:
-        for stmt in statements:
-            self.statement(stmt, scope, conditional, klass)
+        """A block's statements in order; after a guard clause (``if not key: return``) the
+        rest of the block runs under the guard's negated test."""
+        depth = len(self.tests)
+        try:
+            for stmt in statements:
+                self.statement(stmt, scope, conditional, klass)
+                if self.guard is not None:
+                    self.tests.extend(self.guard)
+                    self.guard = None
+        finally:
+            del self.tests[depth:]
 
     def statement(self, stmt: ast.stmt, scope: Scope, conditional: bool, klass: Scope | None) -> None:
         self.stmt_line, self.stmt_column = stmt.lineno, stmt.col_offset + 1
@@ -318,6 +329,8 @@ class _Extractor:
             shape = self.test_shape(stmt.test)
             self.branch(stmt.body, branch_tests(shape, False, line), scope, klass)
             self.branch(stmt.orelse, branch_tests(shape, True, line), scope, klass)
+            if not stmt.orelse and type(stmt.body[-1]) in _EXITS:
+                self.guard = branch_tests(shape, True, line)
         elif kind is ast.For or kind is ast.AsyncFor:
             self.collect_calls(stmt.iter, scope)
             iterated = self.expr(stmt.iter)

@@ -178,6 +178,17 @@ def _header_of(stmt: ast.stmt) -> list[ast.AST]:
     return [stmt]
 
 
+_EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)  # a block ending so leaves it
+
+
+def _exits(statements) -> bool:
+    """Whether a block's last statement leaves it (an indented block's or a one-line suite's)."""
+    last = statements[-1] if statements else None
+    if isinstance(last, cst.SimpleStatementLine):
+        last = last.body[-1] if last.body else None
+    return isinstance(last, _EXITS)
+
+
 def _loop_target(node: cst.BaseExpression) -> LoopTarget:
     """A ``for`` target's names, nested as its unpacking is (``loop_assignments``)."""
     if isinstance(node, cst.Name):
@@ -207,6 +218,7 @@ class _Extractor:
         self.root = Scope("module", module, "", 1)
         self.guards: list[tuple[int, str]] = []  # the try bodies and handlers around this point
         self.tests: list[Test] = []  # the branch conditions around this point, in this scope
+        self.guard: tuple[Test, ...] | None = None  # the negated tests of a guard clause just read
         self.tries = 0
 
     # -- helpers -------------------------------------------------------------
@@ -243,8 +255,17 @@ class _Extractor:
         self.body(tree.body, self.root, conditional=False, klass=None)
 
     def body(self, statements, scope: Scope, conditional: bool, klass: Scope | None) -> None:
-        for stmt in statements:
-            self.statement(stmt, scope, conditional, klass)
+        """A block's statements in order; after a guard clause (``if not key: return``) the
+        rest of the block runs under the guard's negated test."""
+        depth = len(self.tests)
+        try:
+            for stmt in statements:
+                self.statement(stmt, scope, conditional, klass)
+                if self.guard is not None:
+                    self.tests.extend(self.guard)
+                    self.guard = None
+        finally:
+            del self.tests[depth:]
 
     def statement(self, stmt: cst.CSTNode, scope: Scope, conditional: bool, klass: Scope | None) -> None:
         if isinstance(stmt, cst.SimpleStatementLine):
@@ -270,6 +291,8 @@ class _Extractor:
                     self.branch(lambda: self.statement(orelse, scope, True, klass), branch_tests(shape, True, line))
                 else:
                     self.branch(lambda: self.body(orelse.body.body, scope, True, klass), branch_tests(shape, True, line))
+            elif _exits(stmt.body.body):
+                self.guard = branch_tests(shape, True, line)
         elif isinstance(stmt, (cst.For,)):
             self.collect_calls(stmt.iter, scope)
             iterated = self.expr(stmt.iter)
