@@ -12,7 +12,7 @@ from flowscan.api import ScanOptions, scan
 
 def _reach(tmp_path: Path, source: str, **env: str) -> dict[str | None, tuple[str, list[str]]]:
     (tmp_path / "app.py").write_text(textwrap.dedent(source))
-    return {e.host: (e.reach, [s.setting for s in e.switches])
+    return {e.host: (e.reach, sorted({s.setting for s in e.switches}))
             for e in scan(tmp_path, ScanOptions(jobs=1, cache_dir=None, env=env)).report.endpoints}
 
 
@@ -111,3 +111,52 @@ def test_a_secret_the_environment_sets_keeps_the_default(tmp_path: Path) -> None
                 return httpx.post("https://gitlab.com/oauth/token", data={"secret": self.client_secret})
     ''', GITLAB_CLIENT_SECRET="from-the-deployment")
     assert found["gitlab.com"] == ("default", [])
+
+
+def test_a_module_imported_only_under_a_setting_is_opt_in(tmp_path: Path) -> None:
+    (tmp_path / "bots").mkdir()
+    (tmp_path / "bots" / "__init__.py").write_text("")
+    (tmp_path / "bots" / "slack.py").write_text(textwrap.dedent('''\
+        import os
+        import httpx
+
+        client = httpx.Client(base_url="https://slack.com/api")
+
+
+        def post(text):
+            return httpx.post("https://slack.com/api/chat.postMessage", json={"text": text})
+    '''))
+    (tmp_path / "bots" / "always.py").write_text(textwrap.dedent('''\
+        import httpx
+
+
+        def ping():
+            return httpx.get("https://status.example.com")
+    '''))
+    found = _reach(tmp_path, '''\
+        import os
+
+        from bots import always
+
+        if os.environ.get("SLACK_BOT_TOKEN"):
+            from bots.slack import post
+
+
+        def serve():
+            if os.environ.get("SLACK_BOT_TOKEN"):
+                import bots.slack
+    ''')
+    assert found["slack.com"] == ("opt-in", ["env:SLACK_BOT_TOKEN"])
+    assert found["status.example.com"] == ("default", [])
+
+
+def test_one_unconditional_import_keeps_the_module_default(tmp_path: Path) -> None:
+    (tmp_path / "hooks.py").write_text('import httpx\n\n\ndef send():\n    return httpx.post("https://hooks.example.com/in")\n')
+    (tmp_path / "cli.py").write_text("import hooks\n")
+    found = _reach(tmp_path, '''\
+        import os
+
+        if os.environ.get("HOOKS_ON"):
+            import hooks
+    ''')
+    assert found["hooks.example.com"] == ("default", [])

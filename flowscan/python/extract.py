@@ -37,6 +37,7 @@ from .facts import (
     Call,
     CallSite,
     Concat,
+    ImportSite,
     DictLit,
     Either,
     Expr,
@@ -105,7 +106,7 @@ def _facts(path: str, module_name: str, is_package: bool, tree: ast.Module, text
     return ModuleFacts(
         path=path, module=module_name, is_package=is_package, imports=extractor.imports,
         scope=extractor.root, calls=extractor.calls, attr_assigns=extractor.attr_assigns,
-        lines=len(extractor.lines), skipped=skipped,
+        lines=len(extractor.lines), skipped=skipped, import_sites=extractor.import_sites,
     )
 
 
@@ -247,6 +248,7 @@ class _Extractor:
         self.imports: dict[str, str] = {}
         self.calls: list[CallSite] = []
         self.attr_assigns: list[AttrAssign] = []
+        self.import_sites: list[ImportSite] = []
         self.root = Scope("module", module, "", 1)
         self.stmt_line = 1
         self.stmt_column = 0
@@ -307,6 +309,7 @@ class _Extractor:
                     scope.returns.append(self.expr(stmt.value))
         elif kind is ast.Import:
             for alias in stmt.names:
+                self.import_sites.append(ImportSite(alias.name, scope.qualname, line, tuple(self.tests)))
                 if alias.asname is not None:
                     self.imports[alias.asname] = alias.name
                 else:
@@ -316,8 +319,12 @@ class _Extractor:
             base = self.import_base(stmt)
             if base is None or stmt.names[0].name == "*":
                 return
+            if base:
+                self.import_sites.append(ImportSite(base, scope.qualname, line, tuple(self.tests)))
             for alias in stmt.names:
                 self.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+                self.import_sites.append(ImportSite(self.imports[alias.asname or alias.name], scope.qualname, line,
+                                                    tuple(self.tests)))
         elif kind is ast.Global:
             scope.globals_declared.extend(stmt.names)
         elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:

@@ -32,6 +32,7 @@ from .facts import (
     Call,
     CallSite,
     Concat,
+    ImportSite,
     DictLit,
     Either,
     Expr,
@@ -79,7 +80,7 @@ def _extract_cst(path: str, data: bytes) -> ModuleFacts:
     return ModuleFacts(
         path=path, module=module_name, is_package=is_package, imports=extractor.imports,
         scope=extractor.root, calls=extractor.calls, attr_assigns=extractor.attr_assigns,
-        lines=len(extractor.lines),
+        lines=len(extractor.lines), import_sites=extractor.import_sites,
     )
 
 
@@ -215,6 +216,7 @@ class _Extractor:
         self.imports: dict[str, str] = {}
         self.calls: list[CallSite] = []
         self.attr_assigns: list[AttrAssign] = []
+        self.import_sites: list[ImportSite] = []
         self.root = Scope("module", module, "", 1)
         self.guards: list[tuple[int, str]] = []  # the try bodies and handlers around this point
         self.tests: list[Test] = []  # the branch conditions around this point, in this scope
@@ -337,6 +339,7 @@ class _Extractor:
         if isinstance(small, cst.Import):
             for alias in small.names:
                 dotted = _dotted(alias.name)
+                self.import_sites.append(ImportSite(dotted, scope.qualname, self.line(small), tuple(self.tests)))
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     self.imports[alias.asname.name.value] = dotted
                 else:
@@ -346,10 +349,13 @@ class _Extractor:
             base = self.import_base(small)
             if base is None or isinstance(small.names, cst.ImportStar):
                 return
+            if base:
+                self.import_sites.append(ImportSite(base, scope.qualname, self.line(small), tuple(self.tests)))
             for alias in small.names:
                 name = _dotted(alias.name)
                 local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
                 self.imports[local] = f"{base}.{name}" if base else name
+                self.import_sites.append(ImportSite(self.imports[local], scope.qualname, self.line(small), tuple(self.tests)))
         elif isinstance(small, cst.Assign):
             self.collect_calls(small, scope)
             value = self.expr(small.value)

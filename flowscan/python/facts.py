@@ -182,7 +182,18 @@ class AttrAssign:
     text: str = ""
 
 
-for _fact in (Assign, Param, Test, CallSite, AttrAssign):
+@dataclass(frozen=True, slots=True)
+class ImportSite:
+    """One module an import statement loads (``from a.b import c``: ``a.b`` and ``a.b.c``),
+    with the branch conditions the statement runs under (``if os.getenv("SLACK_TOKEN"):``)."""
+
+    module: str
+    scope: str
+    line: int
+    tests: tuple[Test, ...] = ()
+
+
+for _fact in (Assign, Param, Test, CallSite, AttrAssign, ImportSite):
     _fact.__reduce__ = _rebuild  # type: ignore[method-assign]
 
 
@@ -220,6 +231,7 @@ class ModuleFacts:
     parse_error: tuple[int, str] | None = None
     lines: int = 0
     skipped: tuple[tuple[int, str], ...] = ()  # (line, why) of statements too deep to read; the rest was read
+    import_sites: list[ImportSite] = field(default_factory=list)  # every import statement's modules, in order
 
 
 def structure(value):

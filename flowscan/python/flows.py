@@ -15,6 +15,7 @@ from .objects import CallCtx, Ext, Frame
 from .declared import declared_switch
 from .reach import caller_switches, switches_of
 from .reach_credentials import credential_switches
+from .reach_imports import import_switches
 from .resolve import MAX_CALLER_DEPTH, Resolver
 from .resolve_loops import choice_switch
 from .sinks import SinkCall, evaluate_spec
@@ -149,6 +150,8 @@ def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver
         switches += caller_switches(call.ctx.frame.module, site.scope, resolver)
     if site is not None and not any(s.taken is False for s in switches):
         switches += credential_switches(call.ctx.frame.module, site.scope, resolver)
+    if site is not None and not any(s.taken is False for s in switches):
+        switches += import_switches(call.ctx.frame.module, resolver)
     values = evaluate_spec(sink.override, call, resolver, sdk) if sink.override else None
     if not values:
         values = evaluate_spec(sink.url, call, resolver, sdk)
