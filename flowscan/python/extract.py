@@ -22,6 +22,7 @@ from .deep import blank_lines, too_deep_for_reference, top_level_statements
 from .extract_common import (
     COMPARE_OPS,
     SKIP_CALLS,
+    BlockWalker,
     LoopTarget,
     branch_tests,
     joined_string,
@@ -235,7 +236,7 @@ def _loop_target(node: ast.expr) -> LoopTarget:
     return None
 
 
-class _Extractor:
+class _Extractor(BlockWalker):
     """Walks statements in source order. An expression's line is that of the innermost
     recorded call around it, else its statement's (as the reference extractor has it)."""
 
@@ -264,19 +265,6 @@ class _Extractor:
         return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
 
     # -- statements ----------------------------------------------------------
-    def body(self, statements: list[ast.stmt], scope: Scope, conditional: bool, klass: Scope | None) -> None:
-        """A block's statements in order; after a guard clause (``if not key: return``) the
-        rest of the block runs under the guard's negated test."""
-        depth = len(self.tests)
-        try:
-            for stmt in statements:
-                self.statement(stmt, scope, conditional, klass)
-                if self.guard is not None:
-                    self.tests.extend(self.guard)
-                    self.guard = None
-        finally:
-            del self.tests[depth:]
-
     def statement(self, stmt: ast.stmt, scope: Scope, conditional: bool, klass: Scope | None) -> None:
         self.stmt_line, self.stmt_column = stmt.lineno, stmt.col_offset + 1
         self.recorded = set()

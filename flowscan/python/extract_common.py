@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..discover import module_name_for  # noqa: F401 - the extractors' name for it
-from .facts import Concat, Each, Either, Expr, Lit, Opaque, Seq, Test
+from .facts import Concat, Each, Either, Expr, Lit, Opaque, Scope, Seq, Test
 
 # Calls to these names never reach the network; not worth recording.
 SKIP_CALLS = frozenset({
@@ -88,3 +88,26 @@ def loop_assignments(target: LoopTarget, iterated: Expr) -> list[tuple[str, Expr
 
     walk(target, ())
     return out
+
+
+class BlockWalker:
+    """The statement walk both extractors share: a block's statements in order, where after a
+    guard clause (``if not key: return``; the extractor sets ``guard`` to its negated tests)
+    the rest of the block runs under the guard's negated test."""
+
+    tests: list[Test]
+    guard: tuple[Test, ...] | None
+
+    def statement(self, stmt, scope: Scope, conditional: bool, klass: Scope | None) -> None:
+        raise NotImplementedError
+
+    def body(self, statements, scope: Scope, conditional: bool, klass: Scope | None) -> None:
+        depth = len(self.tests)
+        try:
+            for stmt in statements:
+                self.statement(stmt, scope, conditional, klass)
+                if self.guard is not None:
+                    self.tests.extend(self.guard)
+                    self.guard = None
+        finally:
+            del self.tests[depth:]

@@ -18,6 +18,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from .extract_common import (
     COMPARE_OPS,
     SKIP_CALLS,
+    BlockWalker,
     LoopTarget,
     branch_tests,
     joined_string,
@@ -199,7 +200,7 @@ def _loop_target(node: cst.BaseExpression) -> LoopTarget:
     return None
 
 
-class _Extractor:
+class _Extractor(BlockWalker):
     def __init__(self, path: str, module: str, is_package: bool, positions, lines: list[str],
                  ast_lines: _AstLines | None = None):
         self.path = path
@@ -255,19 +256,6 @@ class _Extractor:
     # -- statements ----------------------------------------------------------
     def run(self, tree: cst.Module) -> None:
         self.body(tree.body, self.root, conditional=False, klass=None)
-
-    def body(self, statements, scope: Scope, conditional: bool, klass: Scope | None) -> None:
-        """A block's statements in order; after a guard clause (``if not key: return``) the
-        rest of the block runs under the guard's negated test."""
-        depth = len(self.tests)
-        try:
-            for stmt in statements:
-                self.statement(stmt, scope, conditional, klass)
-                if self.guard is not None:
-                    self.tests.extend(self.guard)
-                    self.guard = None
-        finally:
-            del self.tests[depth:]
 
     def statement(self, stmt: cst.CSTNode, scope: Scope, conditional: bool, klass: Scope | None) -> None:
         if isinstance(stmt, cst.SimpleStatementLine):

@@ -145,22 +145,34 @@ def _note_env_free(env_free: set[tuple[str, int]] | None, resolver: Resolver, si
 
 def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver: Resolver,
               site: CallSite | None = None) -> list[SinkHit]:
-    switches = switches_of(site, call.ctx.frame, resolver) if site is not None else ()
-    if site is not None and not any(s.taken is False for s in switches):
-        switches += caller_switches(call.ctx.frame.module, site.scope, resolver)
-    if site is not None and not any(s.taken is False for s in switches):
-        switches += credential_switches(call.ctx.frame.module, site.scope, resolver)
-    if site is not None and not any(s.taken is False for s in switches):
-        switches += import_switches(call.ctx.frame.module, resolver)
     values = evaluate_spec(sink.override, call, resolver, sdk) if sink.override else None
     if not values:
         values = evaluate_spec(sink.url, call, resolver, sdk)
+    switches = _site_switches(site, call, resolver) if site is not None else ()
     if values is None:
         if not sink.required:
             return []
         return [SinkHit(sink.provider, sdk, location, None, switches)]
     use = Step(location.path, location.line, f"{sdk}(…)" if sink.kind == "call" else f"{sdk} = …")
     return [SinkHit(sink.provider, sdk, location, value.then(use), switches + _value_switches(value)) for value in values]
+
+
+def _site_switches(site: CallSite, call: SinkCall, resolver: Resolver) -> tuple[Switch, ...]:
+    """The configuration a call depends on: the tests around it, else its callers', the
+    secrets its class keeps, the imports of its module (each only while none failed yet).
+    Evaluated after the call's value, with a budget of their own: what decides whether a
+    call is made must not use up the budget for where it goes."""
+    frame = call.ctx.frame
+    spent, resolver.steps = resolver.steps, 0
+    switches = switches_of(site, frame, resolver)
+    if not any(s.taken is False for s in switches):
+        switches += caller_switches(frame.module, site.scope, resolver)
+    if not any(s.taken is False for s in switches):
+        switches += credential_switches(frame.module, site.scope, resolver)
+    if not any(s.taken is False for s in switches):
+        switches += import_switches(frame.module, resolver)
+    resolver.steps += spent  # the call's cost, for the scan's statistics
+    return switches
 
 
 def _value_switches(value: StrValue) -> tuple[Switch, ...]:
