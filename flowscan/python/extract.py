@@ -19,17 +19,8 @@ import tokenize
 import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
-from .extract_common import (
-    COMPARE_OPS,
-    SKIP_CALLS,
-    BlockWalker,
-    LoopTarget,
-    branch_tests,
-    joined_string,
-    loop_assignments,
-    module_name_for,
-    source_lines,
-)
+from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, joined_string
+from .extract_common import loop_assignments, module_name_for, source_lines
 from .redact_facts import redact_facts
 from .facts import (
     Assign,

@@ -15,17 +15,8 @@ import warnings
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .extract_common import (
-    COMPARE_OPS,
-    SKIP_CALLS,
-    BlockWalker,
-    LoopTarget,
-    branch_tests,
-    joined_string,
-    loop_assignments,
-    module_name_for,
-    source_lines,
-)
+from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, joined_string
+from .extract_common import loop_assignments, module_name_for, source_lines
 from .facts import (
     Assign,
     Attr,
