@@ -132,6 +132,13 @@ EVERY_CONSTRUCT = textwrap.dedent('''
             yield item
         for u in ["https://a.example.com", "https://b.example.com"]:
             requests.post(u, json={"q": (n := compute())})
+        for name, (i, url) in enumerate(ENDPOINTS.items()):
+            pass
+        for [first, second] in PAIRS:
+            pass
+        for *head, tail in rows(): pass
+        for obj.cursor in cursors:
+            pass
         while (line := read()):
             consume(line)
         else:
@@ -172,6 +179,14 @@ EVERY_CONSTRUCT = textwrap.dedent('''
             cls.shared = 1
         @property
         def host(self): return self.base.removeprefix("https://")
+        def guarded(self, key):
+            if not key:
+                return None
+            if key == "x": raise ValueError(key)
+            while poll():
+                if done(): break
+                step(key)
+            return self.session.post(key)
         def call(self, path):
             if path.startswith("/"): return self.session.get(self.base + path)
             elif path: pass

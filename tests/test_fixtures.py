@@ -62,6 +62,10 @@ def test_expected_endpoints(fixture: Path) -> None:
             if key in want:
                 got = {getattr(e.placement, key, None) if key != "provider" else e.provider for e in matches}
                 assert want[key] in got, f"{want['host']}: {key} {got} != {want[key]}"
+        if "reach" in want:  # default | opt-in | unknown, with the switches' settings when not default
+            got_reach = {(e.reach, tuple(sorted({s.setting for s in e.switches}))) for e in matches}
+            want_reach = (want["reach"], tuple(sorted(want.get("switches", []))))
+            assert want_reach in got_reach, f"{want['host']}: reach {got_reach} != {want_reach}"
     hosts = {e.host for e in endpoints}
     for absent in spec.get("absent", []):
         assert absent not in hosts, f"{absent} must not be an endpoint (docstring, comment or unused)"

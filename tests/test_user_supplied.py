@@ -213,3 +213,36 @@ def test_entry_point_rules_are_validated(tmp_path: Path) -> None:
     bad.write_text("entrypoints:\n  - id: x\n    kind: email\n    decorators: [a.b]\n    says: s\n    source: somewhere documented\n")
     with pytest.raises(CatalogError):
         load_rule_file(bad, "rules-entrypoints.schema.json")
+
+
+def test_server_state_read_through_a_request_parameter_is_not_user_input(tmp_path: Path) -> None:
+    """``request.app.state`` is what the server stored at startup; only what the client sent
+    (``request.headers``, the body, the query) is user input."""
+    (tmp_path / "app.py").write_text(dedent("""\
+        import httpx
+        from fastapi import FastAPI, Request
+
+        app = FastAPI()
+
+
+        @app.post("/chat")
+        async def chat(request: Request):
+            return httpx.post(request.app.state.config.OPENAI_API_BASE_URL + "/chat/completions")
+
+
+        @app.get("/signout")
+        async def signout(request: Request):
+            return httpx.get(request.state.oauth_metadata_url)
+
+
+        @app.get("/relay")
+        async def relay(request: Request):
+            return httpx.get(request.headers["x-forward-to"])
+    """))
+    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
+    rows = {loc.line: e.unresolved for e in report.endpoints for loc in e.locations}
+    assert rows == {
+        9: ["request.app: the server's state, not request data"],
+        14: ["request.state: the server's state, not request data"],
+        19: ["user-supplied: request parameter request of GET /relay (request.headers['x-forward-to'])"],
+    }

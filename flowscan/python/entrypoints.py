@@ -19,6 +19,7 @@ class EntryRule:
     kind: str  # web-request | chat-message | agent-tool | cli
     says: str  # template: {param} {function} {route} {METHOD} {decorator}
     source: str
+    server_state: frozenset[str] = frozenset()  # attributes of a parameter that hold server state, not input
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ def entry_rules() -> EntryRules:
     for path in sorted((default_rules_dir() / "entrypoints").glob("*.yaml")):
         data = load_rule_file(path, "rules-entrypoints.schema.json")
         for entry in data["entrypoints"]:
-            rule = EntryRule(entry["id"], entry["kind"], entry["says"], entry["source"])
+            rule = EntryRule(entry["id"], entry["kind"], entry["says"], entry["source"],
+                             frozenset(entry.get("server_state", [])))
             decorators.update((name, rule) for name in entry.get("decorators", []))
             bases.update((name, (rule, frozenset(entry.get("methods", [])))) for name in entry.get("bases", []))
             registrations.update((r["call"], Registration(rule, r.get("kw"), r.get("arg")))

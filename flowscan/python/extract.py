@@ -19,7 +19,8 @@ import tokenize
 import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
-from .extract_common import COMPARE_OPS, SKIP_CALLS, branch_tests, case_tests, joined_string, module_name_for, source_lines
+from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, case_tests, joined_string
+from .extract_common import loop_assignments, module_name_for, source_lines
 from .redact_facts import redact_facts
 from .facts import (
     Assign,
@@ -28,6 +29,7 @@ from .facts import (
     Call,
     CallSite,
     Concat,
+    ImportSite,
     DictLit,
     Either,
     Expr,
@@ -54,6 +56,7 @@ _OPAQUE_NAMES = {
     ast.Starred: "StarredElement",
 }
 _NESTING_ERRORS = ("too many nested", "too many statically nested")
+_EXITS = frozenset({ast.Return, ast.Raise, ast.Continue, ast.Break})  # a block ending so leaves it
 
 
 def extract_python(path: str, data: bytes) -> ModuleFacts:
@@ -95,7 +98,7 @@ def _facts(path: str, module_name: str, is_package: bool, tree: ast.Module, text
     return ModuleFacts(
         path=path, module=module_name, is_package=is_package, imports=extractor.imports,
         scope=extractor.root, calls=extractor.calls, attr_assigns=extractor.attr_assigns,
-        lines=len(extractor.lines), skipped=skipped,
+        lines=len(extractor.lines), skipped=skipped, import_sites=extractor.import_sites,
     )
 
 
@@ -215,7 +218,16 @@ def _added(node: ast.BinOp) -> list[ast.expr]:
     return [current, *reversed(rights)]
 
 
-class _Extractor:
+def _loop_target(node: ast.expr) -> LoopTarget:
+    """A ``for`` target's names, nested as its unpacking is (``loop_assignments``)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, (ast.Tuple, ast.List)) and not any(isinstance(e, ast.Starred) for e in node.elts):
+        return tuple(_loop_target(e) for e in node.elts)
+    return None
+
+
+class _Extractor(BlockWalker):
     """Walks statements in source order. An expression's line is that of the innermost
     recorded call around it, else its statement's (as the reference extractor has it)."""
 
@@ -228,6 +240,7 @@ class _Extractor:
         self.imports: dict[str, str] = {}
         self.calls: list[CallSite] = []
         self.attr_assigns: list[AttrAssign] = []
+        self.import_sites: list[ImportSite] = []
         self.root = Scope("module", module, "", 1)
         self.stmt_line = 1
         self.stmt_column = 0
@@ -236,16 +249,13 @@ class _Extractor:
         self.memo: dict[int, Expr] = {}
         self.guards: list[tuple[int, str]] = []  # the try bodies and handlers around this point
         self.tests: list[Test] = []  # the branch conditions around this point, in this scope
+        self.guard: tuple[Test, ...] | None = None  # the negated tests of a guard clause just read
         self.tries = 0
 
     def source_line(self, line: int) -> str:
         return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
 
     # -- statements ----------------------------------------------------------
-    def body(self, statements: list[ast.stmt], scope: Scope, conditional: bool, klass: Scope | None) -> None:
-        for stmt in statements:
-            self.statement(stmt, scope, conditional, klass)
-
     def statement(self, stmt: ast.stmt, scope: Scope, conditional: bool, klass: Scope | None) -> None:
         self.stmt_line, self.stmt_column = stmt.lineno, stmt.col_offset + 1
         self.recorded = set()
@@ -278,6 +288,7 @@ class _Extractor:
                     scope.returns.append(self.expr(stmt.value))
         elif kind is ast.Import:
             for alias in stmt.names:
+                self.import_sites.append(ImportSite(alias.name, scope.qualname, line, tuple(self.tests)))
                 if alias.asname is not None:
                     self.imports[alias.asname] = alias.name
                 else:
@@ -287,8 +298,12 @@ class _Extractor:
             base = self.import_base(stmt)
             if base is None or stmt.names[0].name == "*":
                 return
+            if base:
+                self.import_sites.append(ImportSite(base, scope.qualname, line, tuple(self.tests)))
             for alias in stmt.names:
                 self.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+                self.import_sites.append(ImportSite(self.imports[alias.asname or alias.name], scope.qualname, line,
+                                                    tuple(self.tests)))
         elif kind is ast.Global:
             scope.globals_declared.extend(stmt.names)
         elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
@@ -300,10 +315,13 @@ class _Extractor:
             shape = self.test_shape(stmt.test)
             self.branch(stmt.body, branch_tests(shape, False, line), scope, klass)
             self.branch(stmt.orelse, branch_tests(shape, True, line), scope, klass)
+            if not stmt.orelse and type(stmt.body[-1]) in _EXITS:
+                self.guard = branch_tests(shape, True, line)
         elif kind is ast.For or kind is ast.AsyncFor:
             self.collect_calls(stmt.iter, scope)
-            if isinstance(stmt.target, ast.Name):
-                self.assign(scope, stmt.target.id, self.loop_value(stmt.iter), line, True)
+            iterated = self.expr(stmt.iter)
+            for name, value in loop_assignments(_loop_target(stmt.target), iterated):
+                self.assign(scope, name, value, line, conditional)
             self.body(stmt.body, scope, True, klass)
             self.body(stmt.orelse, scope, True, klass)
         elif kind is ast.While:
@@ -390,12 +408,6 @@ class _Extractor:
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
         scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))
-
-    def loop_value(self, node: ast.expr) -> Expr:
-        value = self.expr(node)
-        if isinstance(value, Seq):
-            return Either(value.items, value.line)
-        return Opaque("loop variable", self.line_of(node, self.stmt_line))
 
     def import_base(self, node: ast.ImportFrom) -> str | None:
         module = node.module or ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..discover import module_name_for  # noqa: F401 - the extractors' name for it
-from .facts import Concat, Expr, Lit, Test
+from .facts import Concat, Each, Either, Expr, Lit, Opaque, Scope, Seq, Test
 
 # Calls to these names never reach the network; not worth recording.
 SKIP_CALLS = frozenset({
@@ -81,3 +81,50 @@ def branch_tests(shape, negated: bool, line: int) -> tuple[Test, ...]:
     if kind == "compare":
         return (Test(shape[1], shape[2], shape[3], negated, line),)
     return (Test(shape[1], "truthy", None, negated, line),)
+
+
+LoopTarget = str | tuple | None  # a name, a tuple of targets (unpacking), None: not a plain name
+
+
+def loop_assignments(target: LoopTarget, iterated: Expr) -> list[tuple[str, Expr]]:
+    """The names a ``for`` target binds and what each is: an element of ``iterated`` (an
+    ``Each``, the part its unpacking position picks). A plain name over a literal list or
+    tuple is any of its items (``Either``); over what the IR does not model, an ``Opaque``
+    loop variable. Targets that are no name (attributes, items, starred) bind nothing here."""
+    if isinstance(target, str) and isinstance(iterated, Seq):
+        return [(target, Either(iterated.items, iterated.line))]
+    out: list[tuple[str, Expr]] = []
+
+    def walk(part: LoopTarget, path: tuple[int, ...]) -> None:
+        if isinstance(part, str):
+            value = Opaque("loop variable", iterated.line) if isinstance(iterated, Opaque) else Each(iterated, path, iterated.line)
+            out.append((part, value))
+        elif isinstance(part, tuple):
+            for i, inner in enumerate(part):
+                walk(inner, (*path, i))
+
+    walk(target, ())
+    return out
+
+
+class BlockWalker:
+    """The statement walk both extractors share: a block's statements in order, where after a
+    guard clause (``if not key: return``; the extractor sets ``guard`` to its negated tests)
+    the rest of the block runs under the guard's negated test."""
+
+    tests: list[Test]
+    guard: tuple[Test, ...] | None
+
+    def statement(self, stmt, scope: Scope, conditional: bool, klass: Scope | None) -> None:
+        raise NotImplementedError
+
+    def body(self, statements, scope: Scope, conditional: bool, klass: Scope | None) -> None:
+        depth = len(self.tests)
+        try:
+            for stmt in statements:
+                self.statement(stmt, scope, conditional, klass)
+                if self.guard is not None:
+                    self.tests.extend(self.guard)
+                    self.guard = None
+        finally:
+            del self.tests[depth:]

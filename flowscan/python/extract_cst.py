@@ -15,7 +15,8 @@ import warnings
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .extract_common import COMPARE_OPS, SKIP_CALLS, branch_tests, case_tests, joined_string, module_name_for, source_lines
+from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, case_tests, joined_string
+from .extract_common import loop_assignments, module_name_for, source_lines
 from .facts import (
     Assign,
     Attr,
@@ -23,6 +24,7 @@ from .facts import (
     Call,
     CallSite,
     Concat,
+    ImportSite,
     DictLit,
     Either,
     Expr,
@@ -70,7 +72,7 @@ def _extract_cst(path: str, data: bytes) -> ModuleFacts:
     return ModuleFacts(
         path=path, module=module_name, is_package=is_package, imports=extractor.imports,
         scope=extractor.root, calls=extractor.calls, attr_assigns=extractor.attr_assigns,
-        lines=len(extractor.lines),
+        lines=len(extractor.lines), import_sites=extractor.import_sites,
     )
 
 
@@ -169,7 +171,27 @@ def _header_of(stmt: ast.stmt) -> list[ast.AST]:
     return [stmt]
 
 
-class _Extractor:
+_EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)  # a block ending so leaves it
+
+
+def _exits(statements) -> bool:
+    """Whether a block's last statement leaves it (an indented block's or a one-line suite's)."""
+    last = statements[-1] if statements else None
+    if isinstance(last, cst.SimpleStatementLine):
+        last = last.body[-1] if last.body else None
+    return isinstance(last, _EXITS)
+
+
+def _loop_target(node: cst.BaseExpression) -> LoopTarget:
+    """A ``for`` target's names, nested as its unpacking is (``loop_assignments``)."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, (cst.Tuple, cst.List)) and not any(isinstance(e, cst.StarredElement) for e in node.elements):
+        return tuple(_loop_target(e.value) for e in node.elements)
+    return None
+
+
+class _Extractor(BlockWalker):
     def __init__(self, path: str, module: str, is_package: bool, positions, lines: list[str],
                  ast_lines: _AstLines | None = None):
         self.path = path
@@ -186,9 +208,11 @@ class _Extractor:
         self.imports: dict[str, str] = {}
         self.calls: list[CallSite] = []
         self.attr_assigns: list[AttrAssign] = []
+        self.import_sites: list[ImportSite] = []
         self.root = Scope("module", module, "", 1)
         self.guards: list[tuple[int, str]] = []  # the try bodies and handlers around this point
         self.tests: list[Test] = []  # the branch conditions around this point, in this scope
+        self.guard: tuple[Test, ...] | None = None  # the negated tests of a guard clause just read
         self.tries = 0
 
     # -- helpers -------------------------------------------------------------
@@ -224,10 +248,6 @@ class _Extractor:
     def run(self, tree: cst.Module) -> None:
         self.body(tree.body, self.root, conditional=False, klass=None)
 
-    def body(self, statements, scope: Scope, conditional: bool, klass: Scope | None) -> None:
-        for stmt in statements:
-            self.statement(stmt, scope, conditional, klass)
-
     def statement(self, stmt: cst.CSTNode, scope: Scope, conditional: bool, klass: Scope | None) -> None:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
@@ -252,10 +272,13 @@ class _Extractor:
                     self.branch(lambda: self.statement(orelse, scope, True, klass), branch_tests(shape, True, line))
                 else:
                     self.branch(lambda: self.body(orelse.body.body, scope, True, klass), branch_tests(shape, True, line))
+            elif _exits(stmt.body.body):
+                self.guard = branch_tests(shape, True, line)
         elif isinstance(stmt, (cst.For,)):
             self.collect_calls(stmt.iter, scope)
-            if isinstance(stmt.target, cst.Name):
-                self.assign(scope, stmt.target.value, self.loop_value(stmt.iter), self.line(stmt), True)
+            iterated = self.expr(stmt.iter)
+            for name, value in loop_assignments(_loop_target(stmt.target), iterated):
+                self.assign(scope, name, value, self.line(stmt), conditional)
             self.body(stmt.body.body, scope, True, klass)
             if stmt.orelse is not None:
                 self.body(stmt.orelse.body.body, scope, True, klass)
@@ -299,6 +322,7 @@ class _Extractor:
         if isinstance(small, cst.Import):
             for alias in small.names:
                 dotted = _dotted(alias.name)
+                self.import_sites.append(ImportSite(dotted, scope.qualname, self.line(small), tuple(self.tests)))
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     self.imports[alias.asname.name.value] = dotted
                 else:
@@ -308,10 +332,13 @@ class _Extractor:
             base = self.import_base(small)
             if base is None or isinstance(small.names, cst.ImportStar):
                 return
+            if base:
+                self.import_sites.append(ImportSite(base, scope.qualname, self.line(small), tuple(self.tests)))
             for alias in small.names:
                 name = _dotted(alias.name)
                 local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
                 self.imports[local] = f"{base}.{name}" if base else name
+                self.import_sites.append(ImportSite(self.imports[local], scope.qualname, self.line(small), tuple(self.tests)))
         elif isinstance(small, cst.Assign):
             self.collect_calls(small, scope)
             value = self.expr(small.value)
@@ -366,12 +393,6 @@ class _Extractor:
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
         scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))
-
-    def loop_value(self, node: cst.BaseExpression) -> Expr:
-        value = self.expr(node)
-        if isinstance(value, Seq):
-            return Either(value.items, value.line)
-        return Opaque("loop variable", self.line(node))
 
     def import_base(self, node: cst.ImportFrom) -> str | None:
         module = _dotted(node.module) if node.module is not None else ""

@@ -96,6 +96,16 @@ class DictLit:
 
 
 @dataclass(frozen=True, slots=True)
+class Each:
+    """An element of what a ``for`` loop iterates (``source``); ``path`` picks a part of it for
+    a target that unpacks (``for k, v in d.items()``: ``k`` is ``(0,)``, ``v`` is ``(1,)``)."""
+
+    source: Expr
+    path: tuple[int, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Opaque:
     """Something the analysis does not model; ``why`` says what."""
 
@@ -103,7 +113,7 @@ class Opaque:
     line: int
 
 
-Expr = Lit | NoneLit | Name | Attr | Sub | Call | Concat | Percent | Either | Seq | DictLit | Opaque
+Expr = Lit | NoneLit | Name | Attr | Sub | Call | Concat | Percent | Either | Seq | DictLit | Each | Opaque
 
 
 def _pickle_by_fields(cls: type) -> None:
@@ -118,7 +128,7 @@ def _pickle_by_fields(cls: type) -> None:
         cls.__reduce__ = lambda self: (cls, get(self))  # type: ignore[method-assign]
 
 
-for _ir in (Lit, NoneLit, Name, Attr, Sub, Call, Concat, Percent, Either, Seq, DictLit, Opaque):
+for _ir in (Lit, NoneLit, Name, Attr, Sub, Call, Concat, Percent, Either, Seq, DictLit, Each, Opaque):
     _pickle_by_fields(_ir)
 
 
@@ -179,7 +189,18 @@ class AttrAssign:
     text: str = ""
 
 
-for _fact in (Assign, Param, Test, CallSite, AttrAssign):
+@dataclass(frozen=True, slots=True)
+class ImportSite:
+    """One module an import statement loads (``from a.b import c``: ``a.b`` and ``a.b.c``),
+    with the branch conditions the statement runs under (``if os.getenv("SLACK_TOKEN"):``)."""
+
+    module: str
+    scope: str
+    line: int
+    tests: tuple[Test, ...] = ()
+
+
+for _fact in (Assign, Param, Test, CallSite, AttrAssign, ImportSite):
     _pickle_by_fields(_fact)
 
 
@@ -217,6 +238,7 @@ class ModuleFacts:
     parse_error: tuple[int, str] | None = None
     lines: int = 0
     skipped: tuple[tuple[int, str], ...] = ()  # (line, why) of statements too deep to read; the rest was read
+    import_sites: list[ImportSite] = field(default_factory=list)  # every import statement's modules, in order
 
 
 def structure(value):

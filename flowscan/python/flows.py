@@ -14,7 +14,10 @@ from .facts import Attr, CallSite, ModuleFacts, Name
 from .objects import CallCtx, Ext, Frame
 from .declared import declared_switch
 from .reach import caller_switches, switches_of
+from .reach_credentials import credential_switches
+from .reach_imports import import_switches
 from .resolve import MAX_CALLER_DEPTH, Resolver
+from .resolve_loops import choice_switch
 from .sinks import SinkCall, evaluate_spec
 from .subclass_sinks import constructed_sdk, is_super_init, subclass_names, super_init_sdk
 
@@ -142,19 +145,39 @@ def _note_env_free(env_free: set[tuple[str, int]] | None, resolver: Resolver, si
 
 def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver: Resolver,
               site: CallSite | None = None) -> list[SinkHit]:
-    switches = switches_of(site, call.ctx.frame, resolver) if site is not None else ()
-    if site is not None and not any(s.taken is False for s in switches):
-        switches += caller_switches(call.ctx.frame.module, site.scope, resolver)
     values = evaluate_spec(sink.override, call, resolver, sdk) if sink.override else None
     if not values:
         values = evaluate_spec(sink.url, call, resolver, sdk)
+    switches = _site_switches(site, call, resolver) if site is not None else ()
     if values is None:
         if not sink.required:
             return []
         return [SinkHit(sink.provider, sdk, location, None, switches)]
     use = Step(location.path, location.line, f"{sdk}(…)" if sink.kind == "call" else f"{sdk} = …")
-    return [SinkHit(sink.provider, sdk, location, value.then(use),
-                    switches + ((declared,) if (declared := declared_switch(value)) else ())) for value in values]
+    return [SinkHit(sink.provider, sdk, location, value.then(use), switches + _value_switches(value)) for value in values]
+
+
+def _site_switches(site: CallSite, call: SinkCall, resolver: Resolver) -> tuple[Switch, ...]:
+    """The configuration a call depends on: the tests around it, else its callers', the
+    secrets its class keeps, the imports of its module (each only while none failed yet).
+    Evaluated after the call's value, with a budget of their own: what decides whether a
+    call is made must not use up the budget for where it goes."""
+    frame = call.ctx.frame
+    spent, resolver.steps = resolver.steps, 0
+    switches = switches_of(site, frame, resolver)
+    if not any(s.taken is False for s in switches):
+        switches += caller_switches(frame.module, site.scope, resolver)
+    if not any(s.taken is False for s in switches):
+        switches += credential_switches(frame.module, site.scope, resolver)
+    if not any(s.taken is False for s in switches):
+        switches += import_switches(frame.module, resolver)
+    resolver.steps += spent  # the call's cost, for the scan's statistics
+    return switches
+
+
+def _value_switches(value: StrValue) -> tuple[Switch, ...]:
+    """The switches a value carries itself: a declared selector's, a dict entry chosen by a key."""
+    return tuple(s for s in (declared_switch(value), choice_switch(value)) if s is not None)
 
 
 def config_hits(config_facts: list[ConfigFacts], lookup, *, in_context: bool = False) -> list[SinkHit]:

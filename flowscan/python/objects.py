@@ -157,6 +157,7 @@ class UserInput:
     expr: str
     root: str  # the expression the origin names (the parameter, the library object)
     trail: tuple[Step, ...] = ()
+    server_state: frozenset[str] = frozenset()  # attributes of the root that hold server state (``request.app``)
 
     @property
     def label(self) -> str:
@@ -165,7 +166,7 @@ class UserInput:
         return f"{USER_SUPPLIED}: {self.origin}{detail}"
 
     def reached(self, expr: str) -> UserInput:
-        return UserInput(self.kind, self.origin, expr, self.root, self.trail)
+        return UserInput(self.kind, self.origin, expr, self.root, self.trail, self.server_state)
 
 
 @dataclass(frozen=True)

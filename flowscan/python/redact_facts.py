@@ -17,13 +17,13 @@ from operator import is_
 
 from ..redact import MASK, is_secret_name, redact
 from .facts import (
-    Assign, Attr, AttrAssign, Call, CallSite, Concat, DictLit, Either, Lit, ModuleFacts, Name, NoneLit, Opaque, Param, Percent,
+    Assign, Attr, AttrAssign, Call, CallSite, Concat, DictLit, Each, Either, Lit, ModuleFacts, Name, NoneLit, Opaque, Param, Percent,
     Scope, Seq, Sub,
 )
 
 _ENV_READS = frozenset({"getenv", "get", "setdefault", "pop"})
 _LEAVES = frozenset({Name, NoneLit, Opaque})  # expressions that hold no string literal
-_EXPRS = frozenset({Attr, Call, Concat, DictLit, Either, Lit, Name, NoneLit, Opaque, Percent, Seq, Sub})
+_EXPRS = frozenset({Attr, Call, Concat, DictLit, Each, Either, Lit, Name, NoneLit, Opaque, Percent, Seq, Sub})
 _PARTS: dict[type, tuple[str, ...]] = {}
 
 

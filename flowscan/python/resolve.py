@@ -21,6 +21,7 @@ from .facts import (
     CallSite,
     Concat,
     DictLit,
+    Each,
     Either,
     Expr,
     Lit,
@@ -63,6 +64,7 @@ from .objects import (
 from .program import Program
 from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
 from .resolve_input import InputResolution, input_attr, input_call, input_item
+from .resolve_loops import LoopResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
 
 MAX_DEPTH = 48
@@ -81,7 +83,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 
 # -- the resolver ------------------------------------------------------------
 
-class Resolver(DataResolution, InputResolution):
+class Resolver(DataResolution, InputResolution, LoopResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -251,6 +253,8 @@ class Resolver(DataResolution, InputResolution):
             return [DictObj(expr.items, frame)]
         if isinstance(expr, Seq):
             return [ListObj(expr.items, frame, expr.line)]
+        if isinstance(expr, Each):
+            return self.each(expr, frame)
         if isinstance(expr, Opaque):
             return [Unknown(expr.why, expr.line)]
         return [Unknown(type(expr).__name__)]
@@ -594,7 +598,7 @@ class Resolver(DataResolution, InputResolution):
             if isinstance(base, Ext) and base.dotted in ("os.environ", "os.environb"):
                 out.extend(self._env(expr.key, None, frame, expr.line))
             elif isinstance(base, DictObj):
-                out.extend(self._dict_get(base, expr.key, frame))
+                out.extend(self.dict_choice(base, expr, frame))
             elif isinstance(base, UserInput):
                 keys = [k.text for k in self.strings(self.eval(expr.key, frame), frame) if k.is_known]
                 out.append(input_item(base, keys[0] if len(keys) == 1 else None))
@@ -605,10 +609,6 @@ class Resolver(DataResolution, InputResolution):
             else:
                 out.append(Unknown(f"item of {_describe(base)}", expr.line))
         return out
-
-    def _dict_get(self, obj: DictObj, key: Expr, frame: Frame) -> list[Obj]:
-        keys = [v.text for v in self.strings(self.eval(key, frame), frame) if v.is_known]
-        return self._dict_values(obj, keys) or [Unknown(f"key {keys[0] if keys else '?'} not in dict", key.line)]
 
     def _dict_values(self, obj: DictObj, keys: list[str]) -> list[Obj]:
         """The values of the entries of ``obj`` whose key is one of ``keys``."""

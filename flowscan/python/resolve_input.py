@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterator
 from ..model import Step
 from .entrypoints import EntryRule, describe, entry_rules
 from .facts import Call, CallSite, Lit, ModuleFacts, Name, Param, Scope, callee_name
-from .objects import ClassRef, Ext, Frame, FuncRef, Obj, UserInput
+from .objects import ClassRef, Ext, Frame, FuncRef, Obj, Unknown, UserInput
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -32,7 +32,7 @@ class InputResolution:
         rule, decorator, route, line = entry
         origin = describe(rule, param.name, scope.qualname, decorator, route)
         step = Step(module.path, line, f"{rule.kind}: {origin}")
-        return UserInput(rule.kind, origin, param.name, param.name, (step,))
+        return UserInput(rule.kind, origin, param.name, param.name, (step,), rule.server_state)
 
     def _entry(self: Resolver, module: ModuleFacts, scope: Scope) -> tuple[EntryRule, str, str, int] | None:
         key = (module.path, scope.qualname)
@@ -106,6 +106,11 @@ class InputResolution:
 
 
 def input_attr(value: UserInput, attr: str) -> Obj:
+    """An attribute of user input is user input, except one the framework's rule names as the
+    server's own state (``request.app`` of a FastAPI handler): what is read through it was not
+    sent by the client."""
+    if value.expr == value.root and attr in value.server_state:
+        return Unknown(f"{value.root}.{attr}: the server's state, not request data")
     return value.reached(f"{value.expr}.{attr}")
 
 
