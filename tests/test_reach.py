@@ -122,6 +122,24 @@ def test_a_host_only_an_unset_env_var_gives_is_opt_in(endpoints) -> None:
     azure = next(e for e in endpoints.values() if e.host is None and e.sdk == "openai.AzureOpenAI")
     assert azure.reach == "opt-in"
     assert [(s.setting, s.shipped) for s in azure.switches] == [("env:AZURE_OPENAI_ENDPOINT", "unset")]
+    assert [(s.path, s.line) for s in azure.switches] == [("app.py", 41)]  # the call that needs it
+
+
+def test_an_endpoint_whose_host_is_unknown_keeps_its_sdks_provider(endpoints) -> None:
+    azure = next(e for e in endpoints.values() if e.host is None and e.sdk == "openai.AzureOpenAI")
+    assert azure.provider == "openai"  # Azure OpenAI is OpenAI's models on Azure (rules/providers/openai.yaml)
+
+
+def test_a_host_with_a_part_from_an_unset_env_var_is_still_reached_by_default(tmp_path: Path) -> None:
+    """Only a host that an env var gives whole waits for it; ``None.openai.azure.com`` is still called."""
+    code = '''\
+        import os
+        from openai import OpenAI
+        client = OpenAI(base_url=f"https://{os.getenv('AZURE_RESOURCE')}.openai.azure.com/openai/v1")
+    '''
+    endpoint = _scan(tmp_path / "app", code)["{env:AZURE_RESOURCE}.openai.azure.com"]
+    assert endpoint.unresolved == ["env:AZURE_RESOURCE"]
+    assert endpoint.reach == "default" and endpoint.switches == []
 
 
 def test_a_config_that_sets_the_switch_makes_it_default(tmp_path: Path) -> None:
