@@ -110,6 +110,23 @@ def test_a_settings_mapping_passed_as_keyword_arguments_gives_its_keys(tmp_path:
     assert ("settings.yaml", 2) in [(s.path, s.line) for s in endpoint.provenance]
 
 
+def test_client_options_from_a_settings_file_give_the_api_endpoint(tmp_path: Path) -> None:
+    """``client_options=CFG["documentai"]``: the SDK reads ``api_endpoint`` from that mapping."""
+    code = """\
+        import yaml
+        from google.cloud import documentai
+
+        with open("settings.yaml") as fh:
+            CFG = yaml.safe_load(fh)
+
+        client = documentai.DocumentProcessorServiceClient(client_options=CFG["documentai"])
+    """
+    settings = "documentai:\n  api_endpoint: eu-documentai.googleapis.com\n"
+    root = _tree(tmp_path, {"settings.yaml": settings, "app.py": code})
+    (endpoint,) = _endpoints(root)["eu-documentai.googleapis.com"]
+    assert ("settings.yaml", 2) in [(s.path, s.line) for s in endpoint.provenance]
+
+
 def test_a_key_the_settings_file_lacks_leaves_the_sdk_default_and_says_so(tmp_path: Path) -> None:
     code = """\
         import yaml
