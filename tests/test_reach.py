@@ -122,12 +122,18 @@ def test_a_host_only_an_unset_env_var_gives_is_opt_in(endpoints) -> None:
     azure = next(e for e in endpoints.values() if e.host is None and e.sdk == "openai.AzureOpenAI")
     assert azure.reach == "opt-in"
     assert [(s.setting, s.shipped) for s in azure.switches] == [("env:AZURE_OPENAI_ENDPOINT", "unset")]
-    assert [(s.path, s.line) for s in azure.switches] == [("app.py", 41)]  # the call that needs it
 
 
-def test_an_endpoint_whose_host_is_unknown_keeps_its_sdks_provider(endpoints) -> None:
-    azure = next(e for e in endpoints.values() if e.host is None and e.sdk == "openai.AzureOpenAI")
+def test_an_unknown_host_waits_for_its_env_var_at_the_call_and_keeps_its_sdks_provider(tmp_path: Path) -> None:
+    code = '''\
+        from openai import AzureOpenAI
+
+        azure = AzureOpenAI(api_version="2024-06-01")
+    '''
+    (azure,) = _scan(tmp_path / "app", code).values()
+    assert azure.host is None
     assert azure.provider == "openai"  # Azure OpenAI is OpenAI's models on Azure (rules/providers/openai.yaml)
+    assert [(s.path, s.line, s.setting) for s in azure.switches] == [("app.py", 3, "env:AZURE_OPENAI_ENDPOINT")]
 
 
 def test_a_host_with_a_part_from_an_unset_env_var_is_still_reached_by_default(tmp_path: Path) -> None:
