@@ -15,6 +15,7 @@ file in it would be skipped and a tree full of violations would pass.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,9 +93,10 @@ def _spec_of(lines: list[str]) -> GitIgnoreSpec:
     return GitIgnoreSpec.from_lines(lines)
 
 
-def exclude_spec(patterns: list[str]) -> GitIgnoreSpec | None:
-    """``paths.exclude``: gitignore patterns relative to the policy's folder."""
-    return _spec_of(patterns) if patterns else None
+@cache
+def exclude_spec(patterns: tuple[str, ...]) -> GitIgnoreSpec | None:
+    """``paths.exclude``: gitignore patterns relative to the policy's folder (compiled once per list)."""
+    return _spec_of(list(patterns)) if patterns else None
 
 
 def excluded_by(spec: GitIgnoreSpec | None, path: str, is_dir: bool) -> bool:

@@ -63,7 +63,6 @@ class Policy:
     base: str = ""  # the scanned folder relative to the policy's folder ("src/app/"): globs are the policy's
     severities: dict[str, str] = field(default_factory=dict)
     source: str = "none"
-    _exclude_spec: tuple[list[str], Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def has_allowed(self) -> bool:
@@ -88,9 +87,7 @@ class Policy:
         """``paths.exclude``: gitignore patterns (flowscan.ignore), relative to the policy's folder."""
         from .ignore import exclude_spec, excluded_by
 
-        if self._exclude_spec is None or self._exclude_spec[0] != self.exclude:
-            self._exclude_spec = (list(self.exclude), exclude_spec(self.exclude))
-        return excluded_by(self._exclude_spec[1], self.base + path, is_dir)
+        return excluded_by(exclude_spec(tuple(self.exclude)), self.base + path, is_dir)
 
     def role_map(self, shipped: tuple[str, ...] = ()) -> RoleMap:
         """The role of each scanned file: ``paths.roles`` globs over the packaging metadata

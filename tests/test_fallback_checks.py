@@ -249,6 +249,17 @@ def test_langchain_models_without_with_fallbacks(tmp_path: Path) -> None:
     assert run.message(MISSING, "chains.py", 16).startswith("self.llm = ChatOllama(...)")
 
 
+def test_a_langchain_model_bound_to_no_name_is_named_by_its_class(tmp_path: Path) -> None:
+    run = _check(tmp_path, {"chains.py": """\
+        from langchain_ollama import ChatOllama
+
+
+        def make_llm():
+            return ChatOllama(model="llama3.1")
+        """})
+    assert run.message(MISSING, "chains.py", 5).startswith("ChatOllama(...) on self-hosted 127.0.0.1 is never wrapped")
+
+
 # -- Python: OpenAI-compatible clients ------------------------------------------------------------
 
 CLIENTS = """\
@@ -302,6 +313,23 @@ def test_openai_compatible_clients_without_a_guard(tmp_path: Path) -> None:
         "bare is an OpenAI-compatible client on self-hosted vllm; its call(s) at line 20 have no except path "
         "that calls another model: when the server is down, they fail")
     assert "at line 39 have" in run.message(MISSING, "clients.py", 8)  # not 16: that call is the fallback
+
+
+def test_every_unguarded_call_of_a_client_is_listed(tmp_path: Path) -> None:
+    run = _check(tmp_path, {"clients.py": """\
+        from openai import OpenAI
+
+        llm = OpenAI(base_url="http://vllm:8000/v1")
+
+
+        def ask(messages):
+            return llm.chat.completions.create(model="llama", messages=messages)
+
+
+        def summarize(messages):
+            return llm.chat.completions.create(model="llama", messages=messages)
+        """})
+    assert "its call(s) at line 7, 11 have no except path" in run.message(MISSING, "clients.py", 3)
 
 
 def test_unguarded_calls_helper() -> None:
@@ -371,3 +399,12 @@ def test_langchain_model_classes_come_from_the_catalog() -> None:
     others = {"langchain_fireworks.FireworksEmbeddings", "langchain.hub.pull", "llama_index.llms.anthropic.Anthropic"}
     assert (models | others) <= set(bundled_catalog().sinks)
     assert models <= classes and not others & classes
+
+
+def test_a_chat_class_is_a_model_in_any_module() -> None:
+    """A catalog entry may name a Chat* class in a deeper module (LangChain's
+    ``from langchain_google_vertexai.model_garden import ChatAnthropicVertex``)."""
+    from flowscan.checks.fallback import _is_model_name
+
+    assert _is_model_name("langchain_google_vertexai.model_garden.ChatAnthropicVertex")
+    assert not _is_model_name("langchain_google_vertexai.vectorstores.VectorSearchVectorStore")

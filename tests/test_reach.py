@@ -124,6 +124,30 @@ def test_a_host_only_an_unset_env_var_gives_is_opt_in(endpoints) -> None:
     assert [(s.setting, s.shipped) for s in azure.switches] == [("env:AZURE_OPENAI_ENDPOINT", "unset")]
 
 
+def test_an_unknown_host_waits_for_its_env_var_at_the_call_and_keeps_its_sdks_provider(tmp_path: Path) -> None:
+    code = '''\
+        from openai import AzureOpenAI
+
+        azure = AzureOpenAI(api_version="2024-06-01")
+    '''
+    (azure,) = _scan(tmp_path / "app", code).values()
+    assert azure.host is None
+    assert azure.provider == "openai"  # Azure OpenAI is OpenAI's models on Azure (rules/providers/openai.yaml)
+    assert [(s.path, s.line, s.setting) for s in azure.switches] == [("app.py", 3, "env:AZURE_OPENAI_ENDPOINT")]
+
+
+def test_a_host_with_a_part_from_an_unset_env_var_is_still_reached_by_default(tmp_path: Path) -> None:
+    """Only a host that an env var gives whole waits for it; ``None.openai.azure.com`` is still called."""
+    code = '''\
+        import os
+        from openai import OpenAI
+        client = OpenAI(base_url=f"https://{os.getenv('AZURE_RESOURCE')}.openai.azure.com/openai/v1")
+    '''
+    endpoint = _scan(tmp_path / "app", code)["{env:AZURE_RESOURCE}.openai.azure.com"]
+    assert endpoint.unresolved == ["env:AZURE_RESOURCE"]
+    assert endpoint.reach == "default" and endpoint.switches == []
+
+
 def test_a_config_that_sets_the_switch_makes_it_default(tmp_path: Path) -> None:
     found = _scan(tmp_path / "app", APP, LLM_PROVIDER="anthropic", SENTRY_DSN="https://k@o1.ingest.sentry.io/1")
     assert found["api.anthropic.com"].reach == "default"

@@ -59,3 +59,23 @@ def test_from_package_import_takes_the_packages_binding_over_its_submodule(tmp_p
         "main.py": "import requests\nfrom pkg import settings\n\nrequests.get(settings.url)\n",
     })
     assert endpoint.url == "https://pkg-settings.example.com/v1"
+
+
+def test_from_package_import_of_a_submodule_the_package_imports_itself(tmp_path: Path) -> None:
+    """``pkg/__init__.py`` doing ``from . import config`` binds the submodule itself: it is no cycle."""
+    (endpoint,) = _endpoints(tmp_path, {
+        "pkg/__init__.py": "from . import config\n",
+        "pkg/config.py": 'URL = "https://hooks.example.com/notify"\n',
+        "main.py": "import requests\nfrom pkg import config\n\nrequests.post(config.URL)\n",
+    })
+    assert endpoint.url == "https://hooks.example.com/notify"
+
+
+def test_callers_in_a_src_layout_import_the_module_by_its_package_name(tmp_path: Path) -> None:
+    """``src/app/helpers.py`` is imported as ``app.helpers``: a call there is still a caller."""
+    (endpoint,) = _endpoints(tmp_path, {
+        "src/app/__init__.py": "",
+        "src/app/helpers.py": "import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n",
+        "src/app/main.py": 'from app.helpers import fetch\n\nfetch("https://status.example.com/health")\n',
+    })
+    assert endpoint.url == "https://status.example.com/health"

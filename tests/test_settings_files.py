@@ -93,6 +93,69 @@ def test_a_file_outside_the_tree_is_a_hole_not_a_guess(tmp_path: Path) -> None:
     assert any("/etc/ragbot/settings.yaml" in u for u in holes), holes
 
 
+def test_a_settings_mapping_passed_as_keyword_arguments_gives_its_keys(tmp_path: Path) -> None:
+    """``OpenAI(**cfg["llm"])``: the client takes ``base_url`` from the mapping."""
+    code = """\
+        import yaml
+        from openai import OpenAI
+
+        with open("settings.yaml") as fh:
+            CFG = yaml.safe_load(fh)
+
+        llm = OpenAI(**CFG["llm"])
+    """
+    root = _tree(tmp_path, {"settings.yaml": "llm:\n  base_url: https://llm.example.com/v1\n  model: llama\n",
+                            "app.py": code})
+    (endpoint,) = _endpoints(root)["llm.example.com"]
+    assert ("settings.yaml", 2) in [(s.path, s.line) for s in endpoint.provenance]
+
+
+def test_client_options_from_a_settings_file_give_the_api_endpoint(tmp_path: Path) -> None:
+    """``client_options=CFG["documentai"]``: the SDK reads ``api_endpoint`` from that mapping."""
+    code = """\
+        import yaml
+        from google.cloud import documentai
+
+        with open("settings.yaml") as fh:
+            CFG = yaml.safe_load(fh)
+
+        client = documentai.DocumentProcessorServiceClient(client_options=CFG["documentai"])
+    """
+    settings = "documentai:\n  api_endpoint: eu-documentai.googleapis.com\n"
+    root = _tree(tmp_path, {"settings.yaml": settings, "app.py": code})
+    (endpoint,) = _endpoints(root)["eu-documentai.googleapis.com"]
+    assert ("settings.yaml", 2) in [(s.path, s.line) for s in endpoint.provenance]
+
+
+def test_a_key_the_settings_file_lacks_leaves_the_sdk_default_and_says_so(tmp_path: Path) -> None:
+    code = """\
+        import yaml
+        from openai import OpenAI
+
+        with open("settings.yaml") as fh:
+            CFG = yaml.safe_load(fh)
+
+        search = OpenAI(base_url=CFG["search"]["base_url"])
+    """
+    root = _tree(tmp_path, {"settings.yaml": "llm:\n  model: llama\nsearch:\n  index: docs\n", "app.py": code})
+    (endpoint,) = _endpoints(root)["api.openai.com"]
+    assert [str(s) for s in endpoint.provenance][0] == "settings.yaml:4 no key base_url"
+
+
+def test_a_settings_file_named_after_the_module_cites_its___file__(tmp_path: Path) -> None:
+    code = """\
+        import yaml
+        from openai import OpenAI
+
+        CFG = yaml.safe_load(open(__file__.replace(".py", ".yaml")))
+        llm = OpenAI(base_url=CFG["base_url"])
+    """
+    root = _tree(tmp_path, {"app/llm.py": code, "app/llm.yaml": "base_url: https://llm.example.com/v1\n"})
+    (endpoint,) = _endpoints(root)["llm.example.com"]
+    assert [str(s) for s in endpoint.provenance][:3] == [
+        "app/llm.py:4 __file__", "app/llm.py:4 yaml.safe_load(app/llm.yaml)", "app/llm.yaml:1 base_url: https://llm.example.com/v1"]
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("${A}", [Placeholder(0, 4, "A", None)]),
     ("x-${A:d}-y", [Placeholder(2, 8, "A", "d")]),

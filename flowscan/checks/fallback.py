@@ -249,13 +249,13 @@ def _self_hosted_router_groups(module: ModuleFacts, model_list: Expr | None) -> 
             return {}
         name = _lit(_get(item, "model_name")) or "?"
         params = _get(item, "litellm_params")
-        groups.setdefault(name, []).append(_router_deployment_host(params) if isinstance(params, DictLit) else None)
+        groups.setdefault(name, []).append(_router_deployment_host(params))
     return {name: hosts[0] for name, hosts in groups.items()
             if hosts and all(h is not None for h in hosts)}  # type: ignore[misc]
 
 
-def _router_deployment_host(params: DictLit) -> str | None:
-    """The internal host of one ``litellm_params`` literal, or None."""
+def _router_deployment_host(params: Expr | None) -> str | None:
+    """The internal host of one ``litellm_params`` literal, or None (also when it is not a literal)."""
     api_base = _lit(_get(params, "api_base")) or _lit(_get(params, "base_url"))
     if api_base is not None:
         return _internal_host(api_base)
@@ -316,10 +316,12 @@ def _langchain_missing(module: ModuleFacts, endpoints: Sequence[Endpoint], out: 
         target = _binding(module.scope, call.line)
         if any(_wraps(w, target, call.line) for w in wrapped):
             continue
-        label = target or callee.rsplit(".", 1)[-1]
-        message = (f"{label} = {callee.rsplit('.', 1)[-1]}(...) on self-hosted {', '.join(hosts)} is never wrapped "
+        model_class = callee.rsplit(".", 1)[-1]
+        built = f"{target} = {model_class}(...)" if target else f"{model_class}(...)"  # unbound: returned or passed on
+        message = (f"{built} on self-hosted {', '.join(hosts)} is never wrapped "
                    f"in .with_fallbacks([...]) in this module: when the server is down, the chain fails")
-        out.add(MISSING, message, Location(module.path, call.line), key=f"langchain|{label}", endpoint=_endpoint_id_at(endpoints, module.path, call.line))
+        out.add(MISSING, message, Location(module.path, call.line), key=f"langchain|{target or model_class}",
+                endpoint=_endpoint_id_at(endpoints, module.path, call.line))
 
 
 def _wraps(wrapper: CallSite, target: str | None, ctor_line: int) -> bool:

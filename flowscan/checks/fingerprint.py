@@ -14,4 +14,4 @@ _DIRECTIVE = re.compile(r"(?:#|//)\s*flowscan:.*$")  # a suppression added to th
 def fingerprint(rule: str, location: Location, line_text: str, key: str = "") -> str:
     normalized = " ".join(_DIRECTIVE.sub("", line_text).split())
     raw = "\x1f".join((rule, location.path, normalized, key))
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:20]
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]  # str.encode is UTF-8

@@ -42,10 +42,11 @@ class ContextFindings:
     """Stands in for :class:`Findings` while a check runs over Helm contexts; ``flush``
     reports each distinct finding once."""
 
+    context: str  # the Helm context being checked: the check sets it before its findings for that context
+
     def __init__(self, out: Findings):
         self._out = out
         self.line_text = out.line_text
-        self.context = ""
         self._pending: dict[tuple[str, str, int, str], _Pending] = {}
 
     def add(self, rule: str, message: str, location: Location, *, key: str = "", **options: Any) -> None:

@@ -29,10 +29,11 @@ class EndpointResidency(Check):
             key = f"{endpoint.context}|{endpoint.host}|{endpoint.placement.region}"
             if endpoint.host is None and endpoint.locations:
                 # One row of unknown destinations (grouped by where the value comes from): one finding.
+                # Its first unresolved part names that origin (a host-less value always has one: urls.split_url).
                 others = [str(loc) for loc in endpoint.locations[1:]]
                 if others:
                     message += f"; also called at {', '.join(others[:5])}" + (" …" if len(others) > 5 else "")
-                out.add(rule, message, endpoint.locations[0], key=f"{key}|{endpoint.unresolved[0] if endpoint.unresolved else ''}",
+                out.add(rule, message, endpoint.locations[0], key=f"{key}|{endpoint.unresolved[0]}",
                         endpoint=endpoint.id)
                 continue
             for location in endpoint.locations:

@@ -430,7 +430,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
         if isinstance(base, DictObj):
             return [Unknown(f"dict method {attr}", line)]
         if isinstance(base, DataObj):
-            return [DataGet(base)] if attr == "get" else self._data_item(base, attr, line)
+            return [DataGet(base)] if attr == "get" else self._data_item(base, attr)
         if isinstance(base, Unknown):
             return [base]
         return [Unknown(f"attribute {attr} of {_describe(base)}", line)]
@@ -604,7 +604,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
                 out.append(input_item(base, keys[0] if len(keys) == 1 else None))
             elif isinstance(base, DataObj):
                 for key in self.strings(self.eval(expr.key, frame), frame):
-                    out.extend(self._data_item(base, key.text, expr.line) if key.is_known
+                    out.extend(self._data_item(base, key.text) if key.is_known
                                else [Unknown("settings key not known statically", expr.line)])
             else:
                 out.append(Unknown(f"item of {_describe(base)}", expr.line))

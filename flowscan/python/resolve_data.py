@@ -56,7 +56,7 @@ class DataResolution:
                     if isinstance(mapping, DictObj):
                         found = self._dict_values(mapping, [name])
                     elif isinstance(mapping, DataObj):
-                        found = [o for o in self._data_item(mapping, name, ctx.line) if not isinstance(o, Absent)]
+                        found = [o for o in self._data_item(mapping, name) if not isinstance(o, Absent)]
                     else:
                         found = []
                     if found:
@@ -75,7 +75,7 @@ class DataResolution:
             elif isinstance(obj, DictObj):
                 out.extend(self._dict_values(obj, [name]) or [Absent()])
             elif isinstance(obj, DataObj):
-                out.extend(self._data_item(obj, name, 0))
+                out.extend(self._data_item(obj, name))
             else:
                 out.append(obj)
         return out
@@ -184,7 +184,7 @@ class DataResolution:
         found = self.strings(self.eval(value, frame), frame)
         return found[0].text if len(found) == 1 and found[0].is_known else None
 
-    def _data_item(self, data: DataObj, key: str, line: int) -> list[Obj]:
+    def _data_item(self, data: DataObj, key: str) -> list[Obj]:
         node = data.node
         child = node.get(key) if isinstance(node.value, dict) else (
             node.value[int(key)] if isinstance(node.value, list) and key.isdigit() and int(key) < len(node.value)
@@ -199,7 +199,7 @@ class DataResolution:
         default = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("default")
         out: list[Obj] = []
         for value in self.strings(self.eval(key, frame), frame) if key is not None else []:
-            found = self._data_item(data, value.text, ctx.line) if value.is_known else []
+            found = self._data_item(data, value.text) if value.is_known else []
             if all(isinstance(o, Absent) for o in found) and default is not None:
                 found = self.eval(default, frame)
             out.extend(found)
