@@ -189,3 +189,22 @@ class EnvRead:
 
 
 EnvLookup = Callable[[str], list[StrValue] | None]
+
+
+def describe(obj: Obj) -> str:
+    """What ``obj`` is, in a few words (for holes: ``attribute x of a Foo object``)."""
+    if isinstance(obj, Ext):
+        return obj.dotted
+    if isinstance(obj, Inst):
+        return f"a {obj.of.dotted if isinstance(obj.of, Ext) else obj.of.scope.name} object"
+    if isinstance(obj, (FuncRef, ClassRef)):
+        return obj.scope.qualname
+    if isinstance(obj, ModRef):
+        return f"module {obj.module.module}"
+    if isinstance(obj, Unknown):
+        return obj.why
+    if isinstance(obj, UserInput):
+        return obj.label
+    if isinstance(obj, Strs) and obj.values:  # a value that is only known as text, e.g. an unpassed parameter
+        return " or ".join(sorted({v.text for v in obj.values})[:3])
+    return type(obj).__name__.lower()

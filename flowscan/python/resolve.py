@@ -60,6 +60,7 @@ from .objects import (
     Strs,
     Unknown,
     UserInput,
+    describe,
 )
 from .program import Program
 from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
@@ -212,7 +213,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
             elif isinstance(obj, UserInput):
                 out.append(StrValue.hole(obj.label, obj.trail))
             else:
-                out.append(StrValue.hole(f"{what} is {_describe(obj)}"))
+                out.append(StrValue.hole(f"{what} is {describe(obj)}"))
         return dedupe(out)
 
     # -- evaluation ----------------------------------------------------------
@@ -433,7 +434,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
             return [DataGet(base)] if attr == "get" else self._data_item(base, attr)
         if isinstance(base, Unknown):
             return [base]
-        return [Unknown(f"attribute {attr} of {_describe(base)}", line)]
+        return [Unknown(f"attribute {attr} of {describe(base)}", line)]
 
     def _external(self, dotted: str, receiver: Inst | None, line: int, where: Frame | str | None) -> Obj:
         """An external name, or the user input it holds (``flask.request``, ``sys.argv``)."""
@@ -607,7 +608,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
                     out.extend(self._data_item(base, key.text) if key.is_known
                                else [Unknown("settings key not known statically", expr.line)])
             else:
-                out.append(Unknown(f"item of {_describe(base)}", expr.line))
+                out.append(Unknown(f"item of {describe(base)}", expr.line))
         return out
 
     def _dict_values(self, obj: DictObj, keys: list[str]) -> list[Obj]:
@@ -664,7 +665,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
             return [Unknown("dict called", ctx.line)]
         if isinstance(func, DataGet):
             return self._data_get(func.data, ctx)
-        return [Unknown(f"call of {_describe(func)}", ctx.line)]
+        return [Unknown(f"call of {describe(func)}", ctx.line)]
 
     def _returns(self, func: FuncRef, ctx: CallCtx) -> list[Obj]:
         scope = func.scope
@@ -805,24 +806,6 @@ def _then(obj: Obj, step: Step) -> Obj:
     if isinstance(obj, Strs):
         return Strs(tuple(v.then(step) for v in obj.values))
     return obj
-
-
-def _describe(obj: Obj) -> str:
-    if isinstance(obj, Ext):
-        return obj.dotted
-    if isinstance(obj, Inst):
-        return f"a {obj.of.dotted if isinstance(obj.of, Ext) else obj.of.scope.name} object"
-    if isinstance(obj, (FuncRef, ClassRef)):
-        return obj.scope.qualname
-    if isinstance(obj, ModRef):
-        return f"module {obj.module.module}"
-    if isinstance(obj, Unknown):
-        return obj.why
-    if isinstance(obj, UserInput):
-        return obj.label
-    if isinstance(obj, Strs) and obj.values:  # a value that is only known as text, e.g. an unpassed parameter
-        return " or ".join(sorted({v.text for v in obj.values})[:3])
-    return type(obj).__name__.lower()
 
 
 def _ref(module: ModuleFacts, scope: Scope) -> Obj:

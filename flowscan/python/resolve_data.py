@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from ..model import Step
 from ..values import StrValue, concat, merge_trails
-from .facts import Call, Expr, ModuleFacts, Param, Scope
+from .facts import Call, Expr, ModuleFacts, Name, Param, Scope
 from .objects import (
     Absent,
     CallCtx,
@@ -21,6 +21,8 @@ from .objects import (
     Obj,
     Strs,
     Unknown,
+    UserInput,
+    describe,
 )
 from .settings import OPENERS, PATH_LOADERS, PATH_READERS, SettingsFiles, placeholders
 
@@ -46,22 +48,32 @@ class DataResolution:
     def splatted(self, ctx: CallCtx, names: Iterable[str]) -> list[Obj] | None:
         """A keyword argument passed inside ``**mapping`` (``client(**kwargs)`` with ``kwargs =
         dict(base_url=...)`` or a dict literal or settings data): the first of ``names`` found
-        in a mapping the analysis can read; None when no ``**`` mapping gives one."""
+        in a mapping the analysis can read; None when no ``**`` mapping gives one. A mapping it
+        cannot read may hold the keyword: then the keyword is that unknown (or user-supplied)
+        value, or absent (the SDK's own default), never silently the default alone."""
         frame = ctx.frame
+        names = list(names)
+        unread: list[Obj] = []
         for key, source in ctx.kwargs:
             if key != "**":
                 continue
+            splat = f"**{source.id}" if isinstance(source, Name) else "**mapping"
             for mapping in self.eval(source, frame):
-                for name in names:
-                    if isinstance(mapping, DictObj):
-                        found = self._dict_values(mapping, [name])
-                    elif isinstance(mapping, DataObj):
-                        found = [o for o in self._data_item(mapping, name) if not isinstance(o, Absent)]
-                    else:
-                        found = []
-                    if found:
-                        return found
-        return None
+                if isinstance(mapping, (DictObj, DataObj)):
+                    for name in names:
+                        if isinstance(mapping, DictObj):
+                            found = self._dict_values(mapping, [name])
+                        else:
+                            found = [o for o in self._data_item(mapping, name) if not isinstance(o, Absent)]
+                        if found:
+                            return found
+                elif isinstance(mapping, UserInput):
+                    unread.append(mapping.reached(f"{mapping.expr}[{names[0]!r}]"))
+                elif isinstance(mapping, Unknown):
+                    unread.append(Unknown(f"{splat} not read ({mapping.why}); it may set {names[0]}", ctx.line))
+                elif not isinstance(mapping, Absent):
+                    unread.append(Unknown(f"{splat} not read ({describe(mapping)}); it may set {names[0]}", ctx.line))
+        return [*unread, Absent()] if unread else None
 
     def field_of(self, objs: list[Obj], name: str) -> list[Obj]:
         """Keyword ``name`` of the call that made each object (``ClientOptions(api_endpoint=…)``),

@@ -1,0 +1,49 @@
+"""``Client(**options)``: a keyword the SDK reads may sit in the mapping. A mapping flowscan
+reads gives its value (or none: the SDK's default); one it cannot read is reported as what it
+is, beside the default, never as the default alone (fail closed)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from flowscan.api import ScanOptions, scan
+
+APP = '''\
+    import json
+    from openai import OpenAI
+    from mistralai import Mistral
+
+    def make_client(path):
+        options = json.load(open(path))
+        return OpenAI(**options)
+
+    def eu_client():
+        return Mistral(**{"api_key": "x"})
+
+    def gateway():
+        settings = dict(base_url="https://llm-gateway.eu.example.com/v1")
+        return OpenAI(**settings)
+'''
+
+
+def _endpoints(tmp_path: Path) -> list:
+    (tmp_path / "app.py").write_text(textwrap.dedent(APP))
+    return scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
+
+
+def _at(endpoints: list, line: int) -> list:
+    return sorted(((e.host or "", *e.unresolved) for e in endpoints if any(loc.line == line for loc in e.locations)))
+
+
+def test_an_unread_mapping_may_set_the_base_url(tmp_path: Path) -> None:
+    found = _at(_endpoints(tmp_path), 7)
+    assert found == [
+        ("", "**options not read (json.load() of a file not known statically); it may set base_url"),
+        ("api.openai.com",)]  # the SDK's default when the mapping holds no base_url
+
+
+def test_a_read_mapping_gives_its_value_or_the_default(tmp_path: Path) -> None:
+    endpoints = _endpoints(tmp_path)
+    assert _at(endpoints, 10) == [("api.mistral.ai",)]  # no server_url in the literal: the default only
+    assert _at(endpoints, 14) == [("llm-gateway.eu.example.com",)]
