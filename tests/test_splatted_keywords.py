@@ -47,3 +47,18 @@ def test_a_read_mapping_gives_its_value_or_the_default(tmp_path: Path) -> None:
     endpoints = _endpoints(tmp_path)
     assert _at(endpoints, 10) == [("api.mistral.ai",)]  # no server_url in the literal: the default only
     assert _at(endpoints, 14) == [("llm-gateway.eu.example.com",)]
+
+
+def test_an_override_that_may_be_absent_keeps_the_sdks_own_url(tmp_path: Path) -> None:
+    """boto3's endpoint_url overrides the service host; a ** mapping that may not hold it
+    leaves the regional host as well (before, the override's unknown side hid it)."""
+    (tmp_path / "s3.py").write_text(textwrap.dedent('''\
+        import boto3
+
+        class Store:
+            def __init__(self, bucket, **kwargs):
+                self.client = boto3.client("s3", **kwargs)
+    '''))
+    hosts = {e.host for e in scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints}
+    assert "s3.{env:AWS_REGION}.amazonaws.com" in hosts  # the SDK's own URL when no endpoint_url is passed
+    assert None in hosts  # the endpoint_url the mapping may hold

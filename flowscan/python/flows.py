@@ -9,7 +9,7 @@ from itertools import accumulate
 from ..catalog import Catalog, Sink
 from ..configfacts import ConfigFacts
 from ..model import Location, Step, Switch
-from ..values import StrValue
+from ..values import StrValue, dedupe
 from .facts import Attr, CallSite, ModuleFacts, Name
 from .objects import CallCtx, Ext, Frame
 from .declared import declared_switch
@@ -18,7 +18,7 @@ from .reach_credentials import credential_switches
 from .reach_imports import import_switches
 from .resolve import MAX_CALLER_DEPTH, Resolver
 from .resolve_loops import choice_switch
-from .sinks import SinkCall, evaluate_spec
+from .sinks import SinkCall, evaluate_override, evaluate_spec
 from .subclass_sinks import constructed_sdk, is_super_init, subclass_names, super_init_sdk
 
 
@@ -145,9 +145,11 @@ def _note_env_free(env_free: set[tuple[str, int]] | None, resolver: Resolver, si
 
 def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver: Resolver,
               site: CallSite | None = None) -> list[SinkHit]:
-    values = evaluate_spec(sink.override, call, resolver, sdk) if sink.override else None
+    values, none_side = evaluate_override(sink.override, call, resolver, sdk) if sink.override else (None, True)
     if not values:
         values = evaluate_spec(sink.url, call, resolver, sdk)
+    elif none_side:  # the override is None (or missing) on some path: the sink's own URL there
+        values = dedupe([*values, *(evaluate_spec(sink.url, call, resolver, sdk) or [])])
     switches = _site_switches(site, call, resolver) if site is not None else ()
     if values is None:
         if not sink.required:

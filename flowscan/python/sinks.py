@@ -40,7 +40,23 @@ def evaluate_spec(spec: Any, call: SinkCall, resolver: Resolver, sdk: str) -> li
     return _simple(spec, call, resolver, sdk)
 
 
+def evaluate_override(spec: Any, call: SinkCall, resolver: Resolver, sdk: str) -> tuple[list[StrValue] | None, bool]:
+    """The values a sink's ``override`` gives, and whether it may give none on some path (an
+    argument that is None there, a ``**`` mapping that may not hold it): then the sink's own
+    URL applies as well."""
+    if isinstance(spec, str) or "template" in spec or "switch" in spec:
+        values = evaluate_spec(spec, call, resolver, sdk)
+        return values, values is None
+    return _simple_values(spec, call, resolver, sdk)
+
+
 def _simple(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) -> list[StrValue] | None:
+    return _simple_values(spec, call, resolver, sdk)[0]
+
+
+def _simple_values(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str
+                   ) -> tuple[list[StrValue] | None, bool]:
+    """The values of a plain spec, and whether a path leaves it with none (no default either)."""
     ctx = call.ctx
     frame = ctx.frame
     path = frame.module.path
@@ -56,11 +72,14 @@ def _simple(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
     # where the argument is None (`x if c else None`, an unset os.getenv), the SDK's own choice applies
     none_trail = merge_trails(*(o.trail for o in given if isinstance(o, Absent))) if given else ()
     if values is not None:
+        none_side = False
         if len(objs) < len(given):
             absent = _unset(spec, call, resolver, sdk, path)
             values = dedupe([*values, *_after(none_trail, absent)]) if absent else values
-        return _shaped(values, spec, path, ctx.line, sdk)
-    return _shaped(_after(none_trail, _unset(spec, call, resolver, sdk, path)), spec, path, ctx.line, sdk)
+            none_side = not absent
+        return _shaped(values, spec, path, ctx.line, sdk), none_side
+    values = _shaped(_after(none_trail, _unset(spec, call, resolver, sdk, path)), spec, path, ctx.line, sdk)
+    return values, values is None
 
 
 def _after(trail: tuple[Step, ...], values: list[StrValue] | None) -> list[StrValue] | None:
