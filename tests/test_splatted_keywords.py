@@ -62,3 +62,18 @@ def test_an_override_that_may_be_absent_keeps_the_sdks_own_url(tmp_path: Path) -
     hosts = {e.host for e in scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints}
     assert "s3.{env:AWS_REGION}.amazonaws.com" in hosts  # the SDK's own URL when no endpoint_url is passed
     assert None in hosts  # the endpoint_url the mapping may hold
+
+
+def test_a_wrappers_kwargs_are_the_keywords_its_callers_pass(tmp_path: Path) -> None:
+    (tmp_path / "s3.py").write_text(textwrap.dedent('''\
+        import os
+        import boto3
+
+        class Store:
+            def __init__(self, bucket, **kwargs):
+                self.client = boto3.client("s3", **kwargs)
+
+        store = Store("uploads", region_name="eu-central-1", bucket_owner="me")
+    '''))
+    hosts = {e.host for e in scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints}
+    assert hosts == {"s3.eu-central-1.amazonaws.com"}  # region_name reached boto3 through **kwargs; bucket did not

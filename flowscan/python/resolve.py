@@ -348,10 +348,13 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
         def_step = Step(module.path, scope.line, label)
         if frame.depth < MAX_CALLER_DEPTH:
             for caller_module, site in self.callers_of(module, scope):
+                caller_frame = Frame(caller_module, site.scope, site.line, NO_BINDINGS, frame.depth + 1)
+                if param.kind == "starstar":  # **kwargs: the keywords no named parameter takes
+                    out.extend(_keywords_left(scope, site, caller_frame, self))
+                    continue
                 arg = _argument_for(scope, param, site, bound_method=_is_method(module, scope))
                 if arg is None:
                     continue
-                caller_frame = Frame(caller_module, site.scope, site.line, NO_BINDINGS, frame.depth + 1)
                 call_step = Step(caller_module.path, site.line, f"{short_text(site.text, 60)}")
                 for obj in self.eval(arg, caller_frame):
                     out.append(_then(_then(obj, call_step), def_step))
@@ -885,6 +888,17 @@ def _reaching(assigns: list[Assign], line: int) -> list[Assign]:
         if not assign.conditional:
             break
     return list(reversed(chosen))
+
+
+def _keywords_left(scope: Scope, site: CallSite, frame: Frame, resolver: Resolver) -> list[Obj]:
+    """What a call passes to the callee's ``**kwargs``: a mapping of the keywords no named
+    parameter takes, and each mapping the call itself passes with ``**``."""
+    named = {p.name for p in scope.params if p.kind in ("positional", "keyword")}
+    out: list[Obj] = [DictObj(tuple((k, v) for k, v in site.kwargs if k != "**" and k not in named), frame)]
+    for key, value in site.kwargs:
+        if key == "**":
+            out.extend(resolver.eval(value, frame))
+    return out
 
 
 def _argument_for(scope: Scope, param: Param, site: CallSite, bound_method: bool) -> Expr | None:
