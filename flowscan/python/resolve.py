@@ -228,7 +228,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
                                              frame.depth, frame.inline))
         if isinstance(expr, Attr):
             out: list[Obj] = []
-            for base in self.eval(expr.base, frame):
+            for base in _raising_none_dropped(self.eval(expr.base, frame)):
                 out.extend(self._attr(base, expr.attr, expr.line, frame))
             return out
         if isinstance(expr, Sub):
@@ -245,10 +245,11 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
         if isinstance(expr, Either):
             # ``a or b`` is never ``a``'s None, but it is ``b``'s, and ``x if c else None`` may be None:
             # a None of the last alternative is kept (the SDK's own default then applies).
+            # Likewise an empty string: ``region or os.getenv("AWS_REGION")`` with ``region=""``.
             out = []
             for i, option in enumerate(expr.options):
-                last = i == len(expr.options) - 1
-                out.extend(o for o in self.eval(option, frame) if last or not isinstance(o, Absent))
+                objs = self.eval(option, frame)
+                out.extend(objs if i == len(expr.options) - 1 else _truthy(objs))
             return out or [Absent()]
         if isinstance(expr, DictLit):
             return [DictObj(expr.items, frame)]
@@ -263,26 +264,29 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
     # names ------------------------------------------------------------------
     def _name(self, name: str, frame: Frame) -> list[Obj]:
         module = frame.module
-        bound = frame.bound(name)  # a parameter of the call being followed (bindings are its function's)
-        if bound is not None:
-            return list(bound)
         scopes = _scope_chain(module.scope, frame.scope)
+        bound = frame.bound(name)  # a parameter of the call being followed (bindings are its function's)
+        if bound is not None and name not in scopes[-1].assigns:
+            return list(bound)
         for depth, scope in enumerate(reversed(scopes)):
             if scope.kind == "class" and depth > 0:
                 continue  # class bodies are not visible from methods
+            param = None
             if scope.kind == "function":
                 param = next((p for p in scope.params if p.name == name), None)
                 if param is not None and name not in scope.assigns:
                     return self._param(module, scope, param, frame)
             if name in scope.assigns:
                 line = frame.line if depth == 0 else END_OF_FILE
-                return self._assigned(module, scope, name, scope.assigns[name], line, frame)
+                return self._assigned(module, scope, name, scope.assigns[name], line, frame, param)
             if name in scope.children:
                 return [_ref(module, scope.children[name])]
         if name in module.imports:
             return self._dotted(module.imports[name], module)
         if name in _BUILTINS:
             return [Ext(name)]
+        if name == "input":  # the builtin: what is typed at the terminal (rules/entrypoints/)
+            return [self._external("builtins.input", None, frame.line, frame)]
         if name == "str":  # the builtin, not shadowed: ``str(settings.url)`` is its argument (see ``apply``)
             return [Ext("builtins.str")]
         if name == "__file__":
@@ -290,18 +294,27 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
         return [Unknown(f"name {name!r} is not defined in {module.path}", frame.line)]
 
     def _assigned(self, module: ModuleFacts, scope: Scope, name: str, assigns: list[Assign], line: int,
-                  frame: Frame) -> list[Obj]:
+                  frame: Frame, param: Param | None = None) -> list[Obj]:
         """The values of ``name`` from the assignments that reach ``line``. Memoised by those
-        assignments (not by the line), so every read they reach shares one evaluation."""
-        chosen = _reaching(assigns, line)
+        assignments (not by the line), so every read they reach shares one evaluation. For a
+        reassigned parameter (``url = url or DEFAULT``), the value it was called with reaches
+        reads that no unconditional assignment precedes."""
+        if param is None:
+            chosen, initial = _reaching(assigns, line), False
+        else:
+            chosen = _reaching([a for a in assigns if a.line < line], line)
+            initial = not chosen or chosen[0].conditional
         same = scope.qualname == frame.scope
         bindings, inline = (frame.bindings, frame.inline) if same else (NO_BINDINGS, 0)
-        key = ("assigned", module.path, scope.qualname, name, tuple(a.line for a in chosen), bindings.key, frame.depth, inline)
+        key = ("assigned", module.path, scope.qualname, name, tuple(a.line for a in chosen), initial, bindings.key, frame.depth, inline)
         found = self._recall(key)
         if found is not None:
             return found
         reads = self.env_reads_seen
         out: list[Obj] = []
+        if initial:
+            bound = next((objs for key, objs in bindings if key == name), None)
+            out.extend(bound if bound is not None else self._param(module, scope, param, frame))
         for assign in chosen:
             step = Step(module.path, assign.line, short_text(assign.text) or f"{name} = …")
             for obj in self.eval(assign.value, Frame(module, scope.qualname, assign.line, bindings, frame.depth, inline)):
@@ -598,7 +611,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
     # subscripts -------------------------------------------------------------
     def _subscript(self, expr: Sub, frame: Frame) -> list[Obj]:
         out: list[Obj] = []
-        for base in self.eval(expr.base, frame):
+        for base in _raising_none_dropped(self.eval(expr.base, frame)):
             if isinstance(base, Ext) and base.dotted in ("os.environ", "os.environb"):
                 out.extend(self._env(expr.key, None, frame, expr.line))
             elif isinstance(base, DictObj):
@@ -802,6 +815,28 @@ def _cap(objs: list[Obj]) -> list[Obj]:
         out.append(obj)
         if len(out) >= MAX_ALTERNATIVES:
             break
+    return out
+
+
+def _raising_none_dropped(bases: list[Obj]) -> list[Obj]:
+    """The bases of ``base.attr`` / ``base[key]`` on paths that do not raise: ``None.attr`` and
+    ``None[key]`` do, so a None gives no value there. A None that is the only base stays (and is
+    reported as unresolved): flowscan may have missed the assignment that sets it."""
+    if len(bases) < 2:
+        return bases
+    return [b for b in bases if not isinstance(b, Absent)] or bases
+
+
+def _truthy(objs: list[Obj]) -> list[Obj]:
+    """What ``objs`` may be when truthy: no None, no known empty string."""
+    out: list[Obj] = []
+    for obj in objs:
+        if isinstance(obj, Strs):
+            values = tuple(v for v in obj.values if v.parts)
+            if values:
+                out.append(obj if len(values) == len(obj.values) else Strs(values))
+        elif not isinstance(obj, Absent):
+            out.append(obj)
     return out
 
 
