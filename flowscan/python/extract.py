@@ -286,6 +286,7 @@ class _Extractor(BlockWalker):
                 self.collect_calls(stmt.value, scope)
                 if scope.kind == "function":
                     scope.returns.append(self.expr(stmt.value))
+                    scope.return_tests.append(tuple(self.tests))
         elif kind is ast.Import:
             for alias in stmt.names:
                 self.import_sites.append(ImportSite(alias.name, scope.qualname, line, tuple(self.tests)))

@@ -364,6 +364,7 @@ class _Extractor(BlockWalker):
                 self.collect_calls(small.value, scope)
                 if scope.kind == "function":
                     scope.returns.append(self.expr(small.value))
+                    scope.return_tests.append(tuple(self.tests))
         elif isinstance(small, cst.Expr):
             self.collect_calls(small.value, scope)
         elif isinstance(small, cst.Global):

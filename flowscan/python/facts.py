@@ -215,6 +215,7 @@ class Scope:
     assigns: dict[str, list[Assign]] = field(default_factory=dict)
     params: list[Param] = field(default_factory=list)
     returns: list[Expr] = field(default_factory=list)
+    return_tests: list[tuple[Test, ...]] = field(default_factory=list)  # the branch conditions of each return
     bases: list[Expr] = field(default_factory=list)
     decorators: list[Expr] = field(default_factory=list)
     annotated: list[str] = field(default_factory=list)  # class fields declared with an annotation
