@@ -218,6 +218,11 @@ def _added(node: ast.BinOp) -> list[ast.expr]:
     return [current, *reversed(rights)]
 
 
+def _names_environ(node: ast.expr) -> bool:
+    """``os.environ`` or ``environ``: the target of ``os.environ[KEY] = value``."""
+    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (isinstance(node, ast.Name) and node.id == "environ")
+
+
 def _loop_target(node: ast.expr) -> LoopTarget:
     """A ``for`` target's names, nested as its unpacking is (``loop_assignments``)."""
     if isinstance(node, ast.Name):
@@ -405,7 +410,10 @@ class _Extractor(BlockWalker):
                     Assign(value, line, conditional, self.source_line(line)))
             else:
                 self.attr_assigns.append(AttrAssign(
-                    self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line)))
+                    self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional))
+        elif isinstance(target, ast.Subscript) and _names_environ(target.value):
+            self.attr_assigns.append(AttrAssign(
+                self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional))
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
         scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))

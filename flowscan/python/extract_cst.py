@@ -182,6 +182,11 @@ def _exits(statements) -> bool:
     return isinstance(last, _EXITS)
 
 
+def _names_environ(node: cst.BaseExpression) -> bool:
+    """``os.environ`` or ``environ``: the target of ``os.environ[KEY] = value``."""
+    return (isinstance(node, cst.Attribute) and node.attr.value == "environ") or (isinstance(node, cst.Name) and node.value == "environ")
+
+
 def _loop_target(node: cst.BaseExpression) -> LoopTarget:
     """A ``for`` target's names, nested as its unpacking is (``loop_assignments``)."""
     if isinstance(node, cst.Name):
@@ -390,7 +395,10 @@ class _Extractor(BlockWalker):
                     Assign(value, line, conditional, self.source_line(line)))
             else:
                 self.attr_assigns.append(AttrAssign(
-                    self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line)))
+                    self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
+        elif isinstance(target, cst.Subscript) and _names_environ(target.value):
+            self.attr_assigns.append(AttrAssign(
+                self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
         scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))

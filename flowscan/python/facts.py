@@ -179,7 +179,8 @@ class CallSite:
 
 @dataclass(frozen=True, slots=True)
 class AttrAssign:
-    """``pkg.attr = value`` where ``pkg`` is not ``self``: module-level configuration."""
+    """``pkg.attr = value`` where ``pkg`` is not ``self``: module-level configuration; also
+    ``os.environ[KEY] = value`` (an environment variable the code sets)."""
 
     target: Expr
     value: Expr
@@ -187,6 +188,7 @@ class AttrAssign:
     column: int
     scope: str
     text: str = ""
+    conditional: bool = False  # inside an if/for/while/try of its scope
 
 
 @dataclass(frozen=True, slots=True)

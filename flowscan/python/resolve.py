@@ -62,6 +62,7 @@ from .objects import (
     UserInput,
     describe,
 )
+from .env_writes import env_writes
 from .program import Program
 from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
 from .resolve_input import InputResolution, input_attr, input_call, input_item
@@ -118,9 +119,29 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
         return self.steps > STEP_BUDGET
 
     def env(self, key: str) -> list[StrValue] | None:
-        """The value of env var ``key`` in this resolver's deployment context (None: unset)."""
+        """The values env var ``key`` has in this resolver's deployment context, the code's own
+        writes included (None: unset; see ``env_values`` for a variable that may be either)."""
+        values, _ = self.env_values(key)
+        return values or None
+
+    def env_values(self, key: str) -> tuple[list[StrValue], bool]:
+        """The values env var ``key`` can have: the deployment context's, replaced or joined by
+        those the code sets (``env_writes``); and whether it may be unset."""
         self.env_reads_seen += 1
-        return self._lookup(key)
+        bound = self._lookup(key)
+        writes = env_writes(self.program, key)
+        if not writes:
+            return (list(bound) if bound is not None else []), bound is None
+        values, unset = list(bound or []), bound is None
+        for write in writes:
+            frame = Frame(write.module, write.scope, write.line)
+            step = Step(write.module.path, write.line, short_text(write.text) or f"sets env {key}")
+            written = [v.then(step) for v in self.strings(self.eval(write.value, frame), frame)]
+            if write.certain and (write.kind == "set" or unset):
+                values, unset = written, False
+            elif not write.certain:
+                values = [*values, *written]
+        return dedupe(values), unset
 
     def _recall(self, key: tuple) -> list[Obj] | None:
         """A memoised value; reusing one that read env vars counts as reading them."""
@@ -748,7 +769,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
                 continue
             found = self._env_value(key.text, defaults, frame.module.path, line, f"env {key.text}")
             out.extend(found)
-            if none_if_unset and default is None and self.env(key.text) is None:
+            if none_if_unset and default is None and self.env_values(key.text)[1]:
                 out.append(Absent((Step(frame.module.path, line, f"env {key.text} {UNSET_IS_NONE}"),)))
         return out
 
@@ -756,13 +777,14 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
         """The value of env var ``key`` in this context, else the code's default, else a hole."""
         self.env_reads.append(EnvRead(key, path, line))
         read = Step(path, line, f"reads {label}")
-        bound = self.env(key)
-        if bound is not None:
-            return [Strs(tuple(v.then(read) for v in bound))]
+        bound, unset = self.env_values(key)
+        out: list[Obj] = [Strs(tuple(v.then(read) for v in bound))] if bound else []
+        if not unset:
+            return out
         usable = [d for d in defaults if not isinstance(d, Absent)]
         if usable:
-            return [_then(d, Step(path, line, f"default of {label} (not set in any scanned config)")) for d in usable]
-        return [Strs((StrValue.hole(f"env:{key}", (Step(path, line, f"{label} is not set in any scanned config"),)),))]
+            return out + [_then(d, Step(path, line, f"default of {label} (not set in any scanned config)")) for d in usable]
+        return out + [Strs((StrValue.hole(f"env:{key}", (Step(path, line, f"{label} is not set in any scanned config"),)),))]
 
     # callers ----------------------------------------------------------------
     def callers_of(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
