@@ -19,7 +19,7 @@ import tokenize
 import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
-from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, case_tests, joined_string
+from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, case_tests, joined_string, unpacked
 from .extract_common import loop_assignments, module_name_for, source_lines
 from .redact_facts import redact_facts
 from .facts import (
@@ -397,9 +397,9 @@ class _Extractor(BlockWalker):
             else:
                 self.assign(scope, target.id, value, line, conditional)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            items = value.items if isinstance(value, Seq) else None
+            star = next((i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)), None)
             for i, element in enumerate(target.elts):
-                part = items[i] if items is not None and i < len(items) else Opaque("tuple unpacking", line)
+                part = unpacked(value, i, len(target.elts), star, line)
                 if isinstance(element, ast.Starred):
                     element = element.value
                 self.assign_target(element, part, scope, klass, conditional)

@@ -16,7 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, case_tests, joined_string
-from .extract_common import loop_assignments, module_name_for, source_lines
+from .extract_common import loop_assignments, module_name_for, source_lines, unpacked
 from .facts import (
     Assign,
     Attr,
@@ -384,9 +384,9 @@ class _Extractor(BlockWalker):
             else:
                 self.assign(scope, name, value, line, conditional)
         elif isinstance(target, (cst.Tuple, cst.List)):
-            items = value.items if isinstance(value, Seq) else None
+            star = next((i for i, e in enumerate(target.elements) if isinstance(e, cst.StarredElement)), None)
             for i, element in enumerate(target.elements):
-                part = items[i] if items is not None and i < len(items) else Opaque("tuple unpacking", line)
+                part = unpacked(value, i, len(target.elements), star, line)
                 self.assign_target(element.value, part, None, scope, klass, line, conditional, stmt)
         elif isinstance(target, cst.Attribute):
             base = target.value

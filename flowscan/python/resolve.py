@@ -56,6 +56,7 @@ from .objects import (
     ListObj,
     ModRef,
     Obj,
+    Pieces,
     StrMethod,
     Strs,
     Unknown,
@@ -68,6 +69,7 @@ from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_loops import LoopResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
+from .str_split import SPLITTERS, piece, split_values
 
 MAX_DEPTH = 48
 MAX_CALLER_DEPTH = 3
@@ -624,6 +626,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
                 out.extend(self._env(expr.key, None, frame, expr.line))
             elif isinstance(base, DictObj):
                 out.extend(self.dict_choice(base, expr, frame))
+            elif isinstance(base, (ListObj, Pieces)):
+                out.extend(self._item(base, expr, frame))
             elif isinstance(base, UserInput):
                 keys = [k.text for k in self.strings(self.eval(expr.key, frame), frame) if k.is_known]
                 out.append(input_item(base, keys[0] if len(keys) == 1 else None))
@@ -634,6 +638,19 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
             else:
                 out.append(Unknown(f"item of {describe(base)}", expr.line))
         return out
+
+    def _item(self, base: ListObj | Pieces, expr: Sub, frame: Frame) -> list[Obj]:
+        """An item of a tuple or list literal, or of a split string, at an index known statically
+        (``provider, model = s.split(":", 1)`` reads items 0 and 1)."""
+        keys = self.strings(self.eval(expr.key, frame), frame)
+        if len(keys) != 1 or not keys[0].is_known or not keys[0].text.lstrip("-").isdigit():
+            return [Unknown(f"item of {describe(base)} at an index not known statically", expr.line)]
+        index = int(keys[0].text)
+        if isinstance(base, Pieces):
+            return piece(base, index, frame.module.path, expr.line)
+        if -len(base.items) <= index < len(base.items):
+            return self.eval(base.items[index], base.frame)
+        return [Unknown(f"index {index} out of range", expr.line)]
 
     def _dict_values(self, obj: DictObj, keys: list[str]) -> list[Obj]:
         """The values of the entries of ``obj`` whose key is one of ``keys``."""
@@ -727,7 +744,29 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
             if old and new and old[0].is_known and new[0].is_known:
                 return [Strs(tuple(StrValue(tuple(p.replace(old[0].text, new[0].text) if isinstance(p, str) else p
                                                   for p in v.parts), v.trail) for v in method.values))]
+        if name in SPLITTERS:
+            return self._split(method, ctx)
         return [Unknown(f"str.{name}()", ctx.line)]
+
+    def _split(self, method: StrMethod, ctx: CallCtx) -> list[Obj]:
+        """``s.split(sep, maxsplit)`` and its kin, with a separator known statically."""
+        frame = ctx.frame
+        sep_expr = ctx.args[0] if ctx.args else ctx.kwarg("sep")
+        max_expr = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("maxsplit")
+        seps = self.strings(self.eval(sep_expr, frame), frame) if sep_expr is not None else None
+        if seps is not None and not (len(seps) == 1 and seps[0].is_known and seps[0].text):
+            return [Unknown(f"str.{method.name}() by a separator not known statically", ctx.line)]
+        maxsplit = -1
+        if max_expr is not None:
+            found = self.strings(self.eval(max_expr, frame), frame)
+            if not (len(found) == 1 and found[0].is_known and found[0].text.lstrip("-").isdigit()):
+                return [Unknown(f"str.{method.name}() with a maxsplit not known statically", ctx.line)]
+            maxsplit = int(found[0].text)
+        sep = seps[0].text if seps is not None else None
+        if sep is None and method.name.endswith("partition"):
+            return [Unknown(f"str.{method.name}() without a separator", ctx.line)]
+        step = Step(frame.module.path, ctx.line, f".{method.name}({sep!r})" if sep is not None else f".{method.name}()")
+        return [split_values(method.values, method.name, sep, maxsplit, step)]
 
     def _percent(self, expr: Percent, frame: Frame) -> list[Obj]:
         templates = self.strings(self.eval(expr.template, frame), frame)
