@@ -56,17 +56,20 @@ from .objects import (
     ListObj,
     ModRef,
     Obj,
+    Pieces,
     StrMethod,
     Strs,
     Unknown,
     UserInput,
     describe,
 )
+from .env_writes import env_writes
 from .program import Program
 from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_loops import LoopResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
+from .str_split import SPLITTERS, piece, split_values
 
 MAX_DEPTH = 48
 MAX_CALLER_DEPTH = 3
@@ -118,9 +121,29 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
         return self.steps > STEP_BUDGET
 
     def env(self, key: str) -> list[StrValue] | None:
-        """The value of env var ``key`` in this resolver's deployment context (None: unset)."""
+        """The values env var ``key`` has in this resolver's deployment context, the code's own
+        writes included (None: unset; see ``env_values`` for a variable that may be either)."""
+        values, _ = self.env_values(key)
+        return values or None
+
+    def env_values(self, key: str) -> tuple[list[StrValue], bool]:
+        """The values env var ``key`` can have: the deployment context's, replaced or joined by
+        those the code sets (``env_writes``); and whether it may be unset."""
         self.env_reads_seen += 1
-        return self._lookup(key)
+        bound = self._lookup(key)
+        writes = env_writes(self.program, key)
+        if not writes:
+            return (list(bound) if bound is not None else []), bound is None
+        values, unset = list(bound or []), bound is None
+        for write in writes:
+            frame = Frame(write.module, write.scope, write.line)
+            step = Step(write.module.path, write.line, short_text(write.text) or f"sets env {key}")
+            written = [v.then(step) for v in self.strings(self.eval(write.value, frame), frame)]
+            if write.certain and (write.kind == "set" or unset):
+                values, unset = written, False
+            elif not write.certain:
+                values = [*values, *written]
+        return dedupe(values), unset
 
     def _recall(self, key: tuple) -> list[Obj] | None:
         """A memoised value; reusing one that read env vars counts as reading them."""
@@ -616,6 +639,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
                 out.extend(self._env(expr.key, None, frame, expr.line))
             elif isinstance(base, DictObj):
                 out.extend(self.dict_choice(base, expr, frame))
+            elif isinstance(base, (ListObj, Pieces)):
+                out.extend(self._item(base, expr, frame))
             elif isinstance(base, UserInput):
                 keys = [k.text for k in self.strings(self.eval(expr.key, frame), frame) if k.is_known]
                 out.append(input_item(base, keys[0] if len(keys) == 1 else None))
@@ -626,6 +651,19 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
             else:
                 out.append(Unknown(f"item of {describe(base)}", expr.line))
         return out
+
+    def _item(self, base: ListObj | Pieces, expr: Sub, frame: Frame) -> list[Obj]:
+        """An item of a tuple or list literal, or of a split string, at an index known statically
+        (``provider, model = s.split(":", 1)`` reads items 0 and 1)."""
+        keys = self.strings(self.eval(expr.key, frame), frame)
+        if len(keys) != 1 or not keys[0].is_known or not keys[0].text.lstrip("-").isdigit():
+            return [Unknown(f"item of {describe(base)} at an index not known statically", expr.line)]
+        index = int(keys[0].text)
+        if isinstance(base, Pieces):
+            return piece(base, index, frame.module.path, expr.line)
+        if -len(base.items) <= index < len(base.items):
+            return self.eval(base.items[index], base.frame)
+        return [Unknown(f"index {index} out of range", expr.line)]
 
     def _dict_values(self, obj: DictObj, keys: list[str]) -> list[Obj]:
         """The values of the entries of ``obj`` whose key is one of ``keys``."""
@@ -719,7 +757,29 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
             if old and new and old[0].is_known and new[0].is_known:
                 return [Strs(tuple(StrValue(tuple(p.replace(old[0].text, new[0].text) if isinstance(p, str) else p
                                                   for p in v.parts), v.trail) for v in method.values))]
+        if name in SPLITTERS:
+            return self._split(method, ctx)
         return [Unknown(f"str.{name}()", ctx.line)]
+
+    def _split(self, method: StrMethod, ctx: CallCtx) -> list[Obj]:
+        """``s.split(sep, maxsplit)`` and its kin, with a separator known statically."""
+        frame = ctx.frame
+        sep_expr = ctx.args[0] if ctx.args else ctx.kwarg("sep")
+        max_expr = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("maxsplit")
+        seps = self.strings(self.eval(sep_expr, frame), frame) if sep_expr is not None else None
+        if seps is not None and not (len(seps) == 1 and seps[0].is_known and seps[0].text):
+            return [Unknown(f"str.{method.name}() by a separator not known statically", ctx.line)]
+        maxsplit = -1
+        if max_expr is not None:
+            found = self.strings(self.eval(max_expr, frame), frame)
+            if not (len(found) == 1 and found[0].is_known and found[0].text.lstrip("-").isdigit()):
+                return [Unknown(f"str.{method.name}() with a maxsplit not known statically", ctx.line)]
+            maxsplit = int(found[0].text)
+        sep = seps[0].text if seps is not None else None
+        if sep is None and method.name.endswith("partition"):
+            return [Unknown(f"str.{method.name}() without a separator", ctx.line)]
+        step = Step(frame.module.path, ctx.line, f".{method.name}({sep!r})" if sep is not None else f".{method.name}()")
+        return [split_values(method.values, method.name, sep, maxsplit, step)]
 
     def _percent(self, expr: Percent, frame: Frame) -> list[Obj]:
         templates = self.strings(self.eval(expr.template, frame), frame)
@@ -761,7 +821,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
                 continue
             found = self._env_value(key.text, defaults, frame.module.path, line, f"env {key.text}")
             out.extend(found)
-            if none_if_unset and default is None and self.env(key.text) is None:
+            if none_if_unset and default is None and self.env_values(key.text)[1]:
                 out.append(Absent((Step(frame.module.path, line, f"env {key.text} {UNSET_IS_NONE}"),)))
         return out
 
@@ -769,13 +829,14 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
         """The value of env var ``key`` in this context, else the code's default, else a hole."""
         self.env_reads.append(EnvRead(key, path, line))
         read = Step(path, line, f"reads {label}")
-        bound = self.env(key)
-        if bound is not None:
-            return [Strs(tuple(v.then(read) for v in bound))]
+        bound, unset = self.env_values(key)
+        out: list[Obj] = [Strs(tuple(v.then(read) for v in bound))] if bound else []
+        if not unset:
+            return out
         usable = [d for d in defaults if not isinstance(d, Absent)]
         if usable:
-            return [_then(d, Step(path, line, f"default of {label} (not set in any scanned config)")) for d in usable]
-        return [Strs((StrValue.hole(f"env:{key}", (Step(path, line, f"{label} is not set in any scanned config"),)),))]
+            return out + [_then(d, Step(path, line, f"default of {label} (not set in any scanned config)")) for d in usable]
+        return out + [Strs((StrValue.hole(f"env:{key}", (Step(path, line, f"{label} is not set in any scanned config"),)),))]
 
     # callers ----------------------------------------------------------------
     def callers_of(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
