@@ -161,3 +161,73 @@ def test_a_setting_whose_shipped_value_is_not_known_makes_the_entry_unknown(tmp_
     found = _reach(tmp_path, {"app/scrapers.py": source})
     assert found["api.firecrawl.dev"][0] == "unknown"
     assert found["r.jina.ai"][0] == "unknown"
+
+
+_PLUGINS = {
+    "memkit/__init__.py": "",
+    "memkit/llms/__init__.py": "",
+    "memkit/llms/mistral_llm.py": '''\
+        from mistralai import Mistral
+
+
+        class MistralLLM:
+            def __init__(self, config):
+                self.client = Mistral(api_key=config.api_key)
+    ''',
+    "memkit/llms/anthropic_llm.py": '''\
+        from anthropic import Anthropic
+
+
+        class AnthropicLLM:
+            def __init__(self, config):
+                self.client = Anthropic()
+    ''',
+    "memkit/factory.py": '''\
+        import importlib
+
+
+        def load_class(class_type):
+            module_path, class_name = class_type.rsplit(".", 1)
+            return getattr(importlib.import_module(module_path), class_name)
+
+
+        class LlmFactory:
+            provider_to_class = {
+                "mistral": ("memkit.llms.mistral_llm.MistralLLM", dict),
+                "anthropic": ("memkit.llms.anthropic_llm.AnthropicLLM", dict),
+            }
+
+            @classmethod
+            def create(cls, provider_name, config):
+                class_type, _config_class = cls.provider_to_class[provider_name]
+                return load_class(class_type)(config)
+    ''',
+    "memkit/memory.py": '''\
+        import os
+
+        from memkit.factory import LlmFactory
+
+
+        class Memory:
+            def __init__(self, config=None):
+                self.llm = LlmFactory.create(os.environ.get("LLM_PROVIDER", "mistral"), config)
+    ''',
+}
+
+
+def test_a_registry_of_dotted_class_paths_selects_like_one_of_classes(tmp_path: Path) -> None:
+    """``"pkg.module.Class"`` strings in a class-level registry read as ``cls.registry[key]``
+    and loaded with importlib: each class is reached only when the setting names its key."""
+    found = _reach(tmp_path, _PLUGINS)
+    assert found["api.mistral.ai"] == ("default", [])
+    assert found["api.anthropic.com"] == ("opt-in", [("env:LLM_PROVIDER", "env:LLM_PROVIDER == 'anthropic'", "'mistral'")])
+
+
+def test_a_dotted_class_path_passed_directly_is_a_use_by_default(tmp_path: Path) -> None:
+    files = dict(_PLUGINS)
+    files["memkit/direct.py"] = '''\
+        from memkit.factory import load_class
+
+        CLIENT = load_class("memkit.llms.anthropic_llm.AnthropicLLM")(None)
+    '''
+    assert _reach(tmp_path, files)["api.anthropic.com"] == ("default", [])

@@ -87,6 +87,7 @@ class Program:
             for i in range(len(parts) - 1):  # suffixes of two or more parts (namespace packages)
                 self.by_suffix.setdefault(".".join(parts[i:]), []).append(path)
         self.import_index = ImportIndex(imports or {}, self.path_of)
+        self._quoted: dict[str, list[str]] | None = None  # "pkg.module.Class" -> files quoting it
 
     def add(self, facts: ModuleFacts) -> None:
         self.loaded[facts.path] = facts
@@ -136,6 +137,16 @@ class Program:
         found = mentions_in(self.sources[path], name, words)
         self.mention_log.setdefault(path, {})[name] = found
         return found
+
+    def files_quoting(self, dotted: str) -> list[str]:
+        """The files holding ``dotted`` (``"pkg.module.Class"``) as a whole quoted string: plugin
+        registries name classes this way. One pass over the tree, on first use."""
+        if self._quoted is None:
+            self._quoted = {}
+            for path, data in self.sources.items():
+                for found in set(_QUOTED_DOTTED.findall(data)):
+                    self._quoted.setdefault(found.decode("ascii"), []).append(path)
+        return sorted(self._quoted.get(dotted, ()))
 
     def files_mentioning(self, name: str, defined_in: ModuleFacts) -> list[str]:
         """Where callers of ``name`` (defined in ``defined_in``) can be: the defining file, and
@@ -197,6 +208,9 @@ class Program:
 def identifiers(data: bytes) -> frozenset[bytes]:
     """Every identifier-like word in a file's bytes (comments and strings included)."""
     return frozenset(_IDENTIFIER.findall(data))
+
+
+_QUOTED_DOTTED = re.compile(rb"""(?<=["'])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\.[A-Z]\w*(?=["'])""")
 
 
 def mentions_in(data: bytes, name: str, words: frozenset[bytes] | None = None) -> bool:

@@ -135,14 +135,24 @@ def _lookups(place: _Place) -> Iterator[tuple[Scope, int, Expr]]:
         return
     if not isinstance(holder, Name):
         return
-    for scope in _scopes(place.scope):
-        for expr, line in _scope_exprs(scope):
-            for node in _walk(expr):
-                if isinstance(node, Sub) and isinstance(node.base, Name) and node.base.id == holder.id:
-                    yield scope, node.line or line, node.key
-                elif isinstance(node, Call) and isinstance(node.func, Attr) and node.func.attr == "get" \
-                        and isinstance(node.func.base, Name) and node.func.base.id == holder.id and node.args:
-                    yield scope, node.line or line, node.args[0]
+    owners = {"cls", "self", place.scope.name} if place.scope.kind == "class" else set()
+
+    def is_holder(expr: Expr) -> bool:  # D, or cls.D / self.D / Owner.D for a class attribute
+        if isinstance(expr, Attr) and isinstance(expr.base, Name):
+            return expr.attr == holder.id and expr.base.id in owners
+        return isinstance(expr, Name) and expr.id == holder.id
+
+    scopes = {scope.qualname: scope for scope in _scopes(place.scope)}
+    reads = [(scope, expr, line) for scope in scopes.values() for expr, line in _scope_exprs(scope)]
+    reads += [(scopes[site.scope], arg, site.line) for site in place.facts.calls if site.scope in scopes
+              for arg in (*site.args, *(v for _, v in site.kwargs))]  # load(REGISTRY[name])
+    for scope, expr, line in reads:
+        for node in _walk(expr):
+            if isinstance(node, Sub) and is_holder(node.base):
+                yield scope, node.line or line, node.key
+            elif isinstance(node, Call) and isinstance(node.func, Attr) and node.func.attr == "get" \
+                    and is_holder(node.func.base) and node.args:
+                yield scope, node.line or line, node.args[0]
 
 
 # -- finding the places ------------------------------------------------------
@@ -150,15 +160,19 @@ def _lookups(place: _Place) -> Iterator[tuple[Scope, int, Expr]]:
 def _places(module: ModuleFacts, klass: Scope, resolver: Resolver) -> Iterator[_Place]:
     """Every place in the tree that names ``klass`` (defined at module level of ``module``)."""
     program = resolver.program
-    paths = {module.path, *_importers(module.module, klass.name, module.path, resolver)}
+    dotted = f"{module.module}.{klass.name}"
+    quoting = set(program.files_quoting(dotted))
+    paths = {module.path, *_importers(module.module, klass.name, module.path, resolver), *quoting}
     for path in sorted(paths):
-        if path not in program.sources or not program.mentions(path, klass.name):
+        if path not in program.sources or not (path in quoting or program.mentions(path, klass.name)):
             continue
         facts = module if path == module.path else program.load(path, "selection")
         if facts.parse_error:
             yield _Place(facts, facts.scope, "other", 1)
             continue
         names = _local_names(facts, module.module, klass.name, path == module.path)
+        if path in quoting:  # a registry of dotted paths, loaded with importlib
+            names |= {dotted}
         if names:
             yield from _named(facts, names, klass if path == module.path else None)
 
@@ -241,8 +255,8 @@ def _uses(facts: ModuleFacts, scope: Scope, expr: Expr, line: int, names: frozen
         for key in _entry_keys(expr.base, names):
             yield _Place(facts, scope, "entry", expr.line or line, key, _Keyed(expr.key))
         return
-    if isinstance(expr, Name):
-        if expr.id in names:
+    if isinstance(expr, (Name, Lit)):
+        if _is_name(expr, names):
             yield _Place(facts, scope, "other", expr.line or line)
         return
     if isinstance(expr, Call) and isinstance(expr.func, Name) and (expr.func.id in names or expr.func.id in _NOT_A_USE):
@@ -260,6 +274,12 @@ def _entry_keys(d: DictLit, names: frozenset[str]) -> list[str]:
 
 
 def _is_name(expr: Expr, names: frozenset[str]) -> bool:
+    """``expr`` names the class: its name, its quoted dotted path, or a tuple holding either
+    (``"openai": (OpenAILLM, OpenAIConfig)``)."""
+    if isinstance(expr, Seq):
+        return any(_is_name(item, names) for item in expr.items)
+    if isinstance(expr, Lit):  # a dotted path; a bare class name in a string (``__all__``) runs nothing
+        return "." in expr.text and expr.text in names
     return isinstance(expr, Name) and expr.id in names
 
 

@@ -66,6 +66,7 @@ from .objects import (
 from .env_writes import env_writes
 from .program import Program
 from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
+from .resolve_dynamic import GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_loops import LoopResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
@@ -81,13 +82,13 @@ _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.joi
 _DYNACONF = frozenset({"dynaconf.Dynaconf", "dynaconf.LazySettings"})
 _DYNACONF_METHODS = frozenset({"get", "as_dict", "to_dict", "set", "update", "setenv", "from_env", "validators",
                                "reload", "configure", "load_file", "exists", "current_env"})
-_BUILTINS = frozenset({"open", "dict"})  # builtins the analysis models (others stay "not defined")
+_BUILTINS = frozenset({"open", "dict", "getattr"})  # builtins the analysis models (others stay "not defined")
 END_OF_FILE = 10**9  # a line after every line of a file: every assignment reaches it
 
 
 # -- the resolver ------------------------------------------------------------
 
-class Resolver(DataResolution, InputResolution, LoopResolution):
+class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -702,6 +703,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
                 return self._path_op(name, ctx)
             if name in STREAM_LOADERS | PATH_LOADERS and ctx.args:
                 return self._settings_file(name, ctx)
+            if name == IMPORT_MODULE and ctx.args:
+                return self.import_by_name(ctx)
+            if name in GETATTR and len(ctx.args) >= 2:
+                return self.getattr_call(ctx)
             if name == "dict" and not ctx.args:
                 return [DictObj(tuple((key, value) for key, value in ctx.kwargs if key != "**"), frame)]
             return [Inst(func, ctx)]
@@ -947,9 +952,6 @@ def _enclosing_class(root: Scope, qualname: str) -> Scope | None:
     return None
 
 
-_IMPORT_BY_NAME = frozenset({"importlib.import_module", "__import__"})
-
-
 def _lazy_module(module: ModuleFacts, klass: Scope) -> str | None:
     """The module a lazy-import proxy stands for: a class with ``__getattr__`` whose methods
     import exactly one module by its literal name (``importlib.import_module("litellm")``),
@@ -957,7 +959,7 @@ def _lazy_module(module: ModuleFacts, klass: Scope) -> str | None:
     inside = klass.qualname + "."
     names = {site.args[0].text for site in module.calls
              if site.scope.startswith(inside) and site.args and isinstance(site.args[0], Lit)
-             and imported_callee(module, site.func) in _IMPORT_BY_NAME}
+             and imported_callee(module, site.func) in IMPORT_BY_NAME}
     return names.pop() if len(names) == 1 else None
 
 
