@@ -67,6 +67,7 @@ from .env_writes import env_writes
 from .program import Program
 from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
 from .resolve_dynamic import GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
+from .resolve_feasible import FeasibleResolution
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_loops import LoopResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
@@ -88,7 +89,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 
 # -- the resolver ------------------------------------------------------------
 
-class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution):
+class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -736,11 +737,15 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         if func.instance is not None and scope.params:
             bindings.append((scope.params[0].name, (func.instance,)))
         step = Step(func.module.path, scope.line, f"return of {scope.qualname}()")
+        interned = self.intern(bindings)
+        bound = frozenset(name for name, _ in bindings)
+        frames = [Frame(func.module, scope.qualname, ret.line or scope.line, interned, ctx.frame.depth, ctx.frame.inline + 1)
+                  for ret in scope.returns]
+        taken = [i for i, frame in enumerate(frames)
+                 if not (bound and i < len(scope.return_tests) and self.infeasible(scope.return_tests[i], frame, bound))]
         out: list[Obj] = []
-        for ret in scope.returns:
-            frame = Frame(func.module, scope.qualname, ret.line or scope.line, self.intern(bindings),
-                          ctx.frame.depth, ctx.frame.inline + 1)
-            out.extend(_then(o, step) for o in self.eval(ret, frame))
+        for i in taken or range(len(frames)):  # none taken: the call raises; keep them all rather than guess
+            out.extend(_then(o, step) for o in self.eval(scope.returns[i], frames[i]))
         return out
 
     def _str_method(self, method: StrMethod, ctx: CallCtx) -> list[Obj]:
