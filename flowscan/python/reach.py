@@ -18,6 +18,7 @@ from ..model import Switch
 from .facts import CallSite, ModuleFacts, NoneLit, Scope, Test
 from .objects import Absent, Frame, ListObj, Strs
 from .resolve import Resolver
+from .resolve_models import CONFIG_FIELD_STEP
 
 DEFAULT = "default"
 OPT_IN = "opt-in"
@@ -152,6 +153,8 @@ def _setting(trails: list, path: str) -> str | None:
                 return f"env:{found.group(1)}"
             if not step.path.endswith(".py"):
                 return f"{step.path}: {step.detail}"
+            if step.detail.startswith(CONFIG_FIELD_STEP):
+                return f"config field {step.detail[len(CONFIG_FIELD_STEP):]}"
     return None
 
 

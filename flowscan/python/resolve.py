@@ -68,6 +68,7 @@ from .program import Program
 from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
 from .resolve_dynamic import GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
 from .resolve_feasible import FeasibleResolution
+from .resolve_models import ModelResolution
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_loops import LoopResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
@@ -89,7 +90,8 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 
 # -- the resolver ------------------------------------------------------------
 
-class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution):
+class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
+               ModelResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -493,6 +495,14 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 explicit = self._constructor_argument(ref, attr, inst.call)
                 if explicit is not None:
                     return explicit
+            field_default = self.model_field(ref, attr) if attr not in klass.instance_attrs else None
+            if field_default is not None:
+                splat = self.splatted(inst.call, [attr]) if inst.call is not None else None
+                if splat is not None:  # Model(**options): the mapping's value, or the default where it may lack one
+                    given = [o for o in splat if not isinstance(o, Absent)]
+                    return given if len(given) == len(splat) else given + field_default
+                if field_default:
+                    return field_default
             if attr in klass.instance_attrs:
                 init = klass.children.get("__init__")
                 bindings = self._bind(init, inst.call, skip_self=True) if (init is not None and inst.call is not None) else NO_BINDINGS
