@@ -231,3 +231,42 @@ def test_a_dotted_class_path_passed_directly_is_a_use_by_default(tmp_path: Path)
         CLIENT = load_class("memkit.llms.anthropic_llm.AnthropicLLM")(None)
     '''
     assert _reach(tmp_path, files)["api.anthropic.com"] == ("default", [])
+
+
+def test_a_registry_imported_and_looked_up_in_a_method_of_another_module(tmp_path: Path) -> None:
+    """``self.llm = LLMS[self.provider]()`` in a class of another module, the registry imported
+    from where it is defined: the lookup there selects (and runs in the method, so ``self`` is
+    the instance)."""
+    found = _reach(tmp_path, {
+        "kit/__init__.py": "",
+        "kit/llms.py": '''\
+            from anthropic import Anthropic
+            from mistralai import Mistral
+
+
+            class MistralLLM:
+                def __init__(self):
+                    self.client = Mistral()
+
+
+            class AnthropicLLM:
+                def __init__(self):
+                    self.client = Anthropic()
+
+
+            LLMS = {"mistral": MistralLLM, "anthropic": AnthropicLLM}
+        ''',
+        "kit/memory.py": '''\
+            import os
+
+            from kit.llms import LLMS as REGISTRY
+
+
+            class Memory:
+                def __init__(self):
+                    self.provider = os.getenv("LLM_PROVIDER", "mistral")
+                    self.llm = REGISTRY[self.provider]()
+        ''',
+    })
+    assert found["api.mistral.ai"] == ("default", [])
+    assert found["api.anthropic.com"] == ("opt-in", [("env:LLM_PROVIDER", "env:LLM_PROVIDER == 'anthropic'", "'mistral'")])

@@ -23,7 +23,7 @@ from ..model import Switch
 from .facts import Attr, Call, Concat, DictLit, Each, Either, Expr, Lit, ModuleFacts, Name, Percent, Scope, Seq, Sub, Test
 from .objects import Frame
 from .reach import _evaluate, caller_switches
-from .resolve import Resolver, _enclosing_class
+from .resolve import Resolver, _enclosing_class, _method_of
 from .resolve_loops import _key_setting, _shipped
 
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, class qualname) -> switches
@@ -104,14 +104,14 @@ def _entry_switches(place: _Place, resolver: Resolver) -> list[Switch] | None:
     """An entry of a dict literal: selected where the dict is looked up by a key read from a
     setting; every lookup must leave the entry out for it to be opt-in."""
     found: list[Switch] = []
-    lookups = list(_lookups(place))
+    lookups = list(_lookups(place, resolver))
     if not lookups:
         return None
-    for scope, line, key_expr in lookups:
-        frame = Frame(place.facts, scope.qualname, line)
+    for facts, scope, line, key_expr in lookups:
+        frame = Frame(facts, scope.qualname, line)
         reads = resolver.env_reads_seen
         keys = resolver.strings(resolver.eval(key_expr, frame), frame)
-        setting = _key_setting(keys, place.facts.path)
+        setting = _key_setting(keys, facts.path)
         if setting is None and resolver.env_reads_seen == reads:
             return None  # a run-time choice says nothing about reach
         setting = setting or "a computed value"
@@ -122,37 +122,53 @@ def _entry_switches(place: _Place, resolver: Resolver) -> list[Switch] | None:
         shipped = ", ".join(sorted({_shipped(k) for k in keys}))
         if taken is None and all(not k.is_known for k in keys) and shipped == "unset":
             taken = False  # the setting is unset in every scanned config: it names no entry
-        found.append(Switch(place.facts.path, line, setting, f"{setting} == {place.key!r}", shipped, taken))
+        found.append(Switch(facts.path, line, setting, f"{setting} == {place.key!r}", shipped, taken))
     return found
 
 
-def _lookups(place: _Place) -> Iterator[tuple[Scope, int, Expr]]:
+def _lookups(place: _Place, resolver: Resolver) -> Iterator[tuple[ModuleFacts, Scope, int, Expr]]:
     """Where the dict holding an entry is looked up: ``D[key]``, ``D.get(key)`` (``D`` read in
-    the scope that assigns it, or one nested in it), or the literal subscripted in place."""
+    the scope that assigns it or one nested in it, or, for a module-level ``D``, in the files
+    that import it), or the literal subscripted in place."""
     holder = place.holder
     if isinstance(holder, _Keyed):
-        yield place.scope, place.line, holder.key
+        yield place.facts, place.scope, place.line, holder.key
         return
     if not isinstance(holder, Name):
         return
     owners = {"cls", "self", place.scope.name} if place.scope.kind == "class" else set()
+    yield from _holder_reads(place.facts, place.scope, holder.id, owners)
+    if place.scope is not place.facts.scope:
+        return
+    program, defining = resolver.program, place.facts
+    for path in sorted(program.import_index.importers(defining.module, holder.id, defining.path) - {defining.path}):
+        if path not in program.sources or not program.mentions(path, holder.id):
+            continue
+        facts = program.load(path, "selection")
+        for alias, target in facts.imports.items():
+            if target == f"{defining.module}.{holder.id}":
+                yield from _holder_reads(facts, facts.scope, alias, set())
 
-    def is_holder(expr: Expr) -> bool:  # D, or cls.D / self.D / Owner.D for a class attribute
+
+def _holder_reads(facts: ModuleFacts, root: Scope, name: str, owners: set[str]) -> Iterator[tuple[ModuleFacts, Scope, int, Expr]]:
+    """The keys dict ``name`` is read by in ``root`` and the scopes nested in it: ``name[key]``,
+    ``name.get(key)``, and ``cls.name`` / ``self.name`` / ``Owner.name`` for a class attribute."""
+    def is_holder(expr: Expr) -> bool:
         if isinstance(expr, Attr) and isinstance(expr.base, Name):
-            return expr.attr == holder.id and expr.base.id in owners
-        return isinstance(expr, Name) and expr.id == holder.id
+            return expr.attr == name and expr.base.id in owners
+        return isinstance(expr, Name) and expr.id == name
 
-    scopes = {scope.qualname: scope for scope in _scopes(place.scope)}
-    reads = [(scope, expr, line) for scope in scopes.values() for expr, line in _scope_exprs(scope)]
-    reads += [(scopes[site.scope], arg, site.line) for site in place.facts.calls if site.scope in scopes
+    scopes = {scope.qualname: scope for scope in _scopes(root)}
+    reads = [read for scope in scopes.values() for read in _scope_exprs(scope)]
+    reads += [(scopes[site.scope], arg, site.line) for site in facts.calls if site.scope in scopes
               for arg in (*site.args, *(v for _, v in site.kwargs))]  # load(REGISTRY[name])
     for scope, expr, line in reads:
         for node in _walk(expr):
             if isinstance(node, Sub) and is_holder(node.base):
-                yield scope, node.line or line, node.key
+                yield facts, scope, node.line or line, node.key
             elif isinstance(node, Call) and isinstance(node.func, Attr) and node.func.attr == "get" \
                     and is_holder(node.func.base) and node.args:
-                yield scope, node.line or line, node.args[0]
+                yield facts, scope, node.line or line, node.args[0]
 
 
 # -- finding the places ------------------------------------------------------
@@ -296,13 +312,18 @@ def _scopes(root: Scope) -> Iterator[Scope]:
         yield from _scopes(child)
 
 
-def _scope_exprs(scope: Scope) -> Iterator[tuple[Expr, int]]:
-    """The expressions a scope's own statements hold (assigned values and returns)."""
-    for assigns in (*scope.assigns.values(), *scope.instance_attrs.values()):
+def _scope_exprs(scope: Scope) -> Iterator[tuple[Scope, Expr, int]]:
+    """The expressions a scope's own statements hold (assigned values and returns), with the
+    scope each runs in: ``self.x = …`` of a class runs in the method that holds its line."""
+    for assigns in scope.assigns.values():
         for assign in assigns:
-            yield assign.value, assign.line
+            yield scope, assign.value, assign.line
+    for assigns in scope.instance_attrs.values():
+        for assign in assigns:
+            method = _method_of(scope, assign.line)
+            yield (scope.children[method.rpartition(".")[2]] if method else scope), assign.value, assign.line
     for expr in scope.returns:
-        yield expr, expr.line or scope.line
+        yield scope, expr, expr.line or scope.line
 
 
 def _children(expr: Expr) -> Iterator[Expr]:
