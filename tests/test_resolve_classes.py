@@ -166,3 +166,39 @@ def test_reusing_a_value_within_budget_is_no_budget_hit(tmp_path: Path) -> None:
     report = scan(root, ScanOptions(jobs=1, cache_dir=None)).report
     assert sorted(e.url for e in report.endpoints) == ["https://chat.example.com", "https://embed.example.com"]
     assert report.coverage.notes == []
+
+
+def test_super_reaches_the_bases_methods_and_constructor(tmp_path: Path) -> None:
+    """``super().endpoint()`` is the base's method bound to the instance, and an attribute the
+    base's ``__init__`` sets takes the arguments of the subclass's ``super().__init__(…)``."""
+    found = _by_line(tmp_path, '''\
+        import requests
+
+
+        class BaseClient:
+            def __init__(self, base_url="https://api.base.example.com"):
+                self.base_url = base_url
+
+            def endpoint(self):
+                return self.base_url + "/v1"
+
+
+        class EuClient(BaseClient):
+            def __init__(self, region="eu"):
+                super().__init__(base_url=f"https://api.{region}.example.com")
+
+            def endpoint(self):
+                return super().endpoint() + "/chat"
+
+
+        class FrClient(EuClient):
+            pass
+
+
+        requests.post(EuClient().endpoint(), json={})
+        requests.post(FrClient(region="fr").endpoint(), json={})
+        requests.post(BaseClient().endpoint(), json={})
+    ''')
+    assert _url(found, 24) == "https://api.eu.example.com/v1/chat"
+    assert _url(found, 25) == "https://api.fr.example.com/v1/chat"
+    assert _url(found, 26) == "https://api.base.example.com/v1"

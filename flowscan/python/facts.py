@@ -275,3 +275,10 @@ def imported_callee(module: ModuleFacts, func: Expr) -> str | None:
         base = imported_callee(module, func.base)
         return f"{base}.{func.attr}" if base else None
     return None
+
+
+def is_super_init(site: CallSite) -> bool:
+    """``super().__init__(…)``: a constructor handing its arguments to its base's."""
+    func = site.func
+    return (isinstance(func, Attr) and func.attr == "__init__" and isinstance(func.base, Call)
+            and isinstance(func.base.func, Name) and func.base.func.id == "super")

@@ -140,6 +140,14 @@ class DataGet:
     data: DataObj
 
 
+@dataclass(frozen=True, eq=False)
+class SuperOf:
+    """``super()`` in a method of class ``ref``: its bases' attributes, bound to ``instance``."""
+
+    ref: ClassRef
+    instance: Inst | None
+
+
 @dataclass(frozen=True)
 class StrMethod:
     values: tuple[StrValue, ...]
@@ -185,7 +193,7 @@ class Unknown:
 
 
 Obj = (Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | ListObj | DataObj | DataGet | StrMethod
-       | Pieces | UserInput | Unknown)
+       | Pieces | UserInput | Unknown | SuperOf)
 
 
 @dataclass(frozen=True)
@@ -208,6 +216,8 @@ def describe(obj: Obj) -> str:
         return f"a {obj.of.dotted if isinstance(obj.of, Ext) else obj.of.scope.name} object"
     if isinstance(obj, (FuncRef, ClassRef)):
         return obj.scope.qualname
+    if isinstance(obj, SuperOf):
+        return f"super() of {obj.ref.scope.qualname}"
     if isinstance(obj, ModRef):
         return f"module {obj.module.module}"
     if isinstance(obj, Unknown):

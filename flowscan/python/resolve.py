@@ -36,7 +36,7 @@ from .facts import (
     Sub,
 )
 from .facts import callee_name as _callee_name
-from .facts import imported_callee
+from .facts import imported_callee, is_super_init
 from .objects import (
     NO_BINDINGS,
     UNSET_IS_NONE,
@@ -58,6 +58,7 @@ from .objects import (
     Obj,
     Pieces,
     StrMethod,
+    SuperOf,
     Strs,
     Unknown,
     UserInput,
@@ -84,7 +85,7 @@ _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.joi
 _DYNACONF = frozenset({"dynaconf.Dynaconf", "dynaconf.LazySettings"})
 _DYNACONF_METHODS = frozenset({"get", "as_dict", "to_dict", "set", "update", "setenv", "from_env", "validators",
                                "reload", "configure", "load_file", "exists", "current_env"})
-_BUILTINS = frozenset({"open", "dict", "getattr"})  # builtins the analysis models (others stay "not defined")
+_BUILTINS = frozenset({"open", "dict", "getattr", "super"})  # builtins the analysis models (others stay "not defined")
 END_OF_FILE = 10**9  # a line after every line of a file: every assignment reaches it
 
 
@@ -477,12 +478,69 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [DataGet(base)] if attr == "get" else self._data_item(base, attr)
         if isinstance(base, Unknown):
             return [base]
+        if isinstance(base, SuperOf):
+            return self._super_attr(base, attr, line)
         return [Unknown(f"attribute {attr} of {describe(base)}", line)]
 
     def _external(self, dotted: str, receiver: Inst | None, line: int, where: Frame | str | None) -> Obj:
         """An external name, or the user input it holds (``flask.request``, ``sys.argv``)."""
         path = where if isinstance(where, str) else (where.module.path if where is not None else "")
         return self.input_of(dotted, line, path) or Ext(dotted, receiver)
+
+    def _init_call(self, ref: ClassRef, inst: Inst) -> CallCtx | None:
+        """The call that runs ``ref.__init__`` for ``inst``: the constructor call itself, or, for
+        an instance of a subclass, the ``super().__init__(…)`` of each ``__init__`` on the way
+        (a subclass without one passes the constructor's arguments on); None when unknown."""
+        if not isinstance(inst.of, ClassRef) or inst.of.scope is ref.scope:
+            return inst.call
+        chain = self._class_chain(inst.of, ref, 0)
+        if chain is None:
+            return None
+        call = inst.call
+        for cls in chain[:-1]:
+            init = cls.scope.children.get("__init__")
+            if init is None or init.kind != "function":
+                continue
+            site = next((s for s in cls.module.calls if s.scope == init.qualname and is_super_init(s)), None)
+            if site is None:
+                return None
+            frame = Frame(cls.module, init.qualname, site.line,
+                          self._bind(init, call, skip_self=True) if call is not None else NO_BINDINGS)
+            call = CallCtx(frame, site.args, site.kwargs, site.line)
+        return call
+
+    def _class_chain(self, sub: ClassRef, base: ClassRef, depth: int) -> list[ClassRef] | None:
+        """The in-tree classes from ``sub`` down to its ancestor ``base``, both included."""
+        if sub.scope is base.scope:
+            return [sub]
+        if depth >= 6:
+            return None
+        for obj in self._bases(sub):
+            if isinstance(obj, ClassRef):
+                found = self._class_chain(obj, base, depth + 1)
+                if found is not None:
+                    return [sub, *found]
+        return None
+
+    def _super(self, frame: Frame) -> list[Obj]:
+        """``super()`` in a method: the enclosing class's bases, bound to the method's ``self``."""
+        klass = _enclosing_class(frame.module.scope, frame.scope)
+        scopes = _scope_chain(frame.module.scope, frame.scope)
+        if klass is None or scopes[-1].kind != "function" or not scopes[-1].params:
+            return [Unknown("super() outside a method", frame.line)]
+        ref = ClassRef(frame.module, klass)
+        selves = [o for o in self._name(scopes[-1].params[0].name, frame) if isinstance(o, Inst)]
+        return [SuperOf(ref, inst) for inst in selves] or [SuperOf(ref, None)]
+
+    def _super_attr(self, sup: SuperOf, attr: str, line: int) -> list[Obj]:
+        for obj in self._bases(sup.ref):
+            if isinstance(obj, ClassRef):
+                found = self._class_attr(obj, attr, sup.instance)
+                if not (len(found) == 1 and isinstance(found[0], Unknown)):
+                    return found
+            elif isinstance(obj, Ext):
+                return [Ext(f"{obj.dotted}.{attr}", sup.instance)]
+        return [Unknown(f"super().{attr} is not defined in the bases of {sup.ref.scope.qualname}", line)]
 
     def _class_attr(self, ref: ClassRef, attr: str, inst: Inst | None, seen: frozenset = frozenset()) -> list[Obj]:
         module, klass = ref.module, ref.scope
@@ -505,7 +563,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                     return field_default
             if attr in klass.instance_attrs:
                 init = klass.children.get("__init__")
-                bindings = self._bind(init, inst.call, skip_self=True) if (init is not None and inst.call is not None) else NO_BINDINGS
+                call = self._init_call(ref, inst)
+                bindings = self._bind(init, call, skip_self=True) if (init is not None and call is not None) else NO_BINDINGS
                 out: list[Obj] = []
                 for assign in _reaching(klass.instance_attrs[attr], END_OF_FILE):
                     method = _method_of(klass, assign.line) or klass.qualname
@@ -718,6 +777,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 return self.import_by_name(ctx)
             if name in GETATTR and len(ctx.args) >= 2:
                 return self.getattr_call(ctx)
+            if name == "super" and not ctx.args:
+                return self._super(ctx.frame)
             if name == "dict" and not ctx.args:
                 return [DictObj(tuple((key, value) for key, value in ctx.kwargs if key != "**"), frame)]
             return [Inst(func, ctx)]

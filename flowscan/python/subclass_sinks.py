@@ -5,7 +5,7 @@ that constructs such a class (when no in-tree class on the way defines ``__init_
 from __future__ import annotations
 
 from ..catalog import Catalog
-from .facts import Attr, Call, CallSite, ModuleFacts, Name
+from .facts import Attr, CallSite, ModuleFacts, Name, is_super_init
 from .objects import ClassRef, Ext
 from .resolve import Resolver, _enclosing_class
 
@@ -30,12 +30,6 @@ def subclass_names(modules: list[ModuleFacts], last_names: frozenset[str]) -> fr
             return frozenset(found)
         found |= new
         known |= new
-
-
-def is_super_init(site: CallSite) -> bool:
-    func = site.func
-    return (isinstance(func, Attr) and func.attr == "__init__" and isinstance(func.base, Call)
-            and isinstance(func.base.func, Name) and func.base.func.id == "super")
 
 
 def sdk_of_class(resolver: Resolver, ref: ClassRef, catalog: Catalog, through_init: bool) -> str | None:
