@@ -35,7 +35,9 @@ What is read, per client name (the folder name under ``botocore/data/``, which i
 ``--verify`` (needs ``botocore`` importable, e.g. in a scratch venv with that version) checks the
 table against botocore's real resolver: for every client in every region of the covered
 partitions, botocore's own EndpointProvider run on the built-ins botocore computed for that
-client (a client's ``meta.endpoint_url`` is the legacy endpoints.json host, not what requests use).
+client (a client's ``meta.endpoint_url`` is the legacy endpoints.json host, not what requests use);
+and it runs every rule set through scripts/aws_endpoint_rules.py and botocore's EndpointProvider
+on inputs beyond the plain case (FIPS, dual-stack, endpoint overrides, other partitions).
 """
 
 from __future__ import annotations
@@ -466,6 +468,43 @@ def verify(document: dict[str, Any], data: BotocoreData) -> int:
                 wrong += 1
                 print(f"{client} {region}: table {got}, botocore {want}")
     print(f"verified {len(tables['endpoints'])} clients x {len(regions)} regions: {wrong} differences", file=sys.stderr)
+    return wrong + _verify_evaluator(data)
+
+
+def _verify_evaluator(data: BotocoreData) -> int:
+    """Run every rule set with our evaluator and botocore's EndpointProvider on inputs beyond the
+    plain case (FIPS, dual-stack, endpoint overrides, other partitions): the number that differ."""
+    import itertools
+
+    from botocore.endpoint_provider import EndpointProvider
+    from botocore.exceptions import EndpointResolutionError
+
+    partitions = data.json("data/partitions.json")
+    rel_paths = sorted({n.removesuffix(".gz") for n in data.names if n.endswith(("endpoint-rule-set-1.json", "endpoint-rule-set-1.json.gz"))})
+    cases = wrong = 0
+    for rel in rel_paths:
+        document = data.json(rel)
+        ours, theirs = RuleSet(document, partitions["partitions"]), EndpointProvider(document, partitions)
+        known = document["parameters"]
+        for region, fips, dual, endpoint in itertools.product(
+            ("eu-west-1", "cn-north-1", "us-gov-west-1", "eusc-de-east-1", "aws-global", "us-iso-east-1"),
+            (False, True), (False, True), (None, "https://example.com/p/../q", "http://10.0.0.1:9000"),
+        ):
+            values = {"Region": region, "UseFIPS": fips, "UseDualStack": dual, "Endpoint": endpoint, "Bucket": "my-bucket"}
+            values = {k: v for k, v in values.items() if k in known and v is not None}
+            try:
+                got = ours.resolve(dict(values))
+            except RuleError:
+                got = "no endpoint"
+            try:
+                want = theirs.resolve_endpoint(**values).url
+            except EndpointResolutionError:
+                want = "no endpoint"
+            cases += 1
+            if got != want:
+                wrong += 1
+                print(f"evaluator {rel} {values}: ours {got}, botocore {want}")
+    print(f"evaluator: {len(rel_paths)} rule sets, {cases} inputs: {wrong} differences", file=sys.stderr)
     return wrong
 
 

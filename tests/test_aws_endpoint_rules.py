@@ -5,7 +5,6 @@ here are small ones written in the rules language, and the real table is read as
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -13,25 +12,16 @@ from pathlib import Path
 import pytest
 
 from flowscan.api import ScanOptions, scan
-from flowscan.catalog import bundled_catalog, default_rules_dir
+from flowscan.catalog import bundled_catalog
 from flowscan.rulefiles import load_rule_file
 
-from .test_aws_endpoints import _fake_botocore
+from .test_aws_endpoints import GEN, TABLES, _fake_botocore
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from aws_endpoint_rules import RuleError, RuleSet  # noqa: E402
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("gen_aws_endpoints", ROOT / "scripts" / "gen_aws_endpoints.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-GEN = _generator()
-TABLES = load_rule_file(default_rules_dir() / "tables" / "aws-endpoints.yaml", "rules-tables.schema.json")["tables"]
 
 PARTITIONS = [
     {"id": "aws", "regionRegex": "^(us|eu|ap)\\-\\w+\\-\\d+$", "regions": {"aws-global": {}},
