@@ -160,7 +160,7 @@ def _fake_botocore(root: Path, version: str = "9.8.7") -> Path:
     partitions = [
         {"partition": "aws", "dnsSuffix": "amazonaws.com", "defaults": defaults,
          "regionRegex": "^(us|eu)\\-\\w+\\-\\d+$",
-         "regions": {"eu-west-1": {}, "us-east-1": {}},
+         "regions": {"eu-west-1": {}, "us-east-1": {}, "us-west-2": {}},
          "services": {
              "iam": {"isRegionalized": False, "partitionEndpoint": "aws-global",
                      "endpoints": {"aws-global": {"hostname": "iam.amazonaws.com", "credentialScope": {"region": "us-east-1"}}}},
@@ -174,6 +174,16 @@ def _fake_botocore(root: Path, version: str = "9.8.7") -> Path:
         {"partition": "aws-eusc", "dnsSuffix": "amazonaws.eu", "defaults": defaults, "regions": {"eusc-de-east-1": {}}, "services": {}},
     ]
     (package / "data" / "endpoints.json").write_text(json.dumps({"version": 3, "partitions": partitions}))
+    (package / "data" / "partitions.json").write_text(json.dumps({"version": "1.1", "partitions": [
+        {"id": pid, "regionRegex": regex, "regions": {},
+         "outputs": {"dnsSuffix": dns, "dualStackDnsSuffix": dual, "implicitGlobalRegion": home,
+                     "supportsDualStack": True, "supportsFIPS": True}}
+        for pid, regex, dns, dual, home in [
+            ("aws", "^(us|eu)\\-\\w+\\-\\d+$", "amazonaws.com", "api.aws", "us-east-1"),
+            ("aws-cn", "^cn\\-\\w+\\-\\d+$", "amazonaws.com.cn", "api.amazonwebservices.com.cn", "cn-northwest-1"),
+            ("aws-us-gov", "^us\\-gov\\-\\w+\\-\\d+$", "amazonaws.com", "api.aws", "us-gov-west-1"),
+            ("aws-eusc", "^eusc\\-(de)\\-\\w+\\-\\d+$", "amazonaws.eu", "api.amazonwebservices.eu", "eusc-de-east-1"),
+        ]]}))
     return root
 
 
