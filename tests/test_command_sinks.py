@@ -43,3 +43,19 @@ def test_a_pip_install_reaches_pypi_and_its_file_host(tmp_path: Path) -> None:
 def test_an_unknown_command_is_no_endpoint(tmp_path: Path) -> None:
     code = "import subprocess\n\ndef run(cmd):\n    subprocess.run(cmd, check=True)\n    subprocess.run(['git', 'pull'])\n"
     assert _hosts(tmp_path, code) == set()
+
+
+def test_a_command_joined_from_lists_in_a_helper_is_read(tmp_path: Path) -> None:
+    """``cmd = [...]; cmd += args`` in one function, the extra words from its callers, and
+    ``[sys.executable] + "-m playwright install chromium".split()``."""
+    code = ("import subprocess, sys\n\n"
+            "def pip_install(args):\n"
+            "    cmd = [sys.executable, '-m', 'pip', 'install', '--upgrade']\n"
+            "    cmd += args\n"
+            "    return cmd\n\n"
+            "def run(cmd):\n"
+            "    return subprocess.Popen(cmd)\n\n"
+            "def install_extras():\n"
+            "    run(pip_install(['app[browser]']))\n"
+            "    run([sys.executable] + '-m playwright install --with-deps chromium'.split())\n")
+    assert _hosts(tmp_path, code) == {"pypi.org", "files.pythonhosted.org", "cdn.playwright.dev"}

@@ -24,10 +24,10 @@ def command_line(objs: list[Obj], frame: Frame, resolver: Resolver) -> list[StrV
     for obj in objs:
         if isinstance(obj, ListObj):
             pieces: list[list[StrValue]] = []
-            for i, item in enumerate(obj.items):
+            for i, (item, item_frame) in enumerate(obj.pairs()):
                 if i:
                     pieces.append([StrValue.literal(" ")])
-                words = resolver.strings(resolver.eval(item, obj.frame), obj.frame, what="word")
+                words = resolver.strings(resolver.eval(item, item_frame), item_frame, what="word")
                 pieces.append(words or [StrValue.hole("word not resolved")])
             joined, _ = concat(pieces)
             step = Step(frame.module.path, obj.line or frame.line, "command words")
