@@ -241,7 +241,8 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     budget_hits: set[tuple[str, int, str]] = set()
     resolve_failures: list[tuple[str, int, str]] = []  # (path, line, message): calls flowscan failed to resolve
     with stats.phase("resolve"):
-        if seed_modules or any(c.endpoints for c in config_facts):
+        from .python.env_services import default_on_imported
+        if seed_modules or any(c.endpoints for c in config_facts) or default_on_imported(catalog, program.import_index.under):
             endpoints, budget_hits = _resolve(program, seed_modules, seed_names, config_facts, contexts,
                                               catalog, policy, options, stats, resolve_failures)
     stats.budget_hits = len(budget_hits)
@@ -354,7 +355,8 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     same_everywhere: set[tuple[str, int]] = set()  # call sites whose values no context can change
     hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere, failures=failures) \
         + config_hits(config_facts, lambda key: extra_env.get(key)) \
-        + env_service_hits(catalog, program.import_index.under, lambda key: extra_env.get(key))
+        + env_service_hits(catalog, program.import_index.under, lambda key: extra_env.get(key),
+                           import_line=lambda path, library: _import_line(program, path, library))
     endpoints = build_endpoints(drop_none_sides_set_by_contexts(hits, contexts), catalog, policy, DEFAULT_CONTEXT, served)
     budget_hits = {(path, line, DEFAULT_CONTEXT) for path, line in resolver.budget_hits}
     resolver.start_budget()
@@ -365,7 +367,8 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         modules = [m for m in seed_modules if context.covers(m.path)]
         hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged, failures=failures) \
             + config_hits(config_facts, context.lookup, in_context=True) \
-            + env_service_hits(catalog, program.import_index.under, context.lookup, context.covers)
+            + env_service_hits(catalog, program.import_index.under, context.lookup, context.covers,
+                               lambda path, library: _import_line(program, path, library))
         hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
         endpoints += build_endpoints(hits, catalog, policy, context.name, served)
         budget_hits |= {(path, line, context.name) for path, line in resolver.budget_hits}
@@ -373,6 +376,14 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         stats.note_steps(*resolver.most_steps)
     endpoints = drop_defaults_set_by_contexts(endpoints, contexts)
     return endpoints, budget_hits
+
+
+def _import_line(program: Program, path: str, library: str) -> int:
+    """The line of the first import of ``library`` (or a module below it) in ``path``; 1 when
+    the file cannot be read."""
+    facts = program.load(path, "env service")
+    return next((site.line for site in facts.import_sites
+                 if site.module == library or site.module.startswith(library + ".")), 1)
 
 
 def _exclusions(root: Path, policy: Policy, gitignore: bool, only: tuple[str, ...] = ()):

@@ -123,6 +123,9 @@ class EnvService:
     imports: tuple[str, ...]
     url: dict[str, Any]
     origin: str
+    default_on: bool = False  # on when no switch variable is set (telemetry a library sends on its own)
+    off: tuple[str, ...] = ()  # values that turn it off; with default_on
+    on: tuple[str, ...] = ()  # values that keep it on, any other turns it off; with default_on
 
 
 @dataclass(frozen=True)
@@ -370,9 +373,11 @@ def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider:
                 raise CatalogError(f"{rel}: sinks/{i}: {name} is already declared in {catalog.sinks[name].origin}")
             catalog.sinks[name] = sink
     for entry in data.get("env_services", []):
-        catalog.env_services.append(EnvService(pid if is_provider else None, data["name"], tuple(entry["when"]["env"]),
-                                               entry["when"].get("equals"),
-                                               tuple(entry["imports"]), entry["url"], rel))
+        when = entry["when"]
+        catalog.env_services.append(EnvService(pid if is_provider else None, entry.get("name", data["name"]), tuple(when["env"]),
+                                               when.get("equals"),
+                                               tuple(entry["imports"]), entry["url"], rel, when.get("default_on", False),
+                                               tuple(when.get("off", ())), tuple(when.get("on", ()))))
     for entry in data.get("examples", []):
         expected = {k: entry[k] for k in ("region", "jurisdiction", "provider") if k in entry}
         catalog.examples.append(Example(pid, rel, entry["code"], entry["host"], expected, dict(entry.get("env", {}))))

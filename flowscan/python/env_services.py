@@ -10,26 +10,31 @@ from fnmatch import fnmatchcase
 from typing import Callable
 
 from ..catalog import Catalog, EnvService
-from ..model import Location, Step
+from ..model import Location, Step, Switch
 from ..values import StrValue
 from .flows import SinkHit
 from .objects import EnvLookup
 
 
 def env_service_hits(catalog: Catalog, importers: dict[str, set[str]], lookup: EnvLookup,
-                     covers: Callable[[str], bool] = lambda path: True) -> list[SinkHit]:
-    """One hit per service whose switch the context's env turns on, in code that imports its
-    library. ``importers``: dotted name -> files importing it or below it (the pre-pass's
-    import index); ``covers``: whether a file's code runs in the context."""
+                     covers: Callable[[str], bool] = lambda path: True,
+                     import_line: Callable[[str, str], int] = lambda path, library: 1) -> list[SinkHit]:
+    """One hit per service whose switch the context's env turns on (or, for a service on by
+    default, leaves on), in code that imports its library. ``importers``: dotted name -> files
+    importing it or below it (the pre-pass's import index); ``covers``: whether a file's code
+    runs in the context; ``import_line``: the line of a file that imports a library."""
     hits: list[SinkHit] = []
     for service in catalog.env_services:
         found = _first_importer(service, importers, covers)
         if found is None:
             continue
+        library, path = found
+        if service.default_on:
+            hits.extend(_default_on_hits(service, lookup, library, path, import_line(path, library)))
+            continue
         switch = _switch_value(service, lookup)
         if switch is None:
             continue
-        library, path = found
         name, value = switch
         set_at = value.trail[0] if value.trail else Step(path, 1, f"{name}={value.text}")
         on = Step(set_at.path, set_at.line,
@@ -37,6 +42,52 @@ def env_service_hits(catalog: Catalog, importers: dict[str, set[str]], lookup: E
         for url in _urls(service, lookup, on):
             hits.append(SinkHit(service.provider, f"env:{name}", Location(set_at.path, set_at.line), url))
     return hits
+
+
+def default_on_imported(catalog: Catalog, importers: dict[str, set[str]]) -> bool:
+    """Whether some file imports a library that sends a service on its own (``default_on``):
+    then the tree has an endpoint though no sink call is in it."""
+    return any(service.default_on and _first_importer(service, importers, lambda path: True) is not None
+               for service in catalog.env_services)
+
+
+def _default_on_hits(service: EnvService, lookup: EnvLookup, library: str, path: str, line: int) -> list[SinkHit]:
+    """The hits of a service the library sends on its own unless a variable turns it off: none
+    when one of its variables is set, in this context, only to values that turn it off."""
+    off_hint = f"{service.switch_env[0]}=" + (service.off[0] if service.off else "…")
+    kept: list[tuple[str, StrValue]] = []
+    for name in service.switch_env:
+        values = lookup(name)
+        if values is None:
+            continue
+        if all(v.is_known and not _stays_on(service, v.text) for v in values):
+            return []
+        kept.append((name, next(v for v in values if not v.is_known or _stays_on(service, v.text))))
+    if kept:
+        name, value = kept[0]
+        set_at = value.trail[0] if value.trail else Step(path, line, f"{name}={value.text}")
+        on = Step(set_at.path, set_at.line,
+                  f"{name}={value.text} leaves {service.name} on in code importing {library} ({path}); {off_hint} turns it off")
+        switch = Switch(set_at.path, set_at.line, f"env:{name}", f"{off_hint} is not set", value.text,
+                        True if value.is_known else None)
+        return [SinkHit(service.provider, f"env:{name}", Location(set_at.path, set_at.line), url, (switch,))
+                for url in _urls(service, lookup, on)]
+    on = Step(path, line, f"{service.name} is on by default in code importing {library}: "
+                          f"{' / '.join(service.switch_env)} not set in any scanned config ({off_hint} turns it off)")
+    switch = Switch(path, line, f"env:{service.switch_env[0]}", f"{off_hint} is not set", "unset", True)
+    return [SinkHit(service.provider, library, Location(path, line), url, (switch,)) for url in _urls(service, lookup, on)]
+
+
+def _stays_on(service: EnvService, text: str) -> bool:
+    """Whether a variable set to ``text`` leaves a default-on service on: a value among ``on``
+    (when given), a value not among ``off`` (when given), else only the empty value. Values
+    compare exactly (a rule lists the spellings its library accepts)."""
+    value = text.strip()
+    if service.on:
+        return value in service.on
+    if service.off:
+        return value not in service.off
+    return not value
 
 
 def _first_importer(service: EnvService, importers: dict[str, set[str]],

@@ -122,6 +122,11 @@ class ListObj:
     items: tuple[Expr, ...]
     frame: Frame
     line: int
+    frames: tuple[Frame, ...] = ()  # one per item, for a list joined from lists of other frames (``a + b``)
+
+    def pairs(self) -> list[tuple[Expr, Frame]]:
+        """Each item with the frame it is evaluated in."""
+        return list(zip(self.items, self.frames)) if self.frames else [(item, self.frame) for item in self.items]
 
 
 @dataclass(frozen=True, eq=False)

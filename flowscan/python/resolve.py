@@ -71,6 +71,7 @@ from .resolve_dynamic import GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicReso
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
 from .resolve_input import InputResolution, input_attr, input_call, input_item
+from .resolve_lists import ListResolution
 from .resolve_loops import LoopResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
 from .str_split import SPLITTERS, piece, split_values
@@ -92,7 +93,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 # -- the resolver ------------------------------------------------------------
 
 class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
-               ModelResolution):
+               ModelResolution, ListResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -110,6 +111,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         self.most_steps: tuple[int, tuple[str, int] | None] = (0, None)  # the costliest call so far
         self._active: set[tuple] = set()
         self._entries: dict[tuple[str, str], tuple | None] = {}  # handler (path, qualname) -> its entry rule
+        self.words: dict[tuple[str, int], Lit] = {}  # the literals str.split() made (kept: memo keys hold their ids)
 
     # -- entry points --------------------------------------------------------
     def start_budget(self, site: tuple[str, int] | None = None) -> None:
@@ -202,11 +204,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             self._too_costly.add(key)
         return result
 
-    def _piece(self, part: Expr, frame: Frame) -> list[StrValue]:
-        """One part of an f-string or ``+``: its strings; a value that is only ever None (an
-        unset optional parameter) is a hole named so, not an empty string that would make up a
-        host (``f"{location}-documentai.googleapis.com"`` with ``location=None``)."""
-        objs = self.eval(part, frame)
+    def _piece_of(self, objs: list[Obj], frame: Frame) -> list[StrValue]:
+        """One part of an f-string or ``+``, evaluated to ``objs``: its strings; a value that is
+        only ever None (an unset optional parameter) is a hole named so, not an empty string that
+        would make up a host (``f"{location}-documentai.googleapis.com"`` with ``location=None``)."""
         found = self.strings(objs, frame)
         if found:
             return found
@@ -221,8 +222,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         out: list[Obj] = []
         for obj in objs:
             if isinstance(obj, ListObj):
-                for item in obj.items:
-                    out.extend(self.eval(item, obj.frame))
+                for item, frame in obj.pairs():
+                    out.extend(self.eval(item, frame))
             else:
                 out.append(obj)
         return out
@@ -264,8 +265,12 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         if isinstance(expr, Call):
             return self._call(expr, frame)
         if isinstance(expr, Concat):
-            pieces = [[v if not isinstance(part, Lit) else StrValue(v.parts) for v in self._piece(part, frame)]
-                      for part in expr.parts]
+            operands = [self.eval(part, frame) for part in expr.parts]
+            joined = self.joined_list(expr, operands, frame)
+            if joined is not None:
+                return joined
+            pieces = [[v if not isinstance(part, Lit) else StrValue(v.parts) for v in self._piece_of(objs, frame)]
+                      for part, objs in zip(expr.parts, operands)]
             values, _ = concat(pieces)
             return [Strs(tuple(values))]
         if isinstance(expr, Percent):
@@ -832,6 +837,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 arg = self.strings(self.eval(ctx.args[0], frame), frame)
                 chars = arg[0].text if arg and arg[0].is_known else None
             return [Strs(tuple(_apply_str(v, name, chars) for v in method.values))]
+        if name == "split" and not ctx.args and not ctx.kwargs:
+            return self.split_words(method.values, frame, ctx.line)
         if name == "replace" and len(ctx.args) == 2:
             old = self.strings(self.eval(ctx.args[0], frame), frame)
             new = self.strings(self.eval(ctx.args[1], frame), frame)

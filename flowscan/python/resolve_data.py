@@ -75,6 +75,22 @@ class DataResolution:
                     unread.append(Unknown(f"{splat} not read ({describe(mapping)}); it may set {names[0]}", ctx.line))
         return [*unread, Absent()] if unread else None
 
+    def entry_values(self, objs: list[Obj]) -> list[Obj]:
+        """The value of every entry of each mapping (a dict literal or settings mapping of named
+        connections: ``{"search": {"url": ...}, "files": {...}}``); objects of another kind stay
+        as they are (holes that say what they are)."""
+        out: list[Obj] = []
+        for obj in objs:
+            if isinstance(obj, DictObj):
+                for _key, value in obj.items:
+                    out.extend(self.eval(value, obj.frame))
+            elif isinstance(obj, DataObj) and isinstance(obj.node.value, dict):
+                for key in obj.node.value:
+                    out.extend(self._data_item(obj, str(key)))
+            else:
+                out.append(obj)
+        return out
+
     def field_of(self, objs: list[Obj], name: str) -> list[Obj]:
         """Keyword ``name`` of the call that made each object (``ClientOptions(api_endpoint=…)``),
         or key ``name`` of a dict or settings mapping; objects of another kind stay as they are

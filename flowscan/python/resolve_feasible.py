@@ -93,8 +93,8 @@ class FeasibleResolution:
                         return None
                     out.append(value.text)
             elif items and isinstance(obj, ListObj):
-                for item in obj.items:
-                    found = self._literals(item, obj.frame)
+                for item, item_frame in obj.pairs():
+                    found = self._literals(item, item_frame)
                     if found is None:
                         return None
                     out.extend(found)

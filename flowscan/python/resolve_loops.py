@@ -56,7 +56,7 @@ class LoopResolution:
         """What iterating ``obj`` (or its ``view``: ``items``, ``keys``, ``values``) gives,
         one entry per element; None when ``obj`` is no collection the analysis reads."""
         if isinstance(obj, ListObj) and view is None:
-            return [self.eval(item, obj.frame) for item in obj.items]
+            return [self.eval(item, frame) for item, frame in obj.pairs()]
         if isinstance(obj, Pieces) and view is None:  # every piece of every alternative
             return [[Strs((value,))] for row, _ in obj.rows for value in row]
         if isinstance(obj, DictObj):
@@ -123,7 +123,8 @@ class LoopResolution:
         out: list[Obj] = []
         for obj in element:
             if isinstance(obj, ListObj) and path[0] < len(obj.items):
-                out.extend(self._element_part(self.eval(obj.items[path[0]], obj.frame), path[1:], line))
+                item, frame = obj.pairs()[path[0]]
+                out.extend(self._element_part(self.eval(item, frame), path[1:], line))
             elif isinstance(obj, UserInput):
                 out.append(obj.reached(f"{obj.expr}[{path[0]}]"))
             else:

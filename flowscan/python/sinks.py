@@ -15,6 +15,7 @@ from ..model import Step
 from ..values import StrValue, concat, dedupe, merge_trails
 from .facts import Expr
 from .objects import Absent, CallCtx, Inst
+from .commands import command_line, first_words_case
 from .declared import declared_selectors
 from .module_state import module_state
 from .resolve import Resolver
@@ -30,7 +31,11 @@ class SinkCall:
 
 
 def evaluate_spec(spec: Any, call: SinkCall, resolver: Resolver, sdk: str) -> list[StrValue] | None:
-    """Possible values of ``spec`` at ``call``; ``None`` when no source gives any value."""
+    """Possible values of ``spec`` at ``call``; ``None`` when no source gives any value. A list
+    of specs is several endpoints of one call (an API host and its OAuth host): the values of each."""
+    if isinstance(spec, list):
+        found = [v for part in spec for v in evaluate_spec(part, call, resolver, sdk) or []]
+        return dedupe(found) or None
     if isinstance(spec, str):
         return [StrValue.literal(spec, (Step(call.ctx.frame.module.path, call.ctx.line, f"{sdk} endpoint"),))]
     if "template" in spec:
@@ -61,7 +66,11 @@ def _simple_values(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk
     frame = ctx.frame
     path = frame.module.path
     expr = _argument(spec, call)
+    if expr is not None and spec.get("command"):
+        return command_line(resolver.eval(expr, frame), frame, resolver), False
     given = list(resolver.items(resolver.eval(expr, frame))) if expr is not None else None
+    if given and spec.get("entries"):
+        given = resolver.entry_values(given)
     if expr is None and spec.get("kw") and not spec.get("assigned"):
         keywords = spec["kw"]
         given = resolver.splatted(ctx, [keywords] if isinstance(keywords, str) else keywords)
@@ -198,7 +207,9 @@ def _switch(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
         selectors = [*selectors, *declared_selectors(resolver.program, call.ctx.frame.module.path,
                                                      sdk.split(".", 1)[0], spec)]
     for selector in selectors:
-        if split:
+        if spec.get("match") == "words":
+            key = first_words_case(selector, cases)
+        elif split:
             text = selector.known_prefix
             key = text.split(split, 1)[0] if split in text else None
             if key is None and selector.is_known and text in by_name:
