@@ -56,6 +56,8 @@ from .objects import (
     ListObj,
     ModRef,
     Obj,
+    PathMethod,
+    PathVal,
     Pieces,
     StrMethod,
     Strs,
@@ -69,6 +71,7 @@ from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_loops import LoopResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
+from .resolve_paths import PATH_CLASSES, joined, path_attr, path_call, path_value
 from .str_split import SPLITTERS, piece, split_values
 
 MAX_DEPTH = 48
@@ -226,7 +229,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
         """The string alternatives among ``objs``; anything else becomes a labelled hole."""
         out: list[StrValue] = []
         for obj in objs:
-            if isinstance(obj, Strs):
+            if isinstance(obj, (Strs, PathVal)):
                 out.extend(obj.values)
             elif isinstance(obj, (Unknown, ListObj)):
                 why = obj.why if isinstance(obj, Unknown) else "a list or tuple"
@@ -454,6 +457,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
             return [input_attr(base, attr)]
         if isinstance(base, Strs):
             return [StrMethod(base.values, attr)]
+        if isinstance(base, PathVal):
+            return [path_attr(base, attr, frame.module.path if frame is not None else "", line)]
         if isinstance(base, DictObj):
             return [Unknown(f"dict method {attr}", line)]
         if isinstance(base, DataObj):
@@ -687,6 +692,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
                 return self.eval(ctx.args[0], frame)
             if name in PATH_FUNCTIONS and ctx.args:
                 return self._path_op(name, ctx)
+            if name in PATH_CLASSES and ctx.args:
+                texts = joined([self.strings(self.eval(a, frame), frame) for a in ctx.args])
+                if texts is not None:
+                    return [path_value(texts, frame.module.path, ctx.line, "Path(…)")]
             if name in STREAM_LOADERS | PATH_LOADERS and ctx.args:
                 return self._settings_file(name, ctx)
             if name == "dict" and not ctx.args:
@@ -698,6 +707,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
             return self._returns(func, ctx)
         if isinstance(func, StrMethod):
             return self._str_method(func, ctx)
+        if isinstance(func, PathMethod):
+            return path_call(self, func, ctx)
         if isinstance(func, Unknown):
             return [func]
         if isinstance(func, UserInput):
