@@ -298,7 +298,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
                 continue  # class bodies are not visible from methods
             if scope.kind == "function":
                 param = next((p for p in scope.params if p.name == name), None)
-                if param is not None and name not in scope.assigns:
+                # a parameter read before the function assigns it (``a, b = f(a, b)``) is the argument
+                if param is not None and (name not in scope.assigns or (
+                        depth == 0 and all(a.line >= frame.line for a in scope.assigns[name]))):
                     return self._param(module, scope, param, frame)
             if name in scope.assigns:
                 line = frame.line if depth == 0 else END_OF_FILE
@@ -874,6 +876,10 @@ def _cap(objs: list[Obj]) -> list[Obj]:
         out.append(obj)
         if len(out) >= MAX_ALTERNATIVES:
             break
+    if len(out) < len(objs) and not any(isinstance(o, Absent) for o in out):
+        absent = next((o for o in objs if isinstance(o, Absent)), None)
+        if absent is not None:  # a None side cut off would hide the SDK's own default
+            out.append(absent)
     return out
 
 
