@@ -96,3 +96,28 @@ def test_negative_indexes_and_rsplit_of_known_strings() -> None:
     assert [v.text for o in piece(pieces, -1, "app.py", 1) for v in o.values] == ["claude"]
     assert [v.text for o in piece(pieces, 0, "app.py", 1) for v in o.values] == ["bedrock/anthropic"]
     assert piece(pieces, 0, "app.py", 1)[0].values[0].trail[-1] == _STEP
+
+
+def test_unpacking_a_call_that_takes_the_parameters_it_reassigns(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(textwrap.dedent('''\
+        import boto3
+
+
+        def normalised(region, bucket):
+            return region or "eu-west-1", bucket
+
+
+        def uploads(region=None, bucket="uploads"):
+            region, bucket = normalised(region, bucket)
+            return boto3.client("s3", region_name=region)
+    '''))
+    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
+    assert {e.host for e in report.endpoints} == {"s3.eu-west-1.amazonaws.com"}
+
+
+def test_capping_alternatives_keeps_a_none_side() -> None:
+    from flowscan.python.objects import Absent, Unknown
+    from flowscan.python.resolve import _cap
+
+    capped = _cap([*(Unknown(f"reason {i}") for i in range(40)), Absent()])
+    assert any(isinstance(o, Absent) for o in capped)  # the SDK's own default stays possible

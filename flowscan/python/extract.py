@@ -545,6 +545,8 @@ class _Extractor(BlockWalker):
                 return Concat(tuple(self.expr(part, line) for part in _added(node)), line)
             if isinstance(node.op, ast.Mod):
                 return Percent(self.expr(node.left, line), self.expr(node.right, line), line)
+            if isinstance(node.op, ast.Div):  # pathlib: Path(__file__).parent / "config.yaml"
+                return Call(Attr(self.expr(node.left, line), "__truediv__", line), (self.expr(node.right, line),), (), line)
             self.dropped(node.left, node.right)
             return Opaque("arithmetic", line)
         if kind is ast.BoolOp:

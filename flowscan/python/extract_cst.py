@@ -570,6 +570,8 @@ class _Extractor(BlockWalker):
                 return Concat(tuple(self.expr(part) for part in _added(node)), line)
             if isinstance(node.operator, cst.Modulo):
                 return Percent(self.expr(node.left), self.expr(node.right), line)
+            if isinstance(node.operator, cst.Divide):  # pathlib: Path(__file__).parent / "config.yaml"
+                return Call(Attr(self.expr(node.left), "__truediv__", line), (self.expr(node.right),), (), line)
             return Opaque("arithmetic", line)
         if isinstance(node, cst.BooleanOperation):
             if isinstance(node.operator, cst.Or):

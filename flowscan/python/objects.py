@@ -169,6 +169,29 @@ class Pieces:
 
 
 @dataclass(frozen=True)
+class PathVal:
+    """A ``pathlib.Path`` whose text is known (``Path(__file__).parent / "config.yaml"``)."""
+
+    values: tuple[StrValue, ...]
+
+
+@dataclass(frozen=True)
+class PathMethod:
+    """A method of a :class:`PathVal`, waiting for its call (``.resolve``, ``.read_text``)."""
+
+    path: PathVal
+    name: str
+
+
+@dataclass(frozen=True)
+class PathOpened:
+    """What reading the file at a known path gives (``.read_text()``, ``.open()``): for a
+    settings loader, that file."""
+
+    values: tuple[StrValue, ...]
+
+
+@dataclass(frozen=True)
 class UserInput:
     """A value the user chooses at run time: a parameter of a web, chat, agent-tool or CLI
     handler, or what a library object holding user input gives (``rules/entrypoints/``).
@@ -198,7 +221,7 @@ class Unknown:
 
 
 Obj = (Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | ListObj | DataObj | DataGet | StrMethod
-       | Pieces | UserInput | Unknown | SuperOf)
+       | Pieces | PathVal | PathMethod | PathOpened | UserInput | Unknown | SuperOf)
 
 
 @dataclass(frozen=True)

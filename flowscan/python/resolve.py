@@ -56,6 +56,8 @@ from .objects import (
     ListObj,
     ModRef,
     Obj,
+    PathMethod,
+    PathVal,
     Pieces,
     StrMethod,
     SuperOf,
@@ -74,6 +76,7 @@ from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
 from .resolve_loops import LoopResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
+from .resolve_paths import PATH_CLASSES, joined, path_attr, path_call, path_value
 from .str_split import SPLITTERS, piece, split_values
 
 MAX_DEPTH = 48
@@ -232,7 +235,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         """The string alternatives among ``objs``; anything else becomes a labelled hole."""
         out: list[StrValue] = []
         for obj in objs:
-            if isinstance(obj, Strs):
+            if isinstance(obj, (Strs, PathVal)):
                 out.extend(obj.values)
             elif isinstance(obj, (Unknown, ListObj)):
                 why = obj.why if isinstance(obj, Unknown) else "a list or tuple"
@@ -307,7 +310,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             param = None
             if scope.kind == "function":
                 param = next((p for p in scope.params if p.name == name), None)
-                if param is not None and name not in scope.assigns:
+                # a parameter read before the function assigns it (``a, b = f(a, b)``) is the argument
+                if param is not None and (name not in scope.assigns or (
+                        depth == 0 and all(a.line >= frame.line for a in scope.assigns[name]))):
                     return self._param(module, scope, param, frame)
             if name in scope.assigns:
                 line = frame.line if depth == 0 else END_OF_FILE
@@ -477,6 +482,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [input_attr(base, attr)]
         if isinstance(base, Strs):
             return [StrMethod(base.values, attr)]
+        if isinstance(base, PathVal):
+            return [path_attr(base, attr, frame.module.path if frame is not None else "", line)]
         if isinstance(base, DictObj):
             return [Unknown(f"dict method {attr}", line)]
         if isinstance(base, DataObj):
@@ -776,6 +783,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 return self.eval(ctx.args[0], frame)
             if name in PATH_FUNCTIONS and ctx.args:
                 return self._path_op(name, ctx)
+            if name in PATH_CLASSES and ctx.args:
+                texts = joined([self.strings(self.eval(a, frame), frame) for a in ctx.args])
+                if texts is not None:
+                    return [path_value(texts, frame.module.path, ctx.line, "Path(…)")]
             if name in STREAM_LOADERS | PATH_LOADERS and ctx.args:
                 return self._settings_file(name, ctx)
             if name == IMPORT_MODULE and ctx.args:
@@ -793,6 +804,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return self._returns(func, ctx)
         if isinstance(func, StrMethod):
             return self._str_method(func, ctx)
+        if isinstance(func, PathMethod):
+            return path_call(self, func, ctx)
         if isinstance(func, Unknown):
             return [func]
         if isinstance(func, UserInput):
@@ -964,6 +977,10 @@ def _cap(objs: list[Obj]) -> list[Obj]:
         out.append(obj)
         if len(out) >= MAX_ALTERNATIVES:
             break
+    if len(out) < len(objs) and not any(isinstance(o, Absent) for o in out):
+        absent = next((o for o in objs if isinstance(o, Absent)), None)
+        if absent is not None:  # a None side cut off would hide the SDK's own default
+            out.append(absent)
     return out
 
 

@@ -19,6 +19,7 @@ from .objects import (
     Frame,
     Inst,
     Obj,
+    PathOpened,
     Strs,
     Unknown,
     UserInput,
@@ -132,7 +133,9 @@ class DataResolution:
         settings: SettingsFiles | None = getattr(self.program, "settings", None)
         paths: list[StrValue] = []
         for obj in self.eval(ctx.args[0], frame):
-            if loader in PATH_LOADERS:
+            if isinstance(obj, PathOpened):  # yaml.safe_load(Path(__file__).with_name("config.yaml").read_text())
+                paths += obj.values
+            elif loader in PATH_LOADERS:
                 paths += self.strings([obj], frame)
             elif isinstance(obj, Inst) and isinstance(obj.of, Ext):
                 opener = obj.call if obj.of.dotted in OPENERS else None
