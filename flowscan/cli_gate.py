@@ -108,7 +108,9 @@ def pre_commit_command(files: tuple[Path, ...], policy: Path | None, allow: tupl
     from .changed import relative_paths, touching
 
     root = Path(".")
-    report = _run_scan(root, _options(policy, allow, jobs, False, no_cache, no_ignore=no_ignore)).report
+    options = _options(policy, allow, jobs, False, no_cache, no_ignore=no_ignore)
+    options.scoped = True  # only findings touching FILES are shown: resolve only what they can affect
+    report = _run_scan(root, options).report
     if strict:
         from .strict import apply_strict
 

@@ -36,9 +36,16 @@ class InputResolution:
 
     def _entry(self: Resolver, module: ModuleFacts, scope: Scope) -> tuple[EntryRule, str, str, int] | None:
         key = (module.path, scope.qualname)
+        deps = self.deps
         if key not in self._entries:
             self._entries[key] = None  # a handler found while looking is not looked for again
+            if deps is not None:
+                deps.begin()
             self._entries[key] = self._find_entry(module, scope)
+            if deps is not None:
+                deps.end(("entry", self.dep_scope), key)
+        elif deps is not None:
+            deps.hit(("entry", self.dep_scope), key)
         return self._entries[key]
 
     def _find_entry(self: Resolver, module: ModuleFacts, scope: Scope) -> tuple[EntryRule, str, str, int] | None:
