@@ -219,10 +219,12 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     if options.scoped and results is not None and key is not None and digests is not None and record is not None:
         from .scoped import load_deps, plan_scope
 
-        recorded_deps = load_deps(results.directory, key)
-        if recorded_deps is not None:
-            plan = plan_scope(record, recorded_deps, digests, summaries, direct, sources, program,
-                              lambda p: cache.load_key(record.files[p].facts_key, p) if record.files[p].facts_key else None)
+        with stats.phase("scope"):
+            recorded_deps = load_deps(results.directory, key)
+            if recorded_deps is not None:
+                files = record.files
+                plan = plan_scope(record, recorded_deps, digests, summaries, direct, sources, program,
+                                  lambda p: cache.load_key(files[p].facts_key, p) if files[p].facts_key else None)
     if plan is not None:
         stats.scoped = len(plan.sites)
 
@@ -276,7 +278,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
         coverage.notes.append(f"{path}:{line}: resolving this call hit the evaluation budget ({STEP_BUDGET} steps) "
                               f"in context {context}; parts of its value are reported as unresolved")
-    stats.parsed = {"seed": len(seeds), **program.loads_by_reason}
+    stats.parsed = {"seed": len(parsed), **program.loads_by_reason}
     stats.cache_hits, stats.cache_misses = cache.hits, cache.misses
 
     lines = LineCache(sources)

@@ -357,3 +357,21 @@ def test_a_call_added_beside_a_wrapper_of_the_same_name(tmp_path: Path, added: s
     assert hook.stats.scoped is not None
     assert "api.example-us.com" in {e.host for e in hook.report.endpoints}
     assert hook.program is not None and "app/other.py" not in hook.program.loaded
+
+
+def test_the_pre_commit_command_takes_the_scoped_path_and_blocks_a_new_us_call(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from flowscan.cli import main
+
+    root = tmp_path / "tree"
+    _write(root, {**APP, "flowscan.yaml": "residency:\n  allowed: [eu]\n"})
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("FLOWSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    assert CliRunner().invoke(main, ["scan", ".", "-q", "--fail-on", "never"]).exit_code == 0
+    _replace("app/jobs.py", "https://api.groq.com/openai/v1/x", "https://api.openai.com/v1/files")(root)
+    result = CliRunner().invoke(main, ["pre-commit", "app/jobs.py", "--stats"])
+    assert "(scoped: " in result.stderr
+    assert result.exit_code == 1, result.output
+    assert "region-not-allowed" in result.output and "app/jobs.py" in result.output
