@@ -7,8 +7,9 @@ hits included), the Python files' digests, and the in-tree SDK subclasses. The h
 module name and seed flag, resolves:
 
 1. every call site of the changed files (their new facts);
-2. the recorded calls whose dependencies hold a changed file, or a ``mention:NAME`` question
-   that a changed file's old or new bytes answer (it mentions NAME);
+2. the recorded calls whose dependencies hold a changed file (its facts; or its answers by name,
+   when those changed: ``_same_answers``), or a tree-wide question that a changed file's old or
+   new bytes answer (``mention:NAME``, ``quoting:pkg.Class``, ``env-writes``: ``_holds``);
 3. the recorded calls that fed an endpoint one of those feeds (old or new): an endpoint groups
    call sites, and a finding on it touches every file of its provenance.
 
@@ -39,9 +40,25 @@ if TYPE_CHECKING:
     from .python.program import Program
     from .resultcache import ScanRecord
 
-FORMAT = 1
+FORMAT = 2
 MENTION = "mention:"
+QUOTING = "quoting:"
 Site = tuple[str, int]
+
+
+def _holds(key: str, data: bytes, words: frozenset[bytes]) -> bool | None:
+    """Whether a file's bytes answer the tree-wide question ``key`` (None: not a question this
+    knows, which the hook then treats as answered by every changed file)."""
+    from .python.env_writes import ENV_WRITES, may_write_env
+    from .python.program import QUOTED_DOTTED, mentions_in
+
+    if key.startswith(MENTION):
+        return mentions_in(data, key[len(MENTION):], words)
+    if key.startswith(QUOTING):
+        return key[len(QUOTING):].encode() in set(QUOTED_DOTTED.findall(data))
+    if key == ENV_WRITES:
+        return may_write_env(data)
+    return None
 
 
 def deps_file(directory: Path, key: str) -> Path:
@@ -57,14 +74,16 @@ def store_deps(directory: Path, key: str, tracker: DepTracker, program: Program,
     units = tracker.finish()
     names = sorted({n for deps in units.values() for n in deps})
     index = {n: i for i, n in enumerate(names)}
-    asked = sorted(n[len(MENTION):] for n in names if n.startswith(MENTION))
     python = sorted(p for p in program.sources if p.endswith(".py") and p in digests)
+    words = program.words
     data = {
         "format": FORMAT,
         "digests": {p: digests[p] for p in sorted(digests)},
         "names": names,
         "units": [[path, line, [index[n] for n in units[(path, line)]]] for path, line in sorted(units)],
-        "mentioned_by": {n: [p for p in python if program.mentions(p, n, read=False)] for n in asked},
+        # the files answering each tree-wide question asked (``_holds``), for the hook to compare
+        "holders": {n: [p for p in python if _holds(n, program.sources[p], words(p))] for n in names
+                    if not n.startswith("asked:") and n not in program.sources},
         "classes": {p: sorted([name, sorted(bases)] for name, bases in class_bases(program.loaded[p]))
                     for p in sorted(seed_paths) if p in program.loaded},
     }
@@ -79,7 +98,7 @@ def store_deps(directory: Path, key: str, tracker: DepTracker, program: Program,
 class RecordedDeps:
     digests: dict[str, str]
     units: dict[Site, frozenset[str]]
-    mentioned_by: dict[str, frozenset[str]]
+    holders: dict[str, frozenset[str]]  # tree-wide question -> the files answering it then
     classes: dict[str, list]
 
 
@@ -91,7 +110,7 @@ def load_deps(directory: Path, key: str) -> RecordedDeps | None:
         names = data["names"]
         units = {(path, line): frozenset(names[i] for i in deps) for path, line, deps in data["units"]}
         return RecordedDeps(dict(data["digests"]), units,
-                            {n: frozenset(paths) for n, paths in data["mentioned_by"].items()}, data["classes"])
+                            {n: frozenset(paths) for n, paths in data["holders"].items()}, data["classes"])
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
 
@@ -193,7 +212,7 @@ def plan_scope(record: ScanRecord, recorded: RecordedDeps, digests: dict[str, st
                program: Program, old_facts: Callable[[str], ModuleFacts | None]) -> ScopePlan | None:
     """The scoped run for this tree, or None when only a full scan is right (see the module)."""
     from .python.deps import asked_of
-    from .python.program import identifiers, mentions_in
+    from .python.program import identifiers
     from .python.subclass_sinks import class_bases
 
     if set(record.files) != set(digests) or set(recorded.digests) != set(digests):
@@ -218,26 +237,12 @@ def plan_scope(record: ScanRecord, recorded: RecordedDeps, digests: dict[str, st
     affecting = set(changed) | {asked_of(p) for p in changed
                                 if not _same_answers(record.files[p].mentions, sources[p], words[p], program, old_facts, p)}
 
-    def touched(name: str) -> bool:
-        if recorded.mentioned_by.get(name, frozenset()) & changed:
-            return True
-        return any(mentions_in(sources[p], name, words[p]) for p in changed)
-
-    asked: dict[str, bool] = {}
+    # a tree-wide question is affected when a changed file answered it before or answers it now
+    affecting |= {key for key, holders in recorded.holders.items()
+                  if holders & changed or any(_holds(key, sources[p], words[p]) is not False for p in changed)}
     for site, deps in recorded.units.items():
-        if site in sites:
-            continue
-        if deps & affecting:
+        if site not in sites and deps & affecting:
             sites.add(site)
-            continue
-        for dep in deps:
-            if dep.startswith(MENTION):
-                name = dep[len(MENTION):]
-                if name not in asked:
-                    asked[name] = touched(name)
-                if asked[name]:
-                    sites.add(site)
-                    break
     return ScopePlan(changed, frozenset(sites), record.report, recorded.classes)
 
 

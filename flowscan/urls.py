@@ -11,6 +11,9 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*)://")
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _HOST_CHARS = re.compile(r"^[A-Za-z0-9._\-\[\]:%" + _OPEN + _CLOSE + r"]+$")
+# A leading unknown part still leaves a host when a domain (two labels or more: ".amazonaws.com",
+# "-aiplatform.googleapis.com") or a port follows it; "{url}.json" is a file name appended to a URL.
+_HOST_AFTER_HOLE = re.compile(f"{_OPEN}\\d+{_CLOSE}(?:[A-Za-z0-9\\-]*(?:\\.[A-Za-z0-9\\-]+){{2,}}|[A-Za-z0-9.\\-]*:\\d)")
 HOLE_TOKEN = "hole0x"  # stands for an unknown part when matching host patterns
 
 
@@ -46,7 +49,7 @@ def split_url(value: StrValue, assume_host: bool = False) -> UrlParts | None:
             # the whole URL (or its start) is unknown: no host can be read
             only = _PLACEHOLDER.fullmatch(text)
             first = holes[int(_PLACEHOLDER.match(text).group(1))]
-            if only or not re.match(f"{_OPEN}\\d+{_CLOSE}[A-Za-z0-9.\\-]*[.:]", text):
+            if only or not _HOST_AFTER_HOLE.match(text):
                 return UrlParts(None, None, None, None, url, (first.label,))
         if text.startswith(("/", ".", "?", "#")) or not text:
             return None

@@ -196,3 +196,95 @@ def test_dict_lookups_and_defaults_inside_called_functions(tmp_path: Path) -> No
     assert [(s.path, s.line, s.detail) for s in default.provenance] == [
         ("app.py", 11, '"default.example.com"'), ("app.py", 11, "default of parameter host of build()"),
         ("app.py", 11, "return of build()"), ("app.py", 17, "requests.get(…)")]
+
+
+def test_a_reassigned_parameter_keeps_the_value_it_was_called_with(tmp_path: Path) -> None:
+    """``url = url or DEFAULT``: the right side reads the parameter as called (not the
+    assignment itself, which was reported as recursion), and a read that only a conditional
+    reassignment precedes sees the call's value too."""
+    found = _by_line(tmp_path, '''\
+        import os
+        import requests
+
+        def fetch(url=None):
+            url = url or "https://api.example.de/v1"
+            return requests.get(url)
+
+        def profile(name):
+            if name.startswith("hub/"):
+                name = "https://profiles.example.com/" + name[4:]
+            return requests.get(name)
+
+        fetch()
+        fetch(os.environ["SERVICE_URL"])
+        profile(os.environ["PROFILE_URL"])
+    ''')
+    hosts = sorted((e.host or "", *e.unresolved) for e in found[6])
+    assert hosts == [("", "env:SERVICE_URL"), ("api.example.de",)]
+    hosts = sorted((e.host or "", *e.unresolved) for e in found[11])
+    assert hosts == [("", "env:PROFILE_URL"), ("profiles.example.com",)]
+    assert not any("recursive" in " ".join(e.unresolved) for line in found.values() for e in line)
+
+
+def test_text_typed_at_the_terminal_is_user_input(tmp_path: Path) -> None:
+    found = _by_line(tmp_path, '''\
+        import requests
+
+        url = input("URL: ")
+        requests.get(url + ".json")
+    ''')
+    (endpoint,) = found[4]
+    assert endpoint.host is None
+    assert endpoint.unresolved == ["user-supplied: text typed at the terminal, input() (input())"]
+
+
+def test_an_attribute_of_none_is_a_path_that_raises(tmp_path: Path) -> None:
+    """``settings.url`` where ``settings`` may still be None: that path raises
+    AttributeError, so only the other values remain (no 'attribute url of absent')."""
+    found = _by_line(tmp_path, '''\
+        import os
+        import requests
+
+        class Settings:
+            url = "https://hooks.example.fr/v1"
+
+        settings = None
+        if os.environ.get("CONFIGURE"):
+            settings = Settings()
+
+        def send():
+            return requests.post(settings.url)
+    ''')
+    assert [(e.host, e.unresolved) for e in found[12]] == [("hooks.example.fr", [])]
+
+
+def test_an_empty_string_is_never_the_left_side_of_or(tmp_path: Path) -> None:
+    """``region or os.getenv(...)`` with ``region=""``: the empty string is falsy, so the
+    client's region is the right side (before, an empty region built 'bedrock-runtime..')."""
+    found = _by_line(tmp_path, '''\
+        import os
+        import boto3
+
+        def make(region=""):
+            region = region or os.getenv("AWS_REGION", "eu-west-1")
+            return boto3.client("bedrock-runtime", region_name=region)
+
+        make()
+    ''')
+    hosts = sorted(e.host for e in found[6])
+    assert hosts == ["bedrock-runtime.eu-west-1.amazonaws.com"]  # AWS_REGION unset: its default
+
+
+def test_an_item_of_none_is_a_path_that_raises(tmp_path: Path) -> None:
+    found = _by_line(tmp_path, '''\
+        import os
+        import requests
+
+        ENGINES = None
+        if os.environ.get("SEARCH"):
+            ENGINES = {"web": "https://search.example.nl/api"}
+
+        def search(q):
+            return requests.get(ENGINES["web"], params={"q": q})
+    ''')
+    assert [(e.host, e.unresolved) for e in found[9]] == [("search.example.nl", [])]

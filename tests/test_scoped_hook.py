@@ -375,3 +375,44 @@ def test_the_pre_commit_command_takes_the_scoped_path_and_blocks_a_new_us_call(
     assert "(scoped: " in result.stderr
     assert result.exit_code == 1, result.output
     assert "region-not-allowed" in result.output and "app/jobs.py" in result.output
+
+
+ENV_APP = {
+    "svc/__init__.py": "",
+    "svc/boot.py": """\
+        import os
+
+        import requests
+
+        os.environ["SEARCH_URL"] = "https://search.example.eu/q"
+        requests.get("https://status.example.eu")
+    """,
+    "svc/search.py": """\
+        import os
+
+        import requests
+
+
+        def search(q):
+            return requests.get(os.environ["SEARCH_URL"], params={"q": q})
+    """,
+    "svc/other.py": """\
+        import requests
+
+        requests.get("https://api.mistral.ai/v1/models")
+    """,
+}
+
+
+@pytest.mark.parametrize("edit", [
+    _replace("svc/boot.py", "search.example.eu", "search.example-us.com"),  # the env write itself
+    _replace("svc/other.py", 'requests.get("https://api.mistral.ai/v1/models")',
+             'requests.get("https://api.mistral.ai/v1/models")\nos = __import__("os")\n'
+             'os.environ["SEARCH_URL"] = "https://search.example-us.com/q"'),  # a new env write elsewhere
+])
+def test_an_env_var_written_in_code(tmp_path: Path, edit: Callable[[Path], None]) -> None:
+    """A read of an env var depends on every file that writes env vars (``env_writes``)."""
+    root = tmp_path / "tree"
+    _write(root, ENV_APP)
+    (hook,) = _scoped_after_edits(root, tmp_path / "cache", [edit])
+    assert "search.example-us.com" in {e.host for e in hook.report.endpoints}

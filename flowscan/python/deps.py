@@ -2,12 +2,14 @@
 
 A *unit* is the resolution of the call sites on one line of a seed module (``find_hits``
 gives each its own step budget). While a recording scan resolves, ``DepTracker`` keeps a
-stack of dependency sets: reading a file's facts or bytes (``Program.load``, ``mentions``,
-an expression evaluated in the file, a settings file) adds the file, and a question asked of
-the whole tree (which modules assign ``x.NAME = …``) adds a *key* (``mention:NAME``). Each
-memoised value keeps the set gathered while it was computed, and a later memo hit adds that
-set to the asker: so a unit depends on what its own value depended on, not on everything the
-unit that first computed a shared value read (salsa/Adapton-style).
+stack of dependency sets: reading a file's facts (``Program.load``, an expression evaluated in
+the file) adds the file; asking it by name (``Program.mentions``, its calls named NAME) adds
+``asked:PATH``; a question asked of the whole tree adds a key (``mention:NAME``: which modules
+assign ``x.NAME = …``; ``quoting:pkg.Class``; ``env-writes``). Each memoised value keeps the
+set gathered while it was computed, and a later memo hit adds that set to the asker: so a unit
+depends on what its own value depended on, not on everything the unit that first computed a
+shared value read (salsa/Adapton-style). Settings files are not tracked: any config change
+takes the hook's full path.
 
 Sets are Python ints used as bit sets (one bit per file or key): a union is one ``|``.
 ``flowscan/scoped.py`` stores the units' sets with the scan's record and, in the hook,

@@ -19,7 +19,7 @@ import tokenize
 import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
-from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, case_tests, joined_string
+from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, case_tests, joined_string, unpacked
 from .extract_common import loop_assignments, module_name_for, source_lines
 from .redact_facts import redact_facts
 from .facts import (
@@ -218,6 +218,11 @@ def _added(node: ast.BinOp) -> list[ast.expr]:
     return [current, *reversed(rights)]
 
 
+def _names_environ(node: ast.expr) -> bool:
+    """``os.environ`` or ``environ``: the target of ``os.environ[KEY] = value``."""
+    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (isinstance(node, ast.Name) and node.id == "environ")
+
+
 def _loop_target(node: ast.expr) -> LoopTarget:
     """A ``for`` target's names, nested as its unpacking is (``loop_assignments``)."""
     if isinstance(node, ast.Name):
@@ -286,6 +291,7 @@ class _Extractor(BlockWalker):
                 self.collect_calls(stmt.value, scope)
                 if scope.kind == "function":
                     scope.returns.append(self.expr(stmt.value))
+                    scope.return_tests.append(tuple(self.tests))
         elif kind is ast.Import:
             for alias in stmt.names:
                 self.import_sites.append(ImportSite(alias.name, scope.qualname, line, tuple(self.tests)))
@@ -391,9 +397,9 @@ class _Extractor(BlockWalker):
             else:
                 self.assign(scope, target.id, value, line, conditional)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            items = value.items if isinstance(value, Seq) else None
+            star = next((i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)), None)
             for i, element in enumerate(target.elts):
-                part = items[i] if items is not None and i < len(items) else Opaque("tuple unpacking", line)
+                part = unpacked(value, i, len(target.elts), star, line)
                 if isinstance(element, ast.Starred):
                     element = element.value
                 self.assign_target(element, part, scope, klass, conditional)
@@ -404,7 +410,10 @@ class _Extractor(BlockWalker):
                     Assign(value, line, conditional, self.source_line(line)))
             else:
                 self.attr_assigns.append(AttrAssign(
-                    self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line)))
+                    self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional))
+        elif isinstance(target, ast.Subscript) and _names_environ(target.value):
+            self.attr_assigns.append(AttrAssign(
+                self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional))
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
         scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..discover import module_name_for  # noqa: F401 - the extractors' name for it
-from .facts import Concat, Each, Either, Expr, Lit, Opaque, Scope, Seq, Test
+from .facts import Concat, Each, Either, Expr, Lit, Opaque, Scope, Seq, Sub, Test
 
 # Calls to these names never reach the network; not worth recording.
 SKIP_CALLS = frozenset({
@@ -128,3 +128,16 @@ class BlockWalker:
                     self.guard = None
         finally:
             del self.tests[depth:]
+
+
+def unpacked(value: Expr, index: int, count: int, star: int | None, line: int) -> Expr:
+    """What element ``index`` of a ``count``-element unpacking target gets from ``value``
+    (``star``: the position of a starred element, if any): an item of a tuple or list literal,
+    else ``value[index]`` (counted from the end after the starred element), so a call's
+    returned tuple or ``s.split(":", 1)`` is followed; the starred element is not modelled."""
+    if star is not None and index == star:
+        return Opaque("starred unpacking", line)
+    position = index if star is None or index < star else index - count
+    if isinstance(value, Seq):
+        return value.items[position] if -len(value.items) <= position < len(value.items) else Opaque("tuple unpacking", line)
+    return Sub(value, Lit(str(position), line), line)

@@ -16,7 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, case_tests, joined_string
-from .extract_common import loop_assignments, module_name_for, source_lines
+from .extract_common import loop_assignments, module_name_for, source_lines, unpacked
 from .facts import (
     Assign,
     Attr,
@@ -180,6 +180,11 @@ def _exits(statements) -> bool:
     if isinstance(last, cst.SimpleStatementLine):
         last = last.body[-1] if last.body else None
     return isinstance(last, _EXITS)
+
+
+def _names_environ(node: cst.BaseExpression) -> bool:
+    """``os.environ`` or ``environ``: the target of ``os.environ[KEY] = value``."""
+    return (isinstance(node, cst.Attribute) and node.attr.value == "environ") or (isinstance(node, cst.Name) and node.value == "environ")
 
 
 def _loop_target(node: cst.BaseExpression) -> LoopTarget:
@@ -364,6 +369,7 @@ class _Extractor(BlockWalker):
                 self.collect_calls(small.value, scope)
                 if scope.kind == "function":
                     scope.returns.append(self.expr(small.value))
+                    scope.return_tests.append(tuple(self.tests))
         elif isinstance(small, cst.Expr):
             self.collect_calls(small.value, scope)
         elif isinstance(small, cst.Global):
@@ -378,9 +384,9 @@ class _Extractor(BlockWalker):
             else:
                 self.assign(scope, name, value, line, conditional)
         elif isinstance(target, (cst.Tuple, cst.List)):
-            items = value.items if isinstance(value, Seq) else None
+            star = next((i for i, e in enumerate(target.elements) if isinstance(e, cst.StarredElement)), None)
             for i, element in enumerate(target.elements):
-                part = items[i] if items is not None and i < len(items) else Opaque("tuple unpacking", line)
+                part = unpacked(value, i, len(target.elements), star, line)
                 self.assign_target(element.value, part, None, scope, klass, line, conditional, stmt)
         elif isinstance(target, cst.Attribute):
             base = target.value
@@ -389,7 +395,10 @@ class _Extractor(BlockWalker):
                     Assign(value, line, conditional, self.source_line(line)))
             else:
                 self.attr_assigns.append(AttrAssign(
-                    self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line)))
+                    self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
+        elif isinstance(target, cst.Subscript) and _names_environ(target.value):
+            self.attr_assigns.append(AttrAssign(
+                self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
         scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))

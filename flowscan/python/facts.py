@@ -179,7 +179,8 @@ class CallSite:
 
 @dataclass(frozen=True, slots=True)
 class AttrAssign:
-    """``pkg.attr = value`` where ``pkg`` is not ``self``: module-level configuration."""
+    """``pkg.attr = value`` where ``pkg`` is not ``self``: module-level configuration; also
+    ``os.environ[KEY] = value`` (an environment variable the code sets)."""
 
     target: Expr
     value: Expr
@@ -187,6 +188,7 @@ class AttrAssign:
     column: int
     scope: str
     text: str = ""
+    conditional: bool = False  # inside an if/for/while/try of its scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +217,7 @@ class Scope:
     assigns: dict[str, list[Assign]] = field(default_factory=dict)
     params: list[Param] = field(default_factory=list)
     returns: list[Expr] = field(default_factory=list)
+    return_tests: list[tuple[Test, ...]] = field(default_factory=list)  # the branch conditions of each return
     bases: list[Expr] = field(default_factory=list)
     decorators: list[Expr] = field(default_factory=list)
     annotated: list[str] = field(default_factory=list)  # class fields declared with an annotation

@@ -147,6 +147,15 @@ class StrMethod:
 
 
 @dataclass(frozen=True)
+class Pieces:
+    """What ``str.split`` (``rsplit``, ``partition``) gives: per alternative of the string,
+    its pieces in order, and how many of them are certain (a hole before a separator may
+    hold more separators: the positions after it are not known)."""
+
+    rows: tuple[tuple[tuple[StrValue, ...], int], ...]
+
+
+@dataclass(frozen=True)
 class UserInput:
     """A value the user chooses at run time: a parameter of a web, chat, agent-tool or CLI
     handler, or what a library object holding user input gives (``rules/entrypoints/``).
@@ -176,7 +185,7 @@ class Unknown:
 
 
 Obj = (Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | ListObj | DataObj | DataGet | StrMethod
-       | UserInput | Unknown)
+       | Pieces | UserInput | Unknown)
 
 
 @dataclass(frozen=True)

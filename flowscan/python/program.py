@@ -92,6 +92,7 @@ class Program:
             for i in range(len(parts) - 1):  # suffixes of two or more parts (namespace packages)
                 self.by_suffix.setdefault(".".join(parts[i:]), []).append(path)
         self.import_index = ImportIndex(imports or {}, self.path_of)
+        self._quoted: dict[str, list[str]] | None = None  # "pkg.module.Class" -> files quoting it
 
     def add(self, facts: ModuleFacts) -> None:
         self.loaded[facts.path] = facts
@@ -139,14 +140,30 @@ class Program:
     def mentions(self, path: str, name: str, read: bool = True) -> bool:
         """Whether the file's bytes contain ``name`` as a whole word (``read``: the answer
         depends on this file alone; False when the asker depends on ``mention:NAME`` instead)."""
-        words = self._words.get(path)
-        if words is None:
-            words = self._words[path] = identifiers(self.sources[path])
-        found = mentions_in(self.sources[path], name, words)
+        found = mentions_in(self.sources[path], name, self.words(path))
         if read and self.deps is not None:
             self.deps.read(path, asked=True)
         self.mention_log.setdefault(path, {})[name] = found
         return found
+
+    def words(self, path: str) -> frozenset[bytes]:
+        """The identifiers in the file's bytes (``identifiers``), computed once."""
+        words = self._words.get(path)
+        if words is None:
+            words = self._words[path] = identifiers(self.sources[path])
+        return words
+
+    def files_quoting(self, dotted: str) -> list[str]:
+        """The files holding ``dotted`` (``"pkg.module.Class"``) as a whole quoted string: plugin
+        registries name classes this way. One pass over the tree, on first use."""
+        if self.deps is not None:  # a file starting or ceasing to quote it changes the answer
+            self.deps.ask(f"quoting:{dotted}")
+        if self._quoted is None:
+            self._quoted = {}
+            for path, data in self.sources.items():
+                for found in set(QUOTED_DOTTED.findall(data)):
+                    self._quoted.setdefault(found.decode("ascii"), []).append(path)
+        return sorted(self._quoted.get(dotted, ()))
 
     def files_mentioning(self, name: str, defined_in: ModuleFacts) -> list[str]:
         """Where callers of ``name`` (defined in ``defined_in``) can be: the defining file, and
@@ -220,6 +237,9 @@ class Program:
 def identifiers(data: bytes) -> frozenset[bytes]:
     """Every identifier-like word in a file's bytes (comments and strings included)."""
     return frozenset(_IDENTIFIER.findall(data))
+
+
+QUOTED_DOTTED = re.compile(rb"""(?<=["'])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\.[A-Z]\w*(?=["'])""")
 
 
 def mentions_in(data: bytes, name: str, words: frozenset[bytes] | None = None) -> bool:

@@ -82,7 +82,8 @@ def _site(site: CallSite) -> CallSite:
 
 def _attr_assign(assign: AttrAssign) -> AttrAssign:
     target = assign.target
-    secret = is_secret_name(getattr(target, "attr", "") or "")
+    name = target.key.text if isinstance(target, Sub) and isinstance(target.key, Lit) else getattr(target, "attr", "")
+    secret = is_secret_name(name or "")  # pkg.api_key = …, os.environ["OPENAI_API_KEY"] = …
     value = _masked(assign.value) if secret else _expr(assign.value)
     text = redact(assign.text)
     if value is assign.value and text == assign.text:

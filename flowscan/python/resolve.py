@@ -56,17 +56,21 @@ from .objects import (
     ListObj,
     ModRef,
     Obj,
+    Pieces,
     StrMethod,
     Strs,
     Unknown,
     UserInput,
     describe,
 )
+from .env_writes import env_writes
 from .program import Program
 from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
+from .resolve_dynamic import GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_loops import LoopResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
+from .str_split import SPLITTERS, piece, split_values
 
 MAX_DEPTH = 48
 MAX_CALLER_DEPTH = 3
@@ -78,13 +82,13 @@ _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.joi
 _DYNACONF = frozenset({"dynaconf.Dynaconf", "dynaconf.LazySettings"})
 _DYNACONF_METHODS = frozenset({"get", "as_dict", "to_dict", "set", "update", "setenv", "from_env", "validators",
                                "reload", "configure", "load_file", "exists", "current_env"})
-_BUILTINS = frozenset({"open", "dict"})  # builtins the analysis models (others stay "not defined")
+_BUILTINS = frozenset({"open", "dict", "getattr"})  # builtins the analysis models (others stay "not defined")
 END_OF_FILE = 10**9  # a line after every line of a file: every assignment reaches it
 
 
 # -- the resolver ------------------------------------------------------------
 
-class Resolver(DataResolution, InputResolution, LoopResolution):
+class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -122,9 +126,29 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
         return self.steps > STEP_BUDGET
 
     def env(self, key: str) -> list[StrValue] | None:
-        """The value of env var ``key`` in this resolver's deployment context (None: unset)."""
+        """The values env var ``key`` has in this resolver's deployment context, the code's own
+        writes included (None: unset; see ``env_values`` for a variable that may be either)."""
+        values, _ = self.env_values(key)
+        return values or None
+
+    def env_values(self, key: str) -> tuple[list[StrValue], bool]:
+        """The values env var ``key`` can have: the deployment context's, replaced or joined by
+        those the code sets (``env_writes``); and whether it may be unset."""
         self.env_reads_seen += 1
-        return self._lookup(key)
+        bound = self._lookup(key)
+        writes = env_writes(self.program, key)
+        if not writes:
+            return (list(bound) if bound is not None else []), bound is None
+        values, unset = list(bound or []), bound is None
+        for write in writes:
+            frame = Frame(write.module, write.scope, write.line)
+            step = Step(write.module.path, write.line, short_text(write.text) or f"sets env {key}")
+            written = [v.then(step) for v in self.strings(self.eval(write.value, frame), frame)]
+            if write.certain and (write.kind == "set" or unset):
+                values, unset = written, False
+            elif not write.certain:
+                values = [*values, *written]
+        return dedupe(values), unset
 
     def _recall(self, key: tuple) -> list[Obj] | None:
         """A memoised value; reusing one that read env vars counts as reading them. On a miss
@@ -254,7 +278,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
                                              frame.depth, frame.inline))
         if isinstance(expr, Attr):
             out: list[Obj] = []
-            for base in self.eval(expr.base, frame):
+            for base in _raising_none_dropped(self.eval(expr.base, frame)):
                 out.extend(self._attr(base, expr.attr, expr.line, frame))
             return out
         if isinstance(expr, Sub):
@@ -271,10 +295,11 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
         if isinstance(expr, Either):
             # ``a or b`` is never ``a``'s None, but it is ``b``'s, and ``x if c else None`` may be None:
             # a None of the last alternative is kept (the SDK's own default then applies).
+            # Likewise an empty string: ``region or os.getenv("AWS_REGION")`` with ``region=""``.
             out = []
             for i, option in enumerate(expr.options):
-                last = i == len(expr.options) - 1
-                out.extend(o for o in self.eval(option, frame) if last or not isinstance(o, Absent))
+                objs = self.eval(option, frame)
+                out.extend(objs if i == len(expr.options) - 1 else _truthy(objs))
             return out or [Absent()]
         if isinstance(expr, DictLit):
             return [DictObj(expr.items, frame)]
@@ -289,26 +314,29 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
     # names ------------------------------------------------------------------
     def _name(self, name: str, frame: Frame) -> list[Obj]:
         module = frame.module
-        bound = frame.bound(name)  # a parameter of the call being followed (bindings are its function's)
-        if bound is not None:
-            return list(bound)
         scopes = _scope_chain(module.scope, frame.scope)
+        bound = frame.bound(name)  # a parameter of the call being followed (bindings are its function's)
+        if bound is not None and name not in scopes[-1].assigns:
+            return list(bound)
         for depth, scope in enumerate(reversed(scopes)):
             if scope.kind == "class" and depth > 0:
                 continue  # class bodies are not visible from methods
+            param = None
             if scope.kind == "function":
                 param = next((p for p in scope.params if p.name == name), None)
                 if param is not None and name not in scope.assigns:
                     return self._param(module, scope, param, frame)
             if name in scope.assigns:
                 line = frame.line if depth == 0 else END_OF_FILE
-                return self._assigned(module, scope, name, scope.assigns[name], line, frame)
+                return self._assigned(module, scope, name, scope.assigns[name], line, frame, param)
             if name in scope.children:
                 return [_ref(module, scope.children[name])]
         if name in module.imports:
             return self._dotted(module.imports[name], module)
         if name in _BUILTINS:
             return [Ext(name)]
+        if name == "input":  # the builtin: what is typed at the terminal (rules/entrypoints/)
+            return [self._external("builtins.input", None, frame.line, frame)]
         if name == "str":  # the builtin, not shadowed: ``str(settings.url)`` is its argument (see ``apply``)
             return [Ext("builtins.str")]
         if name == "__file__":
@@ -316,18 +344,27 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
         return [Unknown(f"name {name!r} is not defined in {module.path}", frame.line)]
 
     def _assigned(self, module: ModuleFacts, scope: Scope, name: str, assigns: list[Assign], line: int,
-                  frame: Frame) -> list[Obj]:
+                  frame: Frame, param: Param | None = None) -> list[Obj]:
         """The values of ``name`` from the assignments that reach ``line``. Memoised by those
-        assignments (not by the line), so every read they reach shares one evaluation."""
-        chosen = _reaching(assigns, line)
+        assignments (not by the line), so every read they reach shares one evaluation. For a
+        reassigned parameter (``url = url or DEFAULT``), the value it was called with reaches
+        reads that no unconditional assignment precedes."""
+        if param is None:
+            chosen, initial = _reaching(assigns, line), False
+        else:
+            chosen = _reaching([a for a in assigns if a.line < line], line)
+            initial = not chosen or chosen[0].conditional
         same = scope.qualname == frame.scope
         bindings, inline = (frame.bindings, frame.inline) if same else (NO_BINDINGS, 0)
-        key = ("assigned", module.path, scope.qualname, name, tuple(a.line for a in chosen), bindings.key, frame.depth, inline)
+        key = ("assigned", module.path, scope.qualname, name, tuple(a.line for a in chosen), initial, bindings.key, frame.depth, inline)
         found = self._recall(key)
         if found is not None:
             return found
         reads = self.env_reads_seen
         out: list[Obj] = []
+        if initial:
+            bound = next((objs for key, objs in bindings if key == name), None)
+            out.extend(bound if bound is not None else self._param(module, scope, param, frame))
         for assign in chosen:
             step = Step(module.path, assign.line, short_text(assign.text) or f"{name} = …")
             for obj in self.eval(assign.value, Frame(module, scope.qualname, assign.line, bindings, frame.depth, inline)):
@@ -632,11 +669,13 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
     # subscripts -------------------------------------------------------------
     def _subscript(self, expr: Sub, frame: Frame) -> list[Obj]:
         out: list[Obj] = []
-        for base in self.eval(expr.base, frame):
+        for base in _raising_none_dropped(self.eval(expr.base, frame)):
             if isinstance(base, Ext) and base.dotted in ("os.environ", "os.environb"):
                 out.extend(self._env(expr.key, None, frame, expr.line))
             elif isinstance(base, DictObj):
                 out.extend(self.dict_choice(base, expr, frame))
+            elif isinstance(base, (ListObj, Pieces)):
+                out.extend(self._item(base, expr, frame))
             elif isinstance(base, UserInput):
                 keys = [k.text for k in self.strings(self.eval(expr.key, frame), frame) if k.is_known]
                 out.append(input_item(base, keys[0] if len(keys) == 1 else None))
@@ -647,6 +686,19 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
             else:
                 out.append(Unknown(f"item of {describe(base)}", expr.line))
         return out
+
+    def _item(self, base: ListObj | Pieces, expr: Sub, frame: Frame) -> list[Obj]:
+        """An item of a tuple or list literal, or of a split string, at an index known statically
+        (``provider, model = s.split(":", 1)`` reads items 0 and 1)."""
+        keys = self.strings(self.eval(expr.key, frame), frame)
+        if len(keys) != 1 or not keys[0].is_known or not keys[0].text.lstrip("-").isdigit():
+            return [Unknown(f"item of {describe(base)} at an index not known statically", expr.line)]
+        index = int(keys[0].text)
+        if isinstance(base, Pieces):
+            return piece(base, index, frame.module.path, expr.line)
+        if -len(base.items) <= index < len(base.items):
+            return self.eval(base.items[index], base.frame)
+        return [Unknown(f"index {index} out of range", expr.line)]
 
     def _dict_values(self, obj: DictObj, keys: list[str]) -> list[Obj]:
         """The values of the entries of ``obj`` whose key is one of ``keys``."""
@@ -685,6 +737,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
                 return self._path_op(name, ctx)
             if name in STREAM_LOADERS | PATH_LOADERS and ctx.args:
                 return self._settings_file(name, ctx)
+            if name == IMPORT_MODULE and ctx.args:
+                return self.import_by_name(ctx)
+            if name in GETATTR and len(ctx.args) >= 2:
+                return self.getattr_call(ctx)
             if name == "dict" and not ctx.args:
                 return [DictObj(tuple((key, value) for key, value in ctx.kwargs if key != "**"), frame)]
             return [Inst(func, ctx)]
@@ -740,7 +796,29 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
             if old and new and old[0].is_known and new[0].is_known:
                 return [Strs(tuple(StrValue(tuple(p.replace(old[0].text, new[0].text) if isinstance(p, str) else p
                                                   for p in v.parts), v.trail) for v in method.values))]
+        if name in SPLITTERS:
+            return self._split(method, ctx)
         return [Unknown(f"str.{name}()", ctx.line)]
+
+    def _split(self, method: StrMethod, ctx: CallCtx) -> list[Obj]:
+        """``s.split(sep, maxsplit)`` and its kin, with a separator known statically."""
+        frame = ctx.frame
+        sep_expr = ctx.args[0] if ctx.args else ctx.kwarg("sep")
+        max_expr = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("maxsplit")
+        seps = self.strings(self.eval(sep_expr, frame), frame) if sep_expr is not None else None
+        if seps is not None and not (len(seps) == 1 and seps[0].is_known and seps[0].text):
+            return [Unknown(f"str.{method.name}() by a separator not known statically", ctx.line)]
+        maxsplit = -1
+        if max_expr is not None:
+            found = self.strings(self.eval(max_expr, frame), frame)
+            if not (len(found) == 1 and found[0].is_known and found[0].text.lstrip("-").isdigit()):
+                return [Unknown(f"str.{method.name}() with a maxsplit not known statically", ctx.line)]
+            maxsplit = int(found[0].text)
+        sep = seps[0].text if seps is not None else None
+        if sep is None and method.name.endswith("partition"):
+            return [Unknown(f"str.{method.name}() without a separator", ctx.line)]
+        step = Step(frame.module.path, ctx.line, f".{method.name}({sep!r})" if sep is not None else f".{method.name}()")
+        return [split_values(method.values, method.name, sep, maxsplit, step)]
 
     def _percent(self, expr: Percent, frame: Frame) -> list[Obj]:
         templates = self.strings(self.eval(expr.template, frame), frame)
@@ -782,7 +860,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
                 continue
             found = self._env_value(key.text, defaults, frame.module.path, line, f"env {key.text}")
             out.extend(found)
-            if none_if_unset and default is None and self.env(key.text) is None:
+            if none_if_unset and default is None and self.env_values(key.text)[1]:
                 out.append(Absent((Step(frame.module.path, line, f"env {key.text} {UNSET_IS_NONE}"),)))
         return out
 
@@ -790,13 +868,14 @@ class Resolver(DataResolution, InputResolution, LoopResolution):
         """The value of env var ``key`` in this context, else the code's default, else a hole."""
         self.env_reads.append(EnvRead(key, path, line))
         read = Step(path, line, f"reads {label}")
-        bound = self.env(key)
-        if bound is not None:
-            return [Strs(tuple(v.then(read) for v in bound))]
+        bound, unset = self.env_values(key)
+        out: list[Obj] = [Strs(tuple(v.then(read) for v in bound))] if bound else []
+        if not unset:
+            return out
         usable = [d for d in defaults if not isinstance(d, Absent)]
         if usable:
-            return [_then(d, Step(path, line, f"default of {label} (not set in any scanned config)")) for d in usable]
-        return [Strs((StrValue.hole(f"env:{key}", (Step(path, line, f"{label} is not set in any scanned config"),)),))]
+            return out + [_then(d, Step(path, line, f"default of {label} (not set in any scanned config)")) for d in usable]
+        return out + [Strs((StrValue.hole(f"env:{key}", (Step(path, line, f"{label} is not set in any scanned config"),)),))]
 
     # callers ----------------------------------------------------------------
     def callers_of(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
@@ -836,6 +915,28 @@ def _cap(objs: list[Obj]) -> list[Obj]:
         out.append(obj)
         if len(out) >= MAX_ALTERNATIVES:
             break
+    return out
+
+
+def _raising_none_dropped(bases: list[Obj]) -> list[Obj]:
+    """The bases of ``base.attr`` / ``base[key]`` on paths that do not raise: ``None.attr`` and
+    ``None[key]`` do, so a None gives no value there. A None that is the only base stays (and is
+    reported as unresolved): flowscan may have missed the assignment that sets it."""
+    if len(bases) < 2:
+        return bases
+    return [b for b in bases if not isinstance(b, Absent)] or bases
+
+
+def _truthy(objs: list[Obj]) -> list[Obj]:
+    """What ``objs`` may be when truthy: no None, no known empty string."""
+    out: list[Obj] = []
+    for obj in objs:
+        if isinstance(obj, Strs):
+            values = tuple(v for v in obj.values if v.parts)
+            if values:
+                out.append(obj if len(values) == len(obj.values) else Strs(values))
+        elif not isinstance(obj, Absent):
+            out.append(obj)
     return out
 
 
@@ -885,9 +986,6 @@ def _enclosing_class(root: Scope, qualname: str) -> Scope | None:
     return None
 
 
-_IMPORT_BY_NAME = frozenset({"importlib.import_module", "__import__"})
-
-
 def _lazy_module(module: ModuleFacts, klass: Scope) -> str | None:
     """The module a lazy-import proxy stands for: a class with ``__getattr__`` whose methods
     import exactly one module by its literal name (``importlib.import_module("litellm")``),
@@ -895,7 +993,7 @@ def _lazy_module(module: ModuleFacts, klass: Scope) -> str | None:
     inside = klass.qualname + "."
     names = {site.args[0].text for site in module.calls
              if site.scope.startswith(inside) and site.args and isinstance(site.args[0], Lit)
-             and imported_callee(module, site.func) in _IMPORT_BY_NAME}
+             and imported_callee(module, site.func) in IMPORT_BY_NAME}
     return names.pop() if len(names) == 1 else None
 
 

@@ -232,13 +232,13 @@ class DataResolution:
         pos = 0
         for holder in placeholders(text):
             pieces.append([StrValue.literal(text[pos:holder.start])])
-            bound = self.env(holder.env)
-            if bound is not None:
-                pieces.append([v.then(Step(data.path, line, f"{holder.env} from the environment")) for v in bound])
-            elif holder.default is not None:
-                pieces.append([StrValue.literal(holder.default, (Step(data.path, line, f"{holder.env} unset: default"),))])
-            else:
-                pieces.append([StrValue.hole(f"env {holder.env}")])
+            bound, unset = self.env_values(holder.env)
+            piece = [v.then(Step(data.path, line, f"{holder.env} from the environment")) for v in bound]
+            if unset and holder.default is not None:
+                piece.append(StrValue.literal(holder.default, (Step(data.path, line, f"{holder.env} unset: default"),)))
+            elif unset:
+                piece.append(StrValue.hole(f"env {holder.env}"))
+            pieces.append(piece)
             self.env_reads.append(EnvRead(holder.env, data.path, line))
             pos = holder.end
         pieces.append([StrValue.literal(text[pos:])])

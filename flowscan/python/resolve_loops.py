@@ -12,7 +12,7 @@ import re
 from ..model import Step, Switch
 from ..values import StrValue
 from .facts import Attr, Call, Each, Expr, Lit, Name, Sub
-from .objects import DataObj, DictObj, Frame, ListObj, Obj, Strs, Unknown, UserInput
+from .objects import DataObj, DictObj, Frame, ListObj, Obj, Pieces, Strs, Unknown, UserInput
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -57,6 +57,8 @@ class LoopResolution:
         one entry per element; None when ``obj`` is no collection the analysis reads."""
         if isinstance(obj, ListObj) and view is None:
             return [self.eval(item, obj.frame) for item in obj.items]
+        if isinstance(obj, Pieces) and view is None:  # every piece of every alternative
+            return [[Strs((value,))] for row, _ in obj.rows for value in row]
         if isinstance(obj, DictObj):
             out: list[Element] = []
             for key, value in obj.items:

@@ -97,20 +97,22 @@ def _unset(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str, p
         values = evaluate_spec(spec["receiver"], SinkCall(call.receiver.call), resolver, sdk)
     if values is None and "state" in spec:
         values = module_state(resolver, spec["state"], Step(path, ctx.line, f"{sdk} reads " + " / ".join(spec["state"])))
+    found: list[StrValue] = []  # env values set on some path, when the variables may also be unset
     if values is None:
         for key in spec.get("env", []):
-            bound = resolver.env(key)
-            if bound is not None:
-                step = Step(path, ctx.line, f"{sdk} reads env {key}")
-                values = [v.then(step) for v in bound]
+            bound, unset = resolver.env_values(key)
+            step = Step(path, ctx.line, f"{sdk} reads env {key}")
+            found += [v.then(step) for v in bound]
+            if found and not unset:
+                values = found
                 break
     if values is None and "default" in spec:
         unset = ", ".join(spec.get("env", []))
         why = f"{sdk} default" + (f" ({unset} not set in any scanned config)" if unset else "")
-        values = [StrValue.literal(spec["default"], (Step(path, ctx.line, why),))]
+        values = [*found, StrValue.literal(spec["default"], (Step(path, ctx.line, why),))]
     if values is None and spec.get("env"):
         first = spec["env"][0]
-        values = [StrValue.hole(f"env:{first}", (Step(path, ctx.line, f"{sdk} reads env {first}, not set in any scanned config"),))]
+        values = [*found, StrValue.hole(f"env:{first}", (Step(path, ctx.line, f"{sdk} reads env {first}, not set in any scanned config"),))]
     return values
 
 
