@@ -9,7 +9,8 @@ module name and seed flag, resolves:
 1. every call site of the changed files (their new facts);
 2. the recorded calls whose dependencies hold a changed file (its facts; or its answers by name,
    when those changed: ``_same_answers``), or a tree-wide question that a changed file's old or
-   new bytes answer (``mention:NAME``, ``quoting:pkg.Class``, ``env-writes``: ``_holds``);
+   new bytes answer (``mention:NAME``, ``quoting:pkg.Class``, ``env-writes``: ``_Answers``), or a
+   file that named no class NAME in a place of ``reach_selection`` and now may (``places:``);
 3. the recorded calls that fed an endpoint one of those feeds (old or new): an endpoint groups
    call sites, and a finding on it touches every file of its provenance.
 
@@ -32,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from .python.reach_selection import PLACES, names_a_class
+
 if TYPE_CHECKING:
     from .discover import PythonSummary
     from .model import Report
@@ -40,25 +43,40 @@ if TYPE_CHECKING:
     from .python.program import Program
     from .resultcache import ScanRecord
 
-FORMAT = 2
+FORMAT = 3
 MENTION = "mention:"
 QUOTING = "quoting:"
 Site = tuple[str, int]
 
 
-def _holds(key: str, data: bytes, words: frozenset[bytes]) -> bool | None:
-    """Whether a file's bytes answer the tree-wide question ``key`` (None: not a question this
-    knows, which the hook then treats as answered by every changed file)."""
-    from .python.env_writes import ENV_WRITES, may_write_env
-    from .python.program import QUOTED_DOTTED, mentions_in
+class _Answers:
+    """A file's answers to the tree-wide questions (``deps``): each worked out once, on demand."""
 
-    if key.startswith(MENTION):
-        return mentions_in(data, key[len(MENTION):], words)
-    if key.startswith(QUOTING):
-        return key[len(QUOTING):].encode() in set(QUOTED_DOTTED.findall(data))
-    if key == ENV_WRITES:
-        return may_write_env(data)
-    return None
+    def __init__(self, data: bytes, words: frozenset[bytes] | None = None) -> None:
+        self.data = data
+        self._words = words
+        self._quoted: set[bytes] | None = None
+        self._writes_env: bool | None = None
+
+    def holds(self, key: str) -> bool | None:
+        """Whether the file answers ``key`` (None: not a question this knows, which the hook
+        then treats as answered by every changed file)."""
+        from .python.env_writes import ENV_WRITES, may_write_env
+        from .python.program import QUOTED_DOTTED, identifiers, mentions_in
+
+        if key.startswith(MENTION):
+            if self._words is None:
+                self._words = identifiers(self.data)
+            return mentions_in(self.data, key[len(MENTION):], self._words)
+        if key.startswith(QUOTING):
+            if self._quoted is None:
+                self._quoted = set(QUOTED_DOTTED.findall(self.data))
+            return key[len(QUOTING):].encode() in self._quoted
+        if key == ENV_WRITES:
+            if self._writes_env is None:
+                self._writes_env = may_write_env(self.data)
+            return self._writes_env
+        return None
 
 
 def deps_file(directory: Path, key: str) -> Path:
@@ -75,15 +93,15 @@ def store_deps(directory: Path, key: str, tracker: DepTracker, program: Program,
     names = sorted({n for deps in units.values() for n in deps})
     index = {n: i for i, n in enumerate(names)}
     python = sorted(p for p in program.sources if p.endswith(".py") and p in digests)
-    words = program.words
+    answers = {p: _Answers(program.sources[p], program.words(p)) for p in python}
     data = {
         "format": FORMAT,
         "digests": {p: digests[p] for p in sorted(digests)},
         "names": names,
         "units": [[path, line, [index[n] for n in units[(path, line)]]] for path, line in sorted(units)],
-        # the files answering each tree-wide question asked (``_holds``), for the hook to compare
-        "holders": {n: [p for p in python if _holds(n, program.sources[p], words(p))] for n in names
-                    if not n.startswith("asked:") and n not in program.sources},
+        # the files answering each tree-wide question asked (``_Answers``), for the hook to compare
+        "holders": {n: [p for p in python if answers[p].holds(n)] for n in names
+                    if not n.startswith(("asked:", PLACES)) and n not in program.sources},
         "classes": {p: sorted([name, sorted(bases)] for name, bases in class_bases(program.loaded[p]))
                     for p in sorted(seed_paths) if p in program.loaded},
     }
@@ -233,13 +251,20 @@ def plan_scope(record: ScanRecord, recorded: RecordedDeps, digests: dict[str, st
             return None  # an in-tree SDK subclass may have appeared or gone
         sites |= {(path, s.line) for s in facts.calls} | {(path, a.line) for a in facts.attr_assigns}
     words = {p: identifiers(sources[p]) for p in changed}
+    answers = {p: _Answers(sources[p], words[p]) for p in changed}
     # a file's answers to identifier questions and its calls by name: unchanged, they need no re-resolution
     affecting = set(changed) | {asked_of(p) for p in changed
                                 if not _same_answers(record.files[p].mentions, sources[p], words[p], program, old_facts, p)}
 
+    # a file that named no class NAME in a place (``reach_selection``) may now
+    for key in set().union(*recorded.units.values()):
+        if key.startswith(PLACES):
+            path, _, name = key[len(PLACES):].partition("\0")
+            if path in changed and names_a_class(program.load(path, "changed"), name):
+                affecting.add(key)
     # a tree-wide question is affected when a changed file answered it before or answers it now
     affecting |= {key for key, holders in recorded.holders.items()
-                  if holders & changed or any(_holds(key, sources[p], words[p]) is not False for p in changed)}
+                  if holders & changed or any(answers[p].holds(key) is not False for p in changed)}
     for site, deps in recorded.units.items():
         if site not in sites and deps & affecting:
             sites.add(site)

@@ -416,3 +416,58 @@ def test_an_env_var_written_in_code(tmp_path: Path, edit: Callable[[Path], None]
     _write(root, ENV_APP)
     (hook,) = _scoped_after_edits(root, tmp_path / "cache", [edit])
     assert "search.example-us.com" in {e.host for e in hook.report.endpoints}
+
+
+SELECTION_APP = {
+    "app/__init__.py": "",
+    "app/scrapers.py": """\
+        import os
+        import requests
+
+        SCRAPER = os.getenv("SCRAPER", "jina")
+
+
+        class JinaReader:
+            def __init__(self, url):
+                self.url = url
+
+            def scrape(self):
+                return requests.get("https://r.jina.ai/" + self.url).text
+
+
+        class FirecrawlScraper:
+            def __init__(self, url):
+                self.url = url
+
+            def scrape(self):
+                return requests.post("https://api.firecrawl.dev/v1/scrape", json={"url": self.url}).json()
+
+
+        SCRAPERS = {"jina": JinaReader, "firecrawl": FirecrawlScraper}
+
+
+        def scrape(url):
+            return SCRAPERS.get(SCRAPER)(url).scrape()
+    """,
+    "app/jobs.py": """\
+        import requests
+
+        from app.scrapers import FirecrawlScraper, scrape
+
+
+        def run(url):
+            requests.get("https://status.example.eu")
+            return scrape(url)
+    """,
+}
+
+
+def test_a_class_newly_used_by_default_in_a_file_that_imported_it(tmp_path: Path) -> None:
+    """``jobs.py`` imports FirecrawlScraper without using it: its calls stay opt-in. Using it
+    there makes them default: the place is new in a file the selection read only by name."""
+    root = tmp_path / "tree"
+    _write(root, SELECTION_APP)
+    edit = _replace("app/jobs.py", "    return scrape(url)\n", "    FirecrawlScraper(url).scrape()\n    return scrape(url)\n")
+    (hook,) = _scoped_after_edits(root, tmp_path / "cache", [edit])
+    assert hook.stats.scoped is not None
+    assert {e.host: e.reach for e in hook.report.endpoints}.get("api.firecrawl.dev") == "default"

@@ -173,15 +173,39 @@ def _places(module: ModuleFacts, klass: Scope, resolver: Resolver) -> Iterator[_
     for path in sorted(paths):
         if path not in program.sources or not (path in quoting or program.mentions(path, klass.name)):
             continue
-        facts = module if path == module.path else program.load(path, "selection")
+        facts = module if path == module.path else program.load(path, "selection", read=False)
         if facts.parse_error:
+            if program.deps is not None:
+                program.deps.read(path)
             yield _Place(facts, facts.scope, "other", 1)
             continue
         names = _local_names(facts, module.module, klass.name, path == module.path)
         if path in quoting:  # a registry of dotted paths, loaded with importlib
             names |= {dotted}
-        if names:
-            yield from _named(facts, names, klass if path == module.path else None)
+        found = list(_named(facts, names, klass if path == module.path else None)) if names else []
+        if program.deps is not None:  # places are read (evaluated); none: only that there are none
+            if found or path == module.path:
+                program.deps.read(path)
+            else:
+                program.deps.ask(places_key(path, klass.name))
+        yield from found
+
+
+PLACES = "places:"
+
+
+def places_key(path: str, name: str) -> str:
+    """The dependency on file ``path`` naming no class called ``name`` in a place (``deps``)."""
+    return f"{PLACES}{path}\0{name}"
+
+
+def names_a_class(facts: ModuleFacts, name: str) -> bool:
+    """Whether ``facts`` (not the class's own file) may have a place of a class called ``name``
+    (its imports, or a quoted dotted path ending with it): the answer ``places_key`` stands for."""
+    if facts.parse_error:
+        return True
+    names = _local_names(facts, "", name, False) | {name}
+    return bool(list(_named(facts, frozenset(names), None)))
 
 
 def _importers(module: str, name: str, path: str, resolver: Resolver) -> set[str]:
