@@ -9,8 +9,8 @@ module name and seed flag, resolves:
 1. every call site of the changed files (their new facts);
 2. the recorded calls whose dependencies hold a changed file (its facts; or its answers by name,
    when those changed: ``_same_answers``), or a tree-wide question that a changed file's old or
-   new bytes answer (``mention:NAME``, ``quoting:pkg.Class``, ``env-writes``: ``_Answers``), or a
-   file that named no class NAME in a place of ``reach_selection`` and now may (``places:``);
+   new bytes answer (``mention:NAME``, ``quoting:pkg.Class``, ``env-writes``: ``_Answers``), or the
+   places a changed file has for a class (``reach_selection``; ``places:``) differ;
 3. the recorded calls that fed an endpoint one of those feeds (old or new): an endpoint groups
    call sites, and a finding on it touches every file of its provenance.
 
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .python.reach_selection import PLACES, names_a_class
+from .python.reach_selection import PLACES, place_shapes
 
 if TYPE_CHECKING:
     from .discover import PythonSummary
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from .python.program import Program
     from .resultcache import ScanRecord
 
-FORMAT = 3
+FORMAT = 4
 MENTION = "mention:"
 QUOTING = "quoting:"
 Site = tuple[str, int]
@@ -256,12 +256,14 @@ def plan_scope(record: ScanRecord, recorded: RecordedDeps, digests: dict[str, st
     affecting = set(changed) | {asked_of(p) for p in changed
                                 if not _same_answers(record.files[p].mentions, sources[p], words[p], program, old_facts, p)}
 
-    # a file that named no class NAME in a place (``reach_selection``) may now
+    # the places a changed file has for a class NAME (``reach_selection``): the same, or not
     for key in set().union(*recorded.units.values()):
         if key.startswith(PLACES):
             path, _, name = key[len(PLACES):].partition("\0")
-            if path in changed and names_a_class(program.load(path, "changed"), name):
-                affecting.add(key)
+            if path in changed:
+                old = old_facts(path)
+                if old is None or place_shapes(old, name) != place_shapes(program.load(path, "changed"), name):
+                    affecting.add(key)
     # a tree-wide question is affected when a changed file answered it before or answers it now
     affecting |= {key for key, holders in recorded.holders.items()
                   if holders & changed or any(answers[p].holds(key) is not False for p in changed)}

@@ -21,6 +21,7 @@ import pytest
 
 from flowscan.api import ScanOptions, ScanResult, scan
 from flowscan.changed import touching
+from tests.test_reach_selection import _SCRAPERS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -420,36 +421,9 @@ def test_an_env_var_written_in_code(tmp_path: Path, edit: Callable[[Path], None]
 
 SELECTION_APP = {
     "app/__init__.py": "",
-    "app/scrapers.py": """\
-        import os
-        import requests
-
-        SCRAPER = os.getenv("SCRAPER", "jina")
-
-
-        class JinaReader:
-            def __init__(self, url):
-                self.url = url
-
-            def scrape(self):
-                return requests.get("https://r.jina.ai/" + self.url).text
-
-
-        class FirecrawlScraper:
-            def __init__(self, url):
-                self.url = url
-
-            def scrape(self):
-                return requests.post("https://api.firecrawl.dev/v1/scrape", json={"url": self.url}).json()
-
-
-        SCRAPERS = {"jina": JinaReader, "firecrawl": FirecrawlScraper}
-
-
-        def scrape(url):
-            return SCRAPERS.get(SCRAPER)(url).scrape()
-    """,
+    "app/scrapers.py": _SCRAPERS,
     "app/jobs.py": """\
+        import os
         import requests
 
         from app.scrapers import FirecrawlScraper, scrape
@@ -457,9 +431,20 @@ SELECTION_APP = {
 
         def run(url):
             requests.get("https://status.example.eu")
+            if os.getenv("DEEP") == "1":
+                FirecrawlScraper(url).scrape()
             return scrape(url)
     """,
 }
+
+
+def test_a_place_selecting_a_class_changes_its_test(tmp_path: Path) -> None:
+    root = tmp_path / "tree"
+    _write(root, SELECTION_APP)
+    edit = _replace("app/jobs.py", 'if os.getenv("DEEP") == "1":', 'if os.getenv("DEEP", "1") == "1":')
+    (hook,) = _scoped_after_edits(root, tmp_path / "cache", [edit])
+    assert hook.stats.scoped is not None
+    assert "api.firecrawl.dev" in {e.host for e in hook.report.endpoints}
 
 
 def test_a_class_newly_used_by_default_in_a_file_that_imported_it(tmp_path: Path) -> None:
@@ -468,6 +453,7 @@ def test_a_class_newly_used_by_default_in_a_file_that_imported_it(tmp_path: Path
     root = tmp_path / "tree"
     _write(root, SELECTION_APP)
     edit = _replace("app/jobs.py", "    return scrape(url)\n", "    FirecrawlScraper(url).scrape()\n    return scrape(url)\n")
+    _replace("app/jobs.py", '    if os.getenv("DEEP") == "1":\n        FirecrawlScraper(url).scrape()\n', "")(root)
     (hook,) = _scoped_after_edits(root, tmp_path / "cache", [edit])
     assert hook.stats.scoped is not None
     assert {e.host: e.reach for e in hook.report.endpoints}.get("api.firecrawl.dev") == "default"

@@ -183,8 +183,10 @@ def _places(module: ModuleFacts, klass: Scope, resolver: Resolver) -> Iterator[_
         if path in quoting:  # a registry of dotted paths, loaded with importlib
             names |= {dotted}
         found = list(_named(facts, names, klass if path == module.path else None)) if names else []
-        if program.deps is not None:  # places are read (evaluated); none: only that there are none
-            if found or path == module.path:
+        if program.deps is not None:
+            # another file: what is read of it is its places (``place_shapes``), their tests by
+            # evaluation (charged there); a dict entry's lookups read its scope: all of it
+            if path == module.path or any(place.kind == "entry" for place in found):
                 program.deps.read(path)
             else:
                 program.deps.ask(places_key(path, klass.name))
@@ -195,17 +197,22 @@ PLACES = "places:"
 
 
 def places_key(path: str, name: str) -> str:
-    """The dependency on file ``path`` naming no class called ``name`` in a place (``deps``)."""
+    """The dependency on the places file ``path`` (not the class's own) has for a class called
+    ``name`` (``deps``; compared by ``place_shapes``)."""
     return f"{PLACES}{path}\0{name}"
 
 
-def names_a_class(facts: ModuleFacts, name: str) -> bool:
-    """Whether ``facts`` (not the class's own file) may have a place of a class called ``name``
-    (its imports, or a quoted dotted path ending with it): the answer ``places_key`` stands for."""
+def place_shapes(facts: ModuleFacts, name: str) -> list | None:
+    """What ``_places`` reads of a file (not the class's own) for a class called ``name``: its
+    places, as plain data (a few more than ``_places`` finds: the bare name counts too); None
+    when the file does not parse."""
+    from .facts import structure
+
     if facts.parse_error:
-        return True
-    names = _local_names(facts, "", name, False) | {name}
-    return bool(list(_named(facts, frozenset(names), None)))
+        return None
+    names = frozenset(_local_names(facts, "", name, False) | {name})
+    return sorted((p.kind, p.scope.qualname, p.scope.kind, p.line, p.key or "", repr(structure(p.holder)),
+                   repr(structure(p.tests))) for p in _named(facts, names, None))
 
 
 def _importers(module: str, name: str, path: str, resolver: Resolver) -> set[str]:

@@ -92,7 +92,9 @@ class InputResolution:
             return
         paths = [module.path, *[p for p in self.program.files_mentioning(scope.name, module) if p != module.path]]
         for path in paths:
-            facts = module if path == module.path else self.program.load(path)
+            facts = module if path == module.path else self.program.load(path, read=False)
+            if self.deps is not None and path != module.path:  # read: its calls given the name (as asked)
+                self.deps.read(path, asked=True)
             for site, named in self.program.calls_passing(facts, scope.name):
                 frame = Frame(facts, site.scope, site.line)
                 if not any(isinstance(o, FuncRef) and o.module.path == module.path and o.scope.qualname == scope.qualname
