@@ -62,6 +62,9 @@ class ScanOptions:
     repository_paths: bool = False  # report paths relative to the repository root (the CLI), not the scan root
     progress: Callable[[str], None] | None = None  # told the name of each phase as it starts (the CLI's progress display)
     only: tuple[str, ...] = ()  # read only these root-relative files and folders (several paths; flowscan.targets)
+    # the pre-commit hook: after a Python edit, resolve only the calls it can affect (flowscan.scoped);
+    # the report then holds every finding touching the changed files, not every finding
+    scoped: bool = False
 
 
 @dataclass
@@ -212,16 +215,41 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
     program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources, load,
                       {p: s.imports for p, s in summaries.items()})
+    plan = tracker = None
+    if options.scoped and results is not None and key is not None and digests is not None and record is not None:
+        from .scoped import load_deps, plan_scope
+
+        with stats.phase("scope"):
+            recorded_deps = load_deps(results.directory, key)
+            if recorded_deps is not None:
+                files = record.files
+                plan = plan_scope(record, recorded_deps, digests, summaries, direct, sources, program,
+                                  lambda p: cache.load_key(files[p].facts_key, p) if files[p].facts_key else None)
+    if plan is not None:
+        stats.scoped = len(plan.sites)
+
+        def before_state(names: frozenset[str]) -> None:  # module state: the seeds a full scan holds
+            for path in sorted(seeds):
+                if path not in program.loaded and any(program.mentions(path, n, read=False) for n in names):
+                    program.load(path, "module state")
+
+        program.before_state = before_state
+    elif results is not None and key is not None:
+        from .python.deps import DepTracker
+
+        program.deps = tracker = DepTracker(list(summaries))  # recorded for the hook (flowscan.scoped)
     from .extract.yamlfiles import YamlFiles
     from .python.settings import SettingsFiles
 
     yaml_files = YamlFiles(sources, stats.count_parse)  # one parse per YAML file, configs and settings alike
     program.settings = SettingsFiles(yaml_files)
     with stats.phase("parse seeds"):
-        stats.workers, seed_facts = extract_all(seeds, sources, options.jobs, cache, stats)
+        # the scoped hook parses only the files whose calls it resolves; the others load when reached
+        parsed = seeds if plan is None else set(plan.files)
+        stats.workers, seed_facts = extract_all(parsed, sources, options.jobs, cache, stats)
         for facts in seed_facts:
             program.add(facts)
-    seed_modules = [program.loaded[p] for p in sorted(seeds) if not program.loaded[p].parse_error]
+    seed_modules = [program.loaded[p] for p in sorted(parsed) if not program.loaded[p].parse_error]
     seed_names = frozenset(name for p in seeds for name in (summaries[p].module, canonical[p]))
 
     config_facts: list[ConfigFacts] = []
@@ -244,14 +272,14 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         from .python.env_services import default_on_imported
         if seed_modules or any(c.endpoints for c in config_facts) or default_on_imported(catalog, program.import_index.under):
             endpoints, budget_hits = _resolve(program, seed_modules, seed_names, config_facts, contexts,
-                                              catalog, policy, options, stats, resolve_failures)
+                                              catalog, policy, options, stats, resolve_failures, plan)
     stats.budget_hits = len(budget_hits)
     for path, line, context in sorted(budget_hits):
         from .python.resolve import STEP_BUDGET
 
         coverage.notes.append(f"{path}:{line}: resolving this call hit the evaluation budget ({STEP_BUDGET} steps) "
                               f"in context {context}; parts of its value are reported as unresolved")
-    stats.parsed = {"seed": len(seeds), **program.loads_by_reason}
+    stats.parsed = {"seed": len(parsed), **program.loads_by_reason}
     stats.cache_hits, stats.cache_misses = cache.hits, cache.misses
 
     lines = LineCache(sources)
@@ -311,10 +339,14 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         root=str(root), endpoints=endpoints, findings=sorted_findings(findings), coverage=coverage,
         policy=policy.to_dict(), contexts=[DEFAULT_CONTEXT] + [c.name for c in contexts], resources=resources,
     )
-    if results is not None and key is not None and digests is not None:
+    if results is not None and key is not None and digests is not None and plan is None:
         with stats.phase("record"):
             # direct seeds: whether a file is one depends on its bytes alone (reuse_report checks it)
             results.store(key, record_scan(report, digests, summaries, direct, program, cache, sources, lines.read))
+            if tracker is not None:
+                from .scoped import store_deps
+
+                store_deps(results.directory, key, tracker, program, digests, seeds)
     _mark_policy_decisions(report, sources, policy, options, lines, base)  # after the store: comments never stale a cached report
     rebase_report(report, base, servers, readiness_notes)
     for endpoint in report.endpoints:  # after the rebase: the graph's ids and paths are the report's
@@ -336,11 +368,12 @@ def _mark_policy_decisions(report: Report, sources: dict[str, bytes], policy: Po
 
 def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: frozenset[str],
              config_facts: list[ConfigFacts], contexts: list, catalog: Catalog, policy: Policy,
-             options: ScanOptions, stats: ScanStats, failures: list[tuple[str, int, str]]
+             options: ScanOptions, stats: ScanStats, failures: list[tuple[str, int, str]], plan=None
              ) -> tuple[list[Endpoint], set[tuple[str, int, str]]]:
     """Endpoints of the default context and of every deployment context, and the calls whose
     resolution hit the evaluation budget (path, line, context); ``failures`` is told the calls
-    flowscan failed on (path, line, message)."""
+    flowscan failed on (path, line, message). ``plan`` (the scoped hook, ``flowscan.scoped``):
+    resolve only its call sites, and those that fed the same endpoints."""
     from .contexts import drop_defaults_set_by_contexts, drop_none_sides_set_by_contexts
     from .endpoints import build_endpoints
     from .python.env_services import env_service_hits
@@ -353,10 +386,20 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
     resolver = Resolver(program, lambda key: extra_env.get(key))
     same_everywhere: set[tuple[str, int]] = set()  # call sites whose values no context can change
-    hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere, failures=failures) \
+    scoped = {}
+    if plan is not None:
+        from .scoped import widen
+
+        scoped = {"only": plan.sites, "subclasses": plan.subclasses(catalog)}
+    hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere, failures=failures, **scoped) \
         + config_hits(config_facts, lambda key: extra_env.get(key)) \
         + env_service_hits(catalog, program.import_index.under, lambda key: extra_env.get(key),
                            import_line=lambda path, library: _import_line(program, path, library))
+    if plan is not None:
+        hits += widen(plan, hits, DEFAULT_CONTEXT, lambda found: build_endpoints(found, catalog, policy, DEFAULT_CONTEXT, served),
+                      lambda modules, sites: find_hits(modules, resolver, catalog, seed_names, env_free=same_everywhere,
+                                                       failures=failures, only=sites, subclasses=scoped["subclasses"]),
+                      program)
     endpoints = build_endpoints(drop_none_sides_set_by_contexts(hits, contexts), catalog, policy, DEFAULT_CONTEXT, served)
     budget_hits = {(path, line, DEFAULT_CONTEXT) for path, line in resolver.budget_hits}
     resolver.start_budget()
@@ -365,10 +408,17 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     for context in contexts:
         resolver = Resolver(program, context.lookup)
         modules = [m for m in seed_modules if context.covers(m.path)]
-        hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged, failures=failures) \
+        hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged, failures=failures, **scoped) \
             + config_hits(config_facts, context.lookup, in_context=True) \
             + env_service_hits(catalog, program.import_index.under, context.lookup, context.covers,
                                lambda path, library: _import_line(program, path, library))
+        if plan is not None:
+            hits += widen(plan, hits, context.name,
+                          lambda found: build_endpoints(found, catalog, policy, context.name, served),
+                          lambda modules, sites: find_hits([m for m in modules if context.covers(m.path)], resolver,
+                                                           catalog, seed_names, skip=unchanged, failures=failures,
+                                                           only=sites, subclasses=scoped["subclasses"]),
+                          program)
         hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
         endpoints += build_endpoints(hits, catalog, policy, context.name, served)
         budget_hits |= {(path, line, context.name) for path, line in resolver.budget_hits}

@@ -99,16 +99,23 @@ def diff_command(path: Path, baseline_file: Path | None, policy: Path | None, al
 @_cache_opt
 @_ignore_opt
 @_strict_opt
+@click.option("--stats", is_flag=True, help="Print phase timings and what was resolved to stderr.")
 def pre_commit_command(files: tuple[Path, ...], policy: Path | None, allow: tuple[str, ...],
                        baseline_file: Path | None, fail_on: str, jobs: int | None, no_cache: bool,
-                       no_ignore: bool, strict: bool = False) -> None:
+                       no_ignore: bool, strict: bool = False, stats: bool = False) -> None:
     """The pre-commit hook: analyse the whole repository (the working folder) for context,
     report only findings whose location or provenance is in one of FILES (the files
     pre-commit passes); every finding when flowscan.yaml or the baseline changed."""
     from .changed import relative_paths, touching
 
     root = Path(".")
-    report = _run_scan(root, _options(policy, allow, jobs, False, no_cache, no_ignore=no_ignore)).report
+    options = _options(policy, allow, jobs, False, no_cache, no_ignore=no_ignore)
+    options.scoped = True  # only findings touching FILES are shown: resolve only what they can affect
+    result = _run_scan(root, options)
+    report = result.report
+    if stats:
+        for line in result.stats.lines():
+            click.echo(f"flowscan stats: {line}", err=True)
     if strict:
         from .strict import apply_strict
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Mapping
@@ -39,6 +40,15 @@ def tools() -> tuple[Tool, ...]:
                  for t in data["tools"])
 
 
+@lru_cache(maxsize=None)
+def _file_patterns(tool: Tool) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The tool's file patterns as two regexes (``fnmatch`` rules): those without ``/`` match a
+    file's name, the others the end of its path."""
+    names = [fnmatch.translate(p) for p in tool.files if "/" not in p]
+    paths = [fnmatch.translate("*" + p) for p in tool.files if "/" in p]
+    return (re.compile("|".join(names)) if names else None, re.compile("|".join(paths)) if paths else None)
+
+
 def find_evidence(purpose: str, files: Iterable[str], imports: Mapping[str, Iterable[str]],
                   commands: Iterable[tuple[str, int, tuple[str, ...]]]) -> list[Evidence]:
     """Evidence of tools of ``purpose``: ``files`` are repository paths, ``imports`` the dotted
@@ -48,12 +58,18 @@ def find_evidence(purpose: str, files: Iterable[str], imports: Mapping[str, Iter
     for path in files:
         name = posixpath.basename(path)
         for tool in wanted:
-            if any(fnmatch.fnmatch(path if "/" in p else name, p if "/" not in p else "*" + p) for p in tool.files):
+            by_name, by_path = _file_patterns(tool)
+            if (by_name is not None and by_name.match(name)) or (by_path is not None and by_path.match(path)):
                 out.append(Evidence(tool.id, path, 1, f"file {path}"))
+    tops = {m.partition(".")[0] for tool in wanted for m in tool.imports}
     for path, modules in imports.items():
         for module in modules:
+            if module.partition(".")[0] not in tops:
+                continue
+            parts = module.split(".")
+            prefixes = {".".join(parts[:i]) for i in range(1, len(parts) + 1)}  # module == m or below m
             for tool in wanted:
-                if any(module == m or module.startswith(m + ".") for m in tool.imports):
+                if not prefixes.isdisjoint(tool.imports):
                     out.append(Evidence(tool.id, path, 1, f"import {module}"))
     for path, line, words in commands:
         for tool in wanted:

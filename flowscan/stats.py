@@ -24,6 +24,7 @@ class ScanStats:
     workers: int = 1
     budget_hits: int = 0
     reused: bool = False  # the report came from the result cache
+    scoped: int | None = None  # the scoped hook: call sites it resolved first (flowscan.scoped); None: a full run
     prepass_recorded: int = 0  # Python files whose pre-pass summary came from the recorded scan
     most_steps: int = 0  # the most evaluation steps one outbound call took
     most_steps_at: str = ""
@@ -49,6 +50,8 @@ class ScanStats:
     def lines(self) -> list[str]:
         total = sum(self.phases.values())
         out = ["report reused: nothing it depended on changed" if self.reused else "report computed"]
+        if self.scoped is not None:
+            out[0] += f" (scoped: {self.scoped} call sites the changed files can affect, then their endpoints' others)"
         out += ["phases: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in self.phases.items())
                + f" (total {total:.2f}s)"]
         parsed = sum(self.parsed.values())

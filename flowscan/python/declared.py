@@ -35,12 +35,19 @@ def declared_selectors(program: Program, path: str, word: str, spec: dict[str, A
     memo = _MEMO.setdefault(program, {})
     key = (package, word, split, tuple(cases), len(by_name))
     found = memo.get(key)
+    deps = program.deps
+    if deps is not None:
+        deps.ask(f"mention:{word}")  # a file starting or ceasing to mention ``word`` changes the answer
     if found is not None:
+        if deps is not None:
+            deps.hit("declared", key)
         return found
+    if deps is not None:
+        deps.begin()
     chosen: dict[str, StrValue] = {}
     for source in sorted(program.sources):
         in_package = source.startswith(package + "/") if package else "/" not in source
-        if not source.endswith(".py") or not in_package or not program.mentions(source, word):
+        if not source.endswith(".py") or not in_package or not program.mentions(source, word, read=False):
             continue
         facts = program.load(source, "declared selectors")
         if facts.parse_error:
@@ -53,6 +60,8 @@ def declared_selectors(program: Program, path: str, word: str, spec: dict[str, A
                         step = Step(source, lit.line, f'{DECLARED}: "{lit.text}"')
                         chosen[case] = StrValue.literal(lit.text, (step,))
     memo[key] = found = [chosen[c] for c in sorted(chosen)]
+    if deps is not None:
+        deps.end("declared", key)
     return found
 
 

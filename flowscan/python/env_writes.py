@@ -48,7 +48,20 @@ def env_writes(program: Program, key: str) -> list[EnvWrite]:
     index = _INDEX.get(program)
     if index is None:
         index = _INDEX[program] = _build(program)
-    return index.get(key, [])
+    found = index.get(key, [])
+    if program.deps is not None:  # a file starting or ceasing to write env vars changes the answer
+        program.deps.ask(ENV_WRITES)
+        for write in found:
+            program.deps.read(write.module.path)
+    return found
+
+
+ENV_WRITES = "env-writes"  # the dependency on which files write env vars (``deps``, ``flowscan.scoped``)
+
+
+def may_write_env(data: bytes) -> bool:
+    """Whether a file's bytes may write an env var (the pre-pass of ``env_writes``)."""
+    return _WRITES.search(data) is not None
 
 
 def _build(program: Program) -> dict[str, list[EnvWrite]]:
@@ -56,7 +69,7 @@ def _build(program: Program) -> dict[str, list[EnvWrite]]:
     for path in sorted(program.sources):
         if not path.endswith(".py") or _WRITES.search(program.sources[path]) is None:
             continue
-        facts = program.load(path, "env writes")
+        facts = program.load(path, "env writes", read=False)  # an asker reads the writes it gets (above)
         if facts.parse_error:
             continue
         for write in _writes(facts):

@@ -90,18 +90,22 @@ def _site_hits(facts: ModuleFacts, site: CallSite, resolver: Resolver, catalog: 
 def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
               seed_names: frozenset[str] = frozenset(), skip: frozenset[tuple[str, int]] = frozenset(),
               env_free: set[tuple[str, int]] | None = None,
-              failures: list[tuple[str, int, str]] | None = None) -> list[SinkHit]:
+              failures: list[tuple[str, int, str]] | None = None,
+              only: frozenset[tuple[str, int]] | None = None,
+              subclasses: frozenset[str] | None = None) -> list[SinkHit]:
     """Every (value, call) pair where a resolved value reaches a sink of the catalog.
 
     ``skip``: call sites (path, line) not to evaluate. ``env_free``: filled with the call
     sites whose evaluation read no env var and stayed within budget: their values are the
     same in every deployment context, so other contexts need not evaluate them again.
     ``failures``: told each call site flowscan failed on (path, line, message); without it,
-    the exception propagates."""
+    the exception propagates. ``only``: evaluate just these call sites (the scoped hook);
+    ``subclasses``: the in-tree SDK subclasses when ``modules`` are not every seed."""
     by_last_name = _sink_modules_by_last_name(catalog)
     last_names = frozenset(by_last_name)
     hits: list[SinkHit] = []
-    subclasses = subclass_names(modules, last_names)
+    if subclasses is None:
+        subclasses = subclass_names(modules, last_names)
     for facts in modules:
         for site in facts.calls:
             name = site.func.attr if isinstance(site.func, Attr) else site.func.id if isinstance(site.func, Name) else None
@@ -109,7 +113,7 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
                 pass  # an in-tree subclass of an SDK client, or its super().__init__: resolved below
             elif name not in last_names or not _could_reach(facts, site.func, by_last_name[name], seed_names):
                 continue
-            if (facts.path, site.line) in skip:
+            if (facts.path, site.line) in skip or only is not None and (facts.path, site.line) not in only:
                 continue
             try:
                 hits.extend(_site_hits(facts, site, resolver, catalog, env_free))
@@ -123,7 +127,7 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
             if not isinstance(assign.target, Attr) or assign.target.attr not in last_names \
                     or not _could_reach(facts, assign.target, by_last_name[assign.target.attr], seed_names):
                 continue
-            if (facts.path, assign.line) in skip:
+            if (facts.path, assign.line) in skip or only is not None and (facts.path, assign.line) not in only:
                 continue
             frame = Frame(facts, assign.scope, assign.line)
             resolver.start_budget((facts.path, assign.line))

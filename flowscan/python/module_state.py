@@ -35,10 +35,18 @@ _FOUND: WeakKeyDictionary = WeakKeyDictionary()
 def _assignments(resolver: Resolver, names: list[str]) -> list[tuple[ModuleFacts, AttrAssign]]:
     """``x.attr = …`` statements whose attr is one of ``names``' in modules importing their SDK."""
     program = resolver.program
+    last_parts = frozenset(name.rsplit(".", 1)[-1] for name in names)
+    if program.before_state is not None:
+        program.before_state(last_parts)
     key = (tuple(names), len(program.modules))
     known = _FOUND.setdefault(program, {})
     if key not in known:
         known[key] = _find_assignments(program, names)
+    if program.deps is not None:  # a file starting or ceasing to assign one changes the answer
+        for part in sorted(last_parts):
+            program.deps.ask(f"mention:{part}")
+        for module, _ in known[key]:
+            program.deps.read(module.path)
     return known[key]
 
 

@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, Callable, Iterable
 
 if TYPE_CHECKING:
+    from .deps import DepTracker
     from .facts import CallSite, ModuleFacts
     from .settings import SettingsFiles
 
@@ -78,6 +79,10 @@ class Program:
         self.loads_by_reason: dict[str, int] = {}
         self.settings: SettingsFiles | None = None  # settings files the code loads (set by the scan)
         self.homonyms: dict[str, list[str]] = {}  # import names that several files have
+        self.deps: DepTracker | None = None  # told each file read (a recording scan: ``deps``)
+        # a scoped hook run (``scoped``): loads the seed modules mentioning one of these names,
+        # so a tree-wide question about module state sees the modules a full scan has loaded
+        self.before_state: Callable[[frozenset[str]], None] | None = None
         for path, (by_path, canonical) in sorted(paths.items()):
             first = self.by_name.setdefault(canonical, path)  # how Python imports it
             if first != path:  # e.g. services/a/app/config.py and services/b/app/config.py
@@ -92,7 +97,10 @@ class Program:
     def add(self, facts: ModuleFacts) -> None:
         self.loaded[facts.path] = facts
 
-    def load(self, path: str, reason: str = "resolution") -> ModuleFacts:
+    def load(self, path: str, reason: str = "resolution", read: bool = True) -> ModuleFacts:
+        """The facts of ``path`` (parsed on first use); ``read``: the asker depends on all of them."""
+        if read and self.deps is not None:
+            self.deps.read(path)
         facts = self.loaded.get(path)
         if facts is None:
             facts = self.loader(path, self.sources[path])
@@ -129,22 +137,31 @@ class Program:
             path = candidates[0] if len(candidates) == 1 else None
         return path
 
-    def mentions(self, path: str, name: str) -> bool:
-        """Whether the file's bytes contain ``name`` as a whole word."""
+    def mentions(self, path: str, name: str, read: bool = True) -> bool:
+        """Whether the file's bytes contain ``name`` as a whole word (``read``: the answer
+        depends on this file alone; False when the asker depends on ``mention:NAME`` instead)."""
+        found = mentions_in(self.sources[path], name, self.words(path))
+        if read and self.deps is not None:
+            self.deps.read(path, asked=True)
+        self.mention_log.setdefault(path, {})[name] = found
+        return found
+
+    def words(self, path: str) -> frozenset[bytes]:
+        """The identifiers in the file's bytes (``identifiers``), computed once."""
         words = self._words.get(path)
         if words is None:
             words = self._words[path] = identifiers(self.sources[path])
-        found = mentions_in(self.sources[path], name, words)
-        self.mention_log.setdefault(path, {})[name] = found
-        return found
+        return words
 
     def files_quoting(self, dotted: str) -> list[str]:
         """The files holding ``dotted`` (``"pkg.module.Class"``) as a whole quoted string: plugin
         registries name classes this way. One pass over the tree, on first use."""
+        if self.deps is not None:  # a file starting or ceasing to quote it changes the answer
+            self.deps.ask(f"quoting:{dotted}")
         if self._quoted is None:
             self._quoted = {}
             for path, data in self.sources.items():
-                for found in set(_QUOTED_DOTTED.findall(data)):
+                for found in set(QUOTED_DOTTED.findall(data)):
                     self._quoted.setdefault(found.decode("ascii"), []).append(path)
         return sorted(self._quoted.get(dotted, ()))
 
@@ -193,12 +210,24 @@ class Program:
         definition in ``defined_in`` (memoised for the whole scan, across contexts)."""
         key = (defined_in.path, name)
         found = self._sites.get(key)
-        if found is None:
+        deps = self.deps
+        if found is not None:
+            if deps is not None:
+                deps.hit("sites", key)
+            return found
+        if deps is not None:
+            deps.begin()
+        try:
             found = []
             for path in self.files_mentioning(name, defined_in):
-                facts = self.load(path, "callers")
+                facts = self.load(path, "callers", read=False)
+                if deps is not None:  # what is read of the file: its calls named ``name`` (as asked)
+                    deps.read(path, asked=True)
                 found.extend((facts, site) for site in self.calls_named(facts, name))
             self._sites[key] = found
+        finally:
+            if deps is not None:
+                deps.end("sites", key)
         return found
 
     def parsed(self, paths: Iterable[str]) -> list[ModuleFacts]:
@@ -210,7 +239,7 @@ def identifiers(data: bytes) -> frozenset[bytes]:
     return frozenset(_IDENTIFIER.findall(data))
 
 
-_QUOTED_DOTTED = re.compile(rb"""(?<=["'])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\.[A-Z]\w*(?=["'])""")
+QUOTED_DOTTED = re.compile(rb"""(?<=["'])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\.[A-Z]\w*(?=["'])""")
 
 
 def mentions_in(data: bytes, name: str, words: frozenset[bytes] | None = None) -> bool:

@@ -16,7 +16,7 @@ from weakref import WeakKeyDictionary
 
 from ..model import Switch
 from .facts import CallSite, ModuleFacts, NoneLit, Scope, Test
-from .objects import Absent, Frame, ListObj, Strs
+from .objects import Absent, Ext, Frame, ListObj, Strs
 from .resolve import Resolver
 from .resolve_models import CONFIG_FIELD_STEP
 
@@ -51,11 +51,19 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
         return ()
     memo = _MEMO.setdefault(resolver, {})
     key = (module.path, qualname, hops)
+    deps = resolver.deps
     if key in memo:
+        if deps is not None:
+            deps.hit(("caller-switches", resolver.dep_scope), key)
         return memo[key]
     memo[key] = ()  # recursion through mutual callers: no evidence
+    if deps is not None:
+        deps.begin()
     lookup = qualname.rsplit(".", 2)[-2] if scope.name == "__init__" and "." in qualname else scope.name
-    candidates = resolver.program.sites_calling(lookup, module)
+    # a same-named call of an external function (``requests.post`` beside ``Client.post``) is no
+    # candidate: it cannot call this one
+    candidates = [(facts, site) for facts, site in resolver.program.sites_calling(lookup, module)
+                  if not calls_external(resolver, facts, site)]
     callers = resolver.callers_of(module, scope)
     found: list[Switch] = []
     if callers and len(callers) == len(candidates):
@@ -69,7 +77,15 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
                 break
             found.extend(failing)
     memo[key] = tuple(dict.fromkeys(found))
+    if deps is not None:
+        deps.end(("caller-switches", resolver.dep_scope), key)
     return memo[key]
+
+
+def calls_external(resolver: Resolver, facts: ModuleFacts, site: CallSite) -> bool:
+    """Whether the call's callee is only ever an external (SDK or library) name."""
+    called = resolver.eval(site.func, Frame(facts, site.scope, site.line))
+    return bool(called) and all(isinstance(obj, Ext) for obj in called)
 
 
 def _function(module: ModuleFacts, qualname: str) -> Scope | None:

@@ -28,8 +28,15 @@ def credential_switches(module: ModuleFacts, qualname: str, resolver: Resolver) 
     in one); none outside a class, or when a secret it depends on has another source."""
     memo = _MEMO.setdefault(resolver, {})
     key = (module.path, qualname)
+    deps = resolver.deps
     if key not in memo:
+        if deps is not None:
+            deps.begin()
         memo[key] = _switches(module, qualname, resolver)
+        if deps is not None:
+            deps.end(("credential-switches", resolver.dep_scope), key)
+    elif deps is not None:
+        deps.hit(("credential-switches", resolver.dep_scope), key)
     return memo[key]
 
 

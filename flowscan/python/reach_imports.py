@@ -25,9 +25,16 @@ def import_switches(module: ModuleFacts, resolver: Resolver, hops: int = MAX_IMP
     one import is not (or cannot be read)."""
     memo = _MEMO.setdefault(resolver, {})
     key = (module.path, hops)
+    deps = resolver.deps
     if key not in memo:
         memo[key] = ()  # an import cycle: no evidence
+        if deps is not None:
+            deps.begin()
         memo[key] = _switches(module, resolver, hops)
+        if deps is not None:
+            deps.end(("import-switches", resolver.dep_scope), key)
+    elif deps is not None:
+        deps.hit(("import-switches", resolver.dep_scope), key)
     return memo[key]
 
 

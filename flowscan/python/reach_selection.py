@@ -60,9 +60,16 @@ def selection_switches(module: ModuleFacts, qualname: str, resolver: Resolver) -
         return ()
     memo = _MEMO.setdefault(resolver, {})
     key = (module.path, klass.qualname)
+    deps = resolver.deps
     if key not in memo:
         memo[key] = ()  # a cycle through the places' own switches: no evidence
+        if deps is not None:
+            deps.begin()
         memo[key] = _switches(module, klass, resolver)
+        if deps is not None:
+            deps.end(("selection-switches", resolver.dep_scope), key)
+    elif deps is not None:
+        deps.hit(("selection-switches", resolver.dep_scope), key)
     return memo[key]
 
 
@@ -182,15 +189,46 @@ def _places(module: ModuleFacts, klass: Scope, resolver: Resolver) -> Iterator[_
     for path in sorted(paths):
         if path not in program.sources or not (path in quoting or program.mentions(path, klass.name)):
             continue
-        facts = module if path == module.path else program.load(path, "selection")
+        facts = module if path == module.path else program.load(path, "selection", read=False)
         if facts.parse_error:
+            if program.deps is not None:
+                program.deps.read(path)
             yield _Place(facts, facts.scope, "other", 1)
             continue
         names = _local_names(facts, module.module, klass.name, path == module.path)
         if path in quoting:  # a registry of dotted paths, loaded with importlib
             names |= {dotted}
-        if names:
-            yield from _named(facts, names, klass if path == module.path else None)
+        found = list(_named(facts, names, klass if path == module.path else None)) if names else []
+        if program.deps is not None:
+            # another file: what is read of it is its places (``place_shapes``), their tests by
+            # evaluation (charged there); a dict entry's lookups read its scope: all of it
+            if path == module.path or any(place.kind == "entry" for place in found):
+                program.deps.read(path)
+            else:
+                program.deps.ask(places_key(path, klass.name))
+        yield from found
+
+
+PLACES = "places:"
+
+
+def places_key(path: str, name: str) -> str:
+    """The dependency on the places file ``path`` (not the class's own) has for a class called
+    ``name`` (``deps``; compared by ``place_shapes``)."""
+    return f"{PLACES}{path}\0{name}"
+
+
+def place_shapes(facts: ModuleFacts, name: str) -> list | None:
+    """What ``_places`` reads of a file (not the class's own) for a class called ``name``: its
+    places, as plain data (a few more than ``_places`` finds: the bare name counts too); None
+    when the file does not parse."""
+    from .facts import structure
+
+    if facts.parse_error:
+        return None
+    names = frozenset(_local_names(facts, "", name, False) | {name})
+    return sorted((p.kind, p.scope.qualname, p.scope.kind, p.line, p.key or "", repr(structure(p.holder)),
+                   repr(structure(p.tests))) for p in _named(facts, names, None))
 
 
 def _importers(module: str, name: str, path: str, resolver: Resolver) -> set[str]:

@@ -115,6 +115,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         self._active: set[tuple] = set()
         self._entries: dict[tuple[str, str], tuple | None] = {}  # handler (path, qualname) -> its entry rule
         self.words: dict[tuple[str, int], Lit] = {}  # the literals str.split() made (kept: memo keys hold their ids)
+        self.deps = program.deps  # a recording scan: what each memoised value read (``deps``)
+        self.dep_scope = self.deps.scope() if self.deps is not None else 0
 
     # -- entry points --------------------------------------------------------
     def start_budget(self, site: tuple[str, int] | None = None) -> None:
@@ -123,6 +125,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             self.most_steps = (self.steps, self.budget_site)
         self.steps = 0
         self.budget_site = site
+        if self.deps is not None:
+            self.deps.start_unit(site)
 
     @property
     def over_budget(self) -> bool:
@@ -156,29 +160,44 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         return dedupe(values), unset
 
     def _recall(self, key: tuple) -> list[Obj] | None:
-        """A memoised value; reusing one that read env vars counts as reading them."""
+        """A memoised value; reusing one that read env vars counts as reading them. On a miss
+        the caller computes the value and ends with ``_remember`` or ``_forget``."""
         found = self._memo.get(key)
         if found is None:
+            if self.deps is not None:
+                self.deps.begin()
             return None
         if key in self._env_dependent:
             self.env_reads_seen += 1
+        if self.deps is not None:
+            self.deps.hit(self.dep_scope, key)
         return list(found)
 
     def _remember(self, key: tuple, result: list[Obj], reads_before: int) -> None:
         self._memo[key] = tuple(result)
         if self.env_reads_seen > reads_before:
             self._env_dependent.add(key)
+        if self.deps is not None:
+            self.deps.end(self.dep_scope, key)
+
+    def _forget(self) -> None:
+        """The value computed after a ``_recall`` miss is not memoised."""
+        if self.deps is not None:
+            self.deps.drop()
 
     def eval(self, expr: Expr, frame: Frame) -> list[Obj]:
         # The hottest function of a scan: ``_recall``, ``over_budget`` and ``_remember`` are
         # written out here (the same steps in the same order), saving three calls per evaluation.
         key = (frame.module.path, frame.scope, frame.line, frame.bindings.key, frame.depth, frame.inline, id(expr))
         found = self._memo.get(key)
+        deps = self.deps
         if found is not None:
             if key in self._env_dependent:
                 self.env_reads_seen += 1
             if key in self._too_costly and self.budget_site is not None:
                 self.budget_hits.add(self.budget_site)
+            if deps is not None:
+                deps.hit(self.dep_scope, key)
             return list(found)
         reads = self.env_reads_seen
         start = self.steps
@@ -191,6 +210,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         if key in active or len(active) > MAX_DEPTH:
             return [Unknown("recursive or too deep", expr.line)]
         active.add(key)
+        if deps is not None:
+            deps.begin()
+            deps.read(frame.module.path)
         try:
             result = self._eval(expr, frame)
         finally:
@@ -200,11 +222,15 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             self._memo[key] = tuple(result)
             if self.env_reads_seen > reads:
                 self._env_dependent.add(key)
+            if deps is not None:
+                deps.end(self.dep_scope, key)
         elif start <= STEP_BUDGET // 10:
             # This value alone took nine tenths of a fresh budget and still ran out: any call
             # would, so its partial value is kept (and reusing it counts as a budget hit).
             self._remember(key, result, reads)
             self._too_costly.add(key)
+        elif deps is not None:
+            deps.drop()
         return result
 
     def _piece_of(self, objs: list[Obj], frame: Frame) -> list[StrValue]:
@@ -359,6 +385,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 out.append(_then(obj, step))
         if not self.over_budget:
             self._remember(key, out, reads)
+        else:
+            self._forget()
         return out
 
     def _param(self, module: ModuleFacts, scope: Scope, param: Param, frame: Frame) -> list[Obj]:
@@ -372,6 +400,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return found
         reads = self.env_reads_seen
         if key in self._active:
+            self._forget()
             return [Unknown(f"recursion through parameter {param.name} of {scope.qualname}()", frame.line)]
         self._active.add(key)
         try:
@@ -387,6 +416,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             self._active.discard(key)
         if not self.over_budget:
             self._remember(key, result, reads)
+        else:
+            self._forget()
         return result
 
     def _param_values(self, module: ModuleFacts, scope: Scope, param: Param, frame: Frame,
@@ -424,6 +455,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return found
         reads = self.env_reads_seen
         if key in self._active:
+            self._forget()
             return [Unknown(f"import cycle through {module.module}.{name}")]
         self._active.add(key)
         try:
@@ -437,6 +469,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         result = _cap(result)
         if not self.over_budget:
             self._remember(key, result, reads)
+        else:
+            self._forget()
         return result
 
     def _dotted(self, dotted: str, near: ModuleFacts) -> list[Obj]:

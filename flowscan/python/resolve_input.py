@@ -36,9 +36,16 @@ class InputResolution:
 
     def _entry(self: Resolver, module: ModuleFacts, scope: Scope) -> tuple[EntryRule, str, str, int] | None:
         key = (module.path, scope.qualname)
+        deps = self.deps
         if key not in self._entries:
             self._entries[key] = None  # a handler found while looking is not looked for again
+            if deps is not None:
+                deps.begin()
             self._entries[key] = self._find_entry(module, scope)
+            if deps is not None:
+                deps.end(("entry", self.dep_scope), key)
+        elif deps is not None:
+            deps.hit(("entry", self.dep_scope), key)
         return self._entries[key]
 
     def _find_entry(self: Resolver, module: ModuleFacts, scope: Scope) -> tuple[EntryRule, str, str, int] | None:
@@ -85,7 +92,9 @@ class InputResolution:
             return
         paths = [module.path, *[p for p in self.program.files_mentioning(scope.name, module) if p != module.path]]
         for path in paths:
-            facts = module if path == module.path else self.program.load(path)
+            facts = module if path == module.path else self.program.load(path, read=False)
+            if self.deps is not None and path != module.path:  # read: its calls given the name (as asked)
+                self.deps.read(path, asked=True)
             for site, named in self.program.calls_passing(facts, scope.name):
                 frame = Frame(facts, site.scope, site.line)
                 if not any(isinstance(o, FuncRef) and o.module.path == module.path and o.scope.qualname == scope.qualname

@@ -13,15 +13,11 @@ from .resolve import Resolver, _enclosing_class
 def subclass_names(modules: list[ModuleFacts], last_names: frozenset[str]) -> frozenset[str]:
     """Classes of ``modules`` with a base named like a sink (``OpenAI``, ``openai.OpenAI``),
     or like such a class: their constructor calls may be sink calls."""
-    classes: list[tuple[str, frozenset[str]]] = []
-    for facts in modules:
-        stack = [facts.scope]
-        while stack:
-            scope = stack.pop()
-            for child in scope.children.values():
-                if child.kind == "class":
-                    classes.append((child.name, frozenset(n for b in child.bases if (n := _last(b)))))
-                stack.append(child)
+    return subclasses_among([c for facts in modules for c in class_bases(facts)], last_names)
+
+
+def subclasses_among(classes: list[tuple[str, frozenset[str]]], last_names: frozenset[str]) -> frozenset[str]:
+    """The classes (name, last names of their bases) that derive from a sink-named class."""
     found: set[str] = set()
     known = set(last_names)
     while True:
@@ -30,6 +26,19 @@ def subclass_names(modules: list[ModuleFacts], last_names: frozenset[str]) -> fr
             return frozenset(found)
         found |= new
         known |= new
+
+
+def class_bases(facts: ModuleFacts) -> list[tuple[str, frozenset[str]]]:
+    """Each class of ``facts`` (nested ones too) with the last names of its bases."""
+    classes: list[tuple[str, frozenset[str]]] = []
+    stack = [facts.scope]
+    while stack:
+        scope = stack.pop()
+        for child in scope.children.values():
+            if child.kind == "class":
+                classes.append((child.name, frozenset(n for b in child.bases if (n := _last(b)))))
+            stack.append(child)
+    return classes
 
 
 def sdk_of_class(resolver: Resolver, ref: ClassRef, catalog: Catalog, through_init: bool) -> str | None:
