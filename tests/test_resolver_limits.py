@@ -87,3 +87,18 @@ def test_a_method_does_not_see_names_of_its_class_body(tmp_path: Path) -> None:
             '    URL = "https://classbody.example.com"\n\n    def send(self):\n        return requests.get(URL)\n\n'
             'C().send()\n')
     assert [e.host for e in _scan(tmp_path / "t", code).endpoints] == ["module.example.com"]
+
+
+def test_what_the_code_spells_out_survives_the_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over the budget, literals and the f-string / ``or`` shapes around them are still read
+    (they cost no lookup): the host keeps its written parts and an ``or "default"`` its default."""
+    monkeypatch.setattr(resolve, "STEP_BUDGET", 40)
+    code = _chain([]) + ('region = A29 or "eastus"\n'
+                         'requests.post(f"https://{A29}.api.cognitive.microsoft.com/stt")\n'
+                         'requests.post(A29 or "https://eastus.api.cognitive.microsoft.com")\n')
+    by_line = {}
+    for endpoint in _scan(tmp_path / "t", code).endpoints:
+        for location in endpoint.locations:
+            by_line.setdefault(location.line, []).append(endpoint.host)
+    assert by_line[33] == ["{analysis budget exceeded}.api.cognitive.microsoft.com"]
+    assert "eastus.api.cognitive.microsoft.com" in by_line[34]

@@ -90,6 +90,9 @@ _DYNACONF = frozenset({"dynaconf.Dynaconf", "dynaconf.LazySettings"})
 _DYNACONF_METHODS = frozenset({"get", "as_dict", "to_dict", "set", "update", "setenv", "from_env", "validators",
                                "reload", "configure", "load_file", "exists", "current_env"})
 _BUILTINS = frozenset({"open", "dict", "getattr", "super"})  # builtins the analysis models (others stay "not defined")
+# Expressions evaluated even over the budget: literals and the ``+`` / f-string / ``or`` shapes
+# around them cost no lookup (their other parts come back "analysis budget exceeded").
+_WRITTEN_OUT = (Lit, NoneLit, Concat, Either)
 END_OF_FILE = 10**9  # a line after every line of a file: every assignment reaches it
 
 
@@ -205,6 +208,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         if start >= STEP_BUDGET:
             if self.budget_site is not None:
                 self.budget_hits.add(self.budget_site)
+            if isinstance(expr, _WRITTEN_OUT):  # what the code spells out is kept: ``x or "eastus"``, f"https://{r}.host"
+                return _cap(self._eval(expr, frame))
             return [Unknown("analysis budget exceeded", expr.line)]
         active = self._active
         if key in active or len(active) > MAX_DEPTH:
