@@ -212,7 +212,7 @@ def _lazy(hint: object) -> Callable[[], Decoder]:
 
     def get() -> Decoder:
         if not found:
-            found.append(_decoder(hint))
+            found.append(_direct(hint))
         return found[0]
     return get
 
@@ -233,7 +233,7 @@ def _union_decoder(options: tuple) -> Decoder:
                 cls = tagged.get(raw[0])  # type: ignore[index]
                 if cls is None:
                     raise CodecError(f"{raw[0]!r} is not allowed here")  # type: ignore[index]
-                read = readers[raw[0]] = _decoder(cls)  # type: ignore[index]
+                read = readers[raw[0]] = _compile(cls)  # type: ignore[index]
             return read(raw, built)
         if tagged and kind is int:  # an object written before
             value = _built(raw, built)
@@ -271,6 +271,15 @@ def _dataclass_decoder(cls: type) -> Decoder:
     return dataclass_value
 
 
+def _direct(hint: object) -> Decoder:
+    """The decoder of ``hint``, a dataclass's generated reader itself when it is one (no
+    wrapper call per object): for readers looked up when first used, once every class exists."""
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _compile(hint)
+    return _decoder(hint)
+
+
+@lru_cache(maxsize=None)
 def _compile(cls: type) -> Decoder:
     hints = _hints(cls)
     scope: dict[str, Any] = {"cls": cls, "name": cls.__name__, "CodecError": CodecError, "reference": _reference}
