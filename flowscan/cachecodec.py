@@ -191,6 +191,8 @@ def _decoder(hint: object) -> Decoder:
         def sequence(raw: object, built: list) -> Any:
             if type(raw) is not list:
                 raise CodecError(f"expected a {build.__name__}")
+            if not raw:  # most of a fact's lists are empty
+                return build()
             read = item()
             return build([read(v, built) for v in raw])
         return sequence
@@ -199,6 +201,8 @@ def _decoder(hint: object) -> Decoder:
         key, value = (_lazy(a) for a in (args if args else (Any, Any)))
 
         def mapping(raw: object, built: list) -> Any:
+            if type(raw) is dict and not raw:
+                return {}
             read_key, read_value = key(), value()
             return {_hashable(read_key(_object_key(k, key_hint), built)): read_value(v, built) for k, v in _pairs(raw)}
         return mapping
@@ -237,7 +241,7 @@ def _union_decoder(options: tuple) -> Decoder:
             return read(raw, built)
         if tagged and kind is int:  # an object written before
             value = _built(raw, built)
-            if type(value) not in tagged.values() or tagged[type(value).__name__] is not type(value):
+            if tagged.get(type(value).__name__) is not type(value):  # one of the union's classes
                 raise CodecError("a reference to an object of another type")
             return value
         for other in others:
