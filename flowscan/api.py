@@ -227,6 +227,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
                                   lambda p: cache.load_key(files[p].facts_key, p) if files[p].facts_key else None)
     if plan is not None:
         stats.scoped = len(plan.sites)
+        program.env_write_keys = recorded_deps.env_write_keys([f.path for f in python_files], plan.changed)
 
         def before_state(names: frozenset[str]) -> None:  # module state: the seeds a full scan holds
             for path in sorted(seeds):

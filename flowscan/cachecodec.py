@@ -191,6 +191,8 @@ def _decoder(hint: object) -> Decoder:
         def sequence(raw: object, built: list) -> Any:
             if type(raw) is not list:
                 raise CodecError(f"expected a {build.__name__}")
+            if not raw:  # most of a fact's lists are empty
+                return build()
             read = item()
             return build([read(v, built) for v in raw])
         return sequence
@@ -199,6 +201,8 @@ def _decoder(hint: object) -> Decoder:
         key, value = (_lazy(a) for a in (args if args else (Any, Any)))
 
         def mapping(raw: object, built: list) -> Any:
+            if type(raw) is dict and not raw:
+                return {}
             read_key, read_value = key(), value()
             return {_hashable(read_key(_object_key(k, key_hint), built)): read_value(v, built) for k, v in _pairs(raw)}
         return mapping
@@ -212,7 +216,7 @@ def _lazy(hint: object) -> Callable[[], Decoder]:
 
     def get() -> Decoder:
         if not found:
-            found.append(_decoder(hint))
+            found.append(_direct(hint))
         return found[0]
     return get
 
@@ -233,11 +237,11 @@ def _union_decoder(options: tuple) -> Decoder:
                 cls = tagged.get(raw[0])  # type: ignore[index]
                 if cls is None:
                     raise CodecError(f"{raw[0]!r} is not allowed here")  # type: ignore[index]
-                read = readers[raw[0]] = _decoder(cls)  # type: ignore[index]
+                read = readers[raw[0]] = _compile(cls)  # type: ignore[index]
             return read(raw, built)
         if tagged and kind is int:  # an object written before
             value = _built(raw, built)
-            if type(value) not in tagged.values() or tagged[type(value).__name__] is not type(value):
+            if tagged.get(type(value).__name__) is not type(value):  # one of the union's classes
                 raise CodecError("a reference to an object of another type")
             return value
         for other in others:
@@ -271,6 +275,15 @@ def _dataclass_decoder(cls: type) -> Decoder:
     return dataclass_value
 
 
+def _direct(hint: object) -> Decoder:
+    """The decoder of ``hint``, a dataclass's generated reader itself when it is one (no
+    wrapper call per object): for readers looked up when first used, once every class exists."""
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _compile(hint)
+    return _decoder(hint)
+
+
+@lru_cache(maxsize=None)
 def _compile(cls: type) -> Decoder:
     hints = _hints(cls)
     scope: dict[str, Any] = {"cls": cls, "name": cls.__name__, "CodecError": CodecError, "reference": _reference}

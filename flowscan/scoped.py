@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from .python.program import Program
     from .resultcache import ScanRecord
 
-FORMAT = 4
+FORMAT = 5
 MENTION = "mention:"
 QUOTING = "quoting:"
 Site = tuple[str, int]
@@ -87,6 +87,7 @@ def store_deps(directory: Path, key: str, tracker: DepTracker, program: Program,
                seed_paths: set[str]) -> None:
     """What each unit of this scan depended on, beside its record (``ResultCache``)."""
     from .cache import write_atomically
+    from .python.env_writes import recorded_keys
     from .python.subclass_sinks import class_bases
 
     units = tracker.finish()
@@ -104,6 +105,8 @@ def store_deps(directory: Path, key: str, tracker: DepTracker, program: Program,
                     if not n.startswith(("asked:", PLACES)) and n not in program.sources},
         "classes": {p: sorted([name, sorted(bases)] for name, bases in class_bases(program.loaded[p]))
                     for p in sorted(seed_paths) if p in program.loaded},
+        # the env vars each file that may write one writes (None: not looked at), for the hook's env reads
+        "env_keys": recorded_keys(program),
     }
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -118,6 +121,14 @@ class RecordedDeps:
     units: dict[Site, frozenset[str]]
     holders: dict[str, frozenset[str]]  # tree-wide question -> the files answering it then
     classes: dict[str, list]
+    env_keys: dict[str, list[str]] | None  # path -> the env vars it writes (the files that may write one)
+
+    def env_write_keys(self, python: list[str], changed: frozenset[str]) -> dict[str, frozenset[str]] | None:
+        """The env vars each unchanged Python file writes (``Program.env_write_keys``), or None
+        when the recorded scan did not look."""
+        if self.env_keys is None:
+            return None
+        return {path: frozenset(self.env_keys.get(path, ())) for path in python if path not in changed}
 
 
 def load_deps(directory: Path, key: str) -> RecordedDeps | None:
@@ -128,9 +139,19 @@ def load_deps(directory: Path, key: str) -> RecordedDeps | None:
         names = data["names"]
         units = {(path, line): frozenset(names[i] for i in deps) for path, line, deps in data["units"]}
         return RecordedDeps(dict(data["digests"]), units,
-                            {n: frozenset(paths) for n, paths in data["holders"].items()}, data["classes"])
+                            {n: frozenset(paths) for n, paths in data["holders"].items()}, data["classes"],
+                            _env_keys(data["env_keys"]))
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
+
+
+def _env_keys(raw: object) -> dict[str, list[str]] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not all(isinstance(k, list) and all(isinstance(v, str) for v in k)
+                                            for k in raw.values()):
+        raise ValueError("env_keys: expected path -> [key, ...]")
+    return raw
 
 
 @dataclass

@@ -4,6 +4,7 @@ entries that are not what they claim refused."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import pytest
 
@@ -67,6 +68,30 @@ def test_a_reference_to_an_earlier_object_of_the_right_class_is_shared() -> None
 
     value = loads(_entry(["Concat", [["Lit", "a", 1], 1], 1]), Concat, "v1")
     assert value.parts[0] is value.parts[1] and value.parts[0] == Lit("a", 1)
+
+
+@dataclass(frozen=True)
+class _Region:
+    name: str
+
+
+@dataclass(frozen=True)
+class _Host:
+    name: str
+
+
+@dataclass(frozen=True)
+class _Route:
+    region: _Region
+    host: _Host | _Region | None
+    fallback: _Host | None
+
+
+def test_a_reference_through_a_union_is_read_only_as_one_of_its_classes() -> None:
+    route = loads(_entry(["_Route", ["_Region", "eu"], 1, None]), _Route, "v1")
+    assert route.host is route.region  # a _Region is one of the host field's classes
+    with pytest.raises(CodecError):  # a _Region is none of the fallback field's classes
+        loads(_entry(["_Route", ["_Region", "eu"], None, 1]), _Route, "v1")
 
 
 def test_shared_entries_are_only_written_for_kinds_the_reader_counts_exactly() -> None:

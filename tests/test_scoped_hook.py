@@ -419,6 +419,38 @@ def test_an_env_var_written_in_code(tmp_path: Path, edit: Callable[[Path], None]
     assert "search.example-us.com" in {e.host for e in hook.report.endpoints}
 
 
+ENV_READER_APP = {
+    **ENV_APP,
+    "svc/flags.py": """\
+        import os
+
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ.setdefault("STATUS_URL", "https://status.example-us.com/health")
+    """,
+}
+
+
+@pytest.mark.parametrize("edit", [
+    _replace("svc/search.py", 'params={"q": q}', 'params={"q": q, "v": 2}'),  # a read of a var written elsewhere
+    _append("svc/search.py", '\n\ndef status():\n    return requests.get(os.environ["STATUS_URL"])\n'),  # a new var read
+])
+def test_an_edited_reader_of_env_vars_written_in_unchanged_files(tmp_path: Path, edit: Callable[[Path], None]) -> None:
+    """The hook takes the env vars each unchanged file writes from the record, and loads only
+    the files writing the vars read (``env_writes``: ``Program.env_write_keys``)."""
+    root = tmp_path / "tree"
+    _write(root, ENV_READER_APP)
+    (hook,) = _scoped_after_edits(root, tmp_path / "cache", [edit])
+    assert hook.stats.scoped is not None
+    assert hook.program.env_write_keys is not None
+    assert hook.program.env_write_keys["svc/flags.py"] == {"HF_HUB_OFFLINE", "STATUS_URL"}
+    assert hook.program.env_write_keys["svc/boot.py"] == {"SEARCH_URL"}
+    assert "search.example.eu" in {e.host for e in hook.report.endpoints}
+    reads_status = "STATUS_URL" in (root / "svc/search.py").read_text()
+    assert ("svc/flags.py" in hook.program.loaded) == reads_status
+    if reads_status:
+        assert "status.example-us.com" in {e.host for e in hook.report.endpoints}
+
+
 SELECTION_APP = {
     "app/__init__.py": "",
     "app/scrapers.py": _SCRAPERS,

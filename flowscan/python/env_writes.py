@@ -24,7 +24,7 @@ _WRITES = re.compile(rb"environ\s*\[[^\]\n]+\]\s*=[^=]|environ\.(?:setdefault|up
 _SET = frozenset({"os.putenv", "os.environ.__setitem__"})
 _DEFAULT = frozenset({"os.environ.setdefault"})
 _UPDATE = frozenset({"os.environ.update"})
-_INDEX: WeakKeyDictionary = WeakKeyDictionary()  # program -> {key: [EnvWrite, ...]}
+_INDEX: WeakKeyDictionary = WeakKeyDictionary()  # program -> its _EnvWriteIndex
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,52 @@ def env_writes(program: Program, key: str) -> list[EnvWrite]:
     """The places in the tree that set env var ``key``, in path and line order."""
     index = _INDEX.get(program)
     if index is None:
-        index = _INDEX[program] = _build(program)
-    found = index.get(key, [])
+        index = _INDEX[program] = _EnvWriteIndex(program)
+    found = index.writes(key)
     if program.deps is not None:  # a file starting or ceasing to write env vars changes the answer
         program.deps.ask(ENV_WRITES)
         for write in found:
             program.deps.read(write.module.path)
     return found
+
+
+def recorded_keys(program: Program) -> dict[str, list[str]] | None:
+    """The env vars each file that may write one writes (for the record: ``flowscan.scoped``),
+    or None when this scan never looked (no env var was read)."""
+    index = _INDEX.get(program)
+    return None if index is None else index.keys_by_path()
+
+
+class _EnvWriteIndex:
+    """The env writes of a program's files, worked out per file on first need. The files the
+    recorded scan saw unchanged (``Program.env_write_keys``: path -> the keys it writes) are
+    loaded only for a key they write; the others when their bytes may write one."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.known = program.env_write_keys or {}
+        self.unknown = [path for path in sorted(program.sources) if path.endswith(".py") and path not in self.known
+                        and _WRITES.search(program.sources[path]) is not None]
+        self.by_path: dict[str, list[EnvWrite]] = {}
+        self.by_key: dict[str, list[EnvWrite]] = {}
+
+    def writes(self, key: str) -> list[EnvWrite]:
+        found = self.by_key.get(key)
+        if found is None:
+            paths = sorted(self.unknown + [path for path, keys in self.known.items() if key in keys])
+            found = self.by_key[key] = [write for path in paths for write in self._of(path) if write.key == key]
+        return found
+
+    def keys_by_path(self) -> dict[str, list[str]]:
+        known = {path: sorted(keys) for path, keys in self.known.items() if keys}
+        return {**known, **{path: sorted({write.key for write in self._of(path)}) for path in self.unknown}}
+
+    def _of(self, path: str) -> list[EnvWrite]:
+        found = self.by_path.get(path)
+        if found is None:
+            facts = self.program.load(path, "env writes", read=False)  # an asker reads the writes it gets (above)
+            found = self.by_path[path] = [] if facts.parse_error else list(_writes(facts))
+        return found
 
 
 ENV_WRITES = "env-writes"  # the dependency on which files write env vars (``deps``, ``flowscan.scoped``)
@@ -62,19 +101,6 @@ ENV_WRITES = "env-writes"  # the dependency on which files write env vars (``dep
 def may_write_env(data: bytes) -> bool:
     """Whether a file's bytes may write an env var (the pre-pass of ``env_writes``)."""
     return _WRITES.search(data) is not None
-
-
-def _build(program: Program) -> dict[str, list[EnvWrite]]:
-    out: dict[str, list[EnvWrite]] = {}
-    for path in sorted(program.sources):
-        if not path.endswith(".py") or _WRITES.search(program.sources[path]) is None:
-            continue
-        facts = program.load(path, "env writes", read=False)  # an asker reads the writes it gets (above)
-        if facts.parse_error:
-            continue
-        for write in _writes(facts):
-            out.setdefault(write.key, []).append(write)
-    return out
 
 
 def _writes(facts: ModuleFacts):

@@ -83,6 +83,8 @@ class Program:
         # a scoped hook run (``scoped``): loads the seed modules mentioning one of these names,
         # so a tree-wide question about module state sees the modules a full scan has loaded
         self.before_state: Callable[[frozenset[str]], None] | None = None
+        # a scoped hook run: the env vars each unchanged file writes, as recorded (``env_writes``)
+        self.env_write_keys: dict[str, frozenset[str]] | None = None
         for path, (by_path, canonical) in sorted(paths.items()):
             first = self.by_name.setdefault(canonical, path)  # how Python imports it
             if first != path:  # e.g. services/a/app/config.py and services/b/app/config.py
@@ -92,7 +94,7 @@ class Program:
             for i in range(len(parts) - 1):  # suffixes of two or more parts (namespace packages)
                 self.by_suffix.setdefault(".".join(parts[i:]), []).append(path)
         self.import_index = ImportIndex(imports or {}, self.path_of)
-        self._quoted: dict[str, list[str]] | None = None  # "pkg.module.Class" -> files quoting it
+        self._quoted: dict[str, list[str]] = {}  # "pkg.module.Class" -> files quoting it (as asked)
 
     def add(self, facts: ModuleFacts) -> None:
         self.loaded[facts.path] = facts
@@ -155,15 +157,16 @@ class Program:
 
     def files_quoting(self, dotted: str) -> list[str]:
         """The files holding ``dotted`` (``"pkg.module.Class"``) as a whole quoted string: plugin
-        registries name classes this way. One pass over the tree, on first use."""
+        registries name classes this way. One pass over the files holding its bytes, per name."""
         if self.deps is not None:  # a file starting or ceasing to quote it changes the answer
             self.deps.ask(f"quoting:{dotted}")
-        if self._quoted is None:
-            self._quoted = {}
-            for path, data in self.sources.items():
-                for found in set(QUOTED_DOTTED.findall(data)):
-                    self._quoted.setdefault(found.decode("ascii"), []).append(path)
-        return sorted(self._quoted.get(dotted, ()))
+        found = self._quoted.get(dotted)
+        if found is None:  # only the files holding its bytes can quote it
+            needle = dotted.encode("ascii", "replace")
+            found = self._quoted[dotted] = sorted(
+                path for path, data in self.sources.items()
+                if needle in data and needle in QUOTED_DOTTED.findall(data))
+        return found
 
     def files_mentioning(self, name: str, defined_in: ModuleFacts) -> list[str]:
         """Where callers of ``name`` (defined in ``defined_in``) can be: the defining file, and
