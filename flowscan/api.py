@@ -214,7 +214,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         return facts
 
     program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources, load,
-                      {p: s.imports for p, s in summaries.items()})
+                      {p: s.imports for p, s in summaries.items()}, callees=cache)
     plan = tracker = None
     if options.scoped and results is not None and key is not None and digests is not None and record is not None:
         from .scoped import load_deps, plan_scope
@@ -235,6 +235,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
                     program.load(path, "module state")
 
         program.before_state = before_state
+        program.skip_uncalled = True
     elif results is not None and key is not None:
         from .python.deps import DepTracker
 

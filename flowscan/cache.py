@@ -38,6 +38,7 @@ def default_cache_dir() -> Path:
 # package flowscan/python/, the redaction it applies, module naming, the cache and its codec). A change to any
 # of them, as after an upgrade, starts a new cache folder. tests/test_cache.py checks the
 # list against what importing the extractor really loads.
+CALLEES = ".callees"  # beside a facts entry: the callee names of its call sites (``callee_names``)
 FACT_CODE = ("python", "cache.py", "cachecodec.py", "redact.py", "discover.py", "model.py")
 
 
@@ -103,6 +104,34 @@ class FactCache:
             return None
         self.hits += 1
         return value
+
+    def callee_names(self, path: str, data: bytes) -> frozenset[str] | None:
+        """The callee names of the file's call sites (``CalleeNames``) as stored beside its
+        facts, or None (not stored, unreadable, or of another file)."""
+        import json
+
+        entry = self._entry(path, data)
+        if entry is None:
+            return None
+        try:
+            stored = json.loads(entry.with_name(entry.name + CALLEES).read_bytes())
+            if not isinstance(stored, list) or stored[:1] != [path] or not all(isinstance(n, str) for n in stored):
+                return None
+        except (OSError, ValueError):
+            return None
+        return frozenset(stored[1:])
+
+    def store_callee_names(self, path: str, data: bytes, names: frozenset[str]) -> None:
+        import json
+
+        entry = self._entry(path, data)
+        if entry is None:
+            return
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(entry.with_name(entry.name + CALLEES), json.dumps([path, *sorted(names)]).encode())
+        except (OSError, ValueError, TypeError):
+            pass  # only costs speed
 
     def store(self, path: str, data: bytes, value: object) -> None:
         entry = self._entry(path, data)

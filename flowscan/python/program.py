@@ -10,7 +10,7 @@ costs in proportion to its answer, never to the size of the tree.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
 if TYPE_CHECKING:
     from .deps import DepTracker
@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 _IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 
 Loader = Callable[[str, bytes], "ModuleFacts"]
+
+
+class CalleeNames(Protocol):
+    """Where the callee names of a file's call sites are kept between scans (``FactCache``):
+    a caller query skips loading a file whose calls have no callee of the name asked."""
+
+    def callee_names(self, path: str, data: bytes) -> frozenset[str] | None: ...
+
+    def store_callee_names(self, path: str, data: bytes, names: frozenset[str]) -> None: ...
 
 
 class ImportIndex:
@@ -65,8 +74,12 @@ class Program:
     """The tree's Python modules, parsed on demand, and the indexes over them."""
 
     def __init__(self, paths: dict[str, tuple[str, str]], sources: dict[str, bytes], loader: Loader,
-                 imports: dict[str, tuple[str, ...]] | None = None):
+                 imports: dict[str, tuple[str, ...]] | None = None, callees: CalleeNames | None = None):
         self.sources = sources
+        self.callees = callees  # the callee names of each file's calls, kept between scans
+        # a scoped hook run: a caller query skips a file with no call of the name asked (by
+        # ``callees``); a full scan loads it still, as the modules it loads feed module state
+        self.skip_uncalled = False
         self.loader = loader
         self.loaded: dict[str, ModuleFacts] = {}
         self.by_name: dict[str, str] = {}
@@ -186,6 +199,10 @@ class Program:
                 callee = callee_name(site.func)
                 if callee is not None:
                     index.setdefault(callee, []).append(site)
+            data = self.sources.get(facts.path)
+            if self.callees is not None and data is not None and not facts.parse_error \
+                    and self.callees.callee_names(facts.path, data) is None:
+                self.callees.store_callee_names(facts.path, data, frozenset(index))
         return index.get(name, [])
 
     def calls_passing(self, facts: ModuleFacts, name: str) -> list[tuple[CallSite, list[tuple[int | None, str | None]]]]:
@@ -223,9 +240,13 @@ class Program:
         try:
             found = []
             for path in self.files_mentioning(name, defined_in):
-                facts = self.load(path, "callers", read=False)
                 if deps is not None:  # what is read of the file: its calls named ``name`` (as asked)
                     deps.read(path, asked=True)
+                if self.skip_uncalled and path not in self.loaded and self.callees is not None:
+                    names = self.callees.callee_names(path, self.sources[path])
+                    if names is not None and name not in names:
+                        continue  # no call named so: its facts are not needed
+                facts = self.load(path, "callers", read=False)
                 found.extend((facts, site) for site in self.calls_named(facts, name))
             self._sites[key] = found
         finally:
