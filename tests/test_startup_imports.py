@@ -1,6 +1,6 @@
 """A scan loads only what its tree needs (start-up is a bench target: bench/README.md): an
-empty folder loads no gitignore matcher, no model-server catalog and no package-metadata
-parsers; a tree that has them loads and uses them."""
+empty folder loads no gitignore matcher, no model-server catalog, no package-metadata parsers
+and no resolver; a tree that has them loads and uses them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("pathspec", "flowscan.servers", "tomllib", "configparser")
+HEAVY = ("pathspec", "flowscan.servers", "tomllib", "configparser", "flowscan.python.resolve")
 
 
 def _loaded_after_scan(root: Path) -> dict[str, bool]:
@@ -32,4 +32,5 @@ def test_a_tree_with_a_gitignore_and_package_metadata_loads_them(tmp_path: Path)
     (tmp_path / "app.py").write_text('import requests\nrequests.get("https://api.openai.com/v1/models")\n')
     loaded = _loaded_after_scan(tmp_path)
     assert loaded["pathspec"] and loaded["flowscan.servers"] and loaded["tomllib"] and loaded["configparser"]
+    assert loaded["flowscan.python.resolve"]  # an outbound call to resolve
     assert "app.py" in loaded["files"].split(",") and "build/gen.py" not in loaded["files"]  # ignored by .gitignore

@@ -7,13 +7,15 @@ a scanned config sets the switch, when the analysed code imports the library
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..catalog import Catalog, EnvService
 from ..model import Location, Step, Switch
 from ..values import StrValue
-from .flows import SinkHit
-from .objects import EnvLookup
+
+if TYPE_CHECKING:  # the engine is imported only when a scan has something to resolve
+    from .flows import SinkHit
+    from .objects import EnvLookup
 
 
 def env_service_hits(catalog: Catalog, importers: dict[str, set[str]], lookup: EnvLookup,
@@ -23,6 +25,8 @@ def env_service_hits(catalog: Catalog, importers: dict[str, set[str]], lookup: E
     default, leaves on), in code that imports its library. ``importers``: dotted name -> files
     importing it or below it (the pre-pass's import index); ``covers``: whether a file's code
     runs in the context; ``import_line``: the line of a file that imports a library."""
+    from .flows import SinkHit
+
     hits: list[SinkHit] = []
     for service in catalog.env_services:
         found = _first_importer(service, importers, covers)
@@ -54,6 +58,8 @@ def default_on_imported(catalog: Catalog, importers: dict[str, set[str]]) -> boo
 def _default_on_hits(service: EnvService, lookup: EnvLookup, library: str, path: str, line: int) -> list[SinkHit]:
     """The hits of a service the library sends on its own unless a variable turns it off: none
     when one of its variables is set, in this context, only to values that turn it off."""
+    from .flows import SinkHit
+
     off_hint = f"{service.switch_env[0]}=" + (service.off[0] if service.off else "…")
     kept: list[tuple[str, StrValue]] = []
     for name in service.switch_env:
