@@ -220,6 +220,23 @@ class Unknown:
     line: int = 0
 
 
+PARAMETER_HOLE = "parameter "  # how a hole names a parameter that no in-tree call passes
+CALLER_SET = "set by the caller: "  # how a value starts that a caller outside the tree chooses
+
+
+def is_parameter_hole(obj: Obj) -> bool:
+    """Whether ``obj`` is only a parameter that no in-tree call passes (what a library's user gives)."""
+    return isinstance(obj, Strs) and bool(obj.values) and all(
+        len(v.parts) == 1 and not v.is_known and v.parts[0].label.startswith(PARAMETER_HOLE) for v in obj.values)
+
+
+def is_caller_set(value: StrValue) -> bool:
+    """Whether ``value`` is what a caller outside the scanned tree passes in a configuration
+    mapping (``Config(**options)`` in a library function nothing in the tree calls): not part of
+    the shipped configuration, a setting its user may choose."""
+    return len(value.parts) == 1 and not value.is_known and value.parts[0].label.startswith(CALLER_SET)
+
+
 Obj = (Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | ListObj | DataObj | DataGet | StrMethod
        | Pieces | PathVal | PathMethod | PathOpened | UserInput | Unknown | SuperOf)
 

@@ -39,6 +39,7 @@ from .facts import callee_name as _callee_name
 from .facts import imported_callee, is_super_init
 from .objects import (
     NO_BINDINGS,
+    PARAMETER_HOLE,
     UNSET_IS_NONE,
     Absent,
     Bindings,
@@ -431,7 +432,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         with ``placeholder``, a hole naming it). It does not depend on where in the function it
         is read, so it is memoised."""
         out: list[Obj] = []
-        label = f"parameter {param.name} of {scope.qualname}()"
+        label = f"{PARAMETER_HOLE}{param.name} of {scope.qualname}()"
         def_step = Step(module.path, scope.line, label)
         if frame.depth < MAX_CALLER_DEPTH:
             for caller_module, site in self.callers_of(module, scope):

@@ -10,6 +10,7 @@ from ..model import Step
 from ..values import StrValue, concat, merge_trails
 from .facts import Call, Expr, ModuleFacts, Name, Param, Scope
 from .objects import (
+    CALLER_SET,
     Absent,
     CallCtx,
     DataObj,
@@ -24,6 +25,7 @@ from .objects import (
     Unknown,
     UserInput,
     describe,
+    is_parameter_hole,
 )
 from .settings import OPENERS, PATH_LOADERS, PATH_READERS, SettingsFiles, placeholders
 
@@ -70,6 +72,9 @@ class DataResolution:
                             return found
                 elif isinstance(mapping, UserInput):
                     unread.append(mapping.reached(f"{mapping.expr}[{names[0]!r}]"))
+                elif is_parameter_hole(mapping):  # a library's caller passes it: their configuration
+                    unread.append(Unknown(f"{CALLER_SET}{splat} ({mapping.values[0].parts[0].label}) may set {names[0]}",
+                                          ctx.line))
                 elif isinstance(mapping, Unknown):
                     unread.append(Unknown(f"{splat} not read ({mapping.why}); it may set {names[0]}", ctx.line))
                 elif not isinstance(mapping, Absent):

@@ -12,7 +12,7 @@ import re
 from ..model import Step, Switch
 from ..values import StrValue
 from .facts import Attr, Call, Each, Expr, Lit, Name, Sub
-from .objects import DataObj, DictObj, Frame, ListObj, Obj, Pieces, Strs, Unknown, UserInput
+from .objects import DataObj, DictObj, Frame, ListObj, Obj, Pieces, Strs, Unknown, UserInput, is_caller_set
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -98,7 +98,7 @@ class LoopResolution:
         setting = _key_setting(keys, frame.module.path)
         if known and len(known) == len(keys) and setting is None:
             return chosen or [Unknown(f"key {known[0]} not in dict", expr.key.line)]
-        shipped = ", ".join(sorted({_shipped(k) for k in keys}))
+        shipped = ", ".join(sorted({_shipped(k) for k in keys if not is_caller_set(k)})) or "unset"
         label = f"{_expr_text(expr.key)} ({setting or 'a run-time value'}, shipped: {shipped})"
         out: list[Obj] = list(chosen)
         for key, value in obj.items:
@@ -168,7 +168,7 @@ def _key_setting(keys: list[StrValue], path: str) -> str | None:
     """The setting a dict key is read from (``env:REGION``, a settings file's key), if any."""
     from .reach import _setting
     return _setting([k.trail for k in keys], path) or next(
-        (h.label for k in keys for h in k.holes() if h.label.startswith("env:")), None)
+        (h.label for k in keys for h in k.holes() if h.label.startswith("env:") or is_caller_set(k)), None)
 
 
 def _shipped(key: StrValue) -> str:
