@@ -108,10 +108,18 @@ class Inst:
 
 @dataclass(frozen=True, eq=False)
 class DictObj:
-    """A dict literal, or ``dict(k=v, ...)`` (whose keys are plain strings)."""
+    """A dict literal, or ``dict(k=v, ...)`` (whose keys are plain strings), with the entries
+    set on it after (``d[key] = value``), each evaluated in its own frame (``frames``)."""
 
     items: tuple[tuple[Expr | str, Expr], ...]
     frame: Frame
+    frames: tuple[Frame, ...] = ()  # one per item when entries were set after the literal
+
+    def entries(self) -> list[tuple[Expr | str, Expr, Frame]]:
+        """Each (key, value) with the frame both are evaluated in."""
+        if self.frames:
+            return [(key, value, frame) for (key, value), frame in zip(self.items, self.frames)]
+        return [(key, value, self.frame) for key, value in self.items]
 
 
 @dataclass(frozen=True, eq=False)

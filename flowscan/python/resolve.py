@@ -21,6 +21,7 @@ from .facts import (
     CallSite,
     Concat,
     DictLit,
+    ItemSet,
     Each,
     Either,
     Expr,
@@ -325,6 +326,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [ListObj(expr.items, frame, expr.line)]
         if isinstance(expr, Each):
             return self.each(expr, frame)
+        if isinstance(expr, ItemSet):
+            return [_with_item(obj, expr, frame) for obj in self.eval(expr.base, frame)]
         if isinstance(expr, Opaque):
             return [Unknown(expr.why, expr.line)]
         return [Unknown(type(expr).__name__)]
@@ -791,14 +794,14 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
     def _dict_values(self, obj: DictObj, keys: list[str]) -> list[Obj]:
         """The values of the entries of ``obj`` whose key is one of ``keys``."""
         out: list[Obj] = []
-        for k_expr, v_expr in obj.items:
+        for k_expr, v_expr, frame in obj.entries():
             if isinstance(k_expr, str):
                 if k_expr in keys:
-                    out.extend(self.eval(v_expr, obj.frame))
+                    out.extend(self.eval(v_expr, frame))
                 continue
-            k_values = self.strings(self.eval(k_expr, obj.frame), obj.frame)
+            k_values = self.strings(self.eval(k_expr, frame), frame)
             if any(v.is_known and v.text in keys for v in k_values):
-                out.extend(self.eval(v_expr, obj.frame))
+                out.extend(self.eval(v_expr, frame))
         return out
 
     # calls ------------------------------------------------------------------
@@ -1114,6 +1117,18 @@ def _method_of(klass: Scope, line: int) -> str | None:
         if child.kind == "function" and child.line <= line and (best is None or child.line > best.line):
             best = child
     return best.qualname if best else None
+
+
+def _with_item(obj: Obj, store: ItemSet, frame: Frame) -> Obj:
+    """A dict ``obj`` after ``d[key] = value`` (``store``, at ``frame``): the entry is added,
+    replacing one with the same literal key; a mapping the analysis does not model stays as it was."""
+    if not isinstance(obj, DictObj):
+        return obj
+    replaced = store.key.text if isinstance(store.key, Lit) else None
+    kept = [(key, value, at) for key, value, at in obj.entries()
+            if replaced is None or (key if isinstance(key, str) else key.text if isinstance(key, Lit) else None) != replaced]
+    kept.append((store.key, store.value, frame))
+    return DictObj(tuple((key, value) for key, value, _ in kept), obj.frame, tuple(at for _, _, at in kept))
 
 
 def _reaching(assigns: list[Assign], line: int) -> list[Assign]:

@@ -61,12 +61,12 @@ class LoopResolution:
             return [[Strs((value,))] for row, _ in obj.rows for value in row]
         if isinstance(obj, DictObj):
             out: list[Element] = []
-            for key, value in obj.items:
-                keys = [Strs((StrValue.literal(key),))] if isinstance(key, str) else self.eval(key, obj.frame)
+            for key, value, at in obj.entries():
+                keys = [Strs((StrValue.literal(key),))] if isinstance(key, str) else self.eval(key, at)
                 if view == "values":
-                    out.append(self.eval(value, obj.frame))
+                    out.append(self.eval(value, at))
                 elif view == "items":
-                    out.append((keys, self.eval(value, obj.frame)))
+                    out.append((keys, self.eval(value, at)))
                 else:
                     out.append(keys)
             return out
@@ -101,13 +101,13 @@ class LoopResolution:
         shipped = ", ".join(sorted({_shipped(k) for k in keys if not is_caller_set(k)})) or "unset"
         label = f"{_expr_text(expr.key)} ({setting or 'a run-time value'}, shipped: {shipped})"
         out: list[Obj] = list(chosen)
-        for key, value in obj.items:
-            names = [key] if isinstance(key, str) else [k.text for k in self.strings(self.eval(key, obj.frame), obj.frame) if k.is_known]
+        for key, value, at in obj.entries():
+            names = [key] if isinstance(key, str) else [k.text for k in self.strings(self.eval(key, at), at) if k.is_known]
             if not names or any(name in known for name in names):
                 continue
             step = Step(frame.module.path, expr.line, f'{CHOSEN} {label}: entry "{names[0]}"')
             out.extend(Strs(tuple(v.then(step) for v in o.values)) if isinstance(o, Strs) else o
-                       for o in self.eval(value, obj.frame))
+                       for o in self.eval(value, at))
         return out or [Unknown("key ? not in dict", expr.key.line)]
 
     def _element_part(self: Resolver, element: Element, path: tuple[int, ...], line: int) -> list[Obj]:
