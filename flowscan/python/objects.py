@@ -78,6 +78,7 @@ class Ext:
 
     dotted: str
     receiver: Inst | None = None
+    trail: tuple[Step, ...] = ()  # how the code picked it, where that says something (a registry entry)
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,13 @@ class DataGet:
     """``settings.get`` of a :class:`DataObj`, waiting for its call."""
 
     data: DataObj
+
+
+@dataclass(frozen=True, eq=False)
+class DictGet:
+    """``mapping.get`` of a dict literal, waiting for its call."""
+
+    mapping: DictObj
 
 
 @dataclass(frozen=True, eq=False)
@@ -245,7 +253,7 @@ def is_caller_set(value: StrValue) -> bool:
     return len(value.parts) == 1 and not value.is_known and value.parts[0].label.startswith(CALLER_SET)
 
 
-Obj = (Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | ListObj | DataObj | DataGet | StrMethod
+Obj = (Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | ListObj | DataObj | DataGet | DictGet | StrMethod
        | Pieces | PathVal | PathMethod | PathOpened | UserInput | Unknown | SuperOf)
 
 

@@ -47,6 +47,7 @@ from .objects import (
     CallCtx,
     ClassRef,
     DataGet,
+    DictGet,
     DataObj,
     DictObj,
     EnvLookup,
@@ -510,7 +511,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         if isinstance(base, Ext):
             if base.dotted in ("os.environ",):
                 return [Ext(f"os.environ.{attr}")]
-            return [self._external(f"{base.dotted}.{attr}", base.receiver, line, frame)]
+            found = self._external(f"{base.dotted}.{attr}", base.receiver, line, frame)
+            return [Ext(found.dotted, found.receiver, base.trail) if base.trail and isinstance(found, Ext) else found]
         if isinstance(base, ModRef):
             return self._module_attr(base.module, attr)
         if isinstance(base, ClassRef):
@@ -528,7 +530,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         if isinstance(base, PathVal):
             return [path_attr(base, attr, frame.module.path if frame is not None else "", line)]
         if isinstance(base, DictObj):
-            return [Unknown(f"dict method {attr}", line)]
+            return [DictGet(base)] if attr == "get" else [Unknown(f"dict method {attr}", line)]
         if isinstance(base, DataObj):
             return [DataGet(base)] if attr == "get" else self._data_item(base, attr)
         if isinstance(base, Unknown):
@@ -791,6 +793,21 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return self.eval(base.items[index], base.frame)
         return [Unknown(f"index {index} out of range", expr.line)]
 
+    def _dict_get(self, mapping: DictObj, ctx: CallCtx) -> list[Obj]:
+        """``mapping.get(key, default)``: the entry as ``mapping[key]`` gives it, and the default
+        (None without one) where the key may be missing."""
+        key = ctx.args[0] if ctx.args else ctx.kwarg("key")
+        if key is None:
+            return [Unknown("dict.get() without a key", ctx.line)]
+        chosen = self.dict_choice(mapping, Sub(key, key, ctx.line), ctx.frame)
+        present = {k if isinstance(k, str) else k.text for k, _, _ in mapping.entries() if isinstance(k, (str, Lit))}
+        keys = self.strings(self.eval(key, ctx.frame), ctx.frame)
+        out = [o for o in chosen if not (isinstance(o, Unknown) and o.why.endswith("not in dict"))]
+        if any(not k.is_known or k.text not in present for k in keys) or not keys:
+            default = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("default")
+            out.extend(self.eval(default, ctx.frame) if default is not None else [Absent((Step(ctx.frame.module.path, ctx.line, "None: key not in dict"),))])
+        return out
+
     def _dict_values(self, obj: DictObj, keys: list[str]) -> list[Obj]:
         """The values of the entries of ``obj`` whose key is one of ``keys``."""
         out: list[Obj] = []
@@ -857,6 +874,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [Unknown("dict called", ctx.line)]
         if isinstance(func, DataGet):
             return self._data_get(func.data, ctx)
+        if isinstance(func, DictGet):
+            return self._dict_get(func.mapping, ctx)
         return [Unknown(f"call of {describe(func)}", ctx.line)]
 
     def _returns(self, func: FuncRef, ctx: CallCtx) -> list[Obj]:

@@ -12,7 +12,7 @@ import re
 from ..model import Step, Switch
 from ..values import StrValue
 from .facts import Attr, Call, Each, Expr, Lit, Name, Sub
-from .objects import DataObj, DictObj, Frame, ListObj, Obj, Pieces, Strs, Unknown, UserInput, is_caller_set
+from .objects import DataObj, DictObj, Ext, Frame, ListObj, Obj, Pieces, Strs, Unknown, UserInput, is_caller_set
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -106,8 +106,7 @@ class LoopResolution:
             if not names or any(name in known for name in names):
                 continue
             step = Step(frame.module.path, expr.line, f'{CHOSEN} {label}: entry "{names[0]}"')
-            out.extend(Strs(tuple(v.then(step) for v in o.values)) if isinstance(o, Strs) else o
-                       for o in self.eval(value, at))
+            out.extend(_chosen(o, step) for o in self.eval(value, at))
         return out or [Unknown("key ? not in dict", expr.key.line)]
 
     def _element_part(self: Resolver, element: Element, path: tuple[int, ...], line: int) -> list[Obj]:
@@ -149,10 +148,19 @@ def _peeled(source: Expr, path: tuple[int, ...]) -> tuple[Expr, tuple[int, ...] 
     return source, path
 
 
-def choice_switch(value: StrValue) -> Switch | None:
-    """The switch of a value that a dict entry gave for a key the code chooses at run time
-    (``dict_choice``): taken when the key's setting is unset is False (the setting must
-    name the entry), unknown for a run-time value."""
+def _chosen(obj: Obj, step: Step) -> Obj:
+    """``obj``, marked as the entry a key picked (strings and external names carry the mark)."""
+    if isinstance(obj, Strs):
+        return Strs(tuple(v.then(step) for v in obj.values))
+    if isinstance(obj, Ext):
+        return Ext(obj.dotted, obj.receiver, obj.trail + (step,))
+    return obj
+
+
+def choice_switch(value: StrValue | Ext) -> Switch | None:
+    """The switch of a value (or an SDK callable) that a dict entry gave for a key the code
+    chooses at run time (``dict_choice``): taken when the key's setting is unset is False (the
+    setting must name the entry), unknown for a run-time value."""
     step = next((s for s in value.trail if s.detail.startswith(CHOSEN)), None)
     found = _CHOSEN_STEP.match(step.detail) if step is not None else None
     if found is None:
