@@ -63,5 +63,5 @@ def test_a_missing_config_is_an_unresolved_value_that_says_so(tmp_path: Path) ->
 def test_without_the_decorator_the_parameter_is_a_parameter(tmp_path: Path) -> None:
     plain = MAIN.replace('    @hydra.main(version_base=None, config_path="conf", config_name="config")\n', "")
     (endpoint,) = _scan(tmp_path, main=plain)
-    assert endpoint.host is None and endpoint.unresolved == ["attribute base_url of strmethod"]
+    assert endpoint.host is None and endpoint.unresolved == ["attribute base_url of {parameter cfg of main()}.llm"]
     assert not any("hydra" in step.detail for step in endpoint.provenance)

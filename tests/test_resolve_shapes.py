@@ -188,7 +188,7 @@ def test_dict_items(tmp_path: Path) -> None:
     urls = {line: e.url for line, e in by_line.items()}
     assert by_line[8].host == "item.example.com"  # dict.get of a key the literal holds
     assert {line: urls[line] for line in (7, 9, 10)} == {
-        7: "{key missing not in dict}", 9: "{dict called}", 10: "{argument is dictobj}"}
+        7: "{key missing not in dict}", 9: "{dict called}", 10: "{argument is a dict}"}
 
 
 def test_functions_and_their_arguments(tmp_path: Path) -> None:

@@ -286,5 +286,16 @@ def describe(obj: Obj) -> str:
     if isinstance(obj, UserInput):
         return obj.label
     if isinstance(obj, Strs) and obj.values:  # a value that is only known as text, e.g. an unpassed parameter
-        return " or ".join(sorted({v.text for v in obj.values})[:3])
-    return type(obj).__name__.lower()
+        return _texts(obj.values)
+    if isinstance(obj, StrMethod):  # an attribute of such a value: ``cfg.url`` with ``cfg`` a parameter
+        return f"{_texts(obj.values)}.{obj.name}"
+    if isinstance(obj, (DictGet, DataGet)):
+        return "a mapping's get"
+    return _KINDS.get(type(obj), type(obj).__name__.lower())
+
+
+_KINDS: dict[type, str] = {DictObj: "a dict", ListObj: "a list or tuple", DataObj: "settings data", Absent: "None"}
+
+
+def _texts(values: tuple[StrValue, ...]) -> str:
+    return " or ".join(sorted({v.text for v in values})[:3])
