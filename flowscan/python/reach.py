@@ -135,10 +135,11 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     setting = _setting(trails, frame.module.path)
     if resolver.env_reads_seen == reads and setting is None:
         return None  # run-time control flow, not a setting
-    values = [_plain(o) for o in subject]
+    plain = [pair for o in subject for pair in _plain_values(o)]
+    values = [value for value, _ in plain]
     expected = _expected(test, at, resolver)
-    outcomes = {_holds(v, test.op, expected) for v in values} or {None}
-    taken: bool | None = True if True in outcomes else (False if outcomes == {False} else None)
+    outcomes = [(_holds(value, test.op, expected), value, trail) for value, trail in plain]
+    taken = _taken(outcomes, frame.module.path)
     if taken is not None and test.negated:
         taken = not taken
     name = setting or "a computed value"
@@ -174,17 +175,37 @@ def _setting(trails: list, path: str) -> str | None:
     return None
 
 
-def _plain(obj):
-    """A tested object as a Python-like value: a string, ``_UNSET`` or ``_UNDETERMINED``."""
+def _plain_values(obj) -> list[tuple[object, tuple]]:
+    """A tested object as Python-like values, each with its chain: a string, ``_UNSET`` or
+    ``_UNDETERMINED`` per alternative."""
     if isinstance(obj, Absent):
-        return _UNSET
-    if isinstance(obj, Strs) and len(obj.values) == 1:
-        value = obj.values[0]
+        return [(_UNSET, obj.trail)]
+    if not isinstance(obj, Strs) or not obj.values:
+        return [(_UNDETERMINED, ())]
+    out: list[tuple[object, tuple]] = []
+    for value in obj.values:
         if value.is_known:
-            return value.text
-        if len(value.parts) == 1 and str(value.parts[0]).startswith("{env:"):
-            return _UNSET
-    return _UNDETERMINED
+            out.append((value.text, value.trail))
+        elif len(value.parts) == 1 and str(value.parts[0]).startswith("{env:"):
+            out.append((_UNSET, value.trail))
+        else:
+            out.append((_UNDETERMINED, value.trail))
+    return out
+
+
+def _taken(outcomes: list[tuple[bool | None, object, tuple]], path: str) -> bool | None:
+    """A test's outcome (before negation) from its values': it holds when one value passes;
+    not when all fail, or when a setting's shipped value fails and the others cannot be
+    decided (fail closed: what the shipped configuration does not select is what a user may
+    turn on, so it is opt-in, not dropped); else not known."""
+    held = [h for h, _, _ in outcomes]
+    if True in held:
+        return True
+    if held and all(h is False for h in held):
+        return False
+    if any(h is False and value is not _UNSET and _setting([trail], path) is not None for h, value, trail in outcomes):
+        return False
+    return None
 
 
 def _expected(test: Test, frame: Frame, resolver: Resolver) -> list | None:
