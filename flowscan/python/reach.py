@@ -44,8 +44,10 @@ def switches_of(site: CallSite, frame: Frame, resolver: Resolver) -> tuple[Switc
 def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops: int = MAX_CALLER_HOPS) -> tuple[Switch, ...]:
     """The failing configuration tests of the callers of the function ``qualname`` (the one a
     call is in), when every call site in the tree that names it is a resolved caller and each
-    is opt-in, by its own tests or, up to ``hops`` calls back, by its callers'. Otherwise (no
-    caller, a caller reached by default, a same-named call not resolved): none."""
+    is opt-in, by its own tests or, up to ``hops`` calls back, by its callers'; the tests that
+    cannot be decided instead when some caller is neither opt-in nor reached by default (the
+    call's reach is then unknown). Otherwise (no caller, a caller reached by default, a
+    same-named call not resolved): none."""
     scope = _function(module, qualname)
     if scope is None or hops <= 0:
         return ()
@@ -66,17 +68,24 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
                   if not calls_external(resolver, facts, site)]
     callers = resolver.callers_of(module, scope)
     found: list[Switch] = []
+    undecided: list[Switch] = []
     if callers and len(callers) == len(candidates):
         for facts, site in callers:
             own = switches_of(site, Frame(facts, site.scope, site.line), resolver)
             failing = [s for s in own if s.taken is False]
+            up: tuple[Switch, ...] = ()
             if not failing:
-                failing = list(caller_switches(facts, site.scope, resolver, hops - 1))
-            if not failing:
-                found = []
+                up = caller_switches(facts, site.scope, resolver, hops - 1)
+                failing = list(up) if up and all(s.taken is False for s in up) else []
+            if failing:
+                found.extend(failing)
+                continue
+            open_tests = [s for s in (*own, *up) if s.taken is None]
+            if not open_tests:
+                found, undecided = [], []
                 break
-            found.extend(failing)
-    memo[key] = tuple(dict.fromkeys(found))
+            undecided.extend(open_tests)
+    memo[key] = tuple(dict.fromkeys(undecided or found))
     if deps is not None:
         deps.end(("caller-switches", resolver.dep_scope), key)
     return memo[key]
