@@ -11,7 +11,7 @@ from .facts import Concat, Each, Either, Expr, ItemSet, Lit, Name, Opaque, Scope
 # Calls to these names never reach the network; not worth recording.
 SKIP_CALLS = frozenset({
     "print", "len", "str", "int", "float", "bool", "isinstance", "issubclass", "hasattr", "getattr",
-    "setattr", "range", "enumerate", "zip", "list", "dict", "set", "tuple", "sorted", "min", "max",
+    "range", "enumerate", "zip", "list", "dict", "set", "tuple", "sorted", "min", "max",
     "sum", "any", "all", "repr", "type", "super", "iter", "next", "abs", "round", "map", "filter",
     "id", "hash", "format", "vars", "callable", "object", "Exception", "ValueError", "TypeError",
     "RuntimeError", "KeyError", "NotImplementedError",

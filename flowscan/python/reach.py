@@ -44,8 +44,10 @@ def switches_of(site: CallSite, frame: Frame, resolver: Resolver) -> tuple[Switc
 def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops: int = MAX_CALLER_HOPS) -> tuple[Switch, ...]:
     """The failing configuration tests of the callers of the function ``qualname`` (the one a
     call is in), when every call site in the tree that names it is a resolved caller and each
-    is opt-in, by its own tests or, up to ``hops`` calls back, by its callers'. Otherwise (no
-    caller, a caller reached by default, a same-named call not resolved): none."""
+    is opt-in, by its own tests or, up to ``hops`` calls back, by its callers'; the tests that
+    cannot be decided instead when some caller is neither opt-in nor reached by default (the
+    call's reach is then unknown). Otherwise (no caller, a caller reached by default, a
+    same-named call not resolved): none."""
     scope = _function(module, qualname)
     if scope is None or hops <= 0:
         return ()
@@ -66,17 +68,24 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
                   if not calls_external(resolver, facts, site)]
     callers = resolver.callers_of(module, scope)
     found: list[Switch] = []
+    undecided: list[Switch] = []
     if callers and len(callers) == len(candidates):
         for facts, site in callers:
             own = switches_of(site, Frame(facts, site.scope, site.line), resolver)
             failing = [s for s in own if s.taken is False]
+            up: tuple[Switch, ...] = ()
             if not failing:
-                failing = list(caller_switches(facts, site.scope, resolver, hops - 1))
-            if not failing:
-                found = []
+                up = caller_switches(facts, site.scope, resolver, hops - 1)
+                failing = list(up) if up and all(s.taken is False for s in up) else []
+            if failing:
+                found.extend(failing)
+                continue
+            open_tests = [s for s in (*own, *up) if s.taken is None]
+            if not open_tests:
+                found, undecided = [], []
                 break
-            found.extend(failing)
-    memo[key] = tuple(dict.fromkeys(found))
+            undecided.extend(open_tests)
+    memo[key] = tuple(dict.fromkeys(undecided or found))
     if deps is not None:
         deps.end(("caller-switches", resolver.dep_scope), key)
     return memo[key]
@@ -137,10 +146,11 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     setting = _setting(trails, frame.module.path) or next(iter(by_caller), None)
     if resolver.env_reads_seen == reads and setting is None:
         return None  # run-time control flow, not a setting
-    values = [_plain(o) for o in subject] or [_UNSET]  # what a library's caller sets is not shipped
+    plain = [pair for o in subject for pair in _plain_values(o)] or [(_UNSET, ())]  # what a library's caller sets is not shipped
+    values = [value for value, _ in plain]
     expected = _expected(test, at, resolver)
-    outcomes = {_holds(v, test.op, expected) for v in values} or {None}
-    taken: bool | None = True if True in outcomes else (False if outcomes == {False} else None)
+    outcomes = [(_holds(value, test.op, expected), value, trail) for value, trail in plain]
+    taken = _taken(outcomes, frame.module.path)
     if taken is not None and test.negated:
         taken = not taken
     name = setting or "a computed value"
@@ -176,17 +186,37 @@ def _setting(trails: list, path: str) -> str | None:
     return None
 
 
-def _plain(obj):
-    """A tested object as a Python-like value: a string, ``_UNSET`` or ``_UNDETERMINED``."""
+def _plain_values(obj) -> list[tuple[object, tuple]]:
+    """A tested object as Python-like values, each with its chain: a string, ``_UNSET`` or
+    ``_UNDETERMINED`` per alternative."""
     if isinstance(obj, Absent):
-        return _UNSET
-    if isinstance(obj, Strs) and len(obj.values) == 1:
-        value = obj.values[0]
+        return [(_UNSET, obj.trail)]
+    if not isinstance(obj, Strs) or not obj.values:
+        return [(_UNDETERMINED, ())]
+    out: list[tuple[object, tuple]] = []
+    for value in obj.values:
         if value.is_known:
-            return value.text
-        if len(value.parts) == 1 and str(value.parts[0]).startswith("{env:"):
-            return _UNSET
-    return _UNDETERMINED
+            out.append((value.text, value.trail))
+        elif len(value.parts) == 1 and str(value.parts[0]).startswith("{env:"):
+            out.append((_UNSET, value.trail))
+        else:
+            out.append((_UNDETERMINED, value.trail))
+    return out
+
+
+def _taken(outcomes: list[tuple[bool | None, object, tuple]], path: str) -> bool | None:
+    """A test's outcome (before negation) from its values': it holds when one value passes;
+    not when all fail, or when a setting's shipped value fails and the others cannot be
+    decided (fail closed: what the shipped configuration does not select is what a user may
+    turn on, so it is opt-in, not dropped); else not known."""
+    held = [h for h, _, _ in outcomes]
+    if True in held:
+        return True
+    if held and all(h is False for h in held):
+        return False
+    if any(h is False and value is not _UNSET and _setting([trail], path) is not None for h, value, trail in outcomes):
+        return False
+    return None
 
 
 def _expected(test: Test, frame: Frame, resolver: Resolver) -> list | None:

@@ -22,7 +22,7 @@ from weakref import WeakKeyDictionary
 from ..model import Switch
 from .facts import Attr, Call, Concat, DictLit, Each, Either, Expr, Lit, ModuleFacts, Name, Percent, Scope, Seq, Sub, Test
 from .objects import Frame, is_caller_set
-from .reach import _evaluate, caller_switches
+from .reach import _evaluate, _setting, caller_switches
 from .resolve import Resolver, _enclosing_class, _method_of
 from .resolve_loops import _key_setting, _shipped
 
@@ -125,6 +125,8 @@ def _entry_switches(place: _Place, resolver: Resolver) -> list[Switch] | None:
         shipped_keys = [k for k in keys if not is_caller_set(k)]  # a library's caller picks the rest
         known = {k.text for k in shipped_keys if k.is_known}
         taken = True if place.key in known else (False if len(known) == len(shipped_keys) else None)
+        if taken is None and any(k.is_known and _setting([k.trail], facts.path) for k in shipped_keys):
+            taken = False  # fail closed: the setting's shipped value names another entry (see reach._taken)
         if taken is True:
             return None
         shipped = ", ".join(sorted({_shipped(k) for k in shipped_keys})) or "unset"

@@ -75,6 +75,7 @@ from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
 from .resolve_dynamic import GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
+from .resolve_setattr import SetattrResolution
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
 from .resolve_loops import LoopResolution
@@ -102,7 +103,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 # -- the resolver ------------------------------------------------------------
 
 class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
-               ModelResolution, ListResolution):
+               ModelResolution, ListResolution, SetattrResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -628,7 +629,11 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                     frame = Frame(module, method, assign.line, bindings if init is not None and method == init.qualname else NO_BINDINGS)
                     for obj in self.eval(assign.value, frame):
                         out.append(_then(obj, Step(module.path, assign.line, short_text(assign.text) or f"self.{attr} = …")))
-                return out
+                return out + (self.setattr_field(ref, attr) or [])
+            if attr not in klass.assigns and attr not in klass.children:
+                by_name = self.setattr_field(ref, attr)
+                if by_name is not None:
+                    return by_name
         if attr in klass.assigns:
             return self._assigned(module, klass, attr, klass.assigns[attr], END_OF_FILE, Frame(module, klass.qualname, 0))
         if attr in klass.children:

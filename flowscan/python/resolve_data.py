@@ -147,9 +147,9 @@ class DataResolution:
         for obj in self.eval(ctx.args[0], frame):
             if isinstance(obj, PathOpened):  # yaml.safe_load(Path(__file__).with_name("config.yaml").read_text())
                 paths += obj.values
-            elif loader in PATH_LOADERS:
+            elif loader in PATH_LOADERS and not _opened(obj):
                 paths += self.strings([obj], frame)
-            elif isinstance(obj, Inst) and isinstance(obj.of, Ext):
+            elif isinstance(obj, Inst) and isinstance(obj.of, Ext):  # a stream: open(P), Path(P).open()
                 opener = obj.call if obj.of.dotted in OPENERS else None
                 if obj.of.dotted in PATH_READERS and obj.of.receiver is not None:
                     opener = obj.of.receiver.call  # pathlib.Path(P).read_text()
@@ -275,3 +275,9 @@ class DataResolution:
         pieces.append([StrValue.literal(text[pos:])])
         values, _ = concat(pieces)
         return [Strs(tuple(StrValue(v.parts, merge_trails((*before, step), v.trail)) for v in values))]
+
+
+def _opened(obj: Obj) -> bool:
+    """Whether ``obj`` is a file opened by path (``toml.load`` takes a stream as well as a path)."""
+    return isinstance(obj, Inst) and isinstance(obj.of, Ext) and (
+        obj.of.dotted in OPENERS or (obj.of.dotted in PATH_READERS and obj.of.receiver is not None))

@@ -13,6 +13,7 @@ from ..model import Step, Switch
 from ..values import StrValue
 from .facts import Attr, Call, Each, Expr, Lit, Name, Sub
 from .objects import DataObj, DictObj, Ext, Frame, ListObj, Obj, Pieces, Strs, Unknown, UserInput, is_caller_set
+from .resolve_setattr import loop_pin
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -31,7 +32,11 @@ class LoopResolution:
     """Mixed into the resolver (``self`` is a :class:`Resolver`)."""
 
     def each(self: Resolver, expr: Each, frame: Frame) -> list[Obj]:
-        """The values a loop target (or the part of it ``expr.path`` picks) takes."""
+        """The values a loop target (or the part of it ``expr.path`` picks) takes: every
+        element's, or one element's where the frame pins the loop to it (``loop_pin``)."""
+        pinned = frame.bound(loop_pin(expr)) if frame.bindings else None
+        if pinned is not None:
+            return list(pinned)
         source, path = _peeled(expr.source, expr.path)
         if path is None:
             return [Unknown("loop index", expr.line)]
