@@ -61,6 +61,16 @@ def _could_reach(facts: ModuleFacts, func, tops: frozenset[str], seed_names: fro
     return any(prefix in seed_names for prefix in prefixes)
 
 
+def _called_name(facts: ModuleFacts, func) -> str | None:
+    """The last name of what a call site calls: ``get`` of ``requests.get``, and of a name
+    imported under another (``from turbopuffer import Turbopuffer as Client``) the imported one."""
+    if isinstance(func, Attr):
+        return func.attr
+    if isinstance(func, Name):
+        return facts.imports.get(func.id, func.id).rpartition(".")[2]
+    return None
+
+
 def _site_hits(facts: ModuleFacts, site: CallSite, resolver: Resolver, catalog: Catalog,
                env_free: set[tuple[str, int]] | None) -> list[SinkHit]:
     """The hits of one call site (see ``find_hits``)."""
@@ -108,7 +118,7 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
         subclasses = subclass_names(modules, last_names)
     for facts in modules:
         for site in facts.calls:
-            name = site.func.attr if isinstance(site.func, Attr) else site.func.id if isinstance(site.func, Name) else None
+            name = _called_name(facts, site.func)
             if name in subclasses or is_super_init(site):
                 pass  # an in-tree subclass of an SDK client, or its super().__init__: resolved below
             elif name not in last_names or not _could_reach(facts, site.func, by_last_name[name], seed_names):
