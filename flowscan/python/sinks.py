@@ -15,7 +15,7 @@ from ..model import Step
 from ..values import StrValue, concat, dedupe, merge_trails
 from .facts import Expr
 from .objects import Absent, CallCtx, Inst
-from .commands import command_line, first_words_case
+from .commands import command_line, first_words_case, option_values, url_words
 from .declared import declared_selectors
 from .module_state import module_state
 from .resolve import Resolver
@@ -67,7 +67,14 @@ def _simple_values(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk
     path = frame.module.path
     expr = _argument(spec, call)
     if expr is not None and spec.get("command"):
-        return command_line(resolver.eval(expr, frame), frame, resolver), False
+        commands = command_line(resolver.eval(expr, frame), frame, resolver)
+        if "option" not in spec and not spec.get("urls"):
+            return commands, False
+        step = Step(path, ctx.line, f"{sdk}: " + ("/".join(spec["option"]) if "option" in spec else "a URL") + " in the command")
+        picked = [v.then(step) for command in commands
+                  for v in (option_values(command, spec["option"]) if "option" in spec else url_words(command))]
+        values = _shaped(picked or _unset(spec, call, resolver, sdk, path), spec, path, ctx.line, sdk)
+        return values, values is None
     given = list(resolver.items(resolver.eval(expr, frame))) if expr is not None else None
     if given and spec.get("entries"):
         given = resolver.entry_values(given)
