@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -246,7 +247,9 @@ def seed_importers(seeds: set[str], summaries: dict[str, PythonSummary], canonic
 def canonical_modules(paths: Iterable[str]) -> dict[str, str]:
     """The name each file is imported by: its path from the first folder of its chain of
     packages (folders with ``__init__.py``). ``lib/sqlalchemy/engine/base.py`` ->
-    ``sqlalchemy.engine.base`` when ``lib/`` is not a package."""
+    ``sqlalchemy.engine.base`` when ``lib/`` is not a package. A file whose name that would make
+    a standard-library module (``profiles/os.py`` -> ``os``) keeps its path's name: ``import os``
+    means the standard library's (the folder is on ``sys.path`` only if the file is run as a script)."""
     paths = list(paths)
     packages = {p.rsplit("/", 1)[0] if "/" in p else "" for p in paths if p.rsplit("/", 1)[-1] == "__init__.py"}
     out = {}
@@ -255,7 +258,7 @@ def canonical_modules(paths: Iterable[str]) -> dict[str, str]:
         start = len(parts) - 1
         while start > 0 and "/".join(parts[:start]) in packages:
             start -= 1
-        names = parts[start:]
+        names = parts[start:] if start == 0 or parts[start] not in sys.stdlib_module_names else parts
         if names[-1] == "__init__" and len(names) > 1:
             names = names[:-1]
         out[path] = ".".join(names)

@@ -109,3 +109,68 @@ def test_a_test_of_a_field_is_a_switch_with_the_default_shipped(tmp_path: Path) 
     assert reach["api.mistral.ai"] == ("default", [])
     assert reach["api.anthropic.com"] == (
         "opt-in", [("config field AppConfig.provider", "config field AppConfig.provider == 'anthropic'", "'mistral'")])
+
+
+LIBRARY = '''\
+    from openai import OpenAI
+    from anthropic import Anthropic
+    from pydantic import BaseModel, Field
+    import requests
+
+
+    class LlmConfig(BaseModel):
+        provider: str = Field(default="openai")
+
+
+    class TracingConfig(BaseModel):
+        enabled: bool = False
+        url: str = "https://traces.example.com/v1"
+
+
+    class MemoryConfig(BaseModel):
+        llm: LlmConfig = Field(default_factory=LlmConfig)
+        tracing: TracingConfig = Field(default_factory=TracingConfig)
+
+
+    class OpenAILLM:
+        def __init__(self):
+            self.client = OpenAI()
+
+
+    class AnthropicLLM:
+        def __init__(self):
+            self.client = Anthropic()
+
+
+    class Factory:
+        providers = {"openai": OpenAILLM, "anthropic": AnthropicLLM}
+
+        @classmethod
+        def create(cls, name):
+            return cls.providers[name]()
+
+
+    class Memory:
+        def __init__(self, config: dict):
+            self.config = MemoryConfig(**config)
+            self.llm = Factory.create(self.config.llm.provider)
+            if self.config.tracing.enabled:
+                requests.post(self.config.tracing.url, json={})
+'''
+
+
+def test_a_library_callers_configuration_is_opt_in(tmp_path: Path) -> None:
+    """``Memory(config)``, called by nothing in the tree, builds its model from what the
+    library's user passes: the fields' defaults are the shipped configuration and what else the
+    caller may pick is opt-in, not unknown."""
+    (tmp_path / "memlib").mkdir()
+    (tmp_path / "memlib" / "__init__.py").write_text(textwrap.dedent(LIBRARY))
+    endpoints = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
+    reach = {e.host: (e.reach, [(s.setting, s.condition, s.shipped) for s in e.switches]) for e in endpoints}
+    assert reach["api.openai.com"] == ("default", [])
+    assert reach["api.anthropic.com"] == (
+        "opt-in", [("config field LlmConfig.provider", "config field LlmConfig.provider == 'anthropic'", "'openai'")])
+    assert reach["traces.example.com"][0] == "opt-in"
+    caller_url = next(e for e in endpoints if e.host is None)
+    assert caller_url.unresolved == ["set by the caller: **config (parameter config of Memory.__init__()) may set tracing"]
+    assert caller_url.reach == "opt-in"

@@ -188,3 +188,23 @@ def test_a_top_level_module_two_services_share_is_the_importers_own(tmp_path: Pa
     report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
     assert sorted((e.host, loc.path) for e in report.endpoints for loc in e.locations) == [
         ("a-settings.example.com", "services/a/app.py"), ("b-settings.example.com", "services/b/app.py")]
+
+
+def test_a_file_named_like_the_standard_library_does_not_shadow_it(tmp_path: Path) -> None:
+    """``import os`` in a package means the standard library's ``os``, also when a folder of
+    profiles (no ``__init__.py``) holds an ``os.py``; a top-level ``config.py`` still is ``config``."""
+    files = {
+        "app/__init__.py": "",
+        "app/llm.py": ('import os\nimport requests\n\ndef chat():\n'
+                       '    base = os.getenv("OLLAMA_HOST", "http://localhost:11434")\n'
+                       '    return requests.post(base + "/api/chat")\n'),
+        "app/profiles/os.py": 'import os\nMODEL = "llama3"\n',
+        "scripts/config.py": 'URL = "https://cfg.example.com"\n',
+    }
+    assert canonical_modules(files) == {"app/__init__.py": "app", "app/llm.py": "app.llm",
+                                        "app/profiles/os.py": "app.profiles.os", "scripts/config.py": "config"}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
+    assert [(e.host, e.unresolved) for e in report.endpoints] == [("localhost", [])]

@@ -20,7 +20,7 @@ import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
 from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, case_tests, joined_string, unpacked
-from .extract_common import loop_assignments, module_name_for, source_lines
+from .extract_common import item_set, loop_assignments, module_name_for, source_lines
 from .redact_facts import redact_facts
 from .facts import (
     Assign,
@@ -414,6 +414,8 @@ class _Extractor(BlockWalker):
         elif isinstance(target, ast.Subscript) and _names_environ(target.value):
             self.attr_assigns.append(AttrAssign(
                 self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional))
+        elif isinstance(target, ast.Subscript) and (stored := item_set(self.expr(target), value, scope, line)):
+            self.assign(scope, *stored, line, conditional)
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
         scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))

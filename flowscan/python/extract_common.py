@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..discover import module_name_for  # noqa: F401 - the extractors' name for it
-from .facts import Concat, Each, Either, Expr, Lit, Opaque, Scope, Seq, Sub, Test
+from .facts import Concat, Each, Either, Expr, ItemSet, Lit, Name, Opaque, Scope, Seq, Sub, Test
 
 # Calls to these names never reach the network; not worth recording.
 SKIP_CALLS = frozenset({
@@ -141,3 +141,12 @@ def unpacked(value: Expr, index: int, count: int, star: int | None, line: int) -
     if isinstance(value, Seq):
         return value.items[position] if -len(value.items) <= position < len(value.items) else Opaque("tuple unpacking", line)
     return Sub(value, Lit(str(position), line), line)
+
+
+def item_set(target: Expr, value: Expr, scope: Scope, line: int) -> tuple[str, ItemSet] | None:
+    """``d[key] = value`` where ``scope`` assigned ``d`` before: ``d``'s name and its new value.
+    A store into a name the scope never assigned (a parameter, a global) is not an assignment."""
+    if isinstance(target, Sub) and isinstance(target.base, Name) and target.base.id in scope.assigns \
+            and target.base.id not in scope.globals_declared:
+        return target.base.id, ItemSet(target.base, target.key, value, line)
+    return None

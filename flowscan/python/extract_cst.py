@@ -16,7 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, case_tests, joined_string
-from .extract_common import loop_assignments, module_name_for, source_lines, unpacked
+from .extract_common import item_set, loop_assignments, module_name_for, source_lines, unpacked
 from .facts import (
     Assign,
     Attr,
@@ -399,6 +399,8 @@ class _Extractor(BlockWalker):
         elif isinstance(target, cst.Subscript) and _names_environ(target.value):
             self.attr_assigns.append(AttrAssign(
                 self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
+        elif isinstance(target, cst.Subscript) and (stored := item_set(self.expr(target), value, scope, line)):
+            self.assign(scope, *stored, line, conditional)
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
         scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))

@@ -106,6 +106,17 @@ class Each:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemSet:
+    """``name[key] = value`` where the same scope assigned ``name`` before: what ``name``
+    held there (``base``, read just before this line), with ``key`` set to ``value``."""
+
+    base: Expr
+    key: Expr
+    value: Expr
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Opaque:
     """Something the analysis does not model; ``why`` says what."""
 
@@ -113,7 +124,7 @@ class Opaque:
     line: int
 
 
-Expr = Lit | NoneLit | Name | Attr | Sub | Call | Concat | Percent | Either | Seq | DictLit | Each | Opaque
+Expr = Lit | NoneLit | Name | Attr | Sub | Call | Concat | Percent | Either | Seq | DictLit | Each | ItemSet | Opaque
 
 
 def _pickle_by_fields(cls: type) -> None:
@@ -128,7 +139,7 @@ def _pickle_by_fields(cls: type) -> None:
         cls.__reduce__ = lambda self: (cls, get(self))  # type: ignore[method-assign]
 
 
-for _ir in (Lit, NoneLit, Name, Attr, Sub, Call, Concat, Percent, Either, Seq, DictLit, Each, Opaque):
+for _ir in (Lit, NoneLit, Name, Attr, Sub, Call, Concat, Percent, Either, Seq, DictLit, Each, ItemSet, Opaque):
     _pickle_by_fields(_ir)
 
 

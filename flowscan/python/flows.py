@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate
 
 from ..catalog import Catalog, Sink
 from ..configfacts import ConfigFacts
 from ..model import Location, Step, Switch
 from ..values import StrValue, dedupe
-from .facts import Attr, CallSite, ModuleFacts, Name
+from .facts import Attr, Call, CallSite, ModuleFacts, Name, Sub
 from .objects import CallCtx, Ext, Frame
 from .declared import declared_switch
 from .reach import caller_switches, switches_of
 from .reach_credentials import credential_switches
 from .reach_imports import import_switches
 from .reach_selection import selection_switches
-from .resolve import MAX_CALLER_DEPTH, Resolver
+from .resolve import MAX_CALLER_DEPTH, Resolver, _scope_chain
 from .resolve_loops import choice_switch
 from .sinks import SinkCall, evaluate_override, evaluate_spec
 from .subclass_sinks import constructed_sdk, is_super_init, subclass_names, super_init_sdk
@@ -50,8 +50,8 @@ def _could_reach(facts: ModuleFacts, func, tops: frozenset[str], seed_names: fro
     Two-hop re-exports are not followed; skipping the rest keeps big trees from being parsed
     for nothing."""
     root = func
-    while isinstance(root, Attr):
-        root = root.base
+    while isinstance(root, (Attr, Sub, Call)):
+        root = root.base if isinstance(root, (Attr, Sub)) else root.func
     if not isinstance(root, Name) or root.id not in facts.imports:
         return True  # a local variable, parameter, self, or an expression: resolve it
     target = facts.imports[root.id]
@@ -71,6 +71,29 @@ def _called_name(facts: ModuleFacts, func) -> str | None:
     return None
 
 
+def _held_callee(facts: ModuleFacts, site: CallSite) -> bool:
+    """Whether the callee is a value the code holds rather than a name it imports or defines:
+    ``REGISTRY[name](…)``, ``CLIENTS.get(name)(…)``, or a variable (``cls = OpenAI if … else
+    AzureOpenAI``; ``cls(…)``). Such a value may be an SDK client class."""
+    func = site.func
+    if isinstance(func, (Sub, Call)):
+        return True
+    return isinstance(func, Name) and func.id not in facts.imports and any(
+        func.id in scope.assigns for scope in _scope_chain(facts.scope, site.scope))
+
+
+def _imports_sinks(facts: ModuleFacts, tops: frozenset[str], seed_names: frozenset[str], memo: dict[str, bool]) -> bool:
+    """Whether the module imports from a sink's module or from an in-tree module that does (a
+    seed): only then can a value it holds be an SDK callable."""
+    found = memo.get(facts.path)
+    if found is None:
+        found = memo[facts.path] = any(
+            target.partition(".")[0] in tops
+            or any(prefix in seed_names for prefix in accumulate(target.split("."), lambda a, b: f"{a}.{b}"))
+            for target in facts.imports.values())
+    return found
+
+
 def _site_hits(facts: ModuleFacts, site: CallSite, resolver: Resolver, catalog: Catalog,
                env_free: set[tuple[str, int]] | None) -> list[SinkHit]:
     """The hits of one call site (see ``find_hits``)."""
@@ -80,21 +103,35 @@ def _site_hits(facts: ModuleFacts, site: CallSite, resolver: Resolver, catalog: 
     reads = resolver.env_reads_seen
     # What is being called: followed through names, imports, attributes and returns,
     # but not back through the callers of a parameter (too costly for what it finds).
-    called = [] if is_super_init(site) else resolver.eval(site.func, Frame(facts, site.scope, site.line, depth=MAX_CALLER_DEPTH))
-    sdk = super_init_sdk(resolver, facts, site, catalog) if is_super_init(site) else None
-    for obj in called:
-        if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "call":
-            sdk, receiver = obj.dotted, obj.receiver
-            break
-        sdk, receiver = constructed_sdk(resolver, obj, catalog), None  # an in-tree subclass of an SDK client
-        if sdk is not None:
-            break
-    if sdk is not None:
-        call = SinkCall(CallCtx(frame, site.args, site.kwargs, site.line), receiver=receiver if called else None)
+    if is_super_init(site):
+        sdk = super_init_sdk(resolver, facts, site, catalog)
+        sdks: dict[str, Ext | None] = {sdk: None} if sdk is not None else {}
+    else:
+        called = resolver.eval(site.func, Frame(facts, site.scope, site.line, depth=MAX_CALLER_DEPTH))
+        sdks = _called_sdks(called, resolver, catalog)
+    for sdk, callee in sdks.items():  # several where the callee is one of them (a registry of clients)
+        call = SinkCall(CallCtx(frame, site.args, site.kwargs, site.line), receiver=callee.receiver if callee else None)
         location = Location(facts.path, site.line, site.column)
-        hits.extend(_evaluate(catalog.sinks[sdk], sdk, call, location, resolver, site))
+        chosen = choice_switch(callee) if callee is not None else None  # a registry entry a setting picks
+        hits.extend(hit if chosen is None else replace(hit, switches=(*hit.switches, chosen))
+                    for hit in _evaluate(catalog.sinks[sdk], sdk, call, location, resolver, site))
     _note_env_free(env_free, resolver, (facts.path, site.line), reads)
     return hits
+
+
+def _called_sdks(called: list, resolver: Resolver, catalog: Catalog) -> dict[str, Ext | None]:
+    """The sinks a callee may be, each with the external name it was first reached as (its
+    receiver, how a registry picked it): an SDK function or client class, or an in-tree
+    subclass of an SDK client (None)."""
+    out: dict[str, Ext | None] = {}
+    for obj in called:
+        if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "call":
+            out.setdefault(obj.dotted, obj)
+            continue
+        sdk = constructed_sdk(resolver, obj, catalog)
+        if sdk is not None:
+            out.setdefault(sdk, None)
+    return out
 
 
 def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
@@ -113,6 +150,8 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
     ``subclasses``: the in-tree SDK subclasses when ``modules`` are not every seed."""
     by_last_name = _sink_modules_by_last_name(catalog)
     last_names = frozenset(by_last_name)
+    sink_tops = frozenset(top for tops in by_last_name.values() for top in tops)
+    imports_sinks: dict[str, bool] = {}
     hits: list[SinkHit] = []
     if subclasses is None:
         subclasses = subclass_names(modules, last_names)
@@ -121,7 +160,11 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
             name = _called_name(facts, site.func)
             if name in subclasses or is_super_init(site):
                 pass  # an in-tree subclass of an SDK client, or its super().__init__: resolved below
-            elif name not in last_names or not _could_reach(facts, site.func, by_last_name[name], seed_names):
+            elif name in last_names:
+                if not _could_reach(facts, site.func, by_last_name[name], seed_names):
+                    continue
+            elif not (_held_callee(facts, site) and _imports_sinks(facts, sink_tops, seed_names, imports_sinks)
+                      and _could_reach(facts, site.func, sink_tops, seed_names)):
                 continue
             if (facts.path, site.line) in skip or only is not None and (facts.path, site.line) not in only:
                 continue

@@ -78,6 +78,7 @@ class Ext:
 
     dotted: str
     receiver: Inst | None = None
+    trail: tuple[Step, ...] = ()  # how the code picked it, where that says something (a registry entry)
 
 
 @dataclass(frozen=True)
@@ -108,10 +109,18 @@ class Inst:
 
 @dataclass(frozen=True, eq=False)
 class DictObj:
-    """A dict literal, or ``dict(k=v, ...)`` (whose keys are plain strings)."""
+    """A dict literal, or ``dict(k=v, ...)`` (whose keys are plain strings), with the entries
+    set on it after (``d[key] = value``), each evaluated in its own frame (``frames``)."""
 
     items: tuple[tuple[Expr | str, Expr], ...]
     frame: Frame
+    frames: tuple[Frame, ...] = ()  # one per item when entries were set after the literal
+
+    def entries(self) -> list[tuple[Expr | str, Expr, Frame]]:
+        """Each (key, value) with the frame both are evaluated in."""
+        if self.frames:
+            return [(key, value, frame) for (key, value), frame in zip(self.items, self.frames)]
+        return [(key, value, self.frame) for key, value in self.items]
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,6 +152,13 @@ class DataGet:
     """``settings.get`` of a :class:`DataObj`, waiting for its call."""
 
     data: DataObj
+
+
+@dataclass(frozen=True, eq=False)
+class DictGet:
+    """``mapping.get`` of a dict literal, waiting for its call."""
+
+    mapping: DictObj
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,7 +236,24 @@ class Unknown:
     line: int = 0
 
 
-Obj = (Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | ListObj | DataObj | DataGet | StrMethod
+PARAMETER_HOLE = "parameter "  # how a hole names a parameter that no in-tree call passes
+CALLER_SET = "set by the caller: "  # how a value starts that a caller outside the tree chooses
+
+
+def is_parameter_hole(obj: Obj) -> bool:
+    """Whether ``obj`` is only a parameter that no in-tree call passes (what a library's user gives)."""
+    return isinstance(obj, Strs) and bool(obj.values) and all(
+        len(v.parts) == 1 and not v.is_known and v.parts[0].label.startswith(PARAMETER_HOLE) for v in obj.values)
+
+
+def is_caller_set(value: StrValue) -> bool:
+    """Whether ``value`` is what a caller outside the scanned tree passes in a configuration
+    mapping (``Config(**options)`` in a library function nothing in the tree calls): not part of
+    the shipped configuration, a setting its user may choose."""
+    return len(value.parts) == 1 and not value.is_known and value.parts[0].label.startswith(CALLER_SET)
+
+
+Obj = (Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | ListObj | DataObj | DataGet | DictGet | StrMethod
        | Pieces | PathVal | PathMethod | PathOpened | UserInput | Unknown | SuperOf)
 
 

@@ -16,7 +16,7 @@ from weakref import WeakKeyDictionary
 
 from ..model import Switch
 from .facts import CallSite, ModuleFacts, NoneLit, Scope, Test
-from .objects import Absent, Ext, Frame, ListObj, Strs
+from .objects import CALLER_SET, Absent, Ext, Frame, ListObj, Strs, Unknown
 from .resolve import Resolver
 from .resolve_models import CONFIG_FIELD_STEP
 
@@ -130,12 +130,14 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     at = Frame(frame.module, frame.scope, test.line, frame.bindings, frame.depth, frame.inline)
     reads = resolver.env_reads_seen
     subject = resolver.eval(test.subject, at)
+    by_caller = [o.why for o in subject if isinstance(o, Unknown) and o.why.startswith(CALLER_SET)]
+    subject = [o for o in subject if not (isinstance(o, Unknown) and o.why.startswith(CALLER_SET))]
     trails = [v.trail for o in subject if isinstance(o, Strs) for v in o.values]
     trails += [o.trail for o in subject if isinstance(o, Absent)]
-    setting = _setting(trails, frame.module.path)
+    setting = _setting(trails, frame.module.path) or next(iter(by_caller), None)
     if resolver.env_reads_seen == reads and setting is None:
         return None  # run-time control flow, not a setting
-    values = [_plain(o) for o in subject]
+    values = [_plain(o) for o in subject] or [_UNSET]  # what a library's caller sets is not shipped
     expected = _expected(test, at, resolver)
     outcomes = {_holds(v, test.op, expected) for v in values} or {None}
     taken: bool | None = True if True in outcomes else (False if outcomes == {False} else None)

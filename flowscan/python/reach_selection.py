@@ -21,7 +21,7 @@ from weakref import WeakKeyDictionary
 
 from ..model import Switch
 from .facts import Attr, Call, Concat, DictLit, Each, Either, Expr, Lit, ModuleFacts, Name, Percent, Scope, Seq, Sub, Test
-from .objects import Frame
+from .objects import Frame, is_caller_set
 from .reach import _evaluate, caller_switches
 from .resolve import Resolver, _enclosing_class, _method_of
 from .resolve_loops import _key_setting, _shipped
@@ -122,12 +122,13 @@ def _entry_switches(place: _Place, resolver: Resolver) -> list[Switch] | None:
         if setting is None and resolver.env_reads_seen == reads:
             return None  # a run-time choice says nothing about reach
         setting = setting or "a computed value"
-        known = {k.text for k in keys if k.is_known}
-        taken = True if place.key in known else (False if len(known) == len(keys) else None)
+        shipped_keys = [k for k in keys if not is_caller_set(k)]  # a library's caller picks the rest
+        known = {k.text for k in shipped_keys if k.is_known}
+        taken = True if place.key in known else (False if len(known) == len(shipped_keys) else None)
         if taken is True:
             return None
-        shipped = ", ".join(sorted({_shipped(k) for k in keys}))
-        if taken is None and all(not k.is_known for k in keys) and shipped == "unset":
+        shipped = ", ".join(sorted({_shipped(k) for k in shipped_keys})) or "unset"
+        if taken is None and all(not k.is_known for k in shipped_keys) and shipped == "unset":
             taken = False  # the setting is unset in every scanned config: it names no entry
         found.append(Switch(facts.path, line, setting, f"{setting} == {place.key!r}", shipped, taken))
     return found

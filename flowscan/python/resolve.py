@@ -21,6 +21,7 @@ from .facts import (
     CallSite,
     Concat,
     DictLit,
+    ItemSet,
     Each,
     Either,
     Expr,
@@ -39,12 +40,14 @@ from .facts import callee_name as _callee_name
 from .facts import imported_callee, is_super_init
 from .objects import (
     NO_BINDINGS,
+    PARAMETER_HOLE,
     UNSET_IS_NONE,
     Absent,
     Bindings,
     CallCtx,
     ClassRef,
     DataGet,
+    DictGet,
     DataObj,
     DictObj,
     EnvLookup,
@@ -324,6 +327,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [ListObj(expr.items, frame, expr.line)]
         if isinstance(expr, Each):
             return self.each(expr, frame)
+        if isinstance(expr, ItemSet):
+            return [_with_item(obj, expr, frame) for obj in self.eval(expr.base, frame)]
         if isinstance(expr, Opaque):
             return [Unknown(expr.why, expr.line)]
         return [Unknown(type(expr).__name__)]
@@ -431,7 +436,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         with ``placeholder``, a hole naming it). It does not depend on where in the function it
         is read, so it is memoised."""
         out: list[Obj] = []
-        label = f"parameter {param.name} of {scope.qualname}()"
+        label = f"{PARAMETER_HOLE}{param.name} of {scope.qualname}()"
         def_step = Step(module.path, scope.line, label)
         if frame.depth < MAX_CALLER_DEPTH:
             for caller_module, site in self.callers_of(module, scope):
@@ -506,7 +511,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         if isinstance(base, Ext):
             if base.dotted in ("os.environ",):
                 return [Ext(f"os.environ.{attr}")]
-            return [self._external(f"{base.dotted}.{attr}", base.receiver, line, frame)]
+            found = self._external(f"{base.dotted}.{attr}", base.receiver, line, frame)
+            return [Ext(found.dotted, found.receiver, base.trail) if base.trail and isinstance(found, Ext) else found]
         if isinstance(base, ModRef):
             return self._module_attr(base.module, attr)
         if isinstance(base, ClassRef):
@@ -524,7 +530,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         if isinstance(base, PathVal):
             return [path_attr(base, attr, frame.module.path if frame is not None else "", line)]
         if isinstance(base, DictObj):
-            return [Unknown(f"dict method {attr}", line)]
+            return [DictGet(base)] if attr == "get" else [Unknown(f"dict method {attr}", line)]
         if isinstance(base, DataObj):
             return [DataGet(base)] if attr == "get" else self._data_item(base, attr)
         if isinstance(base, Unknown):
@@ -787,17 +793,32 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return self.eval(base.items[index], base.frame)
         return [Unknown(f"index {index} out of range", expr.line)]
 
+    def _dict_get(self, mapping: DictObj, ctx: CallCtx) -> list[Obj]:
+        """``mapping.get(key, default)``: the entry as ``mapping[key]`` gives it, and the default
+        (None without one) where the key may be missing."""
+        key = ctx.args[0] if ctx.args else ctx.kwarg("key")
+        if key is None:
+            return [Unknown("dict.get() without a key", ctx.line)]
+        chosen = self.dict_choice(mapping, Sub(key, key, ctx.line), ctx.frame)
+        present = {k if isinstance(k, str) else k.text for k, _, _ in mapping.entries() if isinstance(k, (str, Lit))}
+        keys = self.strings(self.eval(key, ctx.frame), ctx.frame)
+        out = [o for o in chosen if not (isinstance(o, Unknown) and o.why.endswith("not in dict"))]
+        if any(not k.is_known or k.text not in present for k in keys) or not keys:
+            default = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("default")
+            out.extend(self.eval(default, ctx.frame) if default is not None else [Absent((Step(ctx.frame.module.path, ctx.line, "None: key not in dict"),))])
+        return out
+
     def _dict_values(self, obj: DictObj, keys: list[str]) -> list[Obj]:
         """The values of the entries of ``obj`` whose key is one of ``keys``."""
         out: list[Obj] = []
-        for k_expr, v_expr in obj.items:
+        for k_expr, v_expr, frame in obj.entries():
             if isinstance(k_expr, str):
                 if k_expr in keys:
-                    out.extend(self.eval(v_expr, obj.frame))
+                    out.extend(self.eval(v_expr, frame))
                 continue
-            k_values = self.strings(self.eval(k_expr, obj.frame), obj.frame)
+            k_values = self.strings(self.eval(k_expr, frame), frame)
             if any(v.is_known and v.text in keys for v in k_values):
-                out.extend(self.eval(v_expr, obj.frame))
+                out.extend(self.eval(v_expr, frame))
         return out
 
     # calls ------------------------------------------------------------------
@@ -853,6 +874,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [Unknown("dict called", ctx.line)]
         if isinstance(func, DataGet):
             return self._data_get(func.data, ctx)
+        if isinstance(func, DictGet):
+            return self._dict_get(func.mapping, ctx)
         return [Unknown(f"call of {describe(func)}", ctx.line)]
 
     def _returns(self, func: FuncRef, ctx: CallCtx) -> list[Obj]:
@@ -1113,6 +1136,18 @@ def _method_of(klass: Scope, line: int) -> str | None:
         if child.kind == "function" and child.line <= line and (best is None or child.line > best.line):
             best = child
     return best.qualname if best else None
+
+
+def _with_item(obj: Obj, store: ItemSet, frame: Frame) -> Obj:
+    """A dict ``obj`` after ``d[key] = value`` (``store``, at ``frame``): the entry is added,
+    replacing one with the same literal key; a mapping the analysis does not model stays as it was."""
+    if not isinstance(obj, DictObj):
+        return obj
+    replaced = store.key.text if isinstance(store.key, Lit) else None
+    kept = [(key, value, at) for key, value, at in obj.entries()
+            if replaced is None or (key if isinstance(key, str) else key.text if isinstance(key, Lit) else None) != replaced]
+    kept.append((store.key, store.value, frame))
+    return DictObj(tuple((key, value) for key, value, _ in kept), obj.frame, tuple(at for _, _, at in kept))
 
 
 def _reaching(assigns: list[Assign], line: int) -> list[Assign]:

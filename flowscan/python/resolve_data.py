@@ -10,6 +10,7 @@ from ..model import Step
 from ..values import StrValue, concat, merge_trails
 from .facts import Call, Expr, ModuleFacts, Name, Param, Scope
 from .objects import (
+    CALLER_SET,
     Absent,
     CallCtx,
     DataObj,
@@ -24,6 +25,7 @@ from .objects import (
     Unknown,
     UserInput,
     describe,
+    is_parameter_hole,
 )
 from .settings import OPENERS, PATH_LOADERS, PATH_READERS, SettingsFiles, placeholders
 
@@ -48,12 +50,15 @@ class DataResolution:
 
     def splatted(self, ctx: CallCtx, names: Iterable[str]) -> list[Obj] | None:
         """A keyword argument passed inside ``**mapping`` (``client(**kwargs)`` with ``kwargs =
-        dict(base_url=...)`` or a dict literal or settings data): the first of ``names`` found
-        in a mapping the analysis can read; None when no ``**`` mapping gives one. A mapping it
-        cannot read may hold the keyword: then the keyword is that unknown (or user-supplied)
-        value, or absent (the SDK's own default), never silently the default alone."""
+        dict(base_url=...)`` or a dict literal or settings data): in each mapping the analysis
+        can read, the first of ``names`` it holds; None when no ``**`` mapping gives one. Where
+        one of the mappings the value may be lacks the keyword, it may be absent too (the SDK's
+        own default). A mapping it cannot read may hold the keyword: then the keyword is that
+        unknown (or user-supplied) value, or absent, never silently the default alone."""
         frame = ctx.frame
         names = list(names)
+        given: list[Obj] = []
+        lacking = False
         unread: list[Obj] = []
         for key, source in ctx.kwargs:
             if key != "**":
@@ -61,20 +66,27 @@ class DataResolution:
             splat = f"**{source.id}" if isinstance(source, Name) else "**mapping"
             for mapping in self.eval(source, frame):
                 if isinstance(mapping, (DictObj, DataObj)):
-                    for name in names:
-                        if isinstance(mapping, DictObj):
-                            found = self._dict_values(mapping, [name])
-                        else:
-                            found = [o for o in self._data_item(mapping, name) if not isinstance(o, Absent)]
-                        if found:
-                            return found
+                    found = next((found for name in names if (found := self._mapping_value(mapping, name))), None)
+                    given.extend(found or ())
+                    lacking = lacking or not found
                 elif isinstance(mapping, UserInput):
                     unread.append(mapping.reached(f"{mapping.expr}[{names[0]!r}]"))
+                elif is_parameter_hole(mapping):  # a library's caller passes it: their configuration
+                    unread.append(Unknown(f"{CALLER_SET}{splat} ({mapping.values[0].parts[0].label}) may set {names[0]}",
+                                          ctx.line))
                 elif isinstance(mapping, Unknown):
                     unread.append(Unknown(f"{splat} not read ({mapping.why}); it may set {names[0]}", ctx.line))
                 elif not isinstance(mapping, Absent):
                     unread.append(Unknown(f"{splat} not read ({describe(mapping)}); it may set {names[0]}", ctx.line))
+        if given:
+            return [*given, *unread, Absent()] if lacking or unread else given
         return [*unread, Absent()] if unread else None
+
+    def _mapping_value(self: Resolver, mapping: DictObj | DataObj, name: str) -> list[Obj]:
+        """The values of key ``name`` in a dict literal or settings mapping (none: it lacks it)."""
+        if isinstance(mapping, DictObj):
+            return self._dict_values(mapping, [name])
+        return [o for o in self._data_item(mapping, name) if not isinstance(o, Absent)]
 
     def entry_values(self, objs: list[Obj]) -> list[Obj]:
         """The value of every entry of each mapping (a dict literal or settings mapping of named
@@ -83,8 +95,8 @@ class DataResolution:
         out: list[Obj] = []
         for obj in objs:
             if isinstance(obj, DictObj):
-                for _key, value in obj.items:
-                    out.extend(self.eval(value, obj.frame))
+                for _key, value, frame in obj.entries():
+                    out.extend(self.eval(value, frame))
             elif isinstance(obj, DataObj) and isinstance(obj.node.value, dict):
                 for key in obj.node.value:
                     out.extend(self._data_item(obj, str(key)))

@@ -12,7 +12,7 @@ import re
 from ..model import Step, Switch
 from ..values import StrValue
 from .facts import Attr, Call, Each, Expr, Lit, Name, Sub
-from .objects import DataObj, DictObj, Frame, ListObj, Obj, Pieces, Strs, Unknown, UserInput
+from .objects import DataObj, DictObj, Ext, Frame, ListObj, Obj, Pieces, Strs, Unknown, UserInput, is_caller_set
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -61,12 +61,12 @@ class LoopResolution:
             return [[Strs((value,))] for row, _ in obj.rows for value in row]
         if isinstance(obj, DictObj):
             out: list[Element] = []
-            for key, value in obj.items:
-                keys = [Strs((StrValue.literal(key),))] if isinstance(key, str) else self.eval(key, obj.frame)
+            for key, value, at in obj.entries():
+                keys = [Strs((StrValue.literal(key),))] if isinstance(key, str) else self.eval(key, at)
                 if view == "values":
-                    out.append(self.eval(value, obj.frame))
+                    out.append(self.eval(value, at))
                 elif view == "items":
-                    out.append((keys, self.eval(value, obj.frame)))
+                    out.append((keys, self.eval(value, at)))
                 else:
                     out.append(keys)
             return out
@@ -98,16 +98,15 @@ class LoopResolution:
         setting = _key_setting(keys, frame.module.path)
         if known and len(known) == len(keys) and setting is None:
             return chosen or [Unknown(f"key {known[0]} not in dict", expr.key.line)]
-        shipped = ", ".join(sorted({_shipped(k) for k in keys}))
+        shipped = ", ".join(sorted({_shipped(k) for k in keys if not is_caller_set(k)})) or "unset"
         label = f"{_expr_text(expr.key)} ({setting or 'a run-time value'}, shipped: {shipped})"
         out: list[Obj] = list(chosen)
-        for key, value in obj.items:
-            names = [key] if isinstance(key, str) else [k.text for k in self.strings(self.eval(key, obj.frame), obj.frame) if k.is_known]
+        for key, value, at in obj.entries():
+            names = [key] if isinstance(key, str) else [k.text for k in self.strings(self.eval(key, at), at) if k.is_known]
             if not names or any(name in known for name in names):
                 continue
             step = Step(frame.module.path, expr.line, f'{CHOSEN} {label}: entry "{names[0]}"')
-            out.extend(Strs(tuple(v.then(step) for v in o.values)) if isinstance(o, Strs) else o
-                       for o in self.eval(value, obj.frame))
+            out.extend(_chosen(o, step) for o in self.eval(value, at))
         return out or [Unknown("key ? not in dict", expr.key.line)]
 
     def _element_part(self: Resolver, element: Element, path: tuple[int, ...], line: int) -> list[Obj]:
@@ -149,10 +148,19 @@ def _peeled(source: Expr, path: tuple[int, ...]) -> tuple[Expr, tuple[int, ...] 
     return source, path
 
 
-def choice_switch(value: StrValue) -> Switch | None:
-    """The switch of a value that a dict entry gave for a key the code chooses at run time
-    (``dict_choice``): taken when the key's setting is unset is False (the setting must
-    name the entry), unknown for a run-time value."""
+def _chosen(obj: Obj, step: Step) -> Obj:
+    """``obj``, marked as the entry a key picked (strings and external names carry the mark)."""
+    if isinstance(obj, Strs):
+        return Strs(tuple(v.then(step) for v in obj.values))
+    if isinstance(obj, Ext):
+        return Ext(obj.dotted, obj.receiver, obj.trail + (step,))
+    return obj
+
+
+def choice_switch(value: StrValue | Ext) -> Switch | None:
+    """The switch of a value (or an SDK callable) that a dict entry gave for a key the code
+    chooses at run time (``dict_choice``): taken when the key's setting is unset is False (the
+    setting must name the entry), unknown for a run-time value."""
     step = next((s for s in value.trail if s.detail.startswith(CHOSEN)), None)
     found = _CHOSEN_STEP.match(step.detail) if step is not None else None
     if found is None:
@@ -168,7 +176,7 @@ def _key_setting(keys: list[StrValue], path: str) -> str | None:
     """The setting a dict key is read from (``env:REGION``, a settings file's key), if any."""
     from .reach import _setting
     return _setting([k.trail for k in keys], path) or next(
-        (h.label for k in keys for h in k.holes() if h.label.startswith("env:")), None)
+        (h.label for k in keys for h in k.holes() if h.label.startswith("env:") or is_caller_set(k)), None)
 
 
 def _shipped(key: StrValue) -> str:
