@@ -395,7 +395,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         scoped = {"only": plan.sites, "subclasses": plan.subclasses(catalog)}
     hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere, failures=failures, **scoped) \
         + config_hits(config_facts, lambda key: extra_env.get(key)) \
-        + env_service_hits(catalog, program.import_index.under, lambda key: extra_env.get(key),
+        + env_service_hits(catalog, program.import_index.under, resolver.env,  # the code's own env writes too
                            import_line=lambda path, library: _import_line(program, path, library))
     if plan is not None:
         hits += widen(plan, hits, DEFAULT_CONTEXT, lambda found: build_endpoints(found, catalog, policy, DEFAULT_CONTEXT, served),
@@ -412,7 +412,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         modules = [m for m in seed_modules if context.covers(m.path)]
         hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged, failures=failures, **scoped) \
             + config_hits(config_facts, context.lookup, in_context=True) \
-            + env_service_hits(catalog, program.import_index.under, context.lookup, context.covers,
+            + env_service_hits(catalog, program.import_index.under, resolver.env, context.covers,
                                lambda path, library: _import_line(program, path, library))
         if plan is not None:
             hits += widen(plan, hits, context.name,

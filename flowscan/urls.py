@@ -82,3 +82,17 @@ def _host_port(authority: str) -> tuple[str, str | None]:
         host, port = authority.split(":")
         return host, port or None
     return authority, None
+
+
+def url_start(word: str) -> int | None:
+    """Where the URL in one command-line word starts: at its scheme, after a VCS prefix
+    (``git+https://...``), a requirement name (``pkg@git+https://...``) or an option
+    (``--find-links=https://...``); None when the word holds no ``://``."""
+    at = word.find("://")
+    if at < 0:
+        return None
+    start = at
+    while start > 0 and (word[start - 1].isalnum() or word[start - 1] in "+.-"):
+        start -= 1
+    scheme = word[start:at]
+    return start + scheme.rindex("+") + 1 if "+" in scheme else start

@@ -38,6 +38,7 @@ from dockerfile_parse import DockerfileParser
 from dockerfile_parse.util import WordSplitter
 
 from ..configfacts import (
+    ConfigEndpoint,
     ConfigFacts,
     DockerCommand,
     DockerfileFacts,
@@ -47,6 +48,7 @@ from ..configfacts import (
 )
 from ..model import Step
 from .compose import substitute
+from .dockerfile_run import pip_run_endpoints
 
 KIND = "dockerfile"
 
@@ -99,7 +101,9 @@ def extract_dockerfile(path: str, data: bytes) -> ConfigFacts:
     except (UnicodeDecodeError, ValueError) as exc:
         facts.parse_error = (1, f"dockerfile-parse could not read the file: {exc}")
         return facts
-    stages = _Builder(path, facts.notes).run(instructions)
+    builder = _Builder(path, facts.notes)
+    stages = builder.run(instructions)
+    facts.endpoints.extend(builder.endpoints)
     if not stages:
         first = next((i for i in instructions if i["instruction"] != "COMMENT"), None)
         if first is not None:
@@ -120,6 +124,7 @@ class _Builder:
         self.notes = notes
         self.global_args: dict[str, str | None] = {}
         self.stages: list[_Stage] = []
+        self.endpoints: list[ConfigEndpoint] = []  # hosts RUN lines download from (dockerfile_run.py)
 
     def run(self, instructions: list[dict[str, Any]]) -> list[_Stage]:
         for instruction in instructions:
@@ -187,6 +192,11 @@ class _Builder:
 
     def _on_entrypoint(self, instruction: dict[str, Any], line: int) -> None:
         self.stages[-1].entrypoint = _with_word_lines(_command(instruction["value"], line), instruction)
+
+    def _on_run(self, instruction: dict[str, Any], line: int) -> None:
+        value = instruction["value"]
+        if not value.lstrip().startswith("["):  # exec form runs no shell: not read
+            self.endpoints.extend(pip_run_endpoints(self.path, line, value, self.stages[-1].lookup))
 
     def _on_healthcheck(self, instruction: dict[str, Any], line: int) -> None:
         none = instruction["value"].strip().upper() == "NONE"

@@ -61,6 +61,16 @@ def _could_reach(facts: ModuleFacts, func, tops: frozenset[str], seed_names: fro
     return any(prefix in seed_names for prefix in prefixes)
 
 
+def _called_name(facts: ModuleFacts, func) -> str | None:
+    """The last name of what a call site calls: ``get`` of ``requests.get``, and of a name
+    imported under another (``from turbopuffer import Turbopuffer as Client``) the imported one."""
+    if isinstance(func, Attr):
+        return func.attr
+    if isinstance(func, Name):
+        return facts.imports.get(func.id, func.id).rpartition(".")[2]
+    return None
+
+
 def _held_callee(facts: ModuleFacts, site: CallSite) -> bool:
     """Whether the callee is a value the code holds rather than a name it imports or defines:
     ``REGISTRY[name](…)``, ``CLIENTS.get(name)(…)``, or a variable (``cls = OpenAI if … else
@@ -147,7 +157,7 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
         subclasses = subclass_names(modules, last_names)
     for facts in modules:
         for site in facts.calls:
-            name = site.func.attr if isinstance(site.func, Attr) else site.func.id if isinstance(site.func, Name) else None
+            name = _called_name(facts, site.func)
             if name in subclasses or is_super_init(site):
                 pass  # an in-tree subclass of an SDK client, or its super().__init__: resolved below
             elif name in last_names:

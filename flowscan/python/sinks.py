@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Step
-from ..values import StrValue, concat, dedupe, merge_trails
+from ..values import Part, StrValue, concat, dedupe, join_parts, merge_trails
 from .facts import Expr
 from .objects import Absent, CallCtx, Inst
-from .commands import command_line, first_words_case
+from .commands import command_line, first_words_case, option_values, url_words
 from .declared import declared_selectors
 from .module_state import module_state
 from .resolve import Resolver
@@ -67,7 +67,14 @@ def _simple_values(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk
     path = frame.module.path
     expr = _argument(spec, call)
     if expr is not None and spec.get("command"):
-        return command_line(resolver.eval(expr, frame), frame, resolver), False
+        commands = command_line(resolver.eval(expr, frame), frame, resolver)
+        if "option" not in spec and not spec.get("urls"):
+            return commands, False
+        step = Step(path, ctx.line, f"{sdk}: " + ("/".join(spec["option"]) if "option" in spec else "a URL") + " in the command")
+        picked = [v.then(step) for command in commands
+                  for v in (option_values(command, spec["option"]) if "option" in spec else url_words(command))]
+        values = _shaped(picked or _unset(spec, call, resolver, sdk, path), spec, path, ctx.line, sdk)
+        return values, values is None
     given = list(resolver.items(resolver.eval(expr, frame))) if expr is not None else None
     if given and spec.get("entries"):
         given = resolver.entry_values(given)
@@ -140,16 +147,35 @@ def _shaped(values: list[StrValue] | None, spec: dict[str, Any], path: str, line
 
 
 def _connection_string_field(value: StrValue, spec: dict[str, Any], step: Step) -> StrValue:
-    """``field`` of a ``Key=value;Key=value`` connection string (Azure's ``IngestionEndpoint=…``);
-    ``field_default`` when a fully known connection string lacks it; other values as they are."""
-    if not value.is_known or "=" not in value.text:
+    """``field`` of a ``Key=value;Key=value`` connection string (Azure's ``IngestionEndpoint=…``),
+    also of one built with unknown values (``f"AccountName={account};EndpointSuffix=..."``);
+    ``field_default`` when every key of the connection string is known and none is ``field``;
+    other values as they are."""
+    segments = _segments(value)
+    heads = [seg[0] if seg and isinstance(seg[0], str) else "" for seg in segments]
+    if not any("=" in head for head in heads):
         return value
-    pairs = dict(part.split("=", 1) for part in value.text.split(";") if "=" in part)
-    if spec["field"] in pairs:
-        return StrValue.literal(pairs[spec["field"]].strip(), (*value.trail, step))
-    if "field_default" in spec:
+    for segment, head in zip(segments, heads):
+        key, sep, rest = head.partition("=")
+        if sep and key.strip() == spec["field"]:
+            return StrValue(join_parts([rest.strip(), *segment[1:]]), (*value.trail, step))
+    if "field_default" in spec and all("=" in head for head in heads):
         return StrValue.literal(spec["field_default"], (*value.trail, step))
     return value
+
+
+def _segments(value: StrValue) -> list[list[Part]]:
+    """The ``;``-separated segments of a connection string, each as its parts (holes kept);
+    empty segments dropped."""
+    segments: list[list[Part]] = [[]]
+    for part in value.parts:
+        if isinstance(part, str):
+            pieces = part.split(";")
+            segments[-1].append(pieces[0])
+            segments.extend([piece] for piece in pieces[1:])
+        else:
+            segments[-1].append(part)
+    return [list(join_parts(seg)) for seg in segments if join_parts(seg)]
 
 
 def _argument(spec: dict[str, Any], call: SinkCall) -> Expr | None:
