@@ -1002,9 +1002,12 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         if not unset:
             return out
         usable = [d for d in defaults if not isinstance(d, Absent)]
+        hole = Strs((StrValue.hole(f"env:{key}", (Step(path, line, f"{label} is not set in any scanned config"),)),))
         if usable:
-            return out + [_then(d, Step(path, line, f"default of {label} (not set in any scanned config)")) for d in usable]
-        return out + [Strs((StrValue.hole(f"env:{key}", (Step(path, line, f"{label} is not set in any scanned config"),)),))]
+            out += [_then(d, Step(path, line, f"default of {label} (not set in any scanned config)")) for d in usable]
+            # an empty default says "set me": the deployment's value is the only one that can go anywhere
+            return out + [hole] if all(_empty(d) for d in usable) else out
+        return out + [hole]
 
     # callers ----------------------------------------------------------------
     def callers_of(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
@@ -1141,6 +1144,11 @@ def _method_of(klass: Scope, line: int) -> str | None:
         if child.kind == "function" and child.line <= line and (best is None or child.line > best.line):
             best = child
     return best.qualname if best else None
+
+
+def _empty(obj: Obj) -> bool:
+    """Whether ``obj`` is only the empty string."""
+    return isinstance(obj, Strs) and all(v.is_known and not v.text for v in obj.values)
 
 
 def _with_item(obj: Obj, store: ItemSet, frame: Frame) -> Obj:
