@@ -208,3 +208,22 @@ def test_a_file_named_like_the_standard_library_does_not_shadow_it(tmp_path: Pat
         (tmp_path / name).write_text(text)
     report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
     assert [(e.host, e.unresolved) for e in report.endpoints] == [("localhost", [])]
+
+
+def test_callers_through_a_package_that_re_exports_the_class(tmp_path: Path) -> None:
+    """``from ..scraper import Scraper`` binds the class the package's ``__init__`` re-exports
+    (``from .scraper import Scraper``): its calls are callers, so their arguments reach the class."""
+    files = {
+        "app/__init__.py": "",
+        "app/scraper/__init__.py": 'from .scraper import Scraper\n\n__all__ = ["Scraper"]\n',
+        "app/scraper/scraper.py": ("import requests\n\n\nclass Scraper:\n    def __init__(self, urls):\n"
+                                   "        self.urls = urls\n\n    def run(self):\n        for url in self.urls:\n"
+                                   "            requests.get(url)\n"),
+        "app/skills/browser.py": ("from ..scraper import Scraper\n\n\ndef browse():\n"
+                                  '    return Scraper(["https://docs.example.org/start"]).run()\n'),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
+    assert [(e.host, e.unresolved) for e in report.endpoints] == [("docs.example.org", [])]

@@ -108,6 +108,7 @@ class Program:
                 self.by_suffix.setdefault(".".join(parts[i:]), []).append(path)
         self.import_index = ImportIndex(imports or {}, self.path_of)
         self._quoted: dict[str, list[str]] = {}  # "pkg.module.Class" -> files quoting it (as asked)
+        self._module_names = {path: tuple(dict.fromkeys(names)) for path, names in paths.items()}  # how it is imported
 
     def add(self, facts: ModuleFacts) -> None:
         self.loaded[facts.path] = facts
@@ -185,8 +186,27 @@ class Program:
         """Where callers of ``name`` (defined in ``defined_in``) can be: the defining file, and
         files that import its module (or a name from it) and contain ``name`` as a word."""
         candidates = self.import_index.importers(defined_in.module, name, defined_in.path)
+        candidates |= self._reexported(defined_in.module, name)
         candidates.add(defined_in.path)
         return [path for path in sorted(candidates) if path in self.sources and self.mentions(path, name)]
+
+    def _reexported(self, module: str, name: str) -> set[str]:
+        """Files that import ``name`` from a module re-exporting it: a package's ``__init__``
+        (or any module) doing ``from .client import Scraper`` binds it for ``from pkg import
+        Scraper`` elsewhere. Followed a few re-exports deep."""
+        out: set[str] = set()
+        seen, frontier = {module}, [module]
+        for _ in range(REEXPORT_DEPTH):
+            found = []
+            for source in frontier:
+                for path in sorted(self.import_index.exact.get(f"{source}.{name}", ())):
+                    for again in self._module_names.get(path, ()):
+                        if again not in seen:
+                            seen.add(again)
+                            found.append(again)
+                            out |= self.import_index.importers(again, name, path)
+            frontier = found
+        return out
 
     def calls_named(self, facts: ModuleFacts, name: str) -> list[CallSite]:
         """The call sites in ``facts`` whose callee is called ``name`` (``f(…)``, ``x.f(…)``)."""
@@ -263,6 +283,7 @@ def identifiers(data: bytes) -> frozenset[bytes]:
     return frozenset(_IDENTIFIER.findall(data))
 
 
+REEXPORT_DEPTH = 3  # how many modules re-exporting a name (``from .x import name``) callers are looked for through
 QUOTED_DOTTED = re.compile(rb"""(?<=["'])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\.[A-Z]\w*(?=["'])""")
 
 
