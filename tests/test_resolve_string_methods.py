@@ -46,5 +46,10 @@ def test_methods_on_an_env_value_and_on_its_empty_default(tmp_path: Path) -> Non
     (root / "app.py").write_text(textwrap.dedent(code))
     bound = scan(root, ScanOptions(jobs=1, cache_dir=None, env={"APP_REGION": " EU "})).report.endpoints
     assert [e.url for e in bound] == ["https://eu.api.example.com/v1"]
-    # unset: the code's own default, the empty string, is what it builds
-    assert _by_line(tmp_path / "unset", code)[5].url == "https://.api.example.com/v1"
+    # unset: the code's own default, the empty string, builds a host-less URL; the empty default
+    # also leaves the deployment's value as a possible one
+    unset = tmp_path / "unset"
+    unset.mkdir()
+    (unset / "app.py").write_text(textwrap.dedent(code))
+    urls = {e.url for e in scan(unset, ScanOptions(jobs=1, cache_dir=None)).report.endpoints}
+    assert urls == {"https://.api.example.com/v1", "https://{env:APP_REGION}.api.example.com/v1"}
