@@ -86,13 +86,15 @@ class ResultCache:
         except (OSError, CodecError):
             return None
 
-    def store(self, key: str, record: ScanRecord) -> None:
+    def store(self, key: str, record: ScanRecord, redacted: bool = False) -> None:
+        """Write ``record`` with every string redacted (``redacted``: it already is, as a record
+        this cache loaded: walking the whole report again cost most of a reused hook run)."""
         from .cache import write_atomically
         from .cachecodec import dumps
 
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.directory / key, dumps(_redacted(record), tool_digest()))
+            write_atomically(self.directory / key, dumps(record if redacted else _redacted(record), tool_digest()))
         except (OSError, ValueError, TypeError):
             pass  # a read-only or full disk, or a value the codec cannot write, only costs speed
 
@@ -215,9 +217,11 @@ def reuse_report(results: ResultCache, key: str, record: ScanRecord | None, dige
 
     if not reusable(record, digests, still_same):
         return None
-    changed = [use for path, use in record.files.items() if use.digest != digests[path]]
+    changed = [path for path, use in record.files.items() if use.digest != digests[path]]
     for path, use in record.files.items():
         use.digest = digests[path]
     if changed:  # an unchanged tree's record is already stored as it is
-        results.store(key, record)
+        for path in changed:  # what changed is new; the rest was read back redacted
+            record.files[path] = _redacted(record.files[path])
+        results.store(key, record, redacted=True)
     return record.report
