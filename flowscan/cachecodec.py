@@ -379,3 +379,17 @@ def _hashable(key: object) -> Any:
         return tuple(_hashable(k) for k in key)
     hash(key)
     return key
+
+
+def to_json(value: object) -> object:
+    """``value`` as the JSON data ``dumps`` writes for it (no references), to be kept inside
+    another JSON document and read back alone with ``from_json``."""
+    return _Writer(False).encode(value)
+
+
+def from_json(raw: object, kind: object) -> Any:
+    """The ``kind`` that ``to_json`` gave ``raw``; raises ``CodecError``."""
+    try:
+        return _decoder(kind)(raw, [])
+    except RecursionError:
+        raise CodecError("nested too deep") from None
