@@ -170,6 +170,7 @@ def recorded_prepass(record: ScanRecord | None, digests: dict[str, str],
     return out
 
 
+@lru_cache(maxsize=1 << 14)  # a tree's files import the same few thousand names
 def _dotted(name: str) -> bool:
     return name == "" or all(part.isidentifier() for part in name.split("."))
 
@@ -199,7 +200,9 @@ def reuse_report(results: ResultCache, key: str, record: ScanRecord | None, dige
         summary = prepass_python(path, data)
         if (summary.module, summary.imports, summary.reads_env, summary.lazy_imports) != use.summary:
             return False
-        if (path in seed_files({path: summary}, sources, catalog, canonical)) != use.seed:
+        # a seed by the sinks alone is one with the watched calls too (whose rules then stay unloaded)
+        if not (use.seed and path in seed_files({path: summary}, sources, catalog, canonical, watched=False)) \
+                and (path in seed_files({path: summary}, sources, catalog, canonical)) != use.seed:
             return False
         words = identifiers(data)
         if any(mentions_in(data, name, words) != answer for name, answer in use.mentions.items()):

@@ -119,10 +119,16 @@ def store_deps(directory: Path, key: str, tracker: DepTracker, program: Program,
 @dataclass
 class RecordedDeps:
     digests: dict[str, str]
-    units: dict[Site, frozenset[str]]
+    names: list[str]  # every dependency a unit has
+    units: dict[Site, list[int]]  # call site -> its dependencies (indexes into ``names``)
     holders: dict[str, frozenset[str]]  # tree-wide question -> the files answering it then
     classes: dict[str, list]
     env_keys: dict[str, list[str]] | None  # path -> the env vars it writes (the files that may write one)
+
+    def sites_depending_on(self, keys: set[str]) -> set[Site]:
+        """The call sites with a dependency in ``keys``."""
+        wanted = {i for i, name in enumerate(self.names) if name in keys}
+        return {site for site, deps in self.units.items() if not wanted.isdisjoint(deps)}
 
     def env_write_keys(self, python: list[str], changed: frozenset[str]) -> dict[str, frozenset[str]] | None:
         """The env vars each unchanged Python file writes (``Program.env_write_keys``), or None
@@ -138,8 +144,12 @@ def load_deps(directory: Path, key: str) -> RecordedDeps | None:
         if data.get("format") != FORMAT:
             return None
         names = data["names"]
-        units = {(path, line): frozenset(names[i] for i in deps) for path, line, deps in data["units"]}
-        return RecordedDeps(dict(data["digests"]), units,
+        if not all(isinstance(n, str) for n in names):
+            raise ValueError("names: expected strings")
+        units = {(path, line): deps for path, line, deps in data["units"]}
+        if not all(type(i) is int and 0 <= i < len(names) for i in set().union(*units.values())):
+            raise ValueError("units: expected indexes of names")
+        return RecordedDeps(dict(data["digests"]), names, units,
                             {n: frozenset(paths) for n, paths in data["holders"].items()}, data["classes"],
                             _env_keys(data["env_keys"]))
     except (OSError, ValueError, KeyError, TypeError, IndexError):
@@ -280,7 +290,7 @@ def plan_scope(record: ScanRecord, recorded: RecordedDeps, digests: dict[str, st
                                 if not _same_answers(record.files[p].mentions, sources[p], words[p], program, old_facts, p)}
 
     # the places a changed file has for a class NAME (``reach_selection``): the same, or not
-    for key in set().union(*recorded.units.values()):
+    for key in recorded.names:
         if key.startswith(PLACES):
             path, _, name = key[len(PLACES):].partition("\0")
             if path in changed:
@@ -290,9 +300,7 @@ def plan_scope(record: ScanRecord, recorded: RecordedDeps, digests: dict[str, st
     # a tree-wide question is affected when a changed file answered it before or answers it now
     affecting |= {key for key, holders in recorded.holders.items()
                   if holders & changed or any(answers[p].holds(key) is not False for p in changed)}
-    for site, deps in recorded.units.items():
-        if site not in sites and deps & affecting:
-            sites.add(site)
+    sites |= recorded.sites_depending_on(affecting)
     return ScopePlan(changed, frozenset(sites), record.report, recorded.classes)
 
 
