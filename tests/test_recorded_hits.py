@@ -18,17 +18,11 @@ from flowscan.model import DEFAULT_CONTEXT, Location, Step
 from flowscan.python.flows import SinkHit
 from flowscan.recorded_hits import HitLog, RecordedHits, hits_file, load_hits
 from flowscan.values import Hole, StrValue
-from tests.test_scoped_hook import _append, _replace, _scoped_after_edits, _write
+from tests.test_scoped_hook import APP, _append, _replace, _scoped_after_edits, _write
 
 SHARED_APP = {
     "app/__init__.py": "",
-    "app/http.py": """\
-        import requests
-
-
-        def post(url, data):
-            return requests.post(url, json=data)
-    """,
+    "app/http.py": APP["app/http.py"],  # post(url, data): requests.post(url, ...)
     "app/a.py": """\
         import requests
 
