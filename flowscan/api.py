@@ -228,7 +228,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
             if plan is not None:
                 from .recorded_hits import load_hits
 
-                plan.kept = load_hits(results.directory, key)
+                plan.kept = load_hits(results.directory, key, recorded_deps.digests)
     if plan is not None:
         stats.scoped = len(plan.sites)
         program.env_write_keys = recorded_deps.env_write_keys([f.path for f in python_files], plan.changed)
@@ -356,7 +356,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
                 store_deps(results.directory, key, tracker, program, digests, seeds)
             if hit_log is not None:
-                hit_log.store(results.directory, key, {(p, n) for p, n, _ in resolve_failures})
+                hit_log.store(results.directory, key, {(p, n) for p, n, _ in resolve_failures}, digests)
     _mark_policy_decisions(report, sources, policy, options, lines, base)  # after the store: comments never stale a cached report
     rebase_report(report, base, servers, readiness_notes)
     for endpoint in report.endpoints:  # after the rebase: the graph's ids and paths are the report's

@@ -44,8 +44,10 @@ class HitLog:
             sites.setdefault((hit.location.path, hit.location.line), []).append(hit)
         self.left_out.setdefault(context, set()).update(budget_hits)
 
-    def store(self, directory: Path, key: str, failures: Iterable[Site]) -> None:
-        """Write the kept sites (``hits_file``); ``failures``: sites flowscan failed on in some context."""
+    def store(self, directory: Path, key: str, failures: Iterable[Site], digests: dict[str, str]) -> None:
+        """Write the kept sites (``hits_file``); ``failures``: sites flowscan failed on in some
+        context; ``digests``: the scanned files' (the hook reads the hits back only for the deps
+        recorded with the same, never those of an older record)."""
         from .cache import write_atomically
         from .cachecodec import to_json
         from .resultcache import _redacted
@@ -60,8 +62,9 @@ class HitLog:
                     continue
                 kept.append([path, line, (path, line) in free, to_json(hits)])
             contexts[context] = kept
-        data = {"format": FORMAT, "contexts": contexts}  # (``key`` names the flowscan version)
+        data = {"format": FORMAT, "tree": tree_digest(digests), "contexts": contexts}  # (``key`` names the flowscan version)
         try:
+            hits_file(directory, key).unlink(missing_ok=True)
             directory.mkdir(parents=True, exist_ok=True)
             write_atomically(hits_file(directory, key), json.dumps(data, separators=(",", ":")).encode())
         except (OSError, ValueError, TypeError):
@@ -70,6 +73,13 @@ class HitLog:
 
 def hits_file(directory: Path, key: str) -> Path:
     return directory / f"{key}.hits.json"
+
+
+def tree_digest(digests: dict[str, str]) -> str:
+    """One digest of every scanned file's digest."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps(sorted(digests.items())).encode()).hexdigest()
 
 
 class RecordedHits:
@@ -103,11 +113,12 @@ class RecordedHits:
         return entry is not None and entry[1]
 
 
-def load_hits(directory: Path, key: str) -> RecordedHits | None:
-    """The sites kept under ``key``; None when there are none or they are unreadable."""
+def load_hits(directory: Path, key: str, digests: dict[str, str]) -> RecordedHits | None:
+    """The sites kept under ``key`` by the scan of files with these ``digests`` (those its deps
+    file holds); None when there are none, they are another scan's or they are unreadable."""
     try:
         data = json.loads(hits_file(directory, key).read_bytes())
-        if data.get("format") != FORMAT:
+        if data.get("format") != FORMAT or data.get("tree") != tree_digest(digests):
             return None
         contexts: dict[str, dict[Site, tuple[int, bool, object]]] = {}
         for context, kept in data["contexts"].items():

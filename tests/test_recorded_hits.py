@@ -16,7 +16,7 @@ import pytest
 
 from flowscan.model import DEFAULT_CONTEXT, Location, Step
 from flowscan.python.flows import SinkHit
-from flowscan.recorded_hits import HitLog, RecordedHits, hits_file, load_hits
+from flowscan.recorded_hits import HitLog, RecordedHits, hits_file, load_hits, tree_digest
 from flowscan.values import Hole, StrValue
 from tests.test_scoped_hook import APP, _append, _replace, _scoped_after_edits, _write
 
@@ -123,9 +123,12 @@ def _hit(path: str, line: int, text: str, detail: str = "post(…)") -> SinkHit:
                    StrValue((text, Hole("param data")), (Step(path, line, detail),)))
 
 
+DIGESTS = {"a.py": "1", "b.py": "2"}
+
+
 def _stored(tmp_path: Path, log: HitLog, failures=()) -> RecordedHits:
-    log.store(tmp_path, "key", set(failures))
-    recorded = load_hits(tmp_path, "key")
+    log.store(tmp_path, "key", set(failures), DIGESTS)
+    recorded = load_hits(tmp_path, "key", DIGESTS)
     assert recorded is not None
     return recorded
 
@@ -161,7 +164,17 @@ def test_failed_budget_hit_and_secret_holding_sites_are_not_kept(tmp_path: Path)
 
 def test_an_unreadable_hits_file_is_none_and_an_unreadable_entry_is_not_kept(tmp_path: Path) -> None:
     hits_file(tmp_path, "key").write_text("{not json")
-    assert load_hits(tmp_path, "key") is None
-    hits_file(tmp_path, "key").write_text('{"format": 1, "contexts": {"default": [["a.py", 1, false, ["Nope"]]]}}')
-    recorded = load_hits(tmp_path, "key")
+    assert load_hits(tmp_path, "key", DIGESTS) is None
+    tree = tree_digest(DIGESTS)
+    hits_file(tmp_path, "key").write_text('{"format": 1, "tree": "%s", "contexts": {"default": [["a.py", 1, false, ["Nope"]]]}}'
+                                          % tree)
+    recorded = load_hits(tmp_path, "key", DIGESTS)
     assert recorded is not None and recorded.hits("default", ("a.py", 1)) is None
+
+
+def test_the_hits_of_another_recorded_tree_are_not_read(tmp_path: Path) -> None:
+    log = HitLog()
+    log.note(DEFAULT_CONTEXT, [_hit("a.py", 1, "https://api.groq.com/a")], [])
+    _stored(tmp_path, log)
+    assert load_hits(tmp_path, "key", {**DIGESTS, "b.py": "3"}) is None  # the deps file is of a newer scan
+    assert load_hits(tmp_path, "key", {"a.py": "1"}) is None
