@@ -215,7 +215,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
     program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources, load,
                       {p: s.imports for p, s in summaries.items()}, callees=cache)
-    plan = tracker = None
+    plan = tracker = hit_log = None
     if options.scoped and results is not None and key is not None and digests is not None and record is not None:
         from .scoped import load_deps, plan_scope
 
@@ -225,6 +225,10 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
                 files = record.files
                 plan = plan_scope(record, recorded_deps, digests, summaries, direct, sources, program,
                                   lambda p: cache.load_key(files[p].facts_key, p) if files[p].facts_key else None)
+            if plan is not None:
+                from .recorded_hits import load_hits
+
+                plan.kept = load_hits(results.directory, key, recorded_deps.digests)
     if plan is not None:
         stats.scoped = len(plan.sites)
         program.env_write_keys = recorded_deps.env_write_keys([f.path for f in python_files], plan.changed)
@@ -238,8 +242,10 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         program.skip_uncalled = True
     elif results is not None and key is not None:
         from .python.deps import DepTracker
+        from .recorded_hits import HitLog
 
         program.deps = tracker = DepTracker(list(summaries))  # recorded for the hook (flowscan.scoped)
+        hit_log = HitLog()  # each call site's hits, for the hook's widening (flowscan.recorded_hits)
     from .extract.yamlfiles import YamlFiles
     from .python.settings import SettingsFiles
 
@@ -274,7 +280,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         from .python.env_services import default_on_imported
         if seed_modules or any(c.endpoints for c in config_facts) or default_on_imported(catalog, program.import_index.under):
             endpoints, budget_hits = _resolve(program, seed_modules, seed_names, config_facts, contexts,
-                                              catalog, policy, options, stats, resolve_failures, plan)
+                                              catalog, policy, options, stats, resolve_failures, plan, hit_log)
     stats.budget_hits = len(budget_hits)
     for path, line, context in sorted(budget_hits):
         from .python.resolve import STEP_BUDGET
@@ -349,6 +355,8 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
                 from .scoped import store_deps
 
                 store_deps(results.directory, key, tracker, program, digests, seeds)
+            if hit_log is not None:
+                hit_log.store(results.directory, key, {(p, n) for p, n, _ in resolve_failures}, digests)
     _mark_policy_decisions(report, sources, policy, options, lines, base)  # after the store: comments never stale a cached report
     rebase_report(report, base, servers, readiness_notes)
     for endpoint in report.endpoints:  # after the rebase: the graph's ids and paths are the report's
@@ -370,12 +378,13 @@ def _mark_policy_decisions(report: Report, sources: dict[str, bytes], policy: Po
 
 def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: frozenset[str],
              config_facts: list[ConfigFacts], contexts: list, catalog: Catalog, policy: Policy,
-             options: ScanOptions, stats: ScanStats, failures: list[tuple[str, int, str]], plan=None
-             ) -> tuple[list[Endpoint], set[tuple[str, int, str]]]:
+             options: ScanOptions, stats: ScanStats, failures: list[tuple[str, int, str]], plan=None,
+             hit_log=None) -> tuple[list[Endpoint], set[tuple[str, int, str]]]:
     """Endpoints of the default context and of every deployment context, and the calls whose
     resolution hit the evaluation budget (path, line, context); ``failures`` is told the calls
     flowscan failed on (path, line, message). ``plan`` (the scoped hook, ``flowscan.scoped``):
-    resolve only its call sites, and those that fed the same endpoints."""
+    resolve only its call sites, and those that fed the same endpoints. ``hit_log`` (a recording
+    scan, ``flowscan.recorded_hits``): told each context's hits per call site."""
     from .contexts import drop_defaults_set_by_contexts, drop_none_sides_set_by_contexts
     from .endpoints import build_endpoints
     from .python.env_services import env_service_hits
@@ -393,7 +402,12 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         from .scoped import widen
 
         scoped = {"only": plan.sites, "subclasses": plan.subclasses(catalog)}
-    hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere, failures=failures, **scoped) \
+    python_hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere, failures=failures,
+                            **scoped)
+    if hit_log is not None:
+        hit_log.note(DEFAULT_CONTEXT, python_hits, resolver.budget_hits)
+        hit_log.env_free = same_everywhere
+    hits = python_hits \
         + config_hits(config_facts, lambda key: extra_env.get(key)) \
         + env_service_hits(catalog, program.import_index.under, resolver.env,  # the code's own env writes too
                            import_line=lambda path, library: _import_line(program, path, library))
@@ -401,7 +415,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         hits += widen(plan, hits, DEFAULT_CONTEXT, lambda found: build_endpoints(found, catalog, policy, DEFAULT_CONTEXT, served),
                       lambda modules, sites: find_hits(modules, resolver, catalog, seed_names, env_free=same_everywhere,
                                                        failures=failures, only=sites, subclasses=scoped["subclasses"]),
-                      program)
+                      program, env_free=same_everywhere)
     endpoints = build_endpoints(drop_none_sides_set_by_contexts(hits, contexts), catalog, policy, DEFAULT_CONTEXT, served)
     budget_hits = {(path, line, DEFAULT_CONTEXT) for path, line in resolver.budget_hits}
     resolver.start_budget()
@@ -410,7 +424,10 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     for context in contexts:
         resolver = Resolver(program, context.lookup)
         modules = [m for m in seed_modules if context.covers(m.path)]
-        hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged, failures=failures, **scoped) \
+        python_hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged, failures=failures, **scoped)
+        if hit_log is not None:
+            hit_log.note(context.name, python_hits, resolver.budget_hits)
+        hits = python_hits \
             + config_hits(config_facts, context.lookup, in_context=True) \
             + env_service_hits(catalog, program.import_index.under, resolver.env, context.covers,
                                lambda path, library: _import_line(program, path, library))
@@ -420,7 +437,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
                           lambda modules, sites: find_hits([m for m in modules if context.covers(m.path)], resolver,
                                                            catalog, seed_names, skip=unchanged, failures=failures,
                                                            only=sites, subclasses=scoped["subclasses"]),
-                          program)
+                          program, skip=unchanged)
         hits = [h for h in hits if h.value is not None and context.touched(h.value.trail)]
         endpoints += build_endpoints(hits, catalog, policy, context.name, served)
         budget_hits |= {(path, line, context.name) for path, line in resolver.budget_hits}

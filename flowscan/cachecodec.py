@@ -198,6 +198,8 @@ def _decoder(hint: object) -> Decoder:
         return sequence
     if container is dict:
         key_hint = args[0] if args else Any
+        if key_hint is str and len(args) == 2 and args[1] in (str, bool):
+            return _scalar_mapping(args[1])
         key, value = (_lazy(a) for a in (args if args else (Any, Any)))
 
         def mapping(raw: object, built: list) -> Any:
@@ -207,6 +209,30 @@ def _decoder(hint: object) -> Decoder:
             return {_hashable(read_key(_object_key(k, key_hint), built)): read_value(v, built) for k, v in _pairs(raw)}
         return mapping
     raise CodecError(f"no reading for {hint!r}")
+
+
+def _scalar_mapping(kind: type) -> Decoder:
+    """A ``dict[str, str]`` or ``dict[str, bool]`` (a file's identifier lookups): a JSON object
+    checked in one pass, not read key by key."""
+    general = None
+
+    def scalar_mapping(raw: object, built: list) -> Any:
+        nonlocal general
+        if type(raw) is dict and "@dict" not in raw and all(type(v) is kind for v in raw.values()):
+            return dict(raw)  # (a JSON object's keys are strings)
+        if general is None:
+            general = _pairs_decoder(kind)
+        return general(raw, built)
+    return scalar_mapping
+
+
+def _pairs_decoder(kind: type) -> Decoder:
+    """``dict[str, kind]`` read pair by pair (the ``{"@dict": ...}`` form, or to say what is wrong)."""
+    read_key, read_value = _exact(str), _exact(kind)
+
+    def mapping(raw: object, built: list) -> Any:
+        return {read_key(k, built): read_value(v, built) for k, v in _pairs(raw)}
+    return mapping
 
 
 def _lazy(hint: object) -> Callable[[], Decoder]:
@@ -379,3 +405,17 @@ def _hashable(key: object) -> Any:
         return tuple(_hashable(k) for k in key)
     hash(key)
     return key
+
+
+def to_json(value: object) -> object:
+    """``value`` as the JSON data ``dumps`` writes for it (no references), to be kept inside
+    another JSON document and read back alone with ``from_json``."""
+    return _Writer(False).encode(value)
+
+
+def from_json(raw: object, kind: object) -> Any:
+    """The ``kind`` that ``to_json`` gave ``raw``; raises ``CodecError``."""
+    try:
+        return _decoder(kind)(raw, [])
+    except RecursionError:
+        raise CodecError("nested too deep") from None

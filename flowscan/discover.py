@@ -202,17 +202,19 @@ def prepass_python(path: str, data: bytes) -> PythonSummary:
 
 
 def seed_files(summaries: dict[str, PythonSummary], sources: dict[str, bytes], catalog: Catalog,
-           canonical: dict[str, str]) -> set[str]:
+           canonical: dict[str, str], watched: bool = True) -> set[str]:
     """Files the pre-pass sends to the parser up front: those that import a sink's module
     (or the sink itself) and mention the sink's name. Everything else is parsed on demand,
     when resolution follows an import into it or looks for a function's callers (``Program``).
+    ``watched``: also the calls the checks read (``watched_calls``); without them, the seeds
+    found are some of those found with them (the server rules are not loaded).
     """
     if not summaries:
         return set()  # nothing to seed: skip loading the server rules
     from .checks.watched import watched_calls
 
     names_under: dict[str, set[bytes]] = {}
-    for name in [*catalog.sinks, *watched_calls()]:
+    for name in [*catalog.sinks, *(watched_calls() if watched else ())]:
         parts = name.split(".")
         for cut in range(1, len(parts) + 1):
             names_under.setdefault(".".join(parts[:cut]), set()).add(parts[-1].encode())

@@ -86,13 +86,15 @@ class ResultCache:
         except (OSError, CodecError):
             return None
 
-    def store(self, key: str, record: ScanRecord) -> None:
+    def store(self, key: str, record: ScanRecord, redacted: bool = False) -> None:
+        """Write ``record`` with every string redacted (``redacted``: it already is, as a record
+        this cache loaded: walking the whole report again cost most of a reused hook run)."""
         from .cache import write_atomically
         from .cachecodec import dumps
 
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.directory / key, dumps(_redacted(record), tool_digest()))
+            write_atomically(self.directory / key, dumps(record if redacted else _redacted(record), tool_digest()))
         except (OSError, ValueError, TypeError):
             pass  # a read-only or full disk, or a value the codec cannot write, only costs speed
 
@@ -168,6 +170,7 @@ def recorded_prepass(record: ScanRecord | None, digests: dict[str, str],
     return out
 
 
+@lru_cache(maxsize=1 << 14)  # a tree's files import the same few thousand names
 def _dotted(name: str) -> bool:
     return name == "" or all(part.isidentifier() for part in name.split("."))
 
@@ -197,7 +200,9 @@ def reuse_report(results: ResultCache, key: str, record: ScanRecord | None, dige
         summary = prepass_python(path, data)
         if (summary.module, summary.imports, summary.reads_env, summary.lazy_imports) != use.summary:
             return False
-        if (path in seed_files({path: summary}, sources, catalog, canonical)) != use.seed:
+        # a seed by the sinks alone is one with the watched calls too (whose rules then stay unloaded)
+        if not (use.seed and path in seed_files({path: summary}, sources, catalog, canonical, watched=False)) \
+                and (path in seed_files({path: summary}, sources, catalog, canonical)) != use.seed:
             return False
         words = identifiers(data)
         if any(mentions_in(data, name, words) != answer for name, answer in use.mentions.items()):
@@ -215,9 +220,11 @@ def reuse_report(results: ResultCache, key: str, record: ScanRecord | None, dige
 
     if not reusable(record, digests, still_same):
         return None
-    changed = [use for path, use in record.files.items() if use.digest != digests[path]]
+    changed = [path for path, use in record.files.items() if use.digest != digests[path]]
     for path, use in record.files.items():
         use.digest = digests[path]
     if changed:  # an unchanged tree's record is already stored as it is
-        results.store(key, record)
+        for path in changed:  # what changed is new; the rest was read back redacted
+            record.files[path] = _redacted(record.files[path])
+        results.store(key, record, redacted=True)
     return record.report

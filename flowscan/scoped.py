@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .python.deps import DepTracker
     from .python.facts import ModuleFacts
     from .python.program import Program
+    from .recorded_hits import RecordedHits
     from .resultcache import ScanRecord
 
 FORMAT = 5
@@ -118,10 +119,16 @@ def store_deps(directory: Path, key: str, tracker: DepTracker, program: Program,
 @dataclass
 class RecordedDeps:
     digests: dict[str, str]
-    units: dict[Site, frozenset[str]]
+    names: list[str]  # every dependency a unit has
+    units: dict[Site, list[int]]  # call site -> its dependencies (indexes into ``names``)
     holders: dict[str, frozenset[str]]  # tree-wide question -> the files answering it then
     classes: dict[str, list]
     env_keys: dict[str, list[str]] | None  # path -> the env vars it writes (the files that may write one)
+
+    def sites_depending_on(self, keys: set[str]) -> set[Site]:
+        """The call sites with a dependency in ``keys``."""
+        wanted = {i for i, name in enumerate(self.names) if name in keys}
+        return {site for site, deps in self.units.items() if not wanted.isdisjoint(deps)}
 
     def env_write_keys(self, python: list[str], changed: frozenset[str]) -> dict[str, frozenset[str]] | None:
         """The env vars each unchanged Python file writes (``Program.env_write_keys``), or None
@@ -137,8 +144,12 @@ def load_deps(directory: Path, key: str) -> RecordedDeps | None:
         if data.get("format") != FORMAT:
             return None
         names = data["names"]
-        units = {(path, line): frozenset(names[i] for i in deps) for path, line, deps in data["units"]}
-        return RecordedDeps(dict(data["digests"]), units,
+        if not all(isinstance(n, str) for n in names):
+            raise ValueError("names: expected strings")
+        units = {(path, line): deps for path, line, deps in data["units"]}
+        if not all(type(i) is int and 0 <= i < len(names) for i in set().union(*units.values())):
+            raise ValueError("units: expected indexes of names")
+        return RecordedDeps(dict(data["digests"]), names, units,
                             {n: frozenset(paths) for n, paths in data["holders"].items()}, data["classes"],
                             _env_keys(data["env_keys"]))
     except (OSError, ValueError, KeyError, TypeError, IndexError):
@@ -162,6 +173,7 @@ class ScopePlan:
     sites: frozenset[Site]  # call sites to resolve: every one of the changed files, and the affected ones
     recorded: Report  # the recorded report (endpoints: which call sites fed which endpoint)
     classes: dict[str, list]  # seed path -> its classes' [name, base names] (recorded; the changed ones checked)
+    kept: RecordedHits | None = None  # the recorded scan's hits per call site (``widen`` reads them back)
 
     def subclasses(self, catalog) -> frozenset[str]:
         """The in-tree SDK subclasses of the whole tree (``subclass_names`` over every seed)."""
@@ -278,7 +290,7 @@ def plan_scope(record: ScanRecord, recorded: RecordedDeps, digests: dict[str, st
                                 if not _same_answers(record.files[p].mentions, sources[p], words[p], program, old_facts, p)}
 
     # the places a changed file has for a class NAME (``reach_selection``): the same, or not
-    for key in set().union(*recorded.units.values()):
+    for key in recorded.names:
         if key.startswith(PLACES):
             path, _, name = key[len(PLACES):].partition("\0")
             if path in changed:
@@ -288,18 +300,39 @@ def plan_scope(record: ScanRecord, recorded: RecordedDeps, digests: dict[str, st
     # a tree-wide question is affected when a changed file answered it before or answers it now
     affecting |= {key for key, holders in recorded.holders.items()
                   if holders & changed or any(answers[p].holds(key) is not False for p in changed)}
-    for site, deps in recorded.units.items():
-        if site not in sites and deps & affecting:
-            sites.add(site)
+    sites |= recorded.sites_depending_on(affecting)
     return ScopePlan(changed, frozenset(sites), record.report, recorded.classes)
 
 
 def widen(plan: ScopePlan, hits: list, context: str, endpoints_of: Callable[[list], list],
-          resolve: Callable[[list, frozenset[Site]], list], program: Program) -> list:
+          resolve: Callable[[list, frozenset[Site]], list], program: Program,
+          skip: frozenset[Site] = frozenset(), env_free: set[Site] | None = None) -> list:
     """The hits of the recorded call sites that fed an endpoint the plan's hits feed (now or
-    before), resolved: a finding on an endpoint names every call site of it."""
-    extra = plan.feeders(context, {e.id for e in endpoints_of(hits)})
+    before): a finding on an endpoint names every call site of it. Their files are loaded (the
+    checks read an endpoint's modules); the hits of an unchanged file whose sites the recorded
+    scan kept (``plan.kept``, ``recorded_hits``) are read back, and ``env_free`` told those whose
+    value read no env var; the other files' sites are resolved.
+    ``skip``: sites not to widen (the other contexts' ``find_hits`` skips them)."""
+    extra = plan.feeders(context, {e.id for e in endpoints_of(hits)}) - skip
     if not extra:
         return []
-    modules = [program.load(path, "endpoint") for path in sorted({path for path, _ in extra})]
-    return resolve([m for m in modules if not m.parse_error], extra)
+    by_file: dict[str, list[Site]] = {}
+    for site in extra:
+        by_file.setdefault(site[0], []).append(site)
+    kept: dict[str, list] = {}
+    if plan.kept is not None:
+        for path, sites in by_file.items():
+            found = [] if path in plan.changed else [plan.kept.hits(context, site) for site in sites]
+            if found and all(h is not None for h in found):
+                ordered = sorted(zip(sites, found), key=lambda pair: plan.kept.order(context, pair[0]))
+                kept[path] = [hit for _, site_hits in ordered for hit in site_hits]
+                if env_free is not None:
+                    env_free.update(site for site in sites if plan.kept.env_free(site))
+    # every file is loaded still: the checks read the modules of an endpoint's call sites
+    modules = [program.load(path, "endpoint") for path in sorted(by_file)]
+    rest = frozenset(site for path, sites in by_file.items() if path not in kept for site in sites)
+    resolved: dict[str, list] = {}
+    if rest:
+        for hit in resolve([m for m in modules if not m.parse_error and m.path not in kept], rest):
+            resolved.setdefault(hit.location.path, []).append(hit)
+    return [hit for path in sorted(by_file) for hit in kept.get(path, resolved.get(path, []))]

@@ -98,3 +98,13 @@ def test_shared_entries_are_only_written_for_kinds_the_reader_counts_exactly() -
     assert fully_typed(ModuleFacts)
     assert not fully_typed(Report)  # its policy is a plain dict: reports are written without references
     assert not fully_typed(ScanRecord)
+
+
+def test_a_dict_of_strings_to_scalars_reads_back_and_refuses_other_values() -> None:
+    mentions = {"post": True, "get": False, "@dict": True}
+    assert loads(dumps(mentions, "v"), dict[str, bool], "v") == mentions
+    assert loads(dumps({"a": "b"}, "v"), dict[str, str], "v") == {"a": "b"}
+    assert loads(b'{"format":2,"version":"v","value":{"@dict":[["x",true]]}}', dict[str, bool], "v") == {"x": True}
+    for wrong in (b'{"x": 1}', b'{"x": "true"}', b'["x"]', b'{"@dict":[[1,true]]}'):
+        with pytest.raises(CodecError):
+            loads(b'{"format":2,"version":"v","value":' + wrong + b"}", dict[str, bool], "v")

@@ -43,16 +43,17 @@ class ImportIndex:
         # ("" when it is none of the tree's files); likewise (X, Y, T) for a name Y from such a module.
         self.last: dict[tuple[str, str], set[str]] = {}
         self.last_two: dict[tuple[str, str, str], set[str]] = {}
-        for path, names in imports.items():
+        for path, names in imports.items():  # files by import first: each distinct import is then worked out once
             for dotted in names:
-                parts = dotted.split(".")
                 self.exact.setdefault(dotted, set()).add(path)
-                for cut in range(1, len(parts) + 1):
-                    self.under.setdefault(".".join(parts[:cut]), set()).add(path)
-                self.last.setdefault((parts[-1], path_of(dotted) or ""), set()).add(path)
-                if len(parts) >= 3:
-                    target = path_of(".".join(parts[:-1])) or ""
-                    self.last_two.setdefault((parts[-2], parts[-1], target), set()).add(path)
+        for dotted, paths in self.exact.items():
+            parts = dotted.split(".")
+            for cut in range(1, len(parts) + 1):
+                self.under.setdefault(".".join(parts[:cut]), set()).update(paths)
+            self.last.setdefault((parts[-1], path_of(dotted) or ""), set()).update(paths)
+            if len(parts) >= 3:
+                target = path_of(".".join(parts[:-1])) or ""
+                self.last_two.setdefault((parts[-2], parts[-1], target), set()).update(paths)
 
     def importers(self, module: str, name: str, path: str) -> set[str]:
         """Files that may bind ``name`` defined in ``module`` (file ``path``): they import the
