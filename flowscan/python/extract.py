@@ -48,7 +48,8 @@ from .facts import (
 
 __all__ = ["extract_python", "module_name_for"]
 
-_COMPARE_OPS = dict(zip((ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot), COMPARE_OPS))
+_COMPARE_OPS = dict(zip((ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot, ast.Gt, ast.GtE, ast.Lt, ast.LtE),
+                        COMPARE_OPS, strict=True))
 
 # ast node -> the libcst class name an Opaque carries (the IR names what it did not model).
 _OPAQUE_NAMES = {

@@ -47,7 +47,7 @@ def joined_string(parts: list[Expr], line: int) -> Expr:
     return Concat(tuple(out), line)
 
 
-COMPARE_OPS = ("==", "!=", "in", "not in", "is", "is not")
+COMPARE_OPS = ("==", "!=", "in", "not in", "is", "is not", ">", ">=", "<", "<=")
 
 
 def case_tests(shapes: list, guards: list, line: int) -> list[tuple[Test, ...]]:

@@ -96,7 +96,8 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:300]
 
 
-_COMPARE_OPS = dict(zip((cst.Equal, cst.NotEqual, cst.In, cst.NotIn, cst.Is, cst.IsNot), COMPARE_OPS))
+_COMPARE_OPS = dict(zip((cst.Equal, cst.NotEqual, cst.In, cst.NotIn, cst.Is, cst.IsNot, cst.GreaterThan,
+                         cst.GreaterThanEqual, cst.LessThan, cst.LessThanEqual), COMPARE_OPS, strict=True))
 
 
 class _AstLines:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from dataclasses import replace
 from typing import Iterable, Iterator
 
 from ..model import Step
@@ -56,6 +57,7 @@ from .objects import (
     Inst,
     ListObj,
     ModRef,
+    Namespace,
     Obj,
     PathMethod,
     PathVal,
@@ -73,6 +75,7 @@ from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
 from .resolve_dynamic import GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
+from .resolve_cli import CliResolution
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
 from .resolve_loops import LoopResolution
@@ -100,7 +103,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 # -- the resolver ------------------------------------------------------------
 
 class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
-               ModelResolution, ListResolution):
+               ModelResolution, ListResolution, CliResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -414,6 +417,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             user = self.entry_param(module, scope, param) if hydra is None else None
             if hydra is not None:
                 result = _cap(hydra)
+            elif user is not None and user.kind == "cli" and (flag := self.cli_param(module, scope, param)) is not None:
+                # a command-line flag: the user's value or its declared default; in-tree callers may pass more
+                passed = self._param_values(module, scope, replace(param, default=None), frame, placeholder=False)
+                result = _cap([*flag, *passed])
             elif user is not None:  # the framework passes user input; in-tree callers may pass more
                 result = _cap([user, *self._param_values(module, scope, param, frame, placeholder=False)])
             else:
@@ -520,6 +527,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return self._class_attr(base.of, attr, base)
         if isinstance(base, UserInput):
             return [input_attr(base, attr)]
+        if isinstance(base, Namespace):
+            return self.flag_value(base, attr, line)
         if isinstance(base, Strs):
             return [StrMethod(base.values, attr)]
         if isinstance(base, PathVal):
@@ -537,6 +546,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
     def _external(self, dotted: str, receiver: Inst | None, line: int, where: Frame | str | None) -> Obj:
         """An external name, or the user input it holds (``flask.request``, ``sys.argv``)."""
         path = where if isinstance(where, str) else (where.module.path if where is not None else "")
+        if receiver is not None and self.parser_method(dotted, receiver) is not None:
+            return Ext(dotted, receiver)  # parse_args of a parser in the tree: its flags (``parsed``)
         return self.input_of(dotted, line, path) or Ext(dotted, receiver)
 
     def _init_call(self, ref: ClassRef, inst: Inst) -> CallCtx | None:
@@ -767,6 +778,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             elif isinstance(base, UserInput):
                 keys = [k.text for k in self.strings(self.eval(expr.key, frame), frame) if k.is_known]
                 out.append(input_item(base, keys[0] if len(keys) == 1 else None))
+            elif isinstance(base, Namespace):
+                keys = [k.text for k in self.strings(self.eval(expr.key, frame), frame) if k.is_known]
+                out.append(self.namespace_item(base, keys[0] if len(keys) == 1 else None, frame.module.path, expr.line))
             elif isinstance(base, DataObj):
                 for key in self.strings(self.eval(expr.key, frame), frame):
                     out.extend(self._data_item(base, key.text) if key.is_known
@@ -837,6 +851,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 return self._super(ctx.frame)
             if name == "dict" and not ctx.args:
                 return [DictObj(tuple((key, value) for key, value in ctx.kwargs if key != "**"), frame)]
+            if func.receiver is not None:
+                namespace = self.parsed(func, ctx)
+                if namespace is not None:
+                    return namespace
             return [Inst(func, ctx)]
         if isinstance(func, ClassRef):
             return [Inst(func, ctx)]
