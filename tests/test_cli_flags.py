@@ -222,3 +222,53 @@ def test_both_extractors_record_ordering_comparisons() -> None:
     tests = {s.func.id: s.tests for s in ast_facts.calls if isinstance(s.func, Name)}
     assert [(t.op, t.negated) for t in tests["f"]] == [(">", False)]
     assert [(t.op, t.negated) for t in tests["g"]] == [("<=", False)]
+
+
+def test_configargparse_reads_a_flag_from_its_env_var_first(tmp_path: Path) -> None:
+    """ConfigArgParse: ``env_var=`` and ``auto_env_var_prefix=`` name the env var that overrides a
+    flag's default; a deployment config that sets it is the shipped value."""
+    code = '''\
+        import configargparse
+        import requests
+
+
+        def main():
+            parser = configargparse.ArgumentParser(auto_env_var_prefix="TOOL_")
+            parser.add_argument("--telemetry", action="store_true")
+            parser.add_argument("--tracing", action="store_true", env_var="TRACING_ON")
+            parser.add_argument("--region", default="eu")
+            args = parser.parse_args()
+            if args.telemetry:
+                requests.post("https://events.example.com/v1", json={})
+            if args.tracing:
+                requests.post("https://traces.example.com/v1", json={})
+            requests.get(f"https://{args.region}.api.example.com/v2/status")
+    '''
+    endpoints = _scan(tmp_path, {"tool.py": code})
+    reach = _reach(endpoints)
+    # TOOL_TELEMETRY and TRACING_ON are set by no scanned config: the declared default False
+    assert reach["events.example.com"] == (
+        "opt-in", [("CLI flag --telemetry", "CLI flag --telemetry is set and not false", "'False'")])
+    assert reach["traces.example.com"][0] == "opt-in"
+    region = next(e for e in endpoints if e.host == "eu.api.example.com")
+    assert region.reach == "default"
+    details = [step.detail for step in region.provenance]
+    assert "default of CLI flag --region" in details
+    assert any("env TOOL_REGION (for CLI flag --region)" in detail for detail in details)
+
+
+def test_a_flags_env_var_set_by_a_deployment_is_shipped(tmp_path: Path) -> None:
+    code = '''\
+        import configargparse
+        import requests
+
+        parser = configargparse.ArgParser()
+        parser.add_argument("--telemetry", action="store_true", env_var="TOOL_TELEMETRY")
+        args = parser.parse_args()
+        if args.telemetry:
+            requests.post("https://events.example.com/v1", json={})
+    '''
+    (tmp_path / "tool.py").write_text(textwrap.dedent(code))
+    for env, reach in (({"TOOL_TELEMETRY": "1"}, "default"), ({}, "opt-in")):
+        endpoints = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None, env=env)).report.endpoints
+        assert [e.reach for e in endpoints if e.host == "events.example.com"] == [reach]

@@ -61,6 +61,7 @@ class FlagRule:
     flag_default: str = ""
     flag_value_kw: str = ""
     envvar_kw: str = ""
+    env_prefix_kw: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +95,8 @@ def _flag_rule(entry: dict) -> FlagRule:
                     default_kw=entry.get("default_kw", "default"), action_kw=entry.get("action_kw", ""),
                     action_defaults=tuple(sorted(entry.get("action_defaults", {}).items())),
                     flag_kw=entry.get("flag_kw", ""), flag_default=entry.get("flag_default", ""),
-                    flag_value_kw=entry.get("flag_value_kw", ""), envvar_kw=entry.get("envvar_kw", ""))
+                    flag_value_kw=entry.get("flag_value_kw", ""), envvar_kw=entry.get("envvar_kw", ""),
+                    env_prefix_kw=entry.get("env_prefix_kw", ""))
 
 
 def describe(rule: EntryRule, param: str, function: str, decorator: str = "", route: str = "") -> str:

@@ -15,8 +15,8 @@ import re
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
-from .facts import CallSite, ModuleFacts, NoneLit, Scope, Test
 from .entrypoints import USER_SUPPLIED
+from .facts import CallSite, ModuleFacts, NoneLit, Scope, Test
 from .objects import ARGV, CALLER_SET, Absent, Ext, Frame, ListObj, Strs, Unknown, UserInput
 from .reach_cli import NOT_GIVEN, argv_switch
 from .resolve import Resolver
@@ -113,7 +113,7 @@ def reach_of(switches: tuple[Switch, ...]) -> str:
 def hit_reach(switches: tuple[Switch, ...], unresolved: list[str], path: str, line: int) -> tuple[str, tuple[Switch, ...]]:
     """A call's reach, also from its value: a host that only an env var no scanned config sets
     would give (``env:AZURE_API_BASE``) is reached once a user sets it."""
-    if unresolved and all(label.startswith("env:") or label.startswith(_FLAG_LABEL) for label in unresolved):
+    if unresolved and all(label.startswith(("env:", _FLAG_LABEL)) for label in unresolved):
         switches = (*switches, *(_unresolved_switch(label, path, line) for label in unresolved))
     return reach_of(switches), switches
 

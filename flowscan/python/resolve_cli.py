@@ -14,7 +14,18 @@ from ..model import Step
 from ..values import StrValue
 from .entrypoints import FlagRule, entry_rules
 from .facts import Call, Expr, Lit, ModuleFacts, Opaque, Param, Scope
-from .objects import Absent, CallCtx, Ext, Frame, Inst, Namespace, Obj, Strs, Unknown, UserInput
+from .objects import (
+    Absent,
+    CallCtx,
+    Ext,
+    Frame,
+    Inst,
+    Namespace,
+    Obj,
+    Strs,
+    Unknown,
+    UserInput,
+)
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -98,7 +109,14 @@ class CliResolution:
                 unsure.append(f"{module.path}:{site.line}")
                 continue
             step = Step(module.path, site.line, f"{FLAG_DEFAULT_STEP}{names[1]}")
-            matched.append((names[1], [_default_step(o, step) for o in self._argparse_default(site, frame, rule, step)]))
+            defaults = [_default_step(o, step) for o in self._argparse_default(site, frame, rule, step)]
+            envvar = dict(site.kwargs).get(rule.envvar_kw) if rule.envvar_kw else None
+            if envvar is not None:
+                defaults = self._from_env(envvar, defaults, frame, names[1])
+            elif names[1].startswith("--") and (prefix := self._env_prefix(namespace.parser, rule)) is not None:
+                name = (prefix + names[1].lstrip("-")).replace("-", "_").upper()
+                defaults = self._from_env_named(name, defaults, frame, names[1])
+            matched.append((names[1], defaults))
         flag = matched[0][0] if matched else "--" + dest.replace("_", "-")
         path = call.frame.module.path if call is not None else ""
         out: list[Obj] = [flag_input(flag, path, line, f"argparse parser at {where}")]
@@ -109,6 +127,16 @@ class CliResolution:
         for _flag, defaults in matched:
             out.extend(defaults)
         return out
+
+    def _env_prefix(self: Resolver, parser: Inst, rule: FlagRule) -> str | None:
+        """The prefix of the env var a parser reads for every long option
+        (``auto_env_var_prefix="AIDER_"``), when its constructor names one."""
+        call = parser.call
+        expr = call.kwarg(rule.env_prefix_kw) if call is not None and rule.env_prefix_kw else None
+        if expr is None:
+            return None
+        texts = self.strings(self.eval(expr, call.frame), call.frame)
+        return texts[0].text if len(texts) == 1 and texts[0].is_known else None
 
     def _declarations(self: Resolver, parser: Inst) -> list[tuple[ModuleFacts, object, Frame, FlagRule]]:
         """The calls in the tree that declare a flag of ``parser`` (its own ``add_argument``
@@ -236,8 +264,10 @@ class CliResolution:
         names = self.strings(self.eval(envvar, frame), frame)
         if len(names) != 1 or not names[0].is_known:
             return [*defaults, Unknown(f"{CLI_FLAG}{flag} reads an env var not known statically", frame.line)]
-        found = self._env_value(names[0].text, defaults, frame.module.path, frame.line,
-                                f"env {names[0].text} (for {CLI_FLAG}{flag})")
+        return self._from_env_named(names[0].text, defaults, frame, flag)
+
+    def _from_env_named(self: Resolver, name: str, defaults: list[Obj], frame: Frame, flag: str) -> list[Obj]:
+        found = self._env_value(name, defaults, frame.module.path, frame.line, f"env {name} (for {CLI_FLAG}{flag})")
         return found + [d for d in defaults if isinstance(d, Absent)]
 
     def _typer_param(self: Resolver, module: ModuleFacts, scope: Scope, param: Param, outer: Frame,
