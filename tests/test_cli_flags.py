@@ -272,3 +272,25 @@ def test_a_flags_env_var_set_by_a_deployment_is_shipped(tmp_path: Path) -> None:
     for env, reach in (({"TOOL_TELEMETRY": "1"}, "default"), ({}, "opt-in")):
         endpoints = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None, env=env)).report.endpoints
         assert [e.reach for e in endpoints if e.host == "events.example.com"] == [reach]
+
+
+def test_a_boolean_flags_default_is_no_text_of_a_url(tmp_path: Path) -> None:
+    """``--test`` given alone is True, with a URL it is that URL: the code tells them apart at run
+    time; the default False is never part of a host."""
+    code = '''\
+        import click
+        import requests
+
+
+        @click.command()
+        @click.option("--test", flag_value=True)
+        @click.option("--port", default=4000)
+        def run(test, port):
+            if test is not False:
+                base = f"http://localhost:{port}" if test is True else test
+                job = requests.post("http://localhost:4000/queue/request", json={}).json()
+                requests.get(f"{base}{job['url']}")
+    '''
+    endpoints = _scan(tmp_path, {"cli.py": code})
+    assert sorted({e.host or "?" for e in endpoints}) == ["?", "localhost"]
+    assert all("false" not in (e.host or "").lower() for e in endpoints)

@@ -75,7 +75,7 @@ from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
 from .resolve_dynamic import GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
-from .resolve_cli import CliResolution
+from .resolve_cli import CliResolution, is_boolean_default
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
 from .resolve_loops import LoopResolution
@@ -245,8 +245,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
     def _piece_of(self, objs: list[Obj], frame: Frame) -> list[StrValue]:
         """One part of an f-string or ``+``, evaluated to ``objs``: its strings; a value that is
         only ever None (an unset optional parameter) is a hole named so, not an empty string that
-        would make up a host (``f"{location}-documentai.googleapis.com"`` with ``location=None``)."""
-        found = self.strings(objs, frame)
+        would make up a host (``f"{location}-documentai.googleapis.com"`` with ``location=None``).
+        A boolean flag's default (``False``) is no text of a URL."""
+        found = [v for v in self.strings(objs, frame) if not is_boolean_default(v)]
         if found:
             return found
         absent = next((o for o in objs if isinstance(o, Absent)), None)

@@ -34,6 +34,13 @@ CLI_FLAG = "CLI flag "  # how a flag is named in user input and switches: "CLI f
 FLAG_DEFAULT_STEP = "default of CLI flag "  # the chain step of a flag's declared default
 
 
+def is_boolean_default(value: StrValue) -> bool:
+    """Whether ``value`` is a boolean flag's default (``False`` of ``store_true``): a test reads
+    it, but it is never the text of a destination."""
+    return value.is_known and value.text in ("True", "False") and any(
+        step.detail.startswith(FLAG_DEFAULT_STEP) for step in value.trail)
+
+
 def _rules(style: str) -> list[FlagRule]:
     return [rule for rule in entry_rules().flags if rule.style == style]
 
