@@ -19,7 +19,7 @@ import tokenize
 import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
-from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, case_tests, joined_string, unpacked
+from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, add_function, branch_tests, case_tests, joined_string, unpacked
 from .extract_common import loop_assignments, module_name_for, source_lines
 from .redact_facts import redact_facts
 from .facts import (
@@ -444,7 +444,7 @@ class _Extractor(BlockWalker):
             scope.params.append(Param(arg.arg, self.expr(default) if default is not None else None, "keyword"))
         if args.kwarg is not None:
             scope.params.append(Param(args.kwarg.arg, None, "starstar"))
-        parent.children[node.name] = scope
+        add_function(parent, scope)
         method_of = parent if parent.kind == "class" else klass
         self.scoped_body(node.body, scope, method_of)
 

@@ -641,6 +641,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         if attr in klass.children:
             child = klass.children[attr]
             if child.kind == "function":
+                if inst is not None and _is_property(module, child):  # ``self.driver``: what the getter returns
+                    ctx = CallCtx(Frame(module, child.qualname, child.line), (), (), child.line)
+                    return self._returns(FuncRef(module, child, inst), ctx)
                 return [FuncRef(module, child, inst)]
             return [ClassRef(module, child)]
         for obj in self._bases(ref):
@@ -1069,6 +1072,14 @@ def _then(obj: Obj, step: Step) -> Obj:
     if isinstance(obj, Strs):
         return Strs(tuple(v.then(step) for v in obj.values))
     return obj
+
+
+_PROPERTIES = frozenset({"property", "builtins.property", "functools.cached_property"})
+
+
+def _is_property(module: ModuleFacts, scope: Scope) -> bool:
+    """Whether method ``scope`` is read as an attribute (``@property``, ``@functools.cached_property``)."""
+    return any(imported_callee(module, d) in _PROPERTIES for d in scope.decorators)
 
 
 def _ref(module: ModuleFacts, scope: Scope) -> Obj:
