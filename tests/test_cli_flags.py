@@ -13,13 +13,11 @@ from flowscan.python.extract import extract_python
 from flowscan.python.extract_cst import extract_python_cst
 from flowscan.python.facts import Name
 
+from .conftest import report_of
+
 
 def _scan(tmp_path: Path, files: dict[str, str]) -> list:
-    for name, code in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(code))
-    return scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
+    return report_of(tmp_path, files).endpoints
 
 
 def _reach(endpoints: list) -> dict[str, tuple]:
