@@ -115,8 +115,37 @@ def test_a_parser_declared_in_a_loop_is_not_read_as_a_default(tmp_path: Path) ->
     '''
     reach = _reach(_scan(tmp_path, {"app.py": code}))
     kind, switches = reach["os-mode.example.com"]
-    assert kind == "unknown"
+    assert kind == "unknown"  # the else branch's arg.get("default") is not read
     assert switches[0][0] == "CLI flag --os"
+
+
+def test_a_declaration_table_is_read_element_by_element(tmp_path: Path) -> None:
+    """``for option in OPTIONS: parser.add_argument(option["flag"], default=option["default"])``:
+    each element is a declaration of its own, so each flag has its own default."""
+    code = '''\
+        import argparse
+
+        import requests
+
+        OPTIONS = [
+            {"flag": "--region", "default": "eu"},
+            {"flag": "--mirror", "default": None},
+        ]
+
+
+        def main():
+            parser = argparse.ArgumentParser()
+            for option in OPTIONS:
+                parser.add_argument(option["flag"], default=option["default"])
+            args = parser.parse_args()
+            if args.mirror:
+                requests.get("https://mirror.example.com/simple")
+            if args.region == "eu":
+                requests.get("https://eu.api.example.com/v1")
+    '''
+    reach = _reach(_scan(tmp_path, {"app.py": code}))
+    assert reach["mirror.example.com"] == ("opt-in", [("CLI flag --mirror", "CLI flag --mirror is set and not false", "unset")])
+    assert reach["eu.api.example.com"] == ("default", [])
 
 
 SYS_ARGV = '''\

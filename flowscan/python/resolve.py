@@ -75,7 +75,7 @@ from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
 from .resolve_dynamic import GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
-from .resolve_cli import CliResolution, is_boolean_default
+from .resolve_cli import LOOP_ELEMENT, CliResolution, is_boolean_default
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
 from .resolve_loops import LoopResolution
@@ -340,6 +340,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         bound = frame.bound(name)  # a parameter of the call being followed (bindings are its function's)
         if bound is not None and name not in scopes[-1].assigns:
             return list(bound)
+        element = frame.bound(LOOP_ELEMENT + name) if frame.bindings else None
+        if element is not None:  # a loop variable fixed to one element (``CliResolution.element_frames``)
+            return list(element)
         for depth, scope in enumerate(reversed(scopes)):
             if scope.kind == "class" and depth > 0:
                 continue  # class bodies are not visible from methods

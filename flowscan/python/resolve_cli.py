@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 from ..model import Step
 from ..values import StrValue
 from .entrypoints import FlagRule, entry_rules
-from .facts import Call, Expr, Lit, ModuleFacts, Opaque, Param, Scope
+from .facts import Call, Each, Expr, Lit, ModuleFacts, Opaque, Param, Scope
 from .objects import (
     Absent,
     CallCtx,
     Ext,
     Frame,
     Inst,
+    ListObj,
     Namespace,
     Obj,
     Strs,
@@ -30,6 +31,8 @@ from .objects import (
 if TYPE_CHECKING:
     from .resolve import Resolver
 
+LOOP_ELEMENT = "for "  # the binding key of a loop variable fixed to one element (no identifier starts so)
+MAX_ELEMENTS = 200  # the longest declaration table read element by element
 CLI_FLAG = "CLI flag "  # how a flag is named in user input and switches: "CLI flag --api-base"
 FLAG_DEFAULT_STEP = "default of CLI flag "  # the chain step of a flag's declared default
 
@@ -105,25 +108,21 @@ class CliResolution:
         where = f"{call.frame.module.path}:{call.line}" if call is not None else "a parser"
         matched: list[tuple[str, list[Obj]]] = []
         unsure: list[str] = []
-        for module, site, frame, rule in self._declarations(namespace.parser):
-            names = self._argparse_names(site, frame, rule)
-            if names is None:
-                unsure.append(f"{module.path}:{site.line}")
-                continue
-            if dest not in names[0]:
-                continue
-            if len(names[0]) > 1:
-                unsure.append(f"{module.path}:{site.line}")
-                continue
-            step = Step(module.path, site.line, f"{FLAG_DEFAULT_STEP}{names[1]}")
-            defaults = [_default_step(o, step) for o in self._argparse_default(site, frame, rule, step)]
-            envvar = dict(site.kwargs).get(rule.envvar_kw) if rule.envvar_kw else None
-            if envvar is not None:
-                defaults = self._from_env(envvar, defaults, frame, names[1])
-            elif names[1].startswith("--") and (prefix := self._env_prefix(namespace.parser, rule)) is not None:
-                name = (prefix + names[1].lstrip("-")).replace("-", "_").upper()
-                defaults = self._from_env_named(name, defaults, frame, names[1])
-            matched.append((names[1], defaults))
+        for module, site, outer, rule in self._declarations(namespace.parser):
+            names = self._argparse_names(site, outer, rule)
+            frames = [outer]
+            if names is None or (dest in names[0] and len(names[0]) > 1):  # a table declared in a loop?
+                frames = self.element_frames(module, site) or []
+                if not frames:
+                    unsure.append(f"{module.path}:{site.line}")
+                    continue
+            for frame in frames:
+                names = self._argparse_names(site, frame, rule)
+                if names is None or (dest in names[0] and len(names[0]) > 1):
+                    unsure.append(f"{module.path}:{site.line}")
+                    break
+                if dest in names[0]:
+                    matched.append(self._declared_default(namespace, module, site, frame, rule, names[1]))
         flag = matched[0][0] if matched else "--" + dest.replace("_", "-")
         path = call.frame.module.path if call is not None else ""
         out: list[Obj] = [flag_input(flag, path, line, f"argparse parser at {where}")]
@@ -134,6 +133,35 @@ class CliResolution:
         for _flag, defaults in matched:
             out.extend(defaults)
         return out
+
+    def element_frames(self: Resolver, module: ModuleFacts, site) -> list[Frame] | None:
+        """Frames for ``site`` with the loop variable around it fixed to each element of the list
+        literal the loop walks (``for arg in ARGUMENTS: parser.add_argument(..., dest=arg["name"])``);
+        None when the call is in no such loop."""
+        from .resolve import _scope_chain
+        scope = _scope_chain(module.scope, site.scope)[-1]
+        loops = [(a.line, name, a.value) for name, assigns in scope.assigns.items() for a in assigns
+                 if isinstance(a.value, Each) and not a.value.path and a.line <= site.line]
+        if not loops:
+            return None
+        line, name, each = max(loops, key=lambda loop: loop[0])
+        sources = self.eval(each.source, Frame(module, site.scope, line))
+        if len(sources) != 1 or not isinstance(sources[0], ListObj) or len(sources[0].items) > MAX_ELEMENTS:
+            return None
+        return [Frame(module, site.scope, site.line, self.intern([(LOOP_ELEMENT + name, tuple(self.eval(item, where)))]))
+                for item, where in sources[0].pairs()]
+
+    def _declared_default(self: Resolver, namespace: Namespace, module: ModuleFacts, site, frame: Frame, rule: FlagRule,
+                          flag: str) -> tuple[str, list[Obj]]:
+        """A declaration's flag and its default (its env var's value first, when it names one)."""
+        step = Step(module.path, site.line, f"{FLAG_DEFAULT_STEP}{flag}")
+        defaults = [_default_step(o, step) for o in self._argparse_default(site, frame, rule, step)]
+        envvar = dict(site.kwargs).get(rule.envvar_kw) if rule.envvar_kw else None
+        if envvar is not None:
+            return flag, self._from_env(envvar, defaults, frame, flag)
+        if flag.startswith("--") and (prefix := self._env_prefix(namespace.parser, rule)) is not None:
+            return flag, self._from_env_named((prefix + flag.lstrip("-")).replace("-", "_").upper(), defaults, frame, flag)
+        return flag, defaults
 
     def _env_prefix(self: Resolver, parser: Inst, rule: FlagRule) -> str | None:
         """The prefix of the env var a parser reads for every long option
@@ -190,7 +218,9 @@ class CliResolution:
             if not texts or not all(t.is_known for t in texts):
                 return None
             dests = sorted({t.text for t in texts})
-            return dests, flag or dests[0]
+            if flag or not site.args:  # no option strings at all (add_subparsers): named by dest
+                return dests, flag or dests[0]
+            return dests, "--" + dests[0].replace("_", "-")  # option strings not known statically
         if not options:
             return None
         return [flag.lstrip("-").replace("-", "_")], flag
