@@ -49,6 +49,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def findings_of(root: Path, files: dict[str, str]) -> list:
     """Scan ``files`` (relative path -> text, dedented) written under ``root`` (no cache): the findings."""
+    return report_of(root, files).findings
+
+
+def report_of(root: Path, files: dict[str, str]):
+    """Scan ``files`` (relative path -> text, dedented) written under ``root`` (no cache): the report."""
     import textwrap
 
     from flowscan.api import ScanOptions, scan
@@ -57,4 +62,4 @@ def findings_of(root: Path, files: dict[str, str]) -> list:
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(textwrap.dedent(text))
-    return scan(root, ScanOptions(jobs=1, cache_dir=None)).report.findings
+    return scan(root, ScanOptions(jobs=1, cache_dir=None)).report

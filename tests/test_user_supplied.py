@@ -108,8 +108,8 @@ EXPECTED = {  # call line -> the row's origin
     54: "agent tool argument url of fetch_page()",
     62: "agent tool argument address of PageTool._run()",
     66: "agent tool argument feed_url of read_feed()",
-    75: "command-line argument endpoint of ping()",
-    82: "the command line, parsed by argparse (parse_args().mirror)",
+    75: "CLI flag --endpoint",  # a flag: a setting the user gives at start-up (see test_cli_flags.py)
+    82: "CLI flag --mirror",
 }
 
 

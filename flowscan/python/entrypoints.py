@@ -35,6 +35,33 @@ class EntryRules:
     bases: dict[str, tuple[EntryRule, frozenset[str]]]  # dotted base class -> (rule, method names)
     registrations: dict[str, Registration]  # dotted registering call -> how it takes the function
     inputs: dict[str, EntryRule]  # dotted library object -> rule (``says`` names it)
+    flags: tuple[FlagRule, ...] = ()  # how command-line libraries declare flags
+    argv: frozenset[str] = frozenset()  # dotted library objects that are the command line's words
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    """How one command-line library declares flags (``flags:`` in ``rules/entrypoints/``)."""
+
+    id: str
+    style: str  # argparse | click | typer
+    source: str
+    parsers: frozenset[str] = frozenset()
+    declare: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+    parse: frozenset[str] = frozenset()
+    pair: frozenset[str] = frozenset()
+    decorators: frozenset[str] = frozenset()
+    markers: frozenset[str] = frozenset()
+    name_kw: str = ""
+    default_kw: str = "default"
+    action_kw: str = ""
+    action_defaults: tuple[tuple[str, str], ...] = ()
+    flag_kw: str = ""
+    flag_default: str = ""
+    flag_value_kw: str = ""
+    envvar_kw: str = ""
+    env_prefix_kw: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -43,9 +70,11 @@ def entry_rules() -> EntryRules:
     bases: dict[str, tuple[EntryRule, frozenset[str]]] = {}
     registrations: dict[str, Registration] = {}
     inputs: dict[str, EntryRule] = {}
+    flags: list[FlagRule] = []
+    argv: set[str] = set()
     for path in sorted((default_rules_dir() / "entrypoints").glob("*.yaml")):
         data = load_rule_file(path, "rules-entrypoints.schema.json")
-        for entry in data["entrypoints"]:
+        for entry in data.get("entrypoints", []):
             rule = EntryRule(entry["id"], entry["kind"], entry["says"], entry["source"],
                              frozenset(entry.get("server_state", [])))
             decorators.update((name, rule) for name in entry.get("decorators", []))
@@ -54,7 +83,20 @@ def entry_rules() -> EntryRules:
                                  for r in entry.get("registrations", []))
         for entry in data.get("inputs", []):
             inputs[entry["name"]] = EntryRule(entry["name"], entry["kind"], entry["says"], entry["source"])
-    return EntryRules(decorators, bases, registrations, inputs)
+        flags.extend(_flag_rule(entry) for entry in data.get("flags", []))
+        argv.update(entry["name"] for entry in data.get("argv", []))
+    return EntryRules(decorators, bases, registrations, inputs, tuple(flags), frozenset(argv))
+
+
+def _flag_rule(entry: dict) -> FlagRule:
+    sets = {key: frozenset(entry.get(key, [])) for key in
+            ("parsers", "declare", "groups", "parse", "pair", "decorators", "markers")}
+    return FlagRule(entry["id"], entry["style"], entry["source"], **sets, name_kw=entry.get("name_kw", ""),
+                    default_kw=entry.get("default_kw", "default"), action_kw=entry.get("action_kw", ""),
+                    action_defaults=tuple(sorted(entry.get("action_defaults", {}).items())),
+                    flag_kw=entry.get("flag_kw", ""), flag_default=entry.get("flag_default", ""),
+                    flag_value_kw=entry.get("flag_value_kw", ""), envvar_kw=entry.get("envvar_kw", ""),
+                    env_prefix_kw=entry.get("env_prefix_kw", ""))
 
 
 def describe(rule: EntryRule, param: str, function: str, decorator: str = "", route: str = "") -> str:

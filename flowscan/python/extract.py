@@ -19,7 +19,7 @@ import tokenize
 import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
-from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, case_tests, joined_string, unpacked
+from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, add_function, branch_tests, case_tests, joined_string, unpacked
 from .extract_common import item_set, loop_assignments, module_name_for, source_lines
 from .redact_facts import redact_facts
 from .facts import (
@@ -48,7 +48,8 @@ from .facts import (
 
 __all__ = ["extract_python", "module_name_for"]
 
-_COMPARE_OPS = dict(zip((ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot), COMPARE_OPS))
+_COMPARE_OPS = dict(zip((ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot, ast.Gt, ast.GtE, ast.Lt, ast.LtE),
+                        COMPARE_OPS, strict=True))
 
 # ast node -> the libcst class name an Opaque carries (the IR names what it did not model).
 _OPAQUE_NAMES = {
@@ -445,7 +446,7 @@ class _Extractor(BlockWalker):
             scope.params.append(Param(arg.arg, self.expr(default) if default is not None else None, "keyword"))
         if args.kwarg is not None:
             scope.params.append(Param(args.kwarg.arg, None, "starstar"))
-        parent.children[node.name] = scope
+        add_function(parent, scope)
         method_of = parent if parent.kind == "class" else klass
         self.scoped_body(node.body, scope, method_of)
 

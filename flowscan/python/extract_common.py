@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..discover import module_name_for  # noqa: F401 - the extractors' name for it
-from .facts import Concat, Each, Either, Expr, ItemSet, Lit, Name, Opaque, Scope, Seq, Sub, Test
+from .facts import Attr, Concat, Each, Either, Expr, ItemSet, Lit, Name, Opaque, Scope, Seq, Sub, Test
 
 # Calls to these names never reach the network; not worth recording.
 SKIP_CALLS = frozenset({
@@ -47,7 +47,18 @@ def joined_string(parts: list[Expr], line: int) -> Expr:
     return Concat(tuple(out), line)
 
 
-COMPARE_OPS = ("==", "!=", "in", "not in", "is", "is not")
+def add_function(parent: Scope, scope: Scope) -> None:
+    """Register function ``scope`` in ``parent``; a property's setter or deleter
+    (``@driver.setter def driver(self, value)``) does not replace the getter that reading the
+    attribute runs."""
+    if scope.name in parent.children and any(
+            isinstance(d, Attr) and d.attr in ("setter", "deleter") and isinstance(d.base, Name) and d.base.id == scope.name
+            for d in scope.decorators):
+        return
+    parent.children[scope.name] = scope
+
+
+COMPARE_OPS = ("==", "!=", "in", "not in", "is", "is not", ">", ">=", "<", "<=")
 
 
 def case_tests(shapes: list, guards: list, line: int) -> list[tuple[Test, ...]]:

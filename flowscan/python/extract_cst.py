@@ -15,7 +15,7 @@ import warnings
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, branch_tests, case_tests, joined_string
+from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, add_function, branch_tests, case_tests, joined_string
 from .extract_common import item_set, loop_assignments, module_name_for, source_lines, unpacked
 from .facts import (
     Assign,
@@ -96,7 +96,8 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:300]
 
 
-_COMPARE_OPS = dict(zip((cst.Equal, cst.NotEqual, cst.In, cst.NotIn, cst.Is, cst.IsNot), COMPARE_OPS))
+_COMPARE_OPS = dict(zip((cst.Equal, cst.NotEqual, cst.In, cst.NotIn, cst.Is, cst.IsNot, cst.GreaterThan,
+                         cst.GreaterThanEqual, cst.LessThan, cst.LessThanEqual), COMPARE_OPS, strict=True))
 
 
 class _AstLines:
@@ -430,7 +431,7 @@ class _Extractor(BlockWalker):
             scope.params.append(Param(p.name.value, self.expr(p.default) if p.default else None, "keyword"))
         if params.star_kwarg is not None:
             scope.params.append(Param(params.star_kwarg.name.value, None, "starstar"))
-        parent.children[name] = scope
+        add_function(parent, scope)
         method_of = parent if parent.kind == "class" else klass
         self.scoped_body(node.body.body, scope, method_of)  # an indented block or a one-line suite
 

@@ -164,10 +164,11 @@ class Param:
 class Test:
     """One condition a call runs under: an ``if``/``elif``/``while`` test of its scope (an
     ``else`` branch's negated). ``subject`` is truthy, or compares to ``value`` by ``op``
-    (``==``, ``!=``, ``in``, ``not in``, ``is``, ``is not``); ``negated``: the opposite holds."""
+    (``==``, ``!=``, ``in``, ``not in``, ``is``, ``is not``, ``>``, ``>=``, ``<``, ``<=``);
+    ``negated``: the opposite holds."""
 
     subject: Expr
-    op: str  # truthy | == | != | in | not in | is | is not
+    op: str  # truthy | == | != | in | not in | is | is not | > | >= | < | <=
     value: Expr | None
     negated: bool
     line: int  # the if/elif/while statement's line

@@ -219,6 +219,7 @@ class UserInput:
     root: str  # the expression the origin names (the parameter, the library object)
     trail: tuple[Step, ...] = ()
     server_state: frozenset[str] = frozenset()  # attributes of the root that hold server state (``request.app``)
+    cli: str = ""  # a command-line flag the user may give (``--api-base``), or ARGV: the command line's words
 
     @property
     def label(self) -> str:
@@ -227,7 +228,23 @@ class UserInput:
         return f"{USER_SUPPLIED}: {self.origin}{detail}"
 
     def reached(self, expr: str) -> UserInput:
-        return UserInput(self.kind, self.origin, expr, self.root, self.trail, self.server_state)
+        return UserInput(self.kind, self.origin, expr, self.root, self.trail, self.server_state, self.cli)
+
+
+ARGV = "sys.argv"  # ``UserInput.cli`` of the command line's words
+UNREAD_FLAGS = "?"  # ``UserInput.cli`` of a parsed command line whose parser is not read (its flags' defaults unknown)
+
+
+@dataclass(frozen=True, eq=False)
+class Namespace:
+    """What an argparse parser's ``parse_args()`` gives, for a parser made in the tree
+    (``parser``: the ``ArgumentParser(…)`` instance): its attributes are the flags the parser's
+    ``add_argument`` calls declare. ``pair``: ``parse_known_args()``'s (namespace, rest)."""
+
+    parser: Inst
+    call: str  # the parsing method's dotted name
+    line: int
+    pair: bool = False
 
 
 @dataclass(frozen=True)
@@ -254,7 +271,7 @@ def is_caller_set(value: StrValue) -> bool:
 
 
 Obj = (Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | ListObj | DataObj | DataGet | DictGet | StrMethod
-       | Pieces | PathVal | PathMethod | PathOpened | UserInput | Unknown | SuperOf)
+       | Pieces | PathVal | PathMethod | PathOpened | UserInput | Unknown | SuperOf | Namespace)
 
 
 @dataclass(frozen=True)
@@ -285,6 +302,8 @@ def describe(obj: Obj) -> str:
         return obj.why
     if isinstance(obj, UserInput):
         return obj.label
+    if isinstance(obj, Namespace):
+        return f"the command line, parsed by {obj.call}()"
     if isinstance(obj, Strs) and obj.values:  # a value that is only known as text, e.g. an unpassed parameter
         return _texts(obj.values)
     if isinstance(obj, StrMethod):  # an attribute of such a value: ``cfg.url`` with ``cfg`` a parameter

@@ -15,9 +15,12 @@ import re
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
+from .entrypoints import USER_SUPPLIED
 from .facts import CallSite, ModuleFacts, NoneLit, Scope, Test
-from .objects import CALLER_SET, Absent, Ext, Frame, ListObj, Strs, Unknown
+from .objects import ARGV, CALLER_SET, Absent, Ext, Frame, ListObj, Strs, Unknown, UserInput
+from .reach_cli import NOT_GIVEN, argv_switch
 from .resolve import Resolver
+from .resolve_cli import CLI_FLAG, FLAG_DEFAULT_STEP
 from .resolve_models import CONFIG_FIELD_STEP
 
 DEFAULT = "default"
@@ -119,9 +122,20 @@ def reach_of(switches: tuple[Switch, ...]) -> str:
 def hit_reach(switches: tuple[Switch, ...], unresolved: list[str], path: str, line: int) -> tuple[str, tuple[Switch, ...]]:
     """A call's reach, also from its value: a host that only an env var no scanned config sets
     would give (``env:AZURE_API_BASE``) is reached once a user sets it."""
-    if unresolved and all(label.startswith("env:") for label in unresolved):
-        switches = (*switches, *(Switch(path, line, label, f"{label} is set", "unset", False) for label in unresolved))
+    if unresolved and all(label.startswith(("env:", _FLAG_LABEL)) for label in unresolved):
+        switches = (*switches, *(_unresolved_switch(label, path, line) for label in unresolved))
     return reach_of(switches), switches
+
+
+_FLAG_LABEL = f"{USER_SUPPLIED}: {CLI_FLAG}"  # the hole of a command-line flag's value
+
+
+def _unresolved_switch(label: str, path: str, line: int) -> Switch:
+    """What a host only an unset env var, or a command-line flag, gives waits for."""
+    if label.startswith(_FLAG_LABEL):
+        flag = label.removeprefix(f"{USER_SUPPLIED}: ")
+        return Switch(path, line, flag, f"{flag} is given", NOT_GIVEN, False)
+    return Switch(path, line, label, f"{label} is set", "unset", False)
 
 
 def combine(reaches: list[tuple[str, tuple[Switch, ...]]]) -> tuple[str, list[Switch]]:
@@ -138,15 +152,22 @@ def combine(reaches: list[tuple[str, tuple[Switch, ...]]]) -> tuple[str, list[Sw
 def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     at = Frame(frame.module, frame.scope, test.line, frame.bindings, frame.depth, frame.inline)
     reads = resolver.env_reads_seen
+    words = argv_switch(test, at, resolver)
+    if words is not None:
+        return words
     subject = resolver.eval(test.subject, at)
     by_caller = [o.why for o in subject if isinstance(o, Unknown) and o.why.startswith(CALLER_SET)]
-    subject = [o for o in subject if not (isinstance(o, Unknown) and o.why.startswith(CALLER_SET))]
+    # a flag's given value is the user's choice at start-up, not shipped: its default decides
+    flags = [o.cli for o in subject if _is_flag(o)]
+    subject = [o for o in subject if not (isinstance(o, Unknown) and o.why.startswith(CALLER_SET)) and not _is_flag(o)]
     trails = [v.trail for o in subject if isinstance(o, Strs) for v in o.values]
     trails += [o.trail for o in subject if isinstance(o, Absent)]
-    setting = _setting(trails, frame.module.path) or next(iter(by_caller), None)
+    setting = _setting(trails, frame.module.path) or next(iter(by_caller), None) or (
+        f"{CLI_FLAG}{flags[0]}" if flags else None)
     if resolver.env_reads_seen == reads and setting is None:
         return None  # run-time control flow, not a setting
-    plain = [pair for o in subject for pair in _plain_values(o)] or [(_UNSET, ())]  # what a library's caller sets is not shipped
+    # what a library's caller sets is not shipped; a flag with no default read is not known
+    plain = [pair for o in subject for pair in _plain_values(o)] or [(_UNDETERMINED if flags else _UNSET, ())]
     values = [value for value, _ in plain]
     expected = _expected(test, at, resolver)
     outcomes = [(_holds(value, test.op, expected), value, trail) for value, trail in plain]
@@ -156,6 +177,10 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     name = setting or "a computed value"
     shipped = sorted({_shown(v) for v in values})
     return Switch(frame.module.path, test.line, name, _condition(name, test, expected), ", ".join(shipped) or "unknown", taken)
+
+
+def _is_flag(obj) -> bool:
+    return isinstance(obj, UserInput) and obj.cli not in ("", ARGV)
 
 
 def _shown(value) -> str:
@@ -183,6 +208,8 @@ def _setting(trails: list, path: str) -> str | None:
                 return f"{step.path}: {step.detail}"
             if step.detail.startswith(CONFIG_FIELD_STEP):
                 return f"config field {step.detail[len(CONFIG_FIELD_STEP):]}"
+            if step.detail.startswith(FLAG_DEFAULT_STEP):
+                return f"{CLI_FLAG}{step.detail[len(FLAG_DEFAULT_STEP):]}"
     return None
 
 
@@ -250,4 +277,17 @@ def _holds(value, op: str, expected: list | None) -> bool | None:
         return value in expected
     if op in ("!=", "is not", "not in"):
         return value not in expected
+    if op in _ORDER and len(expected) == 1:
+        left, right = _number(value), _number(expected[0])
+        return _ORDER[op](left, right) if left is not None and right is not None else None
     return None
+
+
+_ORDER = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b}
+
+
+def _number(value) -> float | None:
+    try:
+        return float(value) if isinstance(value, str) else None
+    except ValueError:
+        return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from dataclasses import replace
 from typing import Iterable, Iterator
 
 from ..model import Step
@@ -58,6 +59,7 @@ from .objects import (
     Inst,
     ListObj,
     ModRef,
+    Namespace,
     Obj,
     PathMethod,
     PathVal,
@@ -76,6 +78,7 @@ from .resolve_dynamic import GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicReso
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
 from .resolve_setattr import SetattrResolution
+from .resolve_cli import LOOP_ELEMENT, CliResolution, is_boolean_default
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
 from .resolve_loops import LoopResolution
@@ -103,7 +106,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 # -- the resolver ------------------------------------------------------------
 
 class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
-               ModelResolution, ListResolution, SetattrResolution):
+               ModelResolution, ListResolution, SetattrResolution, CliResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -245,8 +248,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
     def _piece_of(self, objs: list[Obj], frame: Frame) -> list[StrValue]:
         """One part of an f-string or ``+``, evaluated to ``objs``: its strings; a value that is
         only ever None (an unset optional parameter) is a hole named so, not an empty string that
-        would make up a host (``f"{location}-documentai.googleapis.com"`` with ``location=None``)."""
-        found = self.strings(objs, frame)
+        would make up a host (``f"{location}-documentai.googleapis.com"`` with ``location=None``).
+        A boolean flag's default (``False``) is no text of a URL."""
+        found = [v for v in self.strings(objs, frame) if not is_boolean_default(v)]
         if found:
             return found
         absent = next((o for o in objs if isinstance(o, Absent)), None)
@@ -341,6 +345,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         bound = frame.bound(name)  # a parameter of the call being followed (bindings are its function's)
         if bound is not None and name not in scopes[-1].assigns:
             return list(bound)
+        element = frame.bound(LOOP_ELEMENT + name) if frame.bindings else None
+        if element is not None:  # a loop variable fixed to one element (``CliResolution.element_frames``)
+            return list(element)
         for depth, scope in enumerate(reversed(scopes)):
             if scope.kind == "class" and depth > 0:
                 continue  # class bodies are not visible from methods
@@ -419,6 +426,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             user = self.entry_param(module, scope, param) if hydra is None else None
             if hydra is not None:
                 result = _cap(hydra)
+            elif user is not None and user.kind == "cli" and (flag := self.cli_param(module, scope, param)) is not None:
+                # a command-line flag: the user's value or its declared default; in-tree callers may pass more
+                passed = self._param_values(module, scope, replace(param, default=None), frame, placeholder=False)
+                result = _cap([*flag, *passed])
             elif user is not None:  # the framework passes user input; in-tree callers may pass more
                 result = _cap([user, *self._param_values(module, scope, param, frame, placeholder=False)])
             else:
@@ -526,6 +537,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return self._class_attr(base.of, attr, base)
         if isinstance(base, UserInput):
             return [input_attr(base, attr)]
+        if isinstance(base, Namespace):
+            return self.flag_value(base, attr, line)
         if isinstance(base, Strs):
             return [StrMethod(base.values, attr)]
         if isinstance(base, PathVal):
@@ -543,6 +556,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
     def _external(self, dotted: str, receiver: Inst | None, line: int, where: Frame | str | None) -> Obj:
         """An external name, or the user input it holds (``flask.request``, ``sys.argv``)."""
         path = where if isinstance(where, str) else (where.module.path if where is not None else "")
+        if receiver is not None and self.parser_method(dotted, receiver) is not None:
+            return Ext(dotted, receiver)  # parse_args of a parser in the tree: its flags (``parsed``)
         return self.input_of(dotted, line, path) or Ext(dotted, receiver)
 
     def _init_call(self, ref: ClassRef, inst: Inst) -> CallCtx | None:
@@ -639,6 +654,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         if attr in klass.children:
             child = klass.children[attr]
             if child.kind == "function":
+                if inst is not None and _is_property(module, child):  # ``self.driver``: what the getter returns
+                    ctx = CallCtx(Frame(module, child.qualname, child.line), (), (), child.line)
+                    return self._returns(FuncRef(module, child, inst), ctx)
                 return [FuncRef(module, child, inst)]
             return [ClassRef(module, child)]
         for obj in self._bases(ref):
@@ -777,6 +795,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             elif isinstance(base, UserInput):
                 keys = [k.text for k in self.strings(self.eval(expr.key, frame), frame) if k.is_known]
                 out.append(input_item(base, keys[0] if len(keys) == 1 else None))
+            elif isinstance(base, Namespace):
+                keys = [k.text for k in self.strings(self.eval(expr.key, frame), frame) if k.is_known]
+                out.append(self.namespace_item(base, keys[0] if len(keys) == 1 else None, frame.module.path, expr.line))
             elif isinstance(base, DataObj):
                 for key in self.strings(self.eval(expr.key, frame), frame):
                     out.extend(self._data_item(base, key.text) if key.is_known
@@ -862,6 +883,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 return self._super(ctx.frame)
             if name == "dict" and not ctx.args:
                 return [DictObj(tuple((key, value) for key, value in ctx.kwargs if key != "**"), frame)]
+            if func.receiver is not None:
+                namespace = self.parsed(func, ctx)
+                if namespace is not None:
+                    return namespace
             return [Inst(func, ctx)]
         if isinstance(func, ClassRef):
             return [Inst(func, ctx)]
@@ -1080,6 +1105,14 @@ def _then(obj: Obj, step: Step) -> Obj:
     if isinstance(obj, Strs):
         return Strs(tuple(v.then(step) for v in obj.values))
     return obj
+
+
+_PROPERTIES = frozenset({"property", "builtins.property", "functools.cached_property"})
+
+
+def _is_property(module: ModuleFacts, scope: Scope) -> bool:
+    """Whether method ``scope`` is read as an attribute (``@property``, ``@functools.cached_property``)."""
+    return any(imported_callee(module, d) in _PROPERTIES for d in scope.decorators)
 
 
 def _ref(module: ModuleFacts, scope: Scope) -> Obj:

@@ -5,12 +5,13 @@ destination built from one is reported as user-supplied, with the handler it com
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator
 
 from ..model import Step
 from .entrypoints import EntryRule, describe, entry_rules
 from .facts import Call, CallSite, Lit, ModuleFacts, Name, Param, Scope, callee_name
-from .objects import ClassRef, Ext, Frame, FuncRef, Obj, Unknown, UserInput
+from .objects import ARGV, UNREAD_FLAGS, ClassRef, Ext, Frame, FuncRef, Obj, Unknown, UserInput
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -111,16 +112,28 @@ class InputResolution:
         if rule is None:
             return None
         root = dotted.rsplit(".", 1)[-1]
-        return UserInput(rule.kind, rule.says, root, root, (Step(path, line, f"{rule.kind}: {rule.says}"),))
+        cli = ARGV if dotted in entry_rules().argv else UNREAD_FLAGS if _parses_flags(dotted) else ""
+        return UserInput(rule.kind, rule.says, root, root, (Step(path, line, f"{rule.kind}: {rule.says}"),), cli=cli)
+
+
+def _parses_flags(dotted: str) -> bool:
+    """Whether ``dotted`` is a command-line library's parsing method (``parse_args``): what it
+    gives holds flags, which are settings even where the parser is not read."""
+    owner, _, method = dotted.rpartition(".")
+    return any(owner in rule.parsers and method in rule.parse for rule in entry_rules().flags)
 
 
 def input_attr(value: UserInput, attr: str) -> Obj:
     """An attribute of user input is user input, except one the framework's rule names as the
     server's own state (``request.app`` of a FastAPI handler): what is read through it was not
-    sent by the client."""
+    sent by the client. An attribute of a parsed command line whose parser is not read is the
+    flag it names (``args.api_base``: ``--api-base``), its default not known."""
     if value.expr == value.root and attr in value.server_state:
         return Unknown(f"{value.root}.{attr}: the server's state, not request data")
-    return value.reached(f"{value.expr}.{attr}")
+    reached = value.reached(f"{value.expr}.{attr}")
+    if value.cli == UNREAD_FLAGS:
+        return replace(reached, cli="--" + attr.replace("_", "-"))
+    return reached
 
 
 def input_item(value: UserInput, key: str | None) -> Obj:
