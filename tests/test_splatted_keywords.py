@@ -77,3 +77,37 @@ def test_a_wrappers_kwargs_are_the_keywords_its_callers_pass(tmp_path: Path) -> 
     '''))
     hosts = {e.host for e in scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints}
     assert hosts == {"s3.eu-central-1.amazonaws.com"}  # region_name reached boto3 through **kwargs; bucket did not
+
+
+EMBEDDER = '''\
+    from openai import OpenAI
+
+
+    class EmbedderConfig:
+        def __init__(self, model=None, base_url=None, api_base="https://embed.example.com/v1"):
+            self.model = model
+            self.base_url = base_url
+            self.api_base = api_base
+
+
+    class Embedder:
+        def __init__(self, config: dict):
+            self.config = EmbedderConfig(**config)
+            self.client = OpenAI(base_url=self.config.api_base)
+
+
+    def regional():
+        config = EmbedderConfig(**{"api_base": "https://embed.eu.example.com/v1"})
+        return OpenAI(base_url=config.api_base)
+'''
+
+
+def test_a_mapping_passed_to_an_in_tree_class_sets_its_parameters(tmp_path: Path) -> None:
+    """``EmbedderConfig(**config)``: the mapping's value of a parameter, else its default; a
+    mapping a library's caller passes may set it (it was the default alone: a fail-open)."""
+    (tmp_path / "embed.py").write_text(textwrap.dedent(EMBEDDER))
+    endpoints = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
+    assert _at(endpoints, 14) == [
+        ("", "set by the caller: **config (parameter config of Embedder.__init__()) may set api_base"),
+        ("embed.example.com",)]
+    assert _at(endpoints, 19) == [("embed.eu.example.com",)]

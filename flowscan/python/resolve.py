@@ -578,7 +578,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             if site is None:
                 return None
             frame = Frame(cls.module, init.qualname, site.line,
-                          self._bind(init, call, skip_self=True) if call is not None else NO_BINDINGS)
+                          self._bind(cls.module, init, call, skip_self=True) if call is not None else NO_BINDINGS)
             call = CallCtx(frame, site.args, site.kwargs, site.line)
         return call
 
@@ -637,7 +637,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             if attr in klass.instance_attrs:
                 init = klass.children.get("__init__")
                 call = self._init_call(ref, inst)
-                bindings = self._bind(init, call, skip_self=True) if (init is not None and call is not None) else NO_BINDINGS
+                bindings = self._bind(module, init, call, skip_self=True) if (init is not None and call is not None) else NO_BINDINGS
                 out: list[Obj] = []
                 for assign in _reaching(klass.instance_attrs[attr], END_OF_FILE):
                     method = _method_of(klass, assign.line) or klass.qualname
@@ -767,12 +767,16 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             found.key = len(self._bindings)
         return found
 
-    def _bind(self, func: Scope, call: CallCtx | None, skip_self: bool) -> Bindings:
+    def _bind(self, module: ModuleFacts, func: Scope, call: CallCtx | None, skip_self: bool) -> Bindings:
+        """The values a call gives the parameters of ``func`` (defined in ``module``): its
+        arguments, and what a ``**mapping`` it passes holds for a parameter (with the
+        parameter's default where the mapping may lack it: ``Config(**options)``)."""
         if call is None:
             return NO_BINDINGS
         params = [p for p in func.params if p.kind in ("positional", "keyword")]
         if skip_self and params and params[0].name in ("self", "cls"):
             params = params[1:]
+        splats = any(key == "**" for key, _ in call.kwargs)
         bindings = []
         for i, param in enumerate(params):
             expr = call.kwarg(param.name)
@@ -780,6 +784,12 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 expr = call.args[i]
             if expr is not None:
                 bindings.append((param.name, tuple(self.eval(expr, call.frame))))
+            elif splats and (given := self.splatted(call, [param.name])) is not None:
+                values = [o for o in given if not isinstance(o, Absent)]
+                if len(values) < len(given) and param.default is not None:
+                    at = Frame(module, func.qualname.rpartition(".")[0], func.line, NO_BINDINGS, call.frame.depth)
+                    values += self.eval(param.default, at)
+                bindings.append((param.name, tuple(values)))
         return self.intern(bindings)
 
     # subscripts -------------------------------------------------------------
@@ -914,7 +924,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [Unknown(f"{scope.qualname}() returns nothing the analysis can see", ctx.line)]
         if ctx.frame.inline >= MAX_INLINE:
             return [Unknown(f"{scope.qualname}() is called too deep to follow", ctx.line)]
-        bindings = list(self._bind(scope, ctx, skip_self=_is_method(func.module, scope)))
+        bindings = list(self._bind(func.module, scope, ctx, skip_self=_is_method(func.module, scope)))
         if func.instance is not None and scope.params:
             bindings.append((scope.params[0].name, (func.instance,)))
         step = Step(func.module.path, scope.line, f"return of {scope.qualname}()")
