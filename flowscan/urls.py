@@ -15,6 +15,10 @@ _HOST_CHARS = re.compile(r"^[A-Za-z0-9._\-\[\]:%" + _OPEN + _CLOSE + r"]+$")
 # "-aiplatform.googleapis.com") or a port follows it; "{url}.json" is a file name appended to a URL.
 _HOST_AFTER_HOLE = re.compile(f"{_OPEN}\\d+{_CLOSE}(?:[A-Za-z0-9\\-]*(?:\\.[A-Za-z0-9\\-]+){{2,}}|[A-Za-z0-9.\\-]*:\\d)")
 HOLE_TOKEN = "hole0x"  # stands for an unknown part when matching host patterns
+# Without a scheme, "default.yaml" or "{profile}.json" is a file name, not a host: its last label
+# is a file extension (a few are also top-level domains, but not in a value written without a scheme).
+_FILE_NAME = re.compile(r"\.(?:ya?ml|json|toml|ini|cfg|conf|txt|csv|tsv|md|rst|html?|xml|py|pyc|ipynb|env|log|lock"
+                        r"|pdf|png|jpe?g|gif|svg|ico|wav|mp3|mp4|zip|gz|tgz|tar|whl|pkl|pt|bin|onnx|gguf|safetensors|j2|jinja2?)$")
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ def split_url(value: StrValue, assume_host: bool = False) -> UrlParts | None:
     if not m and "." not in pattern and not labels and not assume_host and pattern not in ("localhost",):
         # "models" or "v1/chat": a relative path, not a host
         return None
+    if not m and not assume_host and _FILE_NAME.search(pattern) and rest == authority:
+        return None  # "default.yaml": a file name
     return UrlParts(scheme, display, pattern, port, url, labels)
 
 
