@@ -28,6 +28,11 @@ _AST_CPU = ("import ast, json, sys, time\nfiles = json.load(open(sys.argv[1]))\n
             "    except (SyntaxError, ValueError):\n        pass\nprint(time.process_time() - t)\n")
 
 
+# Runs start here, not in the caller's folder: ``python -m`` puts the working directory first on
+# sys.path, so run from a checkout its ``flowscan`` would shadow the base's PYTHONPATH.
+_NEUTRAL = tempfile.gettempdir()
+
+
 def _env(base: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH", "FLOWSCAN_CACHE_DIR")}
     env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "flowscan-bench-pycache")
@@ -41,7 +46,7 @@ def _cold_cpu(tree: Path, base: str | None, report: Path) -> tuple[float, str]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, "-m", "flowscan.cli", "scan", str(tree), "--format", "json", "--fail-on",
                            "never", "--no-cache", "--all-code", "--stats", "-o", str(report)],
-                          env=_env(base), capture_output=True, text=True, check=True)
+                          env=_env(base), capture_output=True, text=True, check=True, cwd=_NEUTRAL)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     phases = next((line.split("phases: ", 1)[1] for line in done.stderr.splitlines() if "phases: " in line), "?")
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), phases
