@@ -7,8 +7,11 @@ one in the same minutes, and measures the CPU of ``ast.parse`` over the same ana
     git archive main | tar -x -C /tmp/main-tree
     python bench/cpu_pair.py --base /tmp/main-tree --rounds 3 /work/corpus/litellm-1.55.0
 
-The base runs with ``PYTHONPATH=BASE``, so its ``flowscan`` package comes first. Bytecode is kept
-(``PYTHONPYCACHEPREFIX``), as in ``bench_scan.py``.
+The base runs with ``PYTHONPATH=BASE``, so its ``flowscan`` package comes first; its rules must
+be its own (``flowscan.rules`` is the repository's ``rules/`` folder, which an editable install maps
+to this checkout's), so the script links ``BASE/flowscan/rules`` to ``BASE/rules`` when missing.
+Runs start in a neutral folder (``python -m`` puts the working directory first on ``sys.path``).
+Bytecode is kept (``PYTHONPYCACHEPREFIX``), as in ``bench_scan.py``.
 """
 
 from __future__ import annotations
@@ -69,6 +72,9 @@ def main() -> None:
     parser.add_argument("--base", required=True, help="a checkout of the base flowscan (its folder holds flowscan/)")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    rules = Path(args.base) / "flowscan" / "rules"
+    if not rules.exists() and (Path(args.base) / "rules").is_dir():
+        rules.symlink_to(Path(args.base).resolve() / "rules")  # the base's own rules, not this checkout's
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
         for tree in args.trees:
