@@ -405,7 +405,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     python_hits = find_hits(seed_modules, resolver, catalog, seed_names, env_free=same_everywhere, failures=failures,
                             **scoped)
     if hit_log is not None:
-        hit_log.note(DEFAULT_CONTEXT, python_hits, resolver.budget_hits)
+        hit_log.note(DEFAULT_CONTEXT, python_hits)
         hit_log.env_free = same_everywhere
     hits = python_hits \
         + config_hits(config_facts, lambda key: extra_env.get(key)) \
@@ -426,7 +426,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         modules = [m for m in seed_modules if context.covers(m.path)]
         python_hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged, failures=failures, **scoped)
         if hit_log is not None:
-            hit_log.note(context.name, python_hits, resolver.budget_hits)
+            hit_log.note(context.name, python_hits)
         hits = python_hits \
             + config_hits(config_facts, context.lookup, in_context=True) \
             + env_service_hits(catalog, program.import_index.under, resolver.env, context.covers,

@@ -8,9 +8,10 @@ the hits ``find_hits`` returned (in its order) and whether the value read no env
 (``env_free``: other contexts skip it), in ``<key>.hits.json`` beside the record. The hook
 reads back the sites of the files it would otherwise load and resolve.
 
-Left out, so the hook resolves them as before: a site whose resolution failed or hit the
-evaluation budget (its value depends on what the memo held), and a site whose hits hold a
-string that redaction would change (nothing is stored in clear, and a redacted value could
+A site whose resolution hit the evaluation budget is kept too: its value depends on what the
+memo held, and the recorded scan's is the one a full scan reported (the hook, starting with a
+colder memo, would cut it elsewhere). Left out, so the hook resolves them as before: a site
+whose resolution failed, and a site whose hits hold a string that redaction would change (nothing is stored in clear, and a redacted value could
 place an endpoint differently). A file is taken whole: when one of its sites to widen is not
 kept, all of that file's sites are resolved, so the hits come in the order a resolution gives.
 """
@@ -33,16 +34,13 @@ class HitLog:
 
     def __init__(self) -> None:
         self.contexts: dict[str, dict[Site, list[SinkHit]]] = {}
-        self.left_out: dict[str, set[Site]] = {}  # per context: sites whose hits are not kept
         self.env_free: set[Site] = set()  # the default context's sites whose values no context changes
 
-    def note(self, context: str, hits: Iterable[SinkHit], budget_hits: Iterable[Site]) -> None:
-        """``hits``: what ``find_hits`` returned for ``context``; ``budget_hits``: the sites whose
-        resolution hit the evaluation budget there."""
+    def note(self, context: str, hits: Iterable[SinkHit]) -> None:
+        """``hits``: what ``find_hits`` returned for ``context``."""
         sites = self.contexts.setdefault(context, {})
         for hit in hits:
             sites.setdefault((hit.location.path, hit.location.line), []).append(hit)
-        self.left_out.setdefault(context, set()).update(budget_hits)
 
     def store(self, directory: Path, key: str, failures: Iterable[Site], digests: dict[str, str]) -> None:
         """Write the kept sites (``hits_file``); ``failures``: sites flowscan failed on in some
@@ -57,8 +55,7 @@ class HitLog:
         for context, sites in self.contexts.items():
             kept = []
             for (path, line), hits in sites.items():  # in the order find_hits met them
-                if (path, line) in failed or (path, line) in self.left_out.get(context, ()) \
-                        or _redacted(hits) != hits:
+                if (path, line) in failed or _redacted(hits) != hits:
                     continue
                 kept.append([path, line, (path, line) in free, to_json(hits)])
             contexts[context] = kept

@@ -137,9 +137,9 @@ def test_hits_are_read_back_as_noted_in_their_order(tmp_path: Path) -> None:
     log = HitLog()
     first, second, third = _hit("b.py", 9, "https://api.groq.com/b"), _hit("a.py", 5, "https://api.groq.com/a"), \
         _hit("b.py", 9, "https://api.groq.com/c")
-    log.note(DEFAULT_CONTEXT, [first, second, third], [])
+    log.note(DEFAULT_CONTEXT, [first, second, third])
     log.env_free = {("a.py", 5)}
-    log.note("compose:docker-compose.yml", [second], [])
+    log.note("compose:docker-compose.yml", [second])
     recorded = _stored(tmp_path, log)
     assert recorded.hits(DEFAULT_CONTEXT, ("b.py", 9)) == [first, third]
     assert recorded.hits(DEFAULT_CONTEXT, ("a.py", 5)) == [second]
@@ -149,15 +149,14 @@ def test_hits_are_read_back_as_noted_in_their_order(tmp_path: Path) -> None:
     assert recorded.env_free(("a.py", 5)) and not recorded.env_free(("b.py", 9))
 
 
-def test_failed_budget_hit_and_secret_holding_sites_are_not_kept(tmp_path: Path) -> None:
+def test_failed_and_secret_holding_sites_are_not_kept(tmp_path: Path) -> None:
     log = HitLog()
     clean = _hit("a.py", 1, "https://api.groq.com/a")
-    log.note(DEFAULT_CONTEXT, [clean, _hit("a.py", 2, "https://api.groq.com/b"), _hit("a.py", 3, "https://x.example.com"),
-                               _hit("a.py", 4, "https://bot:s3cr3t-passw0rd@hooks.example.com/x")], [("a.py", 3)])
+    log.note(DEFAULT_CONTEXT, [clean, _hit("a.py", 2, "https://api.groq.com/b"),
+                               _hit("a.py", 4, "https://bot:s3cr3t-passw0rd@hooks.example.com/x")])
     recorded = _stored(tmp_path, log, failures=[("a.py", 2)])
     assert recorded.hits(DEFAULT_CONTEXT, ("a.py", 1)) == [clean]
     assert recorded.hits(DEFAULT_CONTEXT, ("a.py", 2)) is None  # failed
-    assert recorded.hits(DEFAULT_CONTEXT, ("a.py", 3)) is None  # hit the budget
     assert recorded.hits(DEFAULT_CONTEXT, ("a.py", 4)) is None  # redaction would change it
     assert b"s3cr3t" not in hits_file(tmp_path, "key").read_bytes()
 
@@ -174,7 +173,7 @@ def test_an_unreadable_hits_file_is_none_and_an_unreadable_entry_is_not_kept(tmp
 
 def test_the_hits_of_another_recorded_tree_are_not_read(tmp_path: Path) -> None:
     log = HitLog()
-    log.note(DEFAULT_CONTEXT, [_hit("a.py", 1, "https://api.groq.com/a")], [])
+    log.note(DEFAULT_CONTEXT, [_hit("a.py", 1, "https://api.groq.com/a")])
     _stored(tmp_path, log)
     assert load_hits(tmp_path, "key", {**DIGESTS, "b.py": "3"}) is None  # the deps file is of a newer scan
     assert load_hits(tmp_path, "key", {"a.py": "1"}) is None

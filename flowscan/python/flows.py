@@ -10,7 +10,7 @@ from ..catalog import Catalog, Sink
 from ..configfacts import ConfigFacts
 from ..model import Location, Step, Switch
 from ..values import StrValue, dedupe
-from .facts import Attr, Call, CallSite, ModuleFacts, Name, Sub
+from .facts import Attr, Call, CallSite, Either, ModuleFacts, Name, Sub
 from .objects import CallCtx, Ext, Frame
 from .declared import declared_switch
 from .reach import caller_switches, switches_of
@@ -78,8 +78,25 @@ def _held_callee(facts: ModuleFacts, site: CallSite) -> bool:
     func = site.func
     if isinstance(func, (Sub, Call)):
         return True
-    return isinstance(func, Name) and func.id not in facts.imports and any(
-        func.id in scope.assigns for scope in _scope_chain(facts.scope, site.scope))
+    if not isinstance(func, Name) or func.id in facts.imports:
+        return False
+    return any(_picks_a_callable(assign.value) for scope in _scope_chain(facts.scope, site.scope)
+               for assign in scope.assigns.get(func.id, ()))
+
+
+def _picks_a_callable(value) -> bool:
+    """Whether an assignment looks like it picks a class or function: a name or attribute, one
+    of several (``A if … else B``, ``x or B``), a registry entry (``REG[k]``, ``REG.get(k)``,
+    ``getattr(m, name)``); not any call's result (a factory's product is resolved where it is
+    used)."""
+    if isinstance(value, (Name, Attr, Sub)):
+        return True
+    if isinstance(value, Either):
+        return any(_picks_a_callable(option) for option in value.options)
+    if isinstance(value, Call):
+        callee = value.func
+        return (isinstance(callee, Attr) and callee.attr == "get") or (isinstance(callee, Name) and callee.id == "getattr")
+    return False
 
 
 def _imports_sinks(facts: ModuleFacts, tops: frozenset[str], seed_names: frozenset[str], memo: dict[str, bool]) -> bool:
