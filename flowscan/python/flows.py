@@ -54,7 +54,11 @@ def _could_reach(facts: ModuleFacts, func, tops: frozenset[str], seed_names: fro
         root = root.base if isinstance(root, (Attr, Sub)) else root.func
     if not isinstance(root, Name) or root.id not in facts.imports:
         return True  # a local variable, parameter, self, or an expression: resolve it
-    target = facts.imports[root.id]
+    return _from_sink_module(facts.imports[root.id], tops, seed_names)
+
+
+def _from_sink_module(target: str, tops: frozenset[str], seed_names: frozenset[str]) -> bool:
+    """Whether an imported dotted name comes from a sink's module or from a seed."""
     if target.partition(".")[0] in tops:
         return True
     prefixes = accumulate(target.split("."), lambda prefix, part: f"{prefix}.{part}")  # a, a.b, a.b.c
@@ -104,10 +108,7 @@ def _imports_sinks(facts: ModuleFacts, tops: frozenset[str], seed_names: frozens
     seed): only then can a value it holds be an SDK callable."""
     found = memo.get(facts.path)
     if found is None:
-        found = memo[facts.path] = any(
-            target.partition(".")[0] in tops
-            or any(prefix in seed_names for prefix in accumulate(target.split("."), lambda a, b: f"{a}.{b}"))
-            for target in facts.imports.values())
+        found = memo[facts.path] = any(_from_sink_module(target, tops, seed_names) for target in facts.imports.values())
     return found
 
 

@@ -156,10 +156,10 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     if words is not None:
         return words
     subject = resolver.eval(test.subject, at)
-    by_caller = [o.why for o in subject if isinstance(o, Unknown) and o.why.startswith(CALLER_SET)]
+    by_caller = [o.why for o in subject if _by_caller(o)]
     # a flag's given value is the user's choice at start-up, not shipped: its default decides
     flags = [o.cli for o in subject if _is_flag(o)]
-    subject = [o for o in subject if not (isinstance(o, Unknown) and o.why.startswith(CALLER_SET)) and not _is_flag(o)]
+    subject = [o for o in subject if not _by_caller(o) and not _is_flag(o)]
     trails = [v.trail for o in subject if isinstance(o, Strs) for v in o.values]
     trails += [o.trail for o in subject if isinstance(o, Absent)]
     setting = _setting(trails, frame.module.path) or next(iter(by_caller), None) or (
@@ -177,6 +177,11 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     name = setting or "a computed value"
     shipped = sorted({_shown(v) for v in values})
     return Switch(frame.module.path, test.line, name, _condition(name, test, expected), ", ".join(shipped) or "unknown", taken)
+
+
+def _by_caller(obj) -> bool:
+    """Whether ``obj`` is what a library's caller passes in a configuration mapping."""
+    return isinstance(obj, Unknown) and obj.why.startswith(CALLER_SET)
 
 
 def _is_flag(obj) -> bool:
