@@ -197,7 +197,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         stats.prepass_recorded = len(known)
         summaries = {f.path: known[f.path][0] if f.path in known else prepass_python(f.path, sources[f.path])
                      for f in python_files}
-        canonical = canonical_modules(summaries)
+        canonical = canonical_modules(summaries, {p: s.imports for p, s in summaries.items()})
         fresh = {p: s for p, s in summaries.items() if p not in known}
         direct = ({p for p, (_, seed) in known.items() if seed} | seed_files(fresh, sources, catalog, canonical)
                   if options.prepass else set(summaries))
