@@ -90,6 +90,10 @@ def test_a_class_keeping_an_unset_secret_makes_its_calls_opt_in(tmp_path: Path) 
                 def google_callback(code):
                     return httpx.post("https://oauth2.googleapis.com/token", data={"s": self.google_client_secret})
                 return google_callback
+
+
+        def serve():
+            return GitLabLogin(), Pinger(), Router()
     ''')
     assert found["gitlab.com"] == ("opt-in", ["env:GITLAB_CLIENT_SECRET"])
     assert found["ping.example.com"] == ("default", [])  # the secret has a default: no switch
@@ -109,6 +113,9 @@ def test_a_secret_the_environment_sets_keeps_the_default(tmp_path: Path) -> None
 
             def token(self, code):
                 return httpx.post("https://gitlab.com/oauth/token", data={"secret": self.client_secret})
+
+
+        LOGIN = GitLabLogin()
     ''', GITLAB_CLIENT_SECRET="from-the-deployment")
     assert found["gitlab.com"] == ("default", [])
 

@@ -15,6 +15,7 @@ from .objects import CallCtx, Ext, Frame
 from .declared import declared_switch
 from .reach import caller_switches, switches_of
 from .reach_credentials import credential_switches
+from .reach_developer import developer_switches
 from .reach_imports import import_switches
 from .reach_selection import selection_switches
 from .resolve import MAX_CALLER_DEPTH, Resolver, _scope_chain
@@ -251,6 +252,8 @@ def _site_switches(site: CallSite, call: SinkCall, resolver: Resolver) -> tuple[
         switches += credential_switches(frame.module, site.scope, resolver)
     if not any(s.taken is False for s in switches):
         switches += import_switches(frame.module, resolver)
+    if not any(s.taken is False for s in switches):
+        switches += developer_switches(frame.module, site.scope, resolver)
     resolver.steps += spent  # the call's cost, for the scan's statistics
     return switches
 

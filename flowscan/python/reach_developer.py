@@ -1,0 +1,132 @@
+"""Opt-in by the developer's own code: a class that nothing in the scanned tree instantiates
+runs only when code outside the tree does. A library of mixins (``class OpenAI_Chat(VannaBase)``,
+``class ChromaDB_VectorStore(VannaBase)``) leaves the choice of which to combine to the
+application that imports it, so the outbound calls of its methods are ``opt-in``, with the
+switch "developer code instantiating pkg.module.Class".
+
+A class is developer-only when every place in the tree that names it (``reach_selection``'s
+places: calls, dict entries, returns, assignments, arguments, subclasses) is the base list of
+another developer-only class; a call, an assignment, an argument or a return anywhere, even
+in dead code, counts as a use (the existing tests and callers decide its reach). It is
+undecidable, and makes no switch, when something outside the tree may create it by itself:
+a base the tree does not define other than the inert ``object`` / ``abc.ABC`` /
+``typing.Generic`` / ``typing.Protocol`` (a framework may discover subclasses of its own
+classes), a class of its chain that registers subclasses (``__init_subclass__``, a
+``metaclass=``), or a file that does not parse.
+"""
+
+from __future__ import annotations
+
+from weakref import WeakKeyDictionary
+
+from ..model import Switch
+from .facts import Expr, ModuleFacts, Name, Scope, Sub, imported_callee
+from .resolve import Resolver, _enclosing_class
+from .reach_selection import _places
+
+_MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, class qualname) -> switches
+MAX_SUBCLASS_DEPTH = 4  # how many subclasses deep a class may be named only as a base
+MAX_BASE_DEPTH = 8  # how many in-tree bases up a class's chain is read
+INERT_BASES = frozenset({"object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol"})
+DEVELOPER_CODE = "developer code"  # the setting a developer-only class's switch names
+
+
+def developer_switches(module: ModuleFacts, qualname: str, resolver: Resolver) -> tuple[Switch, ...]:
+    """The switch of the class a call at ``qualname`` (a method, or a function nested in one)
+    belongs to when nothing in the tree instantiates it; none otherwise."""
+    klass = _enclosing_class(module.scope, qualname)
+    if klass is None or klass.qualname != klass.name:
+        return ()
+    memo = _MEMO.setdefault(resolver, {})
+    key = (module.path, klass.qualname)
+    deps = resolver.deps
+    if key not in memo:
+        memo[key] = ()  # a cycle through subclasses: no evidence
+        if deps is not None:
+            deps.begin()
+        memo[key] = _switches(module, klass, resolver)
+        if deps is not None:
+            deps.end(("developer-switches", resolver.dep_scope), key)
+    elif deps is not None:
+        deps.hit(("developer-switches", resolver.dep_scope), key)
+    return memo[key]
+
+
+def _switches(module: ModuleFacts, klass: Scope, resolver: Resolver) -> tuple[Switch, ...]:
+    if not _developer_only(module, klass, resolver, MAX_SUBCLASS_DEPTH, {}):
+        return ()
+    dotted = f"{module.module}.{klass.name}"
+    return (Switch(module.path, klass.line, f"{DEVELOPER_CODE} instantiating {dotted}",
+                   f"code outside the scanned tree instantiates {dotted} or a subclass of it",
+                   "nothing in the scanned tree instantiates it", False),)
+
+
+def _developer_only(module: ModuleFacts, klass: Scope, resolver: Resolver, depth: int, known: dict[tuple[str, str], bool]) -> bool:
+    """Whether only code outside the tree can instantiate ``klass`` (module level of ``module``);
+    ``known``: the answers found so far (False while one is being found: a cycle is no evidence)."""
+    key = (module.path, klass.qualname)
+    if key in known:
+        return known[key]
+    known[key] = False
+    if depth <= 0 or not _closed_chain(module, klass, resolver):
+        return False
+    for place in _places(module, klass, resolver):
+        subclass = place.scope
+        if place.kind != "other" or subclass.kind != "class" or place.line != subclass.line \
+                or subclass.qualname != subclass.name or place.facts.parse_error:
+            return False  # a use, or a place that cannot be read
+        if not _developer_only(place.facts, subclass, resolver, depth - 1, known):
+            return False
+    known[key] = True
+    return True
+
+
+def _closed_chain(module: ModuleFacts, klass: Scope, resolver: Resolver) -> bool:
+    """Whether every class of ``klass``'s chain is defined in the tree (or is an inert base)
+    and none registers its subclasses, so nothing outside the tree creates it on its own."""
+    todo = [(module, klass)]
+    seen: set[tuple[str, str]] = set()
+    while todo:
+        facts, scope = todo.pop()
+        if (facts.path, scope.qualname) in seen:
+            continue
+        seen.add((facts.path, scope.qualname))
+        if len(seen) > MAX_BASE_DEPTH or "__init_subclass__" in scope.children \
+                or resolver.program.mentions(facts.path, "metaclass"):
+            return False
+        for base in scope.bases:
+            found = _in_tree_class(facts, base, resolver)
+            if found is None:
+                if _dotted(facts, base) not in INERT_BASES:
+                    return False
+                continue
+            todo.append(found)
+    return True
+
+
+def _dotted(facts: ModuleFacts, base: Expr) -> str | None:
+    if isinstance(base, Sub):  # Generic[T]
+        base = base.base
+    dotted = imported_callee(facts, base)
+    return {"ABC": "abc.ABC"}.get(dotted, dotted) if isinstance(base, Name) and base.id not in facts.imports else dotted
+
+
+def _in_tree_class(facts: ModuleFacts, base: Expr, resolver: Resolver) -> tuple[ModuleFacts, Scope] | None:
+    """The in-tree class a base expression names (in its module, or imported, through
+    re-exporting packages)."""
+    if isinstance(base, Name) and base.id in facts.scope.children:
+        scope = facts.scope.children[base.id]
+        return (facts, scope) if scope.kind == "class" else None
+    dotted = imported_callee(facts, base)
+    for _ in range(MAX_BASE_DEPTH):
+        if dotted is None or "." not in dotted:
+            return None
+        owner, name = dotted.rsplit(".", 1)
+        module = resolver.program.find_module(owner, facts)
+        if module is None:
+            return None
+        scope = module.scope.children.get(name)
+        if scope is not None:
+            return (module, scope) if scope.kind == "class" else None
+        dotted, facts = module.imports.get(name), module
+    return None

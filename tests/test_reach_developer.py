@@ -1,0 +1,148 @@
+"""Opt-in by the developer's own code: the outbound calls in the methods of a class nothing in
+the scanned tree instantiates (a library's mixin, a preset combining mixins that nothing uses)
+are made only when code outside the tree creates it; a class the tree instantiates, passes or
+stores anywhere, or one that something outside the tree may create by itself (a framework's
+subclass, a class registering its subclasses), keeps its calls' reach."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from flowscan.api import ScanOptions, scan
+
+_BASE = '''\
+    from abc import ABC, abstractmethod
+
+
+    class AssistantBase(ABC):
+        def __init__(self, config=None):
+            self.config = config or {}
+
+        @abstractmethod
+        def submit_prompt(self, prompt): ...
+'''
+
+_MIXINS = '''\
+    import os
+
+    import requests
+
+    from .base import AssistantBase
+
+
+    class GroqChat(AssistantBase):
+        def submit_prompt(self, prompt):
+            return requests.post("https://api.groq.com/openai/v1/chat/completions", json={"messages": prompt})
+
+
+    class LocalChat(AssistantBase):
+        def submit_prompt(self, prompt):
+            return requests.post("http://localhost:11434/api/chat", json={"messages": prompt})
+'''
+
+
+def _reach(tmp_path: Path, files: dict[str, str]) -> dict[str | None, tuple[str, list[str]]]:
+    for name, source in {"assist/__init__.py": "", "assist/base.py": _BASE, **files}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(textwrap.dedent(source))
+    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
+    return {e.host: (e.reach, sorted({s.setting for s in e.switches})) for e in report.endpoints}
+
+
+def test_a_mixin_nothing_instantiates_is_opt_in_and_one_the_cli_uses_is_default(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"assist/chats.py": _MIXINS, "assist/cli.py": '''\
+        import sys
+
+        from .chats import LocalChat
+
+
+        class LocalAssistant(LocalChat):
+            pass
+
+
+        def main():
+            print(LocalAssistant().submit_prompt([{"role": "user", "content": sys.argv[1]}]))
+    '''})
+    assert found["api.groq.com"] == ("opt-in", ["developer code instantiating assist.chats.GroqChat"])
+    assert found["localhost"] == ("default", [])
+
+
+def test_a_mixin_only_a_preset_nothing_uses_combines_is_opt_in(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"assist/chats.py": _MIXINS, "assist/presets.py": '''\
+        from .chats import GroqChat, LocalChat
+
+
+        class GroqPreset(GroqChat):
+            pass
+
+
+        class LocalPreset(LocalChat):
+            pass
+
+
+        DEFAULT = LocalPreset
+    '''})
+    assert found["api.groq.com"] == ("opt-in", ["developer code instantiating assist.chats.GroqChat"])
+    assert found["localhost"] == ("default", [])  # LocalPreset is stored in a name: it may run
+
+
+def test_a_class_passed_or_listed_anywhere_keeps_its_reach(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"assist/chats.py": _MIXINS, "assist/registry.py": '''\
+        from .chats import GroqChat, LocalChat
+
+        BACKENDS = [GroqChat]
+
+
+        def pick(register):
+            register(LocalChat)
+    '''})
+    assert found["api.groq.com"] == ("default", [])
+    assert found["localhost"] == ("default", [])
+
+
+def test_a_subclass_of_a_class_outside_the_tree_is_undecided_and_keeps_its_reach(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"assist/alerts.py": '''\
+        import logging
+
+        import requests
+
+
+        class SlackAlerts(logging.Handler):
+            def emit(self, record):
+                requests.post("https://hooks.slack.com/services/T000/B000/XXX", json={"text": record.getMessage()})
+    '''})
+    assert found["hooks.slack.com"] == ("default", [])  # logging may be configured to create it by name
+
+
+def test_a_base_that_registers_its_subclasses_keeps_their_reach(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"assist/plugins.py": '''\
+        import requests
+
+        PLUGINS = {}
+
+
+        class Plugin:
+            def __init_subclass__(cls, **kwargs):
+                super().__init_subclass__(**kwargs)
+                PLUGINS[cls.__name__.lower()] = cls
+
+
+        class Weather(Plugin):
+            def run(self, city):
+                return requests.get("https://api.open-meteo.com/v1/forecast", params={"city": city})
+    ''', "assist/meta.py": '''\
+        import requests
+
+        from .registry_meta import Registered
+
+
+        class Crawler(metaclass=Registered):
+            def fetch(self):
+                return requests.get("https://r.jina.ai/https://example.com")
+    ''', "assist/registry_meta.py": '''\
+        class Registered(type):
+            pass
+    '''})
+    assert found["api.open-meteo.com"] == ("default", [])
+    assert found["r.jina.ai"] == ("default", [])
