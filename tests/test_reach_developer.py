@@ -146,3 +146,74 @@ def test_a_base_that_registers_its_subclasses_keeps_their_reach(tmp_path: Path) 
     '''})
     assert found["api.open-meteo.com"] == ("default", [])
     assert found["r.jina.ai"] == ("default", [])
+
+
+def test_a_class_named_as_text_may_be_loaded_by_it_and_keeps_its_reach(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"assist/chats.py": _MIXINS, "assist/plugins.py": '''\
+        PLUGINS = ["chats.GroqChat"]  # loaded by a path flowscan does not spell the same way
+    ''', "conf/assistant.yaml": '''\
+        llm:
+          _target_: assist.chats.LocalChat
+    '''})
+    assert found["api.groq.com"] == ("default", [])
+    assert found["localhost"] == ("default", [])
+
+
+def test_a_static_method_the_tree_calls_on_the_class_keeps_its_reach(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"assist/telemetry.py": '''\
+        import requests
+
+
+        class Telemetry:
+            @staticmethod
+            def send(event):
+                requests.post("https://telemetry.example.com/v1", json=event)
+    ''', "assist/cli.py": '''\
+        from .telemetry import Telemetry
+
+
+        def main():
+            Telemetry.send({"event": "start"})
+    '''})
+    assert found["telemetry.example.com"] == ("default", [])
+
+
+def test_classes_found_by_listing_subclasses_or_by_getattr_keep_their_reach(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"assist/chats.py": _MIXINS, "assist/discover.py": '''\
+        import importlib
+
+        from .base import AssistantBase
+
+
+        def backends():
+            return {cls.__name__: cls for cls in AssistantBase.__subclasses__()}
+    '''})
+    assert found["api.groq.com"] == ("default", [])
+    found = _reach(tmp_path / "by-name", {"assist/chats.py": _MIXINS, "assist/load.py": '''\
+        import importlib
+
+
+        def local():
+            return getattr(importlib.import_module("assist.chats"), "LocalChat")()
+    '''})
+    assert found["localhost"] == ("default", [])
+    assert found["api.groq.com"] == ("opt-in", ["developer code instantiating assist.chats.GroqChat"])
+
+
+def test_a_class_named_only_in_prose_of_a_config_file_is_still_opt_in(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"assist/chats.py": _MIXINS, "docs/notes.yaml": '''\
+        summary: "GroqChat is a mixin: combine assist.chats.GroqChat with a store"
+    '''})
+    assert found["api.groq.com"] == ("opt-in", ["developer code instantiating assist.chats.GroqChat"])
+
+
+def test_a_subclass_calling_its_bases_init_on_itself_is_no_use_of_them(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"assist/chats.py": _MIXINS, "assist/presets.py": '''\
+        from .chats import GroqChat
+
+
+        class GroqPreset(GroqChat):
+            def __init__(self, config=None):
+                GroqChat.__init__(self, config=config)
+    '''})
+    assert found["api.groq.com"] == ("opt-in", ["developer code instantiating assist.chats.GroqChat"])

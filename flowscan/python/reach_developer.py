@@ -12,11 +12,16 @@ undecidable, and makes no switch, when something outside the tree may create it 
 a base the tree does not define other than the inert ``object`` / ``abc.ABC`` /
 ``typing.Generic`` / ``typing.Protocol`` (a framework may discover subclasses of its own
 classes), a class of its chain that registers subclasses (``__init_subclass__``, a
-``metaclass=``), or a file that does not parse.
+``metaclass=``, a file listing its subclasses or a module's classes), a file that does not
+parse, or a name that loads it from text: a quoted
+``"pkg.module.Class"`` / ``"pkg.module:Class"`` in Python (a plugin path, a module name
+flowscan may spell otherwise), or the class's name in a configuration file (``_target_:``,
+an entry point in ``pyproject.toml``).
 """
 
 from __future__ import annotations
 
+import re
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
@@ -77,8 +82,29 @@ def _developer_only(module: ModuleFacts, klass: Scope, resolver: Resolver, depth
             return False  # a use, or a place that cannot be read
         if not _developer_only(place.facts, subclass, resolver, depth - 1, known):
             return False
+    if _named_in_text(module, klass, resolver):
+        return False
     known[key] = True
     return True
+
+
+def _named_in_text(module: ModuleFacts, klass: Scope, resolver: Resolver) -> bool:
+    """Whether a file may load the class by a name written as text: in another Python file a
+    string that is a dotted or ``module:Class`` path ending with its name, or
+    ``getattr(module, "Class")``; in a file that is not Python (a configuration file) a value
+    that is such a path (``_target_: pkg.llms.Chat``, ``plugin = "pkg.llms:Chat"``)."""
+    program, name = resolver.program, klass.name
+    if program.deps is not None:  # a file starting or ceasing to name it changes the answer
+        program.deps.ask(f"mention:{name}")
+    word = re.escape(name.encode())
+    quoted = re.compile(rb"""["'][A-Za-z_][\w.]*[.:]""" + word + rb"""["']|getattr\(.{0,200}?["']""" + word + rb"""["']""")
+    value = re.compile(rb"""(?:[:=,\[]|^\s*-)\s*["']?[A-Za-z_][\w.]*[.:]""" + word + rb"""["']?\s*(?:$|[,\]}#])""", re.MULTILINE)
+    for path in sorted(program.sources):
+        if path == module.path or name.encode() not in program.words(path):
+            continue
+        if (quoted if path.endswith(".py") else value).search(program.sources[path]):
+            return True
+    return False
 
 
 def _closed_chain(module: ModuleFacts, klass: Scope, resolver: Resolver) -> bool:
@@ -86,11 +112,13 @@ def _closed_chain(module: ModuleFacts, klass: Scope, resolver: Resolver) -> bool
     and none registers its subclasses, so nothing outside the tree creates it on its own."""
     todo = [(module, klass)]
     seen: set[tuple[str, str]] = set()
+    names: set[str] = set()
     while todo:
         facts, scope = todo.pop()
         if (facts.path, scope.qualname) in seen:
             continue
         seen.add((facts.path, scope.qualname))
+        names.add(scope.name)
         if len(seen) > MAX_BASE_DEPTH or "__init_subclass__" in scope.children \
                 or resolver.program.mentions(facts.path, "metaclass"):
             return False
@@ -101,7 +129,26 @@ def _closed_chain(module: ModuleFacts, klass: Scope, resolver: Resolver) -> bool
                     return False
                 continue
             todo.append(found)
-    return True
+    return not _discovered(names, resolver)
+
+
+DISCOVERY = (b"__subclasses__", b"getmembers")  # code that finds classes without naming them
+
+
+def _discovered(names: set[str], resolver: Resolver) -> bool:
+    """Whether a file that names one of ``names`` also lists subclasses or module members
+    (``Base.__subclasses__()``, ``inspect.getmembers(module, inspect.isclass)``): a class it
+    finds runs without being named."""
+    program = resolver.program
+    if program.deps is not None:
+        for word in DISCOVERY:
+            program.deps.ask(f"mention:{word.decode()}")
+    for path in sorted(program.sources):
+        data = program.sources[path]
+        if path.endswith(".py") and any(word in data for word in DISCOVERY) \
+                and any(name.encode() in program.words(path) for name in names):
+            return True
+    return False
 
 
 def _dotted(facts: ModuleFacts, base: Expr) -> str | None:

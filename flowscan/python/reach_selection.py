@@ -297,11 +297,19 @@ def _named(facts: ModuleFacts, names: frozenset[str], own: Scope | None) -> Iter
     for site in sites:
         if isinstance(site.func, Name) and site.func.id in _NOT_A_USE:
             continue
+        if not isinstance(site.func, Name) and not _on_own_instance(site):  # ``Cls.create(…)`` runs it
+            yield from _uses(facts, _scope_of(facts, site.scope), site.func, site.line, names)
         for arg in (*site.args, *(v for _, v in site.kwargs)):
             yield from _uses(facts, _scope_of(facts, site.scope), arg, site.line, names)
     for assign in facts.attr_assigns:
         if outside(assign.scope):
             yield from _uses(facts, _scope_of(facts, assign.scope), assign.value, assign.line, names)
+
+
+def _on_own_instance(site) -> bool:
+    """``Base.__init__(self, …)``, ``Base.method(cls, …)``: a subclass running a base's method
+    on its own instance, which is no use of the base (the subclass's uses are)."""
+    return bool(site.args) and isinstance(site.args[0], Name) and site.args[0].id in ("self", "cls")
 
 
 def _uses(facts: ModuleFacts, scope: Scope, expr: Expr, line: int, names: frozenset[str]) -> Iterator[_Place]:
