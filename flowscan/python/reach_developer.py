@@ -26,35 +26,21 @@ from weakref import WeakKeyDictionary
 
 from ..model import Switch
 from .facts import Expr, ModuleFacts, Name, Scope, Sub, imported_callee
-from .resolve import Resolver, _enclosing_class
-from .reach_selection import _places
+from .resolve import Resolver
+from .reach_selection import _places, per_class
 
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, class qualname) -> switches
 MAX_SUBCLASS_DEPTH = 4  # how many subclasses deep a class may be named only as a base
 MAX_BASE_DEPTH = 8  # how many in-tree bases up a class's chain is read
 INERT_BASES = frozenset({"object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing_extensions.Protocol"})
+_LISTING: WeakKeyDictionary = WeakKeyDictionary()  # program -> the Python files holding a DISCOVERY word
 DEVELOPER_CODE = "developer code"  # the setting a developer-only class's switch names
 
 
 def developer_switches(module: ModuleFacts, qualname: str, resolver: Resolver) -> tuple[Switch, ...]:
     """The switch of the class a call at ``qualname`` (a method, or a function nested in one)
     belongs to when nothing in the tree instantiates it; none otherwise."""
-    klass = _enclosing_class(module.scope, qualname)
-    if klass is None or klass.qualname != klass.name:
-        return ()
-    memo = _MEMO.setdefault(resolver, {})
-    key = (module.path, klass.qualname)
-    deps = resolver.deps
-    if key not in memo:
-        memo[key] = ()  # a cycle through subclasses: no evidence
-        if deps is not None:
-            deps.begin()
-        memo[key] = _switches(module, klass, resolver)
-        if deps is not None:
-            deps.end(("developer-switches", resolver.dep_scope), key)
-    elif deps is not None:
-        deps.hit(("developer-switches", resolver.dep_scope), key)
-    return memo[key]
+    return per_class(_MEMO, "developer-switches", module, qualname, resolver, _switches)
 
 
 def _switches(module: ModuleFacts, klass: Scope, resolver: Resolver) -> tuple[Switch, ...]:
@@ -143,12 +129,11 @@ def _discovered(names: set[str], resolver: Resolver) -> bool:
     if program.deps is not None:
         for word in DISCOVERY:
             program.deps.ask(f"mention:{word.decode()}")
-    for path in sorted(program.sources):
-        data = program.sources[path]
-        if path.endswith(".py") and any(word in data for word in DISCOVERY) \
-                and any(name.encode() in program.words(path) for name in names):
-            return True
-    return False
+    listing = _LISTING.get(program)
+    if listing is None:
+        listing = _LISTING[program] = [path for path in sorted(program.sources) if path.endswith(".py")
+                                       and any(word in program.sources[path] for word in DISCOVERY)]
+    return any(name.encode() in program.words(path) for path in listing for name in names)
 
 
 def _dotted(facts: ModuleFacts, base: Expr) -> str | None:

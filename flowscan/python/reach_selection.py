@@ -16,7 +16,7 @@ and makes no switch.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
@@ -55,22 +55,30 @@ def selection_switches(module: ModuleFacts, qualname: str, resolver: Resolver) -
     """The switches that select the class a call at ``qualname`` (a method, or a function
     nested in one) belongs to; none when it is no module-level class, nothing names it, or
     some place may use it by default."""
+    return per_class(_MEMO, "selection-switches", module, qualname, resolver, _switches)
+
+
+def per_class(memo: WeakKeyDictionary, kind: str, module: ModuleFacts, qualname: str, resolver: Resolver,
+              compute: Callable[[ModuleFacts, Scope, Resolver], tuple[Switch, ...]]) -> tuple[Switch, ...]:
+    """``compute``'s switches for the module-level class a call at ``qualname`` belongs to,
+    once per class and resolver (``memo``), its reads recorded as a ``kind`` unit (``deps``);
+    none outside such a class."""
     klass = _enclosing_class(module.scope, qualname)
     if klass is None or klass.qualname != klass.name:
         return ()
-    memo = _MEMO.setdefault(resolver, {})
+    table = memo.setdefault(resolver, {})
     key = (module.path, klass.qualname)
     deps = resolver.deps
-    if key not in memo:
-        memo[key] = ()  # a cycle through the places' own switches: no evidence
+    if key not in table:
+        table[key] = ()  # a cycle back to this class: no evidence
         if deps is not None:
             deps.begin()
-        memo[key] = _switches(module, klass, resolver)
+        table[key] = compute(module, klass, resolver)
         if deps is not None:
-            deps.end(("selection-switches", resolver.dep_scope), key)
+            deps.end((kind, resolver.dep_scope), key)
     elif deps is not None:
-        deps.hit(("selection-switches", resolver.dep_scope), key)
-    return memo[key]
+        deps.hit((kind, resolver.dep_scope), key)
+    return table[key]
 
 
 def _switches(module: ModuleFacts, klass: Scope, resolver: Resolver) -> tuple[Switch, ...]:
