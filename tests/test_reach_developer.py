@@ -42,11 +42,11 @@ _MIXINS = '''\
 '''
 
 
-def _reach(tmp_path: Path, files: dict[str, str]) -> dict[str | None, tuple[str, list[str]]]:
+def _reach(tmp_path: Path, files: dict[str, str], include: tuple[str, ...] = ()) -> dict[str | None, tuple[str, list[str]]]:
     for name, source in {"assist/__init__.py": "", "assist/base.py": _BASE, **files}.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(textwrap.dedent(source))
-    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
+    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None, include=include)).report
     return {e.host: (e.reach, sorted({s.setting for s in e.switches})) for e in report.endpoints}
 
 
@@ -217,3 +217,22 @@ def test_a_subclass_calling_its_bases_init_on_itself_is_no_use_of_them(tmp_path:
                 GroqChat.__init__(self, config=config)
     '''})
     assert found["api.groq.com"] == ("opt-in", ["developer code instantiating assist.chats.GroqChat"])
+
+
+def test_a_class_a_test_runner_finds_by_its_name_keeps_its_reach(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"assist/test_live.py": '''\
+        import requests
+
+
+        class TestLiveApi:
+            def test_status(self):
+                response = requests.get("https://status.example.com/v1")
+                assert response.ok
+
+
+        class LiveClient:
+            def ping(self):
+                return requests.get("https://ping.example.com/v1")
+    '''}, include=("all",))
+    assert found["status.example.com"] == ("default", [])  # pytest collects Test* classes of test_*.py files
+    assert found["ping.example.com"] == ("opt-in", ["developer code instantiating assist.test_live.LiveClient"])

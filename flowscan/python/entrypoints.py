@@ -37,6 +37,23 @@ class EntryRules:
     inputs: dict[str, EntryRule]  # dotted library object -> rule (``says`` names it)
     flags: tuple[FlagRule, ...] = ()  # how command-line libraries declare flags
     argv: frozenset[str] = frozenset()  # dotted library objects that are the command line's words
+    discovered: tuple[DiscoveryRule, ...] = ()  # classes a framework runs by their names alone
+
+
+@dataclass(frozen=True)
+class DiscoveryRule:
+    """Classes a framework finds by file and class name (``discovered:``, fnmatch patterns)."""
+
+    id: str
+    files: tuple[str, ...]
+    classes: tuple[str, ...]
+    source: str
+
+    def finds(self, path: str, name: str) -> bool:
+        from fnmatch import fnmatchcase
+
+        base = path.rsplit("/", 1)[-1]
+        return any(fnmatchcase(base, f) for f in self.files) and any(fnmatchcase(name, c) for c in self.classes)
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,7 @@ def entry_rules() -> EntryRules:
     inputs: dict[str, EntryRule] = {}
     flags: list[FlagRule] = []
     argv: set[str] = set()
+    discovered: list[DiscoveryRule] = []
     for path in sorted((default_rules_dir() / "entrypoints").glob("*.yaml")):
         data = load_rule_file(path, "rules-entrypoints.schema.json")
         for entry in data.get("entrypoints", []):
@@ -85,7 +103,9 @@ def entry_rules() -> EntryRules:
             inputs[entry["name"]] = EntryRule(entry["name"], entry["kind"], entry["says"], entry["source"])
         flags.extend(_flag_rule(entry) for entry in data.get("flags", []))
         argv.update(entry["name"] for entry in data.get("argv", []))
-    return EntryRules(decorators, bases, registrations, inputs, tuple(flags), frozenset(argv))
+        discovered.extend(DiscoveryRule(entry["id"], tuple(entry["files"]), tuple(entry["classes"]), entry["source"])
+                          for entry in data.get("discovered", []))
+    return EntryRules(decorators, bases, registrations, inputs, tuple(flags), frozenset(argv), tuple(discovered))
 
 
 def _flag_rule(entry: dict) -> FlagRule:

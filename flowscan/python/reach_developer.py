@@ -12,7 +12,8 @@ undecidable, and makes no switch, when something outside the tree may create it 
 a base the tree does not define other than the inert ``object`` / ``abc.ABC`` /
 ``typing.Generic`` / ``typing.Protocol`` (a framework may discover subclasses of its own
 classes), a class of its chain that registers subclasses (``__init_subclass__``, a
-``metaclass=``, a file listing its subclasses or a module's classes), a file that does not
+``metaclass=``, a file listing its subclasses or a module's classes), a framework finding it
+by its name (``discovered:`` in ``rules/entrypoints/``: pytest's ``Test*`` classes), a file that does not
 parse, or a name that loads it from text: a quoted
 ``"pkg.module.Class"`` / ``"pkg.module:Class"`` in Python (a plugin path, a module name
 flowscan may spell otherwise), or the class's name in a configuration file (``_target_:``,
@@ -25,6 +26,7 @@ import re
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
+from .entrypoints import entry_rules
 from .facts import Expr, ModuleFacts, Name, Scope, Sub, imported_callee
 from .resolve import Resolver
 from .reach_selection import _places, per_class
@@ -59,7 +61,8 @@ def _developer_only(module: ModuleFacts, klass: Scope, resolver: Resolver, depth
     if key in known:
         return known[key]
     known[key] = False
-    if depth <= 0 or not _closed_chain(module, klass, resolver):
+    if depth <= 0 or any(rule.finds(module.path, klass.name) for rule in entry_rules().discovered) \
+            or not _closed_chain(module, klass, resolver):
         return False
     for place in _places(module, klass, resolver):
         subclass = place.scope
