@@ -7,8 +7,9 @@ the recorded facts instead: a scan with the result cache on keeps them beside it
 ``<key>.configs.json``, with one digest of the files they came from (``configs_digest``).
 
 Nothing is stored in clear that output would redact: facts holding a string that ``redact``
-changes (a key in a ``.env`` file) are not kept, and the next scan extracts them again. An
-entry that is unreadable, of another tree or of the wrong shape is a miss.
+changes (a key in a URL) or a value named like a secret (``TOKEN=…`` in a ``.env`` file or a
+Dockerfile ``ENV``) are not kept, and the next scan extracts them again. An entry that is
+unreadable, of another tree or of the wrong shape is a miss.
 """
 
 from __future__ import annotations
@@ -41,12 +42,11 @@ def store_configs(directory: Path, key: str, tree: str, facts: list[ConfigFacts]
     would change a string of them."""
     from .cache import write_atomically
     from .cachecodec import to_json
-    from .resultcache import _redacted
 
     target = configs_file(directory, key)
     try:
         target.unlink(missing_ok=True)  # an older tree's facts must not outlive this scan
-        if _redacted(facts) != facts or _redacted(unclaimed) != unclaimed:
+        if _holds_secret(facts) or _holds_secret(unclaimed):
             return
         data = {"format": FORMAT, "tree": tree, "facts": to_json(facts), "unclaimed": to_json(unclaimed)}
         directory.mkdir(parents=True, exist_ok=True)
@@ -68,3 +68,32 @@ def load_configs(directory: Path, key: str, tree: str) -> tuple[list[ConfigFacts
         return from_json(data["facts"], list[ConfigFacts]), from_json(data["unclaimed"], list[tuple[str, str]])
     except (OSError, ValueError, KeyError, TypeError, AttributeError, CodecError):
         return None
+
+
+def _holds_secret(value: object) -> bool:
+    """Whether ``value`` holds a string ``redact`` masks, or a value under a secret's name (a
+    binding or mapping entry whose key ``is_secret_name``)."""
+    import dataclasses
+
+    from .redact import is_secret_name, redact
+
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            if redact(item) != item:
+                return True
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            fields = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
+            name = fields.get("key", fields.get("name"))
+            if isinstance(name, str) and is_secret_name(name) and fields.get("value"):
+                return True
+            todo.extend(fields.values())
+        elif isinstance(item, dict):
+            if any(isinstance(k, str) and is_secret_name(k) and v for k, v in item.items()):
+                return True
+            todo.extend(item.keys())
+            todo.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            todo.extend(item)
+    return False

@@ -28,6 +28,7 @@ reverse); the call is then reported as unresolved (coverage), never dropped.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -284,6 +285,7 @@ def plan_scope(record: ScanRecord, recorded: RecordedDeps, digests: dict[str, st
 
     if set(record.files) != set(digests) or set(recorded.digests) != set(digests):
         return None
+    old_facts = functools.lru_cache(maxsize=None)(old_facts)  # each changed file's recorded facts, read once
     changed = frozenset(p for p, d in digests.items() if recorded.digests[p] != d)
     if not changed or any(p not in summaries for p in changed):
         return None  # nothing to scope, or a config changed: its values reach any call

@@ -73,15 +73,21 @@ def test_a_config_edit_extracts_the_configs_again(tmp_path: Path) -> None:
     assert _report(again) == _report(scan(root, ScanOptions(cache_dir=None)))
 
 
-def test_configs_holding_a_secret_are_not_kept(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name, text", [
+    (".env", "API_URL=https://api.example.eu/v1\nOPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD\n"),
+    ("Dockerfile", "FROM python:3.11\nENV TOKEN=plain-words-no-pattern-knows\n"),  # a secret by its name only
+    (".env", "API_URL=https://user:hunter2secret@api.example.eu/v1\n"),
+])
+def test_configs_holding_a_secret_are_not_kept(tmp_path: Path, name: str, text: str) -> None:
     root = tmp_path / "app"
     (root / "app").mkdir(parents=True)
     (root / "app" / "main.py").write_text('import os\nimport requests\n\nrequests.get(os.environ["API_URL"])\n')
-    (root / ".env").write_text("API_URL=https://api.example.eu/v1\nOPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD\n")
+    (root / name).write_text(text)
     cache = tmp_path / "cache"
     scan(root, ScanOptions(cache_dir=cache))
     kept = list((cache / "results").glob("*.configs.json"))
     assert kept == []
+    (root / name).unlink()
     (root / ".env").write_text("API_URL=https://api.example.eu/v1\n")
     scan(root, ScanOptions(cache_dir=cache))
     (kept,) = (cache / "results").glob("*.configs.json")
