@@ -264,10 +264,9 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     contexts: list = []
     with stats.phase("configs"):
         if other_files:
-            from .configs import extract_configs
             from .contexts import build_contexts
 
-            config_facts, unclaimed = extract_configs(root, other_files, sources, stats.count_parse, yaml_files)
+            config_facts, unclaimed = _config_facts(root, other_files, sources, stats, yaml_files, results, key, digests)
             contexts = build_contexts(config_facts)
             for path, reason in unclaimed:
                 coverage.files_skipped.append(_skip(path, reason))
@@ -362,6 +361,27 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     for endpoint in report.endpoints:  # after the rebase: the graph's ids and paths are the report's
         graph.add_endpoint(endpoint)
     return ScanResult(report, graph, program, stats, servers, readiness_notes)
+
+
+def _config_facts(root: Path, files: list[SourceFile], sources: dict[str, bytes], stats: ScanStats, yaml_files,
+                  results: ResultCache | None, key: str | None, digests: dict[str, str] | None
+                  ) -> tuple[list[ConfigFacts], list[tuple[str, str]]]:
+    """The facts of the config files: those a scan of the same configs kept
+    (``recorded_configs``), else extracted (and kept, with the result cache on)."""
+    from .configs import extract_configs
+
+    if results is None or key is None or digests is None:
+        return extract_configs(root, files, sources, stats.count_parse, yaml_files)
+    from .recorded_configs import configs_digest, load_configs, store_configs
+
+    tree = configs_digest(digests, [f.path for f in files], sources)
+    kept = load_configs(results.directory, key, tree)
+    if kept is not None:
+        stats.configs_recorded = True
+        return kept
+    facts, unclaimed = extract_configs(root, files, sources, stats.count_parse, yaml_files)
+    store_configs(results.directory, key, tree, facts, unclaimed)
+    return facts, unclaimed
 
 
 def _mark_policy_decisions(report: Report, sources: dict[str, bytes], policy: Policy, options: ScanOptions,

@@ -28,6 +28,7 @@ reverse); the call is then reported as unresolved (coverage), never dropped.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from .recorded_hits import RecordedHits
     from .resultcache import ScanRecord
 
-FORMAT = 5
+FORMAT = 6
 MENTION = "mention:"
 QUOTING = "quoting:"
 Site = tuple[str, int]
@@ -94,13 +95,23 @@ def store_deps(directory: Path, key: str, tracker: DepTracker, program: Program,
     units = tracker.finish()
     names = sorted({n for deps in units.values() for n in deps})
     index = {n: i for i, n in enumerate(names)}
+    set_of: dict[tuple[str, ...], int] = {}
+    sets: list[list[int]] = []
+    for site in sorted(units):
+        deps = tuple(units[site])
+        if deps not in set_of:
+            set_of[deps] = len(sets)
+            sets.append([index[n] for n in deps])
     python = sorted(p for p in program.sources if p.endswith(".py") and p in digests)
     answers = {p: _Answers(program.sources[p], program.words(p)) for p in python}
     data = {
         "format": FORMAT,
         "digests": {p: digests[p] for p in sorted(digests)},
         "names": names,
-        "units": [[path, line, [index[n] for n in units[(path, line)]]] for path, line in sorted(units)],
+        # each distinct set of dependencies once (the sites of a file mostly share theirs), then
+        # every site with the number of its set
+        "sets": sets,
+        "units": [[path, line, set_of[tuple(units[(path, line)])]] for path, line in sorted(units)],
         # the files answering each tree-wide question asked (``_Answers``), for the hook to compare
         "holders": {n: [p for p in python if answers[p].holds(n)] for n in names
                     if not n.startswith(("asked:", PLACES)) and n not in program.sources},
@@ -120,7 +131,8 @@ def store_deps(directory: Path, key: str, tracker: DepTracker, program: Program,
 class RecordedDeps:
     digests: dict[str, str]
     names: list[str]  # every dependency a unit has
-    units: dict[Site, list[int]]  # call site -> its dependencies (indexes into ``names``)
+    sets: list[list[int]]  # the distinct sets of dependencies (indexes into ``names``)
+    units: dict[Site, int]  # call site -> its set of dependencies (an index into ``sets``)
     holders: dict[str, frozenset[str]]  # tree-wide question -> the files answering it then
     classes: dict[str, list]
     env_keys: dict[str, list[str]] | None  # path -> the env vars it writes (the files that may write one)
@@ -128,7 +140,8 @@ class RecordedDeps:
     def sites_depending_on(self, keys: set[str]) -> set[Site]:
         """The call sites with a dependency in ``keys``."""
         wanted = {i for i, name in enumerate(self.names) if name in keys}
-        return {site for site, deps in self.units.items() if not wanted.isdisjoint(deps)}
+        hit = {number for number, deps in enumerate(self.sets) if not wanted.isdisjoint(deps)}
+        return {site for site, number in self.units.items() if number in hit}
 
     def env_write_keys(self, python: list[str], changed: frozenset[str]) -> dict[str, frozenset[str]] | None:
         """The env vars each unchanged Python file writes (``Program.env_write_keys``), or None
@@ -146,10 +159,14 @@ def load_deps(directory: Path, key: str) -> RecordedDeps | None:
         names = data["names"]
         if not all(isinstance(n, str) for n in names):
             raise ValueError("names: expected strings")
-        units = {(path, line): deps for path, line, deps in data["units"]}
-        if not all(type(i) is int and 0 <= i < len(names) for i in set().union(*units.values())):
-            raise ValueError("units: expected indexes of names")
-        return RecordedDeps(dict(data["digests"]), names, units,
+        sets = data["sets"]
+        if not all(type(deps) is list for deps in sets) or \
+                not all(type(i) is int and 0 <= i < len(names) for i in set().union(*sets)):
+            raise ValueError("sets: expected lists of indexes of names")
+        units = {(path, line): number for path, line, number in data["units"]}
+        if not all(type(n) is int and 0 <= n < len(sets) for n in units.values()):
+            raise ValueError("units: expected indexes of sets")
+        return RecordedDeps(dict(data["digests"]), names, sets, units,
                             {n: frozenset(paths) for n, paths in data["holders"].items()}, data["classes"],
                             _env_keys(data["env_keys"]))
     except (OSError, ValueError, KeyError, TypeError, IndexError):
@@ -268,6 +285,7 @@ def plan_scope(record: ScanRecord, recorded: RecordedDeps, digests: dict[str, st
 
     if set(record.files) != set(digests) or set(recorded.digests) != set(digests):
         return None
+    old_facts = functools.lru_cache(maxsize=None)(old_facts)  # each changed file's recorded facts, read once
     changed = frozenset(p for p, d in digests.items() if recorded.digests[p] != d)
     if not changed or any(p not in summaries for p in changed):
         return None  # nothing to scope, or a config changed: its values reach any call
