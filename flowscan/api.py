@@ -442,6 +442,8 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     stats.note_steps(*resolver.most_steps)
     unchanged = frozenset(same_everywhere)
     for context in contexts:
+        if not context.binding_sites:
+            continue  # it sets no env var (a .env of comments): every hit would be dropped as untouched below
         resolver = Resolver(program, context.lookup)
         modules = [m for m in seed_modules if context.covers(m.path)]
         python_hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged, failures=failures, **scoped)
