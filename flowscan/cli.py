@@ -250,6 +250,12 @@ def _render(report, fmt: str, output: Path | None, quiet: bool) -> None:
         buffer = io.StringIO()
         render_console(report, Console(file=buffer, width=120, no_color=True), quiet=quiet)
         _emit(buffer.getvalue(), output)
+    elif quiet and not report.findings:  # only the summary line (a hook's usual run): rich is not loaded
+        from .report.summary import summary_line
+
+        text, style = summary_line(report)
+        colour = None if os.environ.get("NO_COLOR") is None else False  # as rich: NO_COLOR set turns colour off
+        click.secho(text, fg=style.rsplit(" ", 1)[-1], bold=style.startswith("bold"), color=colour)
     else:
         from rich.console import Console
 

@@ -86,14 +86,21 @@ def _holds_secret(value: object) -> bool:
         elif dataclasses.is_dataclass(item) and not isinstance(item, type):
             fields = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
             name = fields.get("key", fields.get("name"))
-            if isinstance(name, str) and is_secret_name(name) and fields.get("value"):
+            if isinstance(name, str) and is_secret_name(name) and _text(fields.get("value")):
                 return True
             todo.extend(fields.values())
         elif isinstance(item, dict):
-            if any(isinstance(k, str) and is_secret_name(k) and v for k, v in item.items()):
+            if any(isinstance(k, str) and is_secret_name(k) and _text(v) for k, v in item.items()):
                 return True
             todo.extend(item.keys())
             todo.extend(item.values())
         elif isinstance(item, (list, tuple, set, frozenset)):
             todo.extend(item)
     return False
+
+
+def _text(value: object) -> bool:
+    """Whether ``value`` is or holds (in a tuple or list: ``(value, line)``) a non-empty string."""
+    if isinstance(value, (tuple, list)):
+        return any(_text(v) for v in value)
+    return isinstance(value, str) and bool(value)

@@ -15,8 +15,9 @@ module name and seed flag, resolves:
    call sites, and a finding on it touches every file of its provenance.
 
 Facts are loaded only for the files those resolutions reach. Checks run on the endpoints found
-and the modules loaded; the hook reports only findings touching the changed files, which the
-calls left out cannot touch (their dependencies hold no changed file). Anything else (no
+and the modules loaded, and the recorded findings that module checks tied to an endpoint come
+back for the files whose call sites were read back; the hook reports only findings touching the
+changed files, which the calls left out cannot touch (their dependencies hold no changed file). Anything else (no
 record, a config or the set of files changed, an import edited, a new SDK subclass) takes the
 full path. The record is left as it is: it still describes the tree it was made from, and the
 next scan compares against it.
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -191,6 +192,15 @@ class ScopePlan:
     recorded: Report  # the recorded report (endpoints: which call sites fed which endpoint)
     classes: dict[str, list]  # seed path -> its classes' [name, base names] (recorded; the changed ones checked)
     kept: RecordedHits | None = None  # the recorded scan's hits per call site (``widen`` reads them back)
+    read_back: set[str] = field(default_factory=set)  # files whose widened sites were all read back, not loaded
+
+    def module_findings(self, files: set[str], module_rules: frozenset[str]) -> list:
+        """The recorded findings that checks reading modules made in ``files`` and tied to an
+        endpoint (``fallback/missing`` on a client of a self-hosted endpoint): the same now, as
+        neither a file's facts nor its call sites' hits changed, and an endpoint's id depends on
+        its own values only. The others of an unchanged file touch no changed file."""
+        return [f for f in self.recorded.findings
+                if f.path in files and f.endpoint is not None and f.rule in module_rules]
 
     def subclasses(self, catalog) -> frozenset[str]:
         """The in-tree SDK subclasses of the whole tree (``subclass_names`` over every seed)."""
@@ -326,10 +336,11 @@ def widen(plan: ScopePlan, hits: list, context: str, endpoints_of: Callable[[lis
           resolve: Callable[[list, frozenset[Site]], list], program: Program,
           skip: frozenset[Site] = frozenset(), env_free: set[Site] | None = None) -> list:
     """The hits of the recorded call sites that fed an endpoint the plan's hits feed (now or
-    before): a finding on an endpoint names every call site of it. Their files are loaded (the
-    checks read an endpoint's modules); the hits of an unchanged file whose sites the recorded
-    scan kept (``plan.kept``, ``recorded_hits``) are read back, and ``env_free`` told those whose
-    value read no env var; the other files' sites are resolved.
+    before): a finding on an endpoint names every call site of it. The hits of an unchanged file
+    whose sites the recorded scan kept (``plan.kept``, ``recorded_hits``) are read back, and
+    ``env_free`` told those whose value read no env var; such a file is not loaded (its module
+    findings are the recorded ones: ``ScopePlan.module_findings``). The other files are loaded
+    and their sites resolved.
     ``skip``: sites not to widen (the other contexts' ``find_hits`` skips them)."""
     extra = plan.feeders(context, {e.id for e in endpoints_of(hits)}) - skip
     if not extra:
@@ -346,8 +357,10 @@ def widen(plan: ScopePlan, hits: list, context: str, endpoints_of: Callable[[lis
                 kept[path] = [hit for _, site_hits in ordered for hit in site_hits]
                 if env_free is not None:
                     env_free.update(site for site in sites if plan.kept.env_free(site))
-    # every file is loaded still: the checks read the modules of an endpoint's call sites
-    modules = [program.load(path, "endpoint") for path in sorted(by_file)]
+    # a file whose sites were all read back is not loaded: its module findings are the recorded
+    # ones (``ScopePlan.module_findings``); the others are, to be resolved and checked
+    plan.read_back.update(kept)
+    modules = [program.load(path, "endpoint") for path in sorted(by_file) if path not in kept]
     rest = frozenset(site for path, sites in by_file.items() if path not in kept for site in sites)
     resolved: dict[str, list] = {}
     if rest:

@@ -110,3 +110,12 @@ def test_configs_of_another_tree_or_unreadable_are_not_read(tmp_path: Path) -> N
     assert load_configs(cache / "results", key, tree) is None
     configs_file(cache / "results", key).write_text("{")
     assert load_configs(cache / "results", key, tree) is None
+
+
+def test_a_secret_named_key_with_no_value_does_not_stop_keeping(tmp_path: Path) -> None:
+    from flowscan.configfacts import ConfigFacts
+    from flowscan.recorded_configs import _holds_secret
+
+    unset = ConfigFacts(path="proxy.yaml", kind="yaml", notes=[])
+    assert not _holds_secret([unset, {"REDIS_PASSWORD": (None, 27)}])  # declared, no value: nothing to hide
+    assert _holds_secret([{"REDIS_PASSWORD": ("hunter2-value", 27)}])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..catalog import Catalog, EnvService
 from ..model import Location, Step, Switch
@@ -108,12 +108,26 @@ def _first_importer(service: EnvService, importers: Mapping[str, set[str]], tops
                     covers: Callable[[str], bool]) -> tuple[str, str] | None:
     """The first library (top-level module, of ``tops``) matching the service's globs, and the
     first file importing it, in name order."""
-    for top in tops:
-        if any(fnmatchcase(top, pattern) for pattern in service.imports):
-            paths = sorted(p for p in importers[top] if covers(p))
-            if paths:
-                return top, paths[0]
+    for top in _matching(service.imports, importers, tops):
+        paths = sorted(p for p in importers[top] if covers(p))
+        if paths:
+            return top, paths[0]
     return None
+
+
+def _matching(patterns: Iterable[str], importers: Mapping[str, set[str]], tops: list[str]) -> list[str]:
+    """The top-level modules matching ``patterns``, in name order: a plain name is looked up,
+    only a glob goes through ``tops``."""
+    found: set[str] = set()
+    globs = []
+    for pattern in patterns:
+        if any(char in pattern for char in "*?["):
+            globs.append(pattern)
+        elif "." not in pattern and pattern in importers:
+            found.add(pattern)
+    if globs:
+        found.update(top for top in tops if any(fnmatchcase(top, glob) for glob in globs))
+    return sorted(found)
 
 
 def _switch_value(service: EnvService, lookup: EnvLookup) -> tuple[str, StrValue] | None:
