@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 IMPORT_BY_NAME = frozenset({"importlib.import_module", "__import__"})
 IMPORT_MODULE = "importlib.import_module"  # (``__import__("a.b")`` gives the package ``a``)
 GETATTR = frozenset({"getattr", "builtins.getattr"})
+DUNDER_IMPORT = frozenset({"__import__", "builtins.__import__"})
 
 
 class DynamicResolution:
@@ -27,6 +28,19 @@ class DynamicResolution:
         for name in self.strings(self.eval(ctx.args[0], ctx.frame), ctx.frame, "module name"):
             if name.is_known and name.text and not name.text.startswith("."):
                 out.extend(self._dotted(name.text, ctx.frame.module))
+            else:
+                out.append(Unknown(f"module {name.text} imported by a name not known statically", ctx.line))
+        return out
+
+    def dunder_import(self: Resolver, ctx: CallCtx) -> list[Obj]:
+        """``__import__(name)``: the top-level package of ``name`` (``__import__("a.b")`` gives
+        ``a``, whose attribute ``b`` is then loaded), or ``name`` itself when a ``fromlist`` is
+        given; a name not known statically stays unknown."""
+        fromlist = ctx.args[3] if len(ctx.args) > 3 else ctx.kwarg("fromlist")
+        out: list[Obj] = []
+        for name in self.strings(self.eval(ctx.args[0], ctx.frame), ctx.frame, "module name"):
+            if name.is_known and name.text and not name.text.startswith("."):
+                out.extend(self._dotted(name.text if fromlist is not None else name.text.partition(".")[0], ctx.frame.module))
             else:
                 out.append(Unknown(f"module {name.text} imported by a name not known statically", ctx.line))
         return out
