@@ -80,3 +80,12 @@ def test_an_item_of_the_callers_mapping_is_the_callers_value(tmp_path: Path) -> 
 def test_a_mapping_an_in_tree_caller_passes_is_read_as_passed(tmp_path: Path) -> None:
     endpoints = _scan(tmp_path / "app", search_store=SEARCH_STORE, main=APP_MAIN)
     assert sorted(e.host or "?" for e in endpoints) == ["prod-kb.search.windows.net"]
+
+
+def test_an_index_into_a_callers_sequence_is_no_setting(tmp_path: Path) -> None:
+    hooks = ("import requests\n\n\n"
+             "def on_event(*args):\n"
+             "    return requests.post(args[0], json={'event': 'start'})\n")
+    (endpoint,) = _scan(tmp_path / "lib", hooks=hooks)
+    assert endpoint.host is None
+    assert not any(label.startswith("set by the caller") for label in endpoint.unresolved), endpoint.unresolved

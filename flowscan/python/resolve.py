@@ -819,8 +819,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 for key in self.strings(self.eval(expr.key, frame), frame):
                     out.extend(self._data_item(base, key.text) if key.is_known
                                else [Unknown("settings key not known statically", expr.line)])
-            elif (caller_mapping := self.caller_mapping_get(base)) is not None:
-                out.append(self.caller_item(caller_mapping, expr, frame))
+            elif (caller_mapping := self.caller_mapping_get(base)) is not None \
+                    and (caller_value := self.caller_item(caller_mapping, expr, frame)) is not None:
+                out.append(caller_value)
             else:
                 out.append(Unknown(f"item of {describe(base)}", expr.line))
         return out

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import Step
-from .facts import Expr, Sub
+from ..values import StrValue
+from .facts import Sub
 from .objects import CALLER_SET, Absent, CallCtx, Frame, Obj, Unknown, is_parameter_hole
 
 if TYPE_CHECKING:
@@ -48,12 +49,13 @@ class CallerGetResolution:
             return CallerGet(base.parameter)
         return None
 
-    def caller_item(self: Resolver, mapping: CallerGet, expr: Sub, frame: Frame) -> Unknown:
-        """``mapping[key]``: what the caller sets (the key must be there), a hole naming it."""
-        return Unknown(f"{CALLER_SET}{mapping.parameter} sets {self._key_text(expr.key, frame)}", expr.line)
-
-    def _key_text(self: Resolver, key: Expr, frame: Frame) -> str:
-        return " or ".join(sorted(k.text for k in self.strings(self.eval(key, frame), frame, "key"))) or "a key"
+    def caller_item(self: Resolver, mapping: CallerGet, expr: Sub, frame: Frame) -> Unknown | None:
+        """``mapping[key]``: what the caller sets (the key must be there), a hole naming it;
+        None for an index (``args[0]``: a sequence, not a mapping of settings)."""
+        keys = self.strings(self.eval(expr.key, frame), frame, "key")
+        if any(k.is_known and k.text.lstrip("-").isdigit() for k in keys):
+            return None
+        return Unknown(f"{CALLER_SET}{mapping.parameter} sets {_shown(keys)}", expr.line)
 
     def caller_get_call(self: Resolver, func: CallerGet, ctx: CallCtx) -> list[Obj]:
         """The key's default where the caller's mapping lacks it (None without one), and the
@@ -62,8 +64,12 @@ class CallerGetResolution:
         key = ctx.args[0] if ctx.args else ctx.kwarg("key")
         if key is None:
             return [Unknown("get() without a key", ctx.line)]
-        shown = self._key_text(key, frame)
+        shown = _shown(self.strings(self.eval(key, frame), frame, "key"))
         default = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("default")
         lacking = self.eval(default, frame) if default is not None else [
             Absent((Step(frame.module.path, ctx.line, f"None: the caller's {func.parameter} may lack {shown}"),))]
         return [*lacking, Unknown(f"{CALLER_SET}{func.parameter} may set {shown}", ctx.line)]
+
+
+def _shown(keys: list[StrValue]) -> str:
+    return " or ".join(sorted(k.text for k in keys)) or "a key"
