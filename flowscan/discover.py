@@ -13,7 +13,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .model import Skipped
 
@@ -236,6 +236,11 @@ def seed_files(summaries: dict[str, PythonSummary], sources: dict[str, bytes], c
     return seeds
 
 
+def _imports_own_name(name: str, imported: Iterable[str]) -> bool:
+    """Whether one of ``imported`` is ``name`` or a module under it."""
+    return any(dotted == name or dotted.startswith(name + ".") for dotted in imported)
+
+
 def seed_importers(seeds: set[str], summaries: dict[str, PythonSummary], canonical: dict[str, str]) -> set[str]:
     """Files that import a seed, or a name from one (``from app.net import session`` where
     ``app/net.py`` imports requests): calls through a shared session or a re-exported
@@ -246,12 +251,14 @@ def seed_importers(seeds: set[str], summaries: dict[str, PythonSummary], canonic
             and any(imported in names or imported.rpartition(".")[0] in names for imported in summary.imports)}
 
 
-def canonical_modules(paths: Iterable[str]) -> dict[str, str]:
+def canonical_modules(paths: Iterable[str], imports: Mapping[str, Iterable[str]] | None = None) -> dict[str, str]:
     """The name each file is imported by: its path from the first folder of its chain of
     packages (folders with ``__init__.py``). ``lib/sqlalchemy/engine/base.py`` ->
     ``sqlalchemy.engine.base`` when ``lib/`` is not a package. A file whose name that would make
     a standard-library module (``profiles/os.py`` -> ``os``) keeps its path's name: ``import os``
-    means the standard library's (the folder is on ``sys.path`` only if the file is run as a script)."""
+    means the standard library's (the folder is on ``sys.path`` only if the file is run as a script).
+    So does a lone module (in no package) that imports its own name (``imports``: each file's
+    imported names): ``profiles/e2b.py`` doing ``import e2b`` means the installed ``e2b``."""
     paths = list(paths)
     packages = {p.rsplit("/", 1)[0] if "/" in p else "" for p in paths if p.rsplit("/", 1)[-1] == "__init__.py"}
     out = {}
@@ -260,7 +267,9 @@ def canonical_modules(paths: Iterable[str]) -> dict[str, str]:
         start = len(parts) - 1
         while start > 0 and "/".join(parts[:start]) in packages:
             start -= 1
-        names = parts[start:] if start == 0 or parts[start] not in sys.stdlib_module_names else parts
+        shadowed = parts[start] in sys.stdlib_module_names or (
+            start == len(parts) - 1 and _imports_own_name(parts[start], (imports or {}).get(path, ())))
+        names = parts if start > 0 and shadowed else parts[start:]
         if names[-1] == "__init__" and len(names) > 1:
             names = names[:-1]
         out[path] = ".".join(names)

@@ -187,7 +187,8 @@ def reuse_report(results: ResultCache, key: str, record: ScanRecord | None, dige
         return None
     from .discover import canonical_modules, prepass_python, seed_files
 
-    canonical = canonical_modules(f.path for f in python_files)
+    canonical = canonical_modules((f.path for f in python_files),
+                                  {p: use.summary[1] for p, use in record.files.items() if use.summary is not None})
 
     def still_same(path: str, use: FileUse) -> bool:
         if use.summary is None:
