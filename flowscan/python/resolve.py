@@ -74,10 +74,11 @@ from .objects import (
 from .env_writes import env_writes
 from .program import Program
 from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
-from .resolve_dynamic import GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
+from .resolve_dynamic import DUNDER_IMPORT, GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
 from .resolve_setattr import SetattrResolution
+from .resolve_caller_get import CallerGet, CallerGetResolution, UnpassedNone
 from .resolve_cli import LOOP_ELEMENT, CliResolution, is_boolean_default
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
@@ -106,7 +107,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 # -- the resolver ------------------------------------------------------------
 
 class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
-               ModelResolution, ListResolution, SetattrResolution, CliResolution):
+               ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -373,6 +374,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [Ext("builtins.str")]
         if name == "__file__":
             return [Strs((StrValue.literal(module.path, (Step(module.path, frame.line, "__file__"),)),))]
+        if name in DUNDER_IMPORT:  # the builtin: ``__import__("pkg")`` is module pkg (``dunder_import``)
+            return [Ext(name)]
         return [Unknown(f"name {name!r} is not defined in {module.path}", frame.line)]
 
     def _assigned(self, module: ModuleFacts, scope: Scope, name: str, assigns: list[Assign], line: int,
@@ -463,8 +466,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 for obj in self.eval(arg, caller_frame):
                     out.append(_then(_then(obj, call_step), def_step))
         if param.default is not None:
+            unpassed = placeholder and not out  # a None default then names the parameter (``resolve_caller_get``)
+            default_step = Step(module.path, scope.line, f"default of {label}")
             for obj in self.eval(param.default, Frame(module, scope.qualname.rpartition(".")[0], scope.line, NO_BINDINGS, frame.depth)):
-                out.append(_then(obj, Step(module.path, scope.line, f"default of {label}")))
+                out.append(UnpassedNone(obj.trail, label) if unpassed and type(obj) is Absent else _then(obj, default_step))
         if not out and placeholder:
             out.append(Strs((StrValue.hole(label, (def_step,)),)))
         return out
@@ -520,6 +525,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
 
     # attributes -------------------------------------------------------------
     def _attr(self, base: Obj, attr: str, line: int, frame: Frame | None) -> list[Obj]:
+        if attr == "get" and isinstance(base, (Absent, Strs)) and (caller_get := self.caller_mapping_get(base)):
+            return [caller_get]
         if isinstance(base, Ext):
             if base.dotted in ("os.environ",):
                 return [Ext(f"os.environ.{attr}")]
@@ -812,6 +819,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 for key in self.strings(self.eval(expr.key, frame), frame):
                     out.extend(self._data_item(base, key.text) if key.is_known
                                else [Unknown("settings key not known statically", expr.line)])
+            elif (caller_mapping := self.caller_mapping_get(base)) is not None \
+                    and (caller_value := self.caller_item(caller_mapping, expr, frame)) is not None:
+                out.append(caller_value)
             else:
                 out.append(Unknown(f"item of {describe(base)}", expr.line))
         return out
@@ -887,6 +897,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 return self._settings_file(name, ctx)
             if name == IMPORT_MODULE and ctx.args:
                 return self.import_by_name(ctx)
+            if name in DUNDER_IMPORT and ctx.args:
+                return self.dunder_import(ctx)
             if name in GETATTR and len(ctx.args) >= 2:
                 return self.getattr_call(ctx)
             if name == "super" and not ctx.args:
@@ -916,6 +928,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return self._data_get(func.data, ctx)
         if isinstance(func, DictGet):
             return self._dict_get(func.mapping, ctx)
+        if isinstance(func, CallerGet):
+            return self.caller_get_call(func, ctx)
         return [Unknown(f"call of {describe(func)}", ctx.line)]
 
     def _returns(self, func: FuncRef, ctx: CallCtx) -> list[Obj]:
