@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Iterable, Iterator
 
 from ..model import Step
-from ..values import MAX_ALTERNATIVES, Hole, StrValue, concat, dedupe, merge_trails
+from ..values import MAX_ALTERNATIVES, NUMBER_HOLE, Hole, StrValue, concat, dedupe, merge_trails
 from .facts import (
     Assign,
     Attr,
@@ -64,6 +64,7 @@ from .objects import (
     PathMethod,
     PathVal,
     Pieces,
+    Scalar,
     StrMethod,
     SuperOf,
     Strs,
@@ -78,6 +79,7 @@ from .resolve_dynamic import GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicReso
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
 from .resolve_setattr import SetattrResolution
+from .resolve_builtins import BUILTIN_CALLS, CONVERSIONS, SCALAR_SHAPES, BuiltinResolution
 from .resolve_cli import LOOP_ELEMENT, CliResolution, is_boolean_default
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
@@ -96,7 +98,8 @@ _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.joi
 _DYNACONF = frozenset({"dynaconf.Dynaconf", "dynaconf.LazySettings"})
 _DYNACONF_METHODS = frozenset({"get", "as_dict", "to_dict", "set", "update", "setenv", "from_env", "validators",
                                "reload", "configure", "load_file", "exists", "current_env"})
-_BUILTINS = frozenset({"open", "dict", "getattr", "super"})  # builtins the analysis models (others stay "not defined")
+_BUILTINS = frozenset({"open", "dict", "getattr", "super"})  # builtins the analysis models (and CONVERSIONS;
+# others stay "not defined")
 # Expressions evaluated even over the budget: literals and the ``+`` / f-string / ``or`` shapes
 # around them cost no lookup (their other parts come back "analysis budget exceeded").
 _WRITTEN_OUT = (Lit, NoneLit, Concat, Either)
@@ -106,7 +109,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 # -- the resolver ------------------------------------------------------------
 
 class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
-               ModelResolution, ListResolution, SetattrResolution, CliResolution):
+               ModelResolution, ListResolution, SetattrResolution, CliResolution, BuiltinResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -283,6 +286,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 continue
             elif isinstance(obj, UserInput):
                 out.append(StrValue.hole(obj.label, obj.trail))
+            elif isinstance(obj, Scalar):
+                out.append(StrValue.hole(f"{NUMBER_HOLE}{obj.what}", (*obj.trail, Step(
+                    frame.module.path, obj.line or frame.line, f"not resolved: {obj.what} is a number or bool"))))
             else:
                 out.append(StrValue.hole(f"{what} is {describe(obj)}"))
         return dedupe(out)
@@ -335,6 +341,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         if isinstance(expr, ItemSet):
             return [_with_item(obj, expr, frame) for obj in self.eval(expr.base, frame)]
         if isinstance(expr, Opaque):
+            if expr.why in SCALAR_SHAPES:
+                return [Scalar(SCALAR_SHAPES[expr.why], expr.line)]
             return [Unknown(expr.why, expr.line)]
         return [Unknown(type(expr).__name__)]
 
@@ -369,8 +377,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [Ext(name)]
         if name == "input":  # the builtin: what is typed at the terminal (rules/entrypoints/)
             return [self._external("builtins.input", None, frame.line, frame)]
-        if name == "str":  # the builtin, not shadowed: ``str(settings.url)`` is its argument (see ``apply``)
-            return [Ext("builtins.str")]
+        if name in CONVERSIONS:  # the builtin, not shadowed: ``str(settings.url)`` is its argument (see ``apply``)
+            return [Ext(f"builtins.{name}")]
         if name == "__file__":
             return [Strs((StrValue.literal(module.path, (Step(module.path, frame.line, "__file__"),)),))]
         return [Unknown(f"name {name!r} is not defined in {module.path}", frame.line)]
@@ -875,8 +883,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 return self._env(ctx.args[0], default, frame, ctx.line, none_if_unset=name != "os.environ.setdefault")
             if name in _URLJOIN and len(ctx.args) >= 2:
                 return self._urljoin(ctx, frame)
-            if name in ("str", "builtins.str") and ctx.args:
-                return self.eval(ctx.args[0], frame)
+            if name in BUILTIN_CALLS:
+                return self.builtin_call(name, ctx)
             if name in PATH_FUNCTIONS and ctx.args:
                 return self._path_op(name, ctx)
             if name in PATH_CLASSES and ctx.args:
