@@ -80,6 +80,7 @@ from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
 from .resolve_setattr import SetattrResolution
 from .resolve_builtins import BUILTIN_CALLS, CONVERSIONS, SCALAR_SHAPES, BuiltinResolution
+from .resolve_comprehensions import ComprehensionResolution
 from .resolve_cli import LOOP_ELEMENT, CliResolution, is_boolean_default
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
@@ -109,7 +110,8 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 # -- the resolver ------------------------------------------------------------
 
 class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
-               ModelResolution, ListResolution, SetattrResolution, CliResolution, BuiltinResolution):
+               ModelResolution, ListResolution, SetattrResolution, CliResolution, BuiltinResolution,
+               ComprehensionResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -333,9 +335,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 out.extend(objs if i == len(expr.options) - 1 else _truthy(objs))
             return out or [Absent()]
         if isinstance(expr, DictLit):
-            return [DictObj(expr.items, frame)]
+            return [self.dict_value(expr, frame)]
         if isinstance(expr, Seq):
-            return [ListObj(expr.items, frame, expr.line)]
+            return [self.list_value(expr, frame)]
         if isinstance(expr, Each):
             return self.each(expr, frame)
         if isinstance(expr, ItemSet):
