@@ -81,6 +81,7 @@ from .resolve_models import ModelResolution
 from .resolve_setattr import SetattrResolution
 from .resolve_builtins import BUILTIN_CALLS, CONVERSIONS, SCALAR_SHAPES, BuiltinResolution
 from .resolve_comprehensions import ComprehensionResolution
+from .resolve_replace import ReplaceResolution
 from .resolve_cli import LOOP_ELEMENT, CliResolution, is_boolean_default
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
@@ -111,7 +112,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 
 class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
                ModelResolution, ListResolution, SetattrResolution, CliResolution, BuiltinResolution,
-               ComprehensionResolution):
+               ComprehensionResolution, ReplaceResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -869,6 +870,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
 
     # calls ------------------------------------------------------------------
     def _call(self, expr: Call, frame: Frame) -> list[Obj]:
+        if isinstance(expr.func, Attr) and expr.func.attr == "replace":
+            guarded = self.prefix_replaced(expr, frame)  # under ``if s.startswith(p):``
+            if guarded is not None:
+                return guarded
         ctx = CallCtx(frame, expr.args, expr.kwargs, expr.line)
         out: list[Obj] = []
         for func in self.eval(expr.func, frame):
@@ -964,12 +969,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [Strs(tuple(_apply_str(v, name, chars) for v in method.values))]
         if name == "split" and not ctx.args and not ctx.kwargs:
             return self.split_words(method.values, frame, ctx.line)
-        if name == "replace" and len(ctx.args) == 2:
-            old = self.strings(self.eval(ctx.args[0], frame), frame)
-            new = self.strings(self.eval(ctx.args[1], frame), frame)
-            if old and new and old[0].is_known and new[0].is_known:
-                return [Strs(tuple(StrValue(tuple(p.replace(old[0].text, new[0].text) if isinstance(p, str) else p
-                                                  for p in v.parts), v.trail) for v in method.values))]
+        if name == "replace" and len(ctx.args) == 2 and not ctx.kwargs:
+            return self.str_replace(method.values, ctx)
         if name in SPLITTERS:
             return self._split(method, ctx)
         return [Unknown(f"str.{name}()", ctx.line)]
