@@ -335,9 +335,15 @@ class _Extractor(BlockWalker):
             self.collect_calls(stmt.test, scope)
             shape = self.test_shape(stmt.test)
             self.branch(stmt.body, branch_tests(shape, False, line), scope, klass)
-            self.branch(stmt.orelse, branch_tests(shape, True, line), scope, klass)
-            if not stmt.orelse and type(stmt.body[-1]) in _EXITS:
-                self.guard = branch_tests(shape, True, line)
+            negated, exits = branch_tests(shape, True, line), type(stmt.body[-1]) in _EXITS
+            if len(stmt.orelse) == 1 and type(stmt.orelse[0]) is ast.If:  # elif (or else: if)
+                inner = self.chained(stmt.orelse[0], negated, scope, klass)
+                if exits:  # after the chain: not the first test (it returns), and the rest of the chain's guard
+                    self.guard = (*negated, *(inner or ()))
+            else:
+                self.branch(stmt.orelse, negated, scope, klass)
+                if not stmt.orelse and exits:
+                    self.guard = negated
         elif kind is ast.For or kind is ast.AsyncFor:
             self.collect_calls(stmt.iter, scope)
             iterated = self.expr(stmt.iter)
@@ -381,6 +387,18 @@ class _Extractor(BlockWalker):
         try:
             self.body(statements, scope, True, klass)
         finally:
+            del self.tests[depth:]
+
+    def chained(self, stmt: ast.If, tests: tuple[Test, ...], scope: Scope, klass: Scope | None) -> tuple[Test, ...] | None:
+        """The ``elif`` of an ``if`` (under ``tests``, the negated test before it): walked as a
+        branch; returns the guard it leaves, for what runs after the whole chain."""
+        depth = len(self.tests)
+        self.tests.extend(tests)
+        try:
+            self.statement(stmt, scope, True, klass)
+            return self.guard
+        finally:
+            self.guard = None
             del self.tests[depth:]
 
     def pattern_shape(self, subject: Expr, pattern: ast.pattern) -> tuple | None:

@@ -313,14 +313,19 @@ class _Extractor(BlockWalker):
             self.collect_calls(stmt.test, scope)
             shape = self.test_shape(stmt.test)
             self.branch(lambda: self.body(stmt.body.body, scope, True, klass), branch_tests(shape, False, line))
-            if stmt.orelse is not None:
-                orelse = stmt.orelse
-                if isinstance(orelse, cst.If):
-                    self.branch(lambda: self.statement(orelse, scope, True, klass), branch_tests(shape, True, line))
-                else:
-                    self.branch(lambda: self.body(orelse.body.body, scope, True, klass), branch_tests(shape, True, line))
-            elif _exits(stmt.body.body):
-                self.guard = branch_tests(shape, True, line)
+            negated, exits = branch_tests(shape, True, line), _exits(stmt.body.body)
+            orelse = stmt.orelse
+            elif_ = orelse if isinstance(orelse, cst.If) else (
+                orelse.body.body[0] if orelse is not None and len(orelse.body.body) == 1
+                and isinstance(orelse.body.body[0], cst.If) else None)  # elif, or else: if
+            if elif_ is not None:
+                inner = self.chained(elif_, negated, scope, klass)
+                if exits:  # after the chain: not the first test (it returns), and the rest of the chain's guard
+                    self.guard = (*negated, *(inner or ()))
+            elif orelse is not None:
+                self.branch(lambda: self.body(orelse.body.body, scope, True, klass), negated)
+            elif exits:
+                self.guard = negated
         elif isinstance(stmt, (cst.For,)):
             self.collect_calls(stmt.iter, scope)
             iterated = self.expr(stmt.iter)
@@ -500,6 +505,18 @@ class _Extractor(BlockWalker):
         try:
             visit()
         finally:
+            del self.tests[depth:]
+
+    def chained(self, stmt: cst.If, tests: tuple[Test, ...], scope: Scope, klass: Scope | None) -> tuple[Test, ...] | None:
+        """The ``elif`` of an ``if`` (under ``tests``, the negated test before it): walked as a
+        branch; returns the guard it leaves, for what runs after the whole chain."""
+        depth = len(self.tests)
+        self.tests.extend(tests)
+        try:
+            self.statement(stmt, scope, True, klass)
+            return self.guard
+        finally:
+            self.guard = None
             del self.tests[depth:]
 
     def pattern_shape(self, subject: Expr, pattern: cst.MatchPattern) -> tuple | None:

@@ -333,7 +333,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             out = []
             for i, option in enumerate(expr.options):
                 objs = self.eval(option, frame)
-                out.extend(objs if i == len(expr.options) - 1 else _truthy(objs))
+                if i == len(expr.options) - 1:  # the fallback (``… or "us-west-2"``) survives the cap
+                    return [*out[:max(MAX_ALTERNATIVES - len(objs), 0)], *objs] or [Absent()]
+                out.extend(_truthy(objs))
             return out or [Absent()]
         if isinstance(expr, DictLit):
             return [self.dict_value(expr, frame)]

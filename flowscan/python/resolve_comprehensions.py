@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from .facts import Attr, Call, Concat, DictLit, Each, Either, Expr, ItemSet, Percent, Seq, Sub
 from .objects import DictObj, Frame, ListObj, Obj
-from .resolve_loops import _VIEWS, _peeled
+from .resolve_loops import _peeled, viewed
 from .resolve_setattr import loop_pin
 
 if TYPE_CHECKING:
@@ -62,11 +62,7 @@ class ComprehensionResolution:
     def _clause_pins(self: Resolver, eaches: list[Each], frame: Frame) -> list[tuple] | None:
         """Per element of the clause ``eaches`` read, each one's pin binding; None when what
         it iterates is no collection the analysis reads."""
-        source, _ = _peeled(eaches[0].source, eaches[0].path)
-        view = None
-        if isinstance(source, Call) and not source.args and not source.kwargs \
-                and isinstance(source.func, Attr) and source.func.attr in _VIEWS:
-            view, source = source.func.attr, source.func.base
+        view, source = viewed(_peeled(eaches[0].source, eaches[0].path)[0])
         rows: list[tuple] = []
         for obj in self.eval(source, frame):
             elements = self.elements(obj, view)
