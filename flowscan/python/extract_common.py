@@ -152,6 +152,18 @@ class BlockWalker:
         finally:
             del self.tests[depth:]
 
+    def chained(self, stmt, tests: tuple[Test, ...], scope: Scope, klass: Scope | None) -> tuple[Test, ...] | None:
+        """The ``elif`` of an ``if`` (under ``tests``, the negated test before it): walked as a
+        branch; returns the guard it leaves, for what runs after the whole chain."""
+        depth = len(self.tests)
+        self.tests.extend(tests)
+        try:
+            self.statement(stmt, scope, True, klass)
+            return self.guard
+        finally:
+            self.guard = None
+            del self.tests[depth:]
+
 
 def unpacked(value: Expr, index: int, count: int, star: int | None, line: int) -> Expr:
     """What element ``index`` of a ``count``-element unpacking target gets from ``value``

@@ -507,18 +507,6 @@ class _Extractor(BlockWalker):
         finally:
             del self.tests[depth:]
 
-    def chained(self, stmt: cst.If, tests: tuple[Test, ...], scope: Scope, klass: Scope | None) -> tuple[Test, ...] | None:
-        """The ``elif`` of an ``if`` (under ``tests``, the negated test before it): walked as a
-        branch; returns the guard it leaves, for what runs after the whole chain."""
-        depth = len(self.tests)
-        self.tests.extend(tests)
-        try:
-            self.statement(stmt, scope, True, klass)
-            return self.guard
-        finally:
-            self.guard = None
-            del self.tests[depth:]
-
     def pattern_shape(self, subject: Expr, pattern: cst.MatchPattern) -> tuple | None:
         """A ``case`` pattern as a test of the subject (``case "openai":``, ``case "a" | "b":``),
         or None for patterns that are not literal values."""
