@@ -51,7 +51,9 @@ def place(hit: SinkHit, catalog: Catalog, policy: Policy, served: dict[str, Plac
         return Placed(parts.host, url, provider, served[parts.host], parts.unknown_parts)
     if matched is not None:
         placement = matched[1]
-        if parts.unknown_parts and placement.source == "host" and _region_in_hole(parts.host_pattern or "", placement.region):
+        if parts.unknown_parts and (
+                (placement.source == "host" and _region_in_hole(parts.host_pattern or "", placement.region))
+                or (placement.source != "host" and _hole_is_region(catalog, parts.host_pattern or ""))):
             placement = Placement(None, None, None, "unknown", "the region part of the host is not known statically")
         return Placed(parts.host, url, provider, placement, parts.unknown_parts)
     note = "host not in the catalog; declare its region under residency.endpoints"
@@ -66,6 +68,21 @@ def _region_in_hole(pattern: str, region: str | None) -> bool:
     ``{bucket}.s3.eu-west-1.amazonaws.com`` the unknown part is the bucket, not the region)."""
     from .urls import HOLE_TOKEN
     return HOLE_TOKEN in pattern and (region is None or region.lower() not in pattern)
+
+
+def _hole_is_region(catalog: Catalog, pattern: str) -> bool:
+    """Whether an unknown part of the host stands where a host rule reads the region: with a
+    region of the catalog in its place, the rule places the host there
+    (``{location}-aiplatform.googleapis.com`` is regional, not the generic Google API rule)."""
+    from .urls import HOLE_TOKEN
+    if HOLE_TOKEN not in pattern:
+        return False
+    for codes in catalog.regions.values():
+        probe = next(iter(codes), None)
+        found = catalog.match_host(pattern.replace(HOLE_TOKEN, probe)) if probe else None
+        if found is not None and found[1].source == "host" and found[1].region == probe:
+            return True
+    return False
 
 
 def _mask(text: str, secrets: set[str]) -> str:

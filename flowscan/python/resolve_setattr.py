@@ -32,8 +32,9 @@ _SITES: WeakKeyDictionary = WeakKeyDictionary()  # class scope -> its setattr(se
 
 
 def loop_pin(each: Each) -> str:
-    """The binding name that pins a loop target (``Each``) to one element."""
-    return f"\0for {each.line} {each.path}"
+    """The binding name that pins a loop target (``Each``) to one element (what it iterates
+    is part of it: two ``for`` clauses of a comprehension share a line and a path)."""
+    return f"\0for {each.line} {each.path} {hash(each.source)}"
 
 
 class SetattrResolution:
