@@ -185,6 +185,8 @@ def _decoder(hint: object) -> Decoder:
             return tuple([item()(v, built) for item, v in zip(items, raw)])
         return fixed_tuple
     if container in (list, tuple, set, frozenset):
+        if args and args[0] in _INLINE:
+            return _scalar_sequence(container, args[0])
         item = _lazy(args[0] if args else Any)
         build = container
 
@@ -198,8 +200,8 @@ def _decoder(hint: object) -> Decoder:
         return sequence
     if container is dict:
         key_hint = args[0] if args else Any
-        if key_hint is str and len(args) == 2 and args[1] in (str, bool):
-            return _scalar_mapping(args[1])
+        if key_hint in (str, int) and len(args) == 2 and args[1] in (str, bool):
+            return _scalar_mapping(key_hint, args[1])
         key, value = (_lazy(a) for a in (args if args else (Any, Any)))
 
         def mapping(raw: object, built: list) -> Any:
@@ -211,27 +213,44 @@ def _decoder(hint: object) -> Decoder:
     raise CodecError(f"no reading for {hint!r}")
 
 
-def _scalar_mapping(kind: type) -> Decoder:
-    """A ``dict[str, str]`` or ``dict[str, bool]`` (a file's identifier lookups): a JSON object
-    checked in one pass, not read key by key."""
+def _scalar_sequence(build: type, kind: type) -> Decoder:
+    """A list, tuple or set of ``str``, ``int`` or ``bool`` (a file's imports): a JSON array
+    checked in one pass, not read item by item."""
+    def scalar_sequence(raw: object, built: list) -> Any:
+        if type(raw) is not list:
+            raise CodecError(f"expected a {build.__name__}")
+        if raw and not set(map(type, raw)) <= {kind}:
+            raise CodecError(f"expected a {build.__name__} of {kind.__name__}")
+        return build(raw)  # a copy: a raw document read twice (``from_json``) shares no list
+    return scalar_sequence
+
+
+def _scalar_mapping(key: type, kind: type) -> Decoder:
+    """A ``dict[str, str]``, ``dict[str, bool]`` (a file's identifier lookups), ``dict[int, str]``
+    or ``dict[int, bool]`` (line digests): a JSON object checked in one pass, not read key by key."""
     general = None
 
     def scalar_mapping(raw: object, built: list) -> Any:
         nonlocal general
-        if type(raw) is dict and "@dict" not in raw and all(type(v) is kind for v in raw.values()):
-            return dict(raw)  # (a JSON object's keys are strings)
+        if type(raw) is dict and "@dict" not in raw and set(map(type, raw.values())) <= {kind}:
+            if key is str:
+                return dict(raw)  # (a JSON object's keys are strings)
+            try:
+                return {int(k): v for k, v in raw.items()}
+            except ValueError:
+                raise CodecError("a key that is not an int") from None
         if general is None:
-            general = _pairs_decoder(kind)
+            general = _pairs_decoder(key, kind)
         return general(raw, built)
     return scalar_mapping
 
 
-def _pairs_decoder(kind: type) -> Decoder:
-    """``dict[str, kind]`` read pair by pair (the ``{"@dict": ...}`` form, or to say what is wrong)."""
-    read_key, read_value = _exact(str), _exact(kind)
+def _pairs_decoder(key: type, kind: type) -> Decoder:
+    """``dict[key, kind]`` read pair by pair (the ``{"@dict": ...}`` form, or to say what is wrong)."""
+    read_key, read_value = _exact(key), _exact(kind)
 
     def mapping(raw: object, built: list) -> Any:
-        return {read_key(k, built): read_value(v, built) for k, v in _pairs(raw)}
+        return {read_key(_object_key(k, key), built): read_value(v, built) for k, v in _pairs(raw)}
     return mapping
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .gc_pause import scan_objects_kept_from_collection
 
 # Everything but click is imported where it is used: `flowscan --version` and `--help` stay
 # instant, and a scan loads only what its output format needs.
@@ -189,6 +190,7 @@ def _targeted(paths: tuple[Path, ...], options) -> Path:
 @_ignore_opt
 @_strict_opt
 @_progress_opt
+@scan_objects_kept_from_collection()
 def scan_command(paths: tuple[Path, ...], policy: Path | None, allow: tuple[str, ...], fmt: str, output: Path | None,
                  fail_on: str, quiet: bool, include: tuple[str, ...], all_code: bool, jobs: int | None,
                  no_prepass: bool, no_cache: bool, stats: bool, baseline_file: Path | None = None,
@@ -248,6 +250,12 @@ def _render(report, fmt: str, output: Path | None, quiet: bool) -> None:
         buffer = io.StringIO()
         render_console(report, Console(file=buffer, width=120, no_color=True), quiet=quiet)
         _emit(buffer.getvalue(), output)
+    elif quiet and not report.findings:  # only the summary line (a hook's usual run): rich is not loaded
+        from .report.summary import summary_line
+
+        text, style = summary_line(report)
+        colour = None if os.environ.get("NO_COLOR") is None else False  # as rich: NO_COLOR set turns colour off
+        click.secho(text, fg=style.rsplit(" ", 1)[-1], bold=style.startswith("bold"), color=colour)
     else:
         from rich.console import Console
 

@@ -4,14 +4,13 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from .cli import _allow_opt, _cache_opt, _exit_for, _ignore_opt, _jobs_opt, _options, _path_arg, _policy_opt, _render, _run_scan, main
 from .cli import _strict_opt
+from .gc_pause import scan_objects_kept_from_collection
 
 
 def apply_baseline(report, baseline_file: Path) -> None:
@@ -90,23 +89,6 @@ def diff_command(path: Path, baseline_file: Path | None, policy: Path | None, al
     click.echo(f"flowscan: no new provider, host, region or jurisdiction since {source}")
 
 
-@contextmanager
-def _scan_objects_kept_from_collection():
-    """The scan runs without collections (``api.scan``); the first young collection after it
-    would walk every object the scan made (0.15 s of the hook on a 1,000-file tree) just before
-    the process exits. Collections stay off for the command; then those objects are made old
-    (``gc.freeze`` and ``unfreeze``: into the oldest generation) before they are turned back on."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if collecting:
-            gc.enable()
-
-
 @main.command("pre-commit")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @_policy_opt
@@ -119,7 +101,7 @@ def _scan_objects_kept_from_collection():
 @_ignore_opt
 @_strict_opt
 @click.option("--stats", is_flag=True, help="Print phase timings and what was resolved to stderr.")
-@_scan_objects_kept_from_collection()
+@scan_objects_kept_from_collection()
 def pre_commit_command(files: tuple[Path, ...], policy: Path | None, allow: tuple[str, ...],
                        baseline_file: Path | None, fail_on: str, jobs: int | None, no_cache: bool,
                        no_ignore: bool, strict: bool = False, stats: bool = False) -> None:

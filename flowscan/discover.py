@@ -226,7 +226,7 @@ def seed_files(summaries: dict[str, PythonSummary], sources: dict[str, bytes], c
                                           for lazy in summary.lazy_imports):
             seeds.add(path)  # a lazy-import proxy hands out the whole module: its users call the sinks
             continue
-        for imported in summary.imports:
+        for imported in (*summary.imports, *summary.lazy_imports):  # __import__("pkg") imports too
             if imported.split(".", 1)[0] in in_tree:
                 continue  # the scanned tree provides that package: calls into it are code, not sinks
             wanted = names_under.get(imported)

@@ -9,6 +9,7 @@ from .catalog import Catalog
 from .model import Endpoint, Location, Placement, Step
 from .policy import Policy
 from .python.flows import SinkHit
+from .python.objects import CALLER_SET, PARAMETER_HOLE
 from .redact import MASK, redact, userinfo_secrets
 from .urls import split_url
 from .values import merge_trails
@@ -50,7 +51,9 @@ def place(hit: SinkHit, catalog: Catalog, policy: Policy, served: dict[str, Plac
         return Placed(parts.host, url, provider, served[parts.host], parts.unknown_parts)
     if matched is not None:
         placement = matched[1]
-        if parts.unknown_parts and placement.source == "host" and _region_in_hole(parts.host_pattern or "", placement.region):
+        if parts.unknown_parts and (
+                (placement.source == "host" and _region_in_hole(parts.host_pattern or "", placement.region))
+                or (placement.source != "host" and _hole_is_region(catalog, parts.host_pattern or ""))):
             placement = Placement(None, None, None, "unknown", "the region part of the host is not known statically")
         return Placed(parts.host, url, provider, placement, parts.unknown_parts)
     note = "host not in the catalog; declare its region under residency.endpoints"
@@ -67,6 +70,21 @@ def _region_in_hole(pattern: str, region: str | None) -> bool:
     return HOLE_TOKEN in pattern and (region is None or region.lower() not in pattern)
 
 
+def _hole_is_region(catalog: Catalog, pattern: str) -> bool:
+    """Whether an unknown part of the host stands where a host rule reads the region: with a
+    region of the catalog in its place, the rule places the host there
+    (``{location}-aiplatform.googleapis.com`` is regional, not the generic Google API rule)."""
+    from .urls import HOLE_TOKEN
+    if HOLE_TOKEN not in pattern:
+        return False
+    for codes in catalog.regions.values():
+        probe = next(iter(codes), None)
+        found = catalog.match_host(pattern.replace(HOLE_TOKEN, probe)) if probe else None
+        if found is not None and found[1].source == "host" and found[1].region == probe:
+            return True
+    return False
+
+
 def _mask(text: str, secrets: set[str]) -> str:
     for secret in secrets:
         text = text.replace(secret, MASK)
@@ -75,11 +93,29 @@ def _mask(text: str, secrets: set[str]) -> str:
 
 def endpoint_key(context: str, host: str | None, region: str | None, origin: str | None) -> str:
     """Known hosts: one endpoint per (context, host, region). Unknown hosts: one per origin of
-    the value (``parameter url of fetch()``, ``env:OPENAI_BASE_URL``), with all its call sites."""
+    the value (:func:`unknown_host_origin`: ``env:OPENAI_BASE_URL via openai``), with all its
+    call sites."""
     key = f"{context}|{host or ''}|{region or ''}"
     if host is None and origin is not None:
         key += f"|{origin}"
     return key
+
+
+NAMED_ORIGINS = ("env:", PARAMETER_HOLE, CALLER_SET)  # hole labels that name one origin program-wide
+
+
+def unknown_host_origin(hit: SinkHit, placed: Placed) -> str:
+    """What groups the call sites of one unknown-host endpoint: the first unresolved part of
+    its value and the SDK that sends it (the sink's provider, else the call's top-level module).
+    A part that names its origin (an env var, a parameter, what a caller passes) is one origin
+    program-wide; a part that only describes an expression (``item of None``) is one origin
+    only where it was made (the first step of the value's chain, else the call)."""
+    sender = hit.provider or hit.sdk.partition(".")[0]
+    label = placed.unresolved[0] if placed.unresolved else "the call's endpoint"
+    if label.startswith(NAMED_ORIGINS):
+        return f"{label} via {sender}"
+    made = hit.value.trail[0] if hit.value is not None and hit.value.trail else hit.location
+    return f"{label} at {made.path}:{made.line} via {sender}"
 
 
 def endpoint_id(key: str) -> str:
@@ -91,8 +127,8 @@ def endpoint_id(key: str) -> str:
 def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, context: str,
                     served: dict[str, Placement] | None = None) -> list[Endpoint]:
     """One endpoint per distinct (host, region) in ``context``; endpoints whose host is not
-    known are grouped by where their values come from (the first unresolved part of each), so
-    call sites fed by the same parameters or env vars are one row."""
+    known are grouped by where their values come from (:func:`unknown_host_origin`), so call
+    sites of one SDK fed by the same parameters or env vars are one row."""
     by_id: dict[str, Endpoint] = {}
     trails: dict[str, list[tuple[Step, ...]]] = {}
     secrets: set[str] = set()
@@ -103,8 +139,7 @@ def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, conte
     origins: dict[Location, set[str]] = {}  # call site -> origins of its unknown-host values
     for hit, placed in placed_hits:
         if placed.host is None:
-            origins.setdefault(hit.location, set()).add(
-                placed.unresolved[0] if placed.unresolved else f"{hit.location.path}:{hit.location.line}")
+            origins.setdefault(hit.location, set()).add(unknown_host_origin(hit, placed))
     for hit, placed in placed_hits:
         origin = " + ".join(sorted(origins[hit.location])) if placed.host is None else None
         key = endpoint_key(context, placed.host, placed.placement.region, origin)

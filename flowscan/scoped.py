@@ -15,8 +15,9 @@ module name and seed flag, resolves:
    call sites, and a finding on it touches every file of its provenance.
 
 Facts are loaded only for the files those resolutions reach. Checks run on the endpoints found
-and the modules loaded; the hook reports only findings touching the changed files, which the
-calls left out cannot touch (their dependencies hold no changed file). Anything else (no
+and the modules loaded, and the recorded findings that module checks tied to an endpoint come
+back for the files whose call sites were read back; the hook reports only findings touching the
+changed files, which the calls left out cannot touch (their dependencies hold no changed file). Anything else (no
 record, a config or the set of files changed, an import edited, a new SDK subclass) takes the
 full path. The record is left as it is: it still describes the tree it was made from, and the
 next scan compares against it.
@@ -28,8 +29,9 @@ reverse); the call is then reported as unresolved (coverage), never dropped.
 
 from __future__ import annotations
 
+import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
     from .recorded_hits import RecordedHits
     from .resultcache import ScanRecord
 
-FORMAT = 5
+FORMAT = 6
 MENTION = "mention:"
 QUOTING = "quoting:"
 Site = tuple[str, int]
@@ -94,13 +96,23 @@ def store_deps(directory: Path, key: str, tracker: DepTracker, program: Program,
     units = tracker.finish()
     names = sorted({n for deps in units.values() for n in deps})
     index = {n: i for i, n in enumerate(names)}
+    set_of: dict[tuple[str, ...], int] = {}
+    sets: list[list[int]] = []
+    for site in sorted(units):
+        deps = tuple(units[site])
+        if deps not in set_of:
+            set_of[deps] = len(sets)
+            sets.append([index[n] for n in deps])
     python = sorted(p for p in program.sources if p.endswith(".py") and p in digests)
     answers = {p: _Answers(program.sources[p], program.words(p)) for p in python}
     data = {
         "format": FORMAT,
         "digests": {p: digests[p] for p in sorted(digests)},
         "names": names,
-        "units": [[path, line, [index[n] for n in units[(path, line)]]] for path, line in sorted(units)],
+        # each distinct set of dependencies once (the sites of a file mostly share theirs), then
+        # every site with the number of its set
+        "sets": sets,
+        "units": [[path, line, set_of[tuple(units[(path, line)])]] for path, line in sorted(units)],
         # the files answering each tree-wide question asked (``_Answers``), for the hook to compare
         "holders": {n: [p for p in python if answers[p].holds(n)] for n in names
                     if not n.startswith(("asked:", PLACES)) and n not in program.sources},
@@ -120,7 +132,8 @@ def store_deps(directory: Path, key: str, tracker: DepTracker, program: Program,
 class RecordedDeps:
     digests: dict[str, str]
     names: list[str]  # every dependency a unit has
-    units: dict[Site, list[int]]  # call site -> its dependencies (indexes into ``names``)
+    sets: list[list[int]]  # the distinct sets of dependencies (indexes into ``names``)
+    units: dict[Site, int]  # call site -> its set of dependencies (an index into ``sets``)
     holders: dict[str, frozenset[str]]  # tree-wide question -> the files answering it then
     classes: dict[str, list]
     env_keys: dict[str, list[str]] | None  # path -> the env vars it writes (the files that may write one)
@@ -128,7 +141,8 @@ class RecordedDeps:
     def sites_depending_on(self, keys: set[str]) -> set[Site]:
         """The call sites with a dependency in ``keys``."""
         wanted = {i for i, name in enumerate(self.names) if name in keys}
-        return {site for site, deps in self.units.items() if not wanted.isdisjoint(deps)}
+        hit = {number for number, deps in enumerate(self.sets) if not wanted.isdisjoint(deps)}
+        return {site for site, number in self.units.items() if number in hit}
 
     def env_write_keys(self, python: list[str], changed: frozenset[str]) -> dict[str, frozenset[str]] | None:
         """The env vars each unchanged Python file writes (``Program.env_write_keys``), or None
@@ -146,10 +160,14 @@ def load_deps(directory: Path, key: str) -> RecordedDeps | None:
         names = data["names"]
         if not all(isinstance(n, str) for n in names):
             raise ValueError("names: expected strings")
-        units = {(path, line): deps for path, line, deps in data["units"]}
-        if not all(type(i) is int and 0 <= i < len(names) for i in set().union(*units.values())):
-            raise ValueError("units: expected indexes of names")
-        return RecordedDeps(dict(data["digests"]), names, units,
+        sets = data["sets"]
+        if not all(type(deps) is list for deps in sets) or \
+                not all(type(i) is int and 0 <= i < len(names) for i in set().union(*sets)):
+            raise ValueError("sets: expected lists of indexes of names")
+        units = {(path, line): number for path, line, number in data["units"]}
+        if not all(type(n) is int and 0 <= n < len(sets) for n in units.values()):
+            raise ValueError("units: expected indexes of sets")
+        return RecordedDeps(dict(data["digests"]), names, sets, units,
                             {n: frozenset(paths) for n, paths in data["holders"].items()}, data["classes"],
                             _env_keys(data["env_keys"]))
     except (OSError, ValueError, KeyError, TypeError, IndexError):
@@ -174,6 +192,15 @@ class ScopePlan:
     recorded: Report  # the recorded report (endpoints: which call sites fed which endpoint)
     classes: dict[str, list]  # seed path -> its classes' [name, base names] (recorded; the changed ones checked)
     kept: RecordedHits | None = None  # the recorded scan's hits per call site (``widen`` reads them back)
+    read_back: set[str] = field(default_factory=set)  # files whose widened sites were all read back, not loaded
+
+    def module_findings(self, files: set[str], module_rules: frozenset[str]) -> list:
+        """The recorded findings that checks reading modules made in ``files`` and tied to an
+        endpoint (``fallback/missing`` on a client of a self-hosted endpoint): the same now, as
+        neither a file's facts nor its call sites' hits changed, and an endpoint's id depends on
+        its own values only. The others of an unchanged file touch no changed file."""
+        return [f for f in self.recorded.findings
+                if f.path in files and f.endpoint is not None and f.rule in module_rules]
 
     def subclasses(self, catalog) -> frozenset[str]:
         """The in-tree SDK subclasses of the whole tree (``subclass_names`` over every seed)."""
@@ -268,6 +295,7 @@ def plan_scope(record: ScanRecord, recorded: RecordedDeps, digests: dict[str, st
 
     if set(record.files) != set(digests) or set(recorded.digests) != set(digests):
         return None
+    old_facts = functools.lru_cache(maxsize=None)(old_facts)  # each changed file's recorded facts, read once
     changed = frozenset(p for p, d in digests.items() if recorded.digests[p] != d)
     if not changed or any(p not in summaries for p in changed):
         return None  # nothing to scope, or a config changed: its values reach any call
@@ -308,10 +336,11 @@ def widen(plan: ScopePlan, hits: list, context: str, endpoints_of: Callable[[lis
           resolve: Callable[[list, frozenset[Site]], list], program: Program,
           skip: frozenset[Site] = frozenset(), env_free: set[Site] | None = None) -> list:
     """The hits of the recorded call sites that fed an endpoint the plan's hits feed (now or
-    before): a finding on an endpoint names every call site of it. Their files are loaded (the
-    checks read an endpoint's modules); the hits of an unchanged file whose sites the recorded
-    scan kept (``plan.kept``, ``recorded_hits``) are read back, and ``env_free`` told those whose
-    value read no env var; the other files' sites are resolved.
+    before): a finding on an endpoint names every call site of it. The hits of an unchanged file
+    whose sites the recorded scan kept (``plan.kept``, ``recorded_hits``) are read back, and
+    ``env_free`` told those whose value read no env var; such a file is not loaded (its module
+    findings are the recorded ones: ``ScopePlan.module_findings``). The other files are loaded
+    and their sites resolved.
     ``skip``: sites not to widen (the other contexts' ``find_hits`` skips them)."""
     extra = plan.feeders(context, {e.id for e in endpoints_of(hits)}) - skip
     if not extra:
@@ -328,8 +357,10 @@ def widen(plan: ScopePlan, hits: list, context: str, endpoints_of: Callable[[lis
                 kept[path] = [hit for _, site_hits in ordered for hit in site_hits]
                 if env_free is not None:
                     env_free.update(site for site in sites if plan.kept.env_free(site))
-    # every file is loaded still: the checks read the modules of an endpoint's call sites
-    modules = [program.load(path, "endpoint") for path in sorted(by_file)]
+    # a file whose sites were all read back is not loaded: its module findings are the recorded
+    # ones (``ScopePlan.module_findings``); the others are, to be resolved and checked
+    plan.read_back.update(kept)
+    modules = [program.load(path, "endpoint") for path in sorted(by_file) if path not in kept]
     rest = frozenset(site for path, sites in by_file.items() if path not in kept for site in sites)
     resolved: dict[str, list] = {}
     if rest:

@@ -26,6 +26,7 @@ class ScanStats:
     reused: bool = False  # the report came from the result cache
     scoped: int | None = None  # the scoped hook: call sites it resolved first (flowscan.scoped); None: a full run
     prepass_recorded: int = 0  # Python files whose pre-pass summary came from the recorded scan
+    configs_recorded: bool = False  # the config facts came from the recorded scan (flowscan.recorded_configs)
     most_steps: int = 0  # the most evaluation steps one outbound call took
     most_steps_at: str = ""
     on_phase: Callable[[str], None] | None = field(default=None, repr=False, compare=False)  # a progress display
@@ -59,7 +60,8 @@ class ScanStats:
                    + ", ".join(f"{why} {n}" for why, n in sorted(self.parsed.items())) + ")"
                    + f"; cache {self.cache_hits} hits, {self.cache_misses} misses; workers {self.workers}")
         out.append(f"pre-pass: {self.python_files - self.prepass_recorded} Python files summarised, "
-                   f"{self.prepass_recorded} from the recorded scan")
+                   f"{self.prepass_recorded} from the recorded scan"
+                   + ("; config facts from the recorded scan" if self.configs_recorded else ""))
         repeated = sorted(p for p, n in self.parse_counts.items() if n > 1)
         out.append(f"files parsed: {len(self.parse_counts)} (Python, YAML, HCL, Dockerfile, dotenv, shell); "
                    f"more than once: {len(repeated)}" + (f" ({', '.join(repeated[:5])})" if repeated else ""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .values import Hole, StrValue
+from .values import Hole, StrValue, is_number_hole
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*)://")
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -65,7 +65,8 @@ def split_url(value: StrValue, assume_host: bool = False) -> UrlParts | None:
     if not host or not _HOST_CHARS.match(host):
         return UrlParts(scheme, None, None, port, url, ("host",))
     labels = tuple(holes[int(i)].label for i in _PLACEHOLDER.findall(host))
-    if _PLACEHOLDER.fullmatch(host):
+    if _PLACEHOLDER.fullmatch(host) or any(is_number_hole(holes[int(i)]) for i in _PLACEHOLDER.findall(host)):
+        # a number or bool is no part of a host name: a host built around one is not known
         return UrlParts(scheme, None, None, port, url, labels)
     host = host.lower()
     display = _PLACEHOLDER.sub(lambda mm: str(holes[int(mm.group(1))]), host)

@@ -27,6 +27,13 @@ class Hole:
 
 Part = str | Hole
 
+NUMBER_HOLE = "number: "  # how the label of a hole starts that stands for a number or bool (never a host)
+
+
+def is_number_hole(part: Part) -> bool:
+    """Whether ``part`` is an unknown number or bool (``int(os.environ["PORT"])``, ``a == b``)."""
+    return isinstance(part, Hole) and part.label.startswith(NUMBER_HOLE)
+
 
 @dataclass(frozen=True)
 class StrValue:

@@ -108,3 +108,29 @@ def test_a_dict_of_strings_to_scalars_reads_back_and_refuses_other_values() -> N
     for wrong in (b'{"x": 1}', b'{"x": "true"}', b'["x"]', b'{"@dict":[[1,true]]}'):
         with pytest.raises(CodecError):
             loads(b'{"format":2,"version":"v","value":' + wrong + b"}", dict[str, bool], "v")
+
+
+def test_line_keyed_digests_read_back_with_int_keys_and_refuse_other_keys() -> None:
+    lines = {12: "ab12", 3: "cd34"}
+    assert loads(dumps(lines, "v"), dict[int, str], "v") == lines
+    for wrong in (b'{"x": "ab"}', b'{"1": 2}', b'{"1": true}', b'{"@dict":[["x","ab"]]}'):
+        with pytest.raises(CodecError):
+            loads(b'{"format":2,"version":"v","value":' + wrong + b"}", dict[int, str], "v")
+
+
+@pytest.mark.parametrize("kind", [tuple[str, ...], list[str], frozenset[str]])
+def test_a_sequence_of_strings_reads_back_as_its_kind_and_refuses_other_items(kind: object) -> None:
+    back = loads(dumps(["requests", "os.path"], "v"), kind, "v")
+    assert back == kind.__origin__(["requests", "os.path"]) and type(back) is kind.__origin__
+    for wrong in (b'["a", 1]', b'["a", null]', b'["a", ["b"]]', b'"ab"', b'{"a": "b"}'):
+        with pytest.raises(CodecError):
+            loads(b'{"format":2,"version":"v","value":' + wrong + b"}", kind, "v")
+
+
+def test_sequences_read_twice_from_one_document_share_no_list() -> None:
+    from flowscan.cachecodec import from_json
+
+    raw = ["requests", "httpx"]
+    first, second = from_json(raw, list[str]), from_json(raw, list[str])
+    first.append("boto3")
+    assert second == ["requests", "httpx"] and raw == ["requests", "httpx"]

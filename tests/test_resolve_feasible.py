@@ -48,7 +48,7 @@ def test_returns_the_literal_arguments_rule_out_are_not_values(tmp_path: Path) -
     found = endpoints_by_line(tmp_path, SECRETS)
     assert _hosts(found, 25) == ["bedrock-runtime.eu-central-1.amazonaws.com"]  # no OIDC token as a region
     assert _hosts(found, 26) == ["s3.eu-west-3.amazonaws.com"]  # after the prefix is replaced
-    assert _hosts(found, 27) == ["api.eu.example.com", "api.us.example.com"]  # the fall-through return is not ruled out
+    assert _hosts(found, 27) == ["api.eu.example.com"]  # the elif returns for "eu": the fall-through return is ruled out
 
 
 def test_a_value_the_environment_gives_decides_nothing(tmp_path: Path) -> None:

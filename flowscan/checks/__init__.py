@@ -33,6 +33,13 @@ def all_checks() -> tuple[Check, ...]:
             ColdStart(), Readiness(), KvCachePressure(), ReadinessEvidence(), ParseErrors(), InternalErrors())
 
 
+def module_rules() -> frozenset[str]:
+    """The rules only checks reading Python modules report (``reads`` holds ``modules``)."""
+    checks = all_checks()
+    others = {rule for check in checks if "modules" not in check.reads for rule in check.rules}
+    return frozenset(rule for check in checks if "modules" in check.reads for rule in check.rules) - others
+
+
 def run_checks(facts: ScanFacts, line_text: LineText, checks: tuple[Check, ...] | None = None,
                paths: PathBase | None = None) -> list[Finding]:
     """The findings of every check (or of ``checks``) that applies to ``facts``, severities final;
@@ -63,4 +70,4 @@ def run_checks(facts: ScanFacts, line_text: LineText, checks: tuple[Check, ...] 
     return out.found
 
 
-__all__ = ["Check", "Findings", "ScanFacts", "all_checks", "run_checks"]
+__all__ = ["Check", "Findings", "ScanFacts", "all_checks", "module_rules", "run_checks"]

@@ -190,7 +190,7 @@ def _simple(path: str, case: dict[str, Any], model_line: int, why: str) -> _Url:
         text = f"{{env:{envs[0]}}}"
     else:
         return _Url("", model_line, provider_known=False)
-    fallbacks = {"url": {"env": envs, "default": default}}
+    fallbacks = [EnvFallback("url", tuple(envs), default)]
     step = Step(path, model_line, f"{why}, no api_base: {_fallback_text(envs, default)}")
     return _Url(text, model_line, [step], fallbacks)
 

@@ -6,8 +6,9 @@ a scanned config sets the switch, when the analysed code imports the library
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ..catalog import Catalog, EnvService
 from ..model import Location, Step, Switch
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # the engine is imported only when a scan has something to re
     from .objects import EnvLookup
 
 
-def env_service_hits(catalog: Catalog, importers: dict[str, set[str]], lookup: EnvLookup,
+def env_service_hits(catalog: Catalog, importers: Mapping[str, set[str]], lookup: EnvLookup,
                      covers: Callable[[str], bool] = lambda path: True,
                      import_line: Callable[[str, str], int] = lambda path, library: 1) -> list[SinkHit]:
     """One hit per service whose switch the context's env turns on (or, for a service on by
@@ -28,8 +29,9 @@ def env_service_hits(catalog: Catalog, importers: dict[str, set[str]], lookup: E
     from .flows import SinkHit
 
     hits: list[SinkHit] = []
+    tops = _top_levels(importers)
     for service in catalog.env_services:
-        found = _first_importer(service, importers, covers)
+        found = _first_importer(service, importers, tops, covers)
         if found is None:
             continue
         library, path = found
@@ -48,10 +50,11 @@ def env_service_hits(catalog: Catalog, importers: dict[str, set[str]], lookup: E
     return hits
 
 
-def default_on_imported(catalog: Catalog, importers: dict[str, set[str]]) -> bool:
+def default_on_imported(catalog: Catalog, importers: Mapping[str, set[str]]) -> bool:
     """Whether some file imports a library that sends a service on its own (``default_on``):
     then the tree has an endpoint though no sink call is in it."""
-    return any(service.default_on and _first_importer(service, importers, lambda path: True) is not None
+    tops = _top_levels(importers)
+    return any(service.default_on and _first_importer(service, importers, tops, lambda path: True) is not None
                for service in catalog.env_services)
 
 
@@ -96,16 +99,35 @@ def _stays_on(service: EnvService, text: str) -> bool:
     return not value
 
 
-def _first_importer(service: EnvService, importers: dict[str, set[str]],
+def _top_levels(importers: Mapping[str, set[str]]) -> list[str]:
+    """The top-level modules imported, in name order."""
+    return sorted(name for name in importers if "." not in name)
+
+
+def _first_importer(service: EnvService, importers: Mapping[str, set[str]], tops: list[str],
                     covers: Callable[[str], bool]) -> tuple[str, str] | None:
-    """The first library (top-level module) matching the service's globs, and the first file
-    importing it, in name order."""
-    for top in sorted(name for name in importers if "." not in name):
-        if any(fnmatchcase(top, pattern) for pattern in service.imports):
-            paths = sorted(p for p in importers[top] if covers(p))
-            if paths:
-                return top, paths[0]
+    """The first library (top-level module, of ``tops``) matching the service's globs, and the
+    first file importing it, in name order."""
+    for top in _matching(service.imports, importers, tops):
+        paths = sorted(p for p in importers[top] if covers(p))
+        if paths:
+            return top, paths[0]
     return None
+
+
+def _matching(patterns: Iterable[str], importers: Mapping[str, set[str]], tops: list[str]) -> list[str]:
+    """The top-level modules matching ``patterns``, in name order: a plain name is looked up,
+    only a glob goes through ``tops``."""
+    found: set[str] = set()
+    globs = []
+    for pattern in patterns:
+        if any(char in pattern for char in "*?["):
+            globs.append(pattern)
+        elif "." not in pattern and pattern in importers:
+            found.add(pattern)
+    if globs:
+        found.update(top for top in tops if any(fnmatchcase(top, glob) for glob in globs))
+    return sorted(found)
 
 
 def _switch_value(service: EnvService, lookup: EnvLookup) -> tuple[str, StrValue] | None:

@@ -20,7 +20,7 @@ import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
 from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, add_function, branch_tests, case_tests, joined_string, unpacked
-from .extract_common import item_set, loop_assignments, module_name_for, source_lines
+from .extract_common import comprehension_names, item_set, loop_assignments, module_name_for, source_lines
 from .redact_facts import redact_facts
 from .facts import (
     Assign,
@@ -58,6 +58,7 @@ _OPAQUE_NAMES = {
 }
 _NESTING_ERRORS = ("too many nested", "too many statically nested")
 _EXITS = frozenset({ast.Return, ast.Raise, ast.Continue, ast.Break})  # a block ending so leaves it
+_COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 
 
 def extract_python(path: str, data: bytes) -> ModuleFacts:
@@ -171,17 +172,18 @@ def _failed(path: str, module: str, is_package: bool, line: int, message: str) -
                        parse_error=(line, " ".join(message.split())[:300]))
 
 
-def _top_calls(node: ast.AST) -> list[ast.Call]:
-    """The calls at or under ``node`` that no other call under it encloses (converting a
-    call converts its inside, so the walk stops there)."""
-    found: list[ast.Call] = []
+def _top_calls(node: ast.AST) -> list[ast.expr]:
+    """The calls and comprehensions at or under ``node`` that no other call or comprehension
+    under it encloses (converting one converts its inside, so the walk stops there; a
+    comprehension binds its variables for the calls inside it)."""
+    found: list[ast.expr] = []
     stack = [node]
     fields = _CHILD_FIELDS
     while stack:
         current = stack.pop()
         kind = type(current)
-        if kind is ast.Call:
-            found.append(current)
+        if kind is ast.Call or kind in _COMPREHENSIONS:
+            found.append(current)  # type: ignore[arg-type]
             continue
         names = fields.get(kind)
         if names is None:
@@ -224,6 +226,17 @@ def _names_environ(node: ast.expr) -> bool:
     return (isinstance(node, ast.Attribute) and node.attr == "environ") or (isinstance(node, ast.Name) and node.id == "environ")
 
 
+def _target_names(node: ast.expr) -> list[str]:
+    """The names a ``for`` target binds, unpacking included (an attribute or item binds none)."""
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Starred):
+        return _target_names(node.value)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return [name for element in node.elts for name in _target_names(element)]
+    return []
+
+
 def _loop_target(node: ast.expr) -> LoopTarget:
     """A ``for`` target's names, nested as its unpacking is (``loop_assignments``)."""
     if isinstance(node, ast.Name):
@@ -253,6 +266,7 @@ class _Extractor(BlockWalker):
         self.recorded: set[int] = set()  # ids of the calls of this statement that have lines of their own
         self.collecting: list[ast.Call] | None = None  # set while the calls of a region are being recorded
         self.memo: dict[int, Expr] = {}
+        self.bound: list[dict[str, Expr]] = []  # the variables of the comprehensions around this point, innermost last
         self.guards: list[tuple[int, str]] = []  # the try bodies and handlers around this point
         self.tests: list[Test] = []  # the branch conditions around this point, in this scope
         self.guard: tuple[Test, ...] | None = None  # the negated tests of a guard clause just read
@@ -321,9 +335,15 @@ class _Extractor(BlockWalker):
             self.collect_calls(stmt.test, scope)
             shape = self.test_shape(stmt.test)
             self.branch(stmt.body, branch_tests(shape, False, line), scope, klass)
-            self.branch(stmt.orelse, branch_tests(shape, True, line), scope, klass)
-            if not stmt.orelse and type(stmt.body[-1]) in _EXITS:
-                self.guard = branch_tests(shape, True, line)
+            negated, exits = branch_tests(shape, True, line), type(stmt.body[-1]) in _EXITS
+            if len(stmt.orelse) == 1 and type(stmt.orelse[0]) is ast.If:  # elif (or else: if)
+                inner = self.chained(stmt.orelse[0], negated, scope, klass)
+                if exits:  # after the chain: not the first test (it returns), and the rest of the chain's guard
+                    self.guard = (*negated, *(inner or ()))
+            else:
+                self.branch(stmt.orelse, negated, scope, klass)
+                if not stmt.orelse and exits:
+                    self.guard = negated
         elif kind is ast.For or kind is ast.AsyncFor:
             self.collect_calls(stmt.iter, scope)
             iterated = self.expr(stmt.iter)
@@ -492,14 +512,15 @@ class _Extractor(BlockWalker):
     def line_of(self, node: ast.AST, outer: int) -> int:
         return node.lineno if type(node) is ast.Call and id(node) in self.recorded else outer
 
-    def dropped(self, *nodes: ast.AST | None) -> None:
-        """Parts of an expression the IR leaves out: while recording, their calls still count."""
+    def dropped(self, line: int, *nodes: ast.AST | None) -> None:
+        """Parts of an expression the IR leaves out (at ``line``, the line around them): while
+        recording, their calls still count."""
         if self.collecting is None:
             return
         for node in nodes:
             if node is not None:
                 for call in _top_calls(node):
-                    self.expr(call)
+                    self.expr(call, line)
 
     # -- expressions ---------------------------------------------------------
     def expr(self, node: ast.expr | None, outer: int = 0) -> Expr:
@@ -520,6 +541,11 @@ class _Extractor(BlockWalker):
         if kind is ast.Constant:
             return self._constant(node, line)
         if kind is ast.Name:
+            if self.bound:
+                for names in reversed(self.bound):
+                    found = names.get(node.id)
+                    if found is not None:
+                        return found
             return Name(node.id, line)
         if kind is ast.Attribute:
             return Attr(self.expr(node.value, line), node.attr, line)
@@ -528,7 +554,7 @@ class _Extractor(BlockWalker):
             kwargs: list[tuple[str, Expr]] = []
             for arg in node.args:
                 if isinstance(arg, ast.Starred):
-                    self.dropped(arg)
+                    self.dropped(line, arg)
                     args.append(Opaque("*args", line))
                 else:
                     args.append(self.expr(arg, line))
@@ -540,7 +566,7 @@ class _Extractor(BlockWalker):
         if kind is ast.Subscript:
             index = node.slice
             if isinstance(index, ast.Slice) or (isinstance(index, ast.Tuple) and not self._parenthesized(index)):
-                self.dropped(node.value, index)
+                self.dropped(line, node.value, index)
                 return Opaque("slice", line)
             return Sub(self.expr(node.value, line), self.expr(index, line), line)
         if kind is ast.BinOp:
@@ -550,7 +576,7 @@ class _Extractor(BlockWalker):
                 return Percent(self.expr(node.left, line), self.expr(node.right, line), line)
             if isinstance(node.op, ast.Div):  # pathlib: Path(__file__).parent / "config.yaml"
                 return Call(Attr(self.expr(node.left, line), "__truediv__", line), (self.expr(node.right, line),), (), line)
-            self.dropped(node.left, node.right)
+            self.dropped(line, node.left, node.right)
             return Opaque("arithmetic", line)
         if kind is ast.BoolOp:
             if isinstance(node.op, ast.Or):  # left-associative, as libcst nests it
@@ -558,25 +584,44 @@ class _Extractor(BlockWalker):
                 for value in node.values[1:]:
                     result = Either((result, self.expr(value, line)), line)
                 return result
-            self.dropped(*node.values[:-1])
+            self.dropped(line, *node.values[:-1])
             return self.expr(node.values[-1], line)
         if kind is ast.IfExp:
             body = self.expr(node.body, line)
-            self.dropped(node.test)
+            self.dropped(line, node.test)
             return Either((body, self.expr(node.orelse, line)), line)
         if kind is ast.Tuple or kind is ast.List:
-            self.dropped(*(e for e in node.elts if isinstance(e, ast.Starred)))
+            self.dropped(line, *(e for e in node.elts if isinstance(e, ast.Starred)))
             return Seq(tuple(self.expr(e, line) for e in node.elts if not isinstance(e, ast.Starred)), line)
         if kind is ast.Dict:
-            self.dropped(*(v for k, v in zip(node.keys, node.values) if k is None))
+            self.dropped(line, *(v for k, v in zip(node.keys, node.values) if k is None))
             return DictLit(tuple((self.expr(k, line), self.expr(v, line))
                                  for k, v in zip(node.keys, node.values) if k is not None), line)
         if kind is ast.Await:
             return self.expr(node.value, line)
         if kind is ast.NamedExpr:
             return self.expr(node.value, line)
-        self.dropped(node)
+        if kind in _COMPREHENSIONS:
+            return self.comprehension(node, line)  # type: ignore[arg-type]
+        self.dropped(line, node)
         return Opaque(_OPAQUE_NAMES.get(type(node), type(node).__name__), line)
+
+    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, line: int) -> Expr:
+        """``[f(u) for u in URLS]``: a one-item list of its element (a dict comprehension: a
+        one-entry dict), where each variable its ``for`` clauses bind stands for an element of
+        what that clause iterates (``comprehension_names``), read inside it only."""
+        depth = len(self.bound)
+        try:
+            for generator in node.generators:
+                iterated = self.expr(generator.iter, line)
+                self.bound.append(comprehension_names(_loop_target(generator.target), _target_names(generator.target),
+                                                      iterated))
+                self.dropped(line, *generator.ifs)
+            if isinstance(node, ast.DictComp):
+                return DictLit(((self.expr(node.key, line), self.expr(node.value, line)),), line)
+            return Seq((self.expr(node.elt, line),), line)
+        finally:
+            del self.bound[depth:]
 
     def _constant(self, node: ast.Constant, line: int) -> Expr:
         value = node.value
@@ -598,7 +643,7 @@ class _Extractor(BlockWalker):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return Lit(node.value, line)
         if isinstance(node, ast.FormattedValue):
-            self.dropped(node.format_spec)
+            self.dropped(line, node.format_spec)
             return self.expr(node.value, line)
         return self.expr(node, line)
 

@@ -118,6 +118,18 @@ def loop_assignments(target: LoopTarget, iterated: Expr) -> list[tuple[str, Expr
     return out
 
 
+def comprehension_names(target: LoopTarget, names: list[str], iterated: Expr) -> dict[str, Expr]:
+    """What each name a comprehension's ``for`` target binds (``names``, in order) stands for
+    inside the comprehension: an element of ``iterated``, as a loop's (``loop_assignments``);
+    a name its unpacking does not model (a starred one) is an ``Opaque`` loop variable. The
+    extractors put these values where the comprehension reads the names: the names are local
+    to it (Python 3), so the enclosing scope never sees them."""
+    bound = dict(loop_assignments(target, iterated))
+    for name in names:
+        bound.setdefault(name, Opaque("loop variable", iterated.line))
+    return bound
+
+
 class BlockWalker:
     """The statement walk both extractors share: a block's statements in order, where after a
     guard clause (``if not key: return``; the extractor sets ``guard`` to its negated tests)
@@ -138,6 +150,18 @@ class BlockWalker:
                     self.tests.extend(self.guard)
                     self.guard = None
         finally:
+            del self.tests[depth:]
+
+    def chained(self, stmt, tests: tuple[Test, ...], scope: Scope, klass: Scope | None) -> tuple[Test, ...] | None:
+        """The ``elif`` of an ``if`` (under ``tests``, the negated test before it): walked as a
+        branch; returns the guard it leaves, for what runs after the whole chain."""
+        depth = len(self.tests)
+        self.tests.extend(tests)
+        try:
+            self.statement(stmt, scope, True, klass)
+            return self.guard
+        finally:
+            self.guard = None
             del self.tests[depth:]
 
 

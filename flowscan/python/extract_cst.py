@@ -16,7 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, add_function, branch_tests, case_tests, joined_string
-from .extract_common import item_set, loop_assignments, module_name_for, source_lines, unpacked
+from .extract_common import comprehension_names, item_set, loop_assignments, module_name_for, source_lines, unpacked
 from .facts import (
     Assign,
     Attr,
@@ -188,6 +188,41 @@ def _names_environ(node: cst.BaseExpression) -> bool:
     return (isinstance(node, cst.Attribute) and node.attr.value == "environ") or (isinstance(node, cst.Name) and node.value == "environ")
 
 
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+Comprehension = cst.ListComp | cst.SetComp | cst.GeneratorExp | cst.DictComp
+
+
+def _target_names(node: cst.BaseExpression) -> list[str]:
+    """The names a ``for`` target binds, unpacking included (an attribute or item binds none)."""
+    if isinstance(node, cst.Name):
+        return [node.value]
+    if isinstance(node, cst.StarredElement):
+        return _target_names(node.value)
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return [name for element in node.elements for name in _target_names(element.value)]
+    return []
+
+
+def _generators(node: Comprehension) -> list[cst.CompFor]:
+    out = []
+    generator: cst.CompFor | None = node.for_in
+    while generator is not None:
+        out.append(generator)
+        generator = generator.inner_for_in
+    return out
+
+
+def _names_under(node: cst.CSTNode) -> list[cst.Name]:
+    found: list[cst.Name] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            found.append(current)
+        stack.extend(_children(current))
+    return found
+
+
 def _loop_target(node: cst.BaseExpression) -> LoopTarget:
     """A ``for`` target's names, nested as its unpacking is (``loop_assignments``)."""
     if isinstance(node, cst.Name):
@@ -220,6 +255,12 @@ class _Extractor(BlockWalker):
         self.tests: list[Test] = []  # the branch conditions around this point, in this scope
         self.guard: tuple[Test, ...] | None = None  # the negated tests of a guard clause just read
         self.tries = 0
+        # Comprehension variables (``comprehension``): which comprehension's ``for`` clause binds
+        # each name read inside one, the comprehension with the line its parts are read at, and
+        # what the names of each clause stand for (converted on first read).
+        self.comp_names: dict[int, tuple[int, int, str]] = {}  # id(cst.Name) -> (id(comprehension), clause, name)
+        self.comp_info: dict[int, tuple[Comprehension, int]] = {}
+        self.comp_values: dict[tuple[int, int], dict[str, Expr]] = {}
 
     # -- helpers -------------------------------------------------------------
     def line(self, node: cst.CSTNode) -> int:
@@ -272,14 +313,19 @@ class _Extractor(BlockWalker):
             self.collect_calls(stmt.test, scope)
             shape = self.test_shape(stmt.test)
             self.branch(lambda: self.body(stmt.body.body, scope, True, klass), branch_tests(shape, False, line))
-            if stmt.orelse is not None:
-                orelse = stmt.orelse
-                if isinstance(orelse, cst.If):
-                    self.branch(lambda: self.statement(orelse, scope, True, klass), branch_tests(shape, True, line))
-                else:
-                    self.branch(lambda: self.body(orelse.body.body, scope, True, klass), branch_tests(shape, True, line))
-            elif _exits(stmt.body.body):
-                self.guard = branch_tests(shape, True, line)
+            negated, exits = branch_tests(shape, True, line), _exits(stmt.body.body)
+            orelse = stmt.orelse
+            elif_ = orelse if isinstance(orelse, cst.If) else (
+                orelse.body.body[0] if orelse is not None and len(orelse.body.body) == 1
+                and isinstance(orelse.body.body[0], cst.If) else None)  # elif, or else: if
+            if elif_ is not None:
+                inner = self.chained(elif_, negated, scope, klass)
+                if exits:  # after the chain: not the first test (it returns), and the rest of the chain's guard
+                    self.guard = (*negated, *(inner or ()))
+            elif orelse is not None:
+                self.branch(lambda: self.body(orelse.body.body, scope, True, klass), negated)
+            elif exits:
+                self.guard = negated
         elif isinstance(stmt, (cst.For,)):
             self.collect_calls(stmt.iter, scope)
             iterated = self.expr(stmt.iter)
@@ -486,7 +532,7 @@ class _Extractor(BlockWalker):
 
     # -- calls ---------------------------------------------------------------
     def collect_calls(self, node: cst.CSTNode, scope: Scope) -> None:
-        found = _calls_in(node)
+        found, comprehensions = _calls_in(node)
         if self.positions is None:
             n = len(found)
             queue, self.call_queue = self.call_queue[:n], self.call_queue[n:]
@@ -494,6 +540,8 @@ class _Extractor(BlockWalker):
             if len(queue) == n and all(_same_callee(c, a) for c, a in pairs):
                 for cst_call, ast_call in pairs:
                     self.call_lines[id(cst_call)] = (ast_call.lineno, ast_call.col_offset + 1)
+        for comprehension, around in comprehensions:  # before any call in one is converted on its own
+            self.comprehension_scope(comprehension, self.line(around) if around is not None else self.stmt_line)
         for call in found:
             func = call.func
             if isinstance(func, cst.Name) and func.value in SKIP_CALLS:
@@ -514,6 +562,9 @@ class _Extractor(BlockWalker):
         if isinstance(node, (cst.Integer, cst.Float)):
             return Lit(node.value, line)
         if isinstance(node, cst.Name):
+            bound = self.comp_names.get(id(node))
+            if bound is not None:
+                return self.comprehension_variable(*bound)
             if node.value == "None":
                 return NoneLit(line)
             if node.value in ("True", "False"):
@@ -591,7 +642,56 @@ class _Extractor(BlockWalker):
             return self.expr(node.expression)
         if isinstance(node, cst.NamedExpr):
             return self.expr(node.value)
+        if isinstance(node, _COMPREHENSIONS):
+            return self.comprehension(node, line)
         return Opaque(type(node).__name__, line)
+
+    def comprehension(self, node: Comprehension, line: int) -> Expr:
+        """``[f(u) for u in URLS]``: a one-item list of its element (a dict comprehension: a
+        one-entry dict), where each name a ``for`` clause binds stands for an element of what
+        the clause iterates, read inside the comprehension only (as ``extract.py`` has it)."""
+        self.comprehension_scope(node, line)
+        if isinstance(node, cst.DictComp):
+            return DictLit(((self.expr(node.key), self.expr(node.value)),), line)
+        return Seq((self.expr(node.elt),), line)
+
+    def comprehension_scope(self, node: Comprehension, line: int) -> None:
+        """Mark each name read in ``node`` that one of its ``for`` clauses binds (a later
+        clause's binding, and a nested comprehension's, marked later, win); ``line``: the line
+        its parts are read at (the innermost recorded call around it, else the statement's)."""
+        if id(node) in self.comp_info:
+            return
+        self.comp_info[id(node)] = (node, line)
+        generators = _generators(node)
+        tails = [node.key, node.value] if isinstance(node, cst.DictComp) else [node.elt]
+        for clause, generator in enumerate(generators):
+            names = set(_target_names(generator.target))
+            regions: list[cst.CSTNode] = [*(i.test for i in generator.ifs)]
+            for later in generators[clause + 1:]:
+                regions += [later.iter, *(i.test for i in later.ifs)]
+            for region in [*regions, *tails]:
+                for name in _names_under(region):
+                    if name.value in names:
+                        self.comp_names[id(name)] = (id(node), clause, name.value)
+
+    def clause_values(self, comprehension: int, clause: int) -> dict[str, Expr]:
+        """What the names ``for`` clause ``clause`` of a comprehension binds stand for (its
+        iterable converted at the comprehension's line, once)."""
+        found = self.comp_values.get((comprehension, clause))
+        if found is None:
+            node, line = self.comp_info[comprehension]
+            generator = _generators(node)[clause]
+            outer, self.expr_line = self.expr_line, line
+            try:
+                iterated = self.expr(generator.iter)
+            finally:
+                self.expr_line = outer
+            found = self.comp_values[(comprehension, clause)] = comprehension_names(
+                _loop_target(generator.target), _target_names(generator.target), iterated)
+        return found
+
+    def comprehension_variable(self, comprehension: int, clause: int, name: str) -> Expr:
+        return self.clause_values(comprehension, clause)[name]
 
 
 def _fstring_text(node: cst.FormattedString, raw: str) -> str:
@@ -617,20 +717,25 @@ def _same_callee(cst_call: cst.Call, ast_call: ast.Call) -> bool:
     return not isinstance(other, (ast.Name, ast.Attribute))
 
 
-def _calls_in(node: cst.CSTNode) -> list[cst.Call]:
-    """Every call under ``node``, outermost first, in source order (as ``ast`` orders them).
+def _calls_in(node: cst.CSTNode) -> tuple[list[cst.Call], list[tuple[Comprehension, cst.Call | None]]]:
+    """Every call under ``node``, outermost first, in source order (as ``ast`` orders them);
+    and every comprehension, outermost first, with the innermost call around it.
 
     A plain walk over the node's dataclass fields: libcst's visitor machinery rebuilds
     every node it passes and costs several times more.
     """
     found: list[cst.Call] = []
-    stack: list[cst.CSTNode] = [node]
+    comprehensions: list[tuple[Comprehension, cst.Call | None]] = []
+    stack: list[tuple[cst.CSTNode, cst.Call | None]] = [(node, None)]
     while stack:
-        current = stack.pop()
+        current, around = stack.pop()
         if isinstance(current, cst.Call):
             found.append(current)
-        stack.extend(reversed(_children(current)))
-    return found
+            around = current
+        elif isinstance(current, _COMPREHENSIONS):
+            comprehensions.append((current, around))
+        stack.extend((child, around) for child in reversed(_children(current)))
+    return found, comprehensions
 
 
 def _children(node: cst.CSTNode) -> list[cst.CSTNode]:

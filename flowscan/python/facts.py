@@ -256,6 +256,14 @@ class ModuleFacts:
     import_sites: list[ImportSite] = field(default_factory=list)  # every import statement's modules, in order
 
 
+def scope_at(root: Scope, qualname: str) -> Scope:
+    """The scope named ``qualname`` ("" = ``root``) under ``root``; the nearest found when a part is missing."""
+    scope = root
+    for part in qualname.split(".") if qualname else []:
+        scope = scope.children.get(part, scope)
+    return scope
+
+
 def structure(value):
     """Facts as plain nested tuples and dicts, for comparing two extractions field by field
     (the classes compare by identity)."""

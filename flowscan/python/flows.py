@@ -129,7 +129,8 @@ def _site_hits(facts: ModuleFacts, site: CallSite, resolver: Resolver, catalog: 
         called = resolver.eval(site.func, Frame(facts, site.scope, site.line, depth=MAX_CALLER_DEPTH))
         sdks = _called_sdks(called, resolver, catalog)
     for sdk, callee in sdks.items():  # several where the callee is one of them (a registry of clients)
-        call = SinkCall(CallCtx(frame, site.args, site.kwargs, site.line), receiver=callee.receiver if callee else None)
+        call = SinkCall(CallCtx(frame, site.args, site.kwargs, site.line), receiver=callee.receiver if callee else None,
+                        tests=site.tests)
         location = Location(facts.path, site.line, site.column)
         chosen = choice_switch(callee) if callee is not None else None  # a registry entry a setting picks
         hits.extend(hit if chosen is None else replace(hit, switches=(*hit.switches, chosen))

@@ -253,6 +253,16 @@ class Unknown:
     line: int = 0
 
 
+@dataclass(frozen=True)
+class Scalar:
+    """A number or bool the analysis cannot compute (``int(os.environ["PORT"])``, ``len(s)``,
+    ``a == b``): a value, but never the text of a host nor a mapping of keywords."""
+
+    what: str  # what made it: ``int(…)``, ``a comparison``
+    line: int = 0
+    trail: tuple[Step, ...] = ()
+
+
 PARAMETER_HOLE = "parameter "  # how a hole names a parameter that no in-tree call passes
 CALLER_SET = "set by the caller: "  # how a value starts that a caller outside the tree chooses
 
@@ -271,7 +281,7 @@ def is_caller_set(value: StrValue) -> bool:
 
 
 Obj = (Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | ListObj | DataObj | DataGet | DictGet | StrMethod
-       | Pieces | PathVal | PathMethod | PathOpened | UserInput | Unknown | SuperOf | Namespace)
+       | Pieces | PathVal | PathMethod | PathOpened | UserInput | Unknown | SuperOf | Namespace | Scalar)
 
 
 @dataclass(frozen=True)
@@ -304,6 +314,8 @@ def describe(obj: Obj) -> str:
         return obj.label
     if isinstance(obj, Namespace):
         return f"the command line, parsed by {obj.call}()"
+    if isinstance(obj, Scalar):
+        return f"a number or bool ({obj.what})"
     if isinstance(obj, Strs) and obj.values:  # a value that is only known as text, e.g. an unpassed parameter
         return _texts(obj.values)
     if isinstance(obj, StrMethod):  # an attribute of such a value: ``cfg.url`` with ``cfg`` a parameter

@@ -10,6 +10,7 @@ costs in proportion to its answer, never to the size of the tree.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Callable, Iterable, Protocol
 
 if TYPE_CHECKING:
@@ -34,26 +35,30 @@ class CalleeNames(Protocol):
 
 class ImportIndex:
     """Which files import what, from the pre-pass's import lists (dotted, as written), with
-    each import's in-tree target (``path_of``) worked out once."""
+    each import's in-tree target (``path_of``) worked out once. The files of a prefix or a
+    last name are unions of the exact imports' files, taken when first asked (a hook run
+    asks a few of the ~5,000 a large tree has)."""
 
     def __init__(self, imports: dict[str, tuple[str, ...]], path_of: Callable[[str], str | None]):
-        self.under: dict[str, set[str]] = {}  # P -> files importing P or anything below it
         self.exact: dict[str, set[str]] = {}  # I -> files importing exactly I
-        # (X, T) -> files importing a module whose last part is X and which is the tree's file T
-        # ("" when it is none of the tree's files); likewise (X, Y, T) for a name Y from such a module.
-        self.last: dict[tuple[str, str], set[str]] = {}
-        self.last_two: dict[tuple[str, str, str], set[str]] = {}
         for path, names in imports.items():  # files by import first: each distinct import is then worked out once
             for dotted in names:
                 self.exact.setdefault(dotted, set()).add(path)
-        for dotted, paths in self.exact.items():
+        below: dict[str, list[str]] = {}  # P -> the imports that are P or below it
+        # (X, T) -> imports whose last part is X and which are the tree's file T ("" when none
+        # of the tree's files); likewise (X, Y, T) for a name Y from such a module
+        last: dict[tuple[str, str], list[str]] = {}
+        last_two: dict[tuple[str, str, str], list[str]] = {}
+        for dotted in self.exact:
             parts = dotted.split(".")
             for cut in range(1, len(parts) + 1):
-                self.under.setdefault(".".join(parts[:cut]), set()).update(paths)
-            self.last.setdefault((parts[-1], path_of(dotted) or ""), set()).update(paths)
+                below.setdefault(".".join(parts[:cut]), []).append(dotted)
+            last.setdefault((parts[-1], path_of(dotted) or ""), []).append(dotted)
             if len(parts) >= 3:
-                target = path_of(".".join(parts[:-1])) or ""
-                self.last_two.setdefault((parts[-2], parts[-1], target), set()).update(paths)
+                last_two.setdefault((parts[-2], parts[-1], path_of(".".join(parts[:-1])) or ""), []).append(dotted)
+        self.under = _FilesOf(below, self.exact)  # P -> files importing P or anything below it
+        self.last = _FilesOf(last, self.exact)
+        self.last_two = _FilesOf(last_two, self.exact)
 
     def importers(self, module: str, name: str, path: str) -> set[str]:
         """Files that may bind ``name`` defined in ``module`` (file ``path``): they import the
@@ -69,6 +74,31 @@ class ImportIndex:
             out |= self.last.get((tail, target), set())
             out |= self.last_two.get((tail, name, target), set())
         return out
+
+
+class _FilesOf(Mapping):
+    """key -> the files importing one of its imports (``ImportIndex``), each union built on
+    first use."""
+
+    def __init__(self, imports_of: dict, exact: dict[str, set[str]]) -> None:
+        self._imports_of = imports_of
+        self._exact = exact
+        self._files: dict = {}
+
+    def __getitem__(self, key) -> set[str]:
+        files = self._files.get(key)
+        if files is None:
+            files = self._files[key] = set().union(*(self._exact[dotted] for dotted in self._imports_of[key]))
+        return files
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._imports_of
+
+    def __iter__(self) -> Iterator:
+        return iter(self._imports_of)
+
+    def __len__(self) -> int:
+        return len(self._imports_of)
 
 
 class Program:

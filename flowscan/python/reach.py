@@ -121,8 +121,9 @@ def reach_of(switches: tuple[Switch, ...]) -> str:
 
 def hit_reach(switches: tuple[Switch, ...], unresolved: list[str], path: str, line: int) -> tuple[str, tuple[Switch, ...]]:
     """A call's reach, also from its value: a host that only an env var no scanned config sets
-    would give (``env:AZURE_API_BASE``) is reached once a user sets it."""
-    if unresolved and all(label.startswith(("env:", _FLAG_LABEL)) for label in unresolved):
+    would give (``env:AZURE_API_BASE``), or a library's caller (``set by the caller: …``), is
+    reached once a user sets it."""
+    if unresolved and all(label.startswith(("env:", _FLAG_LABEL, CALLER_SET)) for label in unresolved):
         switches = (*switches, *(_unresolved_switch(label, path, line) for label in unresolved))
     return reach_of(switches), switches
 
@@ -131,10 +132,12 @@ _FLAG_LABEL = f"{USER_SUPPLIED}: {CLI_FLAG}"  # the hole of a command-line flag'
 
 
 def _unresolved_switch(label: str, path: str, line: int) -> Switch:
-    """What a host only an unset env var, or a command-line flag, gives waits for."""
+    """What a host only an unset env var, a command-line flag or a library's caller gives waits for."""
     if label.startswith(_FLAG_LABEL):
         flag = label.removeprefix(f"{USER_SUPPLIED}: ")
         return Switch(path, line, flag, f"{flag} is given", NOT_GIVEN, False)
+    if label.startswith(CALLER_SET):
+        return Switch(path, line, label, "a caller outside the scanned tree sets it", "not set in the tree", False)
     return Switch(path, line, label, f"{label} is set", "unset", False)
 
 

@@ -20,7 +20,7 @@ from typing import Callable, Iterator
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
-from .facts import Attr, Call, Concat, DictLit, Each, Either, Expr, Lit, ModuleFacts, Name, Percent, Scope, Seq, Sub, Test
+from .facts import Attr, Call, Concat, DictLit, Each, Either, Expr, Lit, ModuleFacts, Name, Percent, Scope, Seq, Sub, Test, scope_at
 from .objects import Frame, is_caller_set
 from .reach import _evaluate, _setting, caller_switches
 from .resolve import Resolver, _enclosing_class, _method_of
@@ -276,7 +276,7 @@ def _named(facts: ModuleFacts, names: frozenset[str], own: Scope | None) -> Iter
     sites = [site for site in facts.calls if outside(site.scope)]
     for site in sites:
         if isinstance(site.func, Name) and site.func.id in names:
-            yield _Place(facts, _scope_of(facts, site.scope), "call", site.line, tests=site.tests)
+            yield _Place(facts, scope_at(facts.scope, site.scope), "call", site.line, tests=site.tests)
     for scope in _scopes(facts.scope):
         if not outside(scope.qualname):
             continue  # the class's own body and methods
@@ -308,10 +308,10 @@ def _named(facts: ModuleFacts, names: frozenset[str], own: Scope | None) -> Iter
         if not isinstance(site.func, Name) and not _on_own_instance(site):  # ``Cls.create(…)`` runs it
             yield from _uses(facts, _scope_of(facts, site.scope), site.func, site.line, names)
         for arg in (*site.args, *(v for _, v in site.kwargs)):
-            yield from _uses(facts, _scope_of(facts, site.scope), arg, site.line, names)
+            yield from _uses(facts, scope_at(facts.scope, site.scope), arg, site.line, names)
     for assign in facts.attr_assigns:
         if outside(assign.scope):
-            yield from _uses(facts, _scope_of(facts, assign.scope), assign.value, assign.line, names)
+            yield from _uses(facts, scope_at(facts.scope, assign.scope), assign.value, assign.line, names)
 
 
 def _on_own_instance(site) -> bool:
@@ -354,13 +354,6 @@ def _is_name(expr: Expr, names: frozenset[str]) -> bool:
     if isinstance(expr, Lit):  # a dotted path; a bare class name in a string (``__all__``) runs nothing
         return "." in expr.text and expr.text in names
     return isinstance(expr, Name) and expr.id in names
-
-
-def _scope_of(facts: ModuleFacts, qualname: str) -> Scope:
-    scope = facts.scope
-    for part in qualname.split(".") if qualname else []:
-        scope = scope.children.get(part, scope)
-    return scope
 
 
 def _scopes(root: Scope) -> Iterator[Scope]:

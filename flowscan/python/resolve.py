@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Iterable, Iterator
 
 from ..model import Step
-from ..values import MAX_ALTERNATIVES, Hole, StrValue, concat, dedupe, merge_trails
+from ..values import MAX_ALTERNATIVES, NUMBER_HOLE, Hole, StrValue, concat, dedupe, merge_trails
 from .facts import (
     Assign,
     Attr,
@@ -64,6 +64,7 @@ from .objects import (
     PathMethod,
     PathVal,
     Pieces,
+    Scalar,
     StrMethod,
     SuperOf,
     Strs,
@@ -74,10 +75,14 @@ from .objects import (
 from .env_writes import env_writes
 from .program import Program
 from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
-from .resolve_dynamic import GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
+from .resolve_dynamic import DUNDER_IMPORT, GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
 from .resolve_setattr import SetattrResolution
+from .resolve_caller_get import CallerGet, CallerGetResolution, UnpassedNone
+from .resolve_builtins import BUILTIN_CALLS, CONVERSIONS, SCALAR_SHAPES, BuiltinResolution
+from .resolve_comprehensions import ComprehensionResolution
+from .resolve_replace import ReplaceResolution
 from .resolve_cli import LOOP_ELEMENT, CliResolution, is_boolean_default
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
@@ -96,7 +101,8 @@ _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.joi
 _DYNACONF = frozenset({"dynaconf.Dynaconf", "dynaconf.LazySettings"})
 _DYNACONF_METHODS = frozenset({"get", "as_dict", "to_dict", "set", "update", "setenv", "from_env", "validators",
                                "reload", "configure", "load_file", "exists", "current_env"})
-_BUILTINS = frozenset({"open", "dict", "getattr", "super"})  # builtins the analysis models (others stay "not defined")
+_BUILTINS = frozenset({"open", "dict", "getattr", "super"})  # builtins the analysis models (and CONVERSIONS;
+# others stay "not defined")
 # Expressions evaluated even over the budget: literals and the ``+`` / f-string / ``or`` shapes
 # around them cost no lookup (their other parts come back "analysis budget exceeded").
 _WRITTEN_OUT = (Lit, NoneLit, Concat, Either)
@@ -106,7 +112,8 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 # -- the resolver ------------------------------------------------------------
 
 class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
-               ModelResolution, ListResolution, SetattrResolution, CliResolution):
+               ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution,
+               BuiltinResolution, ComprehensionResolution, ReplaceResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -283,6 +290,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 continue
             elif isinstance(obj, UserInput):
                 out.append(StrValue.hole(obj.label, obj.trail))
+            elif isinstance(obj, Scalar):
+                out.append(StrValue.hole(f"{NUMBER_HOLE}{obj.what}", (*obj.trail, Step(
+                    frame.module.path, obj.line or frame.line, f"not resolved: {obj.what} is a number or bool"))))
             else:
                 out.append(StrValue.hole(f"{what} is {describe(obj)}"))
         return dedupe(out)
@@ -324,17 +334,21 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             out = []
             for i, option in enumerate(expr.options):
                 objs = self.eval(option, frame)
-                out.extend(objs if i == len(expr.options) - 1 else _truthy(objs))
+                if i == len(expr.options) - 1:  # the fallback (``… or "us-west-2"``) survives the cap
+                    return [*out[:max(MAX_ALTERNATIVES - len(objs), 0)], *objs] or [Absent()]
+                out.extend(_truthy(objs))
             return out or [Absent()]
         if isinstance(expr, DictLit):
-            return [DictObj(expr.items, frame)]
+            return [self.dict_value(expr, frame)]
         if isinstance(expr, Seq):
-            return [ListObj(expr.items, frame, expr.line)]
+            return [self.list_value(expr, frame)]
         if isinstance(expr, Each):
             return self.each(expr, frame)
         if isinstance(expr, ItemSet):
             return [_with_item(obj, expr, frame) for obj in self.eval(expr.base, frame)]
         if isinstance(expr, Opaque):
+            if expr.why in SCALAR_SHAPES:
+                return [Scalar(SCALAR_SHAPES[expr.why], expr.line)]
             return [Unknown(expr.why, expr.line)]
         return [Unknown(type(expr).__name__)]
 
@@ -369,10 +383,12 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [Ext(name)]
         if name == "input":  # the builtin: what is typed at the terminal (rules/entrypoints/)
             return [self._external("builtins.input", None, frame.line, frame)]
-        if name == "str":  # the builtin, not shadowed: ``str(settings.url)`` is its argument (see ``apply``)
-            return [Ext("builtins.str")]
+        if name in CONVERSIONS:  # the builtin, not shadowed: ``str(settings.url)`` is its argument (see ``apply``)
+            return [Ext(f"builtins.{name}")]
         if name == "__file__":
             return [Strs((StrValue.literal(module.path, (Step(module.path, frame.line, "__file__"),)),))]
+        if name in DUNDER_IMPORT:  # the builtin: ``__import__("pkg")`` is module pkg (``dunder_import``)
+            return [Ext(name)]
         return [Unknown(f"name {name!r} is not defined in {module.path}", frame.line)]
 
     def _assigned(self, module: ModuleFacts, scope: Scope, name: str, assigns: list[Assign], line: int,
@@ -463,8 +479,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 for obj in self.eval(arg, caller_frame):
                     out.append(_then(_then(obj, call_step), def_step))
         if param.default is not None:
+            unpassed = placeholder and not out  # a None default then names the parameter (``resolve_caller_get``)
+            default_step = Step(module.path, scope.line, f"default of {label}")
             for obj in self.eval(param.default, Frame(module, scope.qualname.rpartition(".")[0], scope.line, NO_BINDINGS, frame.depth)):
-                out.append(_then(obj, Step(module.path, scope.line, f"default of {label}")))
+                out.append(UnpassedNone(obj.trail, label) if unpassed and type(obj) is Absent else _then(obj, default_step))
         if not out and placeholder:
             out.append(Strs((StrValue.hole(label, (def_step,)),)))
         return out
@@ -520,6 +538,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
 
     # attributes -------------------------------------------------------------
     def _attr(self, base: Obj, attr: str, line: int, frame: Frame | None) -> list[Obj]:
+        if attr == "get" and isinstance(base, (Absent, Strs)) and (caller_get := self.caller_mapping_get(base)):
+            return [caller_get]
         if isinstance(base, Ext):
             if base.dotted in ("os.environ",):
                 return [Ext(f"os.environ.{attr}")]
@@ -812,6 +832,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 for key in self.strings(self.eval(expr.key, frame), frame):
                     out.extend(self._data_item(base, key.text) if key.is_known
                                else [Unknown("settings key not known statically", expr.line)])
+            elif (caller_mapping := self.caller_mapping_get(base)) is not None \
+                    and (caller_value := self.caller_item(caller_mapping, expr, frame)) is not None:
+                out.append(caller_value)
             else:
                 out.append(Unknown(f"item of {describe(base)}", expr.line))
         return out
@@ -859,6 +882,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
 
     # calls ------------------------------------------------------------------
     def _call(self, expr: Call, frame: Frame) -> list[Obj]:
+        if isinstance(expr.func, Attr) and expr.func.attr == "replace":
+            guarded = self.prefix_replaced(expr, frame)  # under ``if s.startswith(p):``
+            if guarded is not None:
+                return guarded
         ctx = CallCtx(frame, expr.args, expr.kwargs, expr.line)
         out: list[Obj] = []
         for func in self.eval(expr.func, frame):
@@ -875,8 +902,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 return self._env(ctx.args[0], default, frame, ctx.line, none_if_unset=name != "os.environ.setdefault")
             if name in _URLJOIN and len(ctx.args) >= 2:
                 return self._urljoin(ctx, frame)
-            if name in ("str", "builtins.str") and ctx.args:
-                return self.eval(ctx.args[0], frame)
+            if name in BUILTIN_CALLS:
+                return self.builtin_call(name, ctx)
             if name in PATH_FUNCTIONS and ctx.args:
                 return self._path_op(name, ctx)
             if name in PATH_CLASSES and ctx.args:
@@ -887,6 +914,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 return self._settings_file(name, ctx)
             if name == IMPORT_MODULE and ctx.args:
                 return self.import_by_name(ctx)
+            if name in DUNDER_IMPORT and ctx.args:
+                return self.dunder_import(ctx)
             if name in GETATTR and len(ctx.args) >= 2:
                 return self.getattr_call(ctx)
             if name == "super" and not ctx.args:
@@ -916,6 +945,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return self._data_get(func.data, ctx)
         if isinstance(func, DictGet):
             return self._dict_get(func.mapping, ctx)
+        if isinstance(func, CallerGet):
+            return self.caller_get_call(func, ctx)
         return [Unknown(f"call of {describe(func)}", ctx.line)]
 
     def _returns(self, func: FuncRef, ctx: CallCtx) -> list[Obj]:
@@ -954,12 +985,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [Strs(tuple(_apply_str(v, name, chars) for v in method.values))]
         if name == "split" and not ctx.args and not ctx.kwargs:
             return self.split_words(method.values, frame, ctx.line)
-        if name == "replace" and len(ctx.args) == 2:
-            old = self.strings(self.eval(ctx.args[0], frame), frame)
-            new = self.strings(self.eval(ctx.args[1], frame), frame)
-            if old and new and old[0].is_known and new[0].is_known:
-                return [Strs(tuple(StrValue(tuple(p.replace(old[0].text, new[0].text) if isinstance(p, str) else p
-                                                  for p in v.parts), v.trail) for v in method.values))]
+        if name == "replace" and len(ctx.args) == 2 and not ctx.kwargs:
+            return self.str_replace(method.values, ctx)
         if name in SPLITTERS:
             return self._split(method, ctx)
         return [Unknown(f"str.{name}()", ctx.line)]

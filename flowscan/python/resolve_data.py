@@ -21,6 +21,7 @@ from .objects import (
     Inst,
     Obj,
     PathOpened,
+    Scalar,
     Strs,
     Unknown,
     UserInput,
@@ -36,6 +37,13 @@ PATH_JOIN = frozenset({"os.path.join"})
 PATH_SAME = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "os.fspath"})
 PATH_DIRNAME = frozenset({"os.path.dirname"})
 PATH_FUNCTIONS = PATH_JOIN | PATH_SAME | PATH_DIRNAME
+
+
+def _is_text(obj: Obj) -> bool:
+    """Whether ``obj`` is certainly a string: known text, or text with env var values in it
+    (an env var's value is a string), not a placeholder for a value of any kind."""
+    return isinstance(obj, Strs) and all(
+        isinstance(part, str) or part.label.startswith("env:") for value in obj.values for part in value.parts)
 
 
 def short_text(text: str, limit: int = 80) -> str:
@@ -69,6 +77,8 @@ class DataResolution:
                     found = next((found for name in names if (found := self._mapping_value(mapping, name))), None)
                     given.extend(found or ())
                     lacking = lacking or not found
+                elif isinstance(mapping, Scalar) or _is_text(mapping):
+                    continue  # no mapping: ``**`` of a number, bool or string raises, it sets no keyword
                 elif isinstance(mapping, UserInput):
                     unread.append(mapping.reached(f"{mapping.expr}[{names[0]!r}]"))
                 elif is_parameter_hole(mapping):  # a library's caller passes it: their configuration

@@ -40,10 +40,7 @@ class LoopResolution:
         source, path = _peeled(expr.source, expr.path)
         if path is None:
             return [Unknown("loop index", expr.line)]
-        view = None
-        if isinstance(source, Call) and not source.args and not source.kwargs \
-                and isinstance(source.func, Attr) and source.func.attr in _VIEWS:
-            view, source = source.func.attr, source.func.base
+        view, source = viewed(source)
         out: list[Obj] = []
         for obj in self.eval(source, frame):
             if isinstance(obj, UserInput):
@@ -134,6 +131,14 @@ class LoopResolution:
             else:
                 out.append(Unknown(LOOP_VARIABLE, line))
         return out
+
+
+def viewed(source: Expr) -> tuple[str | None, Expr]:
+    """A dict view a loop iterates (``d.items()``: ``items``) and the dict, else None and ``source``."""
+    if isinstance(source, Call) and not source.args and not source.kwargs \
+            and isinstance(source.func, Attr) and source.func.attr in _VIEWS:
+        return source.func.attr, source.func.base
+    return None, source
 
 
 def _peeled(source: Expr, path: tuple[int, ...]) -> tuple[Expr, tuple[int, ...] | None]:

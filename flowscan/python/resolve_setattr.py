@@ -19,7 +19,7 @@ from weakref import WeakKeyDictionary
 
 from ..model import Step
 from ..values import StrValue
-from .facts import Attr, Call, CallSite, Concat, Each, Expr, Name, Scope, Sub
+from .facts import Attr, Call, CallSite, Concat, Each, Expr, Name, Scope, Sub, scope_at
 from .objects import Absent, ClassRef, Frame, Obj, Strs
 from .resolve_models import CONFIG_FIELD_STEP
 
@@ -32,8 +32,9 @@ _SITES: WeakKeyDictionary = WeakKeyDictionary()  # class scope -> its setattr(se
 
 
 def loop_pin(each: Each) -> str:
-    """The binding name that pins a loop target (``Each``) to one element."""
-    return f"\0for {each.line} {each.path}"
+    """The binding name that pins a loop target (``Each``) to one element (what it iterates
+    is part of it: two ``for`` clauses of a comprehension share a line and a path)."""
+    return f"\0for {each.line} {each.path} {hash(each.source)}"
 
 
 class SetattrResolution:
@@ -57,7 +58,7 @@ class SetattrResolution:
         frame = Frame(module, site.scope, site.line)
         key_expr, value_expr = site.args[1], site.args[2]
         step = Step(module.path, site.line, f"{CONFIG_FIELD_STEP}{ref.scope.name}.{attr}")
-        loop = _loop_targets(_scope_of(module.scope, site.scope), key_expr, site.line)
+        loop = _loop_targets(scope_at(module.scope, site.scope), key_expr, site.line)
         if loop is None:
             return self._named_value(frame, key_expr, value_expr, attr, step)
         source, view, targets = loop
@@ -133,13 +134,6 @@ def _names(expr: Expr) -> Iterator[str]:
     elif isinstance(expr, Sub):
         yield from _names(expr.base)
         yield from _names(expr.key)
-
-
-def _scope_of(root: Scope, qualname: str) -> Scope:
-    scope = root
-    for part in qualname.split(".") if qualname else []:
-        scope = scope.children.get(part, scope)
-    return scope
 
 
 def _may_be_anything(step: Step) -> Strs:

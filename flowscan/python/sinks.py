@@ -13,10 +13,11 @@ from typing import Any
 
 from ..model import Step
 from ..values import Part, StrValue, concat, dedupe, join_parts, merge_trails
-from .facts import Expr
+from .facts import Expr, Test
 from .objects import Absent, CallCtx, Inst
 from .commands import command_line, first_words_case, option_values, url_words
 from .declared import declared_selectors
+from .guards import not_none_at
 from .module_state import module_state
 from .resolve import Resolver
 
@@ -28,6 +29,7 @@ class SinkCall:
     ctx: CallCtx
     receiver: Inst | None = None
     assigned: Expr | None = None
+    tests: tuple[Test, ...] = ()  # the conditions the call runs under (``guards``)
 
 
 def evaluate_spec(spec: Any, call: SinkCall, resolver: Resolver, sdk: str) -> list[StrValue] | None:
@@ -83,6 +85,9 @@ def _simple_values(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk
         given = resolver.splatted(ctx, [keywords] if isinstance(keywords, str) else keywords)
     if given and "field" in spec:
         given = list(resolver.field_of(given, spec["field"]))
+    if given and expr is not None and len({isinstance(o, Absent) for o in given}) == 2 \
+            and not_none_at(expr, frame.module, frame.scope, ctx.line, call.tests):
+        given = [o for o in given if not isinstance(o, Absent)]  # a test before the call rules None out
     objs = [o for o in given if not isinstance(o, Absent)] if given else given
     values = resolver.strings(objs, frame, what="argument") if objs else None
     # where the argument is None (`x if c else None`, an unset os.getenv), the SDK's own choice applies

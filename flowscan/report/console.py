@@ -16,7 +16,7 @@ from ..model import Endpoint, Finding, Report, Step
 from ..origins import USER_SUPPLIED, origin_kind
 from ..redact import redact
 from ..values import merge_trails
-from .json_report import summary_counts
+from .summary import summary_line
 
 _STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 
@@ -252,15 +252,8 @@ def _coverage(report: Report, console: Console) -> None:
 
 
 def _summary(report: Report, console: Console) -> None:
-    counts = summary_counts(report)
-    parts = [f"{counts['endpoints']} endpoints", f"{counts['errors']} errors", f"{counts['warnings']} warnings"]
-    if counts["notes"]:
-        parts.append(f"{counts['notes']} notes")
-    if counts["suppressed"]:
-        parts.append(f"{counts['suppressed']} of them suppressed inline")
-    live = [f.severity for f in report.findings if f.suppression is None]
-    style = "bold red" if "error" in live else ("yellow" if "warning" in live else "green")
-    console.print(", ".join(parts), style=style)
+    text, style = summary_line(report)
+    console.print(text, style=style)
 
 
 def render_explain(endpoint: Endpoint, sources: list[str], findings: list[Finding], console: Console) -> None:
