@@ -306,7 +306,7 @@ def _named(facts: ModuleFacts, names: frozenset[str], own: Scope | None) -> Iter
         if isinstance(site.func, Name) and site.func.id in _NOT_A_USE:
             continue
         if not isinstance(site.func, Name) and not _on_own_instance(site):  # ``Cls.create(…)`` runs it
-            yield from _uses(facts, _scope_of(facts, site.scope), site.func, site.line, names)
+            yield from _uses(facts, scope_at(facts.scope, site.scope), site.func, site.line, names)
         for arg in (*site.args, *(v for _, v in site.kwargs)):
             yield from _uses(facts, scope_at(facts.scope, site.scope), arg, site.line, names)
     for assign in facts.attr_assigns:
