@@ -9,7 +9,6 @@ from .catalog import Catalog
 from .model import Endpoint, Location, Placement, Step
 from .policy import Policy
 from .python.flows import SinkHit
-from .python.objects import CALLER_SET, PARAMETER_HOLE
 from .redact import MASK, redact, userinfo_secrets
 from .urls import split_url
 from .values import merge_trails
@@ -101,21 +100,15 @@ def endpoint_key(context: str, host: str | None, region: str | None, origin: str
     return key
 
 
-NAMED_ORIGINS = ("env:", PARAMETER_HOLE, CALLER_SET)  # hole labels that name one origin program-wide
-
-
 def unknown_host_origin(hit: SinkHit, placed: Placed) -> str:
     """What groups the call sites of one unknown-host endpoint: the first unresolved part of
-    its value and the SDK that sends it (the sink's provider, else the call's top-level module).
-    A part that names its origin (an env var, a parameter, what a caller passes) is one origin
-    program-wide; a part that only describes an expression (``item of None``) is one origin
-    only where it was made (the first step of the value's chain, else the call)."""
-    sender = hit.provider or hit.sdk.partition(".")[0]
+    its value (an env var, a parameter, what a caller passes, or a description such as
+    ``item of None`` or ``analysis budget exceeded``) and the SDK that sends it (the sink's
+    provider, else the SDK call itself). Calls of one SDK left unknown alike are one row, whose
+    trails keep each call's own chain; unrelated calls of other SDKs never merge."""
+    sender = hit.provider or hit.sdk
     label = placed.unresolved[0] if placed.unresolved else "the call's endpoint"
-    if label.startswith(NAMED_ORIGINS):
-        return f"{label} via {sender}"
-    made = hit.value.trail[0] if hit.value is not None and hit.value.trail else hit.location
-    return f"{label} at {made.path}:{made.line} via {sender}"
+    return f"{label} via {sender}"
 
 
 def endpoint_id(key: str) -> str:

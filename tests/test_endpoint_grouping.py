@@ -81,3 +81,16 @@ def test_one_env_var_is_one_endpoint_per_sdk_across_files(tmp_path: Path) -> Non
         [("embed.py", 7)],
     ]
     assert all(e.unresolved == ["env:LLM_BASE_URL"] for e in endpoints)
+
+
+def test_calls_of_one_sdk_left_unknown_alike_are_one_row_with_each_call_s_chain() -> None:
+    # the analysis gave up on both values: one row per SDK, not one per place it gave up at
+    hits = [
+        _hit("requests.post", None, "jobs/a.py", 10, "analysis budget exceeded", ("jobs/a.py", 4)),
+        _hit("requests.post", None, "jobs/b.py", 22, "analysis budget exceeded", ("jobs/b.py", 9)),
+        _hit("httpx.post", None, "jobs/c.py", 5, "analysis budget exceeded", ("jobs/c.py", 2)),
+    ]
+    endpoints = build_endpoints(hits, bundled_catalog(), Policy(), "default")
+    assert sorted(_sites(e) for e in endpoints) == [[("jobs/a.py", 10), ("jobs/b.py", 22)], [("jobs/c.py", 5)]]
+    (both,) = [e for e in endpoints if len(e.locations) == 2]
+    assert sorted(trail[0].path for trail in both.trails) == ["jobs/a.py", "jobs/b.py"]
