@@ -108,27 +108,40 @@ def join_parts(parts: list[Part]) -> tuple[Part, ...]:
     return tuple(out)
 
 
+TRUNCATED = f"more values than the {MAX_ALTERNATIVES} the analysis lists"
+
+
 def concat(pieces: list[list[StrValue]]) -> tuple[list[StrValue], bool]:
-    """Every combination of one alternative per piece, concatenated; capped.
+    """Every combination of one alternative per piece, concatenated; capped. Where the cap
+    cuts combinations off, the last value is a hole saying so (``TRUNCATED``, with the chain of
+    the first combination left out): the rest is reported as unknown, never dropped.
 
     Returns the values and whether the cap cut some combinations off.
     """
     results: list[StrValue] = []
-    truncated = False
+    left_out: StrValue | None = None
     for combo in product(*pieces):
+        trail = merge_trails(*(v.trail for v in combo))
         if len(results) >= MAX_ALTERNATIVES:
-            truncated = True
+            left_out = StrValue.hole(TRUNCATED, trail)
             break
         parts: list[Part] = []
         for value in combo:
             parts.extend(value.parts)
-        results.append(StrValue(join_parts(parts), merge_trails(*(v.trail for v in combo))))
-    return dedupe(results), truncated
+        results.append(StrValue(join_parts(parts), trail))
+    values = dedupe(results)
+    if left_out is not None:
+        values = [*values[:MAX_ALTERNATIVES - 1], left_out]
+    return values, left_out is not None
 
 
 def dedupe(values: list[StrValue]) -> list[StrValue]:
-    """Keep one value per distinct string (the first, with the shortest trail kept first)."""
+    """Keep one value per distinct string (the first, with the shortest trail kept first); over
+    the cap, the last kept is a hole saying more exist (``TRUNCATED``), never a silent cut."""
     seen: dict[tuple[Part, ...], StrValue] = {}
     for value in values:
         seen.setdefault(value.parts, value)
-    return list(seen.values())[:MAX_ALTERNATIVES]
+    kept = list(seen.values())
+    if len(kept) <= MAX_ALTERNATIVES:
+        return kept
+    return [*kept[:MAX_ALTERNATIVES - 1], StrValue.hole(TRUNCATED, kept[MAX_ALTERNATIVES - 1].trail)]

@@ -1,0 +1,56 @@
+"""Over the cap of alternatives, a value says so: the combinations left out are one unknown
+value (``values.TRUNCATED``), reported, never dropped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flowscan.api import ScanOptions, scan
+from flowscan.values import MAX_ALTERNATIVES, TRUNCATED, StrValue, concat
+
+
+def _alternatives(prefix: str, count: int) -> list[StrValue]:
+    return [StrValue.literal(f"{prefix}{i}") for i in range(count)]
+
+
+def test_combinations_over_the_cap_end_in_a_hole_saying_so() -> None:
+    values, truncated = concat([_alternatives("a", 5), [StrValue.literal(".")], _alternatives("b", 5)])
+    assert truncated and len(values) == MAX_ALTERNATIVES
+    assert values[-1].holes()[0].label == TRUNCATED
+    assert all(v.is_known for v in values[:-1])
+
+
+def test_combinations_under_the_cap_are_all_listed() -> None:
+    values, truncated = concat([_alternatives("a", 4), _alternatives("b", 4)])
+    assert not truncated and len(values) == 16 and all(v.is_known for v in values)
+
+
+APP = '''\
+import requests
+
+REGIONS = ["eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1"]
+SERVICES = ["api", "batch", "files", "stream", "admin"]
+
+
+def call(payload):
+    for region in REGIONS:
+        for service in SERVICES:
+            requests.post(f"https://{service}.{region}.example.eu/v1", json=payload)
+'''
+
+
+def test_a_call_whose_host_has_more_combinations_than_listed_reports_the_rest_as_unknown(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(APP)
+    endpoints = scan(tmp_path, ScanOptions(cache_dir=None)).report.endpoints
+    known = [e for e in endpoints if e.host is not None]
+    rest = [e for e in endpoints if e.host is None]
+    assert len(known) == MAX_ALTERNATIVES - 1  # 25 hosts: 15 listed ...
+    assert [e.unresolved for e in rest] == [[TRUNCATED]]  # ... and the others said to exist
+
+
+def test_more_distinct_values_than_the_cap_end_in_a_hole_saying_so() -> None:
+    from flowscan.values import dedupe
+
+    values = dedupe(_alternatives("host-", MAX_ALTERNATIVES + 3) + _alternatives("host-", 2))
+    assert len(values) == MAX_ALTERNATIVES and values[-1].holes()[0].label == TRUNCATED
+    assert dedupe(_alternatives("h", MAX_ALTERNATIVES)) == _alternatives("h", MAX_ALTERNATIVES)
