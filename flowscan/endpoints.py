@@ -100,13 +100,16 @@ def endpoint_key(context: str, host: str | None, region: str | None, origin: str
     return key
 
 
-def unknown_host_origin(hit: SinkHit, placed: Placed) -> str:
+def unknown_host_origin(hit: SinkHit, placed: Placed, catalog: Catalog) -> str:
     """What groups the call sites of one unknown-host endpoint: the first unresolved part of
     its value (an env var, a parameter, what a caller passes, or a description such as
-    ``item of None`` or ``analysis budget exceeded``) and the SDK that sends it (the sink's
-    provider, else the SDK call itself). Calls of one SDK left unknown alike are one row, whose
-    trails keep each call's own chain; unrelated calls of other SDKs never merge."""
-    sender = hit.provider or hit.sdk
+    ``item of None`` or ``analysis budget exceeded``) and the library that sends it (the sink's
+    provider, else the call's top-level module with the rule file declaring it: requests'
+    ``get`` and ``post`` are one library, a LlamaIndex vector store and a LlamaIndex LLM are
+    not). Calls of one library left unknown alike are one row, whose trails keep each call's
+    own chain; calls of unrelated libraries never merge."""
+    sink = catalog.sinks.get(hit.sdk)
+    sender = hit.provider or f"{hit.sdk.partition('.')[0]} ({sink.origin if sink is not None else '?'})"
     label = placed.unresolved[0] if placed.unresolved else "the call's endpoint"
     return f"{label} via {sender}"
 
@@ -132,7 +135,7 @@ def build_endpoints(hits: list[SinkHit], catalog: Catalog, policy: Policy, conte
     origins: dict[Location, set[str]] = {}  # call site -> origins of its unknown-host values
     for hit, placed in placed_hits:
         if placed.host is None:
-            origins.setdefault(hit.location, set()).add(unknown_host_origin(hit, placed))
+            origins.setdefault(hit.location, set()).add(unknown_host_origin(hit, placed, catalog))
     for hit, placed in placed_hits:
         origin = " + ".join(sorted(origins[hit.location])) if placed.host is None else None
         key = endpoint_key(context, placed.host, placed.placement.region, origin)

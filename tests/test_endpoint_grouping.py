@@ -83,14 +83,26 @@ def test_one_env_var_is_one_endpoint_per_sdk_across_files(tmp_path: Path) -> Non
     assert all(e.unresolved == ["env:LLM_BASE_URL"] for e in endpoints)
 
 
-def test_calls_of_one_sdk_left_unknown_alike_are_one_row_with_each_call_s_chain() -> None:
-    # the analysis gave up on both values: one row per SDK, not one per place it gave up at
+def test_calls_of_one_library_left_unknown_alike_are_one_row_with_each_call_s_chain() -> None:
+    # the analysis gave up on both values: one row per library, not one per place it gave up at
     hits = [
         _hit("requests.post", None, "jobs/a.py", 10, "analysis budget exceeded", ("jobs/a.py", 4)),
-        _hit("requests.post", None, "jobs/b.py", 22, "analysis budget exceeded", ("jobs/b.py", 9)),
+        _hit("requests.get", None, "jobs/b.py", 22, "analysis budget exceeded", ("jobs/b.py", 9)),
         _hit("httpx.post", None, "jobs/c.py", 5, "analysis budget exceeded", ("jobs/c.py", 2)),
     ]
     endpoints = build_endpoints(hits, bundled_catalog(), Policy(), "default")
     assert sorted(_sites(e) for e in endpoints) == [[("jobs/a.py", 10), ("jobs/b.py", 22)], [("jobs/c.py", 5)]]
     (both,) = [e for e in endpoints if len(e.locations) == 2]
     assert sorted(trail[0].path for trail in both.trails) == ["jobs/a.py", "jobs/b.py"]
+
+
+def test_two_kinds_of_sdk_of_one_package_are_separate_rows() -> None:
+    # a LlamaIndex LLM and a LlamaIndex vector store: one package, two rule files
+    hits = [
+        _hit("llama_index.llms.openai_like.OpenAILike", None, "kb/components.py", 20, "item of None", ("kb/components.py", 5)),
+        _hit("llama_index.vector_stores.postgres.PGVectorStore.from_params", None, "kb/components.py", 38,
+             "item of None", ("kb/components.py", 5)),
+    ]
+    catalog = bundled_catalog()
+    assert catalog.sinks[hits[0].sdk].origin != catalog.sinks[hits[1].sdk].origin
+    assert len(build_endpoints(hits, catalog, Policy(), "default")) == 2
