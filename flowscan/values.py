@@ -113,7 +113,7 @@ TRUNCATED = f"more values than the {MAX_ALTERNATIVES} the analysis lists"
 
 def concat(pieces: list[list[StrValue]]) -> tuple[list[StrValue], bool]:
     """Every combination of one alternative per piece, concatenated; capped. Where the cap
-    cuts combinations off, the last value is a hole saying so (``TRUNCATED``, with the chain of
+    cuts combinations off, a hole after the 16 values says so (``TRUNCATED``, with the chain of
     the first combination left out): the rest is reported as unknown, never dropped.
 
     Returns the values and whether the cap cut some combinations off.
@@ -131,17 +131,17 @@ def concat(pieces: list[list[StrValue]]) -> tuple[list[StrValue], bool]:
         results.append(StrValue(join_parts(parts), trail))
     values = dedupe(results)
     if left_out is not None:
-        values = [*values[:MAX_ALTERNATIVES - 1], left_out]
+        values = [*values[:MAX_ALTERNATIVES], left_out]
     return values, left_out is not None
 
 
 def dedupe(values: list[StrValue]) -> list[StrValue]:
     """Keep one value per distinct string (the first, with the shortest trail kept first); over
-    the cap, the last kept is a hole saying more exist (``TRUNCATED``), never a silent cut."""
+    the cap, the 16 first and a hole saying more exist (``TRUNCATED``), never a silent cut."""
     seen: dict[tuple[Part, ...], StrValue] = {}
     for value in values:
         seen.setdefault(value.parts, value)
     kept = list(seen.values())
-    if len(kept) <= MAX_ALTERNATIVES:
+    if len(kept) <= MAX_ALTERNATIVES or (len(kept) == MAX_ALTERNATIVES + 1 and kept[-1].parts == (Hole(TRUNCATED),)):
         return kept
-    return [*kept[:MAX_ALTERNATIVES - 1], StrValue.hole(TRUNCATED, kept[MAX_ALTERNATIVES - 1].trail)]
+    return [*kept[:MAX_ALTERNATIVES], StrValue.hole(TRUNCATED, kept[MAX_ALTERNATIVES].trail)]

@@ -15,7 +15,7 @@ def _alternatives(prefix: str, count: int) -> list[StrValue]:
 
 def test_combinations_over_the_cap_end_in_a_hole_saying_so() -> None:
     values, truncated = concat([_alternatives("a", 5), [StrValue.literal(".")], _alternatives("b", 5)])
-    assert truncated and len(values) == MAX_ALTERNATIVES
+    assert truncated and len(values) == MAX_ALTERNATIVES + 1  # the 16 listed, and a hole for the rest
     assert values[-1].holes()[0].label == TRUNCATED
     assert all(v.is_known for v in values[:-1])
 
@@ -44,7 +44,7 @@ def test_a_call_whose_host_has_more_combinations_than_listed_reports_the_rest_as
     endpoints = scan(tmp_path, ScanOptions(cache_dir=None)).report.endpoints
     known = [e for e in endpoints if e.host is not None]
     rest = [e for e in endpoints if e.host is None]
-    assert len(known) == MAX_ALTERNATIVES - 1  # 25 hosts: 15 listed ...
+    assert len(known) == MAX_ALTERNATIVES  # 25 hosts: 16 listed ...
     assert [e.unresolved for e in rest] == [[TRUNCATED]]  # ... and the others said to exist
 
 
@@ -52,5 +52,6 @@ def test_more_distinct_values_than_the_cap_end_in_a_hole_saying_so() -> None:
     from flowscan.values import dedupe
 
     values = dedupe(_alternatives("host-", MAX_ALTERNATIVES + 3) + _alternatives("host-", 2))
-    assert len(values) == MAX_ALTERNATIVES and values[-1].holes()[0].label == TRUNCATED
+    assert len(values) == MAX_ALTERNATIVES + 1 and values[-1].holes()[0].label == TRUNCATED
+    assert dedupe(values) == values  # read again: the same 16 and the same hole
     assert dedupe(_alternatives("h", MAX_ALTERNATIVES)) == _alternatives("h", MAX_ALTERNATIVES)
