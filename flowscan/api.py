@@ -323,10 +323,11 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
                           python_imports={p: s.imports for p, s in summaries.items()})
         coverage.notes.extend(f"{e.path}:{e.line}: {e.message}" for e in facts.internal_errors)
         findings = run_checks(facts, lines.text, paths=base)
-        if plan is not None and plan.read_back - set(program.loaded):
+        unloaded = plan.read_back - set(program.loaded) if plan is not None else set()
+        if unloaded:
             from .checks import module_rules
 
-            findings += plan.module_findings(plan.read_back - set(program.loaded), module_rules())
+            findings += plan.module_findings(unloaded, module_rules())
         from .packaging import shipped_packages
 
         servers: list[ModelServer] = []
