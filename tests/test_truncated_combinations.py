@@ -108,3 +108,21 @@ def test_a_default_after_more_caller_values_than_the_cap_is_still_listed(tmp_pat
     endpoints = scan(tmp_path, ScanOptions(cache_dir=None)).report.endpoints
     assert "api.example.eu" in {e.host for e in endpoints}  # the literal default past 20 callers' values
     assert any(TRUNCATED in (e.unresolved or []) for e in endpoints if e.host is None)
+
+
+def _env_callers(count: int) -> str:
+    return 'import os\n\nimport pymongo\n\n\ndef connect(uri):\n    return pymongo.MongoClient(uri)\n' + "".join(
+        f'\n\ndef job_{i}():\n    return connect(os.environ.get("JOB_{i}_URI"))\n' for i in range(count))
+
+
+def test_values_past_the_cap_leave_the_reach_unknown(tmp_path: Path) -> None:
+    """Unset env vars alone make a call opt-in; values the analysis does not list may not be."""
+    (tmp_path / "few").mkdir()
+    (tmp_path / "few" / "app.py").write_text(_env_callers(3))
+    (few,) = [e for e in scan(tmp_path / "few", ScanOptions(cache_dir=None)).report.endpoints if e.host is None]
+    assert few.reach == "opt-in"
+    (tmp_path / "many").mkdir()
+    (tmp_path / "many" / "app.py").write_text(_env_callers(MAX_ALTERNATIVES + 4))
+    (many,) = [e for e in scan(tmp_path / "many", ScanOptions(cache_dir=None)).report.endpoints if e.host is None]
+    assert TRUNCATED in many.unresolved and many.reach == "unknown"
+    assert any(s.setting == TRUNCATED and s.taken is None for s in many.switches)

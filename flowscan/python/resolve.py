@@ -1109,7 +1109,9 @@ def _cap(objs: list[Obj], room: int = MAX_ALTERNATIVES) -> list[Obj]:
         absent = next((o for o in distinct if isinstance(o, Absent)), None)
         if absent is not None:
             out.append(absent)
-    out.append(Strs((StrValue.hole(TRUNCATED),)))
+    left_out = next(o for o in distinct if id(o) not in listed)
+    trail = left_out.values[0].trail if isinstance(left_out, Strs) and left_out.values else ()
+    out.append(Strs((StrValue.hole(TRUNCATED, trail),)))  # with a value left out's chain, as ``dedupe``
     return out
 
 
