@@ -15,6 +15,7 @@ import re
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
+from ..values import TRUNCATED
 from .entrypoints import USER_SUPPLIED
 from .facts import CallSite, ModuleFacts, NoneLit, Scope, Test
 from .objects import ARGV, CALLER_SET, Absent, Ext, Frame, ListObj, Strs, Unknown, UserInput
@@ -123,8 +124,12 @@ def hit_reach(switches: tuple[Switch, ...], unresolved: list[str], path: str, li
     """A call's reach, also from its value: a host that only an env var no scanned config sets
     would give (``env:AZURE_API_BASE``), or a library's caller (``set by the caller: …``), is
     reached once a user sets it."""
-    if unresolved and all(label.startswith(("env:", _FLAG_LABEL, CALLER_SET)) for label in unresolved):
-        switches = (*switches, *(_unresolved_switch(label, path, line) for label in unresolved))
+    if unresolved and all(label.startswith(("env:", _FLAG_LABEL, CALLER_SET)) or label == TRUNCATED
+                          for label in unresolved):
+        own = reach_of(switches)
+        switches = (*switches, *(_unresolved_switch(label, path, line) for label in unresolved if label != TRUNCATED))
+        if TRUNCATED in unresolved and own != OPT_IN:  # values not listed: their reach is not known either
+            return UNKNOWN, (*switches, Switch(path, line, TRUNCATED, "one of the values not listed", "not known statically", None))
     return reach_of(switches), switches
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Iterable, Iterator
 
 from ..model import Step
-from ..values import MAX_ALTERNATIVES, NUMBER_HOLE, Hole, StrValue, concat, dedupe, merge_trails
+from ..values import MAX_ALTERNATIVES, NUMBER_HOLE, TRUNCATED, Hole, StrValue, concat, dedupe, merge_trails
 from .facts import (
     Assign,
     Attr,
@@ -335,7 +335,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             for i, option in enumerate(expr.options):
                 objs = self.eval(option, frame)
                 if i == len(expr.options) - 1:  # the fallback (``… or "us-west-2"``) survives the cap
-                    return [*out[:max(MAX_ALTERNATIVES - len(objs), 0)], *objs] or [Absent()]
+                    return [*_cap(out, room=max(MAX_ALTERNATIVES - len(objs), 0)), *objs] or [Absent()]
                 out.extend(_truthy(objs))
             return out or [Absent()]
         if isinstance(expr, DictLit):
@@ -1093,9 +1093,30 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
 
 # -- helpers -----------------------------------------------------------------
 
-def _cap(objs: list[Obj]) -> list[Obj]:
-    if len(objs) <= 1:
+def _cap(objs: list[Obj], room: int = MAX_ALTERNATIVES) -> list[Obj]:
+    """The distinct objects of an expression, at most ``room`` (16, ``MAX_ALTERNATIVES``). Over the
+    cap, the objects with a known value come first (a known host is a finding; an unknown one adds
+    little to the hole for the rest), a None side stays (it stands for the SDK's own default), and a
+    hole says more values exist (``TRUNCATED``): never a silent cut."""
+    if len(objs) <= 1 and room:
         return objs
+    distinct = _distinct(objs, limit=4 * MAX_ALTERNATIVES)
+    if len(distinct) <= room:
+        return distinct
+    listed = {id(o) for o in sorted(distinct, key=_only_unknown_values)[:room]}
+    out = [o for o in distinct if id(o) in listed]
+    if not any(isinstance(o, Absent) for o in out):
+        absent = next((o for o in distinct if isinstance(o, Absent)), None)
+        if absent is not None:
+            out.append(absent)
+    left_out = next(o for o in distinct if id(o) not in listed)
+    trail = left_out.values[0].trail if isinstance(left_out, Strs) and left_out.values else ()
+    out.append(Strs((StrValue.hole(TRUNCATED, trail),)))  # with a value left out's chain, as ``dedupe``
+    return out
+
+
+def _distinct(objs: list[Obj], limit: int) -> list[Obj]:
+    """``objs`` without repeats (strings compared by value), in order; at most ``limit`` + 1."""
     out: list[Obj] = []
     seen: set = set()
     for obj in objs:
@@ -1105,15 +1126,16 @@ def _cap(objs: list[Obj]) -> list[Obj]:
                 continue
             seen.add(key)
         except TypeError:
-            pass
+            if any(obj is o for o in out):
+                continue
         out.append(obj)
-        if len(out) >= MAX_ALTERNATIVES:
+        if len(out) > limit:
             break
-    if len(out) < len(objs) and not any(isinstance(o, Absent) for o in out):
-        absent = next((o for o in objs if isinstance(o, Absent)), None)
-        if absent is not None:  # a None side cut off would hide the SDK's own default
-            out.append(absent)
     return out
+
+
+def _only_unknown_values(obj: Obj) -> bool:
+    return isinstance(obj, Strs) and not any(v.is_known for v in obj.values)
 
 
 def _raising_none_dropped(bases: list[Obj]) -> list[Obj]:
