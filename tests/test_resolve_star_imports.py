@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flowscan.api import ScanOptions, scan
 from flowscan.model import Endpoint
 from flowscan.python.extract import extract_python
 from flowscan.python.extract_cst import extract_python_cst
+from tests.conftest import report_of
 
 PACKAGE = {
     "app/__init__.py": "",
@@ -20,10 +20,7 @@ PACKAGE = {
 
 
 def _endpoints(root: Path, files: dict[str, str]) -> list[Endpoint]:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return scan(root, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
+    return report_of(root, files).endpoints
 
 
 def test_a_base_class_re_exported_by_a_star_import_sets_the_region(tmp_path: Path) -> None:
