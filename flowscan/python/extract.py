@@ -101,6 +101,7 @@ def _facts(path: str, module_name: str, is_package: bool, tree: ast.Module, text
         path=path, module=module_name, is_package=is_package, imports=extractor.imports,
         scope=extractor.root, calls=extractor.calls, attr_assigns=extractor.attr_assigns,
         lines=len(extractor.lines), skipped=skipped, import_sites=extractor.import_sites,
+        star_imports=extractor.star_imports,
     )
 
 
@@ -257,6 +258,7 @@ class _Extractor(BlockWalker):
         self.data = data
         self.byte_lines: list[bytes] | None = None
         self.imports: dict[str, str] = {}
+        self.star_imports: list[str] = []
         self.calls: list[CallSite] = []
         self.attr_assigns: list[AttrAssign] = []
         self.import_sites: list[ImportSite] = []
@@ -317,6 +319,8 @@ class _Extractor(BlockWalker):
                     self.imports.setdefault(top, top)
         elif kind is ast.ImportFrom:
             base = self.import_base(stmt)
+            if base and stmt.names[0].name == "*" and scope.kind == "module":
+                self.star_imports.append(base)
             if base is None or stmt.names[0].name == "*":
                 return
             if base:

@@ -72,7 +72,7 @@ def _extract_cst(path: str, data: bytes) -> ModuleFacts:
     return ModuleFacts(
         path=path, module=module_name, is_package=is_package, imports=extractor.imports,
         scope=extractor.root, calls=extractor.calls, attr_assigns=extractor.attr_assigns,
-        lines=len(extractor.lines), import_sites=extractor.import_sites,
+        lines=len(extractor.lines), import_sites=extractor.import_sites, star_imports=extractor.star_imports,
     )
 
 
@@ -250,6 +250,7 @@ class _Extractor(BlockWalker):
         self.calls: list[CallSite] = []
         self.attr_assigns: list[AttrAssign] = []
         self.import_sites: list[ImportSite] = []
+        self.star_imports: list[str] = []
         self.root = Scope("module", module, "", 1)
         self.guards: list[tuple[int, str]] = []  # the try bodies and handlers around this point
         self.tests: list[Test] = []  # the branch conditions around this point, in this scope
@@ -382,6 +383,8 @@ class _Extractor(BlockWalker):
                     self.imports.setdefault(top, top)
         elif isinstance(small, cst.ImportFrom):
             base = self.import_base(small)
+            if base and isinstance(small.names, cst.ImportStar) and scope.kind == "module":
+                self.star_imports.append(base)
             if base is None or isinstance(small.names, cst.ImportStar):
                 return
             if base:

@@ -254,6 +254,7 @@ class ModuleFacts:
     lines: int = 0
     skipped: tuple[tuple[int, str], ...] = ()  # (line, why) of statements too deep to read; the rest was read
     import_sites: list[ImportSite] = field(default_factory=list)  # every import statement's modules, in order
+    star_imports: list[str] = field(default_factory=list)  # modules of module-level ``from m import *``, in order
 
 
 def scope_at(root: Scope, qualname: str) -> Scope:

@@ -389,6 +389,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [Strs((StrValue.literal(module.path, (Step(module.path, frame.line, "__file__"),)),))]
         if name in DUNDER_IMPORT:  # the builtin: ``__import__("pkg")`` is module pkg (``dunder_import``)
             return [Ext(name)]
+        starred = self._star_imported(module, name)
+        if starred is not None:
+            return starred
         return [Unknown(f"name {name!r} is not defined in {module.path}", frame.line)]
 
     def _assigned(self, module: ModuleFacts, scope: Scope, name: str, assigns: list[Assign], line: int,
@@ -503,7 +506,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 result = self._name(name, Frame(module, "", END_OF_FILE))
             else:
                 sub = self.program.find_module(f"{module.module}.{name}", module)
-                result = [ModRef(sub)] if sub is not None else [Unknown(f"{module.module}.{name} is not defined")]
+                starred = self._star_imported(module, name) if sub is None else None
+                result = [ModRef(sub)] if sub is not None else starred or [Unknown(f"{module.module}.{name} is not defined")]
         finally:
             self._active.discard(key)
         result = _cap(result)
@@ -512,6 +516,19 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         else:
             self._forget()
         return result
+
+    def _star_imported(self, module: ModuleFacts, name: str) -> list[Obj] | None:
+        """``name`` as bound by the last of ``module``'s ``from m import *`` whose module defines it (a
+        package's ``__init__`` re-exporting its submodules' names); None when none does. A name
+        with a leading underscore is never star-imported; ``__all__`` is not read (a name it leaves
+        out would be undefined where the code uses it)."""
+        if name.startswith("_"):
+            return None
+        for dotted in reversed(module.star_imports):
+            source = self.program.find_module(dotted, module)
+            if source is not None and _defines(self.program, source, name, set()):
+                return self._module_attr(source, name)
+        return None
 
     def _dotted(self, dotted: str, near: ModuleFacts) -> list[Obj]:
         """An imported dotted name: an in-tree module or a name inside one, else external.
@@ -1361,3 +1378,15 @@ def _substitute(template: StrValue, pattern: re.Pattern, pick) -> StrValue:
         parts.append(part[pos:])
     from ..values import join_parts
     return StrValue(join_parts(parts), merge_trails(*trails))
+
+
+def _defines(program: Program, module: ModuleFacts, name: str, seen: set[str]) -> bool:
+    """Whether ``module`` binds ``name`` at module level, itself or through its own star imports."""
+    if name in module.scope.assigns or name in module.scope.children or name in module.imports:
+        return True
+    seen.add(module.path)
+    for dotted in module.star_imports:
+        source = program.find_module(dotted, module)
+        if source is not None and source.path not in seen and _defines(program, source, name, seen):
+            return True
+    return False
