@@ -211,6 +211,20 @@ def _statement_expressions(stmt: ast.stmt) -> list[ast.expr]:
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def _walruses(node: ast.expr) -> list[ast.NamedExpr]:
+    """The ``name := value`` parts of a branch test, left to right: the test itself, an operand
+    of ``and`` / ``or`` / ``not``, or the left side of a comparison."""
+    if isinstance(node, ast.NamedExpr):
+        return [node] if isinstance(node.target, ast.Name) else []
+    if isinstance(node, ast.BoolOp):
+        return [named for value in node.values for named in _walruses(value)]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return _walruses(node.operand)
+    if isinstance(node, ast.Compare):
+        return _walruses(node.left)
+    return []
+
+
 def _added(node: ast.BinOp) -> list[ast.expr]:
     """The terms of ``a + b + c`` in order, without recursion (a 20,000-term chain is
     one ``Concat``, not 20,000 nested ones)."""
@@ -337,6 +351,7 @@ class _Extractor(BlockWalker):
             self.class_def(stmt, scope)
         elif kind is ast.If:
             self.collect_calls(stmt.test, scope)
+            self.bind_walruses(stmt.test, scope, line, conditional)
             shape = self.test_shape(stmt.test)
             self.branch(stmt.body, branch_tests(shape, False, line), scope, klass)
             negated, exits = branch_tests(shape, True, line), type(stmt.body[-1]) in _EXITS
@@ -357,6 +372,7 @@ class _Extractor(BlockWalker):
             self.body(stmt.orelse, scope, True, klass)
         elif kind is ast.While:
             self.collect_calls(stmt.test, scope)
+            self.bind_walruses(stmt.test, scope, line, conditional)
             self.branch(stmt.body, branch_tests(self.test_shape(stmt.test), False, line), scope, klass)
             self.body(stmt.orelse, scope, True, klass)
         elif kind is ast.Try or kind is ast.TryStar:
@@ -383,6 +399,11 @@ class _Extractor(BlockWalker):
             guards = [self.test_shape(case.guard) if case.guard is not None else None for case in stmt.cases]
             for case, tests in zip(stmt.cases, case_tests(shapes, guards, line), strict=True):
                 self.branch(case.body, tests, scope, klass)
+
+    def bind_walruses(self, test: ast.expr, scope: Scope, line: int, conditional: bool) -> None:
+        """``if value := (config.host or os.getenv("HOST")):`` assigns ``value`` (``_walruses``)."""
+        for named in _walruses(test):
+            self.assign(scope, named.target.id, self.expr(named.value, line), line, conditional)  # type: ignore[attr-defined]
 
     def branch(self, statements: list[ast.stmt], tests: tuple[Test, ...], scope: Scope, klass: Scope | None) -> None:
         """A conditional block: its calls run under ``tests`` as well."""
@@ -411,6 +432,8 @@ class _Extractor(BlockWalker):
             return ("and" if isinstance(node.op, ast.And) else "or", [self.test_shape(v) for v in node.values])
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE_OPS:
             return ("compare", self.expr(node.left), _COMPARE_OPS[type(node.ops[0])], self.expr(node.comparators[0]))
+        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            return ("value", self.expr(node.target))  # ``if url := …:`` tests the name it binds
         return ("value", self.expr(node))
 
     def assign_target(self, target: ast.expr, value: Expr, scope: Scope, klass: Scope | None,

@@ -175,6 +175,19 @@ def _header_of(stmt: ast.stmt) -> list[ast.AST]:
 _EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)  # a block ending so leaves it
 
 
+def _walruses(node: cst.BaseExpression) -> list[cst.NamedExpr]:
+    """The ``name := value`` parts of a branch test, left to right (as ``extract._walruses``)."""
+    if isinstance(node, cst.NamedExpr):
+        return [node] if isinstance(node.target, cst.Name) else []
+    if isinstance(node, cst.BooleanOperation):
+        return _walruses(node.left) + _walruses(node.right)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+        return _walruses(node.expression)
+    if isinstance(node, cst.Comparison):
+        return _walruses(node.left)
+    return []
+
+
 def _exits(statements) -> bool:
     """Whether a block's last statement leaves it (an indented block's or a one-line suite's)."""
     last = statements[-1] if statements else None
@@ -312,6 +325,7 @@ class _Extractor(BlockWalker):
         elif isinstance(stmt, cst.If):
             line = self.stmt_line if self.positions is None else self.line(stmt)
             self.collect_calls(stmt.test, scope)
+            self.bind_walruses(stmt.test, scope, line, conditional)
             shape = self.test_shape(stmt.test)
             self.branch(lambda: self.body(stmt.body.body, scope, True, klass), branch_tests(shape, False, line))
             negated, exits = branch_tests(shape, True, line), _exits(stmt.body.body)
@@ -338,6 +352,7 @@ class _Extractor(BlockWalker):
         elif isinstance(stmt, cst.While):
             line = self.stmt_line if self.positions is None else self.line(stmt)
             self.collect_calls(stmt.test, scope)
+            self.bind_walruses(stmt.test, scope, line, conditional)
             tests = branch_tests(self.test_shape(stmt.test), False, line)
             self.branch(lambda: self.body(stmt.body.body, scope, True, klass), tests)
             if stmt.orelse is not None:
@@ -501,6 +516,11 @@ class _Extractor(BlockWalker):
         finally:
             self.tests = outer
 
+    def bind_walruses(self, test: cst.BaseExpression, scope: Scope, line: int, conditional: bool) -> None:
+        """``if value := (config.host or os.getenv("HOST")):`` assigns ``value`` (``_walruses``)."""
+        for named in _walruses(test):
+            self.assign(scope, named.target.value, self.expr(named.value), line, conditional)  # type: ignore[attr-defined]
+
     def branch(self, visit, tests: tuple[Test, ...]) -> None:
         """A conditional block (``visit`` walks it): its calls run under ``tests`` as well."""
         depth = len(self.tests)
@@ -531,6 +551,8 @@ class _Extractor(BlockWalker):
                 and type(node.comparisons[0].operator) in _COMPARE_OPS:
             target = node.comparisons[0]
             return ("compare", self.expr(node.left), _COMPARE_OPS[type(target.operator)], self.expr(target.comparator))
+        if isinstance(node, cst.NamedExpr) and isinstance(node.target, cst.Name):
+            return ("value", self.expr(node.target))  # ``if url := …:`` tests the name it binds
         return ("value", self.expr(node))
 
     # -- calls ---------------------------------------------------------------

@@ -65,10 +65,9 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
     memo[key] = ()  # recursion through mutual callers: no evidence
     if deps is not None:
         deps.begin()
-    lookup = qualname.rsplit(".", 2)[-2] if scope.name == "__init__" and "." in qualname else scope.name
     # a same-named call of an external function (``requests.post`` beside ``Client.post``) is no
     # candidate: it cannot call this one
-    candidates = [(facts, site) for facts, site in resolver.program.sites_calling(lookup, module)
+    candidates = [(facts, site) for facts, site in resolver.caller_sites(module, scope)
                   if not calls_external(resolver, facts, site)]
     callers = resolver.callers_of(module, scope)
     found: list[Switch] = []

@@ -79,6 +79,9 @@ from .resolve_dynamic import DUNDER_IMPORT, GETATTR, IMPORT_BY_NAME, IMPORT_MODU
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
 from .resolve_setattr import SetattrResolution
+from .resolve_outside_writes import OutsideWriteResolution
+from .aliased_callers import alias_call_sites
+from .guards import not_none_at
 from .resolve_caller_get import CallerGet, CallerGetResolution, UnpassedNone
 from .resolve_builtins import BUILTIN_CALLS, CONVERSIONS, SCALAR_SHAPES, BuiltinResolution
 from .resolve_comprehensions import ComprehensionResolution
@@ -113,7 +116,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 
 class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
                ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution,
-               BuiltinResolution, ComprehensionResolution, ReplaceResolution):
+               BuiltinResolution, ComprehensionResolution, ReplaceResolution, OutsideWriteResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -479,7 +482,11 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 if arg is None:
                     continue
                 call_step = Step(caller_module.path, site.line, f"{short_text(site.text, 60)}")
-                for obj in self.eval(arg, caller_frame):
+                passed = self.eval(arg, caller_frame)
+                if len({isinstance(o, Absent) for o in passed}) == 2 \
+                        and not_none_at(arg, caller_module, site.scope, site.line, site.tests):
+                    passed = [o for o in passed if not isinstance(o, Absent)]  # the caller's test rules None out
+                for obj in passed:
                     out.append(_then(_then(obj, call_step), def_step))
         if param.default is not None:
             unpassed = placeholder and not out  # a None default then names the parameter (``resolve_caller_get``)
@@ -681,7 +688,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                     frame = Frame(module, method, assign.line, bindings if init is not None and method == init.qualname else NO_BINDINGS)
                     for obj in self.eval(assign.value, frame):
                         out.append(_then(obj, Step(module.path, assign.line, short_text(assign.text) or f"self.{attr} = …")))
-                return out + (self.setattr_field(ref, attr) or [])
+                return out + (self.setattr_field(ref, attr) or []) + self.outside_writes(ref, attr)
             if attr not in klass.assigns and attr not in klass.children:
                 by_name = self.setattr_field(ref, attr)
                 if by_name is not None:
@@ -1089,14 +1096,20 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         return out + [hole]
 
     # callers ----------------------------------------------------------------
-    def callers_of(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
-        """In-tree call sites that call this function or method."""
+    def caller_sites(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
+        """The call sites that may call this function or method: those calling its name (its
+        class's, for ``__init__``), and those calling an attribute its module stores it under
+        (``aliased_callers``)."""
         lookup = scope.name
         if scope.name == "__init__":
             klass = _enclosing_class(module.scope, scope.qualname)
             lookup = klass.name if klass is not None else lookup
+        return self.program.sites_calling(lookup, module) + alias_call_sites(self.program, module, scope)
+
+    def callers_of(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
+        """In-tree call sites that call this function or method."""
         out = []
-        for facts, site in self.program.sites_calling(lookup, module):
+        for facts, site in self.caller_sites(module, scope):
             for obj in self.eval(site.func, Frame(facts, site.scope, site.line)):
                 if isinstance(obj, (FuncRef, ClassRef)) and obj.module.path == module.path and obj.scope.qualname == scope.qualname:
                     out.append((facts, site))
