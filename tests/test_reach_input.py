@@ -1,7 +1,7 @@
 """Opt-in by the user's answer: a call under a test that compares what the user types at a
-prompt, or sends in a request, with known values is reached only when the user picks one of
-them; the branch for any other answer, a truthiness test of the input, and a test that also
-sees a run-time value stay as they were."""
+prompt with known values is reached only when the user picks one of them; the branch for any
+other answer, a truthiness test of the input, a field of a web request (how a server handles
+what any client sends) and a test that also sees a run-time value stay as they were."""
 
 from __future__ import annotations
 
@@ -52,10 +52,15 @@ SETUP = '''\
             requests.post("https://greet.example.com/hello")
 
 
+    def check_remote(provider):
+        if provider == "groq":
+            requests.get("https://remote-groq.example.com/models")
+
+
     @app.post("/api/key")
     def save_key():
         body = flask.request.get_json()
-        validate_key(body["api_key"], body["provider"])
+        check_remote(body["provider"])
 
 
     def roll():
@@ -92,16 +97,19 @@ def endpoints(tmp_path_factory: pytest.TempPathFactory) -> dict[str | None, Endp
     return _scan(tmp_path_factory.mktemp("answers") / "app", SETUP)
 
 
-def test_a_provider_the_user_picks_at_a_prompt_or_in_a_request_is_opt_in(endpoints) -> None:
+def test_a_provider_the_user_picks_at_a_prompt_is_opt_in(endpoints) -> None:
     groq = endpoints["api.groq.example.com"]
     assert groq.reach == "opt-in"
-    answers = ("user-supplied: an answer typed at a rich prompt, Prompt.ask() (ask()) or "
-               "user-supplied: the Flask request (request.get_json()['provider'])")
+    answers = "user-supplied: an answer typed at a rich prompt, Prompt.ask() (ask())"
     assert [(s.setting, s.condition, s.shipped, s.taken) for s in groq.switches] == [
         (answers, f"{answers} == 'groq'", "chosen by the user at run time", False)]
     gemini = endpoints["gemini.example.com"]
     assert gemini.reach == "opt-in"
     assert all(s.condition.endswith("in 'google' or 'gemini'") and s.taken is False for s in gemini.switches)
+
+
+def test_a_provider_a_web_request_names_stays_run_time_control_flow(endpoints) -> None:
+    assert endpoints["remote-groq.example.com"].reach == "default"
 
 
 def test_the_branch_for_any_other_answer_is_reached_by_default(endpoints) -> None:

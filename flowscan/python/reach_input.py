@@ -1,8 +1,9 @@
-"""Opt-in by the user's answer: a test that compares a value the user gives at run time (text
-typed at a prompt or ``input()``, a field of a web request, a chat message, an agent tool's
-argument) with values known statically (``if choice == "3":``, ``if body["provider"] in
-("google", "gemini"):``) takes its branch only when the user gives one of them; nothing the
-shipped configuration sets does. A call under it is ``opt-in``, the switch naming the input and
+"""Opt-in by the user's answer: a test that compares text the user types at a prompt
+(``input()``, ``Prompt.ask``, ``click.prompt``) with values known statically (``if choice ==
+"3":``, ``if answer in ("google", "gemini"):``) takes its branch only when the user gives one
+of them; nothing the shipped configuration sets does. A field of a web request, a chat message
+or an agent tool's argument is not such an answer: a server handles whatever any client sends
+(``request.method == "POST"``), so a test of it stays run-time control flow. A call under it is ``opt-in``, the switch naming the input and
 the values that select the branch; the branch for any other answer (``else``, ``!=``,
 ``not in``) is taken. A prompt's suggested default is still an answer: the user gives it by
 pressing Enter, and nothing runs until they do.
@@ -20,6 +21,7 @@ from ..model import Switch
 from .facts import Test
 from .objects import Absent, Frame, Strs, UserInput
 from .resolve import Resolver
+from .resolve_cli import UNPARSED_WORDS
 
 _CHOICE_OPS = frozenset({"==", "!=", "in", "not in"})
 _SELECTS = frozenset({"==", "in"})  # the ops whose branch needs the answer to be one of the values
@@ -33,8 +35,8 @@ def user_choice_switch(test: Test, frame: Frame, resolver: Resolver) -> Switch |
         return None
     reads = resolver.env_reads_seen
     subject = resolver.eval(test.subject, frame)
-    answers = [o for o in subject if isinstance(o, UserInput) and not o.cli]
-    others = [o for o in subject if not (isinstance(o, UserInput) and not o.cli)]
+    answers = [o for o in subject if _typed_answer(o)]
+    others = [o for o in subject if not _typed_answer(o)]
     expected = _known_texts(resolver.items(resolver.eval(test.value, frame)))
     if not answers or expected is None or resolver.env_reads_seen != reads:
         return None  # no user input, compared values not known, or a setting read: not an answer
@@ -51,6 +53,12 @@ def user_choice_switch(test: Test, frame: Frame, resolver: Resolver) -> Switch |
     condition = f"{label} {test.op} {shown}"
     return Switch(frame.module.path, test.line, label, f"not ({condition})" if test.negated else condition,
                   SHIPPED, taken)
+
+
+def _typed_answer(obj: object) -> bool:
+    """Text typed at a prompt: terminal input that is neither a command-line flag nor a word."""
+    return isinstance(obj, UserInput) and obj.kind == "cli" and not obj.cli \
+        and not obj.origin.startswith(UNPARSED_WORDS)
 
 
 def _from_setting(objs: list, frame: Frame) -> bool:
