@@ -20,6 +20,7 @@ from .entrypoints import USER_SUPPLIED
 from .facts import CallSite, ModuleFacts, NoneLit, Scope, Test
 from .objects import ARGV, CALLER_SET, Absent, Ext, Frame, ListObj, Strs, Unknown, UserInput
 from .reach_cli import NOT_GIVEN, argv_switch
+from .reach_input import user_choice_switch
 from .resolve import Resolver
 from .resolve_cli import CLI_FLAG, FLAG_DEFAULT_STEP
 from .resolve_models import CONFIG_FIELD_STEP
@@ -162,6 +163,9 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     words = argv_switch(test, at, resolver)
     if words is not None:
         return words
+    answer = user_choice_switch(test, at, resolver)
+    if answer is not None:
+        return answer
     subject = resolver.eval(test.subject, at)
     by_caller = [o.why for o in subject if _by_caller(o)]
     # a flag's given value is the user's choice at start-up, not shipped: its default decides
