@@ -434,7 +434,7 @@ class _Extractor(BlockWalker):
                     self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional))
         elif isinstance(target, ast.Subscript) and _names_environ(target.value):
             self.attr_assigns.append(AttrAssign(
-                self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional))
+                self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional, tuple(self.tests)))
         elif isinstance(target, ast.Subscript) and (stored := item_set(self.expr(target), value, scope, line)):
             self.assign(scope, *stored, line, conditional)
 

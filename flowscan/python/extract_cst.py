@@ -445,7 +445,7 @@ class _Extractor(BlockWalker):
                     self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
         elif isinstance(target, cst.Subscript) and _names_environ(target.value):
             self.attr_assigns.append(AttrAssign(
-                self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
+                self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional, tuple(self.tests)))
         elif isinstance(target, cst.Subscript) and (stored := item_set(self.expr(target), value, scope, line)):
             self.assign(scope, *stored, line, conditional)
 
