@@ -215,6 +215,10 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
     program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources, load,
                       {p: s.imports for p, s in summaries.items()}, callees=cache)
+    if any(path.endswith("pyproject.toml") for path in sources):  # what the deployment installs decides an extra's reach
+        from .python.reach_extras import note_install_files
+
+        note_install_files(program, root, inventory.unread)
     plan = tracker = hit_log = None
     if options.scoped and results is not None and key is not None and digests is not None and record is not None:
         from .scoped import load_deps, plan_scope

@@ -213,6 +213,7 @@ class ImportSite:
     scope: str
     line: int
     tests: tuple[Test, ...] = ()
+    in_try: bool = False  # inside a try body: the code handles the module missing (``except ImportError``)
 
 
 for _fact in (Assign, Param, Test, CallSite, AttrAssign, ImportSite):

@@ -16,6 +16,7 @@ from .declared import declared_switch
 from .reach import caller_switches, switches_of
 from .reach_credentials import credential_switches
 from .reach_developer import developer_switches
+from .reach_extras import extra_switches
 from .reach_imports import import_switches
 from .reach_selection import selection_switches
 from .reach_uncalled import uncalled_switches
@@ -233,6 +234,8 @@ def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver
     elif none_side:  # the override is None (or missing) on some path: the sink's own URL there
         values = dedupe([*values, *(evaluate_spec(sink.url, call, resolver, sdk) or [])])
     switches = _site_switches(site, call, resolver) if site is not None else ()
+    if site is not None and not any(s.taken is False for s in switches):
+        switches += extra_switches(resolver.program, location.path, sdk, location.line)
     if values is None:
         if not sink.required:
             return []
