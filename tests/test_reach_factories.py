@@ -220,3 +220,23 @@ def test_a_qdrant_client_whose_path_may_be_none_may_connect_to_localhost(tmp_pat
     found = _reach(tmp_path, {"app/__init__.py": "", "app/store.py": _QDRANT + '    maybe = QdrantClient(path=os.getenv("QDRANT_PATH"))\n'})
     assert set(found) == {"localhost"}
     assert found["localhost"][0] == "default"
+
+
+def test_a_static_method_named_as_a_path_in_a_config_file_keeps_its_calls_default(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"memkit/__init__.py": "", "memkit/vertex.py": _VECTOR, "memkit/gcp.py": _GCP,
+                              "memkit/stores.py": _STORES, "config.yaml": "client_factory: memkit.gcp.GCPAuth.genai_client\n"})
+    assert found["generativelanguage.googleapis.com"] == ("default", [])
+
+
+def test_prose_in_a_config_file_naming_a_static_method_is_no_use_of_it(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"memkit/__init__.py": "", "memkit/vertex.py": _VECTOR, "memkit/gcp.py": _GCP,
+                              "memkit/stores.py": _STORES, "notes.yaml": "help: call genai_client for a Gemini client\n"})
+    assert found["generativelanguage.googleapis.com"][0] == "opt-in"
+
+
+def test_a_static_method_another_decorator_registers_is_no_developer_switch(tmp_path: Path) -> None:
+    gcp = _GCP.replace("        @staticmethod\n        def genai_client(", "        @staticmethod\n        @hooks.register\n        def genai_client(")
+    gcp = gcp.replace("from google import genai\n", "from google import genai\n\n    from memkit import hooks\n")
+    found = _reach(tmp_path, {"memkit/__init__.py": "", "memkit/vertex.py": _VECTOR, "memkit/gcp.py": gcp,
+                              "memkit/stores.py": _STORES, "memkit/hooks.py": "def register(func):\n    return func\n"})
+    assert found["generativelanguage.googleapis.com"] == ("default", [])
