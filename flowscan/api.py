@@ -215,6 +215,10 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
     program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources, load,
                       {p: s.imports for p, s in summaries.items()}, callees=cache)
+    if any(path.endswith("pyproject.toml") for path in sources):  # what the deployment installs decides an extra's reach
+        from .python.reach_extras import note_install_files
+
+        note_install_files(program, root, inventory.unread)
     plan = tracker = hit_log = None
     if options.scoped and results is not None and key is not None and digests is not None and record is not None:
         from .scoped import load_deps, plan_scope
@@ -414,6 +418,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     from .endpoints import build_endpoints
     from .python.env_services import env_service_hits
     from .python.flows import config_hits, find_hits
+    from .python.reach_env_writes import env_write_switches
     from .python.resolve import Resolver
     from .resources import served_hosts
     from .values import StrValue
@@ -435,7 +440,8 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     hits = python_hits \
         + config_hits(config_facts, lambda key: extra_env.get(key)) \
         + env_service_hits(catalog, program.import_index.under, resolver.env,  # the code's own env writes too
-                           import_line=lambda path, library: _import_line(program, path, library))
+                           import_line=lambda path, library: _import_line(program, path, library),
+                           write_switches=lambda key, path, line: env_write_switches(resolver, key, path, line))
     if plan is not None:
         hits += widen(plan, hits, DEFAULT_CONTEXT, lambda found: build_endpoints(found, catalog, policy, DEFAULT_CONTEXT, served),
                       lambda modules, sites: find_hits(modules, resolver, catalog, seed_names, env_free=same_everywhere,
@@ -457,7 +463,8 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         hits = python_hits \
             + config_hits(config_facts, context.lookup, in_context=True) \
             + env_service_hits(catalog, program.import_index.under, resolver.env, context.covers,
-                               lambda path, library: _import_line(program, path, library))
+                               lambda path, library: _import_line(program, path, library),
+                               lambda key, path, line: env_write_switches(resolver, key, path, line))
         if plan is not None:
             hits += widen(plan, hits, context.name,
                           lambda found: build_endpoints(found, catalog, policy, context.name, served),

@@ -292,6 +292,10 @@ class _Extractor(BlockWalker):
         return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
 
     # -- statements ----------------------------------------------------------
+    def in_try(self) -> bool:
+        """Whether this point is inside a try body (not its handlers)."""
+        return any(kind == "body" for _, kind in self.guards)
+
     def statement(self, stmt: ast.stmt, scope: Scope, conditional: bool, klass: Scope | None) -> None:
         self.stmt_line, self.stmt_column = stmt.lineno, stmt.col_offset + 1
         self.recorded = set()
@@ -325,7 +329,7 @@ class _Extractor(BlockWalker):
                     scope.return_tests.append(tuple(self.tests))
         elif kind is ast.Import:
             for alias in stmt.names:
-                self.import_sites.append(ImportSite(alias.name, scope.qualname, line, tuple(self.tests)))
+                self.import_sites.append(ImportSite(alias.name, scope.qualname, line, tuple(self.tests), self.in_try()))
                 if alias.asname is not None:
                     self.imports[alias.asname] = alias.name
                 else:
@@ -338,11 +342,11 @@ class _Extractor(BlockWalker):
             if base is None or stmt.names[0].name == "*":
                 return
             if base:
-                self.import_sites.append(ImportSite(base, scope.qualname, line, tuple(self.tests)))
+                self.import_sites.append(ImportSite(base, scope.qualname, line, tuple(self.tests), self.in_try()))
             for alias in stmt.names:
                 self.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
                 self.import_sites.append(ImportSite(self.imports[alias.asname or alias.name], scope.qualname, line,
-                                                    tuple(self.tests)))
+                                                    tuple(self.tests), self.in_try()))
         elif kind is ast.Global:
             scope.globals_declared.extend(stmt.names)
         elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
@@ -461,7 +465,7 @@ class _Extractor(BlockWalker):
                     self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional))
         elif isinstance(target, ast.Subscript) and _names_environ(target.value):
             self.attr_assigns.append(AttrAssign(
-                self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional))
+                self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional, tuple(self.tests)))
         elif isinstance(target, ast.Subscript) and (stored := item_set(self.expr(target), value, scope, line)):
             self.assign(scope, *stored, line, conditional)
 

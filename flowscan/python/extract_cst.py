@@ -309,6 +309,10 @@ class _Extractor(BlockWalker):
     def run(self, tree: cst.Module) -> None:
         self.body(tree.body, self.root, conditional=False, klass=None)
 
+    def in_try(self) -> bool:
+        """Whether this point is inside a try body (not its handlers)."""
+        return any(kind == "body" for _, kind in self.guards)
+
     def statement(self, stmt: cst.CSTNode, scope: Scope, conditional: bool, klass: Scope | None) -> None:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
@@ -390,7 +394,7 @@ class _Extractor(BlockWalker):
         if isinstance(small, cst.Import):
             for alias in small.names:
                 dotted = _dotted(alias.name)
-                self.import_sites.append(ImportSite(dotted, scope.qualname, self.line(small), tuple(self.tests)))
+                self.import_sites.append(ImportSite(dotted, scope.qualname, self.line(small), tuple(self.tests), self.in_try()))
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     self.imports[alias.asname.name.value] = dotted
                 else:
@@ -403,12 +407,12 @@ class _Extractor(BlockWalker):
             if base is None or isinstance(small.names, cst.ImportStar):
                 return
             if base:
-                self.import_sites.append(ImportSite(base, scope.qualname, self.line(small), tuple(self.tests)))
+                self.import_sites.append(ImportSite(base, scope.qualname, self.line(small), tuple(self.tests), self.in_try()))
             for alias in small.names:
                 name = _dotted(alias.name)
                 local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
                 self.imports[local] = f"{base}.{name}" if base else name
-                self.import_sites.append(ImportSite(self.imports[local], scope.qualname, self.line(small), tuple(self.tests)))
+                self.import_sites.append(ImportSite(self.imports[local], scope.qualname, self.line(small), tuple(self.tests), self.in_try()))
         elif isinstance(small, cst.Assign):
             self.collect_calls(small, scope)
             value = self.expr(small.value)
@@ -463,7 +467,7 @@ class _Extractor(BlockWalker):
                     self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
         elif isinstance(target, cst.Subscript) and _names_environ(target.value):
             self.attr_assigns.append(AttrAssign(
-                self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
+                self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional, tuple(self.tests)))
         elif isinstance(target, cst.Subscript) and (stored := item_set(self.expr(target), value, scope, line)):
             self.assign(scope, *stored, line, conditional)
 

@@ -201,6 +201,7 @@ class AttrAssign:
     scope: str
     text: str = ""
     conditional: bool = False  # inside an if/for/while/try of its scope
+    tests: tuple[Test, ...] = ()  # the branch conditions an ``os.environ[KEY] = value`` runs under
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +213,7 @@ class ImportSite:
     scope: str
     line: int
     tests: tuple[Test, ...] = ()
+    in_try: bool = False  # inside a try body: the code handles the module missing (``except ImportError``)
 
 
 for _fact in (Assign, Param, Test, CallSite, AttrAssign, ImportSite):

@@ -17,8 +17,8 @@ from weakref import WeakKeyDictionary
 from ..model import Switch
 from ..values import TRUNCATED
 from .entrypoints import USER_SUPPLIED
-from .facts import CallSite, ModuleFacts, NoneLit, Scope, Test
-from .objects import ARGV, CALLER_SET, Absent, Ext, Frame, ListObj, Strs, Unknown, UserInput
+from .facts import Attr, CallSite, ModuleFacts, Name, NoneLit, Scope, Test
+from .objects import ARGV, CALLER_SET, Absent, ClassRef, Ext, Frame, FuncRef, ListObj, Strs, Unknown, UserInput
 from .reach_cli import NOT_GIVEN, argv_switch
 from .reach_input import user_choice_switch
 from .resolve import Resolver
@@ -68,9 +68,10 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
         deps.begin()
     # a same-named call of an external function (``requests.post`` beside ``Client.post``) is no
     # candidate: it cannot call this one
-    candidates = [(facts, site) for facts, site in resolver.caller_sites(module, scope)
-                  if not calls_external(resolver, facts, site)]
     callers = resolver.callers_of(module, scope)
+    candidates = [(facts, site) for facts, site in resolver.caller_sites(module, scope)
+                  if not calls_external(resolver, facts, site)
+                  and ((facts, site) in callers or not calls_other_in_tree(resolver, facts, site))]
     found: list[Switch] = []
     undecided: list[Switch] = []
     if callers and len(callers) == len(candidates):
@@ -81,6 +82,11 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
             if not failing:
                 up = caller_switches(facts, site.scope, resolver, hops - 1)
                 failing = list(up) if up and all(s.taken is False for s in up) else []
+            if not failing:  # a caller in a class that configuration selects (``reach_selection``)
+                from .reach_selection import selection_switches
+
+                picked = selection_switches(facts, site.scope, resolver)
+                failing = list(picked) if picked and all(s.taken is False for s in picked) else []
             if failing:
                 found.extend(failing)
                 continue
@@ -99,6 +105,20 @@ def calls_external(resolver: Resolver, facts: ModuleFacts, site: CallSite) -> bo
     """Whether the call's callee is only ever an external (SDK or library) name."""
     called = resolver.eval(site.func, Frame(facts, site.scope, site.line))
     return bool(called) and all(isinstance(obj, Ext) for obj in called)
+
+
+def calls_other_in_tree(resolver: Resolver, facts: ModuleFacts, site: CallSite) -> bool:
+    """Whether the call's callee is only ever in-tree functions or classes named through a
+    name, a module or a class (``LlmFactory.create`` beside ``RerankerFactory.create``): a
+    call that is not a caller of a function then cannot call it. A method called on ``self``
+    or ``cls`` is not: a subclass may override it."""
+    func = site.func
+    if isinstance(func, Attr) and not (isinstance(func.base, Name) and func.base.id not in ("self", "cls")):
+        return False
+    if not isinstance(func, (Attr, Name)):
+        return False
+    called = resolver.eval(func, Frame(facts, site.scope, site.line))
+    return bool(called) and all(isinstance(obj, (FuncRef, ClassRef)) for obj in called)
 
 
 def _function(module: ModuleFacts, qualname: str) -> Scope | None:
