@@ -172,12 +172,17 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     stats.files_read, stats.python_files = len(sources), len(python_files)
     # an empty tree has no report worth reusing: hashing flowscan's own files would cost more than the scan
     results = ResultCache(options.cache_dir) if options.cache_dir is not None and options.reuse and sources else None
-    key = digests = record = None
+    key = digests = record = install_texts = None
+    if any(path.endswith("pyproject.toml") for path in sources):  # what the deployment installs decides an extra's reach
+        from .python.reach_extras import install_files_digest, read_install_files
+
+        install_texts = read_install_files(root, inventory.unread)
     if results is not None:
         with stats.phase("reuse"):
             key = scan_key(root, json.dumps(policy.to_dict(), sort_keys=True, default=str),
                            (options.prepass, sorted(options.env.items()), [s.path for s in coverage.files_skipped],
-                            sorted(shown_roles(options.include)), base.prefix, options.only))
+                            sorted(shown_roles(options.include)), base.prefix, options.only,
+                            install_files_digest(install_texts) if install_texts is not None else None))
             digests = {path: content_digest(data) for path, data in sources.items()}
             record = results.load(key)
             reused = reuse_report(results, key, record, digests, sources, catalog, python_files,
@@ -215,10 +220,10 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
     program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources, load,
                       {p: s.imports for p, s in summaries.items()}, callees=cache)
-    if any(path.endswith("pyproject.toml") for path in sources):  # what the deployment installs decides an extra's reach
+    if install_texts is not None:
         from .python.reach_extras import note_install_files
 
-        note_install_files(program, root, inventory.unread)
+        note_install_files(program, install_texts)
     plan = tracker = hit_log = None
     if options.scoped and results is not None and key is not None and digests is not None and record is not None:
         from .scoped import load_deps, plan_scope

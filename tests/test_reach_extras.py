@@ -130,3 +130,20 @@ def test_a_module_only_imported_lazily_needs_the_extra_only_when_loaded(tmp_path
     found = _reach(tmp_path, {"pyproject.toml": _PYPROJECT, "memkit/__init__.py": "", "memkit/local.py": _TOP_LEVEL,
                               "memkit/search.py": search})
     assert found["huggingface.co"][0] == "opt-in"
+
+
+def test_a_cached_scan_sees_a_requirements_file_change(tmp_path: Path) -> None:
+    """The result cache is keyed by the install files too: adding the extra's package to a
+    requirements file makes the call default on the next cached scan, as on a scan without cache."""
+    tree, cache = tmp_path / "tree", tmp_path / "cache"
+    for name, source in {"pyproject.toml": _PYPROJECT, "memkit/__init__.py": "", "memkit/embed.py": _CODE}.items():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_text(textwrap.dedent(source))
+
+    def hub_reach() -> str:
+        report = scan(tree, ScanOptions(jobs=1, cache_dir=cache)).report
+        return next(e.reach for e in report.endpoints if e.host == "huggingface.co")
+
+    assert hub_reach() == "opt-in"
+    (tree / "requirements.txt").write_text("fastembed==0.3.6\n")
+    assert hub_reach() == "default"

@@ -17,6 +17,7 @@ installs it). Read as data only (``tomllib``)."""
 from __future__ import annotations
 
 import posixpath
+import hashlib
 import re
 from pathlib import Path
 from weakref import WeakKeyDictionary
@@ -34,10 +35,10 @@ _INSTALL_FILES = re.compile(r"(^|/)(requirements[^/]*\.(txt|in)|[^/]*\.?[Dd]ocke
 OPTIONAL_DEPENDENCY = "optional dependency"  # how the setting of an extra's switch starts
 
 
-def note_install_files(program: Program, root: Path, unread: list[str]) -> None:
-    """Keep the texts of the tree's requirements files (which the scan does not otherwise read)
-    for ``program``, as data; one that cannot be read (or is too large) counts as installing
-    everything: fail closed."""
+def read_install_files(root: Path, unread: list[str]) -> dict[str, bytes | object]:
+    """The texts of the tree's requirements files, Dockerfiles and conda environments among the
+    files the scan does not otherwise read; one that cannot be read (or is too large) counts as
+    installing everything: fail closed."""
     texts: dict[str, bytes | object] = {}
     for path in unread:
         if _INSTALL_FILES.search(path):
@@ -47,6 +48,20 @@ def note_install_files(program: Program, root: Path, unread: list[str]) -> None:
                 texts[path] = _EVERYTHING
                 continue
             texts[path] = data if len(data) <= MAX_INSTALL_FILE_BYTES else _EVERYTHING
+    return texts
+
+
+def install_files_digest(texts: dict[str, bytes | object]) -> str:
+    """One digest of those texts, for the cache key: a changed requirements file changes reach."""
+    digest = hashlib.sha256()
+    for path in sorted(texts):
+        data = texts[path]
+        digest.update(path.encode() + b"\0" + (data if isinstance(data, bytes) else b"\1unreadable") + b"\0")
+    return digest.hexdigest()
+
+
+def note_install_files(program: Program, texts: dict[str, bytes | object]) -> None:
+    """Keep ``texts`` (``read_install_files``) for ``program``, as data."""
     _INSTALL_TEXTS[program] = texts
 
 
