@@ -29,6 +29,7 @@ from .objects import (
     is_parameter_hole,
 )
 from .settings import OPENERS, PATH_LOADERS, PATH_READERS, SettingsFiles, placeholders
+from .resolve_paths import url_joined
 
 if TYPE_CHECKING:
     from ..extract.yamlnodes import Y
@@ -137,9 +138,12 @@ class DataResolution:
         is the module's path in the tree, so ``dirname(__file__)`` is its folder)."""
         frame = ctx.frame
         parts = [self.strings(self.eval(arg, frame), frame) for arg in ctx.args]
-        if any(not values or not all(v.is_known for v in values) for values in parts):
-            return [Unknown(f"{name}() of a path not known statically", ctx.line)]
         step = Step(frame.module.path, ctx.line, f"{name}(…)")
+        if any(not values or not all(v.is_known for v in values) for values in parts):
+            urls = url_joined(parts, step) if name in PATH_JOIN else None
+            if urls:
+                return [Strs(tuple(urls))]
+            return [Unknown(f"{name}() of a path not known statically", ctx.line)]
         texts: list[str] = [v.text for v in parts[0]]
         if name in PATH_JOIN:
             for more in parts[1:]:
