@@ -75,6 +75,7 @@ from .objects import (
 from .env_writes import env_writes
 from .program import Program
 from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
+from .closure_callers import closure_call_sites
 from .resolve_dynamic import DUNDER_IMPORT, GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
@@ -1102,6 +1103,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                         and scope.qualname == f"{obj.scope.qualname}.__init__":
                     out.append((facts, site))
                     break
+        if scope.kind == "function" and "." in scope.qualname:  # returned by a factory: called by another name
+            outer = _scope_chain(module.scope, scope.qualname)[-2]
+            out.extend(closure_call_sites(self, module, scope, outer))
         return out
 
 
