@@ -935,8 +935,6 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 return self._super(ctx.frame)
             if name == "dict" and not ctx.args:
                 return [DictObj(tuple((key, value) for key, value in ctx.kwargs if key != "**"), frame)]
-            if name == "dict" and len(ctx.args) == 1 and not ctx.kwargs:
-                return self.eval(ctx.args[0], ctx.frame)  # a copy of a mapping holds its keys
             if func.receiver is not None:
                 namespace = self.parsed(func, ctx)
                 if namespace is not None:
