@@ -430,7 +430,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
 
     served = served_hosts(config_facts, catalog)
     extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
-    resolver = Resolver(program, lambda key: extra_env.get(key))
+    resolver = Resolver(program, lambda key: extra_env.get(key), catalog.constants)
     same_everywhere: set[tuple[str, int]] = set()  # call sites whose values no context can change
     scoped = {}
     if plan is not None:
@@ -460,7 +460,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     for context in contexts:
         if not context.binding_sites:
             continue  # it sets no env var (a .env of comments): every hit would be dropped as untouched below
-        resolver = Resolver(program, context.lookup)
+        resolver = Resolver(program, context.lookup, catalog.constants)
         modules = [m for m in seed_modules if context.covers(m.path)]
         python_hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged, failures=failures, **scoped)
         if hit_log is not None:

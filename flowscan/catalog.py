@@ -153,6 +153,7 @@ class Catalog:
     env_services: list[EnvService] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     purposes: dict[str, str] = field(default_factory=dict)  # provider id -> purpose (llm-api, telemetry, ...)
+    constants: dict[str, str] = field(default_factory=dict)  # a library's dotted name -> its string value
 
     # -- sinks ---------------------------------------------------------------
     @cached_property
@@ -380,6 +381,11 @@ def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider:
                                                when.get("equals"),
                                                tuple(entry["imports"]), entry["url"], rel, when.get("default_on", False),
                                                tuple(when.get("off", ())), tuple(when.get("on", ()))))
+    for i, entry in enumerate(data.get("constants", [])):
+        for name in entry["names"]:
+            if catalog.constants.get(name, entry["value"]) != entry["value"]:
+                raise CatalogError(f"{rel}: constants/{i}: {name} already has another value")
+            catalog.constants[name] = entry["value"]
     for entry in data.get("examples", []):
         expected = {k: entry[k] for k in ("region", "jurisdiction", "provider") if k in entry}
         catalog.examples.append(Example(pid, rel, entry["code"], entry["host"], expected, dict(entry.get("env", {}))))

@@ -55,6 +55,7 @@ def test_run_time_model_takes_the_names_the_app_declares(tmp_path: Path) -> None
         "api.openai.com",  # the model not known statically: LiteLLM's fallback, as before
         "api.anthropic.com", "bedrock-runtime.us-west-2.amazonaws.com", "openrouter.ai",
         "generativelanguage.googleapis.com", "api.deepseek.com",
+        "raw.githubusercontent.com",  # LiteLLM's model cost map, fetched when litellm is imported
     }
     assert by_host["api.openai.com"]["reach"] == "default"
     anthropic = by_host["api.anthropic.com"]
@@ -67,7 +68,7 @@ def test_run_time_model_takes_the_names_the_app_declares(tmp_path: Path) -> None
 
 def test_declared_names_are_read_only_from_modules_that_use_the_sdk(tmp_path: Path) -> None:
     data = _scan(tmp_path, {"app/models.py": MODELS, "app/chat.py": CHAT})  # models.py never mentions litellm
-    assert {e["host"] for e in data["endpoints"]} == {"api.openai.com"}
+    assert {e["host"] for e in data["endpoints"]} == {"api.openai.com", "raw.githubusercontent.com"}  # + the cost map
 
 
 def test_a_known_model_takes_no_declared_names(tmp_path: Path) -> None:
@@ -78,7 +79,7 @@ def test_a_known_model_takes_no_declared_names(tmp_path: Path) -> None:
         def send(messages):
             return litellm.completion(model="mistral/mistral-large-latest", messages=messages)
     """})
-    assert {e["host"] for e in data["endpoints"]} == {"api.mistral.ai"}
+    assert {e["host"] for e in data["endpoints"]} == {"api.mistral.ai", "raw.githubusercontent.com"}  # + the cost map
 
 
 def test_an_unset_getenv_is_none_so_the_sdk_default_applies(tmp_path: Path) -> None:

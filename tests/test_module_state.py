@@ -43,7 +43,8 @@ def test_the_assignment_may_be_in_another_module_and_an_argument_still_wins(tmp_
         ''',
     })
     hosts = {e.host: [str(loc) for loc in e.locations] for e in endpoints}
-    assert hosts == {"llm-proxy.example.com": ["app.py:2", "config.py:2"], "direct.example.com": ["app.py:3"]}
+    assert hosts == {"llm-proxy.example.com": ["app.py:2", "config.py:2"], "direct.example.com": ["app.py:3"],
+                     "raw.githubusercontent.com": ["app.py:1"]}  # LiteLLM's cost map, fetched on import
 
 
 def test_without_an_assignment_the_sdk_default_stays(tmp_path: Path) -> None:

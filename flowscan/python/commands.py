@@ -106,3 +106,58 @@ def _word_parts(value: StrValue) -> list[list[Part]]:
     if current:
         words.append(current)
     return [list(join_parts([p.strip("'\"") if isinstance(p, str) else p for p in word])) for word in words]
+
+
+def image_registries(command: StrValue, spec: dict[str, Any]) -> list[StrValue]:
+    """The registry each image operand of the command pulls from: the first word after one of
+    ``spec["after"]`` (``docker run``) that is neither an option nor an option's value (an
+    option not among ``spec["flags"]``, the flags that take no value, takes the next word unless
+    written ``--opt=value``), as the URL of its registry (``image_registry``)."""
+    words = _word_parts(command)
+    texts = [_text_of(word) for word in words]
+    flags = set(spec.get("flags", ()))
+    out: list[StrValue] = []
+    for after in spec["after"]:
+        wanted = after.split()
+        for start in range(len(texts) - len(wanted) + 1):
+            if texts[start:start + len(wanted)] != wanted:
+                continue
+            image = _operand(words, texts, start + len(wanted), flags)
+            if image is not None:
+                out.append(image_registry(StrValue(tuple(image), command.trail)))
+    return dedupe(out)
+
+
+def _text_of(word: list[Part]) -> str | None:
+    return word[0] if len(word) == 1 and isinstance(word[0], str) else None
+
+
+def _operand(words: list[list[Part]], texts: list[str | None], i: int, flags: set[str]) -> list[Part] | None:
+    """The first operand from word ``i`` on, options and their values skipped; a word the
+    analysis cannot read ends the search there (it may be the operand)."""
+    while i < len(words):
+        text = texts[i]
+        if text is None or not text.startswith("-") or text == "-":
+            return words[i]
+        if "=" in text or text in flags or (not text.startswith("--") and all(f"-{c}" in flags for c in text[1:])):
+            i += 1
+        else:
+            i += 2  # ``--name NAME``: the next word is the option's value
+    return None
+
+
+def image_registry(image: StrValue) -> StrValue:
+    """The registry host an image reference pulls from, as a URL: its first path component when
+    that is a host (it holds ``.`` or ``:``, is ``localhost``, or is not lower case), else Docker
+    Hub's registry (``python:3.12-slim``, ``library/python``); a reference whose first component
+    is not known is a hole."""
+    head = image.parts[0] if image.parts and isinstance(image.parts[0], str) else ""
+    first, slash, _ = head.partition("/")
+    if not slash and not image.is_known:
+        return StrValue.hole("image registry", image.trail)  # the first component may go on in the hole
+    is_host = slash and (first == "localhost" or "." in first or ":" in first or first.lower() != first)
+    host = first if is_host and first not in _DOCKER_HUB else "registry-1.docker.io"
+    return StrValue.literal(f"https://{host}", image.trail)
+
+
+_DOCKER_HUB = frozenset({"docker.io", "index.docker.io"})  # Docker Hub's names; its registry is registry-1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import replace
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 from ..model import Step
 from ..values import MAX_ALTERNATIVES, NUMBER_HOLE, TRUNCATED, Hole, StrValue, concat, dedupe, merge_trails
@@ -75,6 +75,7 @@ from .objects import (
 from .env_writes import env_writes
 from .program import Program
 from .resolve_data import PATH_FUNCTIONS, DataResolution, short_text
+from .closure_callers import closure_call_sites
 from .resolve_dynamic import DUNDER_IMPORT, GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
@@ -119,8 +120,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                BuiltinResolution, ComprehensionResolution, ReplaceResolution, OutsideWriteResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
-    def __init__(self, program: Program, env: EnvLookup):
+    def __init__(self, program: Program, env: EnvLookup, constants: Mapping[str, str] | None = None):
         self.program = program
+        self.constants = constants or {}  # a library's dotted name -> its string value (``constants`` in rules/)
         self._lookup = env
         self.env_reads_seen = 0  # env lookups so far, memo hits on env-dependent values included
         self._env_dependent: set[tuple] = set()  # memo keys whose value read an env var
@@ -377,10 +379,17 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                     return self._param(module, scope, param, frame)
             if name in scope.assigns:
                 line = frame.line if depth == 0 else END_OF_FILE
-                return self._assigned(module, scope, name, scope.assigns[name], line, frame, param)
+                assigned = self._assigned(module, scope, name, scope.assigns[name], line, frame, param)
+                if scope is module.scope and name in module.imports and all(isinstance(o, Absent) for o in assigned):
+                    # ``try: import x`` / ``except ImportError: x = None``: the module holds either
+                    return [*self._dotted(module.imports[name], module), *assigned]
+                return assigned
             if name in scope.children:
                 return [_ref(module, scope.children[name])]
         if name in module.imports:
+            dotted = module.imports[name]
+            if dotted in self.constants and self.program.find_module(dotted.rpartition(".")[0], module) is None:
+                return [self._external(dotted, None, frame.line, frame)]  # at the line that reads it
             return self._dotted(module.imports[name], module)
         if name in _BUILTINS:
             return [Ext(name)]
@@ -584,7 +593,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         if isinstance(base, Namespace):
             return self.flag_value(base, attr, line)
         if isinstance(base, Strs):
-            return [StrMethod(base.values, attr)]
+            # a str has no ``value``: ``.value`` of a string is an enum member's (a StrEnum's own text)
+            return [base] if attr == "value" else [StrMethod(base.values, attr)]
         if isinstance(base, PathVal):
             return [path_attr(base, attr, frame.module.path if frame is not None else "", line)]
         if isinstance(base, DictObj):
@@ -600,6 +610,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
     def _external(self, dotted: str, receiver: Inst | None, line: int, where: Frame | str | None) -> Obj:
         """An external name, or the user input it holds (``flask.request``, ``sys.argv``)."""
         path = where if isinstance(where, str) else (where.module.path if where is not None else "")
+        if dotted in self.constants:
+            value = self.constants[dotted]
+            return Strs((StrValue.literal(value, (Step(path, line, f'{dotted} = "{short_text(value)}" in the library'),)),))
         if receiver is not None and self.parser_method(dotted, receiver) is not None:
             return Ext(dotted, receiver)  # parse_args of a parser in the tree: its flags (``parsed``)
         return self.input_of(dotted, line, path) or Ext(dotted, receiver)
@@ -1118,6 +1131,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                         and scope.qualname == f"{obj.scope.qualname}.__init__":
                     out.append((facts, site))
                     break
+        if scope.kind == "function" and "." in scope.qualname:  # returned by a factory: called by another name
+            outer = _scope_chain(module.scope, scope.qualname)[-2]
+            out.extend(closure_call_sites(self, module, scope, outer))
         return out
 
 

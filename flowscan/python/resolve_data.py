@@ -29,6 +29,7 @@ from .objects import (
     is_parameter_hole,
 )
 from .settings import OPENERS, PATH_LOADERS, PATH_READERS, SettingsFiles, placeholders
+from .resolve_paths import url_joined
 
 if TYPE_CHECKING:
     from ..extract.yamlnodes import Y
@@ -72,7 +73,7 @@ class DataResolution:
             if key != "**":
                 continue
             splat = f"**{source.id}" if isinstance(source, Name) else "**mapping"
-            for mapping in self.eval(source, frame):
+            for mapping in self._copies_read(self.eval(source, frame)):
                 if isinstance(mapping, (DictObj, DataObj)):
                     found = next((found for name in names if (found := self._mapping_value(mapping, name))), None)
                     given.extend(found or ())
@@ -91,6 +92,19 @@ class DataResolution:
         if given:
             return [*given, *unread, Absent()] if lacking or unread else given
         return [*unread, Absent()] if unread else None
+
+    def _copies_read(self: Resolver, mappings: list[Obj]) -> list[Obj]:
+        """``mappings`` with each ``dict(mapping)`` (a copy: ``kwargs = dict(self._kwargs)``)
+        replaced by the mapping it copies, for the keywords a ``**`` of it passes."""
+        out: list[Obj] = []
+        for mapping in mappings:
+            call = mapping.call if isinstance(mapping, Inst) and isinstance(mapping.of, Ext) \
+                and mapping.of.dotted == "dict" else None
+            if call is not None and len(call.args) == 1 and not call.kwargs:
+                out.extend(self.eval(call.args[0], call.frame))
+            else:
+                out.append(mapping)
+        return out
 
     def _mapping_value(self: Resolver, mapping: DictObj | DataObj, name: str) -> list[Obj]:
         """The values of key ``name`` in a dict literal or settings mapping (none: it lacks it)."""
@@ -137,9 +151,12 @@ class DataResolution:
         is the module's path in the tree, so ``dirname(__file__)`` is its folder)."""
         frame = ctx.frame
         parts = [self.strings(self.eval(arg, frame), frame) for arg in ctx.args]
-        if any(not values or not all(v.is_known for v in values) for values in parts):
-            return [Unknown(f"{name}() of a path not known statically", ctx.line)]
         step = Step(frame.module.path, ctx.line, f"{name}(…)")
+        if any(not values or not all(v.is_known for v in values) for values in parts):
+            urls = url_joined(parts, step) if name in PATH_JOIN else None
+            if urls:
+                return [Strs(tuple(urls))]
+            return [Unknown(f"{name}() of a path not known statically", ctx.line)]
         texts: list[str] = [v.text for v in parts[0]]
         if name in PATH_JOIN:
             for more in parts[1:]:

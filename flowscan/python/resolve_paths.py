@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 
 from ..model import Step
-from ..values import StrValue
+from ..values import MAX_ALTERNATIVES, StrValue, join_parts, merge_trails
 from .objects import CallCtx, Obj, PathMethod, PathOpened, PathVal, Strs, Unknown
 
 PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath"})
@@ -60,3 +60,25 @@ def path_call(resolver, method: PathMethod, ctx: CallCtx) -> list[Obj]:
         if found is not None:
             return [path_value(found, path, line, f".with_name({args[0][0].text})")]
     return [Unknown(f"Path.{name}()", line)]
+
+
+def url_joined(parts: list[list[StrValue]], step: Step) -> list[StrValue] | None:
+    """``os.path.join(BASE_URL, repo, name)`` where BASE_URL is a known URL and later parts may
+    be unknown: the URL with each part after a ``/`` (posix ``join``), holes kept, so the host
+    is known. None when the first part is not a known URL. A later part known to start with
+    ``/`` replaces what came before, as in ``posixpath.join``; one not known may too, which
+    this does not model."""
+    if not parts or not parts[0] or not all(v.is_known and "://" in v.text for v in parts[0]):
+        return None
+    joined = list(parts[0])
+    for more in parts[1:]:
+        joined = [_join_one(base, tail) for base in joined for tail in more][:MAX_ALTERNATIVES]
+    return [StrValue(v.parts, merge_trails(v.trail, (step,))) for v in joined]
+
+
+def _join_one(base: StrValue, tail: StrValue) -> StrValue:
+    if tail.is_known and tail.text.startswith("/"):
+        return tail
+    last = base.parts[-1] if base.parts else ""
+    slash = "" if isinstance(last, str) and (last == "" or last.endswith("/")) else "/"
+    return StrValue(join_parts([*base.parts, slash, *tail.parts]), merge_trails(base.trail, tail.trail))

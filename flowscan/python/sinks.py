@@ -15,7 +15,7 @@ from ..model import Step
 from ..values import Part, StrValue, concat, dedupe, join_parts, merge_trails
 from .facts import Expr, Test
 from .objects import Absent, CallCtx, Inst, Strs
-from .commands import command_line, first_words_case, option_values, url_words
+from .commands import command_line, first_words_case, image_registries, option_values, url_words
 from .declared import declared_selectors
 from .guards import not_none_at
 from .module_state import module_state
@@ -85,6 +85,10 @@ def _simple_values(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk
     expr = _argument(spec, call)
     if expr is not None and spec.get("command"):
         commands = command_line(resolver.eval(expr, frame), frame, resolver)
+        if "image" in spec:
+            step = Step(path, ctx.line, f"{sdk}: the registry of the image in the command")
+            picked = [v.then(step) for command in commands for v in image_registries(command, spec["image"])]
+            return picked or None, not picked
         if "option" not in spec and not spec.get("urls"):
             return commands, False
         step = Step(path, ctx.line, f"{sdk}: " + ("/".join(spec["option"]) if "option" in spec else "a URL") + " in the command")
