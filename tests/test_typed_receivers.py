@@ -249,3 +249,19 @@ def test_a_client_the_tree_constructs_is_followed_not_guessed(tmp_path: Path) ->
     lines = _by_line(endpoints, "bot/assistant.py")
     assert 13 not in lines and 17 not in lines  # the constructor call in main.py is the endpoint
     assert _by_line(endpoints, "bot/main.py")[5] == {"eu.api.openai.com"}
+
+
+def test_a_client_an_annotated_init_parameter_sets_is_typed_for_every_method(tmp_path: Path) -> None:
+    source = '''\
+        from openai import OpenAI
+
+
+        class Catalogue:
+            def __init__(self, client: OpenAI):
+                self.client = client
+
+            def model(self, name: str) -> str:
+                return self.client.models.retrieve(name).id
+    '''
+    lines = _by_line(_scan(tmp_path, {"bot/catalogue.py": source}), "bot/catalogue.py")
+    assert lines[9] == {"api.openai.com", None}

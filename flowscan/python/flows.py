@@ -10,7 +10,7 @@ from ..catalog import Catalog, Sink
 from ..configfacts import ConfigFacts
 from ..model import Location, Step, Switch
 from ..values import StrValue, dedupe
-from .facts import Attr, Call, CallSite, Either, ModuleFacts, Name, Sub, scope_at
+from .facts import Annotation, Attr, Call, CallSite, Either, ModuleFacts, Name, Scope, Sub, scope_at
 from .objects import CallCtx, Ext, Frame, class_name
 from .declared import declared_switch
 from .reach import caller_switches, switches_of
@@ -204,11 +204,21 @@ def _on_typed_receiver(facts: ModuleFacts, site: CallSite, class_names: frozense
     param = next((p for p in scope.params if p.name == func.id), None) if scope.kind == "function" else None
     if param is None:
         return False
-    annotation = param.annotation
-    if annotation is None and param is scope.params[0] and len(attrs) > 1:  # self.client.method()
+    annotations = [param.annotation]
+    if param.annotation is None and param is scope.params[0] and len(attrs) > 1:  # self.client.method()
         klass = _enclosing_class(facts.scope, site.scope)
-        annotation = klass.attr_types.get(attrs[-1]) if klass is not None else None
-    return annotation is not None and any(name.rpartition(".")[2] in class_names for name in annotation.names)
+        annotations = _attribute_annotations(klass, attrs[-1]) if klass is not None else []
+    return any(annotation is not None and any(name.rpartition(".")[2] in class_names for name in annotation.names)
+               for annotation in annotations)
+
+
+def _attribute_annotations(klass: Scope, attr: str) -> list[Annotation | None]:
+    """What says a class's attribute's class: its own annotation, or that of the ``__init__``
+    parameter assigned to it (``self.client = client`` with ``client: OpenAI``)."""
+    init = klass.children.get("__init__")
+    params = {p.name: p.annotation for p in init.params} if init is not None and init.kind == "function" else {}
+    assigned = [params.get(a.value.id) for a in klass.instance_attrs.get(attr, ()) if isinstance(a.value, Name)]
+    return [klass.attr_types.get(attr), *assigned]
 
 
 def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,

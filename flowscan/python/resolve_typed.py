@@ -65,8 +65,14 @@ class TypedResolution:
         return [*found, *self.typed_attribute(ref, attr)]
 
     def _annotated_classes(self: Resolver, module: ModuleFacts, annotation: Annotation) -> list[Obj]:
+        """What the names of ``annotation`` are, read at the module's level (memoised)."""
         from .resolve import END_OF_FILE
 
+        key = ("annotation", module.path, annotation.names)
+        found = self._recall(key)
+        if found is not None:
+            return found
+        reads = self.env_reads_seen
         frame = Frame(module, "", END_OF_FILE)
         out: list[Obj] = []
         for name in annotation.names:
@@ -75,6 +81,10 @@ class TypedResolution:
             for attr in rest:
                 objs = [o for base in objs for o in self._attr(base, attr, annotation.line, None)]
             out.extend(objs)
+        if not self.over_budget:
+            self._remember(key, out, reads)
+        else:
+            self._forget()
         return out
 
     def _holds_typed_receiver(self: Resolver, ref: ClassRef) -> bool:
