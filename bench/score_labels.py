@@ -15,7 +15,11 @@ labels/README.md).
 - precision: distinct reported hosts that match a label / distinct reported hosts (known
   hosts only; unknown-host endpoints are counted apart);
 - reach: for each found label with a host, whether the reported ``reach`` of its hosts
-  (``default`` when any of them is) equals the label's.
+  (``default`` when any of them is) equals the label's;
+- placed: for each found label with a host, whether the reported place of its hosts agrees with
+  the label's ``region`` (see ``_placement``), with the counts of each way it can differ.
+
+``--save-report FILE`` keeps the scan's JSON report (``bench/unplaced_hosts.py`` reads it).
 """
 
 from __future__ import annotations
@@ -34,16 +38,47 @@ def _pattern(host: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\\\{[^}]*\\\}", r"[^/]+", re.escape(host.lower())) + "$")
 
 
+def _label_region(region: object) -> str | None:
+    """The label's region, lower-case; None when the label says it is unknown or set at run time.
+
+    Labels write ``unknown``, a region or country (``us-west-2``, ``US``, ``internal``), and a few
+    prose forms: ``env:NAME`` / ``env (...)`` (set at run time: unknown statically) and
+    ``REGION unless ENV is set`` (the shipped default, REGION).
+    """
+    text = str(region or "unknown").strip().lower()
+    if text == "unknown" or text.startswith("env"):
+        return None
+    return text.split()[0]
+
+
+def _placement(label_region: str | None, placed: list[tuple[str, ...]]) -> str:
+    """How the reported places of a label's hosts compare with its region.
+
+    ``placed`` holds, per matched endpoint with a known region, its lower-case region, country
+    and jurisdiction. A known label region agrees when any endpoint names it as its region,
+    country or jurisdiction (a label ``US`` agrees with ``us-east-1``/``US``); an unknown one
+    agrees when no endpoint reports a region.
+    """
+    if label_region is None:
+        return "agree-unknown" if not placed else "reported-label-unknown"
+    if any(label_region in names for names in placed):
+        return "agree"
+    return "disagree" if placed else "unknown-label-known"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("labels", type=Path)
     parser.add_argument("--tree", type=Path)
+    parser.add_argument("--save-report", type=Path, help="write the scan's JSON report here")
     args = parser.parse_args()
     spec = yaml.safe_load(args.labels.read_text())
     tree = args.tree or Path(spec["unpacked_tree"])
     proc = subprocess.run([sys.executable, "-m", "flowscan.cli", "scan", str(tree), "--format", "json",
                            "--fail-on", "never", "--no-cache", "--all-code"], capture_output=True, text=True, check=True)
     report = json.loads(proc.stdout)
+    if args.save_report:
+        args.save_report.write_text(proc.stdout)
     endpoints = report["endpoints"]
     hosts = sorted({e["host"] for e in endpoints if e.get("host")})
     unknown_files = {loc["path"] for e in endpoints if not e.get("host") for loc in e.get("locations", [])}
@@ -52,6 +87,7 @@ def main() -> int:
     matched_hosts: set[str] = set()
     found: dict[str, bool] = {}
     reach_of: dict[str, str] = {}  # label id -> the reach reported for its matched hosts
+    place_of: dict[str, str] = {}  # label id -> _placement of its matched hosts
     for label in labels:
         host = str(label["host"])
         names = [host, *label.get("host_aliases", [])]
@@ -66,6 +102,9 @@ def main() -> int:
         if hits:
             reported = {e.get("reach", "default") for e in endpoints if e.get("host") in hits}
             reach_of[label["id"]] = "default" if "default" in reported else ("unknown" if "unknown" in reported else "opt-in")
+            placed = [tuple(str(e.get(key) or "").lower() for key in ("region", "country", "jurisdiction"))
+                      for e in endpoints if e.get("host") in hits and e.get("region")]
+            place_of[label["id"]] = _placement(_label_region(label.get("region")), placed)
     print(f"{spec['app']} {spec['version']}: {len(endpoints)} endpoints, {len(hosts)} distinct known hosts, "
           f"{sum(1 for e in endpoints if not e.get('host'))} with an unknown host")
     by_host = {label["id"] for label in labels if not str(label["host"]).startswith(("env:", "user-supplied"))}
@@ -85,6 +124,19 @@ def main() -> int:
         print(f"  reach agrees with the label (found labels with a host) {len(agree)}/{len(reach_of)}: differs for "
               + (", ".join(f"{lb['host']} (label {lb.get('reach')}, reported {reach_of[lb['id']]})"
                            for lb in labels if lb["id"] in reach_of and lb["id"] not in agree) or "none"))
+    if place_of:
+        def ways(way: str) -> list[str]:
+            return [f"{lb['host']} (label {lb.get('region')})" for lb in labels if place_of.get(lb["id"]) == way]
+        agree, both_unknown = len(ways("agree")), len(ways("agree-unknown"))
+        print(f"  placed (found labels with a host whose reported region/country agrees with the label's) "
+              f"{agree + both_unknown}/{len(place_of)}: {agree} with the label's region, {both_unknown} unknown in both; "
+              f"reported unknown where the label knows it {len(ways('unknown-label-known'))}, "
+              f"reported a region where the label says unknown {len(ways('reported-label-unknown'))}, "
+              f"disagree {len(ways('disagree'))}")
+        for way, title in (("unknown-label-known", "reported unknown, label knows"),
+                           ("reported-label-unknown", "reported a region, label unknown"), ("disagree", "disagree")):
+            if ways(way):
+                print(f"    {title}: " + ", ".join(ways(way)))
     print("  missed: " + ", ".join(f"{label['host']} ({label.get('reach')})" for label in labels if not found[label["id"]]))
     print("  reported, not labelled: " + ", ".join(h for h in hosts if h not in matched_hosts))
     return 0

@@ -172,12 +172,17 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
     stats.files_read, stats.python_files = len(sources), len(python_files)
     # an empty tree has no report worth reusing: hashing flowscan's own files would cost more than the scan
     results = ResultCache(options.cache_dir) if options.cache_dir is not None and options.reuse and sources else None
-    key = digests = record = None
+    key = digests = record = install_texts = None
+    if any(path.endswith("pyproject.toml") for path in sources):  # what the deployment installs decides an extra's reach
+        from .python.reach_extras import install_files_digest, read_install_files
+
+        install_texts = read_install_files(root, inventory.unread)
     if results is not None:
         with stats.phase("reuse"):
             key = scan_key(root, json.dumps(policy.to_dict(), sort_keys=True, default=str),
                            (options.prepass, sorted(options.env.items()), [s.path for s in coverage.files_skipped],
-                            sorted(shown_roles(options.include)), base.prefix, options.only))
+                            sorted(shown_roles(options.include)), base.prefix, options.only,
+                            install_files_digest(install_texts) if install_texts is not None else None))
             digests = {path: content_digest(data) for path, data in sources.items()}
             record = results.load(key)
             reused = reuse_report(results, key, record, digests, sources, catalog, python_files,
@@ -215,6 +220,10 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
     program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources, load,
                       {p: s.imports for p, s in summaries.items()}, callees=cache)
+    if install_texts is not None:
+        from .python.reach_extras import note_install_files
+
+        note_install_files(program, install_texts)
     plan = tracker = hit_log = None
     if options.scoped and results is not None and key is not None and digests is not None and record is not None:
         from .scoped import load_deps, plan_scope
@@ -414,6 +423,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     from .endpoints import build_endpoints
     from .python.env_services import env_service_hits
     from .python.flows import config_hits, find_hits
+    from .python.reach_env_writes import env_write_switches
     from .python.resolve import Resolver
     from .resources import served_hosts
     from .values import StrValue
@@ -435,7 +445,8 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     hits = python_hits \
         + config_hits(config_facts, lambda key: extra_env.get(key)) \
         + env_service_hits(catalog, program.import_index.under, resolver.env,  # the code's own env writes too
-                           import_line=lambda path, library: _import_line(program, path, library))
+                           import_line=lambda path, library: _import_line(program, path, library),
+                           write_switches=lambda key, path, line: env_write_switches(resolver, key, path, line))
     if plan is not None:
         hits += widen(plan, hits, DEFAULT_CONTEXT, lambda found: build_endpoints(found, catalog, policy, DEFAULT_CONTEXT, served),
                       lambda modules, sites: find_hits(modules, resolver, catalog, seed_names, env_free=same_everywhere,
@@ -457,7 +468,8 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
         hits = python_hits \
             + config_hits(config_facts, context.lookup, in_context=True) \
             + env_service_hits(catalog, program.import_index.under, resolver.env, context.covers,
-                               lambda path, library: _import_line(program, path, library))
+                               lambda path, library: _import_line(program, path, library),
+                               lambda key, path, line: env_write_switches(resolver, key, path, line))
         if plan is not None:
             hits += widen(plan, hits, context.name,
                           lambda found: build_endpoints(found, catalog, policy, context.name, served),

@@ -110,6 +110,7 @@ class Sink:
     override: Any
     required: bool
     origin: str  # rule file name
+    in_process: tuple[str, ...] = ()  # keywords that, when given, make the client run in-process (no endpoint by default)
 
 
 @dataclass(frozen=True)
@@ -367,6 +368,7 @@ def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider:
         sink = Sink(
             provider=pid if is_provider else None, names=names, kind=kind, url=url,
             override=override, required=entry.get("required", True), origin=rel,
+            in_process=tuple(entry.get("in_process", ())),
         )
         for name in names:
             if name in catalog.sinks:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .model import Finding, Report
+from .model import Endpoint, Finding, Report
 from .policy import POLICY_FILE
 
 # A change to these concerns every finding: the policy decides them, the baseline hides them,
@@ -27,13 +27,30 @@ def relative_paths(root: Path, files: tuple[str, ...]) -> set[str]:
     return paths
 
 
+def touching_endpoints(report: Report, changed: set[str]) -> list[Endpoint]:
+    """The endpoints called from a changed file or whose provenance passes through one, and those
+    the touching findings name; every endpoint when the policy or the baseline changed. The
+    hook's summary counts these, the same on its scoped path as on a full scan."""
+    if any(path.rsplit("/", 1)[-1] in WHOLE_REPO_FILES for path in changed):
+        return list(report.endpoints)
+    named = {f.endpoint for f in touching(report, changed)}
+    return [e for e in report.endpoints
+            if e.id in named or _endpoint_paths(e, with_locations=True) & changed]
+
+
+def _endpoint_paths(endpoint: Endpoint, with_locations: bool = False) -> set[str]:
+    paths = {s.path for s in endpoint.provenance} | {s.path for t in endpoint.trails for s in t}
+    if with_locations:
+        paths |= {loc.path for loc in endpoint.locations}
+    return paths
+
+
 def touching(report: Report, changed: set[str]) -> list[Finding]:
     """The findings located in a changed file or whose endpoint's or resource's provenance
     passes through one; every finding when the policy or the baseline changed."""
     if any(path.rsplit("/", 1)[-1] in WHOLE_REPO_FILES for path in changed):
         return list(report.findings)
-    endpoint_paths = {e.id: {s.path for s in e.provenance} | {s.path for t in e.trails for s in t}
-                      for e in report.endpoints}
+    endpoint_paths = {e.id: _endpoint_paths(e) for e in report.endpoints}
     resource_paths: dict[tuple[str, int], set[str]] = {}
     for resource in report.resources:
         key = (resource.location.path, resource.location.line)

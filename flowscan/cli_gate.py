@@ -107,8 +107,9 @@ def pre_commit_command(files: tuple[Path, ...], policy: Path | None, allow: tupl
                        no_ignore: bool, strict: bool = False, stats: bool = False) -> None:
     """The pre-commit hook: analyse the whole repository (the working folder) for context,
     report only findings whose location or provenance is in one of FILES (the files
-    pre-commit passes); every finding when flowscan.yaml or the baseline changed."""
-    from .changed import relative_paths, touching
+    pre-commit passes); every finding when flowscan.yaml or the baseline changed. The summary
+    line counts the endpoints called from FILES or whose values pass through them."""
+    from .changed import relative_paths, touching, touching_endpoints
 
     root = Path(".")
     options = _options(policy, allow, jobs, False, no_cache, no_ignore=no_ignore)
@@ -124,6 +125,8 @@ def pre_commit_command(files: tuple[Path, ...], policy: Path | None, allow: tupl
         apply_strict(report)
     if baseline_file is not None:
         apply_baseline(report, baseline_file)
-    report.findings = touching(report, relative_paths(Path(report.root), tuple(str(f) for f in files)))
+    changed = relative_paths(Path(report.root), tuple(str(f) for f in files))
+    report.endpoints = touching_endpoints(report, changed)  # the summary counts what the commit touches
+    report.findings = touching(report, changed)
     _render(report, "console", None, True)
     _exit_for(report, fail_on)

@@ -112,9 +112,10 @@ TRUNCATED = f"more values than the {MAX_ALTERNATIVES} the analysis lists"
 
 
 def concat(pieces: list[list[StrValue]]) -> tuple[list[StrValue], bool]:
-    """Every combination of one alternative per piece, concatenated; capped. Where the cap
-    cuts combinations off, a hole after the 16 values says so (``TRUNCATED``, with the chain of
-    the first combination left out): the rest is reported as unknown, never dropped.
+    """Every combination of one alternative per piece, concatenated; capped. Where the cap cuts
+    combinations off, 16 are listed (known ones first, as ``dedupe`` picks them) and a hole says
+    the rest exist (``TRUNCATED``, with the chain of a combination left out): reported as unknown,
+    never dropped. At most 64 combinations are formed.
 
     Returns the values and whether the cap cut some combinations off.
     """
@@ -122,7 +123,7 @@ def concat(pieces: list[list[StrValue]]) -> tuple[list[StrValue], bool]:
     left_out: StrValue | None = None
     for combo in product(*pieces):
         trail = merge_trails(*(v.trail for v in combo))
-        if len(results) >= MAX_ALTERNATIVES:
+        if len(results) >= 4 * MAX_ALTERNATIVES:
             left_out = StrValue.hole(TRUNCATED, trail)
             break
         parts: list[Part] = []
@@ -130,18 +131,23 @@ def concat(pieces: list[list[StrValue]]) -> tuple[list[StrValue], bool]:
             parts.extend(value.parts)
         results.append(StrValue(join_parts(parts), trail))
     values = dedupe(results)
-    if left_out is not None:
-        values = [*values[:MAX_ALTERNATIVES], left_out]
-    return values, left_out is not None
+    if left_out is not None and len(values) <= MAX_ALTERNATIVES:
+        values.append(left_out)
+    truncated = len(values) > MAX_ALTERNATIVES
+    return values, truncated
 
 
 def dedupe(values: list[StrValue]) -> list[StrValue]:
     """Keep one value per distinct string (the first, with the shortest trail kept first); over
-    the cap, the 16 first and a hole saying more exist (``TRUNCATED``), never a silent cut."""
+    the cap, 16 of them and a hole saying more exist (``TRUNCATED``), never a silent cut. The 16
+    are the first fully known values, then the first with holes: a known host is a finding, an
+    unknown one adds little to the hole that says more values exist."""
     seen: dict[tuple[Part, ...], StrValue] = {}
     for value in values:
         seen.setdefault(value.parts, value)
     kept = list(seen.values())
     if len(kept) <= MAX_ALTERNATIVES or (len(kept) == MAX_ALTERNATIVES + 1 and kept[-1].parts == (Hole(TRUNCATED),)):
         return kept
-    return [*kept[:MAX_ALTERNATIVES], StrValue.hole(TRUNCATED, kept[MAX_ALTERNATIVES].trail)]
+    listed = set(map(id, sorted(kept, key=lambda v: not v.is_known)[:MAX_ALTERNATIVES]))
+    first_left_out = next(v for v in kept if id(v) not in listed)
+    return [*(v for v in kept if id(v) in listed), StrValue.hole(TRUNCATED, first_left_out.trail)]

@@ -20,7 +20,7 @@ from typing import Callable
 import pytest
 
 from flowscan.api import ScanOptions, ScanResult, scan
-from flowscan.changed import touching
+from flowscan.changed import touching, touching_endpoints
 from tests.test_reach_selection import _SCRAPERS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -138,6 +138,11 @@ def _touching(result: ScanResult, changed: set[str]) -> list[str]:
     return [json.dumps(dataclasses.asdict(f), sort_keys=True, default=str) for f in touching(result.report, changed)]
 
 
+def _endpoints_touching(result: ScanResult, changed: set[str]) -> list[tuple]:
+    return sorted((e.id, e.host, e.reach, tuple(sorted((loc.path, loc.line) for loc in e.locations)))
+                  for e in touching_endpoints(result.report, changed))
+
+
 def _changed_files(root: Path, before: dict[str, bytes]) -> set[str]:
     now = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.py")}
     return {p for p in set(now) | set(before) if now.get(p) != before.get(p)}
@@ -159,6 +164,7 @@ def _scoped_after_edits(root: Path, cache: Path, edits: list[Callable[[Path], No
         hook = scan(root, ScanOptions(cache_dir=cache, scoped=True))
         full = scan(root, ScanOptions(cache_dir=None))
         assert _touching(hook, changed) == _touching(full, changed)
+        assert _endpoints_touching(hook, changed) == _endpoints_touching(full, changed)  # the summary's count
         results.append(hook)
     return results
 

@@ -18,7 +18,7 @@ PROBE = """
 import sys
 from flowscan.cli import main
 try:
-    main(["pre-commit", "app/other.py", "--no-cache"], standalone_mode=False)
+    main(["pre-commit", sys.argv[1], "--no-cache"], standalone_mode=False)
 except SystemExit:
     pass
 print("rich loaded" if any(m == "rich" or m.startswith("rich.") for m in sys.modules) else "rich not loaded")
@@ -32,15 +32,24 @@ def _tree(root: Path) -> None:
     (root / "flowscan.yaml").write_text("residency:\n  allowed: [eu]\n")
 
 
-def test_a_hook_run_with_no_finding_prints_the_summary_without_rich(tmp_path: Path) -> None:
-    _tree(tmp_path)
-    run = subprocess.run([sys.executable, "-c", PROBE], cwd=tmp_path, capture_output=True, text=True,
+def _hook(root: Path, changed: str) -> list[str]:
+    run = subprocess.run([sys.executable, "-c", PROBE, changed], cwd=root, capture_output=True, text=True,
                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
     assert run.returncode == 0, run.stderr
-    *printed, loaded = run.stdout.splitlines()
+    return run.stdout.splitlines()
+
+
+def test_a_hook_run_with_no_finding_prints_the_summary_without_rich(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    *printed, loaded = _hook(tmp_path, "app/main.py")
     assert loaded == "rich not loaded"
     report = scan(tmp_path, ScanOptions(cache_dir=None)).report
-    report.findings = []  # what the hook shows: none touches app/other.py
     buffer = io.StringIO()
     render_console(report, Console(file=buffer, width=80, no_color=True), quiet=True)
     assert printed == buffer.getvalue().splitlines() == ["1 endpoints, 0 errors, 0 warnings"]
+
+
+def test_the_hook_summary_counts_the_endpoints_the_changed_files_touch(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    *printed, _ = _hook(tmp_path, "app/other.py")  # no endpoint is called from it or passes through it
+    assert printed == ["0 endpoints, 0 errors, 0 warnings"]

@@ -21,11 +21,15 @@ if TYPE_CHECKING:  # the engine is imported only when a scan has something to re
 
 def env_service_hits(catalog: Catalog, importers: Mapping[str, set[str]], lookup: EnvLookup,
                      covers: Callable[[str], bool] = lambda path: True,
-                     import_line: Callable[[str, str], int] = lambda path, library: 1) -> list[SinkHit]:
+                     import_line: Callable[[str, str], int] = lambda path, library: 1,
+                     write_switches: Callable[[str, str, int], tuple[Switch, ...]] = lambda key, path, line: ()
+                     ) -> list[SinkHit]:
     """One hit per service whose switch the context's env turns on (or, for a service on by
     default, leaves on), in code that imports its library. ``importers``: dotted name -> files
     importing it or below it (the pre-pass's import index); ``covers``: whether a file's code
-    runs in the context; ``import_line``: the line of a file that imports a library."""
+    runs in the context; ``import_line``: the line of a file that imports a library;
+    ``write_switches``: the configuration tests the code's own write of an env var at a
+    ``path:line`` runs under (``reach_env_writes``)."""
     from .flows import SinkHit
 
     hits: list[SinkHit] = []
@@ -45,8 +49,9 @@ def env_service_hits(catalog: Catalog, importers: Mapping[str, set[str]], lookup
         set_at = value.trail[0] if value.trail else Step(path, 1, f"{name}={value.text}")
         on = Step(set_at.path, set_at.line,
                   f"{name}={value.text} switches on {service.name} in code importing {library} ({path})")
+        switches = write_switches(name, set_at.path, set_at.line)
         for url in _urls(service, lookup, on):
-            hits.append(SinkHit(service.provider, f"env:{name}", Location(set_at.path, set_at.line), url))
+            hits.append(SinkHit(service.provider, f"env:{name}", Location(set_at.path, set_at.line), url, switches))
     return hits
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from .facts import Call, DictLit, Expr, Lit, ModuleFacts, Sub, imported_callee
+from .facts import Call, DictLit, Expr, Lit, ModuleFacts, Sub, Test, imported_callee
 from .program import Program
 
 # Source bytes that may write an env var: a pre-pass, so files that only read env vars are not parsed.
@@ -41,6 +41,7 @@ class EnvWrite:
     scope: str
     line: int
     text: str
+    tests: tuple[Test, ...] = ()  # the branch conditions it runs under
 
 
 def env_writes(program: Program, key: str) -> list[EnvWrite]:
@@ -109,7 +110,7 @@ def _writes(facts: ModuleFacts):
         if isinstance(target, Sub) and isinstance(target.key, Lit) \
                 and imported_callee(facts, target.base) in ("os.environ", "environ"):
             yield EnvWrite(target.key.text, assign.value, "set", assign.scope == "" and not assign.conditional,
-                           facts, assign.scope, assign.line, assign.text)
+                           facts, assign.scope, assign.line, assign.text, assign.tests)
     for site in facts.calls:
         callee = imported_callee(facts, site.func)
         if callee is None or not (callee in _SET or callee in _DEFAULT or callee in _UPDATE):
@@ -123,7 +124,7 @@ def _writes(facts: ModuleFacts):
                 elif isinstance(arg, Call) and imported_callee(facts, arg.func) == "dict":
                     pairs += [(k, v) for k, v in arg.kwargs if k != "**"]
             for key, value in pairs:
-                yield EnvWrite(key, value, "set", certain, facts, site.scope, site.line, site.text)
+                yield EnvWrite(key, value, "set", certain, facts, site.scope, site.line, site.text, site.tests)
         elif len(site.args) >= 2 and isinstance(site.args[0], Lit):
             yield EnvWrite(site.args[0].text, site.args[1], "default" if callee in _DEFAULT else "set", certain,
-                           facts, site.scope, site.line, site.text)
+                           facts, site.scope, site.line, site.text, site.tests)

@@ -102,6 +102,7 @@ def _facts(path: str, module_name: str, is_package: bool, tree: ast.Module, text
         path=path, module=module_name, is_package=is_package, imports=extractor.imports,
         scope=extractor.root, calls=extractor.calls, attr_assigns=extractor.attr_assigns,
         lines=len(extractor.lines), skipped=skipped, import_sites=extractor.import_sites,
+        star_imports=extractor.star_imports,
     )
 
 
@@ -211,6 +212,20 @@ def _statement_expressions(stmt: ast.stmt) -> list[ast.expr]:
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def _walruses(node: ast.expr) -> list[ast.NamedExpr]:
+    """The ``name := value`` parts of a branch test, left to right: the test itself, an operand
+    of ``and`` / ``or`` / ``not``, or the left side of a comparison."""
+    if isinstance(node, ast.NamedExpr):
+        return [node] if isinstance(node.target, ast.Name) else []
+    if isinstance(node, ast.BoolOp):
+        return [named for value in node.values for named in _walruses(value)]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return _walruses(node.operand)
+    if isinstance(node, ast.Compare):
+        return _walruses(node.left)
+    return []
+
+
 def _added(node: ast.BinOp) -> list[ast.expr]:
     """The terms of ``a + b + c`` in order, without recursion (a 20,000-term chain is
     one ``Concat``, not 20,000 nested ones)."""
@@ -264,6 +279,7 @@ class _Extractor(BlockWalker):
         self.data = data
         self.byte_lines: list[bytes] | None = None
         self.imports: dict[str, str] = {}
+        self.star_imports: list[str] = []
         self.calls: list[CallSite] = []
         self.attr_assigns: list[AttrAssign] = []
         self.import_sites: list[ImportSite] = []
@@ -283,6 +299,10 @@ class _Extractor(BlockWalker):
         return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
 
     # -- statements ----------------------------------------------------------
+    def in_try(self) -> bool:
+        """Whether this point is inside a try body (not its handlers)."""
+        return any(kind == "body" for _, kind in self.guards)
+
     def statement(self, stmt: ast.stmt, scope: Scope, conditional: bool, klass: Scope | None) -> None:
         self.stmt_line, self.stmt_column = stmt.lineno, stmt.col_offset + 1
         self.recorded = set()
@@ -317,7 +337,7 @@ class _Extractor(BlockWalker):
                     scope.return_tests.append(tuple(self.tests))
         elif kind is ast.Import:
             for alias in stmt.names:
-                self.import_sites.append(ImportSite(alias.name, scope.qualname, line, tuple(self.tests)))
+                self.import_sites.append(ImportSite(alias.name, scope.qualname, line, tuple(self.tests), self.in_try()))
                 if alias.asname is not None:
                     self.imports[alias.asname] = alias.name
                 else:
@@ -325,14 +345,16 @@ class _Extractor(BlockWalker):
                     self.imports.setdefault(top, top)
         elif kind is ast.ImportFrom:
             base = self.import_base(stmt)
+            if base and stmt.names[0].name == "*" and scope.kind == "module":
+                self.star_imports.append(base)
             if base is None or stmt.names[0].name == "*":
                 return
             if base:
-                self.import_sites.append(ImportSite(base, scope.qualname, line, tuple(self.tests)))
+                self.import_sites.append(ImportSite(base, scope.qualname, line, tuple(self.tests), self.in_try()))
             for alias in stmt.names:
                 self.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
                 self.import_sites.append(ImportSite(self.imports[alias.asname or alias.name], scope.qualname, line,
-                                                    tuple(self.tests)))
+                                                    tuple(self.tests), self.in_try()))
         elif kind is ast.Global:
             scope.globals_declared.extend(stmt.names)
         elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
@@ -341,6 +363,7 @@ class _Extractor(BlockWalker):
             self.class_def(stmt, scope)
         elif kind is ast.If:
             self.collect_calls(stmt.test, scope)
+            self.bind_walruses(stmt.test, scope, line, conditional)
             shape = self.test_shape(stmt.test)
             self.branch(stmt.body, branch_tests(shape, False, line), scope, klass)
             negated, exits = branch_tests(shape, True, line), type(stmt.body[-1]) in _EXITS
@@ -361,6 +384,7 @@ class _Extractor(BlockWalker):
             self.body(stmt.orelse, scope, True, klass)
         elif kind is ast.While:
             self.collect_calls(stmt.test, scope)
+            self.bind_walruses(stmt.test, scope, line, conditional)
             self.branch(stmt.body, branch_tests(self.test_shape(stmt.test), False, line), scope, klass)
             self.body(stmt.orelse, scope, True, klass)
         elif kind is ast.Try or kind is ast.TryStar:
@@ -387,6 +411,11 @@ class _Extractor(BlockWalker):
             guards = [self.test_shape(case.guard) if case.guard is not None else None for case in stmt.cases]
             for case, tests in zip(stmt.cases, case_tests(shapes, guards, line), strict=True):
                 self.branch(case.body, tests, scope, klass)
+
+    def bind_walruses(self, test: ast.expr, scope: Scope, line: int, conditional: bool) -> None:
+        """``if value := (config.host or os.getenv("HOST")):`` assigns ``value`` (``_walruses``)."""
+        for named in _walruses(test):
+            self.assign(scope, named.target.id, self.expr(named.value, line), line, conditional)  # type: ignore[attr-defined]
 
     def branch(self, statements: list[ast.stmt], tests: tuple[Test, ...], scope: Scope, klass: Scope | None) -> None:
         """A conditional block: its calls run under ``tests`` as well."""
@@ -415,6 +444,8 @@ class _Extractor(BlockWalker):
             return ("and" if isinstance(node.op, ast.And) else "or", [self.test_shape(v) for v in node.values])
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE_OPS:
             return ("compare", self.expr(node.left), _COMPARE_OPS[type(node.ops[0])], self.expr(node.comparators[0]))
+        if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+            return ("value", self.expr(node.target))  # ``if url := …:`` tests the name it binds
         return ("value", self.expr(node))
 
     def assign_target(self, target: ast.expr, value: Expr, scope: Scope, klass: Scope | None,
@@ -442,7 +473,7 @@ class _Extractor(BlockWalker):
                     self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional))
         elif isinstance(target, ast.Subscript) and _names_environ(target.value):
             self.attr_assigns.append(AttrAssign(
-                self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional))
+                self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional, tuple(self.tests)))
         elif isinstance(target, ast.Subscript) and (stored := item_set(self.expr(target), value, scope, line)):
             self.assign(scope, *stored, line, conditional)
 

@@ -73,7 +73,7 @@ def _extract_cst(path: str, data: bytes) -> ModuleFacts:
     return ModuleFacts(
         path=path, module=module_name, is_package=is_package, imports=extractor.imports,
         scope=extractor.root, calls=extractor.calls, attr_assigns=extractor.attr_assigns,
-        lines=len(extractor.lines), import_sites=extractor.import_sites,
+        lines=len(extractor.lines), import_sites=extractor.import_sites, star_imports=extractor.star_imports,
     )
 
 
@@ -176,6 +176,19 @@ def _header_of(stmt: ast.stmt) -> list[ast.AST]:
 _EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)  # a block ending so leaves it
 
 
+def _walruses(node: cst.BaseExpression) -> list[cst.NamedExpr]:
+    """The ``name := value`` parts of a branch test, left to right (as ``extract._walruses``)."""
+    if isinstance(node, cst.NamedExpr):
+        return [node] if isinstance(node.target, cst.Name) else []
+    if isinstance(node, cst.BooleanOperation):
+        return _walruses(node.left) + _walruses(node.right)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+        return _walruses(node.expression)
+    if isinstance(node, cst.Comparison):
+        return _walruses(node.left)
+    return []
+
+
 def _exits(statements) -> bool:
     """Whether a block's last statement leaves it (an indented block's or a one-line suite's)."""
     last = statements[-1] if statements else None
@@ -251,6 +264,7 @@ class _Extractor(BlockWalker):
         self.calls: list[CallSite] = []
         self.attr_assigns: list[AttrAssign] = []
         self.import_sites: list[ImportSite] = []
+        self.star_imports: list[str] = []
         self.root = Scope("module", module, "", 1)
         self.guards: list[tuple[int, str]] = []  # the try bodies and handlers around this point
         self.tests: list[Test] = []  # the branch conditions around this point, in this scope
@@ -298,6 +312,10 @@ class _Extractor(BlockWalker):
     def run(self, tree: cst.Module) -> None:
         self.body(tree.body, self.root, conditional=False, klass=None)
 
+    def in_try(self) -> bool:
+        """Whether this point is inside a try body (not its handlers)."""
+        return any(kind == "body" for _, kind in self.guards)
+
     def statement(self, stmt: cst.CSTNode, scope: Scope, conditional: bool, klass: Scope | None) -> None:
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
@@ -314,6 +332,7 @@ class _Extractor(BlockWalker):
         elif isinstance(stmt, cst.If):
             line = self.stmt_line if self.positions is None else self.line(stmt)
             self.collect_calls(stmt.test, scope)
+            self.bind_walruses(stmt.test, scope, line, conditional)
             shape = self.test_shape(stmt.test)
             self.branch(lambda: self.body(stmt.body.body, scope, True, klass), branch_tests(shape, False, line))
             negated, exits = branch_tests(shape, True, line), _exits(stmt.body.body)
@@ -340,6 +359,7 @@ class _Extractor(BlockWalker):
         elif isinstance(stmt, cst.While):
             line = self.stmt_line if self.positions is None else self.line(stmt)
             self.collect_calls(stmt.test, scope)
+            self.bind_walruses(stmt.test, scope, line, conditional)
             tests = branch_tests(self.test_shape(stmt.test), False, line)
             self.branch(lambda: self.body(stmt.body.body, scope, True, klass), tests)
             if stmt.orelse is not None:
@@ -377,7 +397,7 @@ class _Extractor(BlockWalker):
         if isinstance(small, cst.Import):
             for alias in small.names:
                 dotted = _dotted(alias.name)
-                self.import_sites.append(ImportSite(dotted, scope.qualname, self.line(small), tuple(self.tests)))
+                self.import_sites.append(ImportSite(dotted, scope.qualname, self.line(small), tuple(self.tests), self.in_try()))
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     self.imports[alias.asname.name.value] = dotted
                 else:
@@ -385,15 +405,17 @@ class _Extractor(BlockWalker):
                     self.imports.setdefault(top, top)
         elif isinstance(small, cst.ImportFrom):
             base = self.import_base(small)
+            if base and isinstance(small.names, cst.ImportStar) and scope.kind == "module":
+                self.star_imports.append(base)
             if base is None or isinstance(small.names, cst.ImportStar):
                 return
             if base:
-                self.import_sites.append(ImportSite(base, scope.qualname, self.line(small), tuple(self.tests)))
+                self.import_sites.append(ImportSite(base, scope.qualname, self.line(small), tuple(self.tests), self.in_try()))
             for alias in small.names:
                 name = _dotted(alias.name)
                 local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
                 self.imports[local] = f"{base}.{name}" if base else name
-                self.import_sites.append(ImportSite(self.imports[local], scope.qualname, self.line(small), tuple(self.tests)))
+                self.import_sites.append(ImportSite(self.imports[local], scope.qualname, self.line(small), tuple(self.tests), self.in_try()))
         elif isinstance(small, cst.Assign):
             self.collect_calls(small, scope)
             value = self.expr(small.value)
@@ -449,7 +471,7 @@ class _Extractor(BlockWalker):
                     self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
         elif isinstance(target, cst.Subscript) and _names_environ(target.value):
             self.attr_assigns.append(AttrAssign(
-                self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
+                self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional, tuple(self.tests)))
         elif isinstance(target, cst.Subscript) and (stored := item_set(self.expr(target), value, scope, line)):
             self.assign(scope, *stored, line, conditional)
 
@@ -530,6 +552,11 @@ class _Extractor(BlockWalker):
         finally:
             self.tests = outer
 
+    def bind_walruses(self, test: cst.BaseExpression, scope: Scope, line: int, conditional: bool) -> None:
+        """``if value := (config.host or os.getenv("HOST")):`` assigns ``value`` (``_walruses``)."""
+        for named in _walruses(test):
+            self.assign(scope, named.target.value, self.expr(named.value), line, conditional)  # type: ignore[attr-defined]
+
     def branch(self, visit, tests: tuple[Test, ...]) -> None:
         """A conditional block (``visit`` walks it): its calls run under ``tests`` as well."""
         depth = len(self.tests)
@@ -560,6 +587,8 @@ class _Extractor(BlockWalker):
                 and type(node.comparisons[0].operator) in _COMPARE_OPS:
             target = node.comparisons[0]
             return ("compare", self.expr(node.left), _COMPARE_OPS[type(target.operator)], self.expr(target.comparator))
+        if isinstance(node, cst.NamedExpr) and isinstance(node.target, cst.Name):
+            return ("value", self.expr(node.target))  # ``if url := …:`` tests the name it binds
         return ("value", self.expr(node))
 
     # -- calls ---------------------------------------------------------------

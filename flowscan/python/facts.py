@@ -211,6 +211,7 @@ class AttrAssign:
     scope: str
     text: str = ""
     conditional: bool = False  # inside an if/for/while/try of its scope
+    tests: tuple[Test, ...] = ()  # the branch conditions an ``os.environ[KEY] = value`` runs under
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +223,7 @@ class ImportSite:
     scope: str
     line: int
     tests: tuple[Test, ...] = ()
+    in_try: bool = False  # inside a try body: the code handles the module missing (``except ImportError``)
 
 
 for _fact in (Assign, Annotation, Param, Test, CallSite, AttrAssign, ImportSite):
@@ -266,6 +268,7 @@ class ModuleFacts:
     lines: int = 0
     skipped: tuple[tuple[int, str], ...] = ()  # (line, why) of statements too deep to read; the rest was read
     import_sites: list[ImportSite] = field(default_factory=list)  # every import statement's modules, in order
+    star_imports: list[str] = field(default_factory=list)  # modules of module-level ``from m import *``, in order
 
 
 def scope_at(root: Scope, qualname: str) -> Scope:

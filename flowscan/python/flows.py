@@ -16,11 +16,13 @@ from .declared import declared_switch
 from .reach import caller_switches, switches_of
 from .reach_credentials import credential_switches
 from .reach_developer import developer_switches
+from .reach_extras import extra_switches
 from .reach_imports import import_switches
 from .reach_selection import selection_switches
+from .reach_uncalled import uncalled_switches
 from .resolve import MAX_CALLER_DEPTH, Resolver, _enclosing_class, _scope_chain
 from .resolve_loops import choice_switch
-from .sinks import SinkCall, evaluate_override, evaluate_spec
+from .sinks import SinkCall, evaluate_override, evaluate_spec, given_everywhere
 from .subclass_sinks import constructed_sdk, is_super_init, subclass_names, super_init_sdk
 
 
@@ -294,11 +296,16 @@ def _note_env_free(env_free: set[tuple[str, int]] | None, resolver: Resolver, si
 def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver: Resolver,
               site: CallSite | None = None) -> list[SinkHit]:
     values, none_side = evaluate_override(sink.override, call, resolver, sdk) if sink.override else (None, True)
-    if not values:
+    if sink.in_process and given_everywhere(sink.in_process, call, resolver):
+        if not values:
+            return []  # an in-process client (``QdrantClient(path=…)``): no endpoint
+    elif not values:
         values = evaluate_spec(sink.url, call, resolver, sdk)
     elif none_side:  # the override is None (or missing) on some path: the sink's own URL there
         values = dedupe([*values, *(evaluate_spec(sink.url, call, resolver, sdk) or [])])
     switches = _site_switches(site, call, resolver) if site is not None else ()
+    if site is not None and not any(s.taken is False for s in switches):
+        switches += extra_switches(resolver.program, location.path, sdk, location.line)
     if values is None:
         if not sink.required:
             return []
@@ -328,6 +335,8 @@ def _site_switches(site: CallSite, call: SinkCall, resolver: Resolver) -> tuple[
         switches += import_switches(frame.module, resolver)
     if not any(s.taken is False for s in switches):
         switches += developer_switches(frame.module, site.scope, resolver)
+    if not any(s.taken is False for s in switches):
+        switches += uncalled_switches(frame.module, site.scope, resolver)
     resolver.steps += spent  # the call's cost, for the scan's statistics
     return switches
 

@@ -15,10 +15,12 @@ import re
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
+from ..values import TRUNCATED
 from .entrypoints import USER_SUPPLIED
-from .facts import CallSite, ModuleFacts, NoneLit, Scope, Test
-from .objects import ARGV, CALLER_SET, Absent, Ext, Frame, ListObj, Strs, Unknown, UserInput
+from .facts import Attr, CallSite, ModuleFacts, Name, NoneLit, Scope, Test
+from .objects import ARGV, CALLER_SET, Absent, ClassRef, Ext, Frame, FuncRef, ListObj, Strs, Unknown, UserInput
 from .reach_cli import NOT_GIVEN, argv_switch
+from .reach_input import user_choice_switch
 from .resolve import Resolver
 from .resolve_cli import CLI_FLAG, FLAG_DEFAULT_STEP
 from .resolve_models import CONFIG_FIELD_STEP
@@ -64,12 +66,12 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
     memo[key] = ()  # recursion through mutual callers: no evidence
     if deps is not None:
         deps.begin()
-    lookup = qualname.rsplit(".", 2)[-2] if scope.name == "__init__" and "." in qualname else scope.name
     # a same-named call of an external function (``requests.post`` beside ``Client.post``) is no
     # candidate: it cannot call this one
-    candidates = [(facts, site) for facts, site in resolver.program.sites_calling(lookup, module)
-                  if not calls_external(resolver, facts, site)]
     callers = resolver.callers_of(module, scope)
+    candidates = [(facts, site) for facts, site in resolver.caller_sites(module, scope)
+                  if not calls_external(resolver, facts, site)
+                  and ((facts, site) in callers or not calls_other_in_tree(resolver, facts, site))]
     found: list[Switch] = []
     undecided: list[Switch] = []
     if callers and len(callers) == len(candidates):
@@ -80,6 +82,11 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
             if not failing:
                 up = caller_switches(facts, site.scope, resolver, hops - 1)
                 failing = list(up) if up and all(s.taken is False for s in up) else []
+            if not failing:  # a caller in a class that configuration selects (``reach_selection``)
+                from .reach_selection import selection_switches
+
+                picked = selection_switches(facts, site.scope, resolver)
+                failing = list(picked) if picked and all(s.taken is False for s in picked) else []
             if failing:
                 found.extend(failing)
                 continue
@@ -98,6 +105,20 @@ def calls_external(resolver: Resolver, facts: ModuleFacts, site: CallSite) -> bo
     """Whether the call's callee is only ever an external (SDK or library) name."""
     called = resolver.eval(site.func, Frame(facts, site.scope, site.line))
     return bool(called) and all(isinstance(obj, Ext) for obj in called)
+
+
+def calls_other_in_tree(resolver: Resolver, facts: ModuleFacts, site: CallSite) -> bool:
+    """Whether the call's callee is only ever in-tree functions or classes named through a
+    name, a module or a class (``LlmFactory.create`` beside ``RerankerFactory.create``): a
+    call that is not a caller of a function then cannot call it. A method called on ``self``
+    or ``cls`` is not: a subclass may override it."""
+    func = site.func
+    if isinstance(func, Attr) and not (isinstance(func.base, Name) and func.base.id not in ("self", "cls")):
+        return False
+    if not isinstance(func, (Attr, Name)):
+        return False
+    called = resolver.eval(func, Frame(facts, site.scope, site.line))
+    return bool(called) and all(isinstance(obj, (FuncRef, ClassRef)) for obj in called)
 
 
 def _function(module: ModuleFacts, qualname: str) -> Scope | None:
@@ -123,8 +144,12 @@ def hit_reach(switches: tuple[Switch, ...], unresolved: list[str], path: str, li
     """A call's reach, also from its value: a host that only an env var no scanned config sets
     would give (``env:AZURE_API_BASE``), or a library's caller (``set by the caller: …``), is
     reached once a user sets it."""
-    if unresolved and all(label.startswith(("env:", _FLAG_LABEL, CALLER_SET)) for label in unresolved):
-        switches = (*switches, *(_unresolved_switch(label, path, line) for label in unresolved))
+    if unresolved and all(label.startswith(("env:", _FLAG_LABEL, CALLER_SET)) or label == TRUNCATED
+                          for label in unresolved):
+        own = reach_of(switches)
+        switches = (*switches, *(_unresolved_switch(label, path, line) for label in unresolved if label != TRUNCATED))
+        if TRUNCATED in unresolved and own != OPT_IN:  # values not listed: their reach is not known either
+            return UNKNOWN, (*switches, Switch(path, line, TRUNCATED, "one of the values not listed", "not known statically", None))
     return reach_of(switches), switches
 
 
@@ -158,6 +183,9 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     words = argv_switch(test, at, resolver)
     if words is not None:
         return words
+    answer = user_choice_switch(test, at, resolver)
+    if answer is not None:
+        return answer
     subject = resolver.eval(test.subject, at)
     by_caller = [o.why for o in subject if _by_caller(o)]
     # a flag's given value is the user's choice at start-up, not shipped: its default decides

@@ -87,13 +87,20 @@ def _named_in_text(module: ModuleFacts, klass: Scope, resolver: Resolver) -> boo
         program.deps.ask(f"mention:{name}")
     word = re.escape(name.encode())
     quoted = re.compile(rb"""["'][A-Za-z_][\w.]*[.:]""" + word + rb"""["']|getattr\(.{0,200}?["']""" + word + rb"""["']""")
-    value = re.compile(rb"""(?:[:=,\[]|^\s*-)\s*["']?[A-Za-z_][\w.]*[.:]""" + word + rb"""["']?\s*(?:$|[,\]}#])""", re.MULTILINE)
+    value = config_value_pattern(name)
     for path in sorted(program.sources):
         if path == module.path or name.encode() not in program.words(path):
             continue
         if (quoted if path.endswith(".py") else value).search(program.sources[path]):
             return True
     return False
+
+
+def config_value_pattern(name: str) -> re.Pattern[bytes]:
+    """A value in a configuration file that is a dotted or ``module:Name`` path ending with
+    ``name`` (``_target_: pkg.llms.Chat``, ``plugin = "pkg.llms:Chat"``), not prose naming it."""
+    word = re.escape(name.encode())
+    return re.compile(rb"""(?:[:=,\[]|^\s*-)\s*["']?[A-Za-z_][\w.]*[.:]""" + word + rb"""["']?\s*(?:$|[,\]}#])""", re.MULTILINE)
 
 
 def _closed_chain(module: ModuleFacts, klass: Scope, resolver: Resolver) -> bool:

@@ -128,7 +128,13 @@ def _entry_switches(place: _Place, resolver: Resolver) -> list[Switch] | None:
         keys = resolver.strings(resolver.eval(key_expr, frame), frame)
         setting = _key_setting(keys, facts.path)
         if setting is None and resolver.env_reads_seen == reads:
-            return None  # a run-time choice says nothing about reach
+            # a run-time choice says nothing about reach, unless the lookup itself runs only
+            # when its callers' configuration tests pass (``if config.reranker: Factory.create(…)``)
+            up = caller_switches(facts, scope.qualname, resolver) if scope.kind == "function" else ()
+            if not up:
+                return None
+            found.extend(up)
+            continue
         setting = setting or "a computed value"
         shipped_keys = [k for k in keys if not is_caller_set(k)]  # a library's caller picks the rest
         known = {k.text for k in shipped_keys if k.is_known}

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Iterable, Iterator
 
 from ..model import Step
-from ..values import MAX_ALTERNATIVES, NUMBER_HOLE, Hole, StrValue, concat, dedupe, merge_trails
+from ..values import MAX_ALTERNATIVES, NUMBER_HOLE, TRUNCATED, Hole, StrValue, concat, dedupe, merge_trails
 from .facts import (
     Assign,
     Attr,
@@ -80,6 +80,9 @@ from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
 from .resolve_typed import TYPED_CALLER_HOPS, TypedResolution
 from .resolve_setattr import SetattrResolution
+from .resolve_outside_writes import OutsideWriteResolution
+from .aliased_callers import alias_call_sites
+from .guards import not_none_at
 from .resolve_caller_get import CallerGet, CallerGetResolution, UnpassedNone
 from .resolve_builtins import BUILTIN_CALLS, CONVERSIONS, SCALAR_SHAPES, BuiltinResolution
 from .resolve_comprehensions import ComprehensionResolution
@@ -114,7 +117,8 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 
 class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
                ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution,
-               BuiltinResolution, ComprehensionResolution, ReplaceResolution, TypedResolution):
+               BuiltinResolution, ComprehensionResolution, ReplaceResolution, OutsideWriteResolution,
+               TypedResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup):
@@ -336,7 +340,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             for i, option in enumerate(expr.options):
                 objs = self.eval(option, frame)
                 if i == len(expr.options) - 1:  # the fallback (``… or "us-west-2"``) survives the cap
-                    return [*out[:max(MAX_ALTERNATIVES - len(objs), 0)], *objs] or [Absent()]
+                    return [*_cap(out, room=max(MAX_ALTERNATIVES - len(objs), 0)), *objs] or [Absent()]
                 out.extend(_truthy(objs))
             return out or [Absent()]
         if isinstance(expr, DictLit):
@@ -390,6 +394,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [Strs((StrValue.literal(module.path, (Step(module.path, frame.line, "__file__"),)),))]
         if name in DUNDER_IMPORT:  # the builtin: ``__import__("pkg")`` is module pkg (``dunder_import``)
             return [Ext(name)]
+        starred = self._star_imported(module, name)
+        if starred is not None:
+            return starred
         return [Unknown(f"name {name!r} is not defined in {module.path}", frame.line)]
 
     def _assigned(self, module: ModuleFacts, scope: Scope, name: str, assigns: list[Assign], line: int,
@@ -480,7 +487,11 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 if arg is None:
                     continue
                 call_step = Step(caller_module.path, site.line, f"{short_text(site.text, 60)}")
-                for obj in self.eval(arg, caller_frame):
+                passed = self.eval(arg, caller_frame)
+                if len({isinstance(o, Absent) for o in passed}) == 2 \
+                        and not_none_at(arg, caller_module, site.scope, site.line, site.tests):
+                    passed = [o for o in passed if not isinstance(o, Absent)]  # the caller's test rules None out
+                for obj in passed:
                     out.append(_then(_then(obj, call_step), def_step))
         if param.default is not None:
             unpassed = placeholder and not out  # a None default then names the parameter (``resolve_caller_get``)
@@ -509,7 +520,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 result = self._name(name, Frame(module, "", END_OF_FILE))
             else:
                 sub = self.program.find_module(f"{module.module}.{name}", module)
-                result = [ModRef(sub)] if sub is not None else [Unknown(f"{module.module}.{name} is not defined")]
+                starred = self._star_imported(module, name) if sub is None else None
+                result = [ModRef(sub)] if sub is not None else starred or [Unknown(f"{module.module}.{name} is not defined")]
         finally:
             self._active.discard(key)
         result = _cap(result)
@@ -518,6 +530,19 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         else:
             self._forget()
         return result
+
+    def _star_imported(self, module: ModuleFacts, name: str) -> list[Obj] | None:
+        """``name`` as bound by the last of ``module``'s ``from m import *`` whose module defines it (a
+        package's ``__init__`` re-exporting its submodules' names); None when none does. A name
+        with a leading underscore is never star-imported; ``__all__`` is not read (a name it leaves
+        out would be undefined where the code uses it)."""
+        if name.startswith("_"):
+            return None
+        for dotted in reversed(module.star_imports):
+            source = self.program.find_module(dotted, module)
+            if source is not None and _defines(self.program, source, name, set()):
+                return self._module_attr(source, name)
+        return None
 
     def _dotted(self, dotted: str, near: ModuleFacts) -> list[Obj]:
         """An imported dotted name: an in-tree module or a name inside one, else external.
@@ -670,7 +695,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                     frame = Frame(module, method, assign.line, bindings if init is not None and method == init.qualname else NO_BINDINGS)
                     for obj in self.eval(assign.value, frame):
                         out.append(_then(obj, Step(module.path, assign.line, short_text(assign.text) or f"self.{attr} = …")))
-                return self._or_typed(ref, attr, out + (self.setattr_field(ref, attr) or []))
+                return self._or_typed(ref, attr, out + (self.setattr_field(ref, attr) or []) + self.outside_writes(ref, attr))
             if attr not in klass.assigns and attr not in klass.children:
                 by_name = self.setattr_field(ref, attr)
                 if by_name is not None:
@@ -1081,14 +1106,20 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         return out + [hole]
 
     # callers ----------------------------------------------------------------
-    def callers_of(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
-        """In-tree call sites that call this function or method."""
+    def caller_sites(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
+        """The call sites that may call this function or method: those calling its name (its
+        class's, for ``__init__``), and those calling an attribute its module stores it under
+        (``aliased_callers``)."""
         lookup = scope.name
         if scope.name == "__init__":
             klass = _enclosing_class(module.scope, scope.qualname)
             lookup = klass.name if klass is not None else lookup
+        return self.program.sites_calling(lookup, module) + alias_call_sites(self.program, module, scope)
+
+    def callers_of(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
+        """In-tree call sites that call this function or method."""
         out = []
-        for facts, site in self.program.sites_calling(lookup, module):
+        for facts, site in self.caller_sites(module, scope):
             for obj in self.eval(site.func, Frame(facts, site.scope, site.line)):
                 if isinstance(obj, (FuncRef, ClassRef)) and obj.module.path == module.path and obj.scope.qualname == scope.qualname:
                     out.append((facts, site))
@@ -1102,9 +1133,30 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
 
 # -- helpers -----------------------------------------------------------------
 
-def _cap(objs: list[Obj]) -> list[Obj]:
-    if len(objs) <= 1:
+def _cap(objs: list[Obj], room: int = MAX_ALTERNATIVES) -> list[Obj]:
+    """The distinct objects of an expression, at most ``room`` (16, ``MAX_ALTERNATIVES``). Over the
+    cap, the objects with a known value come first (a known host is a finding; an unknown one adds
+    little to the hole for the rest), a None side stays (it stands for the SDK's own default), and a
+    hole says more values exist (``TRUNCATED``): never a silent cut."""
+    if len(objs) <= 1 and room:
         return objs
+    distinct = _distinct(objs, limit=4 * MAX_ALTERNATIVES)
+    if len(distinct) <= room:
+        return distinct
+    listed = {id(o) for o in sorted(distinct, key=_only_unknown_values)[:room]}
+    out = [o for o in distinct if id(o) in listed]
+    if not any(isinstance(o, Absent) for o in out):
+        absent = next((o for o in distinct if isinstance(o, Absent)), None)
+        if absent is not None:
+            out.append(absent)
+    left_out = next(o for o in distinct if id(o) not in listed)
+    trail = left_out.values[0].trail if isinstance(left_out, Strs) and left_out.values else ()
+    out.append(Strs((StrValue.hole(TRUNCATED, trail),)))  # with a value left out's chain, as ``dedupe``
+    return out
+
+
+def _distinct(objs: list[Obj], limit: int) -> list[Obj]:
+    """``objs`` without repeats (strings compared by value), in order; at most ``limit`` + 1."""
     out: list[Obj] = []
     seen: set = set()
     for obj in objs:
@@ -1114,15 +1166,16 @@ def _cap(objs: list[Obj]) -> list[Obj]:
                 continue
             seen.add(key)
         except TypeError:
-            pass
+            if any(obj is o for o in out):
+                continue
         out.append(obj)
-        if len(out) >= MAX_ALTERNATIVES:
+        if len(out) > limit:
             break
-    if len(out) < len(objs) and not any(isinstance(o, Absent) for o in out):
-        absent = next((o for o in objs if isinstance(o, Absent)), None)
-        if absent is not None:  # a None side cut off would hide the SDK's own default
-            out.append(absent)
     return out
+
+
+def _only_unknown_values(obj: Obj) -> bool:
+    return isinstance(obj, Strs) and not any(v.is_known for v in obj.values)
 
 
 def _raising_none_dropped(bases: list[Obj]) -> list[Obj]:
@@ -1348,3 +1401,15 @@ def _substitute(template: StrValue, pattern: re.Pattern, pick) -> StrValue:
         parts.append(part[pos:])
     from ..values import join_parts
     return StrValue(join_parts(parts), merge_trails(*trails))
+
+
+def _defines(program: Program, module: ModuleFacts, name: str, seen: set[str]) -> bool:
+    """Whether ``module`` binds ``name`` at module level, itself or through its own star imports."""
+    if name in module.scope.assigns or name in module.scope.children or name in module.imports:
+        return True
+    seen.add(module.path)
+    for dotted in module.star_imports:
+        source = program.find_module(dotted, module)
+        if source is not None and source.path not in seen and _defines(program, source, name, seen):
+            return True
+    return False

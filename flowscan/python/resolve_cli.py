@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 LOOP_ELEMENT = "for "  # the binding key of a loop variable fixed to one element (no identifier starts so)
 MAX_ELEMENTS = 200  # the longest declaration table read element by element
+UNPARSED_WORDS = "the command-line words"  # what parse_known_args() leaves: words, not typed answers
 CLI_FLAG = "CLI flag "  # how a flag is named in user input and switches: "CLI flag --api-base"
 FLAG_DEFAULT_STEP = "default of CLI flag "  # the chain step of a flag's declared default
 
@@ -97,7 +98,7 @@ class CliResolution:
         if namespace.pair and key == "0":
             return Namespace(namespace.parser, namespace.call, namespace.line)
         if namespace.pair and key == "1":
-            rest = f"the command-line words {namespace.call.rpartition('.')[2]}() did not parse"
+            rest = f"{UNPARSED_WORDS} {namespace.call.rpartition('.')[2]}() did not parse"
             return UserInput("cli", rest, rest, rest, (Step(path, line, f"cli: {rest}"),))
         return Unknown(f"item of the namespace {namespace.call}() returns", line)
 

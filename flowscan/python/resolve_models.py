@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Step
 from .facts import Call, Expr, Opaque, imported_callee
-from .objects import CallCtx, ClassRef, Ext, Frame, Obj
+from .objects import Absent, CallCtx, ClassRef, Ext, Frame, Obj
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -75,5 +75,9 @@ class ModelResolution:
 
 
 def _with_step(obj: Obj, step: Step) -> Obj:
+    """``obj`` with the field's step on its chain; a None default too (``reranker: X | None =
+    None``), so that a test of the field reads as a setting (reach) and not as run-time state."""
     from .resolve import _then
+    if isinstance(obj, Absent):
+        return Absent((*obj.trail, step))
     return _then(obj, step)

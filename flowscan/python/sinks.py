@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Step
 from ..values import Part, StrValue, concat, dedupe, join_parts, merge_trails
 from .facts import Expr, Test
-from .objects import CALLER_SET, Absent, CallCtx, Inst, Unknown, class_name
+from .objects import CALLER_SET, Absent, CallCtx, Inst, Strs, Unknown, class_name
 from .commands import command_line, first_words_case, option_values, url_words
 from .declared import declared_selectors
 from .guards import not_none_at
@@ -58,6 +58,21 @@ def evaluate_override(spec: Any, call: SinkCall, resolver: Resolver, sdk: str) -
         values = evaluate_spec(spec, call, resolver, sdk)
         return values, values is None
     return _simple_values(spec, call, resolver, sdk)
+
+
+def given_everywhere(keywords: tuple[str, ...], call: SinkCall, resolver: Resolver) -> bool:
+    """Whether the call gives one of ``keywords`` a string on every path (passed directly or
+    inside ``**mapping``): never None, missing, or a value flowscan cannot read."""
+    spec = {"kw": list(keywords)}
+    frame = call.ctx.frame
+    expr = _argument(spec, call)
+    if expr is None:
+        given = resolver.splatted(call.ctx, keywords) or []
+    else:
+        given = list(resolver.items(resolver.eval(expr, frame)))
+        if any(isinstance(o, Absent) for o in given) and not_none_at(expr, frame.module, frame.scope, call.ctx.line, call.tests):
+            given = [o for o in given if not isinstance(o, Absent)]  # a test before the call rules None out
+    return bool(given) and all(isinstance(o, Strs) and o.values for o in given)
 
 
 def _simple(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) -> list[StrValue] | None:

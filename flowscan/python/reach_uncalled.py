@@ -1,0 +1,67 @@
+"""Opt-in by an uncalled static method: a ``@staticmethod`` or ``@classmethod`` of a class that
+nothing in the scanned tree calls (``GCPAuthenticator.get_genai_client`` beside the
+``setup_vertex_ai`` the app does call) runs only when code outside the tree calls it, so its
+outbound calls are ``opt-in``, with the switch "developer code calling pkg.module.Class.method".
+
+Unlike an instance method, such a method is no hook a framework calls on an object of a subclass;
+one with any other decorator (``@field_validator``, a route) may be registered, and makes no switch.
+It is undecidable, and makes no switch, when the tree may reach it without a call site naming it:
+the method's name appears anywhere else in the tree's Python (a call, a reference handed on, a
+``getattr`` string) or as a dotted path in a configuration file's value, its class is not at module level, its chain is not
+closed (``reach_developer``: a base from outside the tree, a class registering subclasses), or a
+framework finds the class by its name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Switch
+from .entrypoints import entry_rules
+from .facts import ModuleFacts, Name, imported_callee
+from .reach_developer import DEVELOPER_CODE, _closed_chain, config_value_pattern
+from .resolve import Resolver, _enclosing_class
+
+_METHOD_KINDS = frozenset({"staticmethod", "classmethod", "builtins.staticmethod", "builtins.classmethod"})
+
+
+def uncalled_switches(module: ModuleFacts, qualname: str, resolver: Resolver) -> tuple[Switch, ...]:
+    """The switch of the static or class method a call at ``qualname`` is in when nothing in the
+    tree names that method but its definition; none otherwise."""
+    klass = _enclosing_class(module.scope, qualname)
+    if klass is None or klass.qualname != klass.name or qualname.count(".") != 1:
+        return ()
+    method = klass.children.get(qualname.rsplit(".", 1)[1])
+    if method is None or method.kind != "function" or method.name.startswith("__") or not method.decorators \
+            or not all(_decorator(module, d) in _METHOD_KINDS for d in method.decorators):
+        return ()  # an instance method, or one a decorator registers (``@field_validator``, ``@app.get``)
+    if any(rule.finds(module.path, klass.name) for rule in entry_rules().discovered) \
+            or not _closed_chain(module, klass, resolver) or _named_elsewhere(module, method.name, resolver):
+        return ()
+    dotted = f"{module.module}.{klass.name}.{method.name}"
+    return (Switch(module.path, method.line, f"{DEVELOPER_CODE} calling {dotted}",
+                   f"code outside the scanned tree calls {dotted}", "nothing in the scanned tree calls it", False),)
+
+
+def _decorator(module: ModuleFacts, expr) -> str | None:
+    return expr.id if isinstance(expr, Name) and expr.id not in module.imports else imported_callee(module, expr)
+
+
+def _named_elsewhere(module: ModuleFacts, name: str, resolver: Resolver) -> bool:
+    """Whether ``name`` appears in the tree's Python beyond its one definition (in another file at
+    all, or twice in its own: a docstring naming it counts too, fail closed), or as a dotted
+    path's last part in a configuration file's value (``factory: pkg.auth:GCPAuth.client``)."""
+    program = resolver.program
+    if program.deps is not None:  # a file starting or ceasing to name it changes the answer
+        program.deps.ask(f"mention:{name}")
+    word = re.compile(rb"(?<![\w])" + re.escape(name.encode()) + rb"(?![\w])")
+    value = config_value_pattern(name)
+    for path in sorted(program.sources):
+        if name.encode() not in program.words(path):
+            continue
+        if not path.endswith(".py"):
+            if value.search(program.sources[path]):
+                return True
+        elif path != module.path or len(word.findall(program.sources[path])) > 1:
+            return True
+    return False

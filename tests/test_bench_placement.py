@@ -1,0 +1,46 @@
+"""The label scorer's placement comparison and the unplaced-host listing (bench/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.score_labels import _label_region, _placement
+from bench.unplaced_hosts import _unplaced
+
+
+def test_label_region_forms() -> None:
+    assert _label_region("unknown") is None
+    assert _label_region(None) is None
+    assert _label_region("env:APP_AWS_REGION") is None
+    assert _label_region("env (AWS_REGION_NAME / AWS_REGION / AWS config), read by litellm/boto3") is None
+    assert _label_region("us-east-1 unless AWS_REGION is set") == "us-east-1"
+    assert _label_region("US") == "us"
+    assert _label_region("internal") == "internal"
+
+
+def test_placement_ways() -> None:
+    us_east = ("us-east-1", "us", "us")
+    assert _placement("us", [us_east]) == "agree"  # a country label agrees with a region in it
+    assert _placement("us-east-1", [("us-west-2", "us", "us"), us_east]) == "agree"
+    assert _placement("eu-west-1", [us_east]) == "disagree"
+    assert _placement("us-west-2", []) == "unknown-label-known"
+    assert _placement(None, []) == "agree-unknown"
+    assert _placement(None, [us_east]) == "reported-label-unknown"
+
+
+def test_unplaced_reads_reports_and_inventories(tmp_path: Path) -> None:
+    report = tmp_path / "app.json"
+    report.write_text(json.dumps({"endpoints": [
+        {"host": "api.groq.com", "region": None, "provider": "groq"},
+        {"host": "api.openai.com", "region": "us", "provider": "openai"},
+        {"host": None, "region": None, "provider": "openai"},
+    ]}))
+    inventory = tmp_path / "corpus.json"
+    inventory.write_text(json.dumps({"inventory": [
+        "?|-|default|-|-|-|unknown",
+        "api.tavily.com|-|default|tavily|-|-|unknown",
+        "us.i.posthog.com|us|default|posthog|US|us|provider",
+    ]}))
+    assert _unplaced(report) == [("groq", "api.groq.com")]
+    assert _unplaced(inventory) == [("tavily", "api.tavily.com")]
