@@ -20,9 +20,10 @@ import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
 from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, add_function, branch_tests, case_tests, joined_string, unpacked
-from .extract_common import comprehension_names, item_set, loop_assignments, module_name_for, source_lines
+from .extract_common import annotation_names, comprehension_names, item_set, loop_assignments, module_name_for, source_lines
 from .redact_facts import redact_facts
 from .facts import (
+    Annotation,
     Assign,
     Attr,
     AttrAssign,
@@ -236,6 +237,12 @@ def _added(node: ast.BinOp) -> list[ast.expr]:
     return [current, *reversed(rights)]
 
 
+def _annotation(node: ast.expr | None) -> Annotation | None:
+    """A parameter's annotation, when it names a class."""
+    names = annotation_names(node) if node is not None else ()
+    return Annotation(names, node.lineno) if names else None
+
+
 def _names_environ(node: ast.expr) -> bool:
     """``os.environ`` or ``environ``: the target of ``os.environ[KEY] = value``."""
     return (isinstance(node, ast.Attribute) and node.attr == "environ") or (isinstance(node, ast.Name) and node.id == "environ")
@@ -313,6 +320,7 @@ class _Extractor(BlockWalker):
             if isinstance(stmt.target, ast.Name) and scope.kind == "class":
                 scope.annotated.append(stmt.target.id)
                 scope.annotated_lines[stmt.target.id] = line
+            self.attr_type(stmt.target, stmt.annotation, scope, klass, line)
             if stmt.value is not None:
                 self.collect_calls(stmt, scope)
                 self.assign_target(stmt.target, self.expr(stmt.value), scope, klass, conditional)
@@ -469,6 +477,19 @@ class _Extractor(BlockWalker):
         elif isinstance(target, ast.Subscript) and (stored := item_set(self.expr(target), value, scope, line)):
             self.assign(scope, *stored, line, conditional)
 
+    def attr_type(self, target: ast.expr, annotation: ast.expr, scope: Scope, klass: Scope | None, line: int) -> None:
+        """``name: X`` in a class body, ``self.name: X`` in a method: the class's attribute is an X."""
+        if isinstance(target, ast.Name) and scope.kind == "class":
+            owner, name = scope, target.id
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                and target.value.id in ("self", "cls") and klass is not None:
+            owner, name = klass, target.attr
+        else:
+            return
+        names = annotation_names(annotation)
+        if names:
+            owner.attr_types[name] = Annotation(names, line)
+
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
         scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))
 
@@ -490,11 +511,13 @@ class _Extractor(BlockWalker):
         positional = [*args.posonlyargs, *args.args]
         defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
         for arg, default in zip(positional, defaults):
-            scope.params.append(Param(arg.arg, self.expr(default) if default is not None else None, "positional"))
+            scope.params.append(Param(arg.arg, self.expr(default) if default is not None else None, "positional",
+                                      _annotation(arg.annotation)))
         if args.vararg is not None:
             scope.params.append(Param(args.vararg.arg, None, "star"))
         for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-            scope.params.append(Param(arg.arg, self.expr(default) if default is not None else None, "keyword"))
+            scope.params.append(Param(arg.arg, self.expr(default) if default is not None else None, "keyword",
+                                      _annotation(arg.annotation)))
         if args.kwarg is not None:
             scope.params.append(Param(args.kwarg.arg, None, "starstar"))
         add_function(parent, scope)

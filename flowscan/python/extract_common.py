@@ -3,6 +3,7 @@ module names, the calls never worth recording, line splitting and string canonic
 
 from __future__ import annotations
 
+import ast
 import re
 
 from ..discover import module_name_for  # noqa: F401 - the extractors' name for it
@@ -185,3 +186,55 @@ def item_set(target: Expr, value: Expr, scope: Scope, line: int) -> tuple[str, I
             and target.base.id not in scope.globals_declared:
         return target.base.id, ItemSet(target.base, target.key, value, line)
     return None
+
+
+# Builtins and typing names an annotation often gives: never a client object, not worth recording.
+_PLAIN_TYPES = frozenset({"str", "int", "float", "bool", "bytes", "dict", "list", "tuple", "set", "object",
+                          "Any", "typing.Any", "None"})
+_EITHER_OF = frozenset({"Optional", "Union"})  # typing's: the value is one of the arguments
+_ANNOTATED = "Annotated"  # typing's: the value is the first argument
+
+
+def annotation_names(node: ast.expr, nested: int = 0) -> tuple[str, ...]:
+    """The classes a type annotation says a value is, dotted as written: ``X``, ``m.X``, each
+    side of ``X | Y``, the arguments of ``Optional``/``Union``, the first of ``Annotated``, and
+    the same inside a string annotation. ``None`` and a generic's arguments (``list[X]``: not
+    what the value is) name nothing. Both extractors read annotations with this (the libcst one
+    from the annotation's code), so they agree."""
+    if nested > 8:
+        return ()
+    if isinstance(node, ast.Constant):
+        if not isinstance(node.value, str):
+            return ()
+        try:
+            parsed = ast.parse(f"({node.value})", mode="eval").body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return ()
+        return annotation_names(parsed, nested + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _unique(annotation_names(node.left, nested + 1) + annotation_names(node.right, nested + 1))
+    if isinstance(node, ast.Subscript):
+        generic = _dotted_name(node.value)
+        last = generic.rpartition(".")[2] if generic else None
+        arguments = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if last in _EITHER_OF:
+            return _unique(tuple(name for arg in arguments for name in annotation_names(arg, nested + 1)))
+        if last == _ANNOTATED and arguments:
+            return annotation_names(arguments[0], nested + 1)
+        return ()
+    dotted = _dotted_name(node)
+    return (dotted,) if dotted is not None and dotted not in _PLAIN_TYPES else ()
+
+
+def _dotted_name(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def _unique(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names))

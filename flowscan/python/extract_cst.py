@@ -16,8 +16,9 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, add_function, branch_tests, case_tests, joined_string
-from .extract_common import comprehension_names, item_set, loop_assignments, module_name_for, source_lines, unpacked
+from .extract_common import annotation_names, comprehension_names, item_set, loop_assignments, module_name_for, source_lines, unpacked
 from .facts import (
+    Annotation,
     Assign,
     Attr,
     AttrAssign,
@@ -269,6 +270,7 @@ class _Extractor(BlockWalker):
         self.tests: list[Test] = []  # the branch conditions around this point, in this scope
         self.guard: tuple[Test, ...] | None = None  # the negated tests of a guard clause just read
         self.tries = 0
+        self.ast_stmt: ast.stmt | None = None  # the statement ``ast_lines`` gave last
         # Comprehension variables (``comprehension``): which comprehension's ``for`` clause binds
         # each name read inside one, the comprehension with the line its parts are read at, and
         # what the names of each clause stand for (converted on first read).
@@ -296,6 +298,7 @@ class _Extractor(BlockWalker):
         if self.ast_lines is None:
             return
         stmt = self.ast_lines.next_statement()
+        self.ast_stmt = stmt
         if stmt is None:
             return
         self.stmt_line, self.stmt_column = stmt.lineno, stmt.col_offset + 1
@@ -424,6 +427,7 @@ class _Extractor(BlockWalker):
             if isinstance(small.target, cst.Name) and scope.kind == "class":
                 scope.annotated.append(small.target.value)
                 scope.annotated_lines[small.target.value] = line
+            self.attr_type(small.target, small.annotation, scope, klass, line)
             if small.value is not None:
                 self.collect_calls(small, scope)
                 self.assign_target(small.target, self.expr(small.value), small.value, scope, klass, line, conditional, small)
@@ -491,17 +495,45 @@ class _Extractor(BlockWalker):
         scope = Scope("function", name, qualname, self.line(node))
         scope.decorators = [self.expr(d.decorator) for d in node.decorators]
         params = node.params
+        lines = _annotation_lines(self.ast_stmt, name) if self.positions is None else {}
         for p in (*params.posonly_params, *params.params):
-            scope.params.append(Param(p.name.value, self.expr(p.default) if p.default else None, "positional"))
+            scope.params.append(Param(p.name.value, self.expr(p.default) if p.default else None, "positional",
+                                      self.param_annotation(p, lines)))
         if isinstance(params.star_arg, cst.Param):
             scope.params.append(Param(params.star_arg.name.value, None, "star"))
         for p in params.kwonly_params:
-            scope.params.append(Param(p.name.value, self.expr(p.default) if p.default else None, "keyword"))
+            scope.params.append(Param(p.name.value, self.expr(p.default) if p.default else None, "keyword",
+                                      self.param_annotation(p, lines)))
         if params.star_kwarg is not None:
             scope.params.append(Param(params.star_kwarg.name.value, None, "starstar"))
         add_function(parent, scope)
         method_of = parent if parent.kind == "class" else klass
         self.scoped_body(node.body.body, scope, method_of)  # an indented block or a one-line suite
+
+    def param_annotation(self, param: cst.Param, lines: dict[str, int]) -> Annotation | None:
+        """A parameter's annotation, when it names a class; its line from the positions, else
+        from ``ast`` (``lines``)."""
+        if param.annotation is None:
+            return None
+        names = _annotation_names(param.annotation.annotation)
+        if not names:
+            return None
+        line = self.line(param.annotation.annotation) if self.positions is not None else lines.get(param.name.value, 0)
+        return Annotation(names, line or self.stmt_line)
+
+    def attr_type(self, target: cst.BaseExpression, annotation: cst.Annotation, scope: Scope, klass: Scope | None,
+                  line: int) -> None:
+        """``name: X`` in a class body, ``self.name: X`` in a method: the class's attribute is an X."""
+        if isinstance(target, cst.Name) and scope.kind == "class":
+            owner, name = scope, target.value
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) \
+                and target.value.value in ("self", "cls") and klass is not None:
+            owner, name = klass, target.attr.value
+        else:
+            return
+        names = _annotation_names(annotation.annotation)
+        if names:
+            owner.attr_types[name] = Annotation(names, line)
 
     def class_def(self, node: cst.ClassDef, parent: Scope) -> None:
         name = node.name.value
@@ -784,6 +816,24 @@ def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _WHITESPACE = (cst.BaseParenthesizableWhitespace, cst.LeftParen, cst.RightParen, cst.Comma, cst.Dot,
                cst.Colon, cst.AssignEqual, cst.Semicolon, cst.TrailingWhitespace, cst.EmptyLine, cst.Newline)
+
+
+def _annotation_names(node: cst.BaseExpression) -> tuple[str, ...]:
+    """``annotation_names`` of an annotation, read from its code by ``ast`` (as ``extract.py`` reads it)."""
+    try:
+        parsed = ast.parse(f"({cst.Module([]).code_for_node(node)})", mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+    return annotation_names(parsed)
+
+
+def _annotation_lines(stmt: ast.stmt | None, name: str) -> dict[str, int]:
+    """The line of each parameter's annotation in the ``def`` statement ``ast`` read (``name``'s)."""
+    if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or stmt.name != name:
+        return {}
+    args = stmt.args
+    return {arg.arg: arg.annotation.lineno for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+            if arg.annotation is not None}
 
 
 def _dotted(node: cst.CSTNode) -> str:

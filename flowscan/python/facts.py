@@ -154,10 +154,20 @@ class Assign:
 
 
 @dataclass(frozen=True, slots=True)
+class Annotation:
+    """A parameter's or attribute's type annotation: the classes it names, dotted as written
+    (``Optional[X]``, ``X | None``, ``Annotated[X, ...]`` and ``"X"`` read through), and its line."""
+
+    names: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Param:
     name: str
     default: Expr | None
     kind: str  # positional | keyword | star | starstar
+    annotation: Annotation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +226,7 @@ class ImportSite:
     in_try: bool = False  # inside a try body: the code handles the module missing (``except ImportError``)
 
 
-for _fact in (Assign, Param, Test, CallSite, AttrAssign, ImportSite):
+for _fact in (Assign, Annotation, Param, Test, CallSite, AttrAssign, ImportSite):
     _pickle_by_fields(_fact)
 
 
@@ -237,6 +247,8 @@ class Scope:
     annotated: list[str] = field(default_factory=list)  # class fields declared with an annotation
     annotated_lines: dict[str, int] = field(default_factory=dict)
     instance_attrs: dict[str, list[Assign]] = field(default_factory=dict)  # self.x = ... in methods
+    # a class's attributes annotated with a class (``client: OpenAI`` in its body, ``self.client: OpenAI`` in a method)
+    attr_types: dict[str, Annotation] = field(default_factory=dict)
     children: dict[str, Scope] = field(default_factory=dict)
     globals_declared: list[str] = field(default_factory=list)
 

@@ -10,8 +10,8 @@ from ..catalog import Catalog, Sink
 from ..configfacts import ConfigFacts
 from ..model import Location, Step, Switch
 from ..values import StrValue, dedupe
-from .facts import Attr, Call, CallSite, Either, ModuleFacts, Name, Sub
-from .objects import CallCtx, Ext, Frame
+from .facts import Annotation, Attr, Call, CallSite, Either, ModuleFacts, Name, Scope, Sub, scope_at
+from .objects import CallCtx, Ext, Frame, class_name
 from .declared import declared_switch
 from .reach import caller_switches, switches_of
 from .reach_credentials import credential_switches
@@ -20,7 +20,7 @@ from .reach_extras import extra_switches
 from .reach_imports import import_switches
 from .reach_selection import selection_switches
 from .reach_uncalled import uncalled_switches
-from .resolve import MAX_CALLER_DEPTH, Resolver, _scope_chain
+from .resolve import MAX_CALLER_DEPTH, Resolver, _enclosing_class, _scope_chain
 from .resolve_loops import choice_switch
 from .sinks import SinkCall, evaluate_override, evaluate_spec, given_everywhere
 from .subclass_sinks import constructed_sdk, is_super_init, subclass_names, super_init_sdk
@@ -133,6 +133,9 @@ def _site_hits(facts: ModuleFacts, site: CallSite, resolver: Resolver, catalog: 
     for sdk, callee in sdks.items():  # several where the callee is one of them (a registry of clients)
         call = SinkCall(CallCtx(frame, site.args, site.kwargs, site.line), receiver=callee.receiver if callee else None,
                         tests=site.tests)
+        if callee is not None and callee.dotted != sdk and callee.receiver is not None:
+            # a method of an SDK client a caller made (``client: OpenAI``): where its constructor sends
+            call = SinkCall(CallCtx(frame, (), (), site.line), receiver=callee.receiver, tests=site.tests, made_by_caller=sdk)
         location = Location(facts.path, site.line, site.column)
         chosen = choice_switch(callee) if callee is not None else None  # a registry entry a setting picks
         hits.extend(hit if chosen is None else replace(hit, switches=(*hit.switches, chosen))
@@ -146,14 +149,78 @@ def _called_sdks(called: list, resolver: Resolver, catalog: Catalog) -> dict[str
     receiver, how a registry picked it): an SDK function or client class, or an in-tree
     subclass of an SDK client (None)."""
     out: dict[str, Ext | None] = {}
+    # a receiver the code is followed to (it carries its constructor's arguments) comes before
+    # one of the same class known only from an annotation
+    followed = {class_name(o.receiver) for o in called if isinstance(o, Ext) and o.receiver is not None
+                and o.receiver.typed is None}
     for obj in called:
+        if isinstance(obj, Ext) and obj.receiver is not None and obj.receiver.typed is not None \
+                and class_name(obj.receiver) in followed:
+            continue
         if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "call":
             out.setdefault(obj.dotted, obj)
+            continue
+        client = _typed_client(obj, catalog)
+        if client is not None:
+            out.setdefault(client, obj)
             continue
         sdk = constructed_sdk(resolver, obj, catalog)
         if sdk is not None:
             out.setdefault(sdk, None)
     return out
+
+
+_LOCAL_METHODS = frozenset({"close", "aclose", "__enter__", "__exit__", "__aenter__", "__aexit__", "with_options",
+                            "copy", "with_raw_response", "with_streaming_response"})  # send nothing themselves
+
+
+def _typed_client(obj, catalog: Catalog) -> str | None:
+    """The SDK client constructor (a sink that needs an endpoint) whose method ``obj`` is, on
+    an instance known only from its annotation (``client.chat.completions.create`` with
+    ``client: OpenAI``): the method sends where that client was made to, which the caller chose."""
+    if not isinstance(obj, Ext) or obj.receiver is None or obj.receiver.typed is None:
+        return None
+    of = obj.receiver.of
+    if not isinstance(of, Ext) or not obj.dotted.startswith(f"{of.dotted}."):
+        return None
+    sink = catalog.sinks.get(of.dotted)
+    if sink is None or sink.kind != "call" or not sink.required or obj.dotted.rpartition(".")[2] in _LOCAL_METHODS:
+        return None
+    return of.dotted
+
+
+def _on_typed_receiver(facts: ModuleFacts, site: CallSite, class_names: frozenset[str]) -> bool:
+    """Whether a method call's receiver is a parameter, or an attribute of ``self``, annotated
+    with a class whose name a sink has (``client.models.list()`` with ``client: OpenAI``): then
+    it may be an SDK client's method, whatever its name."""
+    func = site.func
+    if not isinstance(func, Attr):
+        return False
+    attrs: list[str] = []
+    while isinstance(func, Attr):
+        attrs.append(func.attr)
+        func = func.base
+    if not isinstance(func, Name):
+        return False
+    scope = scope_at(facts.scope, site.scope)
+    param = next((p for p in scope.params if p.name == func.id), None) if scope.kind == "function" else None
+    if param is None:
+        return False
+    annotations = [param.annotation]
+    if param.annotation is None and param is scope.params[0] and len(attrs) > 1:  # self.client.method()
+        klass = _enclosing_class(facts.scope, site.scope)
+        annotations = _attribute_annotations(klass, attrs[-1]) if klass is not None else []
+    return any(annotation is not None and any(name.rpartition(".")[2] in class_names for name in annotation.names)
+               for annotation in annotations)
+
+
+def _attribute_annotations(klass: Scope, attr: str) -> list[Annotation | None]:
+    """What says a class's attribute's class: its own annotation, or that of the ``__init__``
+    parameter assigned to it (``self.client = client`` with ``client: OpenAI``)."""
+    init = klass.children.get("__init__")
+    params = {p.name: p.annotation for p in init.params} if init is not None and init.kind == "function" else {}
+    assigned = [params.get(a.value.id) for a in klass.instance_attrs.get(attr, ()) if isinstance(a.value, Name)]
+    return [klass.attr_types.get(attr), *assigned]
 
 
 def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
@@ -170,6 +237,7 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
     ``failures``: told each call site flowscan failed on (path, line, message); without it,
     the exception propagates. ``only``: evaluate just these call sites (the scoped hook);
     ``subclasses``: the in-tree SDK subclasses when ``modules`` are not every seed."""
+    resolver.receiver_classes = catalog.sink_prefixes  # what a type annotation can say a receiver is
     by_last_name = _sink_modules_by_last_name(catalog)
     last_names = frozenset(by_last_name)
     sink_tops = frozenset(top for tops in by_last_name.values() for top in tops)
@@ -177,6 +245,7 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
     hits: list[SinkHit] = []
     if subclasses is None:
         subclasses = subclass_names(modules, last_names)
+    client_names = frozenset(name.rpartition(".")[2] for name, sink in catalog.sinks.items() if sink.kind == "call")
     for facts in modules:
         for site in facts.calls:
             name = _called_name(facts, site.func)
@@ -186,7 +255,8 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
                 if not _could_reach(facts, site.func, by_last_name[name], seed_names):
                     continue
             elif not (_held_callee(facts, site) and _imports_sinks(facts, sink_tops, seed_names, imports_sinks)
-                      and _could_reach(facts, site.func, sink_tops, seed_names)):
+                      and _could_reach(facts, site.func, sink_tops, seed_names)) \
+                    and not _on_typed_receiver(facts, site, client_names):
                 continue
             if (facts.path, site.line) in skip or only is not None and (facts.path, site.line) not in only:
                 continue
@@ -240,8 +310,11 @@ def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver
         if not sink.required:
             return []
         return [SinkHit(sink.provider, sdk, location, None, switches)]
-    use = Step(location.path, location.line, f"{sdk}(…)" if sink.kind == "call" else f"{sdk} = …")
-    return [SinkHit(sink.provider, sdk, location, value.then(use), switches + _value_switches(value)) for value in values]
+    use = Step(location.path, location.line, f"a method of the {sdk} a caller made" if call.made_by_caller
+               else f"{sdk}(…)" if sink.kind == "call" else f"{sdk} = …")
+    typed = call.receiver.typed if call.receiver is not None else None  # the annotation that says what the receiver is
+    return [SinkHit(sink.provider, sdk, location, (value.then(typed) if typed else value).then(use),
+                    switches + _value_switches(value)) for value in values]
 
 
 def _site_switches(site: CallSite, call: SinkCall, resolver: Resolver) -> tuple[Switch, ...]:

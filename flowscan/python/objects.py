@@ -101,10 +101,13 @@ class FuncRef:
 
 @dataclass(frozen=True, eq=False)
 class Inst:
-    """An object made by a call: of an external class (``Ext``) or an in-tree ``ClassRef``."""
+    """An object made by a call: of an external class (``Ext``) or an in-tree ``ClassRef``.
+    ``typed``: known only from a type annotation (this step), made by a caller outside the code
+    read; its constructor's arguments are unknown (``resolve_typed``)."""
 
     of: Ext | ClassRef
     call: CallCtx | None
+    typed: Step | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -301,7 +304,7 @@ def describe(obj: Obj) -> str:
     if isinstance(obj, Ext):
         return obj.dotted
     if isinstance(obj, Inst):
-        return f"a {obj.of.dotted if isinstance(obj.of, Ext) else obj.of.scope.name} object"
+        return f"a {class_name(obj)} object"
     if isinstance(obj, (FuncRef, ClassRef)):
         return obj.scope.qualname
     if isinstance(obj, SuperOf):
@@ -323,6 +326,11 @@ def describe(obj: Obj) -> str:
     if isinstance(obj, (DictGet, DataGet)):
         return "a mapping's get"
     return _KINDS.get(type(obj), type(obj).__name__.lower())
+
+
+def class_name(inst: Inst) -> str:
+    """The class ``inst`` is of: its dotted name, or an in-tree class's name."""
+    return inst.of.dotted if isinstance(inst.of, Ext) else inst.of.scope.name
 
 
 _KINDS: dict[type, str] = {DictObj: "a dict", ListObj: "a list or tuple", DataObj: "settings data", Absent: "None"}

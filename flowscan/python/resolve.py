@@ -79,6 +79,7 @@ from .closure_callers import closure_call_sites
 from .resolve_dynamic import DUNDER_IMPORT, GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
+from .resolve_typed import TYPED_CALLER_HOPS, TypedResolution
 from .resolve_setattr import SetattrResolution
 from .resolve_outside_writes import OutsideWriteResolution
 from .aliased_callers import alias_call_sites
@@ -117,7 +118,8 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 
 class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
                ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution,
-               BuiltinResolution, ComprehensionResolution, ReplaceResolution, OutsideWriteResolution):
+               BuiltinResolution, ComprehensionResolution, ReplaceResolution, OutsideWriteResolution,
+               TypedResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup, constants: Mapping[str, str] | None = None):
@@ -481,7 +483,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         out: list[Obj] = []
         label = f"{PARAMETER_HOLE}{param.name} of {scope.qualname}()"
         def_step = Step(module.path, scope.line, label)
-        if frame.depth < MAX_CALLER_DEPTH:
+        typed = self.typed_instances(module, param.annotation, f"parameter {param.name} of {scope.qualname}()") \
+            if placeholder and param.annotation is not None else []
+        # a typed parameter's callers are followed a few hops further: what they pass comes first
+        if frame.depth < MAX_CALLER_DEPTH + (TYPED_CALLER_HOPS if typed else 0):
             for caller_module, site in self.callers_of(module, scope):
                 caller_frame = Frame(caller_module, site.scope, site.line, NO_BINDINGS, frame.depth + 1)
                 if param.kind == "starstar":  # **kwargs: the keywords no named parameter takes
@@ -502,6 +507,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             default_step = Step(module.path, scope.line, f"default of {label}")
             for obj in self.eval(param.default, Frame(module, scope.qualname.rpartition(".")[0], scope.line, NO_BINDINGS, frame.depth)):
                 out.append(UnpassedNone(obj.trail, label) if unpassed and type(obj) is Absent else _then(obj, default_step))
+        if typed and not any(isinstance(o, Inst) for o in out):
+            out.extend(typed)  # no object followed: the annotation says what a caller passes
         if not out and placeholder:
             out.append(Strs((StrValue.hole(label, (def_step,)),)))
         return out
@@ -690,7 +697,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                     given = [o for o in splat if not isinstance(o, Absent)]
                     return given if len(given) == len(splat) else given + field_default
                 if field_default:
-                    return field_default
+                    return self._or_typed(ref, attr, field_default)
             if attr in klass.instance_attrs:
                 init = klass.children.get("__init__")
                 call = self._init_call(ref, inst)
@@ -701,11 +708,14 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                     frame = Frame(module, method, assign.line, bindings if init is not None and method == init.qualname else NO_BINDINGS)
                     for obj in self.eval(assign.value, frame):
                         out.append(_then(obj, Step(module.path, assign.line, short_text(assign.text) or f"self.{attr} = …")))
-                return out + (self.setattr_field(ref, attr) or []) + self.outside_writes(ref, attr)
+                return self._or_typed(ref, attr, out + (self.setattr_field(ref, attr) or []) + self.outside_writes(ref, attr))
             if attr not in klass.assigns and attr not in klass.children:
                 by_name = self.setattr_field(ref, attr)
                 if by_name is not None:
                     return by_name
+                typed = self.typed_attribute(ref, attr)  # a field declared with its class alone
+                if typed:
+                    return typed
         if attr in klass.assigns:
             return self._assigned(module, klass, attr, klass.assigns[attr], END_OF_FILE, Frame(module, klass.qualname, 0))
         if attr in klass.children:

@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Step
 from ..values import Part, StrValue, concat, dedupe, join_parts, merge_trails
 from .facts import Expr, Test
-from .objects import Absent, CallCtx, Inst, Strs
+from .objects import CALLER_SET, Absent, CallCtx, Inst, Strs, Unknown, class_name
 from .commands import command_line, first_words_case, image_registries, option_values, url_words
 from .declared import declared_selectors
 from .guards import not_none_at
@@ -30,6 +30,9 @@ class SinkCall:
     receiver: Inst | None = None
     assigned: Expr | None = None
     tests: tuple[Test, ...] = ()  # the conditions the call runs under (``guards``)
+    # a constructor a caller outside the code read made (``client: OpenAI``): what this names
+    # (``openai.OpenAI``); each argument the spec reads is then unknown, or not given
+    made_by_caller: str | None = None
 
 
 def evaluate_spec(spec: Any, call: SinkCall, resolver: Resolver, sdk: str) -> list[StrValue] | None:
@@ -102,6 +105,8 @@ def _simple_values(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk
     if expr is None and spec.get("kw") and not spec.get("assigned"):
         keywords = spec["kw"]
         given = resolver.splatted(ctx, [keywords] if isinstance(keywords, str) else keywords)
+    if given is None and call.made_by_caller is not None and not spec.get("assigned") and ("kw" in spec or "arg" in spec):
+        given = [_set_by_caller(spec, call), Absent()]
     if given and "field" in spec:
         given = list(resolver.field_of(given, spec["field"]))
     if given and expr is not None and len({isinstance(o, Absent) for o in given}) == 2 \
@@ -133,8 +138,12 @@ def _unset(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str, p
     """What the SDK uses when the call gives no value: the receiver's, module state, env, its default."""
     ctx = call.ctx
     values: list[StrValue] | None = None
+    by_caller: list[StrValue] = []  # what a receiver a caller made may set
     if "receiver" in spec and call.receiver is not None and call.receiver.call is not None:
         values = evaluate_spec(spec["receiver"], SinkCall(call.receiver.call), resolver, sdk)
+    elif "receiver" in spec and call.receiver is not None and call.receiver.typed is not None:
+        made = SinkCall(CallCtx(ctx.frame, (), (), ctx.line), made_by_caller=class_name(call.receiver))
+        by_caller = [v for v in evaluate_spec(spec["receiver"], made, resolver, sdk) or [] if not v.is_known]
     if values is None and "state" in spec:
         values = module_state(resolver, spec["state"], Step(path, ctx.line, f"{sdk} reads " + " / ".join(spec["state"])))
     found: list[StrValue] = []  # env values set on some path, when the variables may also be unset
@@ -153,7 +162,14 @@ def _unset(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str, p
     if values is None and spec.get("env"):
         first = spec["env"][0]
         values = [*found, StrValue.hole(f"env:{first}", (Step(path, ctx.line, f"{sdk} reads env {first}, not set in any scanned config"),))]
-    return values
+    return [*by_caller, *(values or [])] if by_caller else values
+
+
+def _set_by_caller(spec: dict[str, Any], call: SinkCall) -> Unknown:
+    """The argument ``spec`` reads, of a constructor a caller outside the code read made."""
+    keywords = spec.get("kw", [])
+    keyword = keywords if isinstance(keywords, str) else (keywords[0] if keywords else f"argument {spec.get('arg', 0)}")
+    return Unknown(f"{CALLER_SET}the {call.made_by_caller} a caller made may set {keyword}", call.ctx.line)
 
 
 def _shaped(values: list[StrValue] | None, spec: dict[str, Any], path: str, line: int, sdk: str) -> list[StrValue] | None:
