@@ -41,7 +41,8 @@ _MAIN = 'from app.llm import Llm\nLlm("mistral/mistral-large-latest").run([])\n'
 def _scan(root: Path, method: str) -> list[Endpoint]:
     files = {"app/__init__.py": "", "app/llm.py": _LLM, "app/runner.py": _RUNNER.replace("{method}", method),
              "app/main.py": _MAIN}
-    return report_of(root, files).endpoints
+    # litellm's price-map download when it is imported is another endpoint, not what these tests check
+    return [e for e in report_of(root, files).endpoints if e.host != "raw.githubusercontent.com"]
 
 
 def test_a_call_through_the_attribute_holding_the_function_passes_its_keywords(tmp_path: Path) -> None:

@@ -34,7 +34,8 @@ _CORE = '''\
 
 
 def _scan(root: Path, files: dict[str, str]) -> list[Endpoint]:
-    return report_of(root, files).endpoints
+    # litellm's price-map download when it is imported is another endpoint, not what these tests check
+    return [e for e in report_of(root, files).endpoints if e.host != "raw.githubusercontent.com"]
 
 
 def _app(profile: str) -> dict[str, str]:
