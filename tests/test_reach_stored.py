@@ -4,18 +4,9 @@ reference flowscan cannot place keeps the current answer."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-from flowscan.api import ScanOptions, scan
-
-
-def _reach(tmp_path: Path, files: dict[str, str], **env: str) -> dict[str | None, tuple[str, list[tuple[str, str, str]]]]:
-    for name, source in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(textwrap.dedent(source))
-    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None, env=env)).report
-    return {e.host: (e.reach, sorted({(s.setting, s.condition, s.shipped) for s in e.switches})) for e in report.endpoints}
+from tests.test_reach_selection import _reach
 
 
 _ENGINES = '''\

@@ -24,7 +24,7 @@ from weakref import WeakKeyDictionary
 
 from ..model import Switch
 from .facts import ModuleFacts, Name, Scope, scope_at
-from .reach_selection import _NOT_A_USE, _importers, _local_names, _named, _Place, _place_switches, _uses
+from .reach_selection import _NOT_A_USE, _importers, _local_names, _named, _Place, _uses, places_switches
 from .resolve import Resolver
 
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, function name) -> switches
@@ -56,18 +56,7 @@ def _switches(module: ModuleFacts, function: Scope, resolver: Resolver) -> tuple
     places = _places(module, function, resolver)
     if not places or not any(stored for _, stored in places):
         return ()
-    failing: list[Switch] = []
-    undecided: list[Switch] = []
-    for place, _ in places:
-        switches = _place_switches(place, resolver)
-        if switches is None:
-            return ()
-        down = [s for s in switches if s.taken is False]
-        if down:
-            failing.extend(down)
-        else:
-            undecided.extend(s for s in switches if s.taken is None)
-    return tuple(dict.fromkeys(undecided or failing))
+    return places_switches([place for place, _ in places], resolver)
 
 
 def _places(module: ModuleFacts, function: Scope, resolver: Resolver) -> list[tuple[_Place, bool]] | None:
