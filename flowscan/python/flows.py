@@ -19,6 +19,7 @@ from .reach_developer import developer_switches
 from .reach_extras import extra_switches
 from .reach_imports import import_switches
 from .reach_selection import selection_switches
+from .reach_stored import stored_switches
 from .reach_uncalled import uncalled_switches
 from .resolve import MAX_CALLER_DEPTH, Resolver, _enclosing_class, _scope_chain
 from .resolve_loops import choice_switch
@@ -318,7 +319,7 @@ def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver
 
 
 def _site_switches(site: CallSite, call: SinkCall, resolver: Resolver) -> tuple[Switch, ...]:
-    """The configuration a call depends on: the tests around it, else its callers', the
+    """The configuration a call depends on: the tests around it, else its callers', the places storing its function, the
     selection of its class, the secrets its class keeps, the imports of its module (each only while none failed yet).
     Evaluated after the call's value, with a budget of their own: what decides whether a
     call is made must not use up the budget for where it goes."""
@@ -327,6 +328,8 @@ def _site_switches(site: CallSite, call: SinkCall, resolver: Resolver) -> tuple[
     switches = switches_of(site, frame, resolver)
     if not any(s.taken is False for s in switches):
         switches += caller_switches(frame.module, site.scope, resolver)
+    if not any(s.taken is False for s in switches):
+        switches += stored_switches(frame.module, site.scope, resolver)
     if not any(s.taken is False for s in switches):
         switches += selection_switches(frame.module, site.scope, resolver)
     if not any(s.taken is False for s in switches):

@@ -82,7 +82,12 @@ def per_class(memo: WeakKeyDictionary, kind: str, module: ModuleFacts, qualname:
 
 
 def _switches(module: ModuleFacts, klass: Scope, resolver: Resolver) -> tuple[Switch, ...]:
-    places = list(_places(module, klass, resolver))
+    return places_switches(list(_places(module, klass, resolver)), resolver)
+
+
+def places_switches(places: list[_Place], resolver: Resolver) -> tuple[Switch, ...]:
+    """The switches of ``places`` when every one fails (or cannot be decided); none when there
+    is no place or one selects by default."""
     if not places:
         return ()
     failing: list[Switch] = []
