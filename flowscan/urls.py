@@ -67,7 +67,9 @@ def split_url(value: StrValue, assume_host: bool = False) -> UrlParts | None:
         return UrlParts(scheme, None, None, port, url, ("host",))
     labels = tuple(holes[int(i)].label for i in _PLACEHOLDER.findall(host))
     if not labels and _not_a_dns_name(host):
-        return None  # "-aiplatform.googleapis.com" (an empty region put in front): no connection can be made
+        # "-aiplatform.googleapis.com" (an empty region put in front): not a host any resolver finds,
+        # so none is named; the call is still reported, its host unknown
+        return UrlParts(scheme, None, None, port, url, ("host",))
     if _PLACEHOLDER.fullmatch(host) or any(is_number_hole(holes[int(i)]) for i in _PLACEHOLDER.findall(host)):
         # a number or bool is no part of a host name: a host built around one is not known
         return UrlParts(scheme, None, None, port, url, labels)

@@ -1,6 +1,7 @@
 """A fully known host name that no resolver can find (an empty label, a label starting or ending
-with a hyphen: an empty region put in front of "-aiplatform.googleapis.com") is no endpoint; a
-host with an unknown part, an IP literal or a root dot still is one."""
+with a hyphen: an empty region put in front of "-aiplatform.googleapis.com") names no host: the
+call stays an endpoint whose host is unknown. A host with an unknown part, an IP literal or a
+root dot is still named."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from flowscan.values import Hole, StrValue
 
 @pytest.mark.parametrize("text", ["https://-aiplatform.googleapis.com/v1", "https://api..example.com",
                                   "http://edge-.example.com:8080", "https://.example.com/"])
-def test_a_name_no_resolver_finds_is_no_endpoint(text: str) -> None:
-    assert split_url(StrValue((text,))) is None
+def test_a_name_no_resolver_finds_names_no_host(text: str) -> None:
+    parts = split_url(StrValue((text,)))
+    assert parts is not None and parts.host is None and parts.host_pattern is None and parts.url == text
 
 
 @pytest.mark.parametrize(("text", "host"), [
