@@ -14,6 +14,7 @@ _HOST_CHARS = re.compile(r"^[A-Za-z0-9._\-\[\]:%" + _OPEN + _CLOSE + r"]+$")
 # A leading unknown part still leaves a host when a domain (two labels or more: ".amazonaws.com",
 # "-aiplatform.googleapis.com") or a port follows it; "{url}.json" is a file name appended to a URL.
 _HOST_AFTER_HOLE = re.compile(f"{_OPEN}\\d+{_CLOSE}(?:[A-Za-z0-9\\-]*(?:\\.[A-Za-z0-9\\-]+){{2,}}|[A-Za-z0-9.\\-]*:\\d)")
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 HOLE_TOKEN = "hole0x"  # stands for an unknown part when matching host patterns
 # Without a scheme, "default.yaml" or "{profile}.json" is a file name, not a host: its last label
 # is a file extension (a few are also top-level domains, but not in a value written without a scheme).
@@ -65,6 +66,10 @@ def split_url(value: StrValue, assume_host: bool = False) -> UrlParts | None:
     if not host or not _HOST_CHARS.match(host):
         return UrlParts(scheme, None, None, port, url, ("host",))
     labels = tuple(holes[int(i)].label for i in _PLACEHOLDER.findall(host))
+    if not labels and _not_a_dns_name(host):
+        # "-aiplatform.googleapis.com" (an empty region put in front): not a host any resolver finds,
+        # so none is named; the call is still reported, its host unknown
+        return UrlParts(scheme, None, None, port, url, ("host",))
     if _PLACEHOLDER.fullmatch(host) or any(is_number_hole(holes[int(i)]) for i in _PLACEHOLDER.findall(host)):
         # a number or bool is no part of a host name: a host built around one is not known
         return UrlParts(scheme, None, None, port, url, labels)
@@ -77,6 +82,15 @@ def split_url(value: StrValue, assume_host: bool = False) -> UrlParts | None:
     if not m and not assume_host and _FILE_NAME.search(pattern) and rest == authority:
         return None  # "default.yaml": a file name
     return UrlParts(scheme, display, pattern, port, url, labels)
+
+
+def _not_a_dns_name(host: str) -> bool:
+    """Whether a fully known host name has an empty label or one that starts or ends with a hyphen
+    (RFC 1123), so no resolver finds it; IP literals and a trailing root dot are fine."""
+    if ":" in host or _IPV4.fullmatch(host):
+        return False
+    names = host[:-1] if host.endswith(".") else host
+    return any(not label or label.startswith("-") or label.endswith("-") for label in names.split("."))
 
 
 def _host_port(authority: str) -> tuple[str, str | None]:

@@ -703,7 +703,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 call = self._init_call(ref, inst)
                 bindings = self._bind(module, init, call, skip_self=True) if (init is not None and call is not None) else NO_BINDINGS
                 out: list[Obj] = []
-                for assign in _reaching(klass.instance_attrs[attr], END_OF_FILE):
+                for assign in _reaching_any_method(klass, klass.instance_attrs[attr]):
                     method = _method_of(klass, assign.line) or klass.qualname
                     frame = Frame(module, method, assign.line, bindings if init is not None and method == init.qualname else NO_BINDINGS)
                     for obj in self.eval(assign.value, frame):
@@ -1309,6 +1309,17 @@ def _with_item(obj: Obj, store: ItemSet, frame: Frame) -> Obj:
             if replaced is None or (key if isinstance(key, str) else key.text if isinstance(key, Lit) else None) != replaced]
     kept.append((store.key, store.value, frame))
     return DictObj(tuple((key, value) for key, value, _ in kept), obj.frame, tuple(at for _, _, at in kept))
+
+
+def _reaching_any_method(klass: Scope, assigns: list[Assign]) -> list[Assign]:
+    """The ``self.attr = ...`` assignments that may hold when another method reads the attribute:
+    the methods run in any order, so each method's last assignment (and conditional ones after
+    it), not only those of the method written last (``close()`` setting it back to None)."""
+    by_method: dict[str, list[Assign]] = {}
+    for assign in assigns:
+        by_method.setdefault(_method_of(klass, assign.line) or klass.qualname, []).append(assign)
+    chosen = {id(a) for group in by_method.values() for a in _reaching(group, END_OF_FILE)}
+    return [a for a in assigns if id(a) in chosen]
 
 
 def _reaching(assigns: list[Assign], line: int) -> list[Assign]:

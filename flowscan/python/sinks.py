@@ -14,7 +14,7 @@ from typing import Any
 from ..model import Step
 from ..values import Part, StrValue, concat, dedupe, join_parts, merge_trails
 from .facts import Expr, Test
-from .objects import CALLER_SET, Absent, CallCtx, Inst, Strs, Unknown, class_name
+from .objects import CALLER_SET, Absent, CallCtx, Ext, Inst, Strs, Unknown, class_name
 from .commands import command_line, first_words_case, image_registries, option_values, url_words
 from .declared import declared_selectors
 from .guards import not_none_at
@@ -134,6 +134,14 @@ def _after(trail: tuple[Step, ...], values: list[StrValue] | None) -> list[StrVa
     return [StrValue(v.parts, merge_trails(trail, v.trail)) for v in values]
 
 
+def chain_root(inst: Inst) -> Inst:
+    """The object a chain of SDK attributes and calls starts from: ``client.a.b(x).c`` is looked
+    up on what ``b(x)`` returned, itself looked up on ``client``; the chain's root is ``client``."""
+    while isinstance(inst.of, Ext) and inst.of.receiver is not None:
+        inst = inst.of.receiver
+    return inst
+
+
 def _unset(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str, path: str) -> list[StrValue] | None:
     """What the SDK uses when the call gives no value: the receiver's, module state, env, its default."""
     ctx = call.ctx
@@ -144,6 +152,10 @@ def _unset(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str, p
     elif "receiver" in spec and call.receiver is not None and call.receiver.typed is not None:
         made = SinkCall(CallCtx(ctx.frame, (), (), ctx.line), made_by_caller=class_name(call.receiver))
         by_caller = [v for v in evaluate_spec(spec["receiver"], made, resolver, sdk) or [] if not v.is_known]
+    if values is None and "client" in spec and call.receiver is not None:
+        root = chain_root(call.receiver)
+        if root.call is not None:
+            values = evaluate_spec(spec["client"], SinkCall(root.call), resolver, sdk)
     if values is None and "state" in spec:
         values = module_state(resolver, spec["state"], Step(path, ctx.line, f"{sdk} reads " + " / ".join(spec["state"])))
     found: list[StrValue] = []  # env values set on some path, when the variables may also be unset

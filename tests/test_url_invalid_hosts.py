@@ -1,0 +1,32 @@
+"""A fully known host name that no resolver can find (an empty label, a label starting or ending
+with a hyphen: an empty region put in front of "-aiplatform.googleapis.com") names no host: the
+call stays an endpoint whose host is unknown. A host with an unknown part, an IP literal or a
+root dot is still named."""
+
+from __future__ import annotations
+
+import pytest
+
+from flowscan.urls import split_url
+from flowscan.values import Hole, StrValue
+
+
+@pytest.mark.parametrize("text", ["https://-aiplatform.googleapis.com/v1", "https://api..example.com",
+                                  "http://edge-.example.com:8080", "https://.example.com/"])
+def test_a_name_no_resolver_finds_names_no_host(text: str) -> None:
+    parts = split_url(StrValue((text,)))
+    assert parts is not None and parts.host is None and parts.host_pattern is None and parts.url == text
+
+
+@pytest.mark.parametrize(("text", "host"), [
+    ("https://us-central1-aiplatform.googleapis.com/v1", "us-central1-aiplatform.googleapis.com"),
+    ("https://example.com./x", "example.com."), ("http://10.0.0.5:8000", "10.0.0.5"), ("http://[::1]:8080", "::1"),
+    ("postgres://db-1.internal:5432/app", "db-1.internal")])
+def test_a_valid_name_is_kept(text: str, host: str) -> None:
+    parts = split_url(StrValue((text,)))
+    assert parts is not None and parts.host == host
+
+
+def test_an_unknown_region_in_front_is_still_a_host() -> None:
+    parts = split_url(StrValue(("https://", Hole("region"), "-aiplatform.googleapis.com/v1")))
+    assert parts is not None and parts.host is not None and parts.host.endswith("-aiplatform.googleapis.com")
