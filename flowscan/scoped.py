@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from .recorded_hits import RecordedHits
     from .resultcache import ScanRecord
 
-FORMAT = 6
+FORMAT = 7
 MENTION = "mention:"
 QUOTING = "quoting:"
 Site = tuple[str, int]
@@ -60,17 +60,34 @@ class _Answers:
         self._words = words
         self._quoted: set[bytes] | None = None
         self._writes_env: bool | None = None
+        self._called: set[bytes] | None = None  # ``x.NAME(…)`` calls
+        self._writes: dict[str, set[str]] | None = None  # ``x.….attr = …`` writes
 
     def holds(self, key: str) -> bool | None:
         """Whether the file answers ``key`` (None: not a question this knows, which the hook
         then treats as answered by every changed file)."""
+        from .python.aliased_callers import ATTR_CALL, called_attributes
         from .python.env_writes import ENV_WRITES, may_write_env
+        from .python.resolve_outside_writes import OUTSIDE_WRITE, attribute_writes, writes_for_instance
         from .python.program import QUOTED_DOTTED, identifiers, mentions_in
 
         if key.startswith(MENTION):
             if self._words is None:
                 self._words = identifiers(self.data)
             return mentions_in(self.data, key[len(MENTION):], self._words)
+        if key.startswith(ATTR_CALL):
+            if self._called is None:
+                self._called = called_attributes(self.data)
+            return key[len(ATTR_CALL):].encode() in self._called
+        if key.startswith(OUTSIDE_WRITE):
+            attr, _, class_name = key[len(OUTSIDE_WRITE):].partition(":")
+            if self._writes is None:
+                self._writes = attribute_writes(self.data)
+            if attr not in self._writes:
+                return False
+            if self._words is None:
+                self._words = identifiers(self.data)
+            return writes_for_instance(self.data, self._words, self._writes, attr, class_name)
         if key.startswith(QUOTING):
             if self._quoted is None:
                 self._quoted = set(QUOTED_DOTTED.findall(self.data))

@@ -74,3 +74,17 @@ def test_a_comparison_is_no_write(tmp_path: Path) -> None:
     endpoints = _scan(tmp_path, _app(profile))
     assert {e.host for e in endpoints} == {"api.openai.com"}
 
+
+
+def test_the_hook_follows_an_outside_write_added_in_another_file(tmp_path: Path) -> None:
+    """The hook's question for outside writes is what is read (a file writing ``x.….attr =``
+    for an instance of the class): a profile that starts writing ``api_base`` re-resolves the
+    litellm call, as a scan without cache sees it."""
+    from .test_scoped_hook import _replace, _scoped_after_edits, _write
+
+    root = tmp_path / "tree"
+    _write(root, _app('from app import interpreter\ninterpreter.llm.model = "gpt-4o-mini"\n'))
+    profile = _replace("profiles/custom.py", 'interpreter.llm.model = "gpt-4o-mini"\n',
+                       'interpreter.llm.model = "gpt-4o-mini"\ninterpreter.llm.api_base = "https://api.cerebras.ai/v1"\n')
+    (hook,) = _scoped_after_edits(root, tmp_path / "cache", [profile])
+    assert hook.stats.scoped is not None and "api.cerebras.ai" in {e.host for e in hook.report.endpoints}

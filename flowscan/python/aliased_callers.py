@@ -46,8 +46,8 @@ def alias_call_sites(program: Program, module: ModuleFacts, scope: Scope) -> lis
     out: list[tuple[ModuleFacts, CallSite]] = []
     deps = program.deps
     for alias in attribute_aliases(module, scope):
-        if deps is not None:  # a file starting or ceasing to call it changes the answer
-            deps.ask(f"mention:{alias}")
+        if deps is not None:  # a file starting or ceasing to call ``x.alias(…)`` changes the answer
+            deps.ask(f"{ATTR_CALL}{alias}")
         near = set(program.files_mentioning(alias, module)) | _imported_files(program, module)
         for path in sorted(near.intersection(_files_calling(program, alias))):
             if deps is not None:  # what is read of the file: its calls named ``alias`` (as asked)
@@ -55,6 +55,14 @@ def alias_call_sites(program: Program, module: ModuleFacts, scope: Scope) -> lis
             facts = program.load(path, "callers", read=False)
             out.extend((facts, site) for site in program.calls_named(facts, alias) if isinstance(site.func, Attr))
     return out
+
+
+ATTR_CALL = "attr-call:"  # the hook's question: does a file call ``x.NAME(…)``
+
+
+def called_attributes(data: bytes) -> set[bytes]:
+    """The NAMEs a file's bytes call as ``x.NAME(…)``: ``attr-call:NAME`` holds for these."""
+    return {match.group(1) for match in _CALL.finditer(data)}
 
 
 def _files_calling(program: Program, attr: str) -> list[str]:

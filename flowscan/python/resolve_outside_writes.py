@@ -43,10 +43,8 @@ def writer_files(program: Program, attr: str, class_name: str) -> list[str]:
         found: dict[str, dict[str, set[str]]] = {}
         for path, data in program.sources.items():
             if path.endswith((".py", ".pyi")):
-                for match in _WRITE.finditer(data):
-                    root = match.group(1).decode("ascii", "replace")
-                    if root not in _OWN:
-                        found.setdefault(match.group(2).decode("ascii", "replace"), {}).setdefault(path, set()).add(root)
+                for attr_name, roots in attribute_writes(data).items():
+                    found.setdefault(attr_name, {})[path] = roots
         index = _WRITERS[program] = found
     return sorted(path for path, roots in index.get(attr, {}).items()
                   if any(_may_name_instance(program, path, root, class_name) for root in roots))
@@ -55,10 +53,34 @@ def writer_files(program: Program, attr: str, class_name: str) -> list[str]:
 def _may_name_instance(program: Program, path: str, root: str, class_name: str) -> bool:
     """Whether name ``root`` in file ``path`` may be an instance made elsewhere: the file
     imports it, or names the class."""
-    data = program.sources[path]
+    return _names_instance(program.sources[path], program.words(path), root, class_name)
+
+
+def _names_instance(data: bytes, words: frozenset[bytes] | None, root: str, class_name: str) -> bool:
     imported = re.search(rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t][^\n]*\b" + re.escape(root.encode()) + rb"\b",
                          data, re.M)
-    return imported is not None or mentions_in(data, class_name, program.words(path))
+    return imported is not None or mentions_in(data, class_name, words)
+
+
+OUTSIDE_WRITE = "outside-write:"  # the hook's question: does a file write ``x.….ATTR =`` for an instance of CLASS
+
+
+def attribute_writes(data: bytes) -> dict[str, set[str]]:
+    """A file's ``x.….attr = …`` writes through a name other than ``self`` / ``cls``: attr -> first names."""
+    found: dict[str, set[str]] = {}
+    for match in _WRITE.finditer(data):
+        root = match.group(1).decode("ascii", "replace")
+        if root not in _OWN:
+            found.setdefault(match.group(2).decode("ascii", "replace"), set()).add(root)
+    return found
+
+
+def writes_for_instance(data: bytes, words: frozenset[bytes] | None, writes: dict[str, set[str]], attr: str,
+                        class_name: str) -> bool:
+    """Whether a file (its bytes, words and ``attribute_writes``) is one ``writer_files`` would
+    list for ``attr`` and ``class_name``: the answer to ``outside-write:ATTR:CLASS``, which the
+    hook compares before and after an edit."""
+    return any(_names_instance(data, words, root, class_name) for root in writes.get(attr, ()))
 
 
 class OutsideWriteResolution:
@@ -67,9 +89,8 @@ class OutsideWriteResolution:
     def outside_writes(self: Resolver, ref: ClassRef, attr: str) -> list[Obj]:
         """The values ``x.attr = …`` statements outside the class give instances of ``ref``."""
         program = self.program
-        if program.deps is not None:  # a file starting or ceasing to write it, or to name the class, changes it
-            program.deps.ask(f"mention:{attr}")
-            program.deps.ask(f"mention:{ref.scope.name}")
+        if program.deps is not None:  # a file starting or ceasing to write it for an instance of the class changes it
+            program.deps.ask(f"{OUTSIDE_WRITE}{attr}:{ref.scope.name}")
         key = ("outside writes", ref.module.path, ref.scope.qualname, attr)
         if key in self._active:  # the owner's own value asks for this attribute: cut the cycle
             return []
