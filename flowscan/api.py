@@ -177,11 +177,15 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
         from .python.reach_extras import install_files_digest, read_install_files
 
         install_texts = read_install_files(root, inventory.unread)
+    from .packaging import shipped_packages
+
+    shipped = shipped_packages(root)  # with the policy's globs, which files are tests, examples, ...
+    role_map = policy.role_map(shipped)
     if results is not None:
         with stats.phase("reuse"):
             key = scan_key(root, json.dumps(policy.to_dict(), sort_keys=True, default=str),
                            (options.prepass, sorted(options.env.items()), [s.path for s in coverage.files_skipped],
-                            sorted(shown_roles(options.include)), base.prefix, options.only,
+                            sorted(shown_roles(options.include)), base.prefix, options.only, shipped,
                             install_files_digest(install_texts) if install_texts is not None else None))
             digests = {path: content_digest(data) for path, data in sources.items()}
             record = results.load(key)
@@ -220,6 +224,8 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
 
     program = Program({p: (s.module, canonical[p]) for p, s in summaries.items()}, sources, load,
                       {p: s.imports for p, s in summaries.items()}, callees=cache)
+    shown = shown_roles(options.include)
+    program.hidden = frozenset(p for p in sources if role_map.role(p) not in shown)
     if install_texts is not None:
         from .python.reach_extras import note_install_files
 
@@ -337,8 +343,6 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
             from .checks import module_rules
 
             findings += plan.module_findings(unloaded, module_rules())
-        from .packaging import shipped_packages
-
         servers: list[ModelServer] = []
         if facts.configs or facts.modules:  # else nothing can launch a model server: readiness stays unloaded
             from .readiness import model_servers
@@ -349,7 +353,6 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
             from .checks.kvcache import undecided
 
             readiness_notes["kv-cache"] = undecided(facts.configs, facts.modules)
-        role_map = policy.role_map(shipped_packages(root))
         from .rules_index import rule_docs
 
         every_role = frozenset(rule for rule, doc in rule_docs().items() if doc.every_role)

@@ -361,13 +361,23 @@ def _check_output(output: Path) -> None:
 
 def _emit(text: str, output: Path | None) -> None:
     """Print the report, or write it atomically: a temporary file in the same folder, renamed
-    over ``output`` once complete (an interrupted run leaves no partial report)."""
+    over ``output`` once complete (an interrupted run leaves no partial report). A device or
+    pipe (``-o /dev/null``, ``-o /dev/stdout``, a FIFO) is written to, never replaced."""
     if output is None:
         click.echo(text, nl=False)
         return
     import os
+    import stat
     import tempfile
 
+    try:
+        special = not stat.S_ISREG(output.stat().st_mode)
+    except OSError:  # no such file yet: written whole below
+        special = False
+    if special:
+        with output.open("w", encoding="utf-8") as stream:
+            stream.write(text)
+        return
     handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent if str(output.parent) else ".")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -86,11 +86,13 @@ def split_url(value: StrValue, assume_host: bool = False) -> UrlParts | None:
 
 def _not_a_dns_name(host: str) -> bool:
     """Whether a fully known host name has an empty label or one that starts or ends with a hyphen
-    (RFC 1123), so no resolver finds it; IP literals and a trailing root dot are fine."""
+    (RFC 1123), or is under ``.invalid`` (RFC 6761 6.4: such names never resolve, so they stand for
+    a value set elsewhere), so no resolver finds it; IP literals and a trailing root dot are fine."""
     if ":" in host or _IPV4.fullmatch(host):
         return False
-    names = host[:-1] if host.endswith(".") else host
-    return any(not label or label.startswith("-") or label.endswith("-") for label in names.split("."))
+    names = (host[:-1] if host.endswith(".") else host).lower()
+    return names == "invalid" or names.endswith(".invalid") \
+        or any(not label or label.startswith("-") or label.endswith("-") for label in names.split("."))
 
 
 def _host_port(authority: str) -> tuple[str, str | None]:

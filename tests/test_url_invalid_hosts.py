@@ -1,5 +1,6 @@
 """A fully known host name that no resolver can find (an empty label, a label starting or ending
-with a hyphen: an empty region put in front of "-aiplatform.googleapis.com") names no host: the
+with a hyphen: an empty region put in front of "-aiplatform.googleapis.com"; a name under
+``.invalid``, which RFC 6761 reserves never to resolve) names no host: the
 call stays an endpoint whose host is unknown. A host with an unknown part, an IP literal or a
 root dot is still named."""
 
@@ -12,7 +13,8 @@ from flowscan.values import Hole, StrValue
 
 
 @pytest.mark.parametrize("text", ["https://-aiplatform.googleapis.com/v1", "https://api..example.com",
-                                  "http://edge-.example.com:8080", "https://.example.com/"])
+                                  "http://edge-.example.com:8080", "https://.example.com/",
+                                  "https://collector.invalid/v1/traces", "http://Broker.INVALID.:9092"])
 def test_a_name_no_resolver_finds_names_no_host(text: str) -> None:
     parts = split_url(StrValue((text,)))
     assert parts is not None and parts.host is None and parts.host_pattern is None and parts.url == text
@@ -21,7 +23,8 @@ def test_a_name_no_resolver_finds_names_no_host(text: str) -> None:
 @pytest.mark.parametrize(("text", "host"), [
     ("https://us-central1-aiplatform.googleapis.com/v1", "us-central1-aiplatform.googleapis.com"),
     ("https://example.com./x", "example.com."), ("http://10.0.0.5:8000", "10.0.0.5"), ("http://[::1]:8080", "::1"),
-    ("postgres://db-1.internal:5432/app", "db-1.internal")])
+    ("postgres://db-1.internal:5432/app", "db-1.internal"), ("https://invalid.example.org", "invalid.example.org"),
+    ("http://api.invalidate.io", "api.invalidate.io")])
 def test_a_valid_name_is_kept(text: str, host: str) -> None:
     parts = split_url(StrValue((text,)))
     assert parts is not None and parts.host == host

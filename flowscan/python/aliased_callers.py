@@ -69,7 +69,7 @@ def _files_calling(program: Program, attr: str) -> list[str]:
     index = _CALLERS.get(program)
     if index is None:
         found: dict[str, set[str]] = {}
-        for path, data in program.sources.items():
+        for path, data in program.shown_sources.items():
             if path.endswith((".py", ".pyi")):
                 for match in _CALL.finditer(data):
                     found.setdefault(match.group(1).decode("ascii", "replace"), set()).add(path)

@@ -45,7 +45,7 @@ def declared_selectors(program: Program, path: str, word: str, spec: dict[str, A
     if deps is not None:
         deps.begin()
     chosen: dict[str, StrValue] = {}
-    for source in sorted(program.sources):
+    for source in sorted(program.shown_sources):
         in_package = source.startswith(package + "/") if package else "/" not in source
         if not source.endswith(".py") or not in_package or not program.mentions(source, word, read=False):
             continue

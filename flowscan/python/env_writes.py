@@ -72,8 +72,9 @@ class _EnvWriteIndex:
     def __init__(self, program: Program) -> None:
         self.program = program
         self.known = program.env_write_keys or {}
-        self.unknown = [path for path in sorted(program.sources) if path.endswith(".py") and path not in self.known
-                        and _WRITES.search(program.sources[path]) is not None]
+        self.known = {path: keys for path, keys in self.known.items() if program.feeds(path)}
+        self.unknown = [path for path, data in sorted(program.shown_sources.items()) if path.endswith(".py")
+                        and path not in self.known and _WRITES.search(data) is not None]
         self.by_path: dict[str, list[EnvWrite]] = {}
         self.by_key: dict[str, list[EnvWrite]] = {}
 

@@ -54,6 +54,6 @@ def _find_assignments(program, names: list[str]) -> list[tuple[ModuleFacts, Attr
     last_parts = {name.rsplit(".", 1)[-1] for name in names}
     tops = {name.split(".", 1)[0] for name in names}
     return [(module, assign) for module in program.modules
-            if any(target.split(".", 1)[0] in tops for target in module.imports.values())
+            if program.feeds(module.path) and any(target.split(".", 1)[0] in tops for target in module.imports.values())
             for assign in module.attr_assigns
             if isinstance(assign.target, Attr) and assign.target.attr in last_parts]

@@ -129,6 +129,10 @@ class Program:
         self.before_state: Callable[[frozenset[str]], None] | None = None
         # a scoped hook run: the env vars each unchanged file writes, as recorded (``env_writes``)
         self.env_write_keys: dict[str, frozenset[str]] | None = None
+        # files of the code roles the report does not show (tests, examples, ... unless asked for):
+        # what they write or pass does not flow into the shown code (``feeds``)
+        self.hidden: frozenset[str] = frozenset()
+        self._shown_sources: dict[str, bytes] | None = None
         for path, (by_path, canonical) in sorted(paths.items()):
             first = self.by_name.setdefault(canonical, path)  # how Python imports it
             if first != path:  # e.g. services/a/app/config.py and services/b/app/config.py
@@ -140,6 +144,18 @@ class Program:
         self.import_index = ImportIndex(imports or {}, self.path_of)
         self._quoted: dict[str, list[str]] = {}  # "pkg.module.Class" -> files quoting it (as asked)
         self._module_names = {path: tuple(dict.fromkeys(names)) for path, names in paths.items()}  # how it is imported
+
+    def feeds(self, path: str, into: str | None = None) -> bool:
+        """Whether file ``path`` is in the tree and its values may flow into code of file ``into``
+        (any shown file when None): a test's caller or env write is not what the shipped app does."""
+        return path in self.sources and (path not in self.hidden or (into is not None and into in self.hidden))
+
+    @property
+    def shown_sources(self) -> dict[str, bytes]:
+        """The sources of the files whose values flow into shown code (``hidden`` left out)."""
+        if self._shown_sources is None:
+            self._shown_sources = {p: d for p, d in self.sources.items() if p not in self.hidden}
+        return self._shown_sources
 
     def add(self, facts: ModuleFacts) -> None:
         self.loaded[facts.path] = facts
@@ -219,7 +235,7 @@ class Program:
         candidates = self.import_index.importers(defined_in.module, name, defined_in.path)
         candidates |= self._reexported(defined_in.module, name)
         candidates.add(defined_in.path)
-        return [path for path in sorted(candidates) if path in self.sources and self.mentions(path, name)]
+        return [path for path in sorted(candidates) if self.feeds(path, defined_in.path) and self.mentions(path, name)]
 
     def _reexported(self, module: str, name: str) -> set[str]:
         """Files that import ``name`` from a module re-exporting it: a package's ``__init__``

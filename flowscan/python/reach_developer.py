@@ -88,7 +88,7 @@ def _named_in_text(module: ModuleFacts, klass: Scope, resolver: Resolver) -> boo
     word = re.escape(name.encode())
     quoted = re.compile(rb"""["'][A-Za-z_][\w.]*[.:]""" + word + rb"""["']|getattr\(.{0,200}?["']""" + word + rb"""["']""")
     value = config_value_pattern(name)
-    for path in sorted(program.sources):
+    for path in sorted(program.shown_sources):
         if path == module.path or name.encode() not in program.words(path):
             continue
         if (quoted if path.endswith(".py") else value).search(program.sources[path]):
@@ -141,7 +141,7 @@ def _discovered(names: set[str], resolver: Resolver) -> bool:
             program.deps.ask(f"mention:{word.decode()}")
     listing = _LISTING.get(program)
     if listing is None:
-        listing = _LISTING[program] = [path for path in sorted(program.sources) if path.endswith(".py")
+        listing = _LISTING[program] = [path for path in sorted(program.shown_sources) if path.endswith(".py")
                                        and any(word in program.sources[path] for word in DISCOVERY)]
     return any(name.encode() in program.words(path) for path in listing for name in names)
 

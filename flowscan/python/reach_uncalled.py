@@ -56,7 +56,7 @@ def _named_elsewhere(module: ModuleFacts, name: str, resolver: Resolver) -> bool
         program.deps.ask(f"mention:{name}")
     word = re.compile(rb"(?<![\w])" + re.escape(name.encode()) + rb"(?![\w])")
     value = config_value_pattern(name)
-    for path in sorted(program.sources):
+    for path in sorted(program.shown_sources):
         if name.encode() not in program.words(path):
             continue
         if not path.endswith(".py"):

@@ -346,9 +346,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 out.extend(_truthy(objs))
             return out or [Absent()]
         if isinstance(expr, DictLit):
-            return [self.dict_value(expr, frame)]
+            return self.dict_value(expr, frame)
         if isinstance(expr, Seq):
-            return [self.list_value(expr, frame)]
+            return self.list_value(expr, frame)
         if isinstance(expr, Each):
             return self.each(expr, frame)
         if isinstance(expr, ItemSet):

@@ -41,7 +41,7 @@ def writer_files(program: Program, attr: str, class_name: str) -> list[str]:
     index = _WRITERS.get(program)
     if index is None:
         found: dict[str, dict[str, set[str]]] = {}
-        for path, data in program.sources.items():
+        for path, data in program.shown_sources.items():
             if path.endswith((".py", ".pyi")):
                 for attr_name, roots in attribute_writes(data).items():
                     found.setdefault(attr_name, {})[path] = roots
