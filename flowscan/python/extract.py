@@ -19,7 +19,7 @@ import tokenize
 import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
-from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, add_function, branch_tests, case_tests, joined_string, unpacked
+from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, add_function, branch_tests, case_tests, joined_string, truth_of, unpacked
 from .extract_common import annotation_names, comprehension_names, item_set, loop_assignments, module_name_for, source_lines
 from .redact_facts import redact_facts
 from .facts import (
@@ -224,6 +224,13 @@ def _walruses(node: ast.expr) -> list[ast.NamedExpr]:
     if isinstance(node, ast.Compare):
         return _walruses(node.left)
     return []
+
+
+def _is_test(node: ast.expr) -> bool:
+    """A comparison ``test_shape`` reads as one test, or a ``not``."""
+    if isinstance(node, ast.Compare):
+        return len(node.ops) == 1 and type(node.ops[0]) in _COMPARE_OPS
+    return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)
 
 
 def _added(node: ast.BinOp) -> list[ast.expr]:
@@ -436,17 +443,17 @@ class _Extractor(BlockWalker):
             return ("or", parts) if all(p is not None for p in parts) else None
         return None
 
-    def test_shape(self, node: ast.expr) -> tuple:
-        """A branch test's structure for ``branch_tests``."""
+    def test_shape(self, node: ast.expr, line: int = 0) -> tuple:
+        """A branch test's structure for ``branch_tests`` (``line``: as ``expr``'s ``outer``)."""
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            return ("not", self.test_shape(node.operand))
+            return ("not", self.test_shape(node.operand, line))
         if isinstance(node, ast.BoolOp):
-            return ("and" if isinstance(node.op, ast.And) else "or", [self.test_shape(v) for v in node.values])
+            return ("and" if isinstance(node.op, ast.And) else "or", [self.test_shape(v, line) for v in node.values])
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE_OPS:
-            return ("compare", self.expr(node.left), _COMPARE_OPS[type(node.ops[0])], self.expr(node.comparators[0]))
+            return ("compare", self.expr(node.left, line), _COMPARE_OPS[type(node.ops[0])], self.expr(node.comparators[0], line))
         if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-            return ("value", self.expr(node.target))  # ``if url := …:`` tests the name it binds
-        return ("value", self.expr(node))
+            return ("value", self.expr(node.target, line))  # ``if url := …:`` tests the name it binds
+        return ("value", self.expr(node, line))
 
     def assign_target(self, target: ast.expr, value: Expr, scope: Scope, klass: Scope | None,
                       conditional: bool) -> None:
@@ -639,7 +646,10 @@ class _Extractor(BlockWalker):
                     result = Either((result, self.expr(value, line)), line)
                 return result
             self.dropped(line, *node.values[:-1])
-            return self.expr(node.values[-1], line)
+            last = self.expr(node.values[-1], line)
+            if isinstance(last, Opaque) and last.cond is not None:  # ``a is not None and not b``: kept as tests
+                return Opaque(last.why, last.line, truth_of(self.test_shape(node, line), line))
+            return last
         if kind is ast.IfExp:
             body = self.expr(node.body, line)
             self.dropped(line, node.test)
@@ -658,6 +668,8 @@ class _Extractor(BlockWalker):
         if kind in _COMPREHENSIONS:
             return self.comprehension(node, line)  # type: ignore[arg-type]
         self.dropped(line, node)
+        if _is_test(node):  # ``x is not None``, ``not x``: a bool, kept as tests
+            return Opaque(_OPAQUE_NAMES[type(node)], line, truth_of(self.test_shape(node, line), line))
         return Opaque(_OPAQUE_NAMES.get(type(node), type(node).__name__), line)
 
     def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, line: int) -> Expr:

@@ -20,6 +20,7 @@ from .entrypoints import USER_SUPPLIED
 from .facts import Attr, CallSite, ModuleFacts, Name, NoneLit, Scope, Test
 from .objects import ARGV, CALLER_SET, Absent, ClassRef, Ext, Frame, FuncRef, ListObj, Strs, Unknown, UserInput
 from .reach_cli import NOT_GIVEN, argv_switch
+from .reach_flags import flag_switch
 from .reach_input import user_choice_switch
 from .resolve import Resolver
 from .resolve_cli import CLI_FLAG, FLAG_DEFAULT_STEP
@@ -187,6 +188,9 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     if answer is not None:
         return answer
     subject = resolver.eval(test.subject, at)
+    flag = flag_switch(test, subject, at, resolver, _evaluate)  # a bool made of configuration tests
+    if flag is not None:
+        return flag
     by_caller = [o.why for o in subject if _by_caller(o)]
     # a flag's given value is the user's choice at start-up, not shipped: its default decides
     flags = [o.cli for o in subject if _is_flag(o)]
