@@ -233,6 +233,11 @@ def _is_test(node: ast.expr) -> bool:
     return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)
 
 
+def _is_tested(expr: Expr) -> bool:
+    """A bool the IR keeps as tests (``Opaque.cond``)."""
+    return isinstance(expr, Opaque) and expr.cond is not None
+
+
 def _added(node: ast.BinOp) -> list[ast.expr]:
     """The terms of ``a + b + c`` in order, without recursion (a 20,000-term chain is
     one ``Concat``, not 20,000 nested ones)."""
@@ -642,12 +647,17 @@ class _Extractor(BlockWalker):
         if kind is ast.BoolOp:
             if isinstance(node.op, ast.Or):  # left-associative, as libcst nests it
                 result = self.expr(node.values[0], line)
-                for value in node.values[1:]:
-                    result = Either((result, self.expr(value, line)), line)
+                for i, value in enumerate(node.values[1:], 2):
+                    option = self.expr(value, line)
+                    if _is_tested(result) and _is_tested(option):  # ``a is None or not b``: a bool, kept as tests
+                        shape = ("or", [self.test_shape(v, line) for v in node.values[:i]])
+                        result = Opaque(option.why, option.line, truth_of(shape, line))  # type: ignore[union-attr]
+                    else:
+                        result = Either((result, option), line)
                 return result
             self.dropped(line, *node.values[:-1])
             last = self.expr(node.values[-1], line)
-            if isinstance(last, Opaque) and last.cond is not None:  # ``a is not None and not b``: kept as tests
+            if _is_tested(last):  # ``a is not None and not b``: kept as tests
                 return Opaque(last.why, last.line, truth_of(self.test_shape(node, line), line))
             return last
         if kind is ast.IfExp:

@@ -183,6 +183,11 @@ def _is_test(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not)
 
 
+def _is_tested(expr: Expr) -> bool:
+    """A bool the IR keeps as tests (``Opaque.cond``)."""
+    return isinstance(expr, Opaque) and expr.cond is not None
+
+
 def _walruses(node: cst.BaseExpression) -> list[cst.NamedExpr]:
     """The ``name := value`` parts of a branch test, left to right (as ``extract._walruses``)."""
     if isinstance(node, cst.NamedExpr):
@@ -696,11 +701,14 @@ class _Extractor(BlockWalker):
                 return Call(Attr(self.expr(node.left), "__truediv__", line), (self.expr(node.right),), (), line)
             return Opaque("arithmetic", line)
         if isinstance(node, cst.BooleanOperation):
-            if isinstance(node.operator, cst.Or):
-                return Either((self.expr(node.left), self.expr(node.right)), line)
             right = self.expr(node.right)
-            if isinstance(right, Opaque) and right.cond is not None:  # ``a is not None and not b``: kept as tests
-                return Opaque(right.why, right.line, truth_of(self.test_shape(node), line))
+            if isinstance(node.operator, cst.Or):
+                left = self.expr(node.left)
+                if _is_tested(left) and _is_tested(right):  # ``a is None or not b``: a bool, kept as tests
+                    return Opaque(right.why, right.line, truth_of(self.test_shape(node), line))  # type: ignore[union-attr]
+                return Either((left, right), line)
+            if _is_tested(right):  # ``a is not None and not b``: kept as tests
+                return Opaque(right.why, right.line, truth_of(self.test_shape(node), line))  # type: ignore[union-attr]
             return right
         if isinstance(node, cst.IfExp):
             return Either((self.expr(node.body), self.expr(node.orelse)), line)

@@ -4,7 +4,7 @@ literals, settings-file data, and the frames and call contexts they are evaluate
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from ..model import Step
@@ -264,7 +264,7 @@ class Scalar:
     what: str  # what made it: ``int(…)``, ``a comparison``
     line: int = 0
     trail: tuple[Step, ...] = ()
-    truth: Truth | None = field(default=None, compare=False)  # a bool's tests (``reach_flags``)
+    truth: Truth | None = None  # a bool's tests (``reach_flags``); two bools alike but for them are two
 
 
 @dataclass(frozen=True, eq=False)

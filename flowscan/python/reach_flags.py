@@ -50,12 +50,14 @@ def flag_switch(test: Test, subject: list[Obj], frame: Frame, resolver, evaluate
     if _depth >= MAX_DEPTH:
         return None
     _depth += 1
+    reads = resolver.env_reads_seen
     try:  # the flag is one of these values: the guard holds when it holds for one
         outcome = _combine([_cond(o.truth.cond, o.truth.frame, negated, resolver, evaluate)  # type: ignore[union-attr]
                             for o in subject], any_of=True)
     finally:
         _depth -= 1
     if outcome.value == _RUN_TIME or not outcome.switches:
+        resolver.env_reads_seen = reads  # what the tests read does not make the guard read configuration
         return None
     leaves = outcome.switches
     settings = ", ".join(dict.fromkeys(s.setting for s in leaves))
