@@ -503,7 +503,8 @@ class _Extractor(BlockWalker):
             owner.attr_types[name] = Annotation(names, line)
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
-        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))
+        tests = tuple(self.tests) if scope.kind == "module" else ()
+        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line), tests))
 
     def import_base(self, node: ast.ImportFrom) -> str | None:
         module = node.module or ""

@@ -488,7 +488,8 @@ class _Extractor(BlockWalker):
             self.assign(scope, *stored, line, conditional)
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
-        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))
+        tests = tuple(self.tests) if scope.kind == "module" else ()
+        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line), tests))
 
     def import_base(self, node: cst.ImportFrom) -> str | None:
         module = _dotted(node.module) if node.module is not None else ""

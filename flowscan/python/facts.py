@@ -153,6 +153,7 @@ class Assign:
     line: int
     conditional: bool  # inside an if/for/while/try of its scope
     text: str = ""  # the source line, as evidence
+    tests: tuple[Test, ...] = ()  # at module level: the branch conditions it runs under (``if aws_enabled: s3 = …``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from .entrypoints import USER_SUPPLIED
 from .facts import Attr, CallSite, ModuleFacts, Name, NoneLit, Scope, Test
 from .objects import ARGV, CALLER_SET, Absent, ClassRef, Ext, Frame, FuncRef, ListObj, Strs, Unknown, UserInput
 from .reach_cli import NOT_GIVEN, argv_switch
+from .reach_bound import bound_switches
 from .reach_flags import flag_switch
 from .reach_input import user_choice_switch
 from .resolve import Resolver
@@ -44,6 +45,8 @@ def switches_of(site: CallSite, frame: Frame, resolver: Resolver) -> tuple[Switc
         switch = _evaluate(test, frame, resolver)
         if switch is not None:
             out.append(switch)
+    if isinstance(site, CallSite) and not any(s.taken is False for s in out):
+        out.extend(bound_switches(site, frame, resolver, _evaluate))  # a name only a failing branch binds
     return tuple(out)
 
 
