@@ -531,16 +531,29 @@ FLAG_APP = {
                 return None
             return requests.post("https://api.stripe.com/v1/charges", json={"user": user})
     """,
+    "app/ledger.py": """\
+        import requests
+
+        from app import state
+
+        if state.billing_enabled:
+            ledger = requests.Session()
+
+
+        def post_invoice(invoice):
+            return ledger.post("https://ledger.example.com/invoices", json=invoice)
+    """,
 }
 
 
 @pytest.mark.parametrize("edit, host", [
     (_replace("app/helpers.py", "return bool(RESEND_API_KEY)", "return True"), "api.resend.com"),
     (_replace("app/state.py", "billing_enabled = ", "billing_enabled = True or "), "api.stripe.com"),
-], ids=["helper", "imported module flag"])
+    (_replace("app/state.py", "billing_enabled = ", "billing_enabled = True or "), "ledger.example.com"),
+], ids=["helper", "imported module flag", "name bound under an imported flag"])
 def test_an_enablement_flag_edited_in_another_file(tmp_path: Path, edit: Callable[[Path], None], host: str) -> None:
-    """The guard in ``mail.py`` reads a flag defined in another file: editing that file
-    re-resolves the guarded call, which becomes default."""
+    """The guard in ``mail.py`` (the branch binding ``ledger`` in ``ledger.py``) reads a flag
+    defined in another file: editing that file re-resolves the guarded call, which becomes default."""
     root = tmp_path / "tree"
     _write(root, FLAG_APP)
     assert {e.host: e.reach for e in scan(root, ScanOptions(cache_dir=None)).report.endpoints}[host] == "opt-in"
