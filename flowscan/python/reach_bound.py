@@ -12,15 +12,15 @@ of it, a module with a star import, or an import of it inside a function: no swi
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import Iterator
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
 from .facts import Attr, Call, CallSite, Expr, ModuleFacts, Name, Scope, Sub, Test
 from .objects import Frame
+from .reach_flags import Evaluate
 
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, name) -> switches
-Evaluate = Callable[[Test, Frame, object], Switch | None]
 
 
 def bound_switches(site: CallSite, frame: Frame, resolver, evaluate: Evaluate) -> tuple[Switch, ...]:

@@ -64,8 +64,7 @@ def flag_switch(test: Test, subject: list[Obj], frame: Frame, resolver, evaluate
     joined = " or " if outcome.value is True else " and "  # what holds: one of them; what fails: each
     condition = joined.join(dict.fromkeys(_located(s) for s in leaves))
     shipped = ", ".join(dict.fromkeys(s.shipped for s in leaves))
-    taken = outcome.value if isinstance(outcome.value, bool) or outcome.value is None else None
-    return Switch(frame.module.path, test.line, settings, condition, shipped, taken)
+    return Switch(frame.module.path, test.line, settings, condition, shipped, outcome.value)  # type: ignore[arg-type]
 
 
 def _located(switch: Switch) -> str:
