@@ -8,134 +8,48 @@ from pathlib import Path
 
 from flowscan.api import ScanOptions, scan
 
-STORAGE = '''\
-    import os
-
-    import boto3
-    import requests
-
-    AWS_ACCESS_KEY = os.getenv("AWS_ACCESS_KEY")
-    AWS_SECRET_KEY = os.getenv("AWS_SECRET_KEY")
-    aws_enabled = AWS_ACCESS_KEY is not None and AWS_SECRET_KEY is not None
-    if aws_enabled:
-        s3 = boto3.client("s3", region_name="eu-west-1", aws_access_key_id=AWS_ACCESS_KEY)
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "notify-hub-app"
 
 
-    def upload(data):
-        if not aws_enabled:
-            return None
-        s3.put_object(Bucket="media", Key="k", Body=data)
+def _reach(root: Path, **env: str) -> dict[str | None, tuple[str, list[str]]]:
+    return {e.host: (e.reach, sorted({s.setting for s in e.switches}))
+            for e in scan(root, ScanOptions(jobs=1, cache_dir=None, env=env)).report.endpoints}
 
 
-    def notify(user, event):
-        ready = user is not None and not user.muted
-        if ready:
-            requests.post("https://hooks.example.com/in", json=event)
-'''
-
-HELPERS = '''\
-    import os
-
-    RESEND_API_KEY = os.getenv("RESEND_API_KEY")
-    ELEVEN_LABS_API_KEY = os.getenv("ELEVEN_LABS_API_KEY", None)
-
-
-    def is_none_or_empty(item):
-        return item == None or (hasattr(item, "__iter__") and len(item) == 0) or item == ""
-
-
-    def is_resend_enabled():
-        return bool(RESEND_API_KEY)
-
-
-    def is_eleven_labs_enabled():
-        return ELEVEN_LABS_API_KEY is not None
-
-
-    def is_sandbox_enabled():
-        return not is_none_or_empty(os.getenv("E2B_API_KEY"))
-'''
-
-SERVICES = '''\
-    import requests
-
-    from app import state
-    from app.helpers import is_eleven_labs_enabled, is_resend_enabled, is_sandbox_enabled
-
-
-    def send_email(to):
-        if not is_resend_enabled():
-            return
-        requests.post("https://api.resend.com/emails", json={"to": to})
-
-
-    def speak(text):
-        if is_eleven_labs_enabled():
-            requests.post("https://api.elevenlabs.io/v1/text-to-speech", json={"text": text})
-
-
-    def run_code(code):
-        if is_sandbox_enabled():
-            return requests.post("https://api.e2b.app/sandboxes", json={"code": code})
-        return requests.post("http://localhost:8080/run", json={"code": code})
-
-
-    def charge(user):
-        if state.billing_enabled is False:
-            return None
-        return requests.post("https://api.stripe.com/v1/charges", json={"user": user})
-'''
-
-STATE = '''\
-    import os
-
-    billing_enabled: bool = (
-        os.getenv("STRIPE_API_KEY") is not None
-        and os.getenv("STRIPE_SIGNING_SECRET") is not None
-    )
-'''
-
-
-def _reach(tmp_path: Path, files: dict[str, str], **env: str) -> dict[str | None, tuple[str, list[str]]]:
+def _write(root: Path, files: dict[str, str]) -> Path:
     for path, text in files.items():
-        target = tmp_path / path
+        target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(textwrap.dedent(text))
-    return {e.host: (e.reach, sorted({s.setting for s in e.switches}))
-            for e in scan(tmp_path, ScanOptions(jobs=1, cache_dir=None, env=env)).report.endpoints}
+    return root
 
 
-APP = {"app/__init__.py": "", "app/storage.py": STORAGE, "app/helpers.py": HELPERS, "app/services.py": SERVICES,
-       "app/state.py": STATE}
+def test_a_module_level_flag_of_unset_env_vars_makes_the_guarded_call_opt_in() -> None:
+    found = _reach(FIXTURE)  # storage.py: ``if aws_enabled:`` around the S3 client
+    assert found["s3.eu-central-1.amazonaws.com"] == ("opt-in", ["env:AWS_ACCESS_KEY, env:AWS_SECRET_KEY"])
+    assert found["hooks.notifyhub.dev"] == ("default", [])  # a flag made of run-time values is no setting
 
 
-def test_a_module_level_flag_of_unset_env_vars_makes_the_guarded_call_opt_in(tmp_path: Path) -> None:
-    found = _reach(tmp_path, APP)
-    s3 = next(value for host, value in found.items() if host and host.startswith("s3."))
-    assert s3 == ("opt-in", ["env:AWS_ACCESS_KEY, env:AWS_SECRET_KEY"])
-    assert found["hooks.example.com"] == ("default", [])  # a flag made of run-time values is no setting
-
-
-def test_helper_functions_and_imported_flags_are_switches(tmp_path: Path) -> None:
-    found = _reach(tmp_path, APP)
+def test_helper_functions_and_imported_flags_are_switches() -> None:
+    found = _reach(FIXTURE)
     assert found["api.resend.com"] == ("opt-in", ["env:RESEND_API_KEY"])  # return bool(X)
     assert found["api.elevenlabs.io"] == ("opt-in", ["env:ELEVEN_LABS_API_KEY"])  # return X is not None
     assert found["api.e2b.app"] == ("opt-in", ["env:E2B_API_KEY"])  # return not helper(os.getenv(…))
     assert found["localhost"][0] == "default"  # the else branch runs with the shipped configuration
-    assert found["api.stripe.com"] == ("opt-in", ["env:STRIPE_API_KEY, env:STRIPE_SIGNING_SECRET"])  # module.flag is False
+    assert found["api.stripe.com"] == ("opt-in", ["env:STRIPE_API_KEY, env:STRIPE_SIGNING_SECRET"])  # state.flag is False
+    assert found["debug.notifyhub.dev"] == ("opt-in", ["env:NOTIFYHUB_DEBUG"])  # os.getenv(…, "false").lower() == "true"
 
 
-def test_a_flag_the_deployment_sets_keeps_the_call_default(tmp_path: Path) -> None:
-    found = _reach(tmp_path, APP, RESEND_API_KEY="re_x", E2B_API_KEY="e2b_x", STRIPE_API_KEY="sk", AWS_ACCESS_KEY="a")
+def test_a_flag_the_deployment_sets_keeps_the_call_default() -> None:
+    found = _reach(FIXTURE, RESEND_API_KEY="re_x", E2B_API_KEY="e2b_x", STRIPE_API_KEY="sk", AWS_ACCESS_KEY="a")
     assert found["api.resend.com"][0] == "default"
     assert found["api.e2b.app"][0] != "opt-in"  # ``len(item) == 0`` of a set value is not computed: unknown
     assert found["api.stripe.com"] == ("opt-in", ["env:STRIPE_SIGNING_SECRET"])  # the part still unset decides
-    s3 = next(value for host, value in found.items() if host and host.startswith("s3."))
-    assert s3 == ("opt-in", ["env:AWS_SECRET_KEY"])
+    assert found["s3.eu-central-1.amazonaws.com"] == ("opt-in", ["env:AWS_SECRET_KEY"])
 
 
 def test_a_disjunction_with_a_run_time_part_keeps_today_s_answer(tmp_path: Path) -> None:
-    found = _reach(tmp_path, {"app.py": '''\
+    found = _reach(_write(tmp_path, {"app.py": '''\
         import os
         import requests
 
@@ -151,6 +65,6 @@ def test_a_disjunction_with_a_run_time_part_keeps_today_s_answer(tmp_path: Path)
                 requests.post("https://push.example.com/in", json=event)
             if KEY is not None and retries > 3:
                 requests.post("https://retry.example.com/in", json=event)
-    '''})
+    '''}))
     assert found["push.example.com"] == ("default", [])
     assert found["retry.example.com"] == ("opt-in", ["env:PUSH_KEY"])
