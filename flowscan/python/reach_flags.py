@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
+from weakref import WeakKeyDictionary
 
 from ..model import Switch
 from .facts import Cond, Lit, Test
@@ -29,7 +30,7 @@ from .objects import Frame, Obj, Scalar
 
 MAX_DEPTH = 8  # flags made of flags, nested this deep at most (a cycle ends here)
 _RUN_TIME = "run-time"  # a part that reads no configuration
-_depth = 0
+_DEPTH: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> flags being evaluated, nested
 
 Evaluate = Callable[[Test, Frame, object], Switch | None]
 
@@ -46,16 +47,16 @@ def flag_switch(test: Test, subject: list[Obj], frame: Frame, resolver, evaluate
     negated = _polarity(test)
     if negated is None or not subject or not all(isinstance(o, Scalar) and o.truth is not None for o in subject):
         return None
-    global _depth
-    if _depth >= MAX_DEPTH:
+    depth = _DEPTH.get(resolver, 0)
+    if depth >= MAX_DEPTH:
         return None
-    _depth += 1
+    _DEPTH[resolver] = depth + 1
     reads = resolver.env_reads_seen
     try:  # the flag is one of these values: the guard holds when it holds for one
         outcome = _combine([_cond(o.truth.cond, o.truth.frame, negated, resolver, evaluate)  # type: ignore[union-attr]
                             for o in subject], any_of=True)
     finally:
-        _depth -= 1
+        _DEPTH[resolver] = depth
     if outcome.value == _RUN_TIME or not outcome.switches:
         resolver.env_reads_seen = reads  # what the tests read does not make the guard read configuration
         return None
