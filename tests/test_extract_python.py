@@ -12,6 +12,7 @@ import textwrap
 from bench.check_extractors import as_tree, first_difference
 from flowscan.python import extract as px
 from flowscan.python import extract_cst
+from flowscan.python.facts import Cond, Opaque
 
 TRICKY = textwrap.dedent('''
     import requests
@@ -195,6 +196,15 @@ EVERY_CONSTRUCT = textwrap.dedent('''
 
     if __name__ == "__main__":
         Client().call("/x")
+
+    aws_on = os.getenv("AWS_KEY") is not None and AWS_SECRET is not None
+    billing_on = (os.getenv("STRIPE_KEY") is not None
+                  and not skip(
+                      os.getenv("STRIPE_SECRET")) and count(x) > 1)
+    mixed = a and b or not (c == "1" or d in ("x", "y")) and e is None
+    chained = 1 < n < 10 and not flag
+    def is_on(item): return not (item == None or (hasattr(item, "__iter__") and len(item) == 0)) and item != ""
+    def is_set(): return bool(KEY)
 ''')
 
 
@@ -205,6 +215,22 @@ def test_ast_facts_equal_libcst_reference() -> None:
     assert fast.parse_error is None and reference.parse_error is None
     assert len(fast.calls) >= 30 and len(fast.scope.assigns) >= 40
     assert first_difference(as_tree(fast), as_tree(reference), "facts") is None
+
+
+def test_boolean_expressions_keep_their_tests() -> None:
+    """``a is not None and not b``: the tests of a bool the IR keeps as a value it does not
+    model (negations pushed into the tests, nested ``and``/``or`` flattened)."""
+    data = EVERY_CONSTRUCT.encode()
+    fast = px.extract_python("pkg/sub/mod.py", data)
+    aws = fast.scope.assigns["aws_on"][0].value
+    assert isinstance(aws, Opaque) and aws.cond is not None and not aws.cond.any_of
+    assert [(t.op, t.negated) for t in aws.cond.parts] == [("is not", False), ("is not", False)]
+    billing = fast.scope.assigns["billing_on"][0].value
+    assert [(t.op, t.negated) for t in billing.cond.parts] == [("is not", False), ("truthy", True), (">", False)]
+    (returned,) = fast.scope.children["is_on"].returns
+    assert [type(p).__name__ for p in returned.cond.parts] == ["Test", "Cond", "Test"]
+    assert [p.negated for p in returned.cond.parts if not isinstance(p, Cond)] == [True, False]
+    assert fast.scope.assigns["chained"][0].value.cond.parts[0].subject.why == "Comparison"  # ``1 < n < 10``: no test
 
 
 def test_string_literals_canonical() -> None:

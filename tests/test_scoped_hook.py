@@ -495,3 +495,68 @@ def test_a_class_newly_used_by_default_in_a_file_that_imported_it(tmp_path: Path
     (hook,) = _scoped_after_edits(root, tmp_path / "cache", [edit])
     assert hook.stats.scoped is not None
     assert {e.host: e.reach for e in hook.report.endpoints}.get("api.firecrawl.dev") == "default"
+
+
+FLAG_APP = {
+    "app/__init__.py": "",
+    "app/helpers.py": """\
+        import os
+
+        RESEND_API_KEY = os.getenv("RESEND_API_KEY")
+
+
+        def is_resend_enabled():
+            return bool(RESEND_API_KEY)
+    """,
+    "app/state.py": """\
+        import os
+
+        billing_enabled = os.getenv("STRIPE_API_KEY") is not None and os.getenv("STRIPE_SECRET") is not None
+    """,
+    "app/mail.py": """\
+        import requests
+
+        from app import state
+        from app.helpers import is_resend_enabled
+
+
+        def send(to):
+            if not is_resend_enabled():
+                return None
+            return requests.post("https://api.resend.com/emails", json={"to": to})
+
+
+        def charge(user):
+            if state.billing_enabled is False:
+                return None
+            return requests.post("https://api.stripe.com/v1/charges", json={"user": user})
+    """,
+    "app/ledger.py": """\
+        import requests
+
+        from app import state
+
+        if state.billing_enabled:
+            ledger = requests.Session()
+
+
+        def post_invoice(invoice):
+            return ledger.post("https://ledger.example.com/invoices", json=invoice)
+    """,
+}
+
+
+@pytest.mark.parametrize("edit, host", [
+    (_replace("app/helpers.py", "return bool(RESEND_API_KEY)", "return True"), "api.resend.com"),
+    (_replace("app/state.py", "billing_enabled = ", "billing_enabled = True or "), "api.stripe.com"),
+    (_replace("app/state.py", "billing_enabled = ", "billing_enabled = True or "), "ledger.example.com"),
+], ids=["helper", "imported module flag", "name bound under an imported flag"])
+def test_an_enablement_flag_edited_in_another_file(tmp_path: Path, edit: Callable[[Path], None], host: str) -> None:
+    """The guard in ``mail.py`` (the branch binding ``ledger`` in ``ledger.py``) reads a flag
+    defined in another file: editing that file re-resolves the guarded call, which becomes default."""
+    root = tmp_path / "tree"
+    _write(root, FLAG_APP)
+    assert {e.host: e.reach for e in scan(root, ScanOptions(cache_dir=None)).report.endpoints}[host] == "opt-in"
+    (hook,) = _scoped_after_edits(root, tmp_path / "cache", [edit])
+    assert hook.stats.scoped is not None
+    assert {e.host: e.reach for e in hook.report.endpoints}.get(host) == "default"

@@ -19,7 +19,7 @@ import tokenize
 import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
-from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, add_function, branch_tests, case_tests, joined_string, unpacked
+from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, add_function, branch_tests, case_tests, joined_string, truth_of, unpacked
 from .extract_common import annotation_names, comprehension_names, item_set, loop_assignments, module_name_for, source_lines
 from .redact_facts import redact_facts
 from .facts import (
@@ -224,6 +224,18 @@ def _walruses(node: ast.expr) -> list[ast.NamedExpr]:
     if isinstance(node, ast.Compare):
         return _walruses(node.left)
     return []
+
+
+def _is_test(node: ast.expr) -> bool:
+    """A comparison ``test_shape`` reads as one test, or a ``not``."""
+    if isinstance(node, ast.Compare):
+        return len(node.ops) == 1 and type(node.ops[0]) in _COMPARE_OPS
+    return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)
+
+
+def _is_tested(expr: Expr) -> bool:
+    """A bool the IR keeps as tests (``Opaque.cond``)."""
+    return isinstance(expr, Opaque) and expr.cond is not None
 
 
 def _added(node: ast.BinOp) -> list[ast.expr]:
@@ -436,17 +448,17 @@ class _Extractor(BlockWalker):
             return ("or", parts) if all(p is not None for p in parts) else None
         return None
 
-    def test_shape(self, node: ast.expr) -> tuple:
-        """A branch test's structure for ``branch_tests``."""
+    def test_shape(self, node: ast.expr, line: int = 0) -> tuple:
+        """A branch test's structure for ``branch_tests`` (``line``: as ``expr``'s ``outer``)."""
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            return ("not", self.test_shape(node.operand))
+            return ("not", self.test_shape(node.operand, line))
         if isinstance(node, ast.BoolOp):
-            return ("and" if isinstance(node.op, ast.And) else "or", [self.test_shape(v) for v in node.values])
+            return ("and" if isinstance(node.op, ast.And) else "or", [self.test_shape(v, line) for v in node.values])
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _COMPARE_OPS:
-            return ("compare", self.expr(node.left), _COMPARE_OPS[type(node.ops[0])], self.expr(node.comparators[0]))
+            return ("compare", self.expr(node.left, line), _COMPARE_OPS[type(node.ops[0])], self.expr(node.comparators[0], line))
         if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-            return ("value", self.expr(node.target))  # ``if url := …:`` tests the name it binds
-        return ("value", self.expr(node))
+            return ("value", self.expr(node.target, line))  # ``if url := …:`` tests the name it binds
+        return ("value", self.expr(node, line))
 
     def assign_target(self, target: ast.expr, value: Expr, scope: Scope, klass: Scope | None,
                       conditional: bool) -> None:
@@ -491,7 +503,8 @@ class _Extractor(BlockWalker):
             owner.attr_types[name] = Annotation(names, line)
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
-        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))
+        tests = tuple(self.tests) if scope.kind == "module" else ()
+        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line), tests))
 
     def import_base(self, node: ast.ImportFrom) -> str | None:
         module = node.module or ""
@@ -635,11 +648,19 @@ class _Extractor(BlockWalker):
         if kind is ast.BoolOp:
             if isinstance(node.op, ast.Or):  # left-associative, as libcst nests it
                 result = self.expr(node.values[0], line)
-                for value in node.values[1:]:
-                    result = Either((result, self.expr(value, line)), line)
+                for i, value in enumerate(node.values[1:], 2):
+                    option = self.expr(value, line)
+                    if _is_tested(result) and _is_tested(option):  # ``a is None or not b``: a bool, kept as tests
+                        shape = ("or", [self.test_shape(v, line) for v in node.values[:i]])
+                        result = Opaque(option.why, option.line, truth_of(shape, line))  # type: ignore[union-attr]
+                    else:
+                        result = Either((result, option), line)
                 return result
             self.dropped(line, *node.values[:-1])
-            return self.expr(node.values[-1], line)
+            last = self.expr(node.values[-1], line)
+            if _is_tested(last):  # ``a is not None and not b``: kept as tests
+                return Opaque(last.why, last.line, truth_of(self.test_shape(node, line), line))
+            return last
         if kind is ast.IfExp:
             body = self.expr(node.body, line)
             self.dropped(line, node.test)
@@ -658,6 +679,8 @@ class _Extractor(BlockWalker):
         if kind in _COMPREHENSIONS:
             return self.comprehension(node, line)  # type: ignore[arg-type]
         self.dropped(line, node)
+        if _is_test(node):  # ``x is not None``, ``not x``: a bool, kept as tests
+            return Opaque(_OPAQUE_NAMES[type(node)], line, truth_of(self.test_shape(node, line), line))
         return Opaque(_OPAQUE_NAMES.get(type(node), type(node).__name__), line)
 
     def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp, line: int) -> Expr:

@@ -7,7 +7,7 @@ import ast
 import re
 
 from ..discover import module_name_for  # noqa: F401 - the extractors' name for it
-from .facts import Attr, Concat, Each, Either, Expr, ItemSet, Lit, Name, Opaque, Scope, Seq, Sub, Test
+from .facts import Attr, Concat, Cond, Each, Either, Expr, ItemSet, Lit, Name, Opaque, Scope, Seq, Sub, Test
 
 # Calls to these names never reach the network; not worth recording.
 SKIP_CALLS = frozenset({
@@ -93,6 +93,28 @@ def branch_tests(shape, negated: bool, line: int) -> tuple[Test, ...]:
     if kind == "compare":
         return (Test(shape[1], shape[2], shape[3], negated, line),)
     return (Test(shape[1], "truthy", None, negated, line),)
+
+
+def truth_of(shape, line: int, negated: bool = False) -> Cond:
+    """A boolean expression's ``shape`` (as ``branch_tests`` takes it) as a ``Cond`` at
+    ``line``: negations pushed into the tests, nested ``and``/``or`` of one kind flattened
+    (``ast`` makes ``a and b and c`` one operation, libcst two)."""
+    kind = shape[0]
+    if kind == "not":
+        return truth_of(shape[1], line, not negated)
+    if kind in ("and", "or"):
+        any_of = (kind == "or") != negated
+        parts: list[Test | Cond] = []
+        for part in shape[1]:
+            inner = truth_of(part, line, negated)
+            if inner.any_of == any_of or len(inner.parts) == 1:
+                parts.extend(inner.parts)
+            else:
+                parts.append(inner)
+        return Cond(tuple(parts), any_of)
+    if kind == "compare":
+        return Cond((Test(shape[1], shape[2], shape[3], negated, line),), False)
+    return Cond((Test(shape[1], "truthy", None, negated, line),), False)
 
 
 LoopTarget = str | tuple | None  # a name, a tuple of targets (unpacking), None: not a plain name

@@ -16,7 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, add_function, branch_tests, case_tests, joined_string
-from .extract_common import annotation_names, comprehension_names, item_set, loop_assignments, module_name_for, source_lines, unpacked
+from .extract_common import annotation_names, comprehension_names, item_set, loop_assignments, module_name_for, source_lines, truth_of, unpacked
 from .facts import (
     Annotation,
     Assign,
@@ -174,6 +174,18 @@ def _header_of(stmt: ast.stmt) -> list[ast.AST]:
 
 
 _EXITS = (cst.Return, cst.Raise, cst.Continue, cst.Break)  # a block ending so leaves it
+
+
+def _is_test(node: cst.CSTNode) -> bool:
+    """A comparison ``test_shape`` reads as one test, or a ``not`` (as ``extract._is_test``)."""
+    if isinstance(node, cst.Comparison):
+        return len(node.comparisons) == 1 and type(node.comparisons[0].operator) in _COMPARE_OPS
+    return isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not)
+
+
+def _is_tested(expr: Expr) -> bool:
+    """A bool the IR keeps as tests (``Opaque.cond``)."""
+    return isinstance(expr, Opaque) and expr.cond is not None
 
 
 def _walruses(node: cst.BaseExpression) -> list[cst.NamedExpr]:
@@ -476,7 +488,8 @@ class _Extractor(BlockWalker):
             self.assign(scope, *stored, line, conditional)
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
-        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line)))
+        tests = tuple(self.tests) if scope.kind == "module" else ()
+        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line), tests))
 
     def import_base(self, node: cst.ImportFrom) -> str | None:
         module = _dotted(node.module) if node.module is not None else ""
@@ -689,9 +702,15 @@ class _Extractor(BlockWalker):
                 return Call(Attr(self.expr(node.left), "__truediv__", line), (self.expr(node.right),), (), line)
             return Opaque("arithmetic", line)
         if isinstance(node, cst.BooleanOperation):
+            right = self.expr(node.right)
             if isinstance(node.operator, cst.Or):
-                return Either((self.expr(node.left), self.expr(node.right)), line)
-            return self.expr(node.right)
+                left = self.expr(node.left)
+                if _is_tested(left) and _is_tested(right):  # ``a is None or not b``: a bool, kept as tests
+                    return Opaque(right.why, right.line, truth_of(self.test_shape(node), line))  # type: ignore[union-attr]
+                return Either((left, right), line)
+            if _is_tested(right):  # ``a is not None and not b``: kept as tests
+                return Opaque(right.why, right.line, truth_of(self.test_shape(node), line))  # type: ignore[union-attr]
+            return right
         if isinstance(node, cst.IfExp):
             return Either((self.expr(node.body), self.expr(node.orelse)), line)
         if isinstance(node, (cst.Tuple, cst.List)):
@@ -705,6 +724,8 @@ class _Extractor(BlockWalker):
             return self.expr(node.value)
         if isinstance(node, _COMPREHENSIONS):
             return self.comprehension(node, line)
+        if _is_test(node):  # ``x is not None``, ``not x``: a bool, kept as tests
+            return Opaque(type(node).__name__, line, truth_of(self.test_shape(node), line))
         return Opaque(type(node).__name__, line)
 
     def comprehension(self, node: Comprehension, line: int) -> Expr:

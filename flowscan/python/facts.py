@@ -118,10 +118,12 @@ class ItemSet:
 
 @dataclass(frozen=True, slots=True)
 class Opaque:
-    """Something the analysis does not model; ``why`` says what."""
+    """Something the analysis does not model as a value; ``why`` says what. A boolean
+    expression (a comparison, ``not x``, an ``and`` ending in one) keeps its tests in ``cond``."""
 
     why: str
     line: int
+    cond: Cond | None = None
 
 
 Expr = Lit | NoneLit | Name | Attr | Sub | Call | Concat | Percent | Either | Seq | DictLit | Each | ItemSet | Opaque
@@ -151,6 +153,7 @@ class Assign:
     line: int
     conditional: bool  # inside an if/for/while/try of its scope
     text: str = ""  # the source line, as evidence
+    tests: tuple[Test, ...] = ()  # at module level: the branch conditions it runs under (``if aws_enabled: s3 = …``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +229,17 @@ class ImportSite:
     in_try: bool = False  # inside a try body: the code handles the module missing (``except ImportError``)
 
 
-for _fact in (Assign, Annotation, Param, Test, CallSite, AttrAssign, ImportSite):
+@dataclass(frozen=True, slots=True)
+class Cond:
+    """A boolean expression as tests (``A is not None and not B``): it holds when every part
+    holds (``any_of``: when one does); a part is a ``Test`` or a nested ``Cond`` of the other
+    kind, negations pushed down into the tests."""
+
+    parts: tuple[Test | Cond, ...]
+    any_of: bool
+
+
+for _fact in (Assign, Annotation, Param, Test, CallSite, AttrAssign, ImportSite, Cond):
     _pickle_by_fields(_fact)
 
 

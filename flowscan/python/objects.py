@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..model import Step
 from ..values import StrValue
-from .facts import Expr, ModuleFacts, Scope
+from .facts import Cond, Expr, ModuleFacts, Scope
 
 if TYPE_CHECKING:
     from ..extract.yamlnodes import Y
@@ -264,6 +264,16 @@ class Scalar:
     what: str  # what made it: ``int(…)``, ``a comparison``
     line: int = 0
     trail: tuple[Step, ...] = ()
+    truth: Truth | None = None  # a bool's tests (``reach_flags``); two bools alike but for them are two
+
+
+@dataclass(frozen=True, eq=False)
+class Truth:
+    """What a bool is made of: the tests of ``x is not None``, ``not x``, ``a and b``,
+    ``bool(x)``, to be read in ``frame`` (where the expression is)."""
+
+    cond: Cond
+    frame: Frame
 
 
 PARAMETER_HOLE = "parameter "  # how a hole names a parameter that no in-tree call passes

@@ -20,6 +20,8 @@ from .entrypoints import USER_SUPPLIED
 from .facts import Attr, CallSite, ModuleFacts, Name, NoneLit, Scope, Test
 from .objects import ARGV, CALLER_SET, Absent, ClassRef, Ext, Frame, FuncRef, ListObj, Strs, Unknown, UserInput
 from .reach_cli import NOT_GIVEN, argv_switch
+from .reach_bound import bound_switches
+from .reach_flags import flag_switch
 from .reach_input import user_choice_switch
 from .resolve import Resolver
 from .resolve_cli import CLI_FLAG, FLAG_DEFAULT_STEP
@@ -43,6 +45,8 @@ def switches_of(site: CallSite, frame: Frame, resolver: Resolver) -> tuple[Switc
         switch = _evaluate(test, frame, resolver)
         if switch is not None:
             out.append(switch)
+    if isinstance(site, CallSite) and not any(s.taken is False for s in out):
+        out.extend(bound_switches(site, frame, resolver, _evaluate))  # a name only a failing branch binds
     return tuple(out)
 
 
@@ -187,6 +191,9 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     if answer is not None:
         return answer
     subject = resolver.eval(test.subject, at)
+    flag = flag_switch(test, subject, at, resolver, _evaluate)  # a bool made of configuration tests
+    if flag is not None:
+        return flag
     by_caller = [o.why for o in subject if _by_caller(o)]
     # a flag's given value is the user's choice at start-up, not shipped: its default decides
     flags = [o.cli for o in subject if _is_flag(o)]

@@ -17,8 +17,8 @@ from operator import is_
 
 from ..redact import MASK, is_secret_name, redact
 from .facts import (
-    Assign, Attr, AttrAssign, Call, CallSite, Concat, DictLit, Each, Either, Lit, ModuleFacts, Name, NoneLit, Opaque, Param, Percent,
-    Scope, Seq, Sub,
+    Assign, Attr, AttrAssign, Call, CallSite, Concat, Cond, DictLit, Each, Either, Lit, ModuleFacts, Name, NoneLit, Opaque, Param, Percent,
+    Scope, Seq, Sub, Test,
 )
 
 _ENV_READS = frozenset({"getenv", "get", "setdefault", "pop"})
@@ -61,7 +61,7 @@ def _assign(assign: Assign, secret: bool) -> Assign:
     text = redact(assign.text)
     if value is assign.value and text == assign.text:
         return assign
-    return Assign(value, assign.line, assign.conditional, text)
+    return Assign(value, assign.line, assign.conditional, text, assign.tests)
 
 
 def _param(param: Param) -> Param:
@@ -104,6 +104,8 @@ def _expr(expr):
         items = tuple((key, _masked(value) if type(key) is Lit and is_secret_name(key.text) else _expr(value))
                       for key, value in ((_expr(k), v) for k, v in expr.items))
         return expr if all(a[0] is b[0] and a[1] is b[1] for a, b in zip(items, expr.items)) else DictLit(items, expr.line)
+    if kind is Opaque and expr.cond is not None:
+        return _tested(expr, _expr)
     if kind in _LEAVES:
         return expr
     if kind is Attr:  # the commonest node: what _rebuilt would do, without its generic walk
@@ -135,9 +137,29 @@ def _masked(expr):
         return expr if expr.text == MASK or not expr.text else Lit(MASK, expr.line)
     if kind is Call:
         return _call(expr)  # a call's own arguments are judged by their own names
+    if kind is Opaque and expr.cond is not None:
+        return _tested(expr, _masked)
     if kind in _LEAVES:
         return expr
     return _rebuilt(expr, _masked)
+
+
+def _tested(expr: Opaque, transform) -> Opaque:
+    """A boolean expression with ``transform`` applied to its tests' operands."""
+    def cond(found: Cond) -> Cond:
+        parts = tuple(cond(p) if isinstance(p, Cond) else test(p) for p in found.parts)
+        return found if all(map(is_, parts, found.parts)) else Cond(parts, found.any_of)
+
+    def test(found: Test) -> Test:
+        subject = transform(found.subject)
+        value = transform(found.value) if found.value is not None else None
+        if subject is found.subject and value is found.value:
+            return found
+        return dataclasses.replace(found, subject=subject, value=value)
+
+    assert expr.cond is not None
+    new = cond(expr.cond)
+    return expr if new is expr.cond else Opaque(expr.why, expr.line, new)
 
 
 def _rebuilt(expr, transform):

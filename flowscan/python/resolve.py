@@ -68,6 +68,7 @@ from .objects import (
     StrMethod,
     SuperOf,
     Strs,
+    Truth,
     Unknown,
     UserInput,
     describe,
@@ -355,7 +356,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [_with_item(obj, expr, frame) for obj in self.eval(expr.base, frame)]
         if isinstance(expr, Opaque):
             if expr.why in SCALAR_SHAPES:
-                return [Scalar(SCALAR_SHAPES[expr.why], expr.line)]
+                return [Scalar(SCALAR_SHAPES[expr.why], expr.line, truth=Truth(expr.cond, frame) if expr.cond else None)]
             return [Unknown(expr.why, expr.line)]
         return [Unknown(type(expr).__name__)]
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from ..model import Step
 from ..values import StrValue
-from .facts import Expr
-from .objects import Absent, CallCtx, Obj, Scalar, Strs, Unknown
+from .facts import Cond, Expr, Test
+from .objects import Absent, CallCtx, Obj, Scalar, Strs, Truth, Unknown
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -51,6 +51,9 @@ class BuiltinResolution:
             return self._numeric(name, ctx, step)
         if name in _EXTREMES and ctx.args:
             return self._extreme(name, ctx, step)
+        if name == "bool" and len(ctx.args) == 1 and not ctx.kwargs:  # its tests: ``reach_flags``
+            test = Test(ctx.args[0], "truthy", None, False, ctx.line)
+            return [Scalar("bool(…)", ctx.line, truth=Truth(Cond((test,), False), frame))]
         return [Scalar(f"{name}(…)", ctx.line)]
 
     def _known_number(self: Resolver, expr: Expr, ctx: CallCtx) -> int | float | None:
