@@ -15,6 +15,7 @@ _HOST_CHARS = re.compile(r"^[A-Za-z0-9._\-\[\]:%" + _OPEN + _CLOSE + r"]+$")
 # "-aiplatform.googleapis.com") or a port follows it; "{url}.json" is a file name appended to a URL.
 _HOST_AFTER_HOLE = re.compile(f"{_OPEN}\\d+{_CLOSE}(?:[A-Za-z0-9\\-]*(?:\\.[A-Za-z0-9\\-]+){{2,}}|[A-Za-z0-9.\\-]*:\\d)")
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")  # no top-level domain is all digits (RFC 3696 2)
 HOLE_TOKEN = "hole0x"  # stands for an unknown part when matching host patterns
 # Without a scheme, "default.yaml" or "{profile}.json" is a file name, not a host: its last label
 # is a file extension (a few are also top-level domains, but not in a value written without a scheme).
@@ -56,8 +57,8 @@ def split_url(value: StrValue, assume_host: bool = False) -> UrlParts | None:
             first = holes[int(_PLACEHOLDER.match(text).group(1))]
             if only or not _HOST_AFTER_HOLE.match(text):
                 return UrlParts(None, None, None, None, url, (first.label,))
-        if text.startswith(("/", ".", "?", "#")) or not text:
-            return None
+        if text.startswith(("/", ".", "?", "#")) or not text or _NUMBER.fullmatch(text):
+            return None  # a path, or a number (a temperature read where a URL may be): no host
         rest = text
     authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
     if "@" in authority:

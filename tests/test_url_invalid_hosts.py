@@ -33,3 +33,16 @@ def test_a_valid_name_is_kept(text: str, host: str) -> None:
 def test_an_unknown_region_in_front_is_still_a_host() -> None:
     parts = split_url(StrValue(("https://", Hole("region"), "-aiplatform.googleapis.com/v1")))
     assert parts is not None and parts.host is not None and parts.host.endswith("-aiplatform.googleapis.com")
+
+
+@pytest.mark.parametrize("text", ["0.7", "1.0", "3", "1e-3", "-2.5"])
+def test_a_number_without_a_scheme_is_no_url(text: str) -> None:
+    """A number read where a URL may be (a temperature among a mapping's values) names no host
+    and makes no endpoint: no top-level domain is all digits (RFC 3696 section 2)."""
+    assert split_url(StrValue((text,)), assume_host=True) is None
+    assert split_url(StrValue((text,))) is None
+
+
+def test_an_ip_literal_is_still_a_host() -> None:
+    parts = split_url(StrValue(("10.0.0.5",)), assume_host=True)
+    assert parts is not None and parts.host == "10.0.0.5"
