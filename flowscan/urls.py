@@ -60,6 +60,11 @@ def split_url(value: StrValue, assume_host: bool = False) -> UrlParts | None:
         if text.startswith(("/", ".", "?", "#")) or not text or _NUMBER.fullmatch(text):
             return None  # a path, or a number (a temperature read where a URL may be): no host
         rest = text
+    if m and _SCHEME.match(rest):
+        # "https://https://google.com/": a scheme put in front of a URL that has one, on a path
+        # the analysis does not rule out (``if "://" not in url: url = f"https://{url}"``); the
+        # URL itself is a value of its own, so this one names nothing
+        return None
     authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
     if "@" in authority:
         authority = authority.rsplit("@", 1)[1]

@@ -46,3 +46,15 @@ def test_a_number_without_a_scheme_is_no_url(text: str) -> None:
 def test_an_ip_literal_is_still_a_host() -> None:
     parts = split_url(StrValue(("10.0.0.5",)), assume_host=True)
     assert parts is not None and parts.host == "10.0.0.5"
+
+
+@pytest.mark.parametrize("text", ["https://https://google.com/", "http://HTTPS://api.example.com/v1"])
+def test_a_scheme_put_before_a_whole_url_is_no_url(text: str) -> None:
+    """``if "://" not in url: url = f"https://{url}"`` followed for a URL that has a scheme: no
+    host "https" is reported (the URL itself is reported from the path that keeps it)."""
+    assert split_url(StrValue((text,))) is None
+
+
+def test_a_scheme_before_an_unknown_url_stays_unknown() -> None:
+    parts = split_url(StrValue(("https://", Hole("env:TARGET"))))
+    assert parts is not None and parts.host is None
