@@ -186,6 +186,11 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     answer = user_choice_switch(test, at, resolver)
     if answer is not None:
         return answer
+    from .reach_unshipped import unshipped_switch  # imports this module
+
+    unshipped = unshipped_switch(test, at, resolver)
+    if unshipped is not None:
+        return unshipped
     subject = resolver.eval(test.subject, at)
     by_caller = [o.why for o in subject if _by_caller(o)]
     # a flag's given value is the user's choice at start-up, not shipped: its default decides

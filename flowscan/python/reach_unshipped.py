@@ -1,0 +1,171 @@
+"""Opt-in by a value nothing ships: a test that selects on a value read from a database row
+(``if chat_model.model_type == ChatModel.ModelType.OPENAI:``, the row from
+``ChatModel.objects.filter(…).first()``) takes its branch only once an admin or a user stores a
+row that passes it. With the shipped files there is no row: the value is read as None, so
+``==`` / ``in`` a value and a truthiness test fail (the call under them is ``opt-in``, the
+switch naming the field and ``none shipped``), while ``!=``, ``not in``, ``is None`` and
+``else`` branches are taken.
+
+Alternatives beside the row's value may be None (an unset default) or a command-line flag's
+given value (not given in a run with the shipped configuration); any other (a string known
+statically, an env var, a run-time value) leaves the test to the other readers. Fail closed:
+when the tree itself writes rows of the model with the shipped configuration (a create call
+under no test and with no opt-in caller, a data migration that loads the model by name and
+writes), rows may exist, and this module makes no switch; when a write runs under a test not
+decided statically (``if configured: Model.objects.create(…)``), the switch is undecided (reach
+``unknown``).
+"""
+
+from __future__ import annotations
+
+from weakref import WeakKeyDictionary
+
+from ..model import Switch
+from .facts import Attr, Call, Lit, ModuleFacts, Name, Test, scope_at
+from .objects import Absent, Frame, UserInput
+from .reach import _UNSET, _condition, _evaluate, _expected, _holds, _is_flag, caller_switches
+from .reach import _setting as _config_setting
+from .resolve import Resolver
+from .resolve_records import DB_ROWS, Unshipped, record_rules
+
+NONE_SHIPPED = "none shipped (rows are stored at run time)"
+WRITTEN_AT_RUN_TIME = "none shipped; the code writes rows under a test not decided statically"
+_OPS = frozenset({"==", "!=", "in", "not in", "is", "is not", "truthy"})
+_MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> model (path, qualname) -> rows shipped
+
+
+def unshipped_switch(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
+    """The switch of a test of a value no shipped file holds (see the module's docstring);
+    None for any other test."""
+    if test.op not in _OPS:
+        return None
+    subject = resolver.eval(test.subject, frame)
+    stored = [o for o in subject if isinstance(o, Unshipped)]
+    if not stored or not all(_unset(o, frame) for o in subject):
+        return None  # a value known statically, a setting or a run-time value beside it
+    expected = _expected(test, frame, resolver)
+    if test.op != "truthy" and expected is None:
+        return None
+    shipped = [rows_shipped(o, resolver) for o in stored]
+    if True in shipped:
+        return None  # the tree writes such rows by default: the test is read as before
+    taken = _holds(_UNSET, test.op, expected)
+    if taken is None:
+        return None
+    if test.negated:
+        taken = not taken
+    if None in shipped and taken is False:
+        return Switch(frame.module.path, test.line, _setting(stored[0], test.subject),
+                      _condition(_setting(stored[0], test.subject), test, expected), WRITTEN_AT_RUN_TIME, None)
+    setting = _setting(stored[0], test.subject)
+    return Switch(frame.module.path, test.line, setting, _condition(setting, test, expected), NONE_SHIPPED, taken)
+
+
+def _unset(obj, frame: Frame) -> bool:
+    """A value a run with the shipped files does not have: a stored row's, None that no setting
+    gives, a command-line flag's given value."""
+    if isinstance(obj, Absent):
+        return _config_setting([obj.trail], frame.module.path) is None
+    return isinstance(obj, Unshipped) or (isinstance(obj, UserInput) and _is_flag(obj))
+
+
+def _setting(value: Unshipped, subject) -> str:
+    """``db field ChatModel.model_type`` for a field read off a row, else the rows."""
+    model = value.source.removeprefix(DB_ROWS)
+    if isinstance(subject, Attr):
+        return f"db field {model}.{subject.attr}"
+    return value.source
+
+
+def rows_shipped(value: Unshipped, resolver: Resolver) -> bool | None:
+    """Whether the tree writes rows of the model with the shipped configuration: True for a
+    write call (``Model.objects.create(…)``, ``Model(…).save()``) under no test and with no
+    opt-in caller, or a data migration loading the model by name in a function that writes;
+    None when some write runs under a test not decided statically (rows may be written at run
+    time); False when every write is opt-in, or there is none."""
+    path, qualname = value.model
+    if not path:
+        return False
+    table = _MEMO.setdefault(resolver, {})
+    if value.model not in table:
+        table[value.model] = True  # a cycle back here: assume rows may ship
+        table[value.model] = _written(path, qualname, resolver)
+    return table[value.model]
+
+
+def _written(path: str, qualname: str, resolver: Resolver) -> bool | None:
+    program = resolver.program
+    name = qualname.rpartition(".")[2]
+    if any(_migration_writes(program.load(file, "records"), name) for file in _files_naming(program, name)):
+        return True
+    defining = program.load(path, "records")
+    undecided = False
+    for file in program.files_mentioning(name, defining):
+        facts = program.load(file, "records")
+        local = _local_names(facts, name, file == path)
+        for site in facts.calls:
+            if not _writes(site.func, local):
+                continue
+            state = _write_reach(facts, site, resolver)
+            if state is True:
+                return True
+            undecided = undecided or state is None
+    return None if undecided else False
+
+
+def _write_reach(facts: ModuleFacts, site, resolver: Resolver) -> bool | None:
+    """A write's reach: False when a test around it or its callers' fails with the shipped
+    configuration, None when a test around it is not decided (run-time control flow included),
+    True when it runs with the shipped configuration."""
+    frame = Frame(facts, site.scope, site.line)
+    own = [_evaluate(test, frame, resolver) for test in site.tests]
+    if any(s is not None and s.taken is False for s in own):
+        return False
+    if site.tests and not all(s is not None and s.taken is True for s in own):
+        return None
+    up = caller_switches(facts, site.scope, resolver) if scope_at(facts.scope, site.scope).kind == "function" else ()
+    if up and all(s.taken is False for s in up):
+        return False
+    return None if up else True
+
+
+def _local_names(facts: ModuleFacts, name: str, defining: bool) -> frozenset[str]:
+    if defining:
+        return frozenset({name})
+    return frozenset(alias for alias, target in facts.imports.items() if target.rsplit(".", 1)[-1] == name)
+
+
+def _writes(func, names: frozenset[str]) -> bool:
+    """``Model.objects.create``, ``Model.objects.filter(…).update_or_create``, ``Model(…).save``."""
+    rules = record_rules()
+    if not isinstance(func, Attr) or func.attr not in rules.creates:
+        return False
+    base = func.base
+    while isinstance(base, (Attr, Call)):
+        if isinstance(base, Call):
+            if isinstance(base.func, Name) and base.func.id in names:
+                return True  # Model(…).save()
+            base = base.func
+            continue
+        if base.attr in rules.managers and isinstance(base.base, Name) and base.base.id in names:
+            return True
+        base = base.base
+    return False
+
+
+def _files_naming(program, name: str) -> list[str]:
+    """The files holding ``name`` as a quoted string (``apps.get_model("app", "ChatModel")``)."""
+    needles = (f'"{name}"'.encode(), f"'{name}'".encode())
+    return sorted(path for path, data in program.sources.items()
+                  if path.endswith(".py") and any(n in data for n in needles))
+
+
+def _migration_writes(facts: ModuleFacts, name: str) -> bool:
+    """Whether a function of ``facts`` loads the model by name (``apps.get_model``) and writes."""
+    rules = record_rules()
+    loading = {site.scope for site in facts.calls
+               if isinstance(site.func, Attr) and site.func.attr in rules.loaders
+               and any(isinstance(a, Lit) and a.text == name for a in site.args)}
+    return any(site.scope in loading and isinstance(site.func, Attr) and site.func.attr in rules.creates
+               for site in facts.calls)
+
