@@ -88,7 +88,7 @@ def rows_shipped(value: Unshipped, resolver: Resolver) -> bool | None:
         return False
     table = _MEMO.setdefault(resolver, {})
     if value.model not in table:
-        table[value.model] = True  # a cycle back here: assume rows may ship
+        table[value.model] = False  # a write gated by a row of the model itself: none from an empty database
         table[value.model] = _written(path, qualname, resolver)
     return table[value.model]
 
