@@ -21,14 +21,16 @@ from __future__ import annotations
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
-from .facts import Attr, Call, Lit, ModuleFacts, Name, Test, scope_at
+from .facts import Attr, Call, Lit, ModuleFacts, Name, Sub, Test, scope_at
 from .objects import Absent, Frame, UserInput
 from .reach import _UNSET, _condition, _evaluate, _expected, _holds, _is_flag, caller_switches
 from .reach import _setting as _config_setting
 from .resolve import Resolver
 from .resolve_records import DB_ROWS, Unshipped, record_rules
+from .resolve_user_files import USER_FILE
 
 NONE_SHIPPED = "none shipped (rows are stored at run time)"
+USER_OWN = "none shipped (the user's own file, outside the scanned tree)"
 WRITTEN_AT_RUN_TIME = "none shipped; the code writes rows under a test not decided statically"
 _OPS = frozenset({"==", "!=", "in", "not in", "is", "is not", "truthy"})
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> model (path, qualname) -> rows shipped
@@ -54,11 +56,13 @@ def unshipped_switch(test: Test, frame: Frame, resolver: Resolver) -> Switch | N
         return None
     if test.negated:
         taken = not taken
+    names = [_setting(o, test.subject) for o in stored] + [o.origin for o in subject if isinstance(o, UserInput)]
+    setting = " or ".join(dict.fromkeys(names))
+    condition = _condition(setting, test, expected)
     if None in shipped and taken is False:
-        return Switch(frame.module.path, test.line, _setting(stored[0], test.subject),
-                      _condition(_setting(stored[0], test.subject), test, expected), WRITTEN_AT_RUN_TIME, None)
-    setting = _setting(stored[0], test.subject)
-    return Switch(frame.module.path, test.line, setting, _condition(setting, test, expected), NONE_SHIPPED, taken)
+        return Switch(frame.module.path, test.line, setting, condition, WRITTEN_AT_RUN_TIME, None)
+    kinds = dict.fromkeys(NONE_SHIPPED if o.source.startswith(DB_ROWS) else USER_OWN for o in stored)
+    return Switch(frame.module.path, test.line, setting, condition, "; ".join(kinds), taken)
 
 
 def _unset(obj, frame: Frame) -> bool:
@@ -70,11 +74,28 @@ def _unset(obj, frame: Frame) -> bool:
 
 
 def _setting(value: Unshipped, subject) -> str:
-    """``db field ChatModel.model_type`` for a field read off a row, else the rows."""
+    """``db field ChatModel.model_type`` for a field read off a row, ``user config key model
+    (~/.config/app/config.toml)`` for a key of the user's file; else the rows or the file."""
+    if value.source.startswith(USER_FILE):
+        key = _key(subject)
+        where = value.source.removeprefix(USER_FILE)
+        return f"user config key {key} ({where})" if key else f"user config file {where}"
     model = value.source.removeprefix(DB_ROWS)
     if isinstance(subject, Attr):
         return f"db field {model}.{subject.attr}"
     return value.source
+
+
+def _key(subject) -> str | None:
+    """The key a test reads: ``cfg["model"]``, ``cfg.get("model")``, ``cfg.model``."""
+    if isinstance(subject, Sub) and isinstance(subject.key, Lit):
+        return subject.key.text
+    if isinstance(subject, Call) and isinstance(subject.func, Attr) and subject.func.attr == "get" \
+            and subject.args and isinstance(subject.args[0], Lit):
+        return subject.args[0].text
+    if isinstance(subject, Attr):
+        return subject.attr
+    return None
 
 
 def rows_shipped(value: Unshipped, resolver: Resolver) -> bool | None:

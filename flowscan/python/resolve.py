@@ -79,7 +79,7 @@ from .closure_callers import closure_call_sites
 from .resolve_dynamic import DUNDER_IMPORT, GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
-from .resolve_records import Unshipped, stored_rows
+from .resolve_records import Unshipped, stored_rows, unshipped_call
 from .resolve_typed import TYPED_CALLER_HOPS, TypedResolution
 from .resolve_setattr import SetattrResolution
 from .resolve_outside_writes import OutsideWriteResolution
@@ -609,6 +609,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [DictGet(base)] if attr == "get" else [Unknown(f"dict method {attr}", line)]
         if isinstance(base, DataObj):
             return [DataGet(base)] if attr == "get" else self._data_item(base, attr)
+        if isinstance(base, Unshipped):  # ``row.field``, ``cfg.get``: the method is kept for the call
+            return [replace(base, method=attr)]
         if isinstance(base, Unknown):
             return [base]
         if isinstance(base, SuperOf):
@@ -986,6 +988,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return self._str_method(func, ctx)
         if isinstance(func, PathMethod):
             return path_call(self, func, ctx)
+        if isinstance(func, Unshipped):
+            return unshipped_call(self, func, ctx)
         if isinstance(func, Unknown):
             return [func]
         if isinstance(func, UserInput):

@@ -7,12 +7,12 @@ what is read from them (``.filter(…).first()``, a field, an item) has no shipp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..catalog import default_rules_dir, load_rule_file
-from .objects import ClassRef, Ext, Unknown
+from .objects import Absent, CallCtx, ClassRef, Ext, Obj, Unknown
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -28,6 +28,7 @@ class Unshipped(Unknown):
 
     source: str = ""
     model: tuple[str, str] = ("", "")
+    method: str = ""  # the attribute last read off it, for a call that follows (``cfg.get``)
 
 
 @dataclass(frozen=True)
@@ -70,3 +71,16 @@ def is_model(resolver: Resolver, ref: ClassRef, depth: int = 0) -> bool:
         if isinstance(base, ClassRef) and is_model(resolver, base, depth + 1):
             return True
     return False
+
+
+_WITH_DEFAULT = frozenset({"get", "pop", "setdefault"})  # mapping methods whose second argument is the default
+
+
+def unshipped_call(resolver: Resolver, func: Unshipped, ctx: CallCtx) -> list[Obj]:
+    """A call of a method read off an unshipped value: what it holds, and for ``.get(key,
+    default)`` the default too (what a missing key gives: None without one)."""
+    value = replace(func, method="")
+    if func.method not in _WITH_DEFAULT or not ctx.args:
+        return [value]
+    default = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("default")
+    return [value, *(resolver.eval(default, ctx.frame) if default is not None else [Absent()])]
