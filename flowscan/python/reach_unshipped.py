@@ -21,7 +21,7 @@ from __future__ import annotations
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
-from .facts import Attr, Call, Lit, ModuleFacts, Name, Sub, Test, scope_at
+from .facts import Attr, Call, Expr, Lit, ModuleFacts, Name, Sub, Test, scope_at
 from .objects import Absent, Frame, UserInput
 from .reach import _UNSET, _condition, _evaluate, _expected, _holds, _is_flag, caller_switches
 from .reach import _setting as _config_setting
@@ -63,6 +63,13 @@ def unshipped_switch(test: Test, frame: Frame, resolver: Resolver) -> Switch | N
         return Switch(frame.module.path, test.line, setting, condition, WRITTEN_AT_RUN_TIME, None)
     kinds = dict.fromkeys(NONE_SHIPPED if o.source.startswith(DB_ROWS) else USER_OWN for o in stored)
     return Switch(frame.module.path, test.line, setting, condition, "; ".join(kinds), taken)
+
+
+def unshipped_lookup(key: Expr, frame: Frame, entry: str | None, resolver: Resolver) -> Switch | None:
+    """The switch of a registry lookup ``REGISTRY[key]`` whose key no shipped file holds: the
+    entry ``entry`` is not selected (opt-in); None for any other key."""
+    test = Test(key, "==", Lit(entry or "", frame.line), False, frame.line)
+    return unshipped_switch(test, frame, resolver) if entry is not None else None
 
 
 def _unset(obj, frame: Frame) -> bool:

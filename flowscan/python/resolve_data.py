@@ -30,7 +30,7 @@ from .objects import (
 )
 from .settings import OPENERS, PATH_LOADERS, PATH_READERS, SettingsFiles, placeholders
 from .resolve_paths import url_joined
-from .resolve_user_files import user_file
+from .resolve_user_files import read_user_file, user_file
 
 if TYPE_CHECKING:
     from ..extract.yamlnodes import Y
@@ -180,10 +180,10 @@ class DataResolution:
                 paths += self._file_paths([obj], frame, loader, ctx.line, out)
             elif isinstance(obj, Inst) and isinstance(obj.of, Ext):  # a stream: open(P), Path(P).open()
                 opener = obj.call if obj.of.dotted in OPENERS else None
+                if (home := read_user_file(self, obj, loader, ctx.line)) is not None:
+                    out.append(home)  # (Path.home() / "app.toml").read_text()
+                    continue
                 if obj.of.dotted in PATH_READERS and obj.of.receiver is not None:
-                    if (home := user_file(self, obj.of.receiver, loader, ctx.line)) is not None:
-                        out.append(home)  # (Path.home() / "app.toml").read_text()
-                        continue
                     opener = obj.of.receiver.call  # pathlib.Path(P).read_text()
                 if opener is not None and opener.args:
                     paths += self._file_paths(self.eval(opener.args[0], opener.frame), opener.frame, loader, ctx.line, out)

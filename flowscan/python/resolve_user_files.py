@@ -22,6 +22,7 @@ _JOINS = (".__truediv__", ".joinpath")  # a path joined with more parts: its rec
 _SAME = (".expanduser", ".resolve", ".absolute")
 _PATH_OF = frozenset({"pathlib.Path", "pathlib.PosixPath", "os.path.join", "os.path.abspath", "os.path.realpath",
                       "os.path.normpath"})  # a path made from its first argument
+_READS = frozenset({"read_text", "read_bytes", "open"})  # pathlib.Path methods that read the file
 MAX_DEPTH = 8
 
 
@@ -42,6 +43,14 @@ def user_file(resolver: Resolver, obj: Obj, loader: str, line: int) -> Unshipped
     if shown is None:
         return None
     return Unshipped(f"{loader}() of the user's file {shown} (outside the scanned tree)", line, f"{USER_FILE}{shown}")
+
+
+def read_user_file(resolver: Resolver, stream: Inst, loader: str, line: int) -> Unshipped | None:
+    """``loader(P.read_text())``, ``loader(P.open())`` for a path ``P`` under the home folder."""
+    receiver = stream.of.receiver if isinstance(stream.of, Ext) else None
+    if receiver is None or stream.of.dotted.rpartition(".")[2] not in _READS:
+        return None
+    return user_file(resolver, receiver, loader, line)
 
 
 def _home_path(resolver: Resolver, obj: Obj, depth: int) -> str | None:
