@@ -98,3 +98,28 @@ def test_a_registry_entry_picked_by_the_users_file_is_opt_in(tmp_path: Path) -> 
     dropbox = _scan(tmp_path / "app", code)["api.dropboxapi.com"]
     assert dropbox.reach == "opt-in"
     assert [s.setting for s in dropbox.switches] == ["user config file user_config_dir(notes)/settings.toml"]
+
+
+def test_a_module_that_writes_a_template_to_the_users_file_keeps_its_keys_as_before(tmp_path: Path) -> None:
+    code = '''\
+        import shutil
+        import tomllib
+        from pathlib import Path
+
+        import requests
+
+        CONFIG = Path.home() / ".config" / "notes" / "settings.toml"
+
+
+        def settings() -> dict:
+            if not CONFIG.exists():
+                shutil.copy(Path(__file__).with_name("default.toml"), CONFIG)
+            with open(CONFIG, "rb") as f:
+                return tomllib.load(f)
+
+
+        def sync():
+            if settings()["backend"] == "dropbox":
+                requests.post("https://api.dropboxapi.com/2/files/upload")
+    '''
+    assert _scan(tmp_path / "app", code)["api.dropboxapi.com"].reach == "default"

@@ -27,7 +27,7 @@ from .reach import _UNSET, _condition, _evaluate, _expected, _holds, _is_flag, c
 from .reach import _setting as _config_setting
 from .resolve import Resolver
 from .resolve_records import DB_ROWS, Unshipped, record_rules
-from .resolve_user_files import USER_FILE
+from .resolve_user_files import USER_FILE, file_writes
 
 NONE_SHIPPED = "none shipped (rows are stored at run time)"
 USER_OWN = "none shipped (the user's own file, outside the scanned tree)"
@@ -106,12 +106,15 @@ def _key(subject) -> str | None:
 
 
 def rows_shipped(value: Unshipped, resolver: Resolver) -> bool | None:
-    """Whether the tree writes rows of the model with the shipped configuration: True for a
+    """For the user's file: whether the module naming it writes files (a template may land
+    there). For rows: whether the tree writes rows of the model with the shipped configuration: True for a
     write call (``Model.objects.create(…)``, ``Model(…).save()``) under no test and with no
     opt-in caller, or a data migration loading the model by name in a function that writes;
     None when some write runs under a test not decided statically (rows may be written at run
     time); False when every write is opt-in, or there is none."""
     path, qualname = value.model
+    if value.source.startswith(USER_FILE):
+        return path != "" and _writes_files(resolver.program.load(path, "records"))
     if not path:
         return False
     table = _MEMO.setdefault(resolver, {})
@@ -155,6 +158,20 @@ def _write_reach(facts: ModuleFacts, site, resolver: Resolver) -> bool | None:
     if up and all(s.taken is False for s in up):
         return False
     return None if up else True
+
+
+def _writes_files(facts: ModuleFacts) -> bool:
+    """Whether a module writes files (``Path.write_text``, ``json.dump``, ``shutil.copy``,
+    ``open(P, "w")``): naming the user's file, it may write a shipped template there."""
+    writes = file_writes()
+    for site in facts.calls:
+        name = site.func.attr if isinstance(site.func, Attr) else site.func.id if isinstance(site.func, Name) else ""
+        if name in writes:
+            return True
+        mode = next((v for k, v in site.kwargs if k == "mode"), site.args[1] if len(site.args) > 1 else None)
+        if name == "open" and mode is not None and (not isinstance(mode, Lit) or any(c in mode.text for c in "wax+")):
+            return True
+    return False
 
 
 def _local_names(facts: ModuleFacts, name: str, defining: bool) -> frozenset[str]:

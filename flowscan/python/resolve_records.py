@@ -24,7 +24,8 @@ MAX_BASE_DEPTH = 6  # in-tree base classes followed up to a library model base
 @dataclass(frozen=True)
 class Unshipped(Unknown):
     """A value no shipped file holds: what is read from a database row. ``source`` names where
-    it lives at run time (``db rows of ChatModel``); ``model`` the model class (path, name)."""
+    it lives at run time (``db rows of ChatModel``); ``model`` the model class (path, name), or
+    for the user's file the module that names it (path, "")."""
 
     source: str = ""
     model: tuple[str, str] = ("", "")

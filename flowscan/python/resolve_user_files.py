@@ -27,13 +27,24 @@ MAX_DEPTH = 8
 
 
 @lru_cache(maxsize=1)
-def home_calls() -> frozenset[str]:
-    """The calls that return a folder of the user's home (``user_files:`` in rules/entrypoints/)."""
-    names: set[str] = set()
+def _rules() -> tuple[frozenset[str], frozenset[str]]:
+    calls: set[str] = set()
+    writes: set[str] = set()
     for path in sorted((default_rules_dir() / "entrypoints").glob("*.yaml")):
         for entry in load_rule_file(path, "rules-entrypoints.schema.json").get("user_files", []):
-            names.update(entry["calls"])
-    return frozenset(names)
+            calls.update(entry["calls"])
+            writes.update(entry.get("writes", []))
+    return frozenset(calls), frozenset(writes)
+
+
+def home_calls() -> frozenset[str]:
+    """The calls that return a folder of the user's home (``user_files:`` in rules/entrypoints/)."""
+    return _rules()[0]
+
+
+def file_writes() -> frozenset[str]:
+    """The last names of calls that write a file (``writes`` of ``user_files:``)."""
+    return _rules()[1]
 
 
 def user_file(resolver: Resolver, obj: Obj, loader: str, line: int) -> Unshipped | None:
@@ -42,7 +53,9 @@ def user_file(resolver: Resolver, obj: Obj, loader: str, line: int) -> Unshipped
     shown = _home_path(resolver, obj, 0)
     if shown is None:
         return None
-    return Unshipped(f"{loader}() of the user's file {shown} (outside the scanned tree)", line, f"{USER_FILE}{shown}")
+    named_in = obj.call.frame.module.path if isinstance(obj, Inst) and obj.call is not None else ""
+    return Unshipped(f"{loader}() of the user's file {shown} (outside the scanned tree)", line, f"{USER_FILE}{shown}",
+                     (named_in, ""))
 
 
 def read_user_file(resolver: Resolver, stream: Inst, loader: str, line: int) -> Unshipped | None:
