@@ -132,3 +132,15 @@ def test_objects_of_a_class_that_is_no_model_is_not_a_row(tmp_path: Path) -> Non
                 OpenAI()
     '''
     assert _scan(tmp_path / "app", **{"app.py": code})["api.openai.com"].reach == "default"
+
+
+def test_a_row_made_and_saved_by_default_keeps_the_call_default(tmp_path: Path) -> None:
+    seed = '''\
+        from models import Provider
+
+
+        def ensure_default():
+            row = Provider(kind="openai")
+            row.save()
+    '''
+    assert _scan(tmp_path / "app", **{"app.py": APP, "seed.py": seed})["api.openai.com"].reach == "default"

@@ -181,8 +181,11 @@ def _local_names(facts: ModuleFacts, name: str, defining: bool) -> frozenset[str
 
 
 def _writes(func, names: frozenset[str]) -> bool:
-    """``Model.objects.create``, ``Model.objects.filter(…).update_or_create``, ``Model(…).save``."""
+    """``Model.objects.create``, ``Model.objects.filter(…).update_or_create``, and ``Model(…)``:
+    a row made is taken as saved (``row = Model(…); row.save()``)."""
     rules = record_rules()
+    if isinstance(func, Name) and func.id in names:
+        return True
     if not isinstance(func, Attr) or func.attr not in rules.creates:
         return False
     base = func.base
