@@ -4,7 +4,9 @@
 row that passes it. With the shipped files there is no row: the value is read as None, so
 ``==`` / ``in`` a value and a truthiness test fail (the call under them is ``opt-in``, the
 switch naming the field and ``none shipped``), while ``!=``, ``not in``, ``is None`` and
-``else`` branches are taken.
+``else`` branches are taken. A key of the user's own settings file (a file under the home
+folder, ``resolve_user_files``) is read the same way: no scanned tree holds the file, so the
+key is unset; a registry entry such a key looks up is not selected (``unshipped_lookup``).
 
 Alternatives beside the row's value may be None (an unset default) or a command-line flag's
 given value (not given in a run with the shipped configuration); any other (a string known
@@ -13,7 +15,8 @@ when the tree itself writes rows of the model with the shipped configuration (a 
 under no test and with no opt-in caller, a data migration that loads the model by name and
 writes), rows may exist, and this module makes no switch; when a write runs under a test not
 decided statically (``if configured: Model.objects.create(…)``), the switch is undecided (reach
-``unknown``).
+``unknown``). A module that names the user's file and writes files may put a shipped template
+there: its keys are read as before.
 """
 
 from __future__ import annotations
