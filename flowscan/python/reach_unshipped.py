@@ -35,6 +35,7 @@ from .resolve_user_files import USER_FILE, file_writes
 NONE_SHIPPED = "none shipped (rows are stored at run time)"
 USER_OWN = "none shipped (the user's own file, outside the scanned tree)"
 WRITTEN_AT_RUN_TIME = "none shipped; the code writes rows under a test not decided statically"
+QUOTED_NAME = "quoted-name:"  # the tree-wide question of the files naming a model in a string
 _OPS = frozenset({"==", "!=", "in", "not in", "is", "is not", "truthy"})
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> model (path, qualname) -> rows shipped
 
@@ -121,9 +122,17 @@ def rows_shipped(value: Unshipped, resolver: Resolver) -> bool | None:
     if not path:
         return False
     table = _MEMO.setdefault(resolver, {})
-    if value.model not in table:
-        table[value.model] = False  # a write gated by a row of the model itself: none from an empty database
-        table[value.model] = _written(path, qualname, resolver)
+    deps, unit = resolver.deps, ("unshipped-rows", resolver.dep_scope)
+    if value.model in table:
+        if deps is not None:
+            deps.hit(unit, value.model)
+        return table[value.model]
+    table[value.model] = False  # a write gated by a row of the model itself: none from an empty database
+    if deps is not None:
+        deps.begin()
+    table[value.model] = _written(path, qualname, resolver)
+    if deps is not None:
+        deps.end(unit, value.model)
     return table[value.model]
 
 
@@ -206,6 +215,8 @@ def _writes(func, names: frozenset[str]) -> bool:
 
 def _files_naming(program, name: str) -> list[str]:
     """The files holding ``name`` as a quoted string (``apps.get_model("app", "ChatModel")``)."""
+    if program.deps is not None:  # a file starting or ceasing to name it changes the answer (any file, for the hook)
+        program.deps.ask(f"{QUOTED_NAME}{name}")
     needles = (f'"{name}"'.encode(), f"'{name}'".encode())
     return sorted(path for path, data in program.sources.items()
                   if path.endswith(".py") and any(n in data for n in needles))
