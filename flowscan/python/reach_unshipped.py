@@ -130,7 +130,9 @@ def rows_shipped(value: Unshipped, resolver: Resolver) -> bool | None:
     table[value.model] = False  # a write gated by a row of the model itself: none from an empty database
     if deps is not None:
         deps.begin()
+    spent, resolver.steps = resolver.steps, 0  # a budget of its own: the answer must not depend on who asks first
     table[value.model] = _written(path, qualname, resolver)
+    resolver.steps += spent
     if deps is not None:
         deps.end(unit, value.model)
     return table[value.model]
