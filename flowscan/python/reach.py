@@ -190,6 +190,11 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     answer = user_choice_switch(test, at, resolver)
     if answer is not None:
         return answer
+    from .reach_unshipped import unshipped_switch  # imports this module
+
+    unshipped = unshipped_switch(test, at, resolver)
+    if unshipped is not None:
+        return unshipped
     subject = resolver.eval(test.subject, at)
     flag = flag_switch(test, subject, at, resolver, _evaluate)  # a bool made of configuration tests
     if flag is not None:

@@ -127,11 +127,16 @@ def _entry_switches(place: _Place, resolver: Resolver) -> list[Switch] | None:
     lookups = list(_lookups(place, resolver))
     if not lookups:
         return None
+    from .reach_unshipped import unshipped_lookup  # imports this module
+
     for facts, scope, line, key_expr in lookups:
         frame = Frame(facts, scope.qualname, line)
         reads = resolver.env_reads_seen
         keys = resolver.strings(resolver.eval(key_expr, frame), frame)
         setting = _key_setting(keys, facts.path)
+        if setting is None and (unset := unshipped_lookup(key_expr, frame, place.key, resolver)) is not None:
+            found.append(unset)  # a key no shipped file holds (a stored row's, the user's own file's)
+            continue
         if setting is None and resolver.env_reads_seen == reads:
             # a run-time choice says nothing about reach, unless the lookup itself runs only
             # when its callers' configuration tests pass (``if config.reranker: Factory.create(…)``)

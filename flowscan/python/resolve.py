@@ -80,6 +80,7 @@ from .closure_callers import closure_call_sites
 from .resolve_dynamic import DUNDER_IMPORT, GETATTR, IMPORT_BY_NAME, IMPORT_MODULE, DynamicResolution
 from .resolve_feasible import FeasibleResolution
 from .resolve_models import ModelResolution
+from .resolve_records import Unshipped, stored_rows, unshipped_call
 from .resolve_typed import TYPED_CALLER_HOPS, TypedResolution
 from .resolve_setattr import SetattrResolution
 from .resolve_outside_writes import OutsideWriteResolution
@@ -609,6 +610,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [DictGet(base)] if attr == "get" else [Unknown(f"dict method {attr}", line)]
         if isinstance(base, DataObj):
             return [DataGet(base)] if attr == "get" else self._data_item(base, attr)
+        if isinstance(base, Unshipped):  # ``row.field``, ``cfg.get``: the method is kept for the call
+            return [replace(base, method=attr)]
         if isinstance(base, Unknown):
             return [base]
         if isinstance(base, SuperOf):
@@ -737,7 +740,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         lazy = _lazy_module(module, klass) if inst is not None and "__getattr__" in klass.children else None
         if lazy is not None:
             return [Ext(f"{lazy}.{attr}")]
-        return [Unknown(f"{klass.name}.{attr} is not defined", klass.line)]
+        rows = stored_rows(self, ref, attr)  # ``Model.objects``: rows stored at run time
+        return [rows] if rows is not None else [Unknown(f"{klass.name}.{attr} is not defined", klass.line)]
 
     def _bases(self, ref: ClassRef) -> Iterator[Obj]:
         """What the base classes of ``ref`` are, in order (evaluated where the class is defined,
@@ -883,6 +887,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             elif (caller_mapping := self.caller_mapping_get(base)) is not None \
                     and (caller_value := self.caller_item(caller_mapping, expr, frame)) is not None:
                 out.append(caller_value)
+            elif isinstance(base, Unshipped):  # an item of a stored row: not shipped either
+                out.append(base)
             else:
                 out.append(Unknown(f"item of {describe(base)}", expr.line))
         return out
@@ -983,6 +989,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return self._str_method(func, ctx)
         if isinstance(func, PathMethod):
             return path_call(self, func, ctx)
+        if isinstance(func, Unshipped):
+            return unshipped_call(self, func, ctx)
         if isinstance(func, Unknown):
             return [func]
         if isinstance(func, UserInput):

@@ -30,6 +30,7 @@ from .objects import (
 )
 from .settings import OPENERS, PATH_LOADERS, PATH_READERS, SettingsFiles, placeholders
 from .resolve_paths import url_joined
+from .resolve_user_files import read_user_file, user_file
 
 if TYPE_CHECKING:
     from ..extract.yamlnodes import Y
@@ -171,18 +172,21 @@ class DataResolution:
         frame = ctx.frame
         settings: SettingsFiles | None = getattr(self.program, "settings", None)
         paths: list[StrValue] = []
+        out: list[Obj] = []  # the user's own files (``user_file``), then the files of the paths
         for obj in self.eval(ctx.args[0], frame):
             if isinstance(obj, PathOpened):  # yaml.safe_load(Path(__file__).with_name("config.yaml").read_text())
                 paths += obj.values
             elif loader in PATH_LOADERS and not _opened(obj):
-                paths += self.strings([obj], frame)
+                paths += self._file_paths([obj], frame, loader, ctx.line, out)
             elif isinstance(obj, Inst) and isinstance(obj.of, Ext):  # a stream: open(P), Path(P).open()
                 opener = obj.call if obj.of.dotted in OPENERS else None
+                if (home := read_user_file(self, obj, loader, ctx.line)) is not None:
+                    out.append(home)  # (Path.home() / "app.toml").read_text()
+                    continue
                 if obj.of.dotted in PATH_READERS and obj.of.receiver is not None:
                     opener = obj.of.receiver.call  # pathlib.Path(P).read_text()
                 if opener is not None and opener.args:
-                    paths += self.strings(self.eval(opener.args[0], opener.frame), opener.frame)
-        out: list[Obj] = []
+                    paths += self._file_paths(self.eval(opener.args[0], opener.frame), opener.frame, loader, ctx.line, out)
         for path in paths:
             found = settings.find(path.text, frame.module.path) if settings is not None and path.is_known else None
             document = settings.document(found) if found is not None else None
@@ -192,6 +196,18 @@ class DataResolution:
                 continue
             out.append(DataObj(document, found, (*path.trail, Step(frame.module.path, ctx.line, f"{loader}({found})"))))
         return out
+
+    def _file_paths(self, objs: list[Obj], frame: Frame, loader: str, line: int, home: list[Obj]) -> list[StrValue]:
+        """The paths among ``objs``, as strings; a path under the user's home folder is the
+        user's own file instead, added to ``home``."""
+        rest: list[Obj] = []
+        for obj in objs:
+            found = user_file(self, obj, loader, line)
+            if found is not None:
+                home.append(found)
+            else:
+                rest.append(obj)
+        return self.strings(rest, frame)
 
     def hydra_config(self, module: ModuleFacts, scope: Scope, param: Param) -> list[Obj] | None:
         """The config Hydra passes as the first parameter of a ``@hydra.main(config_path=P,
