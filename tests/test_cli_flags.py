@@ -211,7 +211,12 @@ CLICK_TYPER = '''\
 
 
     @app.command()
-    def serve(model: str = typer.Option("gpt-4o", "--model", "-m"), local: bool = False, region: str = "eu"):
+    def serve(model: str = typer.Option("gpt-4o", "--model", "-m"), local: bool = False, region: str = "eu",
+              azure_endpoint: str = typer.Option("", "--azure", "-a", help="Azure OpenAI endpoint")):
+        if azure_endpoint:
+            requests.post(azure_endpoint + "/openai/deployments/chat", json={})
+        elif "claude" in model:
+            requests.post("https://claude.example.com/v1/messages", json={})
         if local:
             requests.get("http://localhost:8080/health")
         if region == "us":
@@ -235,6 +240,11 @@ def test_click_and_typer_parameters_default_to_their_declared_values(tmp_path: P
     assert reach["localhost"] == ("opt-in", [("CLI flag --local", "CLI flag --local is set and not false", "'False'")])
     assert reach["us.api.example.com"] == ("opt-in", [("CLI flag --region", "CLI flag --region == 'us'", "'eu'")])
     assert reach["eu.api.example.com"] == ("default", [])
+    # typer.Option(DEFAULT, "--flag", ...): the option's declared name and default ("", so false)
+    azure = reach["user-supplied: CLI flag --azure"]
+    assert azure[0] == "opt-in" and azure[1][0] == ("CLI flag --azure", "CLI flag --azure is set and not false", "''")
+    claude = reach["claude.example.com"]
+    assert claude[0] == "opt-in" and ("CLI flag --model", "'claude' in CLI flag --model", "'gpt-4o'") in claude[1]
 
 
 def test_both_extractors_record_ordering_comparisons() -> None:

@@ -17,7 +17,7 @@ from weakref import WeakKeyDictionary
 from ..model import Switch
 from ..values import TRUNCATED
 from .entrypoints import USER_SUPPLIED
-from .facts import Attr, CallSite, ModuleFacts, Name, NoneLit, Scope, Test
+from .facts import Attr, CallSite, Lit, ModuleFacts, Name, NoneLit, Scope, Test
 from .objects import ARGV, CALLER_SET, Absent, ClassRef, Ext, Frame, FuncRef, ListObj, Strs, Unknown, UserInput
 from .reach_cli import NOT_GIVEN, argv_switch
 from .reach_bound import bound_switches
@@ -195,8 +195,9 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     unshipped = unshipped_switch(test, at, resolver)
     if unshipped is not None:
         return unshipped
-    subject = resolver.eval(test.subject, at)
-    flag = flag_switch(test, subject, at, resolver, _evaluate)  # a bool made of configuration tests
+    needle = _needle(test, at, resolver)  # "claude" in model: the setting is the string searched
+    subject = resolver.eval(test.value if needle is not None and test.value is not None else test.subject, at)
+    flag = flag_switch(test, subject, at, resolver, _evaluate) if needle is None else None  # a bool made of tests
     if flag is not None:
         return flag
     by_caller = [o.why for o in subject if _by_caller(o)]
@@ -212,14 +213,36 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     # what a library's caller sets is not shipped; a flag with no default read is not known
     plain = [pair for o in subject for pair in _plain_values(o)] or [(_UNDETERMINED if flags else _UNSET, ())]
     values = [value for value, _ in plain]
-    expected = _expected(test, at, resolver)
-    outcomes = [(_holds(value, test.op, expected), value, trail) for value, trail in plain]
+    expected = [needle] if needle is not None else _expected(test, at, resolver)
+    outcomes = [(_holds(value, test.op, expected) if needle is None else _contains(value, needle, test.op), value, trail)
+                for value, trail in plain]
     taken = _taken(outcomes, frame.module.path)
     if taken is not None and test.negated:
         taken = not taken
     name = setting or "a computed value"
     shipped = sorted({_shown(v) for v in values})
-    return Switch(frame.module.path, test.line, name, _condition(name, test, expected), ", ".join(shipped) or "unknown", taken)
+    condition = _condition(name, test, expected) if needle is None else \
+        f"{'not (' if test.negated else ''}{needle!r} {test.op} {name}{')' if test.negated else ''}"
+    return Switch(frame.module.path, test.line, name, condition, ", ".join(shipped) or "unknown", taken)
+
+
+def _needle(test: Test, frame: Frame, resolver: Resolver) -> str | None:
+    """The literal of ``"claude" in model`` when what it is looked for in is a string (a
+    substring test of a setting), not a collection; else None."""
+    if test.op not in ("in", "not in") or not isinstance(test.subject, Lit) or test.value is None:
+        return None
+    objs = resolver.eval(test.value, frame)
+    if not objs or not all(isinstance(o, (Strs, Absent, UserInput)) for o in objs):
+        return None
+    return test.subject.text
+
+
+def _contains(value, needle: str, op: str) -> bool | None:
+    """Whether ``needle in value`` (``not in``: its negation) holds for one shipped value."""
+    if value is _UNDETERMINED:
+        return None
+    found = isinstance(value, str) and needle in value  # an unset value (None) holds nothing
+    return found if op == "in" else not found
 
 
 def _by_caller(obj) -> bool:

@@ -314,7 +314,7 @@ class CliResolution:
         flag = "--" + param.name.replace("_", "-")
         marker: Call | None = None
         if isinstance(default, Call) and any(isinstance(o, Ext) and o.dotted in rule.markers
-                                             for o in self.eval(default, outer)):
+                                             for o in self.eval(default.func, outer)):
             marker = default
             default = next((v for k, v in marker.kwargs if k == rule.default_kw), marker.args[0] if marker.args else None)
             named = [a.text for a in marker.args[1:] if isinstance(a, Lit) and a.text.startswith("-")]
