@@ -23,6 +23,7 @@ from .facts import (
     Concat,
     DictLit,
     ItemSet,
+    ListAdd,
     Each,
     Either,
     Expr,
@@ -353,6 +354,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return self.each(expr, frame)
         if isinstance(expr, ItemSet):
             return [_with_item(obj, expr, frame) for obj in self.eval(expr.base, frame)]
+        if isinstance(expr, ListAdd):
+            return self.list_added(expr, frame)
         if isinstance(expr, Opaque):
             if expr.why in SCALAR_SHAPES:
                 return [Scalar(SCALAR_SHAPES[expr.why], expr.line)]
