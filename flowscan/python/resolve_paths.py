@@ -70,6 +70,14 @@ def url_joined(parts: list[list[StrValue]], step: Step) -> list[StrValue] | None
     this does not model."""
     if not parts or not parts[0] or not all(v.is_known and "://" in v.text for v in parts[0]):
         return None
+    return joined_with_holes(parts, step)
+
+
+def joined_with_holes(parts: list[list[StrValue]], step: Step) -> list[StrValue] | None:
+    """``os.path.join`` of parts whose first is known and later ones may have unknown parts
+    (``join(dirname(__file__), "configs", f"{name}.json")``): each part after a ``/``, holes kept."""
+    if not parts or not parts[0] or not all(v.is_known for v in parts[0]):
+        return None
     joined = list(parts[0])
     for more in parts[1:]:
         joined = [_join_one(base, tail) for base in joined for tail in more][:MAX_ALTERNATIVES]
