@@ -92,6 +92,7 @@ from .resolve_replace import ReplaceResolution
 from .resolve_cli import LOOP_ELEMENT, CliResolution, is_boolean_default
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
+from .resolve_bundled import RESOURCE_FILES, BundledResolution
 from .resolve_loops import LoopResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
 from .resolve_paths import PATH_CLASSES, joined, path_attr, path_call, path_value
@@ -120,7 +121,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
                ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution,
                BuiltinResolution, ComprehensionResolution, ReplaceResolution, OutsideWriteResolution,
-               TypedResolution):
+               TypedResolution, BundledResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup, constants: Mapping[str, str] | None = None):
@@ -138,6 +139,7 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         self.budget_hits: set[tuple[str, int]] = set()  # calls whose resolution hit STEP_BUDGET
         self.most_steps: tuple[int, tuple[str, int] | None] = (0, None)  # the costliest call so far
         self._active: set[tuple] = set()
+        self._bundled: dict[tuple, list] = {}  # class -> the settings files a name picks it from (``loaded_from_files``)
         self._entries: dict[tuple[str, str], tuple | None] = {}  # handler (path, qualname) -> its entry rule
         self.words: dict[tuple[str, int], Lit] = {}  # the literals str.split() made (kept: memo keys hold their ids)
         self.deps = program.deps  # a recording scan: what each memoised value read (``deps``)
@@ -597,7 +599,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 if base.of.dotted in _DYNACONF and base.call is not None and attr not in _DYNACONF_METHODS:
                     return self.dynaconf_item(base, attr, line)
                 return [self._external(f"{base.of.dotted}.{attr}", base, line, frame)]
-            return self._class_attr(base.of, attr, base)
+            found = self._class_attr(base.of, attr, base)
+            if base.call is None:  # an instance made anywhere: maybe from a settings file a name picks
+                found += self.file_values(base.of, attr)
+            return found
         if isinstance(base, UserInput):
             return [input_attr(base, attr)]
         if isinstance(base, Namespace):
@@ -956,6 +961,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 return self.builtin_call(name, ctx)
             if name in PATH_FUNCTIONS and ctx.args:
                 return self._path_op(name, ctx)
+            if name in RESOURCE_FILES and ctx.args:
+                return self.package_folder(ctx)
+            if name == "typing.cast" and len(ctx.args) == 2:  # the value, as it is
+                return self.eval(ctx.args[1], frame)
             if name in PATH_CLASSES and ctx.args:
                 texts = joined([self.strings(self.eval(a, frame), frame) for a in ctx.args])
                 if texts is not None:

@@ -55,6 +55,9 @@ def path_call(resolver, method: PathMethod, ctx: CallCtx) -> list[Obj]:
         found = joined([[StrValue.literal(t) for t in texts], *args])
         if found is not None:
             return [path_value(found, path, line, f"/ {args[0][0].text}" if name == "__truediv__" and args else f".{name}(…)")]
+        named = joined_with_holes([list(method.path.values), *args], Step(path, line, f".{name}(…)"))
+        if named and all(v.parts and isinstance(v.parts[-1], str) and "." in posixpath.basename(v.parts[-1]) for v in named):
+            return [PathVal(tuple(named))]  # ``folder / f"{name}.json"``: a file a name picks (``SettingsFiles.matching``)
     if name == "with_name" and len(args) == 1:
         found = joined([[StrValue.literal(posixpath.dirname(t)) for t in texts], args[0]])
         if found is not None:
