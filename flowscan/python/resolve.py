@@ -139,7 +139,6 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
         self.budget_hits: set[tuple[str, int]] = set()  # calls whose resolution hit STEP_BUDGET
         self.most_steps: tuple[int, tuple[str, int] | None] = (0, None)  # the costliest call so far
         self._active: set[tuple] = set()
-        self._bundled: dict[tuple, list] = {}  # class -> the settings files a name picks it from (``loaded_from_files``)
         self._entries: dict[tuple[str, str], tuple | None] = {}  # handler (path, qualname) -> its entry rule
         self.words: dict[tuple[str, int], Lit] = {}  # the literals str.split() made (kept: memo keys hold their ids)
         self.deps = program.deps  # a recording scan: what each memoised value read (``deps``)

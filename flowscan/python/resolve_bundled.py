@@ -74,23 +74,32 @@ class BundledResolution:
         """The data of the settings files the code builds instances of ``ref`` from, where a
         name picks the file (each marked as chosen by it); none for most classes."""
         key = ("bundled", ref.module.path, ref.scope.qualname)
-        found = self._bundled.get(key)
+        if key in self._active:
+            return []  # a load site reading the class's own fields does not loop
+        found = self._recall(key)  # memoised as evaluations are: what it read is recorded for reuse
         if found is not None:
-            return found
-        self._bundled[key] = []  # a load site reading the class's own fields does not loop
+            return [o for o in found if isinstance(o, DataObj)]
+        reads = self.env_reads_seen
+        self._active.add(key)
         out: list[DataObj] = []
-        for loader in _LOADERS:
-            for facts, site in self.program.sites_calling(loader, ref.module):
-                func = site.func
-                if not isinstance(func, Attr) or not site.args:
-                    continue
-                frame = Frame(facts, site.scope, site.line)
-                if not any(isinstance(o, ClassRef) and o.scope is ref.scope for o in self.eval(func.base, frame)):
-                    continue
-                ctx = CallCtx(frame, site.args, site.kwargs, site.line)
-                data = self._settings_file(loader, ctx) if loader in _FROM_TEXT else self.eval(site.args[0], frame)
-                out.extend(o for o in data if isinstance(o, DataObj) and _picked_by_name(o))
-        self._bundled[key] = out
+        try:
+            for loader in _LOADERS:
+                for facts, site in self.program.sites_calling(loader, ref.module):
+                    func = site.func
+                    if not isinstance(func, Attr) or not site.args:
+                        continue
+                    frame = Frame(facts, site.scope, site.line)
+                    if not any(isinstance(o, ClassRef) and o.scope is ref.scope for o in self.eval(func.base, frame)):
+                        continue
+                    ctx = CallCtx(frame, site.args, site.kwargs, site.line)
+                    data = self._settings_file(loader, ctx) if loader in _FROM_TEXT else self.eval(site.args[0], frame)
+                    out.extend(o for o in data if isinstance(o, DataObj) and _picked_by_name(o))
+        finally:
+            self._active.discard(key)
+        if not self.over_budget:
+            self._remember(key, list(out), reads)
+        else:
+            self._forget()
         return out
 
 
