@@ -6,7 +6,8 @@ config), the value is one it does not see: the destination is the user's, not th
 
 from __future__ import annotations
 
-from .facts import Attr, Expr, ModuleFacts, Name, NoneLit, Test, scope_at
+from .facts import Attr, Expr, ModuleFacts, Name, Test, scope_at
+from .guards import _excludes_none  # the same reading of a test as for a plain name
 from .objects import Absent, Obj, Unknown
 
 
@@ -47,10 +48,3 @@ def _spelling(expr: Expr) -> str | None:
         return f"{base}.{expr.attr}" if base is not None else None
     return None
 
-
-def _excludes_none(test: Test) -> bool:
-    if test.op == "truthy":
-        return not test.negated
-    if isinstance(test.value, NoneLit):
-        return (test.op == "is not") != test.negated
-    return False
