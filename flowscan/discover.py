@@ -33,6 +33,7 @@ _IMPORT = re.compile(
 )
 _TEMPLATE_NAME = re.compile(r"template|cloudformation|cfn|stack")  # JSON names CloudFormation templates go by
 _SETTINGS_NAME = re.compile(r"(?:^|[._-])(?:config|settings)(?:[._-]|$)")  # config.json, app_settings.dev.json
+_SETTINGS_FOLDER = re.compile(r"(?:^|/)(?:configs?|settings)/[^/]+$")  # configs/fast.json: presets loaded by name
 _ENV_READ = re.compile(rb"\benviron\b|\bgetenv\b|BaseSettings")
 # A module imported at run time by its literal name (a lazy-import proxy's importlib.import_module("litellm")).
 _LAZY_IMPORT = re.compile(rb"\b(?:import_module|__import__)\([ \t]*[\"']([\w.]+)[\"']")
@@ -85,7 +86,7 @@ def classify(rel: str) -> str | None:
         return "json"  # read only when it is a CloudFormation template or a CDK app's cdk.json
     if lower.endswith(".toml"):
         return "toml"  # read only when code loads it as settings
-    if lower.endswith(".json") and _SETTINGS_NAME.search(lower):
+    if lower.endswith(".json") and (_SETTINGS_NAME.search(lower) or _SETTINGS_FOLDER.search(rel.lower())):
         return "settings-json"  # config.json, settings.json, ...: read only when code loads it as settings
     if lower.endswith(".tpl"):
         return "helm-template"  # named templates (_helpers.tpl), read with their chart

@@ -117,8 +117,17 @@ def concat(pieces: list[list[StrValue]]) -> tuple[list[StrValue], bool]:
     the rest exist (``TRUNCATED``, with the chain of a combination left out): reported as unknown,
     never dropped. At most 64 combinations are formed.
 
-    Returns the values and whether the cap cut some combinations off.
+    Returns the values and whether the cap cut some combinations off. A piece that cannot change
+    a URL's host (its user, password, port, path or query:
+    ``f"postgresql://{user}:{password}@{host}:{port}/{db}"``) keeps one alternative where all of
+    them are unknown (they differ only in what fills a hole there), and where the combinations
+    would pass the cap, whatever they are: the host's alternatives are listed, not cut off.
     """
+    outside = _outside_host(pieces) if any(len(piece) > 1 for piece in pieces) else set()
+    if outside:
+        over = _combinations(pieces) > MAX_ALTERNATIVES
+        pieces = [piece[:1] if i in outside and (over or all(_only_holes(v) for v in piece)) else piece
+                  for i, piece in enumerate(pieces)]
     results: list[StrValue] = []
     left_out: StrValue | None = None
     for combo in product(*pieces):
@@ -135,6 +144,46 @@ def concat(pieces: list[list[StrValue]]) -> tuple[list[StrValue], bool]:
         values.append(left_out)
     truncated = len(values) > MAX_ALTERNATIVES
     return values, truncated
+
+
+def _only_holes(value: StrValue) -> bool:
+    return bool(value.parts) and all(isinstance(part, Hole) for part in value.parts)
+
+
+def _combinations(pieces: list[list[StrValue]]) -> int:
+    count = 1
+    for piece in pieces:
+        count *= max(len(piece), 1)
+    return count
+
+
+_MARK = "\x00"  # a piece that is not one known text, in ``_outside_host``'s template
+
+
+def _outside_host(pieces: list[list[StrValue]]) -> set[int]:
+    """The pieces with several alternatives that sit outside the host of the URL the pieces
+    spell, read from the known text around them: after a literal ``scheme://``, in the user
+    info (before the authority's last ``@``), the port, the path, the query or the fragment.
+    None where the scheme is not written out (``f"{base}/v1"``: the host is not known to come
+    after it)."""
+    template = ""
+    marks: list[tuple[int, int]] = []
+    for i, piece in enumerate(pieces):
+        if len(piece) == 1 and piece[0].is_known:
+            template += piece[0].text
+            continue
+        if len(piece) > 1:
+            marks.append((i, len(template)))
+        template += _MARK
+    scheme = template.find("://")
+    if scheme <= 0 or _MARK in template[:scheme]:
+        return set()
+    start = scheme + 3
+    end = min((found for found in (template.find(c, start) for c in "/?#") if found >= 0), default=len(template))
+    host_start = template.rfind("@", start, end) + 1 or start
+    port = template.find(":", host_start, end)
+    host_end = port if port >= 0 else end
+    return {i for i, offset in marks if not host_start <= offset < host_end}
 
 
 def dedupe(values: list[StrValue]) -> list[StrValue]:

@@ -20,7 +20,7 @@ import warnings
 
 from .deep import blank_lines, too_deep_for_reference, top_level_statements
 from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, add_function, branch_tests, case_tests, joined_string, truth_of, unpacked
-from .extract_common import annotation_names, comprehension_names, item_set, loop_assignments, module_name_for, source_lines
+from .extract_common import annotation_names, comprehension_names, item_set, list_add, LIST_ADDERS, loop_assignments, module_name_for, source_lines
 from .redact_facts import redact_facts
 from .facts import (
     Annotation,
@@ -323,6 +323,10 @@ class _Extractor(BlockWalker):
         kind = type(stmt)  # ast.parse makes no subclasses: an identity test per kind
         if kind is ast.Expr:
             self.collect_calls(stmt.value, scope)
+            call = stmt.value
+            if type(call) is ast.Call and type(call.func) is ast.Attribute and call.func.attr in LIST_ADDERS \
+                    and (added := list_add(self.expr(call), scope, line)):
+                self.assign(scope, *added, line, False)  # may hold: see ``ListAdd``
         elif kind is ast.Assign:
             self.collect_calls(stmt, scope)
             value = self.expr(stmt.value)

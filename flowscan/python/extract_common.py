@@ -7,7 +7,7 @@ import ast
 import re
 
 from ..discover import module_name_for  # noqa: F401 - the extractors' name for it
-from .facts import Attr, Concat, Cond, Each, Either, Expr, ItemSet, Lit, Name, Opaque, Scope, Seq, Sub, Test
+from .facts import Attr, Call, Concat, Cond, Each, Either, Expr, ItemSet, ListAdd, Lit, Name, Opaque, Scope, Seq, Sub, Test
 
 # Calls to these names never reach the network; not worth recording.
 SKIP_CALLS = frozenset({
@@ -207,6 +207,28 @@ def item_set(target: Expr, value: Expr, scope: Scope, line: int) -> tuple[str, I
     if isinstance(target, Sub) and isinstance(target.base, Name) and target.base.id in scope.assigns \
             and target.base.id not in scope.globals_declared:
         return target.base.id, ItemSet(target.base, target.key, value, line)
+    return None
+
+
+LIST_ADDERS = frozenset({"append", "insert", "extend"})  # the list methods ``list_add`` reads
+
+
+def list_add(call: Expr, scope: Scope, line: int) -> tuple[str, ListAdd] | None:
+    """``items.append(x)``, ``items.insert(i, x)`` or ``items.extend(xs)`` as a statement, where
+    ``scope`` assigned ``items`` before: ``items``'s name and its new value (a list built item by
+    item, ``scrapers = []`` then ``scrapers.append(Scraper(url=...))``, is read like a literal)."""
+    if not (isinstance(call, Call) and isinstance(call.func, Attr) and isinstance(call.func.base, Name)
+            and not call.kwargs):
+        return None
+    name, method, args = call.func.base.id, call.func.attr, call.args
+    if name not in scope.assigns or name in scope.globals_declared:
+        return None
+    if method == "append" and len(args) == 1:
+        return name, ListAdd(call.func.base, args[0], False, line)
+    if method == "insert" and len(args) == 2:
+        return name, ListAdd(call.func.base, args[1], False, line)
+    if method == "extend" and len(args) == 1:
+        return name, ListAdd(call.func.base, args[0], True, line)
     return None
 
 

@@ -16,7 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .extract_common import COMPARE_OPS, SKIP_CALLS, BlockWalker, LoopTarget, add_function, branch_tests, case_tests, joined_string
-from .extract_common import annotation_names, comprehension_names, item_set, loop_assignments, module_name_for, source_lines, truth_of, unpacked
+from .extract_common import annotation_names, comprehension_names, item_set, list_add, LIST_ADDERS, loop_assignments, module_name_for, source_lines, truth_of, unpacked
 from .facts import (
     Annotation,
     Assign,
@@ -457,6 +457,10 @@ class _Extractor(BlockWalker):
                     scope.return_tests.append(tuple(self.tests))
         elif isinstance(small, cst.Expr):
             self.collect_calls(small.value, scope)
+            call = small.value
+            if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value in LIST_ADDERS \
+                    and (added := list_add(self.expr(call), scope, self.line(small))):
+                self.assign(scope, *added, self.line(small), False)  # may hold: see ``ListAdd``
         elif isinstance(small, cst.Global):
             scope.globals_declared.extend(n.name.value for n in small.names)
 

@@ -117,6 +117,20 @@ class ItemSet:
 
 
 @dataclass(frozen=True, slots=True)
+class ListAdd:
+    """``name.append(item)``, ``name.insert(i, item)`` or (``spread``) ``name.extend(item)``
+    where the same scope assigned ``name`` before: what ``name`` held there (``base``, read
+    just before this line), with ``item`` (or, spread, its elements) added at the end. Recorded
+    as an unconditional assignment, under an ``if`` or in a loop too: the list may hold what any
+    add put in it, so a loop over it reads every item (not one alternative list per branch)."""
+
+    base: Expr
+    item: Expr
+    spread: bool
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Opaque:
     """Something the analysis does not model as a value; ``why`` says what. A boolean
     expression (a comparison, ``not x``, an ``and`` ending in one) keeps its tests in ``cond``."""
@@ -126,7 +140,7 @@ class Opaque:
     cond: Cond | None = None
 
 
-Expr = Lit | NoneLit | Name | Attr | Sub | Call | Concat | Percent | Either | Seq | DictLit | Each | ItemSet | Opaque
+Expr = Lit | NoneLit | Name | Attr | Sub | Call | Concat | Percent | Either | Seq | DictLit | Each | ItemSet | ListAdd | Opaque
 
 
 def _pickle_by_fields(cls: type) -> None:
@@ -141,7 +155,7 @@ def _pickle_by_fields(cls: type) -> None:
         cls.__reduce__ = lambda self: (cls, get(self))  # type: ignore[method-assign]
 
 
-for _ir in (Lit, NoneLit, Name, Attr, Sub, Call, Concat, Percent, Either, Seq, DictLit, Each, ItemSet, Opaque):
+for _ir in (Lit, NoneLit, Name, Attr, Sub, Call, Concat, Percent, Either, Seq, DictLit, Each, ItemSet, ListAdd, Opaque):
     _pickle_by_fields(_ir)
 
 

@@ -23,6 +23,7 @@ from .facts import (
     Concat,
     DictLit,
     ItemSet,
+    ListAdd,
     Each,
     Either,
     Expr,
@@ -93,6 +94,7 @@ from .resolve_replace import ReplaceResolution
 from .resolve_cli import LOOP_ELEMENT, CliResolution, is_boolean_default
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
+from .resolve_bundled import RESOURCE_FILES, BundledResolution
 from .resolve_loops import LoopResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
 from .resolve_paths import PATH_CLASSES, joined, path_attr, path_call, path_value
@@ -121,7 +123,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
                ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution,
                BuiltinResolution, ComprehensionResolution, ReplaceResolution, OutsideWriteResolution,
-               TypedResolution):
+               TypedResolution, BundledResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup, constants: Mapping[str, str] | None = None):
@@ -355,6 +357,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return self.each(expr, frame)
         if isinstance(expr, ItemSet):
             return [_with_item(obj, expr, frame) for obj in self.eval(expr.base, frame)]
+        if isinstance(expr, ListAdd):
+            return self.list_added(expr, frame)
         if isinstance(expr, Opaque):
             if expr.why in SCALAR_SHAPES:
                 return [Scalar(SCALAR_SHAPES[expr.why], expr.line, truth=Truth(expr.cond, frame) if expr.cond else None)]
@@ -596,7 +600,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 if base.of.dotted in _DYNACONF and base.call is not None and attr not in _DYNACONF_METHODS:
                     return self.dynaconf_item(base, attr, line)
                 return [self._external(f"{base.of.dotted}.{attr}", base, line, frame)]
-            return self._class_attr(base.of, attr, base)
+            found = self._class_attr(base.of, attr, base)
+            if base.call is None:  # an instance made anywhere: maybe from a settings file a name picks
+                found += self.file_values(base.of, attr)
+            return found
         if isinstance(base, UserInput):
             return [input_attr(base, attr)]
         if isinstance(base, Namespace):
@@ -960,6 +967,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 return self.builtin_call(name, ctx)
             if name in PATH_FUNCTIONS and ctx.args:
                 return self._path_op(name, ctx)
+            if name in RESOURCE_FILES and ctx.args:
+                return self.package_folder(ctx)
+            if name == "typing.cast" and len(ctx.args) == 2:  # the value, as it is
+                return self.eval(ctx.args[1], frame)
             if name in PATH_CLASSES and ctx.args:
                 texts = joined([self.strings(self.eval(a, frame), frame) for a in ctx.args])
                 if texts is not None:

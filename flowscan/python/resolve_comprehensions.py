@@ -10,7 +10,7 @@ from __future__ import annotations
 from itertools import product
 from typing import TYPE_CHECKING, Iterator
 
-from .facts import Attr, Call, Concat, DictLit, Each, Either, Expr, ItemSet, Percent, Seq, Sub
+from .facts import Attr, Call, Concat, DictLit, Each, Either, Expr, ItemSet, ListAdd, Percent, Seq, Sub
 from .objects import DictObj, Frame, ListObj, Obj, Strs, Unknown
 from .resolve_loops import _peeled, viewed
 from .resolve_setattr import loop_pin
@@ -120,5 +120,5 @@ def _eaches(exprs: tuple[Expr, ...]) -> Iterator[Each]:
         elif isinstance(expr, Each):
             yield expr
             stack.append(expr.source)
-        elif isinstance(expr, (Attr, Call, Concat, DictLit, Either, ItemSet, Percent, Seq, Sub)):
+        elif isinstance(expr, (Attr, Call, Concat, DictLit, Either, ItemSet, ListAdd, Percent, Seq, Sub)):
             stack.extend(getattr(expr, name) for name in expr.__match_args__ if name != "line")

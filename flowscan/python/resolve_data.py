@@ -28,8 +28,9 @@ from .objects import (
     describe,
     is_parameter_hole,
 )
-from .settings import OPENERS, PATH_LOADERS, PATH_READERS, SettingsFiles, placeholders
-from .resolve_paths import url_joined
+from .settings import OPENERS, PATH_LOADERS, PATH_READERS, SETTINGS_SUFFIXES, SettingsFiles, placeholders
+from .resolve_paths import joined_with_holes, url_joined
+from .resolve_loops import CHOSEN
 from .resolve_user_files import read_user_file, user_file
 
 if TYPE_CHECKING:
@@ -157,6 +158,10 @@ class DataResolution:
             urls = url_joined(parts, step) if name in PATH_JOIN else None
             if urls:
                 return [Strs(tuple(urls))]
+            named = joined_with_holes(parts, step) if name in PATH_JOIN else None
+            if named and all(v.parts and isinstance(v.parts[-1], str) and v.parts[-1].endswith(SETTINGS_SUFFIXES)
+                             for v in named):  # a settings file picked by name: ``settings.matching`` reads it
+                return [Strs(tuple(named))]
             return [Unknown(f"{name}() of a path not known statically", ctx.line)]
         texts: list[str] = [v.text for v in parts[0]]
         if name in PATH_JOIN:
@@ -188,6 +193,9 @@ class DataResolution:
                 if opener is not None and opener.args:
                     paths += self._file_paths(self.eval(opener.args[0], opener.frame), opener.frame, loader, ctx.line, out)
         for path in paths:
+            if settings is not None and not path.is_known and (named := settings.matching(path, frame.module.path)):
+                out.extend(self._named_settings_files(loader, path, named, ctx))
+                continue
             found = settings.find(path.text, frame.module.path) if settings is not None and path.is_known else None
             document = settings.document(found) if found is not None else None
             if document is None:
@@ -208,6 +216,24 @@ class DataResolution:
             else:
                 rest.append(obj)
         return self.strings(rest, frame)
+
+    def _named_settings_files(self, loader: str, path: StrValue, named: list[str], ctx: CallCtx) -> list[Obj]:
+        """The data of each tree file a path with unknown parts names (``configs/{name}.json``):
+        the code picks one by name at run time, so each is an entry chosen by that name (a
+        setting: taken only where it is given, see ``choice_switch``)."""
+        settings: SettingsFiles = self.program.settings
+        where = ctx.frame.module.path
+        pattern = "".join(p if isinstance(p, str) else "*" for p in path.parts)
+        out: list[Obj] = []
+        for found in named:
+            document = settings.document(found)
+            if document is None:
+                out.append(Unknown(f"{loader}() of {found}: not a mapping or list", ctx.line))
+                continue
+            entry = posixpath.splitext(posixpath.basename(found))[0]
+            chosen = Step(where, ctx.line, f'{CHOSEN} name (settings file {pattern} picked by name, shipped: unset): entry "{entry}"')
+            out.append(DataObj(document, found, (*path.trail, chosen, Step(where, ctx.line, f"{loader}({found})"))))
+        return out
 
     def hydra_config(self, module: ModuleFacts, scope: Scope, param: Param) -> list[Obj] | None:
         """The config Hydra passes as the first parameter of a ``@hydra.main(config_path=P,

@@ -55,6 +55,9 @@ def path_call(resolver, method: PathMethod, ctx: CallCtx) -> list[Obj]:
         found = joined([[StrValue.literal(t) for t in texts], *args])
         if found is not None:
             return [path_value(found, path, line, f"/ {args[0][0].text}" if name == "__truediv__" and args else f".{name}(…)")]
+        named = joined_with_holes([list(method.path.values), *args], Step(path, line, f".{name}(…)"))
+        if named and all(v.parts and isinstance(v.parts[-1], str) and "." in posixpath.basename(v.parts[-1]) for v in named):
+            return [PathVal(tuple(named))]  # ``folder / f"{name}.json"``: a file a name picks (``SettingsFiles.matching``)
     if name == "with_name" and len(args) == 1:
         found = joined([[StrValue.literal(posixpath.dirname(t)) for t in texts], args[0]])
         if found is not None:
@@ -69,6 +72,14 @@ def url_joined(parts: list[list[StrValue]], step: Step) -> list[StrValue] | None
     ``/`` replaces what came before, as in ``posixpath.join``; one not known may too, which
     this does not model."""
     if not parts or not parts[0] or not all(v.is_known and "://" in v.text for v in parts[0]):
+        return None
+    return joined_with_holes(parts, step)
+
+
+def joined_with_holes(parts: list[list[StrValue]], step: Step) -> list[StrValue] | None:
+    """``os.path.join`` of parts whose first is known and later ones may have unknown parts
+    (``join(dirname(__file__), "configs", f"{name}.json")``): each part after a ``/``, holes kept."""
+    if not parts or not parts[0] or not all(v.is_known for v in parts[0]):
         return None
     joined = list(parts[0])
     for more in parts[1:]:

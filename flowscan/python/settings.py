@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..values import MAX_ALTERNATIVES, Hole, StrValue
+
 if TYPE_CHECKING:
     from ..extract.yamlfiles import YamlFiles
     from ..extract.yamlnodes import Y
@@ -85,6 +87,24 @@ class SettingsFiles:
             if normal in self.yaml_files.sources and not normal.startswith("../"):
                 return normal
         return None
+
+    def matching(self, written: StrValue, module_path: str) -> list[str]:
+        """The tree files a path with unknown parts may name (``configs/{name}.json``: every
+        JSON file in that folder), resolved as ``find`` does; an unknown part stands for a file
+        or folder name, never a ``/``. Sorted, at most ``MAX_ALTERNATIVES``."""
+        if not written.parts or isinstance(written.parts[0], Hole) and not written.parts[1:]:
+            return []
+        last = written.parts[-1]
+        if not isinstance(last, str) or not last.endswith(SETTINGS_SUFFIXES):
+            return []
+        pattern = "".join(re.escape(p) if isinstance(p, str) else "[^/]+" for p in written.parts)
+        found: list[str] = []
+        for base in ("", posixpath.dirname(module_path)):
+            whole = re.compile(re.escape(posixpath.join(base, "")) + pattern if base else pattern)
+            found = sorted(p for p in self.yaml_files.sources if whole.fullmatch(p))
+            if found:
+                break
+        return found[:MAX_ALTERNATIVES]
 
     def document(self, path: str) -> Y | None:
         """The first document of a settings file that is a mapping or list; None if the file

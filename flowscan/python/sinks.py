@@ -17,6 +17,8 @@ from .facts import Expr, Test
 from .objects import CALLER_SET, Absent, CallCtx, Ext, Inst, Strs, Unknown, class_name
 from .commands import command_line, first_words_case, image_registries, option_values, url_words
 from .declared import declared_selectors
+from .host_tests import host_suffix_at, narrowed
+from .tested_attrs import attr_not_none_at, tested_given
 from .guards import not_none_at
 from .module_state import module_state
 from .resolve import Resolver
@@ -112,8 +114,13 @@ def _simple_values(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk
     if given and expr is not None and len({isinstance(o, Absent) for o in given}) == 2 \
             and not_none_at(expr, frame.module, frame.scope, ctx.line, call.tests):
         given = [o for o in given if not isinstance(o, Absent)]  # a test before the call rules None out
+    elif given and any(isinstance(o, Absent) for o in given) \
+            and attr_not_none_at(expr, frame.module, frame.scope, ctx.line, call.tests):
+        given = tested_given(given, expr, ctx.line)  # ``if self.config.url: Client(base_url=self.config.url)``
     objs = [o for o in given if not isinstance(o, Absent)] if given else given
     values = resolver.strings(objs, frame, what="argument") if objs else None
+    if values and (tested := host_suffix_at(expr, frame.module, frame.scope, ctx.line, call.tests)) is not None:
+        values = [narrowed(v, expr.id, tested[0], path, tested[1]) for v in values]  # ``if urlparse(url).hostname.endswith(…)``
     # where the argument is None (`x if c else None`, an unset os.getenv), the SDK's own choice applies
     none_trail = merge_trails(*(o.trail for o in given if isinstance(o, Absent))) if given else ()
     if values is not None:
