@@ -18,6 +18,7 @@ from .reach_credentials import credential_switches
 from .reach_developer import developer_switches
 from .reach_extras import extra_switches
 from .reach_imports import import_switches
+from .reach_loaded import loaded_switches, loaded_value_switches
 from .reach_selection import selection_switches
 from .reach_stored import stored_switches
 from .reach_uncalled import uncalled_switches
@@ -315,7 +316,8 @@ def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver
                else f"{sdk}(…)" if sink.kind == "call" else f"{sdk} = …")
     typed = call.receiver.typed if call.receiver is not None else None  # the annotation that says what the receiver is
     return [SinkHit(sink.provider, sdk, location, (value.then(typed) if typed else value).then(use),
-                    switches + _value_switches(value)) for value in values]
+                    tuple(dict.fromkeys(switches + _value_switches(value) + loaded_value_switches(value, resolver))))
+            for value in values]
 
 
 def _site_switches(site: CallSite, call: SinkCall, resolver: Resolver) -> tuple[Switch, ...]:
@@ -336,6 +338,8 @@ def _site_switches(site: CallSite, call: SinkCall, resolver: Resolver) -> tuple[
         switches += credential_switches(frame.module, site.scope, resolver)
     if not any(s.taken is False for s in switches):
         switches += import_switches(frame.module, resolver)
+    if not any(s.taken is False for s in switches):
+        switches += loaded_switches(frame.module, resolver)
     if not any(s.taken is False for s in switches):
         switches += developer_switches(frame.module, site.scope, resolver)
     if not any(s.taken is False for s in switches):
