@@ -84,3 +84,27 @@ def test_a_configuration_value_naming_the_file_keeps_its_reach_and_prose_does_no
 def test_a_script_outside_any_package_keeps_its_reach(tmp_path: Path) -> None:
     found = _reach(tmp_path, {"fetch-weather.py": _WEATHER, "service/weather.py": _WEATHER})
     assert found["api.open-meteo.com"] == ("default", [])
+
+
+def test_a_file_named_only_under_a_flag_is_opt_in_by_that_flag(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"agent/profiles/groq.py": _GROQ, "agent/profiles/weather.py": _WEATHER, "agent/start.py": '''\
+        import argparse
+        import runpy
+        from pathlib import Path
+
+
+        def main():
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--groq", action="store_true", help="use the groq profile")
+            parser.add_argument("--profile", default=None)
+            args = parser.parse_args()
+            if args.groq:
+                args.profile = "groq.py"
+            if args.profile:
+                runpy.run_path(str(Path(__file__).parent / "profiles" / args.profile))
+            weather = "weather.py"
+            runpy.run_path(str(Path(__file__).parent / "profiles" / weather))
+    '''})
+    assert found["api.groq.com"][0] == "opt-in"
+    assert found["api.groq.com"][1] == ["loading agent/profiles/groq.py"]
+    assert found["api.open-meteo.com"] == ("default", [])  # named outside any test

@@ -470,7 +470,8 @@ class _Extractor(BlockWalker):
                     Assign(value, line, conditional, self.source_line(line)))
             else:
                 self.attr_assigns.append(AttrAssign(
-                    self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional))
+                    self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional,
+                    tuple(self.tests)))
         elif isinstance(target, ast.Subscript) and _names_environ(target.value):
             self.attr_assigns.append(AttrAssign(
                 self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional, tuple(self.tests)))

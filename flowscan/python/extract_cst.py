@@ -468,7 +468,8 @@ class _Extractor(BlockWalker):
                     Assign(value, line, conditional, self.source_line(line)))
             else:
                 self.attr_assigns.append(AttrAssign(
-                    self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
+                    self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional,
+                    tuple(self.tests)))
         elif isinstance(target, cst.Subscript) and _names_environ(target.value):
             self.attr_assigns.append(AttrAssign(
                 self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional, tuple(self.tests)))

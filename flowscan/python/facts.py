@@ -211,7 +211,7 @@ class AttrAssign:
     scope: str
     text: str = ""
     conditional: bool = False  # inside an if/for/while/try of its scope
-    tests: tuple[Test, ...] = ()  # the branch conditions an ``os.environ[KEY] = value`` runs under
+    tests: tuple[Test, ...] = ()  # the branch conditions the assignment runs under
 
 
 @dataclass(frozen=True, slots=True)

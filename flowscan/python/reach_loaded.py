@@ -7,11 +7,13 @@ a plugin, a script to run) decides. Its outbound calls are ``opt-in``, and so is
 written in it (``interpreter.llm.api_base = "https://api.cerebras.ai/v1"``) wherever it is
 used, with the switch "loading pkg/…/file.py".
 
-It makes no switch when the tree may load the file by default or under a name flowscan does
-not follow: a file of the tree imports its module (a namespace package), or another file
-names it (in Python its file name ``cerebras.py``, its stem quoted ``"cerebras"``, a dotted
-path ending in it, or a path ending in ``/cerebras``; in a configuration file a value that is
-such a name): the place naming it decides, and flowscan does not read it.
+A file of the tree importing its module (a namespace package) makes no switch. Another file
+naming it (in Python its file name ``cerebras.py`` or a quoted dotted or slashed path ending in
+it, ``"pkg.profiles.cerebras"``, ``"profiles/cerebras"``; in a configuration file a value that
+is such a name) decides: a name written on the line of an assignment or a call that runs only
+under failing configuration tests (``if args.groq: args.profile = "groq.py"``) makes the file
+opt-in with those tests; any other makes no switch. A bare word (``"groq"``, a flag's name or
+a key a path is built from at run time) is not taken for the file.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from weakref import WeakKeyDictionary
 from ..model import Switch
 from ..values import StrValue
 from .facts import ModuleFacts
+from .objects import Frame
+from .reach import switches_of
 from .resolve import Resolver
 
 LOADING = "loading"  # the setting a loaded file's switch names
@@ -64,8 +68,14 @@ def _compute(path: str, resolver: Resolver) -> Switch | None:
     if program.deps is not None:  # a file starting or ceasing to name it changes the answer
         for word in _stem_words(path):
             program.deps.ask(f"mention:{word}")
-    if _named_elsewhere(path, program):
+    naming = _naming_switches(path, resolver)
+    if naming is None:
         return None
+    if naming:  # named only where a failing configuration test selects it (``if args.groq: args.profile = "groq.py"``)
+        first = naming[0]
+        shipped = "; ".join(dict.fromkeys(f"{s.setting}: {s.shipped}" for s in naming))
+        return Switch(first.path, first.line, f"{LOADING} {path}", " or ".join(dict.fromkeys(s.condition for s in naming)),
+                      shipped, False)
     return Switch(path, 1, f"{LOADING} {path}",
                   f"code or a user loads {path} by its path (a file shipped as data in a package, not importable)",
                   "nothing in the scanned tree names it", False)
@@ -93,19 +103,49 @@ def _stem_words(path: str) -> list[str]:
     return _WORD.findall(path.rpartition("/")[2][:-3])
 
 
-def _named_elsewhere(path: str, program) -> bool:
-    """Whether another file of the tree names the file: in Python ``stem.py``, a quoted
-    ``"stem"``, a dotted path ``….stem`` or a path ``…/stem``; in a configuration file a value
-    that is such a name (``profile: fast.py``, ``plugins = ["pkg/plugins/fast"]``), not prose."""
+def _naming_switches(path: str, resolver: Resolver) -> list[Switch] | None:
+    """How other files name the file (see the module's docstring): ``[]`` when none does; the failing configuration tests of
+    the places that do, when each is an assignment or a call on the line naming it that runs
+    only under such a test; None when one may name it by default (no failing test, a name in
+    a configuration file, or a place flowscan does not attribute)."""
+    program = resolver.program
     stem = path.rpartition("/")[2][:-3]
     word = re.escape(stem.encode())
-    in_python = re.compile(rb"(?<![\w-])" + word + rb"\.py\b|[\"']" + word + rb"[\"']|[\w)][./]" + word + rb"(?![\w-])")
+    in_python = re.compile(rb"(?<![\w-])" + word + rb"\.py\b|[\"'][\w.-]*[\w)][./]" + word + rb"(?:\.py)?[\"']")
     in_config = re.compile(rb"""(?:[:=,\[]|^\s*-)\s*["']?(?:[\w.-]*[./]""" + word + rb"(?:\.py)?|" + word
                            + rb"""\.py)["']?\s*(?:$|[,\]}#])""", re.MULTILINE)
     words = [w.encode() for w in _stem_words(path)]
+    found: list[Switch] = []
     for other in sorted(program.sources):
         if other == path or not all(w in program.words(other) for w in words):
             continue
-        if (in_python if other.endswith(".py") else in_config).search(program.sources[other]):
-            return True
-    return False
+        data = program.sources[other]
+        if not other.endswith(".py"):
+            if in_config.search(data):
+                return None
+            continue
+        lines = sorted({data.count(b"\n", 0, m.start()) + 1 for m in in_python.finditer(data)})
+        if not lines:
+            continue
+        facts = program.load(other, "loaded")
+        if facts.parse_error:
+            return None
+        for line in lines:
+            failing = _failing_at(facts, line, resolver)
+            if not failing:
+                return None
+            found.extend(failing)
+    return found
+
+
+def _failing_at(facts: ModuleFacts, line: int, resolver: Resolver) -> list[Switch]:
+    """The failing configuration tests of the assignments (``x.attr = …``) and calls on
+    ``line``; none when there is none of them or one is not under a failing test."""
+    places = [*(a for a in facts.attr_assigns if a.line == line), *(c for c in facts.calls if c.line == line)]
+    found: list[Switch] = []
+    for place in places:
+        failing = [s for s in switches_of(place, Frame(facts, place.scope, place.line), resolver) if s.taken is False]
+        if not failing:
+            return []
+        found.extend(failing)
+    return found
