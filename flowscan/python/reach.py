@@ -186,6 +186,11 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     answer = user_choice_switch(test, at, resolver)
     if answer is not None:
         return answer
+    from .reach_affix import affix_switch  # it reads this module's helpers
+
+    affix = affix_switch(test, at, resolver)
+    if affix is not None:
+        return affix
     subject = resolver.eval(test.subject, at)
     by_caller = [o.why for o in subject if _by_caller(o)]
     # a flag's given value is the user's choice at start-up, not shipped: its default decides
