@@ -108,3 +108,20 @@ def test_a_file_named_only_under_a_flag_is_opt_in_by_that_flag(tmp_path: Path) -
     assert found["api.groq.com"][0] == "opt-in"
     assert found["api.groq.com"][1] == ["loading agent/profiles/groq.py"]
     assert found["api.open-meteo.com"] == ("default", [])  # named outside any test
+
+
+def test_a_folder_whose_modules_a_file_lists_and_imports_keeps_its_reach(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"agent/built_in/weather.py": _WEATHER, "agent/registry.py": '''\
+        import importlib
+        import os
+        import pkgutil
+        import sys
+
+        BUILT_IN = os.path.join(os.path.dirname(__file__), "built_in")
+
+
+        def load_tools():
+            sys.path.append(os.path.dirname(BUILT_IN))
+            return [importlib.import_module(f"built_in.{name}") for _, name, _ in pkgutil.iter_modules([BUILT_IN])]
+    '''})
+    assert found["api.open-meteo.com"] == ("default", [])

@@ -7,7 +7,9 @@ a plugin, a script to run) decides. Its outbound calls are ``opt-in``, and so is
 written in it (``interpreter.llm.api_base = "https://api.cerebras.ai/v1"``) wherever it is
 used, with the switch "loading pkg/…/file.py".
 
-A file of the tree importing its module (a namespace package) makes no switch. Another file
+A file of the tree importing its module (a namespace package), or listing its folder's
+modules to import them all (``pkgutil.iter_modules`` in a file naming the folder), makes no
+switch. Another file
 naming it (in Python its file name ``cerebras.py`` or a quoted dotted or slashed path ending in
 it, ``"pkg.profiles.cerebras"``, ``"profiles/cerebras"``; in a configuration file a value that
 is such a name) decides: a name written on the line of an assignment or a call that runs only
@@ -33,6 +35,8 @@ _SKIPPED = frozenset({"__init__.py", "__main__.py", "setup.py", "conftest.py"})
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # program -> path -> switch or None
+_LISTERS = ("iter_modules", "walk_packages")  # pkgutil's: import every module of a folder
+_LISTER_WORDS = tuple(word.encode() for word in _LISTERS)
 
 
 def loaded_switches(module: ModuleFacts, resolver: Resolver) -> tuple[Switch, ...]:
@@ -63,11 +67,13 @@ def _compute(path: str, resolver: Resolver) -> Switch | None:
     program = resolver.program
     if path not in program.sources or not _not_importable(path, program.sources):
         return None
-    if any(program.import_index.under.get(name) for name in program._module_names.get(path, ())):
-        return None  # imported as a module (a namespace package)
+    if _imported(path, program):
+        return None  # imported as a module of a namespace package
     if program.deps is not None:  # a file starting or ceasing to name it changes the answer
-        for word in _stem_words(path):
+        for word in (*_stem_words(path), *_LISTERS):
             program.deps.ask(f"mention:{word}")
+    if _folder_listed(path, program):
+        return None
     naming = _naming_switches(path, resolver)
     if naming is None:
         return None
@@ -95,6 +101,36 @@ def _not_importable(path: str, sources) -> bool:
     while "/" in folder:
         folder = folder.rpartition("/")[0]
         if f"{folder}/__init__.py" in sources:
+            return True
+    return False
+
+
+def _imported(path: str, program) -> bool:
+    """Whether a file imports the module of ``path`` (or a module below it) by a dotted name of
+    two or more parts that its path ends with (``khoj.processor.image.generate`` for
+    ``src/khoj/processor/image/generate.py``): a folder without ``__init__.py`` is a namespace
+    package when it is imported so. A one-part name (``groq``) may be an SDK, and does not count."""
+    index = program.import_index.under
+    for name in program._module_names.get(path, ()):
+        parts = name.split(".")
+        for cut in range(len(parts) - 1):
+            dotted = ".".join(parts[cut:])
+            if dotted in index and index[dotted] - {path}:
+                return True
+    return False
+
+
+def _folder_listed(path: str, program) -> bool:
+    """Whether a Python file lists the modules of the file's folder to import them all
+    (``pkgutil.iter_modules([built_in_path])`` in a file naming the folder ``built_in``): the
+    file is then loaded by default, whichever of its contents a setting picks later."""
+    folder = path.rpartition("/")[0].rpartition("/")[2]
+    if not _IDENTIFIER.match(folder):
+        return False
+    name = folder.encode()
+    for other in sorted(program.sources):
+        words = program.words(other) if other.endswith(".py") else frozenset()
+        if name in words and any(word in words for word in _LISTER_WORDS):
             return True
     return False
 
