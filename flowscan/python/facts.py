@@ -151,6 +151,7 @@ class Assign:
     line: int
     conditional: bool  # inside an if/for/while/try of its scope
     text: str = ""  # the source line, as evidence
+    tests: tuple[Test, ...] = ()  # the branch conditions the assignment runs under
 
 
 @dataclass(frozen=True, slots=True)
