@@ -104,10 +104,18 @@ def test_a_file_named_only_under_a_flag_is_opt_in_by_that_flag(tmp_path: Path) -
                 runpy.run_path(str(Path(__file__).parent / "profiles" / args.profile))
             weather = "weather.py"
             runpy.run_path(str(Path(__file__).parent / "profiles" / weather))
-    '''})
+    ''', "agent/local.py": '''\
+        import os
+        import runpy
+
+        if os.getenv("AGENT_LOCAL_MODELS"):
+            profile = "local-models.py"
+            runpy.run_path(os.path.join(os.path.dirname(__file__), "profiles", profile))
+    ''', "agent/profiles/local-models.py": 'from agent import agent\n\nagent.api_base = "http://localhost:11434/v1"\n'})
     assert found["api.groq.com"][0] == "opt-in"
     assert found["api.groq.com"][1] == ["loading agent/profiles/groq.py"]
     assert found["api.open-meteo.com"] == ("default", [])  # named outside any test
+    assert found["localhost"] == ("opt-in", ["loading agent/profiles/local-models.py"])
 
 
 def test_a_folder_whose_modules_a_file_lists_and_imports_keeps_its_reach(tmp_path: Path) -> None:

@@ -13,8 +13,9 @@ from weakref import WeakKeyDictionary
 
 from ..model import Switch
 from ..values import StrValue
-from .facts import ModuleFacts, Scope, Test
+from .facts import ModuleFacts, Test
 from .objects import Frame
+from .reach_selection import _scopes
 from .resolve import Resolver, _method_of
 
 _TESTS: WeakKeyDictionary = WeakKeyDictionary()  # program -> path -> line -> [(scope qualname, tests)]
@@ -78,9 +79,3 @@ def _assignments(facts: ModuleFacts, resolver: Resolver) -> dict[int, list[tuple
                 found.setdefault(assign.line, []).append((assign.scope, assign.tests))
         table[facts.path] = found
     return found
-
-
-def _scopes(root: Scope):
-    yield root
-    for child in root.children.values():
-        yield from _scopes(child)

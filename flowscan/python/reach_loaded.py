@@ -27,7 +27,8 @@ from ..model import Switch
 from ..values import StrValue
 from .facts import ModuleFacts
 from .objects import Frame
-from .reach import switches_of
+from .reach import _evaluate
+from .reach_selection import _scopes
 from .resolve import Resolver
 
 LOADING = "loading"  # the setting a loaded file's switch names
@@ -175,12 +176,16 @@ def _naming_switches(path: str, resolver: Resolver) -> list[Switch] | None:
 
 
 def _failing_at(facts: ModuleFacts, line: int, resolver: Resolver) -> list[Switch]:
-    """The failing configuration tests of the assignments (``x.attr = …``) and calls on
-    ``line``; none when there is none of them or one is not under a failing test."""
-    places = [*(a for a in facts.attr_assigns if a.line == line), *(c for c in facts.calls if c.line == line)]
+    """The failing configuration tests of the assignments and calls on ``line``; none when
+    there is none of them or one is not under a failing test."""
+    places = [(a.scope, a.tests) for a in facts.attr_assigns if a.line == line]
+    places += [(c.scope, c.tests) for c in facts.calls if c.line == line]
+    places += [(scope.qualname, a.tests) for scope in _scopes(facts.scope)
+               for assigns in scope.assigns.values() for a in assigns if a.line == line]
     found: list[Switch] = []
-    for place in places:
-        failing = [s for s in switches_of(place, Frame(facts, place.scope, place.line), resolver) if s.taken is False]
+    for qualname, tests in places:
+        frame = Frame(facts, qualname, line)
+        failing = [s for s in (_evaluate(t, frame, resolver) for t in tests) if s is not None and s.taken is False]
         if not failing:
             return []
         found.extend(failing)
