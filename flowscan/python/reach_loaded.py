@@ -35,7 +35,7 @@ LOADING = "loading"  # the setting a loaded file's switch names
 _SKIPPED = frozenset({"__init__.py", "__main__.py", "setup.py", "conftest.py"})
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_MEMO: WeakKeyDictionary = WeakKeyDictionary()  # program -> path -> switch or None
+_MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> path -> switch or None
 _LISTERS = ("iter_modules", "walk_packages")  # pkgutil's: import every module of a folder
 _LISTER_WORDS = tuple(word.encode() for word in _LISTERS)
 
@@ -54,13 +54,20 @@ def loaded_value_switches(value: StrValue, resolver: Resolver) -> tuple[Switch, 
 
 
 def _switch(path: str, resolver: Resolver) -> Switch | None:
-    program = resolver.program
-    memo = _MEMO.setdefault(program, {})
-    if path not in memo:
-        memo[path] = _compute(path, resolver)
-    elif program.deps is not None:
-        for word in _stem_words(path):
-            program.deps.ask(f"mention:{word}")
+    """The switch of file ``path``, once per resolver (a deployment context decides the tests of
+    the places naming it), its reads recorded as a ``loaded-switch`` unit (``deps``)."""
+    memo = _MEMO.setdefault(resolver, {})
+    deps = resolver.deps
+    if path in memo:
+        if deps is not None:
+            deps.hit(("loaded-switch", resolver.dep_scope), path)
+        return memo[path]
+    memo[path] = None  # a place naming it whose tests read a value it writes: no evidence
+    if deps is not None:
+        deps.begin()
+    memo[path] = _compute(path, resolver)
+    if deps is not None:
+        deps.end(("loaded-switch", resolver.dep_scope), path)
     return memo[path]
 
 
