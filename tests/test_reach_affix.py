@@ -30,6 +30,16 @@ _APP = '''\
             requests.get("https://status.example.com/ping")
 
 
+    CARD = os.getenv("MODEL_CARD", "cards/default.yaml")
+    SHORTCUTS = ["hub/", "hf/"]
+
+
+    def fetch_card():
+        for shortcut in SHORTCUTS:
+            if CARD.startswith(shortcut):
+                return requests.get("https://huggingface.co/" + CARD[len(shortcut):])
+
+
     def route(message):
         if message.startswith("/search"):
             requests.get("https://search.example.com/v1", params={"q": message[8:]})
@@ -47,6 +57,7 @@ def test_the_shipped_value_of_a_setting_decides_a_prefix_or_suffix_test(tmp_path
     assert found["localhost"] == ("opt-in", ["env:CHAT_MODEL"])
     assert found["warmup.example.com"] == ("opt-in", ["env:CHAT_MODEL"])
     assert found["status.example.com"] == ("default", [])
+    assert found["huggingface.co"] == ("opt-in", ["env:MODEL_CARD"])  # a loop over known prefixes
     assert found["search.example.com"] == ("default", [])  # a message's prefix is run-time control flow
 
 

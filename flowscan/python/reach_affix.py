@@ -1,5 +1,5 @@
 """Default or opt-in for a prefix or suffix test of a setting: ``if model.startswith("ollama/"):``
-(or ``.endswith(…)``, with one literal or a tuple of them) where ``model`` reads configuration
+(or ``.endswith(…)``, with one literal, a tuple of them, or a name whose values are all known) where ``model`` reads configuration
 (an env var, a settings field or file, a command-line flag's default) takes its branch only when
 the shipped value has the affix. A value whose leading (trailing) literal text already decides
 the test is decided even with a hole after (before) it (``f"ollama/{name}"``); None (an unset
@@ -26,7 +26,7 @@ def affix_switch(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     if test.op != "truthy" or not isinstance(subject, Call) or not isinstance(subject.func, Attr) \
             or subject.func.attr not in _METHODS or len(subject.args) != 1 or subject.kwargs:
         return None
-    affixes = _affixes(subject.args[0])
+    affixes = _affixes(subject.args[0]) or _known_strings(subject.args[0], frame, resolver)
     if not affixes:
         return None
     method = subject.func.attr
@@ -60,6 +60,15 @@ def _affixes(expr) -> tuple[str, ...]:
     if isinstance(expr, Seq) and expr.items and all(isinstance(item, Lit) for item in expr.items):
         return tuple(item.text for item in expr.items)
     return ()
+
+
+def _known_strings(expr, frame: Frame, resolver: Resolver) -> tuple[str, ...]:
+    """The affixes an argument that is no literal may be (a constant, a loop over a list of
+    literals: ``for shortcut in SHORTCUTS: if url.startswith(shortcut)``), when all are known."""
+    values = resolver.strings(resolver.eval(expr, frame), frame)
+    if not values or not all(value.is_known for value in values):
+        return ()
+    return tuple(dict.fromkeys(value.text for value in values))
 
 
 def _values(objs: list) -> list[tuple[object, object, tuple]]:
