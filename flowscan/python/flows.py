@@ -17,7 +17,7 @@ from .reach import caller_switches, switches_of
 from .reach_credentials import credential_switches
 from .reach_developer import developer_switches
 from .reach_extras import extra_switches
-from .reach_assigned import assigned_switches
+from .reach_assigned import assigned_switches, isolated
 from .reach_imports import import_switches
 from .reach_loaded import loaded_switches, loaded_value_switches
 from .reach_selection import selection_switches
@@ -352,11 +352,10 @@ def _site_switches(site: CallSite, call: SinkCall, resolver: Resolver) -> tuple[
 def _chain_switches(value: StrValue, resolver: Resolver) -> tuple[Switch, ...]:
     """The switches of the places a value was written: a file run only when loaded by its path
     (``reach_loaded``), an assignment under failing configuration tests (``reach_assigned``).
-    With a budget of their own, like the call's (``_site_switches``)."""
-    spent, resolver.steps = resolver.steps, 0
-    found = loaded_value_switches(value, resolver) + assigned_switches(value, resolver)
-    resolver.steps += spent
-    return found
+    With a budget of their own, and apart (``isolated``): what they evaluate does not change the
+    values later calls find."""
+    with isolated(resolver):
+        return loaded_value_switches(value, resolver) + assigned_switches(value, resolver)
 
 
 def _value_switches(value: StrValue) -> tuple[Switch, ...]:

@@ -9,6 +9,9 @@ test the shipped values pass, or one that reads no configuration, says nothing.
 
 from __future__ import annotations
 
+from collections import ChainMap
+from contextlib import contextmanager
+from typing import Iterator
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
@@ -20,6 +23,23 @@ from .resolve import Resolver, _method_of
 
 _TESTS: WeakKeyDictionary = WeakKeyDictionary()  # program -> path -> line -> [(scope qualname, tests)]
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, line) -> failing switches
+
+
+@contextmanager
+def isolated(resolver: Resolver) -> Iterator[None]:
+    """Evaluate with a fresh budget whose values are not kept for later calls: the resolver's
+    memo takes writes in a layer dropped afterwards (a value that ran out of budget here, or one
+    found only because this ran first, must not change what the next call finds), and a budget
+    this spends is not counted against the call being resolved."""
+    memo, spent, site = resolver._memo, resolver.steps, resolver.budget_site
+    hit = site in resolver.budget_hits
+    resolver._memo, resolver.steps = ChainMap({}, memo), 0
+    try:
+        yield
+    finally:
+        resolver._memo, resolver.steps = memo, spent
+        if not hit:
+            resolver.budget_hits.discard(site)
 
 
 def assigned_switches(value: StrValue, resolver: Resolver) -> tuple[Switch, ...]:
