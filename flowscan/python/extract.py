@@ -483,10 +483,11 @@ class _Extractor(BlockWalker):
             base = target.value
             if isinstance(base, ast.Name) and base.id in ("self", "cls") and klass is not None:
                 klass.instance_attrs.setdefault(target.attr, []).append(
-                    Assign(value, line, conditional, self.source_line(line)))
+                    Assign(value, line, conditional, self.source_line(line), tuple(self.tests)))
             else:
                 self.attr_assigns.append(AttrAssign(
-                    self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional))
+                    self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional,
+                    tuple(self.tests)))
         elif isinstance(target, ast.Subscript) and _names_environ(target.value):
             self.attr_assigns.append(AttrAssign(
                 self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional, tuple(self.tests)))
@@ -507,8 +508,7 @@ class _Extractor(BlockWalker):
             owner.attr_types[name] = Annotation(names, line)
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
-        tests = tuple(self.tests) if scope.kind == "module" else ()
-        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line), tests))
+        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line), tuple(self.tests)))
 
     def import_base(self, node: ast.ImportFrom) -> str | None:
         module = node.module or ""

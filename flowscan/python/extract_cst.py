@@ -481,10 +481,11 @@ class _Extractor(BlockWalker):
             base = target.value
             if isinstance(base, cst.Name) and base.value in ("self", "cls") and klass is not None:
                 klass.instance_attrs.setdefault(target.attr.value, []).append(
-                    Assign(value, line, conditional, self.source_line(line)))
+                    Assign(value, line, conditional, self.source_line(line), tuple(self.tests)))
             else:
                 self.attr_assigns.append(AttrAssign(
-                    self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
+                    self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional,
+                    tuple(self.tests)))
         elif isinstance(target, cst.Subscript) and _names_environ(target.value):
             self.attr_assigns.append(AttrAssign(
                 self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional, tuple(self.tests)))
@@ -492,8 +493,7 @@ class _Extractor(BlockWalker):
             self.assign(scope, *stored, line, conditional)
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
-        tests = tuple(self.tests) if scope.kind == "module" else ()
-        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line), tests))
+        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line), tuple(self.tests)))
 
     def import_base(self, node: cst.ImportFrom) -> str | None:
         module = _dotted(node.module) if node.module is not None else ""

@@ -167,7 +167,7 @@ class Assign:
     line: int
     conditional: bool  # inside an if/for/while/try of its scope
     text: str = ""  # the source line, as evidence
-    tests: tuple[Test, ...] = ()  # at module level: the branch conditions it runs under (``if aws_enabled: s3 = …``)
+    tests: tuple[Test, ...] = ()  # the branch conditions the assignment runs under (``if aws_enabled: s3 = …``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +228,7 @@ class AttrAssign:
     scope: str
     text: str = ""
     conditional: bool = False  # inside an if/for/while/try of its scope
-    tests: tuple[Test, ...] = ()  # the branch conditions an ``os.environ[KEY] = value`` runs under
+    tests: tuple[Test, ...] = ()  # the branch conditions the assignment runs under
 
 
 @dataclass(frozen=True, slots=True)

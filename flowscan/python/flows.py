@@ -17,7 +17,9 @@ from .reach import caller_switches, switches_of
 from .reach_credentials import credential_switches
 from .reach_developer import developer_switches
 from .reach_extras import extra_switches
+from .reach_assigned import assigned_switches, isolated
 from .reach_imports import import_switches
+from .reach_loaded import loaded_switches, loaded_value_switches
 from .reach_selection import selection_switches
 from .reach_stored import stored_switches
 from .reach_uncalled import uncalled_switches
@@ -315,7 +317,8 @@ def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver
                else f"{sdk}(…)" if sink.kind == "call" else f"{sdk} = …")
     typed = call.receiver.typed if call.receiver is not None else None  # the annotation that says what the receiver is
     return [SinkHit(sink.provider, sdk, location, (value.then(typed) if typed else value).then(use),
-                    switches + _value_switches(value)) for value in values]
+                    tuple(dict.fromkeys(switches + _value_switches(value) + _chain_switches(value, resolver))))
+            for value in values]
 
 
 def _site_switches(site: CallSite, call: SinkCall, resolver: Resolver) -> tuple[Switch, ...]:
@@ -337,11 +340,22 @@ def _site_switches(site: CallSite, call: SinkCall, resolver: Resolver) -> tuple[
     if not any(s.taken is False for s in switches):
         switches += import_switches(frame.module, resolver)
     if not any(s.taken is False for s in switches):
+        switches += loaded_switches(frame.module, resolver)
+    if not any(s.taken is False for s in switches):
         switches += developer_switches(frame.module, site.scope, resolver)
     if not any(s.taken is False for s in switches):
         switches += uncalled_switches(frame.module, site.scope, resolver)
     resolver.steps += spent  # the call's cost, for the scan's statistics
     return switches
+
+
+def _chain_switches(value: StrValue, resolver: Resolver) -> tuple[Switch, ...]:
+    """The switches of the places a value was written: a file run only when loaded by its path
+    (``reach_loaded``), an assignment under failing configuration tests (``reach_assigned``).
+    With a budget of their own, and apart (``isolated``): what they evaluate does not change the
+    values later calls find."""
+    with isolated(resolver):
+        return loaded_value_switches(value, resolver) + assigned_switches(value, resolver)
 
 
 def _value_switches(value: StrValue) -> tuple[Switch, ...]:

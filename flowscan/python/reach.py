@@ -195,6 +195,11 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     unshipped = unshipped_switch(test, at, resolver)
     if unshipped is not None:
         return unshipped
+    from .reach_affix import affix_switch  # it reads this module's helpers
+
+    affix = affix_switch(test, at, resolver)
+    if affix is not None:
+        return affix
     needle = _needle(test, at, resolver)  # "claude" in model: the setting is the string searched
     subject = resolver.eval(test.value if needle is not None and test.value is not None else test.subject, at)
     flag = flag_switch(test, subject, at, resolver, _evaluate) if needle is None else None  # a bool made of tests

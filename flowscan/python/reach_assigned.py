@@ -1,0 +1,101 @@
+"""Opt-in by the branch a value was assigned in: a value that passes through an assignment made
+only under configuration tests (``if os.getenv("USE_PROXY"): base_url = "https://proxy…"``,
+``if settings.region == "eu": client.base = EU_HOST``) reaches the call only when those tests
+pass, whatever tests the call itself is under. Each step of a value's chain that is an
+assignment (a name, an attribute, a ``d[key] = …`` store) has its tests evaluated like a call's
+(``reach._evaluate``, in the assignment's scope); the failing ones are the value's switches. A
+test the shipped values pass, or one that reads no configuration, says nothing.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from contextlib import contextmanager
+from typing import Iterator
+from weakref import WeakKeyDictionary
+
+from ..model import Switch
+from ..values import StrValue
+from .facts import ModuleFacts, Test
+from .objects import Frame
+from .reach_selection import _scopes
+from .resolve import Resolver, _method_of
+
+_TESTS: WeakKeyDictionary = WeakKeyDictionary()  # program -> path -> line -> [(scope qualname, tests)]
+_MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, line) -> failing switches
+
+
+@contextmanager
+def isolated(resolver: Resolver) -> Iterator[None]:
+    """Evaluate with a fresh budget whose values are not kept for later calls: the resolver's
+    memo takes writes in a layer dropped afterwards (a value that ran out of budget here, or one
+    found only because this ran first, must not change what the next call finds), and a budget
+    this spends is not counted against the call being resolved."""
+    memo, spent, site = resolver._memo, resolver.steps, resolver.budget_site
+    hit = site in resolver.budget_hits
+    resolver._memo, resolver.steps = ChainMap({}, memo), 0
+    try:
+        yield
+    finally:
+        resolver._memo, resolver.steps = memo, spent
+        if not hit:
+            resolver.budget_hits.discard(site)
+
+
+def assigned_switches(value: StrValue, resolver: Resolver) -> tuple[Switch, ...]:
+    """The failing configuration tests of the assignments in ``value``'s chain."""
+    found: list[Switch] = []
+    for path, line in dict.fromkeys((step.path, step.line) for step in value.trail if step.path.endswith(".py")):
+        found.extend(_failing(path, line, resolver))
+    return tuple(dict.fromkeys(found))
+
+
+def _failing(path: str, line: int, resolver: Resolver) -> tuple[Switch, ...]:
+    program = resolver.program
+    if path not in program.sources:
+        return ()
+    memo = _MEMO.setdefault(resolver, {})
+    key = (path, line)
+    deps = resolver.deps
+    if key in memo:
+        if deps is not None:
+            deps.hit(("assigned-switches", resolver.dep_scope), key)
+        return memo[key]
+    memo[key] = ()  # a test whose value passes through this assignment again: no evidence
+    if deps is not None:
+        deps.begin()
+    facts = program.load(path, "assigned")
+    found: list[Switch] = []
+    if not facts.parse_error:
+        from .reach import _evaluate
+
+        for qualname, tests in _assignments(facts, resolver).get(line, ()):
+            frame = Frame(facts, qualname, line)
+            found.extend(s for s in (_evaluate(t, frame, resolver) for t in tests) if s is not None and s.taken is False)
+    memo[key] = tuple(dict.fromkeys(found))
+    if deps is not None:
+        deps.end(("assigned-switches", resolver.dep_scope), key)
+    return memo[key]
+
+
+def _assignments(facts: ModuleFacts, resolver: Resolver) -> dict[int, list[tuple[str, tuple[Test, ...]]]]:
+    """The file's assignments made under tests, by line: the scope each runs in and its tests."""
+    table = _TESTS.setdefault(resolver.program, {})
+    found = table.get(facts.path)
+    if found is None:
+        found = {}
+        for scope in _scopes(facts.scope):
+            for assigns in scope.assigns.values():
+                for assign in assigns:
+                    if assign.tests:
+                        found.setdefault(assign.line, []).append((scope.qualname, assign.tests))
+            for assigns in scope.instance_attrs.values():
+                for assign in assigns:
+                    if assign.tests:
+                        method = _method_of(scope, assign.line)
+                        found.setdefault(assign.line, []).append((method or scope.qualname, assign.tests))
+        for assign in facts.attr_assigns:
+            if assign.tests:
+                found.setdefault(assign.line, []).append((assign.scope, assign.tests))
+        table[facts.path] = found
+    return found
