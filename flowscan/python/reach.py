@@ -184,22 +184,14 @@ def combine(reaches: list[tuple[str, tuple[Switch, ...]]]) -> tuple[str, list[Sw
 def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     at = Frame(frame.module, frame.scope, test.line, frame.bindings, frame.depth, frame.inline)
     reads = resolver.env_reads_seen
-    words = argv_switch(test, at, resolver)
-    if words is not None:
-        return words
-    answer = user_choice_switch(test, at, resolver)
-    if answer is not None:
-        return answer
-    from .reach_unshipped import unshipped_switch  # imports this module
+    from .reach_affix import affix_switch  # these two read this module's helpers
+    from .reach_unshipped import unshipped_switch
 
-    unshipped = unshipped_switch(test, at, resolver)
-    if unshipped is not None:
-        return unshipped
-    from .reach_affix import affix_switch  # it reads this module's helpers
-
-    affix = affix_switch(test, at, resolver)
-    if affix is not None:
-        return affix
+    # tests of sys.argv, of a typed answer, of a value no shipped file holds, of a prefix
+    for special in (argv_switch, user_choice_switch, unshipped_switch, affix_switch):
+        found = special(test, at, resolver)
+        if found is not None:
+            return found
     needle = _needle(test, at, resolver)  # "claude" in model: the setting is the string searched
     subject = resolver.eval(test.value if needle is not None and test.value is not None else test.subject, at)
     flag = flag_switch(test, subject, at, resolver, _evaluate) if needle is None else None  # a bool made of tests
