@@ -50,6 +50,8 @@ from .objects import (
     DataGet,
     DictGet,
     DataObj,
+    DynaconfGet,
+    DynaconfUnset,
     DictObj,
     EnvLookup,
     EnvRead,
@@ -92,6 +94,7 @@ from .resolve_cli import LOOP_ELEMENT, CliResolution, is_boolean_default
 from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
 from .resolve_loops import LoopResolution
+from .resolve_dynaconf import DynaconfResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
 from .resolve_paths import PATH_CLASSES, joined, path_attr, path_call, path_value
 from .str_split import SPLITTERS, piece, split_values
@@ -116,7 +119,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 
 # -- the resolver ------------------------------------------------------------
 
-class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
+class Resolver(DataResolution, DynaconfResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
                ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution,
                BuiltinResolution, ComprehensionResolution, ReplaceResolution, OutsideWriteResolution,
                TypedResolution):
@@ -295,6 +298,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 out.append(StrValue.hole(why, (Step(frame.module.path, obj.line or frame.line, f"not resolved: {why}"),)))
             elif isinstance(obj, Absent):
                 continue
+            elif isinstance(obj, DynaconfUnset):
+                out.extend(self.dynaconf_unset_strings(obj, frame))
             elif isinstance(obj, UserInput):
                 out.append(StrValue.hole(obj.label, obj.trail))
             elif isinstance(obj, Scalar):
@@ -591,8 +596,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return self._class_attr(base, attr, None)
         if isinstance(base, Inst):
             if isinstance(base.of, Ext):
+                if base.of.dotted in _DYNACONF and base.call is not None and attr == "get":
+                    return [DynaconfGet(base)]
                 if base.of.dotted in _DYNACONF and base.call is not None and attr not in _DYNACONF_METHODS:
-                    return self.dynaconf_item(base, attr, line)
+                    return self.dynaconf_item(base, attr, frame.module.path if frame is not None else "", line)
                 return [self._external(f"{base.of.dotted}.{attr}", base, line, frame)]
             return self._class_attr(base.of, attr, base)
         if isinstance(base, UserInput):
@@ -606,6 +613,12 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [path_attr(base, attr, frame.module.path if frame is not None else "", line)]
         if isinstance(base, DictObj):
             return [DictGet(base)] if attr == "get" else [Unknown(f"dict method {attr}", line)]
+        if isinstance(base, DataObj) and base.env is not None:
+            return [DynaconfGet(base)] if attr == "get" else self.dynaconf_child(
+                base, attr, frame.module.path if frame is not None else base.path, line)
+        if isinstance(base, DynaconfUnset):
+            return [DynaconfGet(base)] if attr == "get" else self.dynaconf_key(
+                base, attr, frame.module.path if frame is not None else base.path, line)
         if isinstance(base, DataObj):
             return [DataGet(base)] if attr == "get" else self._data_item(base, attr)
         if isinstance(base, Unknown):
@@ -875,9 +888,9 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             elif isinstance(base, Namespace):
                 keys = [k.text for k in self.strings(self.eval(expr.key, frame), frame) if k.is_known]
                 out.append(self.namespace_item(base, keys[0] if len(keys) == 1 else None, frame.module.path, expr.line))
-            elif isinstance(base, DataObj):
+            elif isinstance(base, (DataObj, DynaconfUnset)):
                 for key in self.strings(self.eval(expr.key, frame), frame):
-                    out.extend(self._data_item(base, key.text) if key.is_known
+                    out.extend(self.dynaconf_key(base, key.text, frame.module.path, expr.line) if key.is_known
                                else [Unknown("settings key not known statically", expr.line)])
             elif (caller_mapping := self.caller_mapping_get(base)) is not None \
                     and (caller_value := self.caller_item(caller_mapping, expr, frame)) is not None:
@@ -990,6 +1003,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [Unknown("dict called", ctx.line)]
         if isinstance(func, DataGet):
             return self._data_get(func.data, ctx)
+        if isinstance(func, DynaconfGet):
+            return self.dynaconf_get(func, ctx)
         if isinstance(func, DictGet):
             return self._dict_get(func.mapping, ctx)
         if isinstance(func, CallerGet):
