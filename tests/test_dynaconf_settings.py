@@ -146,3 +146,9 @@ def test_a_default_applies_where_no_file_and_no_env_var_sets_the_key(tmp_path: P
 def test_a_nested_env_var_overrides_a_bundled_value(tmp_path: Path) -> None:
     routed = _at(_scan_bot(tmp_path, GITLAB__URL="https://git.example.org"), 11)
     assert "git.example.org" in {e.host for e in routed} and "gitlab.com" not in {e.host for e in routed}
+
+
+def test_an_unset_key_names_the_table_it_is_missing_from(tmp_path: Path) -> None:
+    (endpoint,) = [e for e in _at(_scan_bot(tmp_path), 15) if e.host is None and "env:OPENAI__API_BASE" in e.unresolved]
+    details = [f"{s.path}:{s.line} {s.detail}" for s in endpoint.provenance]
+    assert "bot/calls.py:15 Dynaconf setting openai is in no listed settings file" in details

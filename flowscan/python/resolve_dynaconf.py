@@ -21,13 +21,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Step
+from ..values import StrValue, merge_trails
 from .facts import Call, Lit, NoneLit
 from .objects import Absent, CallCtx, DataObj, DynaconfGet, DynaconfUnset, Frame, Inst, Obj, Unknown
 from .settings import SettingsFiles
 
 if TYPE_CHECKING:
     from ..extract.yamlnodes import Y
-    from ..values import StrValue
     from .resolve import Resolver
 
 _NO_ENV = ""  # envvar_prefix=None: no env var is read
@@ -152,4 +152,4 @@ class DynaconfResolution:
     def dynaconf_unset_strings(self: Resolver, unset: DynaconfUnset, frame: Frame) -> list[StrValue]:
         """The text of a Dynaconf key no file sets: its env var's value in this context, else a hole."""
         values = self._env_value(unset.env, [], unset.path, unset.line, f"env {unset.env} (Dynaconf setting)")
-        return self.strings(values, frame)
+        return [StrValue(v.parts, merge_trails(unset.trail, v.trail)) for v in self.strings(values, frame)]
