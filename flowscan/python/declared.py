@@ -56,8 +56,11 @@ def declared_selectors(program: Program, path: str, word: str, spec: dict[str, A
         if not source.endswith(".py") or not in_package:
             continue
         names_sdk = program.mentions(source, word, read=False)
-        if not names_sdk and not any(prefix in program.sources[source] for prefix in prefixes):
-            continue  # parsed only where a prefixed selector may be written
+        if not names_sdk:
+            if deps is not None:
+                deps.read(source)  # its bytes decide: a file starting to write "groq/" changes the answer
+            if not any(prefix in program.sources[source] for prefix in prefixes):
+                continue  # parsed only where a prefixed selector may be written
         facts = program.load(source, "declared selectors")
         if facts.parse_error:
             continue
