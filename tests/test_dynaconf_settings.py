@@ -152,3 +152,17 @@ def test_an_unset_key_names_the_table_it_is_missing_from(tmp_path: Path) -> None
     (endpoint,) = [e for e in _at(_scan_bot(tmp_path), 15) if e.host is None and "env:OPENAI__API_BASE" in e.unresolved]
     details = [f"{s.path}:{s.line} {s.detail}" for s in endpoint.provenance]
     assert "bot/calls.py:15 Dynaconf setting openai is in no listed settings file" in details
+
+
+def test_envvar_prefix_none_reads_no_env_var_and_a_listed_prefix_takes_its_first(tmp_path: Path) -> None:
+    """dynaconf's env loader: ``None -> return not loading anything``; ``"A,B"`` loads ``A_`` and ``B_``."""
+    (tmp_path / "settings.toml").write_text('[search]\nurl = "https://search.example.com/q"\n')
+    (tmp_path / "app.py").write_text(
+        "import requests\nfrom dynaconf import Dynaconf\n\n"
+        'quiet = Dynaconf(settings_files=["settings.toml"], envvar_prefix=None)\n'
+        'loud = Dynaconf(settings_files=["settings.toml"], envvar_prefix="BOT,LEGACY")\n'
+        "requests.get(quiet.search.url)\nrequests.get(loud.search.url)\n")
+    env = {"SEARCH__URL": "https://a.example.org", "BOT_SEARCH__URL": "https://b.example.org"}
+    endpoints = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None, env=env)).report.endpoints
+    by_line = {loc.line: e.host for e in endpoints for loc in e.locations if loc.path == "app.py"}
+    assert by_line == {6: "search.example.com", 7: "b.example.org"}
