@@ -95,6 +95,7 @@ from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
 from .resolve_loops import LoopResolution
 from .resolve_dynaconf import DynaconfResolution
+from .resolve_external_items import COPIES, ExternalItemResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
 from .resolve_paths import PATH_CLASSES, joined, path_attr, path_call, path_value
 from .str_split import SPLITTERS, piece, split_values
@@ -119,8 +120,8 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 
 # -- the resolver ------------------------------------------------------------
 
-class Resolver(DataResolution, DynaconfResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
-               ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution,
+class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, InputResolution, LoopResolution,
+               DynamicResolution, FeasibleResolution, ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution,
                BuiltinResolution, ComprehensionResolution, ReplaceResolution, OutsideWriteResolution,
                TypedResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
@@ -895,6 +896,9 @@ class Resolver(DataResolution, DynaconfResolution, InputResolution, LoopResoluti
             elif (caller_mapping := self.caller_mapping_get(base)) is not None \
                     and (caller_value := self.caller_item(caller_mapping, expr, frame)) is not None:
                 out.append(caller_value)
+            elif isinstance(base, Ext) and isinstance(expr.key, Lit) \
+                    and (stored := self.external_item(base, expr.key.text, expr.line)) is not None:
+                out.extend(stored)
             else:
                 out.append(Unknown(f"item of {describe(base)}", expr.line))
         return out
@@ -964,6 +968,8 @@ class Resolver(DataResolution, DynaconfResolution, InputResolution, LoopResoluti
                 return self._urljoin(ctx, frame)
             if name in BUILTIN_CALLS:
                 return self.builtin_call(name, ctx)
+            if name in COPIES and ctx.args:
+                return self.eval(ctx.args[0], frame)
             if name in PATH_FUNCTIONS and ctx.args:
                 return self._path_op(name, ctx)
             if name in PATH_CLASSES and ctx.args:
