@@ -66,9 +66,13 @@ def test_run_time_model_takes_the_names_the_app_declares(tmp_path: Path) -> None
     assert any(step["detail"] == 'named in the tree\'s data: "claude-3-5-sonnet-20241022"' for step in anthropic["provenance"])
 
 
-def test_declared_names_are_read_only_from_modules_that_use_the_sdk(tmp_path: Path) -> None:
-    data = _scan(tmp_path, {"app/models.py": MODELS, "app/chat.py": CHAT})  # models.py never mentions litellm
-    assert {e["host"] for e in data["endpoints"]} == {"api.openai.com", "raw.githubusercontent.com"}  # + the cost map
+def test_a_module_not_naming_the_sdk_declares_only_prefixed_names(tmp_path: Path) -> None:
+    """models.py never mentions litellm: its ``provider/model`` names count, a bare name in a
+    list (``claude-3-5-sonnet-20241022``, a word that could name anything there) does not."""
+    data = _scan(tmp_path, {"app/models.py": MODELS, "app/chat.py": CHAT})
+    assert {e["host"] for e in data["endpoints"]} == {
+        "api.openai.com", "bedrock-runtime.us-west-2.amazonaws.com", "openrouter.ai",
+        "generativelanguage.googleapis.com", "api.deepseek.com", "raw.githubusercontent.com"}
 
 
 def test_a_known_model_takes_no_declared_names(tmp_path: Path) -> None:

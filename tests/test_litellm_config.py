@@ -48,9 +48,9 @@ CONFIG = dedent("""\
       - model_name: mini
         litellm_params:
           model: gpt-4o-mini
-      - model_name: replicate
+      - model_name: petals
         litellm_params:
-          model: replicate/meta/meta-llama-3-70b-instruct
+          model: petals/petals-team/StableBeluga2
     router_settings:
       routing_strategy: simple-shuffle
       fallbacks: [{"claude": ["gemini", "gpt-4o"]}]
@@ -130,10 +130,10 @@ def test_default_bases_from_the_rule() -> None:
 
 def test_unmodelled_provider_is_a_note_not_a_guess() -> None:
     facts = _facts()
-    assert not [e for e in facts.endpoints if "replicate" in e.sdk]
-    assert any("replicate" in note and ":41:" in note for note in facts.notes)
-    (entry,) = facts.details.model_list["replicate"]
-    assert entry.provider == "replicate" and entry.url is None
+    assert not [e for e in facts.endpoints if "petals" in e.sdk]
+    assert any("petals" in note and ":41:" in note for note in facts.notes)
+    (entry,) = facts.details.model_list["petals"]
+    assert entry.provider == "petals" and entry.url is None
 
 
 def test_details_model_list() -> None:

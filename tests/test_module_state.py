@@ -55,3 +55,24 @@ def test_without_an_assignment_the_sdk_default_stays(tmp_path: Path) -> None:
         openai.chat.completions.create(model="gpt-4o", messages=[])
     ''', "app_settings.py": "class S:\n    base_url = None\nsettings = S()\n"})
     assert {e.host for e in endpoints} == {"api.openai.com"}
+
+
+def test_state_set_only_under_a_condition_leaves_the_sdk_default_on_the_other_path(tmp_path: Path) -> None:
+    """``if settings.get("OPENAI.API_BASE"): litellm.api_base = ...``: where the setting is not
+    given the call goes where the model routes it."""
+    endpoints = _scan(tmp_path, {"app.py": '''\
+        import os
+
+        import litellm
+        from litellm import completion
+
+        if os.environ.get("LLM_GATEWAY"):
+            litellm.api_base = os.environ["LLM_GATEWAY"]
+
+
+        def ask(prompt):
+            return completion(model="claude-3-5-sonnet-20241022", messages=[{"role": "user", "content": prompt}])
+    '''})
+    found = {e.host: e for e in endpoints}
+    assert "api.anthropic.com" in found and found["api.anthropic.com"].reach == "default"
+    assert found[None].unresolved == ["env:LLM_GATEWAY"]

@@ -101,6 +101,24 @@ def test_a_class_passed_or_listed_anywhere_keeps_its_reach(tmp_path: Path) -> No
     assert found["localhost"] == ("default", [])
 
 
+def test_a_class_that_is_a_parameters_default_keeps_its_reach(tmp_path: Path) -> None:
+    """``def __init__(self, chat_handler=GroqChat)`` then ``self.chat_handler()``: the default
+    runs the class whenever the caller passes no other."""
+    found = _reach(tmp_path, {"assist/chats.py": _MIXINS, "assist/agent.py": '''\
+        from .chats import GroqChat
+
+
+        class Agent:
+            def __init__(self, chat_handler=GroqChat):
+                self.chat_handler = chat_handler
+
+            def answer(self, prompt):
+                return self.chat_handler().submit_prompt(prompt)
+    '''})
+    assert found["api.groq.com"] == ("default", [])
+    assert found["localhost"][0] == "opt-in"
+
+
 def test_a_subclass_of_a_class_outside_the_tree_is_undecided_and_keeps_its_reach(tmp_path: Path) -> None:
     found = _reach(tmp_path, {"assist/alerts.py": '''\
         import logging

@@ -493,6 +493,11 @@ class _Extractor(BlockWalker):
                 self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional, tuple(self.tests)))
         elif isinstance(target, ast.Subscript) and (stored := item_set(self.expr(target), value, scope, line)):
             self.assign(scope, *stored, line, conditional)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) \
+                and target.value.id in self.imports and target.value.id not in scope.assigns:
+            # ``context["settings"] = …`` into an imported object (a request-scoped store)
+            self.attr_assigns.append(AttrAssign(
+                self.expr(target), value, line, self.stmt_column, scope.qualname, self.source_line(line), conditional))
 
     def attr_type(self, target: ast.expr, annotation: ast.expr, scope: Scope, klass: Scope | None, line: int) -> None:
         """``name: X`` in a class body, ``self.name: X`` in a method: the class's attribute is an X."""

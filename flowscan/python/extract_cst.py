@@ -491,6 +491,11 @@ class _Extractor(BlockWalker):
                 self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional, tuple(self.tests)))
         elif isinstance(target, cst.Subscript) and (stored := item_set(self.expr(target), value, scope, line)):
             self.assign(scope, *stored, line, conditional)
+        elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name) \
+                and target.value.value in self.imports and target.value.value not in scope.assigns:
+            # ``context["settings"] = …`` into an imported object (a request-scoped store)
+            self.attr_assigns.append(AttrAssign(
+                self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
 
     def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
         scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line), tuple(self.tests)))

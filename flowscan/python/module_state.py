@@ -13,18 +13,22 @@ from .objects import Ext, Frame
 from .resolve import Resolver
 
 
-def module_state(resolver: Resolver, names: list[str], read: Step) -> list[StrValue] | None:
+def module_state(resolver: Resolver, names: list[str], read: Step) -> tuple[list[StrValue] | None, bool]:
     """The values assigned to the module attributes ``names`` in the analysed modules that
-    import the SDK (in path order), each followed by ``read``; None when none is assigned."""
+    import the SDK (in path order), each followed by ``read``; None when none is assigned. And
+    whether the state may stay unset: every assignment is conditional (``if settings.get(
+    "OPENAI.API_BASE"): litellm.api_base = ...``), so the SDK's own choice applies as well."""
     wanted = frozenset(names)
     out: list[StrValue] = []
+    always = False
     for module, assign in _assignments(resolver, names):
         frame = Frame(module, assign.scope, assign.line)
         if not any(isinstance(o, Ext) and o.dotted in wanted for o in resolver.eval(assign.target, frame)):
             continue
         step = Step(module.path, assign.line, assign.text or f"{assign.target.attr} = …")
         out.extend(v.then(step).then(read) for v in resolver.strings(resolver.eval(assign.value, frame), frame))
-    return dedupe(out) or None
+        always = always or not assign.conditional
+    return dedupe(out) or None, not always
 
 
 # program -> (names, modules loaded) -> assignments: every call of an SDK asks the same question,

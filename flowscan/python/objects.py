@@ -148,6 +148,9 @@ class DataObj:
     node: Y
     path: str
     trail: tuple[Step, ...] = ()  # how the code reached it: the load call, the keys read
+    # A Dynaconf table: the env var naming it (``OPENAI`` for ``settings.openai``); a key ``K``
+    # below it is then matched in any case and read from env ``{env}__K`` first.
+    env: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,6 +158,25 @@ class DataGet:
     """``settings.get`` of a :class:`DataObj`, waiting for its call."""
 
     data: DataObj
+
+
+@dataclass(frozen=True)
+class DynaconfUnset:
+    """A Dynaconf key no settings file sets: the value of env var ``env`` (a key ``K`` below
+    it is env ``{env}__K``), read at ``path:line``."""
+
+    env: str
+    path: str
+    line: int
+    trail: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class DynaconfGet:
+    """``settings.get`` of a Dynaconf object (``settings``, an ``Inst``), a table of it
+    (:class:`DataObj` with ``env``) or an unset key, waiting for its call."""
+
+    base: Inst | DataObj | DynaconfUnset
 
 
 @dataclass(frozen=True, eq=False)
@@ -294,7 +316,8 @@ def is_caller_set(value: StrValue) -> bool:
 
 
 Obj = (Strs | Absent | Ext | ModRef | ClassRef | FuncRef | Inst | DictObj | ListObj | DataObj | DataGet | DictGet | StrMethod
-       | Pieces | PathVal | PathMethod | PathOpened | UserInput | Unknown | SuperOf | Namespace | Scalar)
+       | Pieces | PathVal | PathMethod | PathOpened | UserInput | Unknown | SuperOf | Namespace | Scalar
+       | DynaconfUnset | DynaconfGet)
 
 
 @dataclass(frozen=True)
@@ -333,7 +356,7 @@ def describe(obj: Obj) -> str:
         return _texts(obj.values)
     if isinstance(obj, StrMethod):  # an attribute of such a value: ``cfg.url`` with ``cfg`` a parameter
         return f"{_texts(obj.values)}.{obj.name}"
-    if isinstance(obj, (DictGet, DataGet)):
+    if isinstance(obj, (DictGet, DataGet, DynaconfGet)):
         return "a mapping's get"
     return _KINDS.get(type(obj), type(obj).__name__.lower())
 

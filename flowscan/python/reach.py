@@ -265,15 +265,30 @@ def _condition(name: str, test: Test, expected: list | None) -> str:
     return f"not ({text})" if test.negated else text
 
 
+_KEY_STEP = re.compile(r"^([^\s:]+):(?: |$)")  # a settings file's step: ``llm:`` (a table), ``model: gpt-4o``
+
+
+def _key_path(steps, path: str) -> str | None:
+    """The dotted key a settings value was read by: the keys of the consecutive steps in file
+    ``path`` (``config:`` then ``git_provider: github`` is ``config.git_provider``)."""
+    keys = []
+    for step in steps:
+        found = _KEY_STEP.match(step.detail) if step.path == path else None
+        if found is None:
+            break
+        keys.append(found.group(1))
+    return ".".join(keys) or None
+
+
 def _setting(trails: list, path: str) -> str | None:
     """What configuration a tested value comes from: ``env:NAME``, or a settings file's key."""
     for trail in trails:
-        for step in trail:
+        for i, step in enumerate(trail):
             found = _ENV_STEP.search(step.detail)
             if found and ("reads env" in step.detail or "not set" in step.detail or "default of env" in step.detail):
                 return f"env:{found.group(1)}"
             if not step.path.endswith(".py"):
-                return f"{step.path}: {step.detail}"
+                return f"{step.path}: {_key_path(trail[i:], step.path) or step.detail}"
             if step.detail.startswith(CONFIG_FIELD_STEP):
                 return f"config field {step.detail[len(CONFIG_FIELD_STEP):]}"
             if step.detail.startswith(FLAG_DEFAULT_STEP):

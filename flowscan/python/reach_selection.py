@@ -305,6 +305,9 @@ def _named(facts: ModuleFacts, names: frozenset[str], own: Scope | None) -> Iter
                 yield _Place(facts, scope, "return", expr.line or scope.line, tests=tests)
                 continue
             yield from _uses(facts, scope, expr, expr.line or scope.line, names)
+        for param in scope.params:  # ``def __init__(self, handler=ChatHandler)``: the default runs it
+            if param.default is not None:
+                yield from _uses(facts, scope, param.default, param.default.line or scope.line, names)
         for target, assigns in scope.assigns.items():
             for assign in assigns:
                 if isinstance(assign.value, DictLit) and _entry_keys(assign.value, names):

@@ -51,6 +51,8 @@ from .objects import (
     DataGet,
     DictGet,
     DataObj,
+    DynaconfGet,
+    DynaconfUnset,
     DictObj,
     EnvLookup,
     EnvRead,
@@ -96,6 +98,8 @@ from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
 from .resolve_bundled import RESOURCE_FILES, BundledResolution
 from .resolve_loops import LoopResolution
+from .resolve_dynaconf import DynaconfResolution
+from .resolve_external_items import COPIES, ExternalItemResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
 from .resolve_paths import PATH_CLASSES, joined, path_attr, path_call, path_value
 from .str_split import SPLITTERS, piece, split_values
@@ -120,8 +124,8 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 
 # -- the resolver ------------------------------------------------------------
 
-class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolution, FeasibleResolution,
-               ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution,
+class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, InputResolution, LoopResolution,
+               DynamicResolution, FeasibleResolution, ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution,
                BuiltinResolution, ComprehensionResolution, ReplaceResolution, OutsideWriteResolution,
                TypedResolution, BundledResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
@@ -299,6 +303,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 out.append(StrValue.hole(why, (Step(frame.module.path, obj.line or frame.line, f"not resolved: {why}"),)))
             elif isinstance(obj, Absent):
                 continue
+            elif isinstance(obj, DynaconfUnset):
+                out.extend(self.dynaconf_unset_strings(obj, frame))
             elif isinstance(obj, UserInput):
                 out.append(StrValue.hole(obj.label, obj.trail))
             elif isinstance(obj, Scalar):
@@ -597,8 +603,10 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return self._class_attr(base, attr, None)
         if isinstance(base, Inst):
             if isinstance(base.of, Ext):
+                if base.of.dotted in _DYNACONF and base.call is not None and attr == "get":
+                    return [DynaconfGet(base)]
                 if base.of.dotted in _DYNACONF and base.call is not None and attr not in _DYNACONF_METHODS:
-                    return self.dynaconf_item(base, attr, line)
+                    return self.dynaconf_item(base, attr, frame.module.path if frame is not None else "", line)
                 return [self._external(f"{base.of.dotted}.{attr}", base, line, frame)]
             found = self._class_attr(base.of, attr, base)
             if base.call is None:  # an instance made anywhere: maybe from a settings file a name picks
@@ -615,6 +623,12 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [path_attr(base, attr, frame.module.path if frame is not None else "", line)]
         if isinstance(base, DictObj):
             return [DictGet(base)] if attr == "get" else [Unknown(f"dict method {attr}", line)]
+        if isinstance(base, DataObj) and base.env is not None:
+            return [DynaconfGet(base)] if attr == "get" else self.dynaconf_child(
+                base, attr, frame.module.path if frame is not None else base.path, line)
+        if isinstance(base, DynaconfUnset):
+            return [DynaconfGet(base)] if attr == "get" else self.dynaconf_key(
+                base, attr, frame.module.path if frame is not None else base.path, line)
         if isinstance(base, DataObj):
             return [DataGet(base)] if attr == "get" else self._data_item(base, attr)
         if isinstance(base, Unshipped):  # ``row.field``, ``cfg.get``: the method is kept for the call
@@ -887,15 +901,18 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             elif isinstance(base, Namespace):
                 keys = [k.text for k in self.strings(self.eval(expr.key, frame), frame) if k.is_known]
                 out.append(self.namespace_item(base, keys[0] if len(keys) == 1 else None, frame.module.path, expr.line))
-            elif isinstance(base, DataObj):
+            elif isinstance(base, (DataObj, DynaconfUnset)):
                 for key in self.strings(self.eval(expr.key, frame), frame):
-                    out.extend(self._data_item(base, key.text) if key.is_known
+                    out.extend(self.dynaconf_key(base, key.text, frame.module.path, expr.line) if key.is_known
                                else [Unknown("settings key not known statically", expr.line)])
             elif (caller_mapping := self.caller_mapping_get(base)) is not None \
                     and (caller_value := self.caller_item(caller_mapping, expr, frame)) is not None:
                 out.append(caller_value)
             elif isinstance(base, Unshipped):  # an item of a stored row: not shipped either
                 out.append(base)
+            elif isinstance(base, Ext) and isinstance(expr.key, Lit) \
+                    and (stored := self.external_item(base, expr.key.text, expr.line)) is not None:
+                out.extend(stored)
             else:
                 out.append(Unknown(f"item of {describe(base)}", expr.line))
         return out
@@ -965,6 +982,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
                 return self._urljoin(ctx, frame)
             if name in BUILTIN_CALLS:
                 return self.builtin_call(name, ctx)
+            if name in COPIES and ctx.args:
+                return self.eval(ctx.args[0], frame)
             if name in PATH_FUNCTIONS and ctx.args:
                 return self._path_op(name, ctx)
             if name in RESOURCE_FILES and ctx.args:
@@ -1010,6 +1029,8 @@ class Resolver(DataResolution, InputResolution, LoopResolution, DynamicResolutio
             return [Unknown("dict called", ctx.line)]
         if isinstance(func, DataGet):
             return self._data_get(func.data, ctx)
+        if isinstance(func, DynaconfGet):
+            return self.dynaconf_get(func, ctx)
         if isinstance(func, DictGet):
             return self._dict_get(func.mapping, ctx)
         if isinstance(func, CallerGet):

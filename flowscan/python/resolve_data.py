@@ -261,33 +261,6 @@ class DataResolution:
             return [DataObj(document, found, (Step(module.path, decorator.line, f"@hydra.main({found})"),))]
         return None
 
-    def dynaconf_item(self, settings_obj: Inst, attr: str, line: int) -> list[Obj]:
-        """``settings.KEY`` of ``Dynaconf(settings_files=[...], envvar_prefix=P)``: env var
-        ``P_KEY`` (``DYNACONF_KEY`` by default), else ``KEY`` in any case from the last listed
-        file that has it (a table stays data: ``settings.llm.url``). Environment sections
-        (``environments=True``) and dotenv loading are not modelled."""
-        call = settings_obj.call
-        assert call is not None
-        frame = call.frame
-        files = call.kwarg("settings_files") or call.kwarg("settings_file")
-        settings: SettingsFiles | None = getattr(self.program, "settings", None)
-        found_in: list[Obj] = []
-        for obj in self.items(self.eval(files, frame)) if files is not None else []:
-            for path in self.strings([obj], frame):
-                tree_path = settings.find(path.text, frame.module.path) if settings is not None and path.is_known else None
-                document = settings.document(tree_path) if tree_path is not None else None
-                if document is None or not isinstance(document.value, dict):
-                    continue
-                key = next((k for k in document.value if k.lower() == attr.lower()), None)
-                if key is not None:
-                    data = DataObj(document, tree_path, (*path.trail, Step(frame.module.path, call.line, f"Dynaconf({tree_path})")))
-                    found_in = self._data_value(data, key, document.value[key])  # a later file overrides
-        prefix = self._known_text_of(call.kwarg("envvar_prefix"), frame) if call.kwarg("envvar_prefix") is not None else "DYNACONF"
-        if prefix is None:
-            return found_in or [Unknown(f"Dynaconf setting {attr}: envvar_prefix not known statically", line)]
-        name = f"{prefix}_{attr}".upper()
-        return self._env_value(name, found_in, frame.module.path, line, f"env {name} (Dynaconf setting {attr})")
-
     def _known_text(self, call: Call, keyword: str, frame: Frame) -> str | None:
         value = next((v for k, v in call.kwargs if k == keyword), None)
         return self._known_text_of(value, frame) if value is not None else None

@@ -128,10 +128,20 @@ def _simple_values(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk
         if len(objs) < len(given):
             absent = _unset(spec, call, resolver, sdk, path)
             values = dedupe([*values, *_after(none_trail, absent)]) if absent else values
-            none_side = not absent
+            none_side = not absent or _state_may_be_unset(spec, call, resolver, sdk)
         return _shaped(values, spec, path, ctx.line, sdk), none_side
     values = _shaped(_after(none_trail, _unset(spec, call, resolver, sdk, path)), spec, path, ctx.line, sdk)
-    return values, values is None
+    return values, values is None or _state_may_be_unset(spec, call, resolver, sdk)
+
+
+def _state_may_be_unset(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) -> bool:
+    """Whether an override read from module state (no env, no default of its own) may be unset
+    on some path: then the sink's own URL applies as well."""
+    if "state" not in spec or "env" in spec or "default" in spec:
+        return False
+    path = call.ctx.frame.module.path
+    values, may_be_unset = module_state(resolver, spec["state"], Step(path, call.ctx.line, f"{sdk} reads state"))
+    return values is not None and may_be_unset
 
 
 def _after(trail: tuple[Step, ...], values: list[StrValue] | None) -> list[StrValue] | None:
@@ -163,8 +173,11 @@ def _unset(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str, p
         root = chain_root(call.receiver)
         if root.call is not None:
             values = evaluate_spec(spec["client"], SinkCall(root.call), resolver, sdk)
+    state: list[StrValue] = []  # module state set on some paths only: the SDK's own choice on the others
     if values is None and "state" in spec:
-        values = module_state(resolver, spec["state"], Step(path, ctx.line, f"{sdk} reads " + " / ".join(spec["state"])))
+        values, may_be_unset = module_state(resolver, spec["state"], Step(path, ctx.line, f"{sdk} reads " + " / ".join(spec["state"])))
+        if values is not None and may_be_unset:
+            state, values = values, None
     found: list[StrValue] = []  # env values set on some path, when the variables may also be unset
     if values is None:
         for key in spec.get("env", []):
@@ -181,6 +194,8 @@ def _unset(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str, p
     if values is None and spec.get("env"):
         first = spec["env"][0]
         values = [*found, StrValue.hole(f"env:{first}", (Step(path, ctx.line, f"{sdk} reads env {first}, not set in any scanned config"),))]
+    if state:
+        values = dedupe([*state, *(values or [])])
     return [*by_caller, *(values or [])] if by_caller else values
 
 
