@@ -252,9 +252,17 @@ def seed_importers(seeds: set[str], summaries: dict[str, PythonSummary], canonic
             and any(imported in names or imported.rpartition(".")[0] in names for imported in summary.imports)}
 
 
+def _in_package(folder: list[str], packages: set[str]) -> bool:
+    """Whether ``folder`` is a package or lies under one: a folder without ``__init__.py``
+    inside a package is a namespace package (PEP 420), imported through its parent
+    (``app/config/vector_db/store.py`` is ``app.config.vector_db.store`` when ``app/config`` is one)."""
+    return any("/".join(folder[:cut]) in packages for cut in range(1, len(folder) + 1))
+
+
 def canonical_modules(paths: Iterable[str], imports: Mapping[str, Iterable[str]] | None = None) -> dict[str, str]:
     """The name each file is imported by: its path from the first folder of its chain of
-    packages (folders with ``__init__.py``). ``lib/sqlalchemy/engine/base.py`` ->
+    packages (folders with ``__init__.py``, and the folders without one under them: namespace
+    packages). ``lib/sqlalchemy/engine/base.py`` ->
     ``sqlalchemy.engine.base`` when ``lib/`` is not a package. A file whose name that would make
     a standard-library module (``profiles/os.py`` -> ``os``) keeps its path's name: ``import os``
     means the standard library's (the folder is on ``sys.path`` only if the file is run as a script).
@@ -266,7 +274,7 @@ def canonical_modules(paths: Iterable[str], imports: Mapping[str, Iterable[str]]
     for path in paths:
         parts = path[:-3].split("/")
         start = len(parts) - 1
-        while start > 0 and "/".join(parts[:start]) in packages:
+        while start > 0 and _in_package(parts[:start], packages):
             start -= 1
         shadowed = parts[start] in sys.stdlib_module_names or (
             start == len(parts) - 1 and _imports_own_name(parts[start], (imports or {}).get(path, ())))

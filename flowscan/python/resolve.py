@@ -518,7 +518,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             unpassed = placeholder and not out  # a None default then names the parameter (``resolve_caller_get``)
             default_step = Step(module.path, scope.line, f"default of {label}")
             for obj in self.eval(param.default, Frame(module, scope.qualname.rpartition(".")[0], scope.line, NO_BINDINGS, frame.depth)):
-                out.append(UnpassedNone(obj.trail, label) if unpassed and type(obj) is Absent else _then(obj, default_step))
+                out.append(UnpassedNone(obj.trail, label, self.annotated_instances(module, param.annotation, label))
+                           if unpassed and type(obj) is Absent else _then(obj, default_step))
         if typed and not any(isinstance(o, Inst) for o in out):
             out.extend(typed)  # no object followed: the annotation says what a caller passes
         if not out and placeholder:
@@ -592,6 +593,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
     def _attr(self, base: Obj, attr: str, line: int, frame: Frame | None) -> list[Obj]:
         if attr == "get" and isinstance(base, (Absent, Strs)) and (caller_get := self.caller_mapping_get(base)):
             return [caller_get]
+        if isinstance(base, UnpassedNone) and base.typed:  # None has no attributes: a caller passes the annotated class
+            return [obj for inst in base.typed for obj in self._class_attr(inst.of, attr, inst)]
         if isinstance(base, Ext):
             if base.dotted in ("os.environ",):
                 return [Ext(f"os.environ.{attr}")]

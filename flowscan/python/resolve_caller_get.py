@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..model import Step
 from ..values import StrValue
 from .facts import Sub
-from .objects import CALLER_SET, Absent, CallCtx, Frame, Obj, Unknown, is_parameter_hole
+from .objects import CALLER_SET, Absent, CallCtx, Frame, Inst, Obj, Unknown, is_parameter_hole
 
 if TYPE_CHECKING:
     from .resolve import Resolver
@@ -28,6 +28,9 @@ class UnpassedNone(Absent):
     """The ``None`` default of a parameter no in-tree call passes (``Resolver._param_values``)."""
 
     parameter: str = ""  # "parameter config of Store.__init__()"
+    # the in-tree classes its annotation names (``config: Optional[StoreConfig] = None``), as
+    # instances made by a caller: an attribute read on the parameter cannot be the None's
+    typed: tuple[Inst, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)

@@ -49,6 +49,16 @@ class TypedResolution:
                 out.append(Inst(obj, None, typed=_step(module, annotation, what, obj.scope.qualname)))
         return out
 
+    def annotated_instances(self: Resolver, module: ModuleFacts, annotation: Annotation | None,
+                            what: str) -> tuple[Inst, ...]:
+        """Instances, made by a caller, of the in-tree classes ``annotation`` names: what an
+        attribute read on a ``None``-defaulted parameter (``config: Optional[Config] = None``)
+        reads, since the ``None`` has no attributes."""
+        if annotation is None:
+            return ()
+        return tuple(Inst(obj, None, typed=_step(module, annotation, what, obj.scope.qualname))
+                     for obj in self._annotated_classes(module, annotation) if isinstance(obj, ClassRef))
+
     def typed_attribute(self: Resolver, ref: ClassRef, attr: str) -> list[Obj]:
         """The typed instances of attribute ``attr`` of class ``ref`` (its annotation's), if any."""
         annotation = ref.scope.attr_types.get(attr)
