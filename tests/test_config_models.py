@@ -100,7 +100,7 @@ def test_an_instance_holds_its_fields_defaults(tmp_path: Path) -> None:
 
 def test_a_mapping_not_read_may_set_the_field(tmp_path: Path) -> None:
     assert _at(_endpoints(tmp_path), 42) == [
-        ("", "**mapping not read (json.load() of a file not known statically); it may set url"),
+        ("", "**mapping not read (set by the caller: the file named by parameter path of from_file()); it may set url"),
         ("vectors.example.de",)]
 
 

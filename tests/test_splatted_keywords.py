@@ -39,7 +39,7 @@ def _at(endpoints: list, line: int) -> list:
 def test_an_unread_mapping_may_set_the_base_url(tmp_path: Path) -> None:
     found = _at(_endpoints(tmp_path), 7)
     assert found == [
-        ("", "**options not read (json.load() of a file not known statically); it may set base_url"),
+        ("", "**options not read (set by the caller: the file named by parameter path of make_client()); it may set base_url"),
         ("api.openai.com",)]  # the SDK's default when the mapping holds no base_url
 
 

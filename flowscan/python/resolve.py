@@ -326,7 +326,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                                              frame.depth, frame.inline))
         if isinstance(expr, Attr):
             out: list[Obj] = []
-            for base in _raising_none_dropped(self.eval(expr.base, frame)):
+            for base in _raising_none_dropped(self.eval(expr.base, frame), keep_caller=expr.attr == "get"):
                 out.extend(self._attr(base, expr.attr, expr.line, frame))
             return out
         if isinstance(expr, Sub):
@@ -591,7 +591,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
 
     # attributes -------------------------------------------------------------
     def _attr(self, base: Obj, attr: str, line: int, frame: Frame | None) -> list[Obj]:
-        if attr == "get" and isinstance(base, (Absent, Strs)) and (caller_get := self.caller_mapping_get(base)):
+        if attr == "get" and isinstance(base, (Absent, Strs, Unknown)) and (caller_get := self.caller_mapping_get(base)):
             return [caller_get]
         if isinstance(base, UnpassedNone) and base.typed:  # None has no attributes: a caller passes the annotated class
             return [obj for inst in base.typed for obj in self._class_attr(inst.of, attr, inst)]
@@ -1238,13 +1238,15 @@ def _only_unknown_values(obj: Obj) -> bool:
     return isinstance(obj, Strs) and not any(v.is_known for v in obj.values)
 
 
-def _raising_none_dropped(bases: list[Obj]) -> list[Obj]:
+def _raising_none_dropped(bases: list[Obj], keep_caller: bool = False) -> list[Obj]:
     """The bases of ``base.attr`` / ``base[key]`` on paths that do not raise: ``None.attr`` and
     ``None[key]`` do, so a None gives no value there. A None that is the only base stays (and is
-    reported as unresolved): flowscan may have missed the assignment that sets it."""
+    reported as unresolved): flowscan may have missed the assignment that sets it. With
+    ``keep_caller`` (a mapping read: ``config.get(…)``), a parameter's None default that no
+    in-tree call passes stays too: it stands for the mapping the library's caller passes."""
     if len(bases) < 2:
         return bases
-    return [b for b in bases if not isinstance(b, Absent)] or bases
+    return [b for b in bases if not isinstance(b, Absent) or (keep_caller and isinstance(b, UnpassedNone))] or bases
 
 
 def _truthy(objs: list[Obj]) -> list[Obj]:

@@ -50,6 +50,8 @@ class CallerGetResolution:
             return CallerGet(base.values[0].parts[0].label)
         if isinstance(base, UnpassedNone):
             return CallerGet(base.parameter)
+        if isinstance(base, Unknown) and base.why.startswith(CALLER_SET):  # an entry of the caller's mapping
+            return CallerGet(base.why[len(CALLER_SET):])
         return None
 
     def caller_item(self: Resolver, mapping: CallerGet, expr: Sub, frame: Frame) -> Unknown | None:
@@ -58,7 +60,7 @@ class CallerGetResolution:
         keys = self.strings(self.eval(expr.key, frame), frame, "key")
         if any(k.is_known and k.text.lstrip("-").isdigit() for k in keys):
             return None
-        return Unknown(f"{CALLER_SET}{mapping.parameter} sets {_shown(keys)}", expr.line)
+        return Unknown(f"{CALLER_SET}{_entry(mapping.parameter, 'sets', _shown(keys))}", expr.line)
 
     def caller_get_call(self: Resolver, func: CallerGet, ctx: CallCtx) -> list[Obj]:
         """The key's default where the caller's mapping lacks it (None without one), and the
@@ -71,7 +73,13 @@ class CallerGetResolution:
         default = ctx.args[1] if len(ctx.args) > 1 else ctx.kwarg("default")
         lacking = self.eval(default, frame) if default is not None else [
             Absent((Step(frame.module.path, ctx.line, f"None: the caller's {func.parameter} may lack {shown}"),))]
-        return [*lacking, Unknown(f"{CALLER_SET}{func.parameter} may set {shown}", ctx.line)]
+        return [*lacking, Unknown(f"{CALLER_SET}{_entry(func.parameter, 'may set', shown)}", ctx.line)]
+
+
+def _entry(parameter: str, verb: str, key: str) -> str:
+    """What names an entry of the caller's mapping: ``parameter config of f() may set llm``,
+    and in that entry ``… may set llm.provider``."""
+    return f"{parameter}.{key}" if " may set " in parameter or " sets " in parameter else f"{parameter} {verb} {key}"
 
 
 def _shown(keys: list[StrValue]) -> str:

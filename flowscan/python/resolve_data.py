@@ -31,6 +31,7 @@ from .objects import (
 from .settings import OPENERS, PATH_LOADERS, PATH_READERS, SETTINGS_SUFFIXES, SettingsFiles, placeholders
 from .resolve_paths import joined_with_holes, url_joined
 from .resolve_loops import CHOSEN
+from .resolve_caller_get import UnpassedNone
 from .resolve_user_files import read_user_file, user_file
 
 if TYPE_CHECKING:
@@ -210,6 +211,12 @@ class DataResolution:
         user's own file instead, added to ``home``."""
         rest: list[Obj] = []
         for obj in objs:
+            if isinstance(obj, UnpassedNone) or is_parameter_hole(obj):
+                # a file the library's caller names (``from_config(config_path)``): its settings
+                # are the caller's, not shipped
+                label = obj.parameter if isinstance(obj, UnpassedNone) else obj.values[0].parts[0].label
+                home.append(Unknown(f"{CALLER_SET}the file named by {label}", line))
+                continue
             found = user_file(self, obj, loader, line)
             if found is not None:
                 home.append(found)
