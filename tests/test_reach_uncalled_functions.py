@@ -3,18 +3,9 @@ public functions nothing in the tree calls runs only when the developer's code c
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-from flowscan.api import ScanOptions, scan
-
-
-def _reach(tmp_path: Path, files: dict[str, str]) -> dict[str | None, tuple[str, list[str]]]:
-    for name, source in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(textwrap.dedent(source))
-    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
-    return {e.host: (e.reach, sorted({s.setting for s in e.switches})) for e in report.endpoints}
+from .test_reach_factories import _reach
 
 
 _BINDING = '''\
