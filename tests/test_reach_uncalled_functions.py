@@ -39,14 +39,22 @@ _SERVER = '''\
 '''
 
 
+_PYPROJECT = '[project]\nname = "ragkit"\n\n[project.scripts]\nragkit-server = "ragkit.server:main"\n'
+
+
 def _files(binding: str = _BINDING, **more: str) -> dict[str, str]:
-    return {"ragkit/__init__.py": "", "ragkit/llm/__init__.py": "", "ragkit/llm/claude.py": binding,
+    return {"pyproject.toml": _PYPROJECT, "ragkit/__init__.py": "", "ragkit/llm/__init__.py": "", "ragkit/llm/claude.py": binding,
             "ragkit/llm/ollama.py": "def ollama_complete(prompt):\n    return prompt\n", "ragkit/server.py": _SERVER, **more}
 
 
 def test_a_library_function_nothing_in_the_tree_calls_is_opt_in_developer_code(tmp_path: Path) -> None:
     found = _reach(tmp_path, _files())
     assert found["api.anthropic.com"] == ("opt-in", ["developer code calling ragkit.llm.claude.claude_complete"])
+
+
+def test_a_tree_that_declares_no_commands_keeps_its_functions_calls_default(tmp_path: Path) -> None:
+    found = _reach(tmp_path, _files(**{"pyproject.toml": '[project]\nname = "ragkit"\n'}))
+    assert found["api.anthropic.com"] == ("default", [])
 
 
 def test_a_library_function_the_tree_imports_keeps_its_calls_default(tmp_path: Path) -> None:
@@ -63,5 +71,5 @@ def test_a_function_a_decorator_may_register_keeps_its_calls_default(tmp_path: P
 
 
 def test_a_function_of_a_file_outside_a_package_keeps_its_calls_default(tmp_path: Path) -> None:
-    found = _reach(tmp_path, {"migrations/versions/0001_seed.py": _BINDING})
+    found = _reach(tmp_path, {"pyproject.toml": _PYPROJECT, "migrations/versions/0001_seed.py": _BINDING})
     assert found["api.anthropic.com"] == ("default", [])

@@ -7,7 +7,9 @@ it, so its outbound calls are ``opt-in``, with the switch "developer code callin
 (``pkg.module.function``). A function's decorators must all be wrappers that register nothing
 (``functools.lru_cache``, ``tenacity.retry``); any other (a route, a CLI command, a hook) may
 register it, and makes no switch, as does a file outside a package (a script, a migration a
-tool loads by its path).
+tool loads by its path). Functions are read so only in a tree that declares its commands (console
+scripts in ``pyproject.toml``, ``setup.cfg`` or ``setup.py``): those are what the shipped program
+runs; a tree that declares none may be run from any of its functions, which keep their reach.
 
 Unlike an instance method, such a method is no hook a framework calls on an object of a subclass;
 one with any other decorator (``@field_validator``, a route) may be registered, and makes no switch.
@@ -30,6 +32,8 @@ from .resolve import Resolver, _enclosing_class
 
 _METHOD_KINDS = frozenset({"staticmethod", "classmethod", "builtins.staticmethod", "builtins.classmethod"})
 # decorators that wrap a function and register it nowhere (functools and tenacity/backoff retries)
+_PACKAGING_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
+_COMMAND_TABLES = (b"console_scripts", b"[project.scripts]", b"[tool.poetry.scripts]")
 _WRAPPERS = frozenset({"functools.lru_cache", "functools.cache", "functools.cached_property", "functools.wraps",
                        "tenacity.retry", "backoff.on_exception", "backoff.on_predicate", "typing.overload"})
 
@@ -57,7 +61,7 @@ def uncalled_switches(module: ModuleFacts, qualname: str, resolver: Resolver) ->
 def _uncalled_function(module: ModuleFacts, name: str, resolver: Resolver) -> tuple[Switch, ...]:
     function = module.scope.children.get(name)
     if function is None or function.kind != "function" or function.name.startswith("__") \
-            or not _in_package(module.path, resolver) \
+            or not _in_package(module.path, resolver) or not _declares_commands(resolver) \
             or not all(_decorator_name(module, d) in _WRAPPERS for d in function.decorators):
         return ()
     if any(rule.finds(module.path, name) for rule in entry_rules().discovered) \
@@ -73,6 +77,16 @@ def _in_package(path: str, resolver: Resolver) -> bool:
     or a file a tool loads by its path."""
     folder = path.rsplit("/", 1)[0] if "/" in path else ""
     return bool(folder) and f"{folder}/__init__.py" in resolver.program.sources and not path.endswith("/__main__.py")
+
+
+def _declares_commands(resolver: Resolver) -> bool:
+    """Whether a packaging file of the tree declares console scripts."""
+    program = resolver.program
+    if program.deps is not None:  # a file starting or ceasing to declare commands changes the answer
+        program.deps.ask("mention:console_scripts")
+        program.deps.ask("mention:scripts")
+    return any(path.rsplit("/", 1)[-1] in _PACKAGING_FILES and any(table in source for table in _COMMAND_TABLES)
+               for path, source in program.shown_sources.items())
 
 
 def _decorator_name(module: ModuleFacts, expr) -> str | None:
