@@ -73,6 +73,24 @@ _APP = '''\
 
     def fetch(url):
         return requests.get(url)
+
+
+    def status(url):
+        try:
+            return requests.get(url).status_code
+        except OSError:
+            return None
+
+
+    def sync_url():
+        return os.environ.get("SYNC_URL") or "https://sync.example.com"
+
+
+    def sync(name):
+        base = sync_url()
+        if status(f"{base}/health") != 200:  # what a call returned: no switch
+            return None
+        return status(f"https://mirror.example.net/files/{name}")
 '''
 
 
@@ -99,6 +117,7 @@ def test_a_value_passed_by_a_call_under_a_failing_setting_test_is_opt_in(tmp_pat
     assert found["api.together.xyz"] == ("opt-in", ["env:LLM_PROVIDER"])
     assert found["cdn.example.com"] == ("default", [])
     assert found["files.example.com"] == ("default", [])
+    assert found["mirror.example.net"] == ("default", [])
     chosen = _reach(tmp_path, LLM_PROVIDER="groq")
     assert chosen["api.groq.com"] == ("default", [])
     assert chosen["api.together.xyz"] == ("opt-in", ["env:LLM_PROVIDER"])

@@ -36,6 +36,7 @@ _ENV_STEP = re.compile(r"\benv ([A-Za-z_][A-Za-z0-9_]*)")
 _PIECE_OF_ENV = re.compile(re.escape(PART_OF_ENV).replace(re.escape("{index}"), r"-?\d+"))
 _UNSET = object()  # an env var no scanned config sets, or None
 _UNDETERMINED = object()
+COMPUTED = "a computed value"  # the setting of a test whose value reads env vars on the way but names none
 MAX_CALLER_HOPS = 2
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, function, hops) -> caller switches
 
@@ -218,7 +219,7 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     taken = _taken(outcomes, frame.module.path)
     if taken is not None and test.negated:
         taken = not taken
-    name = setting or "a computed value"
+    name = setting or COMPUTED
     shipped = sorted({_shown(v) for v in values})
     condition = _condition(name, test, expected) if needle is None else \
         f"{'not (' if test.negated else ''}{needle!r} {test.op} {name}{')' if test.negated else ''}"

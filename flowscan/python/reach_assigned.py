@@ -6,7 +6,8 @@ assignment (a name, an attribute, a ``d[key] = …`` store) has its tests evalua
 (``reach._evaluate``, in the assignment's scope); the failing ones are the value's switches. A
 value passed as an argument (``elif provider == "openrouter": make_client(base_url="https://…")``,
 the step before the callee's ``parameter base_url``) is read the same way: it reaches the callee
-only when the call passing it is made. A test the shipped values pass, or one that reads no
+only when the call passing it is made (a test naming no setting, of what another call returned,
+is run-time control flow there). A test the shipped values pass, or one that reads no
 configuration, says nothing.
 """
 
@@ -74,12 +75,15 @@ def _failing(path: str, line: int, resolver: Resolver, passing: bool = False) ->
     facts = program.load(path, "assigned")
     found: list[Switch] = []
     if not facts.parse_error:
-        from .reach import _evaluate
+        from .reach import COMPUTED, _evaluate
 
-        calls = [(site.scope, site.tests) for site in facts.calls if passing and site.line == line and site.tests]
-        for qualname, tests in [*_assignments(facts, resolver).get(line, ()), *calls]:
+        for qualname, tests in _assignments(facts, resolver).get(line, ()):
             frame = Frame(facts, qualname, line)
             found.extend(s for s in (_evaluate(t, frame, resolver) for t in tests) if s is not None and s.taken is False)
+        for site in (site for site in facts.calls if passing and site.line == line and site.tests):
+            # a test of what another call returned (``if status(url) != 200:``) is run-time control flow
+            switches = (_evaluate(t, Frame(facts, site.scope, line), resolver) for t in site.tests)
+            found.extend(s for s in switches if s is not None and s.taken is False and s.setting != COMPUTED)
     memo[key] = tuple(dict.fromkeys(found))
     if deps is not None:
         deps.end(("assigned-switches", resolver.dep_scope), key)
