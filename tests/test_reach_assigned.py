@@ -47,6 +47,50 @@ _APP = '''\
 
     def backup(blob, mode):
         return Uploader(mode).send(blob)
+
+
+    def make_client(base_url=None):
+        return OpenAI(base_url=base_url)
+
+
+    def init_llm(provider):
+        if provider == "groq":
+            return make_client("https://api.groq.com/openai/v1")
+        if provider == "together":
+            return make_client(base_url="https://api.together.xyz/v1")
+        return make_client()
+
+
+    def chat():
+        return init_llm(os.getenv("LLM_PROVIDER", "openai"))
+
+
+    def download(name, fast):
+        if fast:
+            return fetch(f"https://cdn.example.com/{name}")  # a run-time choice: no switch
+        return fetch(f"https://files.example.com/{name}")
+
+
+    def fetch(url):
+        return requests.get(url)
+
+
+    def status(url):
+        try:
+            return requests.get(url).status_code
+        except OSError:
+            return None
+
+
+    def sync_url():
+        return os.environ.get("SYNC_URL") or "https://sync.example.com"
+
+
+    def sync(name):
+        base = sync_url()
+        if status(f"{base}/health") != 200:  # what a call returned: no switch
+            return None
+        return status(f"https://mirror.example.net/files/{name}")
 '''
 
 
@@ -64,6 +108,19 @@ def test_a_value_assigned_under_a_failing_setting_test_is_opt_in(tmp_path: Path)
     assert found["us.search.example.com"] == ("default", [])
     assert found["mirror.example.com"] == ("default", [])
     assert found["upload.example.com"] == ("default", [])
+
+
+def test_a_value_passed_by_a_call_under_a_failing_setting_test_is_opt_in(tmp_path: Path) -> None:
+    """The callee runs by default (its other caller passes no URL); the URLs each branch passes do not."""
+    found = _reach(tmp_path)
+    assert found["api.groq.com"] == ("opt-in", ["env:LLM_PROVIDER"])
+    assert found["api.together.xyz"] == ("opt-in", ["env:LLM_PROVIDER"])
+    assert found["cdn.example.com"] == ("default", [])
+    assert found["files.example.com"] == ("default", [])
+    assert found["mirror.example.net"] == ("default", [])
+    chosen = _reach(tmp_path, LLM_PROVIDER="groq")
+    assert chosen["api.groq.com"] == ("default", [])
+    assert chosen["api.together.xyz"] == ("opt-in", ["env:LLM_PROVIDER"])
 
 
 def test_the_deployment_values_decide_which_assignment_is_opt_in(tmp_path: Path) -> None:

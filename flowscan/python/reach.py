@@ -15,7 +15,7 @@ import re
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
-from ..values import TRUNCATED
+from ..values import TRUNCATED, Hole
 from .entrypoints import USER_SUPPLIED
 from .facts import Attr, CallSite, Lit, ModuleFacts, Name, NoneLit, Scope, Test
 from .objects import ARGV, CALLER_SET, Absent, ClassRef, Ext, Frame, FuncRef, ListObj, Strs, Unknown, UserInput
@@ -26,14 +26,17 @@ from .reach_input import user_choice_switch
 from .resolve import Resolver
 from .resolve_cli import CLI_FLAG, FLAG_DEFAULT_STEP
 from .resolve_models import CONFIG_FIELD_STEP
+from .str_split import PART_OF_ENV
 
 DEFAULT = "default"
 OPT_IN = "opt-in"
 UNKNOWN = "unknown"
 _FALSY = frozenset({"", "False", "false", "0", "None", "null"})
 _ENV_STEP = re.compile(r"\benv ([A-Za-z_][A-Za-z0-9_]*)")
+_PIECE_OF_ENV = re.compile(re.escape(PART_OF_ENV).replace(re.escape("{index}"), r"-?\d+"))
 _UNSET = object()  # an env var no scanned config sets, or None
 _UNDETERMINED = object()
+COMPUTED = "a computed value"  # the setting of a test whose value reads env vars on the way but names none
 MAX_CALLER_HOPS = 2
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, function, hops) -> caller switches
 
@@ -220,7 +223,7 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     taken = _taken(outcomes, frame.module.path)
     if taken is not None and test.negated:
         taken = not taken
-    name = setting or "a computed value"
+    name = setting or COMPUTED
     shipped = sorted({_shown(v) for v in values})
     condition = _condition(name, test, expected) if needle is None else \
         f"{'not (' if test.negated else ''}{needle!r} {test.op} {name}{')' if test.negated else ''}"
@@ -311,11 +314,17 @@ def _plain_values(obj) -> list[tuple[object, tuple]]:
     for value in obj.values:
         if value.is_known:
             out.append((value.text, value.trail))
-        elif len(value.parts) == 1 and str(value.parts[0]).startswith("{env:"):
+        elif len(value.parts) == 1 and _unset_env(value.parts[0]):
             out.append((_UNSET, value.trail))
         else:
             out.append((_UNDETERMINED, value.trail))
     return out
+
+
+def _unset_env(part) -> bool:
+    """An env var's whole value, or a piece of it (``os.getenv("MODEL").split("/")[0]``): unset
+    when no scanned config sets the var."""
+    return isinstance(part, Hole) and (part.label.startswith("env:") or _PIECE_OF_ENV.match(part.label) is not None)
 
 
 def _taken(outcomes: list[tuple[bool | None, object, tuple]], path: str) -> bool | None:

@@ -3,7 +3,7 @@
 (an env var, a settings field or file, a command-line flag's default) takes its branch only when
 the shipped value has the affix. A value whose leading (trailing) literal text already decides
 the test is decided even with a hole after (before) it (``f"ollama/{name}"``); None (an unset
-env var) has no ``startswith``, so the branch is not taken. A test of a value that reads no
+env var, or a piece of one) has no ``startswith``, so the branch is not taken. A test of a value that reads no
 configuration is run-time control flow, as in ``reach``.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..model import Switch
 from .facts import Attr, Call, Lit, Seq, Test
 from .objects import Absent, Frame, Strs
-from .reach import _UNDETERMINED, _UNSET, _by_caller, _is_flag, _setting, _shown, _taken
+from .reach import _UNDETERMINED, _UNSET, _by_caller, _is_flag, _setting, _shown, _taken, _unset_env
 from .resolve import Resolver
 from .resolve_cli import CLI_FLAG
 
@@ -79,7 +79,8 @@ def _values(objs: list) -> list[tuple[object, object, tuple]]:
         if isinstance(obj, Absent):
             out.append((_UNSET, _UNSET, obj.trail))
         elif isinstance(obj, Strs) and obj.values:
-            out.extend((value, value.text if value.is_known else _UNDETERMINED, value.trail) for value in obj.values)
+            out.extend((_UNSET, _UNSET, value.trail) if len(value.parts) == 1 and _unset_env(value.parts[0])
+                       else (value, value.text if value.is_known else _UNDETERMINED, value.trail) for value in obj.values)
         else:
             out.append((_UNDETERMINED, _UNDETERMINED, ()))
     return out

@@ -4,7 +4,11 @@ only under configuration tests (``if os.getenv("USE_PROXY"): base_url = "https:/
 pass, whatever tests the call itself is under. Each step of a value's chain that is an
 assignment (a name, an attribute, a ``d[key] = …`` store) has its tests evaluated like a call's
 (``reach._evaluate``, in the assignment's scope); the failing ones are the value's switches. A
-test the shipped values pass, or one that reads no configuration, says nothing.
+value passed as an argument (``elif provider == "openrouter": make_client(base_url="https://…")``,
+the step before the callee's ``parameter base_url``) is read the same way: it reaches the callee
+only when the call passing it is made (a test naming no setting, of what another call returned,
+is run-time control flow there). A test the shipped values pass, or one that reads no
+configuration, says nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from weakref import WeakKeyDictionary
 from ..model import Switch
 from ..values import StrValue
 from .facts import ModuleFacts, Test
-from .objects import Frame
+from .objects import PARAMETER_HOLE, Frame
 from .reach_selection import _scopes
 from .resolve import Resolver, _method_of
 
@@ -45,17 +49,21 @@ def isolated(resolver: Resolver) -> Iterator[None]:
 def assigned_switches(value: StrValue, resolver: Resolver) -> tuple[Switch, ...]:
     """The failing configuration tests of the assignments in ``value``'s chain."""
     found: list[Switch] = []
-    for path, line in dict.fromkeys((step.path, step.line) for step in value.trail if step.path.endswith(".py")):
-        found.extend(_failing(path, line, resolver))
+    trail = value.trail
+    passing = {(step.path, step.line) for step, then in zip(trail, trail[1:]) if then.detail.startswith(PARAMETER_HOLE)}
+    for path, line in dict.fromkeys((step.path, step.line) for step in trail if step.path.endswith(".py")):
+        found.extend(_failing(path, line, resolver, (path, line) in passing))
     return tuple(dict.fromkeys(found))
 
 
-def _failing(path: str, line: int, resolver: Resolver) -> tuple[Switch, ...]:
+def _failing(path: str, line: int, resolver: Resolver, passing: bool = False) -> tuple[Switch, ...]:
+    """The failing tests of the assignments at ``path:line`` (and, when the value is passed
+    there as an argument, of the calls starting on that line)."""
     program = resolver.program
     if path not in program.sources:
         return ()
     memo = _MEMO.setdefault(resolver, {})
-    key = (path, line)
+    key = (path, line, passing)
     deps = resolver.deps
     if key in memo:
         if deps is not None:
@@ -67,11 +75,15 @@ def _failing(path: str, line: int, resolver: Resolver) -> tuple[Switch, ...]:
     facts = program.load(path, "assigned")
     found: list[Switch] = []
     if not facts.parse_error:
-        from .reach import _evaluate
+        from .reach import COMPUTED, _evaluate
 
         for qualname, tests in _assignments(facts, resolver).get(line, ()):
             frame = Frame(facts, qualname, line)
             found.extend(s for s in (_evaluate(t, frame, resolver) for t in tests) if s is not None and s.taken is False)
+        for site in (site for site in facts.calls if passing and site.line == line and site.tests):
+            # a test of what another call returned (``if status(url) != 200:``) is run-time control flow
+            switches = (_evaluate(t, Frame(facts, site.scope, line), resolver) for t in site.tests)
+            found.extend(s for s in switches if s is not None and s.taken is False and s.setting != COMPUTED)
     memo[key] = tuple(dict.fromkeys(found))
     if deps is not None:
         deps.end(("assigned-switches", resolver.dep_scope), key)

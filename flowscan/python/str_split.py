@@ -9,6 +9,7 @@ from ..values import Hole, StrValue, join_parts
 from .objects import Obj, Pieces, Strs
 
 SPLITTERS = frozenset({"split", "rsplit", "partition", "rpartition"})
+PART_OF_ENV = "part {index} of env:"  # the label of a piece of an env var's whole value (``part 0 of env:MODEL``)
 
 
 def split_values(values: tuple[StrValue, ...], method: str, sep: str | None, maxsplit: int, step: Step) -> Pieces:
@@ -30,8 +31,20 @@ def piece(pieces: Pieces, index: int, path: str, line: int) -> list[Obj]:
         if 0 <= index < certain or (index < 0 and certain == count and -count <= index):
             out.append(row[index])
         elif not (certain == count and (index >= count or index < -count)):  # not an IndexError
-            out.append(StrValue.hole(f"part {index} of a split string", (Step(path, line, "not resolved: a split of a string with unknown parts"),)))
+            out.append(_unknown_piece(row, index, Step(path, line, "not resolved: a split of a string with unknown parts")))
     return [Strs(tuple(out))] if out else []
+
+
+def _unknown_piece(row: tuple[StrValue, ...], index: int, step: Step) -> StrValue:
+    """A piece not known statically. Of an env var's whole value (``os.getenv("MODEL").split("/")[0]``)
+    it names the var and keeps its chain (``part 0 of env:MODEL``): a piece of a var no scanned
+    config sets is not set either; of anything else, a hole of its own."""
+    whole = row[0] if len(row) == 1 and len(row[0].parts) == 1 else None
+    hole = whole.parts[0] if whole is not None else None
+    if isinstance(hole, Hole) and hole.label.startswith("env:"):
+        label = PART_OF_ENV.format(index=index) + hole.label.removeprefix("env:")
+        return StrValue.hole(label, (*whole.trail, step))
+    return StrValue.hole(f"part {index} of a split string", (step,))
 
 
 def _split(value: StrValue, method: str, sep: str | None, maxsplit: int) -> tuple[list[list], int]:
