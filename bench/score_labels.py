@@ -35,7 +35,12 @@ import yaml
 
 
 def _pattern(host: str) -> re.Pattern[str]:
-    return re.compile("^" + re.sub(r"\\\{[^}]*\\\}", r"[^/]+", re.escape(host.lower())) + "$")
+    """A label's host (``{region}`` parts match any text) as flowscan reports hosts: without a
+    URL's scheme and path, and without a port (``localhost:11434`` is host ``localhost``)."""
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", host.lower()).split("/", 1)[0]
+    if re.fullmatch(r"[^:{}\[\]]+:\d+", host):
+        host = host.rsplit(":", 1)[0]
+    return re.compile("^" + re.sub(r"\\\{[^}]*\\\}", r"[^/]+", re.escape(host)) + "$")
 
 
 def _label_region(region: object) -> str | None:

@@ -44,3 +44,15 @@ def test_unplaced_reads_reports_and_inventories(tmp_path: Path) -> None:
     ]}))
     assert _unplaced(report) == [("groq", "api.groq.com")]
     assert _unplaced(inventory) == [("tavily", "api.tavily.com")]
+
+
+def test_a_label_host_matches_as_flowscan_reports_hosts() -> None:
+    """A label written with a port or a scheme (``localhost:11434``) names the host flowscan
+    reports (``localhost``); ``{region}`` parts match any text; another host does not match."""
+    from bench.score_labels import _pattern
+
+    assert _pattern("localhost:11434").match("localhost")
+    assert _pattern("http://localhost:11434").match("localhost")
+    assert _pattern("bedrock-runtime.{region}.amazonaws.com").match("bedrock-runtime.eu-west-1.amazonaws.com")
+    assert not _pattern("localhost:11434").match("127.0.0.1")
+    assert not _pattern("api.openai.com").match("api.openai.com.evil.example")
