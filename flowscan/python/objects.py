@@ -151,6 +151,9 @@ class DataObj:
     # A Dynaconf table: the env var naming it (``OPENAI`` for ``settings.openai``); a key ``K``
     # below it is then matched in any case and read from env ``{env}__K`` first.
     env: str | None = None
+    # Dynaconf with merging on: the same table in earlier files, first file first; a key this
+    # table lacks is read from the last of them that has it.
+    under: tuple[DataObj, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
