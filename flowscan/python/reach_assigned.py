@@ -27,17 +27,19 @@ from .resolve import Resolver, _method_of
 
 _TESTS: WeakKeyDictionary = WeakKeyDictionary()  # program -> path -> line -> [(scope qualname, tests)]
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, line) -> failing switches
+_SIDE: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> the values ``isolated`` runs memoised
 
 
 @contextmanager
 def isolated(resolver: Resolver) -> Iterator[None]:
-    """Evaluate with a fresh budget whose values are not kept for later calls: the resolver's
-    memo takes writes in a layer dropped afterwards (a value that ran out of budget here, or one
-    found only because this ran first, must not change what the next call finds), and a budget
-    this spends is not counted against the call being resolved."""
+    """Evaluate with a fresh budget, keeping what is found apart from the values calls find:
+    the resolver's memo takes writes in a layer of its own, which later ``isolated`` runs share
+    but the resolution of calls never reads (a value found only because this ran first must not
+    change what the next call finds), and a budget this spends is not counted against the call
+    being resolved. A value that ran out of budget is not memoised, here as anywhere."""
     memo, spent, site = resolver._memo, resolver.steps, resolver.budget_site
     hit = site in resolver.budget_hits
-    resolver._memo, resolver.steps = ChainMap({}, memo), 0
+    resolver._memo, resolver.steps = ChainMap(_SIDE.setdefault(resolver, {}), memo), 0
     try:
         yield
     finally:
