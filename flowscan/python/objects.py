@@ -190,6 +190,14 @@ class DictGet:
 
 
 @dataclass(frozen=True, eq=False)
+class MappingCopy:
+    """``mapping.copy`` of a dict literal or a settings file's mapping, waiting for its call:
+    the copy holds the same entries."""
+
+    mapping: DictObj | DataObj
+
+
+@dataclass(frozen=True, eq=False)
 class SuperOf:
     """``super()`` in a method of class ``ref``: its bases' attributes, bound to ``instance``."""
 
@@ -279,6 +287,7 @@ class Namespace:
 class Unknown:
     why: str
     line: int = 0
+    path: str = ""  # the file ``line`` is in, when it may not be the file that reads the value
 
 
 @dataclass(frozen=True)

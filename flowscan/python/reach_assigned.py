@@ -27,6 +27,7 @@ from .resolve import Resolver, _method_of
 
 _TESTS: WeakKeyDictionary = WeakKeyDictionary()  # program -> path -> line -> [(scope qualname, tests)]
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, line) -> failing switches
+NOT_RESOLVED = "not resolved: "  # a step naming a value not found (``Resolver.strings``), no assignment
 _SIDE: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> the values ``isolated`` runs memoised
 
 
@@ -53,7 +54,8 @@ def assigned_switches(value: StrValue, resolver: Resolver) -> tuple[Switch, ...]
     found: list[Switch] = []
     trail = value.trail
     passing = {(step.path, step.line) for step, then in zip(trail, trail[1:]) if then.detail.startswith(PARAMETER_HOLE)}
-    for path, line in dict.fromkeys((step.path, step.line) for step in trail if step.path.endswith(".py")):
+    for path, line in dict.fromkeys((step.path, step.line) for step in trail
+                                    if step.path.endswith(".py") and not step.detail.startswith(NOT_RESOLVED)):
         found.extend(_failing(path, line, resolver, (path, line) in passing))
     return tuple(dict.fromkeys(found))
 

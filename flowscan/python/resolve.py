@@ -50,6 +50,7 @@ from .objects import (
     ClassRef,
     DataGet,
     DictGet,
+    MappingCopy,
     DataObj,
     DynaconfGet,
     DynaconfUnset,
@@ -300,7 +301,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 out.extend(obj.values)
             elif isinstance(obj, (Unknown, ListObj)):
                 why = obj.why if isinstance(obj, Unknown) else "a list or tuple"
-                out.append(StrValue.hole(why, (Step(frame.module.path, obj.line or frame.line, f"not resolved: {why}"),)))
+                where = (obj.path, obj.line) if isinstance(obj, Unknown) and obj.path else (frame.module.path, obj.line or frame.line)
+                out.append(StrValue.hole(why, (Step(*where, f"not resolved: {why}"),)))
             elif isinstance(obj, Absent):
                 continue
             elif isinstance(obj, DynaconfUnset):
@@ -625,6 +627,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         if isinstance(base, PathVal):
             return [path_attr(base, attr, frame.module.path if frame is not None else "", line)]
         if isinstance(base, DictObj):
+            if attr == "copy":
+                return [MappingCopy(base)]
             return [DictGet(base)] if attr == "get" else [Unknown(f"dict method {attr}", line)]
         if isinstance(base, DataObj) and base.env is not None:
             return [DynaconfGet(base)] if attr == "get" else self.dynaconf_child(
@@ -633,6 +637,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             return [DynaconfGet(base)] if attr == "get" else self.dynaconf_key(
                 base, attr, frame.module.path if frame is not None else base.path, line)
         if isinstance(base, DataObj):
+            if attr == "copy" and isinstance(base.node.value, dict):
+                return [MappingCopy(base)]
             return [DataGet(base)] if attr == "get" else self._data_item(base, attr)
         if isinstance(base, Unshipped):  # ``row.field``, ``cfg.get``: the method is kept for the call
             return [replace(base, method=attr)]
@@ -1009,6 +1015,10 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 return self._super(ctx.frame)
             if name == "dict" and not ctx.args:
                 return [DictObj(tuple((key, value) for key, value in ctx.kwargs if key != "**"), frame)]
+            if name == "dict" and len(ctx.args) == 1 and not ctx.kwargs:  # ``dict(DEFAULTS)``: a copy
+                copied = self.eval(ctx.args[0], frame)
+                if copied and all(isinstance(o, (DictObj, DataObj)) for o in copied):
+                    return copied
             if func.receiver is not None:
                 namespace = self.parsed(func, ctx)
                 if namespace is not None:
@@ -1036,6 +1046,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             return self.dynaconf_get(func, ctx)
         if isinstance(func, DictGet):
             return self._dict_get(func.mapping, ctx)
+        if isinstance(func, MappingCopy):
+            return [func.mapping]
         if isinstance(func, CallerGet):
             return self.caller_get_call(func, ctx)
         return [Unknown(f"call of {describe(func)}", ctx.line)]
