@@ -252,7 +252,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             result = self._eval(expr, frame)
         finally:
             active.discard(key)
-        result = _cap(result)
+        result = _located(_cap(result), frame.module.path)
         if self.steps <= STEP_BUDGET:  # not over budget
             self._memo[key] = tuple(result)
             if self.env_reads_seen > reads:
@@ -301,7 +301,9 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 out.extend(obj.values)
             elif isinstance(obj, (Unknown, ListObj)):
                 why = obj.why if isinstance(obj, Unknown) else "a list or tuple"
-                where = (obj.path, obj.line) if isinstance(obj, Unknown) and obj.path else (frame.module.path, obj.line or frame.line)
+                located = isinstance(obj, Unknown) and obj.path and obj.line
+                where = (obj.path, obj.line) if located else (frame.module.path, frame.line) \
+                    if isinstance(obj, Unknown) and obj.path else (frame.module.path, obj.line or frame.line)
                 out.append(StrValue.hole(why, (Step(*where, f"not resolved: {why}"),)))
             elif isinstance(obj, Absent):
                 continue
@@ -1204,6 +1206,15 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
 
 
 # -- helpers -----------------------------------------------------------------
+
+def _located(objs: list[Obj], path: str) -> list[Obj]:
+    """``objs`` with each value not found stamped with the file its line is in (the module of
+    the evaluation that gave it), so that a value read in another module cites its own
+    ``path:line``."""
+    if not any(type(obj) is Unknown and not obj.path for obj in objs):
+        return objs
+    return [Unknown(obj.why, obj.line, path) if type(obj) is Unknown and not obj.path else obj for obj in objs]
+
 
 def _cap(objs: list[Obj], room: int = MAX_ALTERNATIVES) -> list[Obj]:
     """The distinct objects of an expression, at most ``room`` (16, ``MAX_ALTERNATIVES``). Over the
