@@ -36,7 +36,9 @@ from pathlib import Path
 import yaml
 
 
-ENV_DEFAULT_STEP = re.compile(r"(?:^default of env|\breads env) ([A-Za-z_][A-Za-z0-9_]*)")
+# chain steps saying a known host is an env var's default: the code's (``default of env NAME``), an
+# SDK's (``SDK reads env NAME``, ``SDK default (NAME, OTHER not set in any scanned config)``)
+ENV_DEFAULT_STEP = re.compile(r"(?:^default of env|\breads env) (\w+)|\bdefault \(([\w, ]+) not set in any scanned config\)")
 
 
 def _env_named(endpoints: list[dict]) -> set[str]:
@@ -44,7 +46,8 @@ def _env_named(endpoints: list[dict]) -> set[str]:
     unknown-host endpoint, or a chain step saying a known host is that env var's default."""
     unresolved = {part for e in endpoints if not e.get("host") for part in e.get("unresolved", []) if part.startswith("env:")}
     return unresolved | {f"env:{name}" for e in endpoints if e.get("host") for chain in e.get("chains", [])
-                         for step in chain for name in ENV_DEFAULT_STEP.findall(step.get("detail", ""))}
+                         for step in chain for match in ENV_DEFAULT_STEP.finditer(step.get("detail", ""))
+                         for name in (match[1] or match[2]).split(", ")}
 
 
 def _pattern(host: str) -> re.Pattern[str]:
