@@ -10,7 +10,7 @@ an ``env:NAME`` label also matches an unknown-host endpoint that names that same
 (``env:NAME`` among its unresolved parts: "the tool must report the same ... env var",
 labels/README.md), or an endpoint whose host is the code's or the SDK's default for that env var
 (a chain step ``default of env NAME`` or ``SDK reads env NAME``: the report names the env var that
-moves the host).
+moves the host), or that names the env var among those an SDK with no default host reads.
 
 - recall: labelled destinations with a matching endpoint / labelled destinations, also per
   ``reach`` (default, opt-in);
@@ -36,18 +36,19 @@ from pathlib import Path
 import yaml
 
 
-# chain steps saying a known host is an env var's default: the code's (``default of env NAME``), an
+# chain steps saying the host is an env var's value or default: the code's (``default of env NAME``), an
 # SDK's (``SDK reads env NAME``, ``SDK default (NAME, OTHER not set in any scanned config)``)
-ENV_DEFAULT_STEP = re.compile(r"(?:^default of env|\breads env) (\w+)|\bdefault \(([\w, ]+) not set in any scanned config\)")
+ENV_DEFAULT_STEP = re.compile(r"(?:^default of env|\breads env) (\w+(?: / \w+)*)|\bdefault \(([\w, ]+) not set in any scanned config\)")
 
 
 def _env_named(endpoints: list[dict]) -> set[str]:
     """``env:NAME`` for each env var the report names as deciding a host: an unresolved part of an
-    unknown-host endpoint, or a chain step saying a known host is that env var's default."""
+    unknown-host endpoint, or a chain step saying the host is that env var's value or default
+    (``SDK reads env A / B``: each of them)."""
     unresolved = {part for e in endpoints if not e.get("host") for part in e.get("unresolved", []) if part.startswith("env:")}
-    return unresolved | {f"env:{name}" for e in endpoints if e.get("host") for chain in e.get("chains", [])
+    return unresolved | {f"env:{name}" for e in endpoints for chain in e.get("chains", [])
                          for step in chain for match in ENV_DEFAULT_STEP.finditer(step.get("detail", ""))
-                         for name in (match[1] or match[2]).split(", ")}
+                         for name in re.split(r", | / ", match[1] or match[2])}
 
 
 def _pattern(host: str) -> re.Pattern[str]:

@@ -71,7 +71,9 @@ def test_an_env_label_matches_a_default_host_whose_chain_names_the_env_var() -> 
             {"detail": "default of env JINA_READER_API_URL (not set in any scanned config)"}]]},
         {"host": "api.openai.com", "chains": [[{"detail": "openai.OpenAI reads env OPENAI_BASE_URL, not set in any scanned config"}]]},
         {"host": "api.openai.com", "chains": [[{"detail": "litellm.completion default (OPENAI_BASE_URL, OPENAI_API_BASE not set in any scanned config)"}]]},
+        {"host": None, "unresolved": ["env:WATSONX_API_BASE"], "chains": [[
+            {"detail": "litellm.completion reads env WATSONX_API_BASE / WATSONX_URL, not set in any scanned config"}]]},
         {"host": "api.tavily.com", "chains": [[{"detail": 'key = os.getenv("TAVILY_API_KEY")'}]]},
     ]
     assert _env_named(endpoints) == {"env:BROWSER_CDP_URL", "env:JINA_READER_API_URL", "env:OPENAI_BASE_URL",
-                                    "env:OPENAI_API_BASE"}
+                                    "env:OPENAI_API_BASE", "env:WATSONX_API_BASE", "env:WATSONX_URL"}
