@@ -145,6 +145,7 @@ class EnvService:
     default_on: bool = False  # on when no switch variable is set (telemetry a library sends on its own)
     off: tuple[str, ...] = ()  # values that turn it off; with default_on
     on: tuple[str, ...] = ()  # values that keep it on, any other turns it off; with default_on
+    unset_opt_in: bool = False  # reported opt-in where no config sets the switch (the import is the code's choice)
 
 
 @dataclass(frozen=True)
@@ -411,7 +412,8 @@ def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider:
         catalog.env_services.append(EnvService(pid if is_provider else None, entry.get("name", data["name"]), tuple(when["env"]),
                                                when.get("equals"),
                                                tuple(entry["imports"]), entry["url"], rel, when.get("default_on", False),
-                                               tuple(when.get("off", ())), tuple(when.get("on", ()))))
+                                               tuple(when.get("off", ())), tuple(when.get("on", ())),
+                                               when.get("unset_opt_in", False)))
     for i, entry in enumerate(data.get("constants", [])):
         for name in entry["names"]:
             if catalog.constants.get(name, entry["value"]) != entry["value"]:
