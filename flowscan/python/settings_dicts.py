@@ -66,7 +66,7 @@ def _socket_paths(expr: Expr | None, frame: Frame, resolver: Resolver) -> set[St
     objs = resolver.eval(expr, frame)
     paths = [v for obj in objs if isinstance(obj, PathVal) for v in obj.values]
     paths += [v for obj in objs if isinstance(obj, Strs) for v in obj.values
-              if v.is_known and "/" in v.text or v.trail and v.trail[0].detail.startswith(_PATH_OPS)]
+              if (v.is_known and "/" in v.text) or (v.trail and v.trail[0].detail.startswith(_PATH_OPS))]
     return {v.trail[0] for v in paths if v.trail}
 
 
