@@ -1,0 +1,86 @@
+"""Opt-in by a command-line subcommand: a click group's command (or a subgroup's), or a command
+of a typer app that needs its name (a callback, or several commands), runs only when the user
+names it; a standalone click command and a typer app's only command run by default."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from flowscan.api import ScanOptions, scan
+
+
+def _reach(tmp_path: Path, files: dict[str, str]) -> dict[str | None, tuple[str, list[str]]]:
+    for name, source in {"tool/__init__.py": "", **files}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(textwrap.dedent(source))
+    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
+    return {e.host: (e.reach, sorted({s.setting for s in e.switches})) for e in report.endpoints}
+
+
+_PUBLISH = '''\
+    import requests
+
+
+    def publish(name):
+        requests.post("https://api.render.com/v1/services", json={"name": name}, timeout=30)
+'''
+
+
+def test_a_click_group_command_and_what_it_calls_are_opt_in(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"tool/publish.py": _PUBLISH, "tool/cli.py": '''\
+        import click
+        import requests
+
+        from .publish import publish
+
+        cli = click.Group("tool")
+
+
+        @cli.command(name="ship")
+        @click.argument("name")
+        def ship_it(name):
+            publish(name)
+
+
+        @cli.command()
+        def check_updates_cmd():
+            requests.get("https://pypi.org/pypi/tool/json", timeout=10)
+    '''})
+    assert found["api.render.com"] == ("opt-in", ["CLI subcommand ship"])
+    assert found["pypi.org"] == ("opt-in", ["CLI subcommand check-updates"])
+
+
+def test_a_standalone_click_command_is_default(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"tool/publish.py": _PUBLISH, "tool/cli.py": '''\
+        import click
+
+        from .publish import publish
+
+
+        @click.command()
+        @click.argument("name")
+        def main(name):
+            publish(name)
+    '''})
+    assert found["api.render.com"] == ("default", [])
+
+
+def test_a_typer_app_needs_the_name_with_a_callback_not_with_one_command(tmp_path: Path) -> None:
+    one = '''\
+        import typer
+
+        from .publish import publish
+
+        app = typer.Typer()
+        {callback}
+
+        @app.command()
+        def ship(name: str):
+            publish(name)
+    '''
+    alone = _reach(tmp_path / "alone", {"tool/publish.py": _PUBLISH, "tool/cli.py": one.format(callback="")})
+    assert alone["api.render.com"] == ("default", [])
+    with_callback = one.format(callback="\n        @app.callback()\n        def main(verbose: bool = False):\n            pass\n")
+    named = _reach(tmp_path / "named", {"tool/publish.py": _PUBLISH, "tool/cli.py": with_callback})
+    assert named["api.render.com"] == ("opt-in", ["CLI subcommand ship"])
