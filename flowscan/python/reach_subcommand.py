@@ -38,8 +38,17 @@ def subcommand_switches(module: ModuleFacts, qualname: str, resolver: Resolver) 
         return ()
     table = _MEMO.setdefault(resolver, {})
     key = (module.path, name)
-    if key not in table:
-        table[key] = _switches(module, scope, resolver)
+    deps = resolver.deps
+    if key in table:
+        if deps is not None:
+            deps.hit(("subcommand-switches", resolver.dep_scope), key)
+        return table[key]
+    if deps is not None:
+        deps.begin()
+        deps.read(module.path)  # the decorators, and the typer app's other commands
+    table[key] = _switches(module, scope, resolver)
+    if deps is not None:
+        deps.end(("subcommand-switches", resolver.dep_scope), key)
     return table[key]
 
 
@@ -90,7 +99,10 @@ def _is_group(objs: list, rule: FlagRule, resolver: Resolver, depth: int) -> boo
     ``group`` method) makes one, or an instance of a group class."""
     if not objs or depth <= 0:
         return False
+    deps = resolver.deps
     for obj in objs:
+        if isinstance(obj, FuncRef) and deps is not None:
+            deps.read(obj.module.path)  # the group's decorators
         if isinstance(obj, Inst) and isinstance(obj.of, Ext) and obj.of.dotted in rule.command_groups:
             continue
         if not isinstance(obj, FuncRef) or not any(
