@@ -4,18 +4,13 @@ names it; a standalone click command and a typer app's only command run by defau
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-from flowscan.api import ScanOptions, scan
+from .test_reach_factories import _reach as _reach_of
 
 
 def _reach(tmp_path: Path, files: dict[str, str]) -> dict[str | None, tuple[str, list[str]]]:
-    for name, source in {"tool/__init__.py": "", **files}.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(textwrap.dedent(source))
-    report = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report
-    return {e.host: (e.reach, sorted({s.setting for s in e.switches})) for e in report.endpoints}
+    return _reach_of(tmp_path, {"tool/__init__.py": "", **files})
 
 
 _PUBLISH = '''\
