@@ -79,3 +79,34 @@ def test_a_typer_app_needs_the_name_with_a_callback_not_with_one_command(tmp_pat
     with_callback = one.format(callback="\n        @app.callback()\n        def main(verbose: bool = False):\n            pass\n")
     named = _reach(tmp_path / "named", {"tool/publish.py": _PUBLISH, "tool/cli.py": with_callback})
     assert named["api.render.com"] == ("opt-in", ["CLI subcommand ship"])
+
+
+def test_a_class_made_only_in_a_subcommand_is_opt_in_whoever_calls_its_methods(tmp_path: Path) -> None:
+    found = _reach(tmp_path, {"tool/engines.py": '''\
+        import requests
+
+
+        class WebSearch:
+            def search(self, query):
+                return requests.get("https://api.search.brave.com/res/v1/web/search", params={"q": query}, timeout=10)
+    ''', "tool/runner.py": '''\
+        def run(engine, queries):
+            return [engine.search(query) for query in queries]
+    ''', "tool/cli.py": '''\
+        import click
+
+        from .engines import WebSearch
+        from .runner import run
+
+
+        @click.group()
+        def cli():
+            """Batch research."""
+
+
+        @cli.command()
+        @click.argument("queries", nargs=-1)
+        def research(queries):
+            run(WebSearch(), queries)
+    '''})
+    assert found["api.search.brave.com"] == ("opt-in", ["CLI subcommand research"])
