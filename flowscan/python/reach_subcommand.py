@@ -21,6 +21,7 @@ from ..model import Switch
 from .entrypoints import FlagRule, entry_rules
 from .facts import Attr, Call, Expr, Lit, ModuleFacts, Name, Scope
 from .objects import Ext, Frame, FuncRef, Inst
+from .reach_memo import memoised
 from .resolve import Resolver
 
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, function name) -> switches
@@ -36,23 +37,13 @@ def subcommand_switches(module: ModuleFacts, qualname: str, resolver: Resolver) 
     scope = module.scope.children.get(name)
     if scope is None or scope.kind != "function" or not scope.decorators:
         return ()
-    table = _MEMO.setdefault(resolver, {})
-    key = (module.path, name)
-    deps = resolver.deps
-    if key in table:
-        if deps is not None:
-            deps.hit(("subcommand-switches", resolver.dep_scope), key)
-        return table[key]
-    if deps is not None:
-        deps.begin()
-        deps.read(module.path)  # the decorators, and the typer app's other commands
-    table[key] = _switches(module, scope, resolver)
-    if deps is not None:
-        deps.end(("subcommand-switches", resolver.dep_scope), key)
-    return table[key]
+    return memoised(_MEMO, "subcommand-switches", (module.path, name), resolver,
+                    lambda: _switches(module, scope, resolver))
 
 
 def _switches(module: ModuleFacts, scope: Scope, resolver: Resolver) -> tuple[Switch, ...]:
+    if resolver.deps is not None:
+        resolver.deps.read(module.path)  # the decorators, and the typer app's other commands
     frame = Frame(module, "", scope.line)
     for decorator in scope.decorators:
         command = _command_name(module, scope, decorator, frame, resolver)
