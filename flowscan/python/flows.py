@@ -21,6 +21,7 @@ from .reach_assigned import assigned_switches, isolated
 from .reach_imports import import_switches
 from .reach_loaded import loaded_switches, loaded_value_switches
 from .reach_selection import selection_switches
+from .reach_subcommand import subcommand_switches
 from .reach_stored import stored_switches
 from .reach_uncalled import uncalled_switches
 from .resolve import MAX_CALLER_DEPTH, Resolver, _enclosing_class, _scope_chain
@@ -344,6 +345,8 @@ def _site_switches(site: CallSite, call: SinkCall, resolver: Resolver) -> tuple[
         switches += stored_switches(frame.module, site.scope, resolver)
     if not any(s.taken is False for s in switches):
         switches += selection_switches(frame.module, site.scope, resolver)
+    if not any(s.taken is False for s in switches):
+        switches += subcommand_switches(frame.module, site.scope, resolver)
     if not any(s.taken is False for s in switches):
         switches += credential_switches(frame.module, site.scope, resolver)
     if not any(s.taken is False for s in switches):

@@ -95,6 +95,10 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
 
                 picked = selection_switches(facts, site.scope, resolver)
                 failing = list(picked) if picked and all(s.taken is False for s in picked) else []
+            if not failing:  # a caller in a subcommand the user must name (``reach_subcommand``)
+                from .reach_subcommand import subcommand_switches
+
+                failing = list(subcommand_switches(facts, site.scope, resolver))
             if failing:
                 found.extend(failing)
                 continue
