@@ -1166,11 +1166,13 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             return out
         usable = [d for d in defaults if not isinstance(d, Absent)]
         hole = Strs((StrValue.hole(f"env:{key}", (Step(path, line, f"{label} is not set in any scanned config"),)),))
+        # ``os.getenv(K, None)``: unset, the value is None, so an SDK given it uses its own default
+        none = [Absent((*d.trail, Step(path, line, f"{label} {UNSET_IS_NONE}"))) for d in defaults if isinstance(d, Absent)][:1]
         if usable:
             out += [_then(d, Step(path, line, f"default of {label} (not set in any scanned config)")) for d in usable]
             # an empty default says "set me": the deployment's value is the only one that can go anywhere
-            return out + [hole] if all(_empty(d) for d in usable) else out
-        return out + [hole]
+            return out + [hole] + none if all(_empty(d) for d in usable) else out + none
+        return out + [hole] + none
 
     # callers ----------------------------------------------------------------
     def caller_sites(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
