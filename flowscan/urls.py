@@ -69,6 +69,10 @@ def split_url(value: StrValue, assume_host: bool = False) -> UrlParts | None:
     if "@" in authority:
         authority = authority.rsplit("@", 1)[1]
     host, port = _host_port(authority)
+    if scheme is None and port and not port.isdigit() and _OPEN not in port and "@" in rest.split(":", 1)[0]:
+        # git's scp-like syntax, ``git@github.com:org/repo.git`` ([user@]host:path/to/repo.git,
+        # https://git-scm.com/docs/git-clone#URLS): ssh to the host, and what follows ":" is a path
+        scheme, port = "ssh", None
     if not host or not _HOST_CHARS.match(host):
         return UrlParts(scheme, None, None, port, url, ("host",))
     labels = tuple(holes[int(i)].label for i in _PLACEHOLDER.findall(host))
