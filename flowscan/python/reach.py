@@ -94,6 +94,10 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
 
                 picked = selection_switches(facts, site.scope, resolver)
                 failing = list(picked) if picked and all(s.taken is False for s in picked) else []
+            if not failing and "." not in site.scope:  # a caller nothing in the tree calls (``reach_uncalled``)
+                from .reach_uncalled import uncalled_switches
+
+                failing = list(uncalled_switches(facts, site.scope, resolver))
             if failing:
                 found.extend(failing)
                 continue
