@@ -23,6 +23,7 @@ framework finds the class by its name.
 from __future__ import annotations
 
 import re
+from weakref import WeakKeyDictionary
 
 from ..model import Switch
 from .entrypoints import entry_rules
@@ -34,6 +35,7 @@ _METHOD_KINDS = frozenset({"staticmethod", "classmethod", "builtins.staticmethod
 # decorators that wrap a function and register it nowhere (functools and tenacity/backoff retries)
 _PACKAGING_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
 _COMMAND_TABLES = (b"console_scripts", b"[project.scripts]", b"[tool.poetry.scripts]")
+_COMMANDS: WeakKeyDictionary = WeakKeyDictionary()  # program -> (its setup.py files, whether it declares commands)
 _WRAPPERS = frozenset({"functools.lru_cache", "functools.cache", "functools.cached_property", "functools.wraps",
                        "tenacity.retry", "backoff.on_exception", "backoff.on_predicate", "typing.overload"})
 
@@ -61,11 +63,12 @@ def uncalled_switches(module: ModuleFacts, qualname: str, resolver: Resolver) ->
 def _uncalled_function(module: ModuleFacts, name: str, resolver: Resolver) -> tuple[Switch, ...]:
     function = module.scope.children.get(name)
     if function is None or function.kind != "function" or function.name.startswith("__") \
-            or not _in_package(module.path, resolver) or not _declares_commands(resolver) \
-            or not all(_decorator_name(module, d) in _WRAPPERS for d in function.decorators):
+            or not _in_package(module.path, resolver) \
+            or not all(_decorator_name(module, d) in _WRAPPERS for d in function.decorators) \
+            or not _declares_commands(resolver):
         return ()
     if any(rule.finds(module.path, name) for rule in entry_rules().discovered) \
-            or _named_elsewhere(module, name, resolver):
+            or _function_named_elsewhere(module, name, resolver):
         return ()
     dotted = f"{module.module}.{name}"
     return (Switch(module.path, function.line, f"{DEVELOPER_CODE} calling {dotted}",
@@ -80,13 +83,19 @@ def _in_package(path: str, resolver: Resolver) -> bool:
 
 
 def _declares_commands(resolver: Resolver) -> bool:
-    """Whether a packaging file of the tree declares console scripts."""
+    """Whether a packaging file of the tree declares console scripts (worked out once per tree).
+    A ``setup.py`` read is a dependency of the answer; ``pyproject.toml`` and ``setup.cfg`` are
+    configuration files, whose change the hook never scopes."""
     program = resolver.program
-    if program.deps is not None:  # a file starting or ceasing to declare commands changes the answer
-        program.deps.ask("mention:console_scripts")
-        program.deps.ask("mention:scripts")
-    return any(path.rsplit("/", 1)[-1] in _PACKAGING_FILES and any(table in source for table in _COMMAND_TABLES)
-               for path, source in program.shown_sources.items())
+    found = _COMMANDS.get(program)
+    if found is None:
+        packaging = [path for path in sorted(program.shown_sources) if path.rsplit("/", 1)[-1] in _PACKAGING_FILES]
+        found = _COMMANDS[program] = (tuple(p for p in packaging if p.endswith(".py")), any(
+            table in program.sources[path] for path in packaging for table in _COMMAND_TABLES))
+    if program.deps is not None:  # a setup.py starting or ceasing to declare commands changes the answer
+        for path in found[0]:
+            program.deps.read(path)
+    return found[1]
 
 
 def _decorator_name(module: ModuleFacts, expr) -> str | None:
@@ -96,6 +105,34 @@ def _decorator_name(module: ModuleFacts, expr) -> str | None:
 
 def _decorator(module: ModuleFacts, expr) -> str | None:
     return expr.id if isinstance(expr, Name) and expr.id not in module.imports else imported_callee(module, expr)
+
+
+def _function_named_elsewhere(module: ModuleFacts, name: str, resolver: Resolver) -> bool:
+    """``_named_elsewhere`` for a module-level function, asking the narrowest question: the
+    answer found in the function's own file or in one other Python file depends on that file's
+    answer by name alone (a common name such as ``completion`` asks no tree-wide question, which
+    would make the hook re-resolve the call on any edit naming it); only a name no other file
+    holds depends on every file starting to name it (``mention:NAME``)."""
+    program = resolver.program
+    own = program.sources[module.path]
+    if len(_word(name).findall(own)) > 1:
+        return True  # its own file, which the call's resolution reads already
+    value = config_value_pattern(name)
+    for path in sorted(program.shown_sources):
+        if path == module.path or name.encode() not in program.words(path):
+            continue
+        if not path.endswith(".py"):
+            if value.search(program.sources[path]):
+                return True  # a configuration file: the hook rescans all when one changes
+        elif program.mentions(path, name):
+            return True
+    if program.deps is not None:  # a file starting to name it changes the answer
+        program.deps.ask(f"mention:{name}")
+    return False
+
+
+def _word(name: str) -> re.Pattern[bytes]:
+    return re.compile(rb"(?<![\w])" + re.escape(name.encode()) + rb"(?![\w])")
 
 
 def _named_elsewhere(module: ModuleFacts, name: str, resolver: Resolver) -> bool:
