@@ -75,9 +75,10 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
         deps.begin()
     # a same-named call of an external function (``requests.post`` beside ``Client.post``) is no
     # candidate: it cannot call this one
-    callers = resolver.callers_of(module, scope)
+    program = resolver.program  # a test's call is not how the shipped program runs it (``Program.runs``)
+    callers = [(facts, site) for facts, site in resolver.callers_of(module, scope) if program.runs(facts.path, module.path)]
     candidates = [(facts, site) for facts, site in resolver.caller_sites(module, scope)
-                  if not calls_external(resolver, facts, site)
+                  if program.runs(facts.path, module.path) and not calls_external(resolver, facts, site)
                   and ((facts, site) in callers or not calls_other_in_tree(resolver, facts, site))]
     found: list[Switch] = []
     undecided: list[Switch] = []

@@ -119,7 +119,7 @@ def _function_named_elsewhere(module: ModuleFacts, name: str, resolver: Resolver
         return True  # its own file, which the call's resolution reads already
     value = config_value_pattern(name)
     for path in sorted(program.shown_sources):
-        if path == module.path or name.encode() not in program.words(path):
+        if path == module.path or name.encode() not in program.words(path) or not program.runs(path, module.path):
             continue
         if not path.endswith(".py"):
             if value.search(program.sources[path]):
@@ -145,8 +145,8 @@ def _named_elsewhere(module: ModuleFacts, name: str, resolver: Resolver) -> bool
     word = re.compile(rb"(?<![\w])" + re.escape(name.encode()) + rb"(?![\w])")
     value = config_value_pattern(name)
     for path in sorted(program.shown_sources):
-        if name.encode() not in program.words(path):
-            continue
+        if name.encode() not in program.words(path) or not program.runs(path, module.path):
+            continue  # a test naming it does not call it in the shipped program
         if not path.endswith(".py"):
             if value.search(program.sources[path]):
                 return True
