@@ -28,3 +28,22 @@ LazyClient(OPTIONS).build()
 """)
     hosts = {e.host for e in scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints}
     assert hosts == {"llm.example-gateway.com"}, hosts
+
+
+def test_a_dict_literal_copied_with_its_copy_method_holds_its_keys(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("""\
+import requests
+
+DEFAULTS = {"endpoint": "https://api.example-search.com/v2/query", "retries": 2}
+
+
+def settings() -> dict:
+    config = DEFAULTS.copy()
+    config["retries"] = 3
+    return config
+
+
+requests.get(settings()["endpoint"])
+""")
+    hosts = {e.host for e in scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints}
+    assert hosts == {"api.example-search.com"}, hosts

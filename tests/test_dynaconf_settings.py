@@ -166,3 +166,47 @@ def test_envvar_prefix_none_reads_no_env_var_and_a_listed_prefix_takes_its_first
     endpoints = scan(tmp_path, ScanOptions(jobs=1, cache_dir=None, env=env)).report.endpoints
     by_line = {loc.line: e.host for e in endpoints for loc in e.locations if loc.path == "app.py"}
     assert by_line == {6: "search.example.com", 7: "b.example.org"}
+
+
+MERGING_APP = '''\
+from dynaconf import Dynaconf
+import requests
+
+settings = Dynaconf(settings_files=["settings.toml", "labels.toml"], envvar_prefix="APP"{merge})
+requests.get(settings.search.url)
+'''
+
+
+def _scan_layers(root: Path, merge: str, later: str) -> dict[str | None, Endpoint]:
+    """``[search]`` is written in ``settings.toml`` with ``url`` and again in ``labels.toml`` without it."""
+    (root / "app.py").write_text(MERGING_APP.format(merge=merge))
+    (root / "settings.toml").write_text('[search]\nurl = "https://search.example.com/q"\n')
+    (root / "labels.toml").write_text(later)
+    return {e.host: e for e in scan(root, ScanOptions(jobs=1, cache_dir=None)).report.endpoints}
+
+
+def test_merge_enabled_reads_a_key_from_the_earlier_file_of_a_table_written_twice(tmp_path: Path) -> None:
+    found = _scan_layers(tmp_path, ", merge_enabled=True", "[search]\nenable_labels = false\n")
+    assert set(found) == {"search.example.com"}
+    assert "settings.toml:2 url: https://search.example.com/q" in [
+        f"{s.path}:{s.line} {s.detail}" for s in found["search.example.com"].provenance]
+
+
+def test_without_merging_the_later_table_replaces_the_earlier_one(tmp_path: Path) -> None:
+    found = _scan_layers(tmp_path, "", "[search]\nenable_labels = false\n")
+    assert set(found) == {None}
+    assert found[None].unresolved == ["env:APP_SEARCH__URL"]
+
+
+def test_a_dynaconf_merge_key_merges_that_table_only(tmp_path: Path) -> None:
+    found = _scan_layers(tmp_path, "", "[search]\ndynaconf_merge = true\nenable_labels = false\n")
+    assert set(found) == {"search.example.com"}
+
+
+def test_merging_prefers_the_later_file_and_merges_nested_tables(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(MERGING_APP.format(merge=", merge_enabled=True").replace(
+        "settings.search.url", "settings.search.eu.url"))
+    (tmp_path / "settings.toml").write_text('[search.eu]\nurl = "https://search.example.com/q"\nkey = "a"\n')
+    (tmp_path / "labels.toml").write_text('[search.eu]\nurl = "https://eu.search.example.com/q"\n')
+    found = {e.host for e in scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints}
+    assert found == {"eu.search.example.com"}

@@ -123,3 +123,66 @@ def test_a_module_that_writes_a_template_to_the_users_file_keeps_its_keys_as_bef
                 requests.post("https://api.dropboxapi.com/2/files/upload")
     '''
     assert _scan(tmp_path / "app", code)["api.dropboxapi.com"].reach == "default"
+
+
+CONFIG_MODULE = '''\
+    from pathlib import Path
+
+    import yaml
+
+    CONFIG_PATH = Path.home() / ".acme" / "config.yaml"
+    DEFAULTS = {"model": "gpt-4o-mini", "provider": "openai"}
+
+
+    def load_config():
+        if CONFIG_PATH.exists():
+            with open(CONFIG_PATH) as f:
+                return yaml.safe_load(f)
+        return DEFAULTS.copy()
+'''
+
+CLIENT_MODULE = '''\
+    import litellm
+
+    from acme.config import load_config
+
+
+    def answer(prompt):
+        cfg = load_config()
+        base_url = None
+        if "acme" in cfg["model"]:
+            base_url = "https://ft.acme-llm.example.com/v1"
+        if cfg.get("provider") == "azure":
+            base_url = "https://acme.openai.azure.com"
+        return litellm.completion(model=cfg["model"], base_url=base_url, messages=[{"role": "user", "content": prompt}])
+'''
+
+
+def _scan_package(root: Path) -> dict[str | None, Endpoint]:
+    (root / "acme").mkdir(parents=True)
+    (root / "acme" / "__init__.py").write_text("")
+    (root / "acme" / "config.py").write_text(textwrap.dedent(CONFIG_MODULE))
+    (root / "acme" / "client.py").write_text(textwrap.dedent(CLIENT_MODULE))
+    return {e.host: e for e in scan(root, ScanOptions(jobs=1, cache_dir=None)).report.endpoints}
+
+
+def test_the_defaults_beside_the_users_file_are_what_ships(tmp_path: Path) -> None:
+    """``load_config()`` is the user's file or a copy of ``DEFAULTS``: a test the defaults fail
+    selects what the user turns on in the file."""
+    found = _scan_package(tmp_path)
+    azure = found["acme.openai.azure.com"]
+    assert azure.reach == "opt-in"
+    assert [(s.setting, s.taken) for s in azure.switches] == [("user config key provider (~/.acme/config.yaml)", False)]
+    tuned = found["ft.acme-llm.example.com"]
+    assert tuned.reach == "opt-in"
+    assert [(s.setting, s.shipped) for s in tuned.switches] == [
+        ("user config key model (~/.acme/config.yaml)", "'gpt-4o-mini', unknown")]
+    assert found["api.openai.com"].reach == "default"
+
+
+def test_a_value_from_the_users_file_is_cited_where_the_file_is_loaded(tmp_path: Path) -> None:
+    """The step naming the unresolved value is the loader's ``path:line``, in the module that
+    loads the file, not the same line number in the module that reads the key."""
+    found = _scan_package(tmp_path)
+    steps = [(s.path, s.line) for s in found["api.openai.com"].provenance if s.detail.startswith("not resolved")]
+    assert steps and all(step == ("acme/config.py", 12) for step in steps), steps

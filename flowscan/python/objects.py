@@ -151,6 +151,9 @@ class DataObj:
     # A Dynaconf table: the env var naming it (``OPENAI`` for ``settings.openai``); a key ``K``
     # below it is then matched in any case and read from env ``{env}__K`` first.
     env: str | None = None
+    # Dynaconf with merging on: the same table in earlier files, first file first; a key this
+    # table lacks is read from the last of them that has it.
+    under: tuple[DataObj, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -184,6 +187,14 @@ class DictGet:
     """``mapping.get`` of a dict literal, waiting for its call."""
 
     mapping: DictObj
+
+
+@dataclass(frozen=True, eq=False)
+class MappingCopy:
+    """``mapping.copy`` of a dict literal or a settings file's mapping, waiting for its call:
+    the copy holds the same entries."""
+
+    mapping: DictObj | DataObj
 
 
 @dataclass(frozen=True, eq=False)
@@ -276,6 +287,7 @@ class Namespace:
 class Unknown:
     why: str
     line: int = 0
+    path: str = ""  # the file ``line`` is in, when it may not be the file that reads the value
 
 
 @dataclass(frozen=True)

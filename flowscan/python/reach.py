@@ -26,6 +26,7 @@ from .reach_input import user_choice_switch
 from .resolve import Resolver
 from .resolve_cli import CLI_FLAG, FLAG_DEFAULT_STEP
 from .resolve_models import CONFIG_FIELD_STEP
+from .resolve_records import Unshipped
 from .str_split import PART_OF_ENV
 
 DEFAULT = "default"
@@ -193,7 +194,7 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     at = Frame(frame.module, frame.scope, test.line, frame.bindings, frame.depth, frame.inline)
     reads = resolver.env_reads_seen
     from .reach_affix import affix_switch  # these two read this module's helpers
-    from .reach_unshipped import unshipped_switch
+    from .reach_unshipped import unshipped_setting, unshipped_switch
 
     # tests of sys.argv, of a typed answer, of a value no shipped file holds, of a prefix
     for special in (argv_switch, user_choice_switch, unshipped_switch, affix_switch):
@@ -209,10 +210,14 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     # a flag's given value is the user's choice at start-up, not shipped: its default decides
     flags = [o.cli for o in subject if _is_flag(o)]
     subject = [o for o in subject if not _by_caller(o) and not _is_flag(o)]
+    # a user's file or a stored row, beside values written in the code: those are what ships
+    beside = any(not isinstance(o, Unshipped) for o in subject)
+    stored = [unshipped_setting(o, test.value if needle is not None else test.subject)
+              for o in subject if isinstance(o, Unshipped) and beside]
     trails = [v.trail for o in subject if isinstance(o, Strs) for v in o.values]
     trails += [o.trail for o in subject if isinstance(o, Absent)]
     setting = _setting(trails, frame.module.path) or next(iter(by_caller), None) or (
-        f"{CLI_FLAG}{flags[0]}" if flags else None)
+        f"{CLI_FLAG}{flags[0]}" if flags else None) or next(iter(stored), None)
     if resolver.env_reads_seen == reads and setting is None:
         return None  # run-time control flow, not a setting
     # what a library's caller sets is not shipped; a flag with no default read is not known
@@ -221,13 +226,13 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     expected = [needle] if needle is not None else _expected(test, at, resolver)
     outcomes = [(_holds(value, test.op, expected) if needle is None else _contains(value, needle, test.op), value, trail)
                 for value, trail in plain]
-    taken = _taken(outcomes, frame.module.path)
+    taken = _taken(outcomes, frame.module.path, shipped_beside=bool(stored))
     if taken is True and not test.negated:  # passing only with values no shipped configuration gives
         from .reach_value_origin import shipped_outcomes
 
-        shipped = shipped_outcomes(outcomes, resolver)
-        if shipped is not None:
-            taken = _taken(shipped, frame.module.path)
+        kept = shipped_outcomes(outcomes, resolver)
+        if kept is not None:
+            taken = _taken(kept, frame.module.path, shipped_beside=bool(stored))
     if taken is not None and test.negated:
         taken = not taken
     name = setting or COMPUTED
@@ -243,7 +248,7 @@ def _needle(test: Test, frame: Frame, resolver: Resolver) -> str | None:
     if test.op not in ("in", "not in") or not isinstance(test.subject, Lit) or test.value is None:
         return None
     objs = resolver.eval(test.value, frame)
-    if not objs or not all(isinstance(o, (Strs, Absent, UserInput)) for o in objs):
+    if not objs or not all(isinstance(o, (Strs, Absent, UserInput, Unshipped)) for o in objs):
         return None
     return test.subject.text
 
@@ -334,17 +339,20 @@ def _unset_env(part) -> bool:
     return isinstance(part, Hole) and (part.label.startswith("env:") or _PIECE_OF_ENV.match(part.label) is not None)
 
 
-def _taken(outcomes: list[tuple[bool | None, object, tuple]], path: str) -> bool | None:
+def _taken(outcomes: list[tuple[bool | None, object, tuple]], path: str, shipped_beside: bool = False) -> bool | None:
     """A test's outcome (before negation) from its values': it holds when one value passes;
     not when all fail, or when a setting's shipped value fails and the others cannot be
     decided (fail closed: what the shipped configuration does not select is what a user may
-    turn on, so it is opt-in, not dropped); else not known."""
+    turn on, so it is opt-in, not dropped); else not known. ``shipped_beside``: the value
+    not decided is the user's file or a stored row, so the values beside it are the shipped
+    ones (``cfg = read_user_file() or DEFAULTS``)."""
     held = [h for h, _, _ in outcomes]
     if True in held:
         return True
     if held and all(h is False for h in held):
         return False
-    if any(h is False and value is not _UNSET and _setting([trail], path) is not None for h, value, trail in outcomes):
+    if any(h is False and (shipped_beside or value is not _UNSET and _setting([trail], path) is not None)
+           for h, value, trail in outcomes):
         return False
     return None
 

@@ -27,17 +27,20 @@ from .resolve import Resolver, _method_of
 
 _TESTS: WeakKeyDictionary = WeakKeyDictionary()  # program -> path -> line -> [(scope qualname, tests)]
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, line) -> failing switches
+NOT_RESOLVED = "not resolved: "  # a step naming a value not found (``Resolver.strings``), no assignment
+_SIDE: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> the values ``isolated`` runs memoised
 
 
 @contextmanager
 def isolated(resolver: Resolver) -> Iterator[None]:
-    """Evaluate with a fresh budget whose values are not kept for later calls: the resolver's
-    memo takes writes in a layer dropped afterwards (a value that ran out of budget here, or one
-    found only because this ran first, must not change what the next call finds), and a budget
-    this spends is not counted against the call being resolved."""
+    """Evaluate with a fresh budget, keeping what is found apart from the values calls find:
+    the resolver's memo takes writes in a layer of its own, which later ``isolated`` runs share
+    but the resolution of calls never reads (a value found only because this ran first must not
+    change what the next call finds), and a budget this spends is not counted against the call
+    being resolved. A value that ran out of budget is not memoised, here as anywhere."""
     memo, spent, site = resolver._memo, resolver.steps, resolver.budget_site
     hit = site in resolver.budget_hits
-    resolver._memo, resolver.steps = ChainMap({}, memo), 0
+    resolver._memo, resolver.steps = ChainMap(_SIDE.setdefault(resolver, {}), memo), 0
     try:
         yield
     finally:
@@ -51,7 +54,8 @@ def assigned_switches(value: StrValue, resolver: Resolver) -> tuple[Switch, ...]
     found: list[Switch] = []
     trail = value.trail
     passing = {(step.path, step.line) for step, then in zip(trail, trail[1:]) if then.detail.startswith(PARAMETER_HOLE)}
-    for path, line in dict.fromkeys((step.path, step.line) for step in trail if step.path.endswith(".py")):
+    for path, line in dict.fromkeys((step.path, step.line) for step in trail
+                                    if step.path.endswith(".py") and not step.detail.startswith(NOT_RESOLVED)):
         found.extend(_failing(path, line, resolver, (path, line) in passing))
     return tuple(dict.fromkeys(found))
 

@@ -60,7 +60,7 @@ def unshipped_switch(test: Test, frame: Frame, resolver: Resolver) -> Switch | N
         return None
     if test.negated:
         taken = not taken
-    names = [_setting(o, test.subject) for o in stored] + [o.origin for o in subject if isinstance(o, UserInput)]
+    names = [unshipped_setting(o, test.subject) for o in stored] + [o.origin for o in subject if isinstance(o, UserInput)]
     setting = " or ".join(dict.fromkeys(names))
     condition = _condition(setting, test, expected)
     if None in shipped and taken is False:
@@ -84,7 +84,7 @@ def _unset(obj, frame: Frame) -> bool:
     return isinstance(obj, Unshipped) or (isinstance(obj, UserInput) and _is_flag(obj))
 
 
-def _setting(value: Unshipped, subject) -> str:
+def unshipped_setting(value: Unshipped, subject) -> str:
     """``db field ChatModel.model_type`` for a field read off a row, ``user config key model
     (~/.config/app/config.toml)`` for a key of the user's file; else the rows or the file."""
     if value.source.startswith(USER_FILE):

@@ -50,6 +50,7 @@ from .objects import (
     ClassRef,
     DataGet,
     DictGet,
+    MappingCopy,
     DataObj,
     DynaconfGet,
     DynaconfUnset,
@@ -252,7 +253,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             result = self._eval(expr, frame)
         finally:
             active.discard(key)
-        result = _cap(result)
+        result = _located(_cap(result), frame.module.path)
         if self.steps <= STEP_BUDGET:  # not over budget
             self._memo[key] = tuple(result)
             if self.env_reads_seen > reads:
@@ -301,7 +302,10 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 out.extend(obj.values)
             elif isinstance(obj, (Unknown, ListObj)):
                 why = obj.why if isinstance(obj, Unknown) else "a list or tuple"
-                out.append(StrValue.hole(why, (Step(frame.module.path, obj.line or frame.line, f"not resolved: {why}"),)))
+                located = isinstance(obj, Unknown) and obj.path and obj.line
+                where = (obj.path, obj.line) if located else (frame.module.path, frame.line) \
+                    if isinstance(obj, Unknown) and obj.path else (frame.module.path, obj.line or frame.line)
+                out.append(StrValue.hole(why, (Step(*where, f"not resolved: {why}"),)))
             elif isinstance(obj, Absent):
                 continue
             elif isinstance(obj, DynaconfUnset):
@@ -628,6 +632,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         if isinstance(base, PathVal):
             return [path_attr(base, attr, frame.module.path if frame is not None else "", line)]
         if isinstance(base, DictObj):
+            if attr == "copy":
+                return [MappingCopy(base)]
             return [DictGet(base)] if attr == "get" else [Unknown(f"dict method {attr}", line)]
         if isinstance(base, DataObj) and base.env is not None:
             return [DynaconfGet(base)] if attr == "get" else self.dynaconf_child(
@@ -636,6 +642,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             return [DynaconfGet(base)] if attr == "get" else self.dynaconf_key(
                 base, attr, frame.module.path if frame is not None else base.path, line)
         if isinstance(base, DataObj):
+            if attr == "copy" and isinstance(base.node.value, dict):
+                return [MappingCopy(base)]
             return [DataGet(base)] if attr == "get" else self._data_item(base, attr)
         if isinstance(base, Unshipped):  # ``row.field``, ``cfg.get``: the method is kept for the call
             return [replace(base, method=attr)]
@@ -1015,6 +1023,10 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 return self._super(ctx.frame)
             if name == "dict" and not ctx.args:
                 return [DictObj(tuple((key, value) for key, value in ctx.kwargs if key != "**"), frame)]
+            if name == "dict" and len(ctx.args) == 1 and not ctx.kwargs:  # ``dict(DEFAULTS)``: a copy
+                copied = self.eval(ctx.args[0], frame)
+                if copied and all(isinstance(o, (DictObj, DataObj)) for o in copied):
+                    return copied
             if func.receiver is not None:
                 namespace = self.parsed(func, ctx)
                 if namespace is not None:
@@ -1042,6 +1054,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             return self.dynaconf_get(func, ctx)
         if isinstance(func, DictGet):
             return self._dict_get(func.mapping, ctx)
+        if isinstance(func, MappingCopy):
+            return [func.mapping]
         if isinstance(func, CallerGet):
             return self.caller_get_call(func, ctx)
         return [Unknown(f"call of {describe(func)}", ctx.line)]
@@ -1198,6 +1212,15 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
 
 
 # -- helpers -----------------------------------------------------------------
+
+def _located(objs: list[Obj], path: str) -> list[Obj]:
+    """``objs`` with each value not found stamped with the file its line is in (the module of
+    the evaluation that gave it), so that a value read in another module cites its own
+    ``path:line``."""
+    if not any(type(obj) is Unknown and not obj.path for obj in objs):
+        return objs
+    return [Unknown(obj.why, obj.line, path) if type(obj) is Unknown and not obj.path else obj for obj in objs]
+
 
 def _cap(objs: list[Obj], room: int = MAX_ALTERNATIVES) -> list[Obj]:
     """The distinct objects of an expression, at most ``room`` (16, ``MAX_ALTERNATIVES``). Over the

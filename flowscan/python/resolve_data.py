@@ -186,7 +186,7 @@ class DataResolution:
                 paths += self._file_paths([obj], frame, loader, ctx.line, out)
             elif isinstance(obj, Inst) and isinstance(obj.of, Ext):  # a stream: open(P), Path(P).open()
                 opener = obj.call if obj.of.dotted in OPENERS else None
-                if (home := read_user_file(self, obj, loader, ctx.line)) is not None:
+                if (home := read_user_file(self, obj, loader, frame.module.path, ctx.line)) is not None:
                     out.append(home)  # (Path.home() / "app.toml").read_text()
                     continue
                 if obj.of.dotted in PATH_READERS and obj.of.receiver is not None:
@@ -217,7 +217,7 @@ class DataResolution:
                 label = obj.parameter if isinstance(obj, UnpassedNone) else obj.values[0].parts[0].label
                 home.append(Unknown(f"{CALLER_SET}the file named by {label}", line))
                 continue
-            found = user_file(self, obj, loader, line)
+            found = user_file(self, obj, loader, frame.module.path, line)
             if found is not None:
                 home.append(found)
             else:

@@ -11,9 +11,12 @@ first is taken here. A nested key is ``KEY__SUB`` (base.py ``set``: ``FOO__bar -
 with ``NESTED_SEPARATOR_FOR_DYNACONF`` ``__``). A listed settings file missing from the tree
 is skipped, as dynaconf skips one missing on disk.
 
-Files are read in order, a later file's top-level key replacing an earlier one (tables are
-not merged across files, even with ``merge_enabled``); ``environments=True`` sections and
-dotenv loading are not modelled.
+Files are read in order, a later file's top-level key replacing an earlier one, unless merging
+is on: ``merge_enabled=True`` or a ``dynaconf_merge = true`` key in the later table merges it
+into the earlier one key by key, recursively (base.py ``_merge_before_set``: ``if local_merge or
+(context_merge and local_merge is not False): value = object_merge(existing, value)``; utils
+``object_merge`` keeps the earlier keys the later table lacks). ``environments=True`` sections
+and dotenv loading are not modelled.
 """
 
 from __future__ import annotations
@@ -48,6 +51,23 @@ def _child_key(node: Y, key: str) -> str | None:
     return next((k for k in reversed(node.value) if k.lower() == key.lower()), None)
 
 
+def _merging(call: Call) -> bool:
+    """Whether ``Dynaconf(...)`` merges tables across files (``merge_enabled=True``)."""
+    value = call.kwarg("merge_enabled")
+    return isinstance(value, Lit) and value.text == "True"
+
+
+def _merges_locally(node: Y) -> bool:
+    """Whether table ``node`` asks to be merged into the earlier one (``dynaconf_merge = true``)."""
+    flag = node.value.get("dynaconf_merge") if isinstance(node.value, dict) else None
+    return flag is not None and flag.scalar() == "true"
+
+
+def _tables(layers: tuple[DataObj | None, ...]) -> tuple[DataObj, ...]:
+    """The layers that are tables."""
+    return tuple(layer for layer in layers if layer is not None)
+
+
 class DynaconfResolution:
     """Mixed into the resolver; uses its ``eval``, ``strings``, ``items``, ``_env_value`` and
     ``_data_value``."""
@@ -69,11 +89,12 @@ class DynaconfResolution:
 
     def dynaconf_item(self: Resolver, settings: Inst, attr: str, path: str, line: int) -> list[Obj]:
         """``settings.KEY``: env var ``P_KEY`` (per ``envvar_prefix``), else ``KEY`` in any case from
-        the last listed file that has it; a table stays data whose keys are read the same way."""
+        the last listed file that has it; a table stays data whose keys are read the same way,
+        merged with the same table of earlier files when merging is on."""
         call = settings.call
         assert call is not None
         frame = call.frame
-        found: tuple[DataObj, str, Y] | None = None
+        found: list[tuple[DataObj, str, Y]] = []
         files = call.kwarg("settings_files") or call.kwarg("settings_file")
         registry: SettingsFiles | None = getattr(self.program, "settings", None)
         for obj in self.items(self.eval(files, frame)) if files is not None and registry is not None else []:
@@ -83,15 +104,17 @@ class DynaconfResolution:
                 key = _child_key(document, attr) if document is not None else None
                 if key is not None:
                     step = Step(frame.module.path, call.line, f"Dynaconf({tree_path})")
-                    found = (DataObj(document, tree_path, (*written.trail, step)), key, document.value[key])
+                    found.append((DataObj(document, tree_path, (*written.trail, step)), key, document.value[key]))
         prefix = self.dynaconf_prefix(call, frame)
         env = _env_name(prefix, attr) if prefix is not None else None
         label = f"Dynaconf setting {attr}"
-        if found is not None:
-            data, key, node = found
+        if found:
+            data, key, node = found[-1]
             values = self._data_value(data, key, node)
             if isinstance(node.value, dict):
-                return [DataObj(node, data.path, values[0].trail, env) if isinstance(values[0], DataObj) else values[0]]
+                merged = _merging(call) or _merges_locally(node)
+                under = tuple(self._table(*entry, env) for entry in found[:-1]) if merged else ()
+                return [DataObj(node, data.path, values[0].trail, env, _tables(under)) if isinstance(values[0], DataObj) else values[0]]
             return self._env_value(env, values, path, line, f"env {env} ({label})") if env else values
         if prefix is None:
             return [Unknown(f"{label}: envvar_prefix not known statically", line)]
@@ -99,25 +122,43 @@ class DynaconfResolution:
             return [Absent((Step(path, line, f"{label} is in no settings file and envvar_prefix=None reads no env"),))]
         return [DynaconfUnset(env, path, line, (Step(path, line, f"{label} is in no listed settings file"),))]
 
+    def _table(self: Resolver, data: DataObj, key: str, node: Y, env: str | None) -> DataObj | None:
+        """Table ``key`` of file ``data`` as a Dynaconf table named by ``env``; None when not a table."""
+        values = self._data_value(data, key, node)
+        if not isinstance(node.value, dict) or not isinstance(values[0], DataObj):
+            return None
+        return DataObj(node, data.path, values[0].trail, env)
+
     def dynaconf_child(self: Resolver, data: DataObj, attr: str, path: str, line: int) -> list[Obj]:
-        """Key ``attr`` of Dynaconf table ``data``: env ``{data.env}__ATTR`` first, else the file's value."""
-        assert data.env is not None
-        env = f"{data.env}__{attr.upper()}"
-        key = _child_key(data.node, attr)
-        if key is None:
+        """Key ``attr`` of Dynaconf table ``data``: env ``{data.env}__ATTR`` first, else the file's
+        value, else (merging on) the value in the last earlier file's table that has it."""
+        env = f"{data.env}__{attr.upper()}" if data.env is not None else None
+        layers = (*data.under, data)
+        holders = [layer for layer in layers if _child_key(layer.node, attr) is not None]
+        if not holders:
             step = Step(data.path, data.node.key_or_value_line, f"no key {attr} in this table")
+            if env is None:
+                return [Absent((*data.trail, step))]
             return [DynaconfUnset(env, path, line, (*data.trail, step))]
-        values = self._data_value(data, key, data.node.value[key])
-        if isinstance(data.node.value[key].value, dict):
-            return [DataObj(v.node, v.path, v.trail, env) if isinstance(v, DataObj) else v for v in values]
-        return self._env_value(env, values, path, line, f"env {env} (Dynaconf setting {attr})")
+        top = holders[-1]
+        key = _child_key(top.node, attr)
+        assert key is not None
+        node = top.node.value[key]
+        values = self._data_value(top, key, node)
+        if isinstance(node.value, dict):
+            merged = bool(data.under) or _merges_locally(node)
+            under = tuple(self._table(layer, k, layer.node.value[k], env) for layer in holders[:-1]
+                          if (k := _child_key(layer.node, attr)) is not None) if merged else ()
+            return [DataObj(v.node, v.path, v.trail, env, _tables(under)) if isinstance(v, DataObj) else v for v in values]
+        return self._env_value(env, values, path, line, f"env {env} (Dynaconf setting {attr})") if env else values
 
     def dynaconf_key(self: Resolver, base: Obj, attr: str, path: str, line: int) -> list[Obj]:
         """One step of a Dynaconf key path: ``base.attr`` (``base["attr"]``)."""
         if isinstance(base, Inst):
             return self.dynaconf_item(base, attr, path, line)
         if isinstance(base, DataObj):
-            return self.dynaconf_child(base, attr, path, line) if base.env is not None else self._data_item(base, attr)
+            dynaconf = base.env is not None or base.under
+            return self.dynaconf_child(base, attr, path, line) if dynaconf else self._data_item(base, attr)
         if isinstance(base, DynaconfUnset):
             return [DynaconfUnset(f"{base.env}__{attr.upper()}", path, line, base.trail)]
         if isinstance(base, Absent):

@@ -59,7 +59,7 @@ def stored_rows(resolver: Resolver, ref: ClassRef, attr: str) -> Unshipped | Non
         return None
     name = ref.scope.name
     return Unshipped(f"{DB_ROWS}{name} (stored at run time, none in the scanned files)", ref.scope.line,
-                     f"{DB_ROWS}{name}", (ref.module.path, ref.scope.qualname))
+                     ref.module.path, f"{DB_ROWS}{name}", (ref.module.path, ref.scope.qualname))
 
 
 def is_model(resolver: Resolver, ref: ClassRef, depth: int = 0) -> bool:

@@ -47,23 +47,23 @@ def file_writes() -> frozenset[str]:
     return _rules()[1]
 
 
-def user_file(resolver: Resolver, obj: Obj, loader: str, line: int) -> Unshipped | None:
-    """What ``loader`` reads from the path ``obj`` when it is under the user's home folder; None
-    otherwise."""
+def user_file(resolver: Resolver, obj: Obj, loader: str, path: str, line: int) -> Unshipped | None:
+    """What ``loader`` (called at ``path:line``) reads from the path ``obj`` when it is under
+    the user's home folder; None otherwise."""
     shown = _home_path(resolver, obj, 0)
     if shown is None:
         return None
     named_in = obj.call.frame.module.path if isinstance(obj, Inst) and obj.call is not None else ""
-    return Unshipped(f"{loader}() of the user's file {shown} (outside the scanned tree)", line, f"{USER_FILE}{shown}",
-                     (named_in, ""))
+    return Unshipped(f"{loader}() of the user's file {shown} (outside the scanned tree)", line, path,
+                     f"{USER_FILE}{shown}", (named_in, ""))
 
 
-def read_user_file(resolver: Resolver, stream: Inst, loader: str, line: int) -> Unshipped | None:
+def read_user_file(resolver: Resolver, stream: Inst, loader: str, path: str, line: int) -> Unshipped | None:
     """``loader(P.read_text())``, ``loader(P.open())`` for a path ``P`` under the home folder."""
     receiver = stream.of.receiver if isinstance(stream.of, Ext) else None
     if receiver is None or stream.of.dotted.rpartition(".")[2] not in _READS:
         return None
-    return user_file(resolver, receiver, loader, line)
+    return user_file(resolver, receiver, loader, path, line)
 
 
 def _home_path(resolver: Resolver, obj: Obj, depth: int) -> str | None:
