@@ -8,7 +8,9 @@ destinations (``host``, ``host_aliases``; ``{…}`` in a label is a wildcard). L
 is ``env:NAME`` or ``user-supplied`` match an endpoint whose host is unknown at the same file;
 an ``env:NAME`` label also matches an unknown-host endpoint that names that same env var
 (``env:NAME`` among its unresolved parts: "the tool must report the same ... env var",
-labels/README.md).
+labels/README.md), or an endpoint whose host is the code's or the SDK's default for that env var
+(a chain step ``default of env NAME`` or ``SDK reads env NAME``: the report names the env var that
+moves the host), or that names the env var among those an SDK with no default host reads.
 
 - recall: labelled destinations with a matching endpoint / labelled destinations, also per
   ``reach`` (default, opt-in);
@@ -32,6 +34,21 @@ import sys
 from pathlib import Path
 
 import yaml
+
+
+# chain steps saying the host is an env var's value or default: the code's (``default of env NAME``), an
+# SDK's (``SDK reads env NAME``, ``SDK default (NAME, OTHER not set in any scanned config)``)
+ENV_DEFAULT_STEP = re.compile(r"(?:^default of env|\breads env) (\w+(?: / \w+)*)|\bdefault \(([\w, ]+) not set in any scanned config\)")
+
+
+def _env_named(endpoints: list[dict]) -> set[str]:
+    """``env:NAME`` for each env var the report names as deciding a host: an unresolved part of an
+    unknown-host endpoint, or a chain step saying the host is that env var's value or default
+    (``SDK reads env A / B``: each of them)."""
+    unresolved = {part for e in endpoints if not e.get("host") for part in e.get("unresolved", []) if part.startswith("env:")}
+    return unresolved | {f"env:{name}" for e in endpoints for chain in e.get("chains", [])
+                         for step in chain for match in ENV_DEFAULT_STEP.finditer(step.get("detail", ""))
+                         for name in re.split(r", | / ", match[1] or match[2])}
 
 
 def _pattern(host: str) -> re.Pattern[str]:
@@ -87,7 +104,7 @@ def main() -> int:
     endpoints = report["endpoints"]
     hosts = sorted({e["host"] for e in endpoints if e.get("host")})
     unknown_files = {loc["path"] for e in endpoints if not e.get("host") for loc in e.get("locations", [])}
-    env_named = {part for e in endpoints if not e.get("host") for part in e.get("unresolved", []) if part.startswith("env:")}
+    env_named = _env_named(endpoints)
     labels = spec["destinations"]
     matched_hosts: set[str] = set()
     found: dict[str, bool] = {}
@@ -121,7 +138,7 @@ def main() -> int:
             named_hit = sum(found[label["id"]] for label in named)
             print(f"  recall {reach or 'all':8} {hit}/{len(group)} = {hit / len(group):.0%}"
                   f"  (labels with a host: {named_hit}/{len(named)}; env/user-supplied labels matched by an "
-                  f"unknown-host endpoint in the evidence file: {hit - named_hit}/{len(group) - len(named)})")
+                  f"unknown-host endpoint in the evidence file or naming the env var: {hit - named_hit}/{len(group) - len(named)})")
     if hosts:
         print(f"  precision (known hosts) {len(matched_hosts)}/{len(hosts)} = {len(matched_hosts) / len(hosts):.0%}")
     if reach_of:

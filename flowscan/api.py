@@ -240,7 +240,8 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
             if recorded_deps is not None:
                 files = record.files
                 plan = plan_scope(record, recorded_deps, digests, summaries, direct, sources, program,
-                                  lambda p: cache.load_key(files[p].facts_key, p) if files[p].facts_key else None)
+                                  lambda p: cache.load_key(files[p].facts_key, p) if files[p].facts_key else None,
+                                  frozenset(catalog.settings_dicts))
             if plan is not None:
                 from .recorded_hits import load_hits
 

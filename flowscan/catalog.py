@@ -105,12 +105,30 @@ class Sink:
 
     provider: str | None
     names: tuple[str, ...]
-    kind: str  # call | assign
+    kind: str  # call | assign | settings
     url: Any
     override: Any
     required: bool
     origin: str  # rule file name
     in_process: tuple[str, ...] = ()  # keywords that, when given, make the client run in-process (no endpoint by default)
+
+
+@dataclass(frozen=True)
+class SettingsDict:
+    """A module-level dict of connections a framework reads (``settings`` in rules/): Django's
+    ``DATABASES``, whose entries name their backend under ``backend_key`` (``ENGINE``)."""
+
+    name: str
+    backend_key: str
+
+
+@dataclass(frozen=True)
+class SettingsSink:
+    """The sink of one backend a settings entry names; ``socket_key``: the entry key whose value,
+    when it is a filesystem path, is a Unix-socket directory (no network endpoint)."""
+
+    sink: Sink
+    socket_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +145,7 @@ class EnvService:
     default_on: bool = False  # on when no switch variable is set (telemetry a library sends on its own)
     off: tuple[str, ...] = ()  # values that turn it off; with default_on
     on: tuple[str, ...] = ()  # values that keep it on, any other turns it off; with default_on
+    unset_opt_in: bool = False  # reported opt-in where no config sets the switch (the import is the code's choice)
 
 
 @dataclass(frozen=True)
@@ -151,6 +170,8 @@ class Catalog:
     groups: dict[str, dict[str, Any]]
     examples: list[Example] = field(default_factory=list)
     env_services: list[EnvService] = field(default_factory=list)
+    settings_dicts: dict[str, SettingsDict] = field(default_factory=dict)  # the dict's name -> how its entries read
+    settings_sinks: dict[str, SettingsSink] = field(default_factory=dict)  # a backend a settings entry names -> its sink
     files: list[str] = field(default_factory=list)
     purposes: dict[str, str] = field(default_factory=dict)  # provider id -> purpose (llm-api, telemetry, ...)
     constants: dict[str, str] = field(default_factory=dict)  # a library's dotted name -> its string value
@@ -375,12 +396,24 @@ def _add_provider(catalog: Catalog, data: dict[str, Any], rel: str, is_provider:
             if name in catalog.sinks:
                 raise CatalogError(f"{rel}: sinks/{i}: {name} is already declared in {catalog.sinks[name].origin}")
             catalog.sinks[name] = sink
+    for i, entry in enumerate(data.get("settings", [])):
+        known = catalog.settings_dicts.setdefault(entry["dict"], SettingsDict(entry["dict"], entry["backend"]))
+        if known.backend_key != entry["backend"]:
+            raise CatalogError(f"{rel}: settings/{i}: {entry['dict']} names its backend under {known.backend_key!r} elsewhere")
+        url = tables.inline(entry["url"], f"{rel}: settings/{i}") if tables is not None else entry["url"]
+        sink = Sink(provider=pid if is_provider else None, names=tuple(entry["backends"]), kind="settings", url=url,
+                    override=None, required=True, origin=rel)
+        for name in sink.names:
+            if name in catalog.settings_sinks:
+                raise CatalogError(f"{rel}: settings/{i}: {name} is already declared in {catalog.settings_sinks[name].sink.origin}")
+            catalog.settings_sinks[name] = SettingsSink(sink, entry.get("socket"))
     for entry in data.get("env_services", []):
         when = entry["when"]
         catalog.env_services.append(EnvService(pid if is_provider else None, entry.get("name", data["name"]), tuple(when["env"]),
                                                when.get("equals"),
                                                tuple(entry["imports"]), entry["url"], rel, when.get("default_on", False),
-                                               tuple(when.get("off", ())), tuple(when.get("on", ()))))
+                                               tuple(when.get("off", ())), tuple(when.get("on", ())),
+                                               when.get("unset_opt_in", False)))
     for i, entry in enumerate(data.get("constants", [])):
         for name in entry["names"]:
             if catalog.constants.get(name, entry["value"]) != entry["value"]:

@@ -205,8 +205,9 @@ def prepass_python(path: str, data: bytes) -> PythonSummary:
 def seed_files(summaries: dict[str, PythonSummary], sources: dict[str, bytes], catalog: Catalog,
            canonical: dict[str, str], watched: bool = True) -> set[str]:
     """Files the pre-pass sends to the parser up front: those that import a sink's module
-    (or the sink itself) and mention the sink's name. Everything else is parsed on demand,
-    when resolution follows an import into it or looks for a function's callers (``Program``).
+    (or the sink itself) and mention the sink's name, and those that name a settings dict of
+    connections and a backend of the rules (``settings`` in rules/). Everything else is parsed on
+    demand, when resolution follows an import into it or looks for a function's callers (``Program``).
     ``watched``: also the calls the checks read (``watched_calls``); without them, the seeds
     found are some of those found with them (the server rules are not loaded).
     """
@@ -220,9 +221,14 @@ def seed_files(summaries: dict[str, PythonSummary], sources: dict[str, bytes], c
         for cut in range(1, len(parts) + 1):
             names_under.setdefault(".".join(parts[:cut]), set()).add(parts[-1].encode())
     in_tree = {name.split(".", 1)[0] for name in canonical.values()}
+    settings_names = [name.encode() for name in catalog.settings_dicts]
+    settings_backends = [backend.encode() for backend in catalog.settings_sinks]
     seeds = set()
     for path, summary in summaries.items():
         data = sources[path]
+        if any(name in data for name in settings_names) and any(backend in data for backend in settings_backends):
+            seeds.add(path)  # a settings module's dict of connections (``settings_dicts``)
+            continue
         if b"__getattr__" in data and any(lazy in names_under and lazy.split(".", 1)[0] not in in_tree
                                           for lazy in summary.lazy_imports):
             seeds.add(path)  # a lazy-import proxy hands out the whole module: its users call the sinks

@@ -304,10 +304,13 @@ def _same_answers(mentions: dict[str, bool], data: bytes, words: frozenset[bytes
 
 def plan_scope(record: ScanRecord, recorded: RecordedDeps, digests: dict[str, str],
                summaries: dict[str, PythonSummary], direct: set[str], sources: dict[str, bytes],
-               program: Program, old_facts: Callable[[str], ModuleFacts | None]) -> ScopePlan | None:
-    """The scoped run for this tree, or None when only a full scan is right (see the module)."""
+               program: Program, old_facts: Callable[[str], ModuleFacts | None],
+               settings_dicts: frozenset[str] = frozenset()) -> ScopePlan | None:
+    """The scoped run for this tree, or None when only a full scan is right (see the module).
+    ``settings_dicts``: the names of the rules' settings dicts (``python/settings_dicts.py``)."""
     from .python.deps import asked_of
     from .python.program import identifiers
+    from .python.settings_dicts import settings_sites
     from .python.subclass_sinks import class_bases
 
     if set(record.files) != set(digests) or set(recorded.digests) != set(digests):
@@ -328,6 +331,7 @@ def plan_scope(record: ScanRecord, recorded: RecordedDeps, digests: dict[str, st
         if bases != recorded.classes.get(path, []):
             return None  # an in-tree SDK subclass may have appeared or gone
         sites |= {(path, s.line) for s in facts.calls} | {(path, a.line) for a in facts.attr_assigns}
+        sites.update(settings_sites(facts, settings_dicts))
     words = {p: identifiers(sources[p]) for p in changed}
     answers = {p: _Answers(sources[p], words[p]) for p in changed}
     # a file's answers to identifier questions and its calls by name: unchanged, they need no re-resolution

@@ -56,3 +56,24 @@ def test_a_label_host_matches_as_flowscan_reports_hosts() -> None:
     assert _pattern("bedrock-runtime.{region}.amazonaws.com").match("bedrock-runtime.eu-west-1.amazonaws.com")
     assert not _pattern("localhost:11434").match("127.0.0.1")
     assert not _pattern("api.openai.com").match("api.openai.com.evil.example")
+
+
+def test_an_env_label_matches_a_default_host_whose_chain_names_the_env_var() -> None:
+    """An ``env:NAME`` label is found when the report names NAME as deciding a host: unresolved on an
+    unknown-host endpoint, or as the env var whose default (the code's or the SDK's) is the known host.
+    An env var read elsewhere on the chain (a switch, a key) is not that."""
+    from bench.score_labels import _env_named
+
+    endpoints = [
+        {"host": None, "unresolved": ["env:BROWSER_CDP_URL"], "chains": []},
+        {"host": "r.jina.ai", "chains": [[
+            {"detail": '"https://r.jina.ai/"'},
+            {"detail": "default of env JINA_READER_API_URL (not set in any scanned config)"}]]},
+        {"host": "api.openai.com", "chains": [[{"detail": "openai.OpenAI reads env OPENAI_BASE_URL, not set in any scanned config"}]]},
+        {"host": "api.openai.com", "chains": [[{"detail": "litellm.completion default (OPENAI_BASE_URL, OPENAI_API_BASE not set in any scanned config)"}]]},
+        {"host": None, "unresolved": ["env:WATSONX_API_BASE"], "chains": [[
+            {"detail": "litellm.completion reads env WATSONX_API_BASE / WATSONX_URL, not set in any scanned config"}]]},
+        {"host": "api.tavily.com", "chains": [[{"detail": 'key = os.getenv("TAVILY_API_KEY")'}]]},
+    ]
+    assert _env_named(endpoints) == {"env:BROWSER_CDP_URL", "env:JINA_READER_API_URL", "env:OPENAI_BASE_URL",
+                                    "env:OPENAI_API_BASE", "env:WATSONX_API_BASE", "env:WATSONX_URL"}

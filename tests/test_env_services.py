@@ -52,3 +52,35 @@ def test_an_otlp_endpoint_in_the_env_of_opentelemetry_code(tmp_path: Path) -> No
     (otlp,) = [e for e in endpoints if e.host == "otlp.eu01.nr-data.net"]
     assert otlp.sdk == "env:OTEL_EXPORTER_OTLP_ENDPOINT" and otlp.provider == "newrelic"
     assert [str(loc) for loc in otlp.locations] == [".env:1"]
+
+
+LANGFUSE_APP = """\
+import os
+
+if os.environ.get("LANGFUSE_PUBLIC_KEY"):
+    from langfuse.openai import AsyncOpenAI
+else:
+    from openai import AsyncOpenAI
+
+client = AsyncOpenAI()
+"""
+
+
+def test_an_imported_tracing_integration_is_opt_in_where_no_config_sets_its_key(tmp_path: Path) -> None:
+    """``from langfuse.openai import AsyncOpenAI`` is the code's choice of Langfuse (``unset_opt_in``):
+    reported at the import, opt-in on LANGFUSE_PUBLIC_KEY; LangChain code with LANGSMITH_TRACING
+    unset (a library's latent feature) is not."""
+    endpoints = _scan(tmp_path, LANGFUSE_APP + LANGCHAIN_APP, "OPENAI_API_KEY=sk-x\n")
+    (langfuse,) = [e for e in endpoints if e.provider == "langfuse"]
+    assert langfuse.host == "cloud.langfuse.com" and langfuse.reach == "opt-in"
+    assert [str(loc) for loc in langfuse.locations] == ["app.py:4"]
+    assert [(s.setting, s.taken) for s in langfuse.switches] == [("env:LANGFUSE_PUBLIC_KEY", False)]
+    assert not [e for e in endpoints if e.provider == "langsmith"]
+
+
+def test_an_imported_tracing_integration_whose_key_a_config_sets(tmp_path: Path) -> None:
+    """The .env's deployment reaches the host it names; the code as shipped (the default
+    context, which no config sets) keeps the opt-in default."""
+    endpoints = _scan(tmp_path, LANGFUSE_APP, "LANGFUSE_PUBLIC_KEY=pk-lf-1\nLANGFUSE_HOST=https://us.cloud.langfuse.com\n")
+    assert {(e.context, e.host, e.reach) for e in endpoints if e.provider == "langfuse"} == {
+        ("dotenv:.env", "us.cloud.langfuse.com", "default"), ("default", "cloud.langfuse.com", "opt-in")}

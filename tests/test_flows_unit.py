@@ -294,3 +294,13 @@ def test_a_proxy_entry_with_its_region_from_an_env_var(tmp_path: Path) -> None:
     assert (endpoint.context, endpoint.host, endpoint.provider) == (
         "compose:proxy", "bedrock-runtime.eu-central-1.amazonaws.com", "aws")
     assert endpoint.provenance[-1].detail == "litellm model_list claude: bedrock/anthropic.claude-3-5-sonnet"
+
+
+def test_an_sdk_with_no_default_host_names_every_env_var_it_reads(tmp_path: Path) -> None:
+    """litellm's watsonx route reads WATSONX_API_BASE, WATSONX_URL, WX_URL or WML_URL and has no default
+    host: the unknown endpoint's chain names each, so a reader knows any of them redirects it."""
+    report = _scan(tmp_path, {"a.py": 'import litellm\nlitellm.completion(model="watsonx/ibm/granite-13b-chat-v2", messages=[])\n'})
+    (endpoint,) = [e for e in report.endpoints if e.host is None]
+    assert endpoint.unresolved == ["env:WATSONX_API_BASE"]
+    assert endpoint.provenance[1].detail == (
+        "litellm.completion reads env WATSONX_API_BASE / WATSONX_URL / WX_URL / WML_URL, not set in any scanned config")

@@ -16,7 +16,7 @@ from flowscan.api import ScanOptions, scan
 from flowscan.model import Endpoint, Report
 from flowscan.python.extract import extract_python
 from flowscan.python.extract_cst import extract_python_cst
-from flowscan.python.facts import Attr, Call, Lit, Name
+from flowscan.python.facts import Attr, Call, Lit, Name, Opaque
 from flowscan.report.console import render_console
 from flowscan.report.json_report import render_json
 
@@ -207,10 +207,17 @@ def test_both_extractors_record_the_tests_around_a_call() -> None:
         assert (first.op, first.negated, first.line, second.op, second.negated) == ("==", False, 2, "truthy", True)
         assert isinstance(first.value, Lit) and first.value.text == "x"
         assert isinstance(second.subject, Name) and second.subject.id == "B"
-        # the elif runs when the if failed: the negation of `a and not b` is no conjunction
-        assert tests["g"] == ()
+        # the elif runs when the if failed (the negation of `a and not b`: one of its parts fails)
+        # and `C or D` holds: each is one truthiness test of a bool that keeps its parts
+        (failed, either) = tests["g"]
+        for test in (failed, either):
+            assert isinstance(test.subject, Opaque) and test.subject.cond is not None and test.subject.cond.any_of
+            assert (test.op, test.negated, test.line) == ("truthy", False, 2 if test is failed else 4)
+        assert [(p.op, p.negated) for p in failed.subject.cond.parts] == [("==", True), ("truthy", False)]
+        assert [(p.subject.id, p.negated) for p in either.subject.cond.parts] == [("C", False), ("D", False)]
         # else of `C or D`: neither holds
-        assert [(t.subject.id, t.negated, t.line) for t in tests["h"]] == [("C", True, 4), ("D", True, 4)]
+        assert tests["h"][0] == failed
+        assert [(t.subject.id, t.negated, t.line) for t in tests["h"][1:]] == [("C", True, 4), ("D", True, 4)]
         # a def body's calls do not run under the branches around the def
         assert tests["k"] == ()
     ast_facts, cst_facts = extract_python("t.py", code), extract_python_cst("t.py", code)
@@ -308,8 +315,11 @@ def test_match_cases_are_switches_like_an_if_elif_chain(tmp_path: Path) -> None:
     assert found["api.openai.com"].reach == "default"  # the case the shipped value selects
     anthropic = found["api.anthropic.com"]
     assert anthropic.reach == "opt-in"
+    # not the first case, and `"anthropic" | "claude"` (one test of a bool keeping both parts) fails
     assert [(s.line, s.setting, s.shipped, s.taken) for s in anthropic.switches] == [
-        (9, "env:EMBEDDING_PROVIDER", "'openai'", False)]  # not the first case; `a | b` is no single test
+        (9, "env:EMBEDDING_PROVIDER", "'openai'", False)] * 2
+    assert anthropic.switches[1].condition == ("env:EMBEDDING_PROVIDER == 'anthropic' (at app.py:9) or "
+                                               "env:EMBEDDING_PROVIDER == 'claude' (at app.py:9)")
     voyage = found["api.voyageai.example"]
     assert voyage.reach == "opt-in"
     assert {s.setting for s in voyage.switches} == {"env:EMBEDDING_PROVIDER", "env:VOYAGE_API_KEY"}
@@ -333,7 +343,11 @@ def test_both_extractors_record_the_tests_of_match_cases() -> None:
     assert [s.tests for s in ast_facts.calls] == [s.tests for s in cst_facts.calls]
     tests = {site.func.id: site.tests for site in ast_facts.calls if isinstance(site.func, Name)}
     assert [(t.subject.id, t.op, t.value.text, t.negated, t.line) for t in tests["f"]] == [("mode", "==", "a", False, 1)]
-    assert [(t.op, t.value.text, t.negated) for t in tests["g"]] == [("==", "a", True)]  # the `or` itself: no test
+    (before, either) = tests["g"]
+    assert (before.op, before.value.text, before.negated) == ("==", "a", True)
+    # the `or` itself: one truthiness test of a bool keeping both literal tests
+    assert isinstance(either.subject, Opaque) and either.subject.cond is not None and either.subject.cond.any_of
+    assert [(t.op, t.value.text) for t in either.subject.cond.parts] == [("==", "b"), ("==", "c")]
     # a mapping pattern is not modelled: only that the literal cases before it failed
     assert [(t.value.text, t.negated) for t in tests["h"]] == [("a", True), ("b", True), ("c", True)]
     assert [(t.value.text if t.value else t.subject.id, t.negated) for t in tests["k"]] == [

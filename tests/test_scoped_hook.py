@@ -197,6 +197,25 @@ def test_a_new_call_to_a_function_of_another_file_reaches_its_sink(tmp_path: Pat
     assert "api.example-us.com" in {e.host for e in hook.report.endpoints}
 
 
+def test_a_django_settings_dict_added_to_a_settings_module_is_resolved(tmp_path: Path) -> None:
+    """A settings module's DATABASES (``settings_dicts``) is no call: a second assignment the edit
+    adds has no recorded site, and the hook still resolves it with the changed file's own."""
+    root = tmp_path / "tree"
+    _write(root, {"app/__init__.py": "", "app/settings.py": """\
+        DEBUG = False
+        DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "HOST": "localhost"}}
+    """})
+    edit = _append("app/settings.py", """\
+        if DEBUG:
+            DATABASES = {
+                "default": {"ENGINE": "django.db.backends.postgresql", "HOST": "app-db.cluster-c9xk2hz1abcd.us-east-1.rds.amazonaws.com"},
+            }
+    """)
+    (hook,) = _scoped_after_edits(root, tmp_path / "cache", [edit])
+    assert hook.stats.scoped is not None
+    assert {e.host for e in hook.report.endpoints} == {"localhost", "app-db.cluster-c9xk2hz1abcd.us-east-1.rds.amazonaws.com"}
+
+
 def test_an_unrelated_edit_resolves_few_calls(tmp_path: Path) -> None:
     root = tmp_path / "tree"
     _write(root, APP)

@@ -70,6 +70,9 @@ class FlagRule:
     pair: frozenset[str] = frozenset()
     decorators: frozenset[str] = frozenset()
     markers: frozenset[str] = frozenset()
+    command_groups: frozenset[str] = frozenset()  # click: what makes a command group
+    subcommand_methods: frozenset[str] = frozenset()  # click: a group's methods registering a subcommand
+    callbacks: frozenset[str] = frozenset()  # typer: the app callback's decorators
     name_kw: str = ""
     default_kw: str = "default"
     action_kw: str = ""
@@ -110,7 +113,8 @@ def entry_rules() -> EntryRules:
 
 def _flag_rule(entry: dict) -> FlagRule:
     sets = {key: frozenset(entry.get(key, [])) for key in
-            ("parsers", "declare", "groups", "parse", "pair", "decorators", "markers")}
+            ("parsers", "declare", "groups", "parse", "pair", "decorators", "markers", "command_groups",
+             "subcommand_methods", "callbacks")}
     return FlagRule(entry["id"], entry["style"], entry["source"], **sets, name_kw=entry.get("name_kw", ""),
                     default_kw=entry.get("default_kw", "default"), action_kw=entry.get("action_kw", ""),
                     action_defaults=tuple(sorted(entry.get("action_defaults", {}).items())),

@@ -44,6 +44,8 @@ def env_service_hits(catalog: Catalog, importers: Mapping[str, set[str]], lookup
             continue
         switch = _switch_value(service, lookup)
         if switch is None:
+            if service.unset_opt_in and all(lookup(name) is None for name in service.switch_env):
+                hits.extend(_opt_in_hits(service, lookup, library, path, import_line(path, library)))
             continue
         name, value = switch
         set_at = value.trail[0] if value.trail else Step(path, 1, f"{name}={value.text}")
@@ -56,10 +58,12 @@ def env_service_hits(catalog: Catalog, importers: Mapping[str, set[str]], lookup
 
 
 def default_on_imported(catalog: Catalog, importers: Mapping[str, set[str]]) -> bool:
-    """Whether some file imports a library that sends a service on its own (``default_on``):
+    """Whether some file imports a library that sends a service on its own (``default_on``), or
+    an integration reported opt-in (``unset_opt_in``):
     then the tree has an endpoint though no sink call is in it."""
     tops = _top_levels(importers)
-    return any(service.default_on and _first_importer(service, importers, tops, lambda path: True) is not None
+    return any((service.default_on or service.unset_opt_in)
+               and _first_importer(service, importers, tops, lambda path: True) is not None
                for service in catalog.env_services)
 
 
@@ -92,6 +96,18 @@ def _default_on_hits(service: EnvService, lookup: EnvLookup, library: str, path:
     return [SinkHit(service.provider, library, Location(path, line), url, (switch,)) for url in _urls(service, lookup, on)]
 
 
+def _opt_in_hits(service: EnvService, lookup: EnvLookup, library: str, path: str, line: int) -> list[SinkHit]:
+    """The hits of a service the code chose by importing its integration (``unset_opt_in``),
+    where no config sets its switch: opt-in on the deployment setting it."""
+    from .flows import SinkHit
+
+    names = " / ".join(service.switch_env)
+    on = Step(path, line, f"{service.name} is on in code importing {library} once {names} is set "
+                          f"(not set in any scanned config)")
+    switch = Switch(path, line, f"env:{service.switch_env[0]}", f"{names} is set", "unset", False)
+    return [SinkHit(service.provider, library, Location(path, line), url, (switch,)) for url in _urls(service, lookup, on)]
+
+
 def _stays_on(service: EnvService, text: str) -> bool:
     """Whether a variable set to ``text`` leaves a default-on service on: a value among ``on``
     (when given), a value not among ``off`` (when given), else only the empty value. Values
@@ -121,14 +137,14 @@ def _first_importer(service: EnvService, importers: Mapping[str, set[str]], tops
 
 
 def _matching(patterns: Iterable[str], importers: Mapping[str, set[str]], tops: list[str]) -> list[str]:
-    """The top-level modules matching ``patterns``, in name order: a plain name is looked up,
+    """The modules matching ``patterns``, in name order: a plain or dotted name is looked up,
     only a glob goes through ``tops``."""
     found: set[str] = set()
     globs = []
     for pattern in patterns:
         if any(char in pattern for char in "*?["):
             globs.append(pattern)
-        elif "." not in pattern and pattern in importers:
+        elif pattern in importers:  # a top-level module, or a module below one (``langfuse.openai``)
             found.add(pattern)
     if globs:
         found.update(top for top in tops if any(fnmatchcase(top, glob) for glob in globs))

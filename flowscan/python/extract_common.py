@@ -79,16 +79,20 @@ def case_tests(shapes: list, guards: list, line: int) -> list[tuple[Test, ...]]:
     return out
 
 
+DISJUNCTION = "Comparison"  # the shape of the bool a disjunction's test is of (``SCALAR_SHAPES``)
+
+
 def branch_tests(shape, negated: bool, line: int) -> tuple[Test, ...]:
     """The conjunction of tests a branch runs under, from a test's ``shape``: ``("not", s)``,
     ``("and" | "or", [s, ...])``, ``("compare", left, op, right)`` or ``("value", expr)``.
-    A disjunction (``a or b``, or the negation of ``a and b``) is no list of tests: ``()``."""
+    A disjunction (``a or b``, or the negation of ``a and b``) is one truthiness test of a bool
+    that keeps its parts (``Opaque.cond``), which ``reach_flags`` combines."""
     kind = shape[0]
     if kind == "not":
         return branch_tests(shape[1], not negated, line)
     if kind in ("and", "or"):
         if (kind == "and") == negated:
-            return ()
+            return (Test(Opaque(DISJUNCTION, line, truth_of(shape, line, negated)), "truthy", None, False, line),)
         return tuple(test for part in shape[1] for test in branch_tests(part, negated, line))
     if kind == "compare":
         return (Test(shape[1], shape[2], shape[3], negated, line),)

@@ -21,10 +21,12 @@ from .reach_assigned import assigned_switches, isolated
 from .reach_imports import import_switches
 from .reach_loaded import loaded_switches, loaded_value_switches
 from .reach_selection import selection_switches
+from .reach_subcommand import subcommand_switches
 from .reach_stored import stored_switches
 from .reach_uncalled import uncalled_switches
 from .resolve import MAX_CALLER_DEPTH, Resolver, _enclosing_class, _scope_chain
 from .resolve_loops import choice_switch
+from .settings_dicts import settings_hits, settings_sites
 from .sinks import SinkCall, evaluate_override, evaluate_spec, given_everywhere
 from .subclass_sinks import constructed_sdk, is_super_init, subclass_names, super_init_sdk
 
@@ -249,6 +251,7 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
     if subclasses is None:
         subclasses = subclass_names(modules, last_names)
     client_names = frozenset(name.rpartition(".")[2] for name, sink in catalog.sinks.items() if sink.kind == "call")
+    settings_names = frozenset(catalog.settings_dicts)
     for facts in modules:
         for site in facts.calls:
             name = _called_name(facts, site.func)
@@ -288,6 +291,12 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
                     hits.extend(_evaluate(catalog.sinks[obj.dotted], obj.dotted, call, location, resolver, site))
                     break
             _note_env_free(env_free, resolver, (facts.path, assign.line), reads)
+        for _path, line in settings_sites(facts, settings_names):
+            if (facts.path, line) in skip or only is not None and (facts.path, line) not in only:
+                continue
+            reads = resolver.env_reads_seen
+            hits.extend(settings_hits(facts, line, resolver, catalog, _evaluate))
+            _note_env_free(env_free, resolver, (facts.path, line), reads)
     return hits
 
 
@@ -314,7 +323,8 @@ def _evaluate(sink: Sink, sdk: str, call: SinkCall, location: Location, resolver
             return []
         return [SinkHit(sink.provider, sdk, location, None, switches)]
     use = Step(location.path, location.line, f"a method of the {sdk} a caller made" if call.made_by_caller
-               else f"{sdk}(…)" if sink.kind == "call" else f"{sdk} = …")
+               else f"{sdk}(…)" if sink.kind == "call" else f"{sdk} = …" if sink.kind == "assign"
+               else f"a settings entry opened with {sdk}")
     typed = call.receiver.typed if call.receiver is not None else None  # the annotation that says what the receiver is
     return [SinkHit(sink.provider, sdk, location, (value.then(typed) if typed else value).then(use),
                     tuple(dict.fromkeys(switches + _value_switches(value) + _chain_switches(value, resolver))))
@@ -335,6 +345,8 @@ def _site_switches(site: CallSite, call: SinkCall, resolver: Resolver) -> tuple[
         switches += stored_switches(frame.module, site.scope, resolver)
     if not any(s.taken is False for s in switches):
         switches += selection_switches(frame.module, site.scope, resolver)
+    if not any(s.taken is False for s in switches):
+        switches += subcommand_switches(frame.module, site.scope, resolver)
     if not any(s.taken is False for s in switches):
         switches += credential_switches(frame.module, site.scope, resolver)
     if not any(s.taken is False for s in switches):

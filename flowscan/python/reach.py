@@ -100,6 +100,10 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
                 from .reach_uncalled import uncalled_switches
 
                 failing = list(uncalled_switches(facts, site.scope, resolver))
+            if not failing:  # a caller in a subcommand the user must name (``reach_subcommand``)
+                from .reach_subcommand import subcommand_switches
+
+                failing = list(subcommand_switches(facts, site.scope, resolver))
             if failing:
                 found.extend(failing)
                 continue

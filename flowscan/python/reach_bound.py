@@ -19,6 +19,7 @@ from ..model import Switch
 from .facts import Attr, Call, CallSite, Expr, ModuleFacts, Name, Scope, Sub, Test
 from .objects import Frame
 from .reach_flags import Evaluate
+from .reach_memo import memoised
 
 _MEMO: WeakKeyDictionary = WeakKeyDictionary()  # resolver -> (path, name) -> switches
 
@@ -30,20 +31,9 @@ def bound_switches(site: CallSite, frame: Frame, resolver, evaluate: Evaluate) -
     module = frame.module
     if root is None or _bound_locally(module.scope, site.scope, root):
         return ()
-    memo = _MEMO.setdefault(resolver, {})
-    key = (module.path, root)
-    deps = resolver.deps
-    if key in memo:
-        if deps is not None:
-            deps.hit(("bound-switches", resolver.dep_scope), key)
-        return memo[key]
-    memo[key] = ()  # a test that calls through the name itself: no evidence
-    if deps is not None:
-        deps.begin()
-    memo[key] = _switches(module, root, resolver, evaluate)
-    if deps is not None:
-        deps.end(("bound-switches", resolver.dep_scope), key)
-    return memo[key]
+    # a test that calls through the name itself finds no switch: no evidence
+    return memoised(_MEMO, "bound-switches", (module.path, root), resolver,
+                    lambda: _switches(module, root, resolver, evaluate))
 
 
 def _switches(module: ModuleFacts, name: str, resolver, evaluate: Evaluate) -> tuple[Switch, ...]:

@@ -62,7 +62,11 @@ def flag_switch(test: Test, subject: list[Obj], frame: Frame, resolver, evaluate
         return None
     leaves = outcome.switches
     settings = ", ".join(dict.fromkeys(s.setting for s in leaves))
-    joined = " or " if outcome.value is True else " and "  # what holds: one of them; what fails: each
+    # the deciding tests joined as the code joins them (``a or b`` fails when each fails); for
+    # alternatives of different shapes, what holds is one of them and what fails is each
+    shapes = {o.truth.cond.any_of != negated for o in subject}  # type: ignore[union-attr]
+    any_of = shapes.pop() if len(shapes) == 1 else outcome.value is True
+    joined = " or " if any_of else " and "
     condition = joined.join(dict.fromkeys(_located(s) for s in leaves))
     shipped = ", ".join(dict.fromkeys(s.shipped for s in leaves))
     return Switch(frame.module.path, test.line, settings, condition, shipped, outcome.value)  # type: ignore[arg-type]

@@ -116,6 +116,10 @@ def _place_switches(place: _Place, resolver: Resolver) -> list[Switch] | None:
     found = [s for s in (_evaluate(t, frame, resolver) for t in place.tests) if s is not None]
     if not any(s.taken is False for s in found) and scope.kind == "function":
         found += caller_switches(facts, scope.qualname, resolver)
+    if not any(s.taken is False for s in found) and scope.kind == "function":
+        from .reach_subcommand import subcommand_switches  # a class made in a subcommand the user must name
+
+        found += subcommand_switches(facts, scope.qualname, resolver)
     found = [s for s in found if s.taken is not True]
     return found or None
 

@@ -1023,10 +1023,6 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 return self._super(ctx.frame)
             if name == "dict" and not ctx.args:
                 return [DictObj(tuple((key, value) for key, value in ctx.kwargs if key != "**"), frame)]
-            if name == "dict" and len(ctx.args) == 1 and not ctx.kwargs:  # ``dict(DEFAULTS)``: a copy
-                copied = self.eval(ctx.args[0], frame)
-                if copied and all(isinstance(o, (DictObj, DataObj)) for o in copied):
-                    return copied
             if func.receiver is not None:
                 namespace = self.parsed(func, ctx)
                 if namespace is not None:

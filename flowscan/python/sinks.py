@@ -192,8 +192,8 @@ def _unset(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str, p
         why = f"{sdk} default" + (f" ({unset} not set in any scanned config)" if unset else "")
         values = [*found, StrValue.literal(spec["default"], (Step(path, ctx.line, why),))]
     if values is None and spec.get("env"):
-        first = spec["env"][0]
-        values = [*found, StrValue.hole(f"env:{first}", (Step(path, ctx.line, f"{sdk} reads env {first}, not set in any scanned config"),))]
+        first, names = spec["env"][0], " / ".join(spec["env"])
+        values = [*found, StrValue.hole(f"env:{first}", (Step(path, ctx.line, f"{sdk} reads env {names}, not set in any scanned config"),))]
     if state:
         values = dedupe([*state, *(values or [])])
     return [*by_caller, *(values or [])] if by_caller else values
