@@ -226,6 +226,7 @@ def _scan(root: Path, options: ScanOptions | None, catalog: Catalog | None) -> S
                       {p: s.imports for p, s in summaries.items()}, callees=cache)
     shown = shown_roles(options.include)
     program.hidden = frozenset(p for p in sources if role_map.role(p) not in shown)
+    program.unshipped = frozenset(p for p in sources if role_map.role(p) != PRODUCTION)
     if install_texts is not None:
         from .python.reach_extras import note_install_files
 

@@ -1,6 +1,8 @@
 """Values written in files of a role the report does not show (tests, examples, scripts) do not
 flow into the shown code: a test's caller, env write, SDK setting or instantiation is not what
-the shipped application does. With ``--include`` that role is part of the program again."""
+the shipped application does. With ``--include`` that role's values flow again (its endpoints
+are reported), but the reach of production calls stays that of the shipped program
+(``Program.runs``): a test instantiating a class does not make the shipped app run it."""
 
 from __future__ import annotations
 
@@ -69,4 +71,5 @@ def test_a_test_file_feeds_no_value_into_the_shipped_code(tmp_path: Path) -> Non
 def test_included_tests_are_part_of_the_program(tmp_path: Path) -> None:
     shown = _endpoints(_tree(tmp_path), "test")
     assert "collector.staging-traces.io" in shown and "llm-mock.internal.test-lab.io" in shown
-    assert shown["status.example-vendor.io"] == "default"
+    # a test instantiating StatusPage is still not the shipped app doing so
+    assert shown["status.example-vendor.io"] == "opt-in"

@@ -469,7 +469,7 @@ class _Extractor(BlockWalker):
         line = self.stmt_line
         if isinstance(target, ast.Name):
             if target.id in scope.globals_declared:
-                self.assign(self.root, target.id, value, line, True)
+                self.assign(self.root, target.id, value, line, True, scope.qualname)
             else:
                 self.assign(scope, target.id, value, line, conditional)
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -512,8 +512,8 @@ class _Extractor(BlockWalker):
         if names:
             owner.attr_types[name] = Annotation(names, line)
 
-    def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
-        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line), tuple(self.tests)))
+    def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool, at: str = "") -> None:
+        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line), tuple(self.tests), at))
 
     def import_base(self, node: ast.ImportFrom) -> str | None:
         module = node.module or ""

@@ -469,7 +469,7 @@ class _Extractor(BlockWalker):
         if isinstance(target, cst.Name):
             name = target.value
             if name in scope.globals_declared:
-                self.assign(self.root, name, value, line, True)
+                self.assign(self.root, name, value, line, True, scope.qualname)
             else:
                 self.assign(scope, name, value, line, conditional)
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -497,8 +497,8 @@ class _Extractor(BlockWalker):
             self.attr_assigns.append(AttrAssign(
                 self.expr(target), value, line, self.column(stmt), scope.qualname, self.source_line(line), conditional))
 
-    def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool) -> None:
-        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line), tuple(self.tests)))
+    def assign(self, scope: Scope, name: str, value: Expr, line: int, conditional: bool, at: str = "") -> None:
+        scope.assigns.setdefault(name, []).append(Assign(value, line, conditional, self.source_line(line), tuple(self.tests), at))
 
     def import_base(self, node: cst.ImportFrom) -> str | None:
         module = _dotted(node.module) if node.module is not None else ""

@@ -168,6 +168,7 @@ class Assign:
     conditional: bool  # inside an if/for/while/try of its scope
     text: str = ""  # the source line, as evidence
     tests: tuple[Test, ...] = ()  # the branch conditions the assignment runs under (``if aws_enabled: s3 = …``)
+    at: str = ""  # the function a ``global`` assignment is written in (its value is read there), else ""
 
 
 @dataclass(frozen=True, slots=True)

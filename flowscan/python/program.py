@@ -133,6 +133,10 @@ class Program:
         # what they write or pass does not flow into the shown code (``feeds``)
         self.hidden: frozenset[str] = frozenset()
         self._shown_sources: dict[str, bytes] | None = None
+        # files of a code role other than production (tests, examples, scripts, ...): what they
+        # call or import is not how the shipped program runs, whichever roles the report shows
+        self.unshipped: frozenset[str] = frozenset()
+        self._shipped_sources: dict[str, bytes] | None = None
         for path, (by_path, canonical) in sorted(paths.items()):
             first = self.by_name.setdefault(canonical, path)  # how Python imports it
             if first != path:  # e.g. services/a/app/config.py and services/b/app/config.py
@@ -149,6 +153,19 @@ class Program:
         """Whether file ``path`` is in the tree and its values may flow into code of file ``into``
         (any shown file when None): a test's caller or env write is not what the shipped app does."""
         return path in self.sources and (path not in self.hidden or (into is not None and into in self.hidden))
+
+    def runs(self, path: str, into: str | None = None) -> bool:
+        """Whether file ``path`` is in the tree and its calls and imports are how the shipped
+        program reaches code of file ``into`` (any production file when None): a test calling
+        or importing a module does not make it run by default, even when tests are shown."""
+        return path in self.sources and (path not in self.unshipped or (into is not None and into in self.unshipped))
+
+    @property
+    def shipped_sources(self) -> dict[str, bytes]:
+        """The sources of the files of the production role (``unshipped`` left out)."""
+        if self._shipped_sources is None:
+            self._shipped_sources = {p: d for p, d in self.sources.items() if p not in self.unshipped}
+        return self._shipped_sources
 
     @property
     def shown_sources(self) -> dict[str, bytes]:

@@ -76,9 +76,10 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
         deps.begin()
     # a same-named call of an external function (``requests.post`` beside ``Client.post``) is no
     # candidate: it cannot call this one
-    callers = resolver.callers_of(module, scope)
+    program = resolver.program  # a test's call is not how the shipped program runs it (``Program.runs``)
+    callers = [(facts, site) for facts, site in resolver.callers_of(module, scope) if program.runs(facts.path, module.path)]
     candidates = [(facts, site) for facts, site in resolver.caller_sites(module, scope)
-                  if not calls_external(resolver, facts, site)
+                  if program.runs(facts.path, module.path) and not calls_external(resolver, facts, site)
                   and ((facts, site) in callers or not calls_other_in_tree(resolver, facts, site))]
     found: list[Switch] = []
     undecided: list[Switch] = []
@@ -95,6 +96,10 @@ def caller_switches(module: ModuleFacts, qualname: str, resolver: Resolver, hops
 
                 picked = selection_switches(facts, site.scope, resolver)
                 failing = list(picked) if picked and all(s.taken is False for s in picked) else []
+            if not failing and "." not in site.scope:  # a caller nothing in the tree calls (``reach_uncalled``)
+                from .reach_uncalled import uncalled_switches
+
+                failing = list(uncalled_switches(facts, site.scope, resolver))
             if not failing:  # a caller in a subcommand the user must name (``reach_subcommand``)
                 from .reach_subcommand import subcommand_switches
 
@@ -226,6 +231,12 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     outcomes = [(_holds(value, test.op, expected) if needle is None else _contains(value, needle, test.op), value, trail)
                 for value, trail in plain]
     taken = _taken(outcomes, frame.module.path, shipped_beside=bool(stored))
+    if taken is True and not test.negated:  # passing only with values no shipped configuration gives
+        from .reach_value_origin import shipped_outcomes
+
+        kept = shipped_outcomes(outcomes, resolver)
+        if kept is not None:
+            taken = _taken(kept, frame.module.path, shipped_beside=bool(stored))
     if taken is not None and test.negated:
         taken = not taken
     name = setting or COMPUTED

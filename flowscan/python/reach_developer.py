@@ -89,7 +89,7 @@ def _named_in_text(module: ModuleFacts, klass: Scope, resolver: Resolver) -> boo
     quoted = re.compile(rb"""["'][A-Za-z_][\w.]*[.:]""" + word + rb"""["']|getattr\(.{0,200}?["']""" + word + rb"""["']""")
     value = config_value_pattern(name)
     for path in sorted(program.shown_sources):
-        if path == module.path or name.encode() not in program.words(path):
+        if path == module.path or name.encode() not in program.words(path) or not program.runs(path, module.path):
             continue
         if (quoted if path.endswith(".py") else value).search(program.sources[path]):
             return True

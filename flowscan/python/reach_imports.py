@@ -45,8 +45,8 @@ def _switches(module: ModuleFacts, resolver: Resolver, hops: int) -> tuple[Switc
     importers = sorted(program.import_index.under.get(module.module, set()) - {module.path})
     found: list[Switch] = []
     for path in importers:
-        if path in program.sources and not program.feeds(path, module.path):
-            continue  # a test importing it is not how the shipped app reaches it
+        if path in program.sources and not (program.feeds(path, module.path) and program.runs(path, module.path)):
+            continue  # a test importing it is not how the shipped app reaches it (shown or not)
         if path not in program.sources:
             return ()
         facts = program.load(path, "importers")

@@ -180,7 +180,8 @@ def _lookups(place: _Place, resolver: Resolver) -> Iterator[tuple[ModuleFacts, S
         return
     program, defining = resolver.program, place.facts
     for path in sorted(program.import_index.importers(defining.module, holder.id, defining.path) - {defining.path}):
-        if not program.feeds(path, defining.path) or not program.mentions(path, holder.id):
+        if not program.feeds(path, defining.path) or not program.runs(path, defining.path) \
+                or not program.mentions(path, holder.id):
             continue
         facts = program.load(path, "selection")
         for alias, target in facts.imports.items():
@@ -218,7 +219,8 @@ def _places(module: ModuleFacts, klass: Scope, resolver: Resolver) -> Iterator[_
     quoting = set(program.files_quoting(dotted))
     paths = {module.path, *_importers(module.module, klass.name, module.path, resolver), *quoting}
     for path in sorted(paths):
-        if not program.feeds(path, module.path) or not (path in quoting or program.mentions(path, klass.name)):
+        if not program.feeds(path, module.path) or not program.runs(path, module.path) \
+                or not (path in quoting or program.mentions(path, klass.name)):
             continue
         facts = module if path == module.path else program.load(path, "selection", read=False)
         if facts.parse_error:

@@ -68,7 +68,7 @@ def _places(module: ModuleFacts, function: Scope, resolver: Resolver) -> list[tu
         return None
     out: list[tuple[_Place, bool]] = []
     for path in sorted({module.path, *_importers(module.module, name, module.path, resolver)}):
-        if not program.feeds(path, module.path) or not program.mentions(path, name):
+        if not program.feeds(path, module.path) or not program.runs(path, module.path) or not program.mentions(path, name):
             continue
         if program.deps is not None:
             program.deps.read(path)  # the places and the tests around them

@@ -61,7 +61,7 @@ def _assign(assign: Assign, secret: bool) -> Assign:
     text = redact(assign.text)
     if value is assign.value and text == assign.text:
         return assign
-    return Assign(value, assign.line, assign.conditional, text, assign.tests)
+    return Assign(value, assign.line, assign.conditional, text, assign.tests, assign.at)
 
 
 def _param(param: Param) -> Param:

@@ -102,6 +102,7 @@ from .resolve_loops import LoopResolution
 from .resolve_dynaconf import DynaconfResolution
 from .resolve_external_items import COPIES, ExternalItemResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
+from .resolve_proxy import delegated_attr
 from .resolve_paths import PATH_CLASSES, joined, path_attr, path_call, path_value
 from .str_split import SPLITTERS, piece, split_values
 
@@ -448,7 +449,9 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             out.extend(bound if bound is not None else self._param(module, scope, param, frame))
         for assign in chosen:
             step = Step(module.path, assign.line, short_text(assign.text) or f"{name} = …")
-            for obj in self.eval(assign.value, Frame(module, scope.qualname, assign.line, bindings, frame.depth, inline)):
+            at = Frame(module, assign.at, assign.line, NO_BINDINGS, frame.depth) if assign.at \
+                else Frame(module, scope.qualname, assign.line, bindings, frame.depth, inline)  # ``global x; x = local``
+            for obj in self.eval(assign.value, at):
                 out.append(_then(obj, step))
         if not self.over_budget:
             self._remember(key, out, reads)
@@ -772,6 +775,9 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         lazy = _lazy_module(module, klass) if inst is not None and "__getattr__" in klass.children else None
         if lazy is not None:
             return [Ext(f"{lazy}.{attr}")]
+        proxied = delegated_attr(self, module, klass, attr) if inst is not None else None
+        if proxied is not None:
+            return proxied
         rows = stored_rows(self, ref, attr)  # ``Model.objects``: rows stored at run time
         return [rows] if rows is not None else [Unknown(f"{klass.name}.{attr} is not defined", klass.line)]
 

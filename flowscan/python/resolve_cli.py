@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..model import Step
 from ..values import StrValue
 from .entrypoints import FlagRule, entry_rules
+from .resolve_namespace_writes import written_attr
 from .facts import Call, Each, Expr, Lit, ModuleFacts, Opaque, Param, Scope
 from .objects import (
     Absent,
@@ -124,6 +125,10 @@ class CliResolution:
                     break
                 if dest in names[0]:
                     matched.append(self._declared_default(namespace, module, site, frame, rule, names[1]))
+        if not matched and not unsure:  # ``args.x = os.getenv(...)`` after parsing: no flag
+            written = written_attr(self, namespace, dest)
+            if written is not None:
+                return written
         flag = matched[0][0] if matched else "--" + dest.replace("_", "-")
         path = call.frame.module.path if call is not None else ""
         out: list[Obj] = [flag_input(flag, path, line, f"argparse parser at {where}")]
