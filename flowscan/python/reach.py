@@ -230,15 +230,15 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     expected = [needle] if needle is not None else _expected(test, at, resolver)
     outcomes = [(_holds(value, test.op, expected) if needle is None else _contains(value, needle, test.op), value, trail)
                 for value, trail in plain]
+    if test.negated:  # an else branch runs when one of the values fails the test, not when none passes it
+        outcomes = [(None if held is None else not held, value, trail) for held, value, trail in outcomes]
     taken = _taken(outcomes, frame.module.path, shipped_beside=bool(stored))
-    if taken is True and not test.negated:  # passing only with values no shipped configuration gives
+    if taken is True:  # passing only with values no shipped configuration gives
         from .reach_value_origin import shipped_outcomes
 
         kept = shipped_outcomes(outcomes, resolver)
         if kept is not None:
             taken = _taken(kept, frame.module.path, shipped_beside=bool(stored))
-    if taken is not None and test.negated:
-        taken = not taken
     name = setting or COMPUTED
     shipped = sorted({_shown(v) for v in values})
     condition = _condition(name, test, expected) if needle is None else \
