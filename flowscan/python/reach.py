@@ -198,10 +198,11 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     at = Frame(frame.module, frame.scope, test.line, frame.bindings, frame.depth, frame.inline)
     reads = resolver.env_reads_seen
     from .reach_affix import affix_switch  # these two read this module's helpers
+    from .reach_main_block import main_block_switch
     from .reach_unshipped import unshipped_setting, unshipped_switch
 
-    # tests of sys.argv, of a typed answer, of a value no shipped file holds, of a prefix
-    for special in (argv_switch, user_choice_switch, unshipped_switch, affix_switch):
+    # tests of a module's script block, of sys.argv, of a typed answer, of a value no shipped file holds, of a prefix
+    for special in (main_block_switch, argv_switch, user_choice_switch, unshipped_switch, affix_switch):
         found = special(test, at, resolver)
         if found is not None:
             return found
