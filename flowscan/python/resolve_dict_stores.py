@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..model import Step
 from ..values import StrValue
-from .facts import Assign, ItemSet, Lit, Name
+from .facts import Assign, Expr, ItemSet, Lit, Name
 from .objects import Absent, DictObj, Frame, Obj, Strs
 
 if TYPE_CHECKING:
@@ -58,6 +58,14 @@ def with_store(obj: Obj, store: ItemSet, frame: Frame, step: Step | None) -> Obj
                    stores if any(stores) else ())
 
 
+def _with_stores(obj: DictObj, stores: list[tuple[Expr | str, Expr, Frame, Step]]) -> DictObj:
+    """``obj`` with ``stores`` added as entries set under a test."""
+    entries = obj.entries()
+    return DictObj((*obj.items, *((key, value) for key, value, _, _ in stores)), obj.frame,
+                   (*(at for _, _, at in entries), *(at for _, _, at, _ in stores)),
+                   (*obj.store_steps(), *(step for *_, step in stores)))
+
+
 def _literal(key: object) -> str | None:
     return key if isinstance(key, str) else key.text if isinstance(key, Lit) else None
 
@@ -68,18 +76,21 @@ class DictStoreResolution:
     def stored_dict(self: Resolver, chosen: list[Assign], name: str, frame_at: Callable[[int], Frame]) -> list[Obj]:
         """The values of ``name`` from the assignments ``chosen`` (in order, see ``_reaching``):
         each assignment adds its values, each later store under a test adds an entry set under
-        that test to every dict so far. ``frame_at(line)`` is the frame of an assignment at ``line``."""
+        that test to every dict so far. ``frame_at(line)`` is the frame of an assignment at ``line``.
+        Each dict is built once, with all its stores (linear in them)."""
         from .resolve_data import short_text  # resolve_data imports this module's users
 
-        objs: list[Obj] = []
+        objs: list[tuple[Obj, int]] = []  # each value, and the first store it takes
+        stores: list[tuple[Expr | str, Expr, Frame, Step]] = []
         for index, assign in enumerate(chosen):
             frame = frame_at(assign.line)
             step = Step(frame.module.path, assign.line, short_text(assign.text) or f"{name} = …")
             if index and assign.conditional and _store_of(assign, name):
-                objs = [with_store(obj, assign.value, frame, step) for obj in objs]
+                stores.append((assign.value.key, assign.value.value, frame, step))
             else:
-                objs.extend(_then(obj, step) for obj in self.eval(assign.value, frame))
-        return objs
+                objs.extend((_then(obj, step), len(stores)) for obj in self.eval(assign.value, frame))
+        return [_with_stores(obj, stores[first:]) if isinstance(obj, DictObj) and first < len(stores) else obj
+                for obj, first in objs]
 
     def keyed_values(self: Resolver, obj: DictObj, keys: list[str]) -> list[Obj]:
         """The values of the entries of ``obj`` whose key is one of ``keys``; where only stores
