@@ -15,6 +15,7 @@ APP = '''\
     import os
 
     import requests
+    from openai import OpenAI
     from qdrant_client import QdrantClient
 
     from .remote import discovered_url
@@ -67,7 +68,24 @@ APP = '''\
         return requests.get(options["base_url"])
 
 
+    def llm(api_key=None, timeout=None, retries=None, http_client=None):
+        options = {"api_key": api_key}
+        if timeout:
+            options["timeout"] = timeout
+        if retries:
+            options["max_retries"] = retries
+        if http_client:
+            options["http_client"] = http_client
+        if os.getenv("OPENAI_ORG"):
+            options["organization"] = os.getenv("OPENAI_ORG")
+        if os.getenv("LLM_PROXY"):
+            options["base_url"] = "https://llm-proxy.example.eu/v1"
+        kwargs = {key: value for key, value in options.items() if value is not None}
+        return OpenAI(**kwargs)
+
+
     client = vector_client("memories", api_key=os.getenv("QDRANT_API_KEY"))
+    llm(api_key=os.getenv("OPENAI_API_KEY"))
     webhook(token=os.getenv("HOOK_TOKEN"))
     discovered(token=os.getenv("TOKEN"))
 '''
@@ -86,7 +104,7 @@ def _endpoints(tmp_path: Path) -> dict[int, list[tuple]]:
 
 
 def test_keywords_of_a_dict_filled_under_many_tests_are_read(tmp_path: Path) -> None:
-    found = _endpoints(tmp_path)[23]
+    found = _endpoints(tmp_path)[24]
     assert not any("not read" in why or "more values" in why for _, _, why in found), found
     # the cloud URL, set only where QDRANT_CLOUD is: opt-in by the store's test
     assert ("0a1b2c3d.eu-central-1-0.aws.cloud.qdrant.io", "opt-in", "") in found, found
@@ -95,11 +113,17 @@ def test_keywords_of_a_dict_filled_under_many_tests_are_read(tmp_path: Path) -> 
 
 
 def test_get_of_a_key_no_store_sets_takes_its_default(tmp_path: Path) -> None:
-    found = _endpoints(tmp_path)[38]
+    found = _endpoints(tmp_path)[39]
     assert found == [("hooks.example.com", "default", "")], found
 
 
 def test_a_stored_value_not_followed_stays_unknown(tmp_path: Path) -> None:
-    found = _endpoints(tmp_path)[53]
+    found = _endpoints(tmp_path)[54]
     assert found and all(host is None for host, _, _ in found), found
     assert not any("more values" in why for _, _, why in found), found
+
+
+def test_a_dict_rebuilt_from_its_items_keeps_keys_that_may_be_unset(tmp_path: Path) -> None:
+    found = _endpoints(tmp_path)[70]
+    assert ("llm-proxy.example.eu", "opt-in", "") in found, found
+    assert ("api.openai.com", "default", "") in found, found  # LLM_PROXY unset: the SDK's own default

@@ -367,7 +367,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         if isinstance(expr, Each):
             return self.each(expr, frame)
         if isinstance(expr, ItemSet):
-            return [with_store(obj, expr, frame, None) for obj in self.eval(expr.base, frame)]
+            return [with_store(obj, expr, frame) for obj in self.eval(expr.base, frame)]
         if isinstance(expr, ListAdd):
             return self.list_added(expr, frame)
         if isinstance(expr, Opaque):

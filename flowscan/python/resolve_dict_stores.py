@@ -42,17 +42,16 @@ def is_unset_key(obj: Obj) -> bool:
     return isinstance(obj, Absent) and bool(obj.trail) and obj.trail[-1].detail.endswith(KEY_UNSET)
 
 
-def with_store(obj: Obj, store: ItemSet, frame: Frame, step: Step | None) -> Obj:
-    """A dict ``obj`` after ``d[key] = value`` (``store``, at ``frame``): the entry is added.
-    Made unconditionally (``step`` None) it replaces the entries with the same literal key;
-    made under a test (``step``: the store) the entries it may replace stay. A mapping the
-    analysis does not model stays as it was."""
+def with_store(obj: Obj, store: ItemSet, frame: Frame) -> Obj:
+    """A dict ``obj`` after ``d[key] = value`` made unconditionally (``store``, at ``frame``): the
+    entry is added, replacing those with the same literal key (set under a test or not); a
+    mapping the analysis does not model stays as it was."""
     if not isinstance(obj, DictObj):
         return obj
-    replaced = store.key.text if isinstance(store.key, Lit) and step is None else None
+    replaced = store.key.text if isinstance(store.key, Lit) else None
     kept = [(key, value, at, made) for (key, value, at), made in zip(obj.entries(), obj.store_steps())
             if replaced is None or _literal(key) != replaced]
-    kept.append((store.key, store.value, frame, step))
+    kept.append((store.key, store.value, frame, None))
     stores = tuple(made for *_, made in kept)
     return DictObj(tuple((key, value) for key, value, _, _ in kept), obj.frame, tuple(at for _, _, at, _ in kept),
                    stores if any(stores) else ())
@@ -118,11 +117,11 @@ class DictStoreResolution:
     def entry_objs(self: Resolver, obj: DictObj, index: int) -> list[Obj]:
         """The values of entry ``index`` of ``obj``; of a store under a test, with its step and
         the unset side (iterating the dict may not find the entry)."""
-        _, v_expr, frame = obj.entries()[index]
-        store = obj.store_steps()[index]
+        key, v_expr = obj.items[index]
+        frame = obj.frames[index] if obj.frames else obj.frame
+        store = obj.stores[index] if obj.stores else None
         if store is None:
             return self.eval(v_expr, frame)
-        key = obj.items[index][0]
         return [*(_then(value, store) for value in self.eval(v_expr, frame)), _unset(obj, _literal(key) or "key")]
 
 
