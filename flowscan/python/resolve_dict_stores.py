@@ -77,6 +77,7 @@ class DictStoreResolution:
         each assignment adds its values, each later store under a test adds an entry set under
         that test to every dict so far. ``frame_at(line)`` is the frame of an assignment at ``line``.
         Each dict is built once, with all its stores (linear in them)."""
+        from .resolve import _cap  # resolve imports this module
         from .resolve_data import short_text  # resolve_data imports this module's users
 
         objs: list[tuple[Obj, int]] = []  # each value, and the first store it takes
@@ -88,8 +89,10 @@ class DictStoreResolution:
                 stores.append((assign.value.key, assign.value.value, frame, step))
             else:
                 objs.extend((_then(obj, step), len(stores)) for obj in self.eval(assign.value, frame))
-        return [_with_stores(obj, stores[first:]) if isinstance(obj, DictObj) and first < len(stores) else obj
-                for obj, first in objs]
+        # at most the alternatives an expression has (``_cap``), chosen before the dicts are built
+        firsts = {id(obj): first for obj, first in objs}
+        return [_with_stores(obj, stores[first:]) if isinstance(obj, DictObj) and (first := firsts.get(id(obj), 0)) < len(stores)
+                else obj for obj in _cap([obj for obj, _ in objs])]
 
     def keyed_values(self: Resolver, obj: DictObj, keys: list[str]) -> list[Obj]:
         """The values of the entries of ``obj`` whose key is one of ``keys``; where only stores
