@@ -118,19 +118,12 @@ class DictObj:
     items: tuple[tuple[Expr | str, Expr], ...]
     frame: Frame
     frames: tuple[Frame, ...] = ()  # one per item when entries were set after the literal
-    # One per item when some were set under a test (``if url: params["url"] = url``): that
-    # store's step, or None for an entry always set (``resolve_dict_stores``).
-    stores: tuple[Step | None, ...] = ()
 
     def entries(self) -> list[tuple[Expr | str, Expr, Frame]]:
         """Each (key, value) with the frame both are evaluated in."""
         if self.frames:
             return [(key, value, frame) for (key, value), frame in zip(self.items, self.frames)]
         return [(key, value, self.frame) for key, value in self.items]
-
-    def store_steps(self) -> tuple[Step | None, ...]:
-        """Per entry, the step of the store that sets it under a test (None: always set)."""
-        return self.stores or (None,) * len(self.items)
 
 
 @dataclass(frozen=True, eq=False)

@@ -99,7 +99,6 @@ from .resolve_input import InputResolution, input_attr, input_call, input_item
 from .resolve_lists import ListResolution
 from .resolve_bundled import RESOURCE_FILES, BundledResolution
 from .resolve_loops import LoopResolution
-from .resolve_dict_stores import DictStoreResolution, conditional_stores, with_store
 from .resolve_dynaconf import DynaconfResolution
 from .resolve_external_items import COPIES, ExternalItemResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
@@ -130,7 +129,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, InputResolution, LoopResolution,
                DynamicResolution, FeasibleResolution, ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution,
                BuiltinResolution, ComprehensionResolution, ReplaceResolution, OutsideWriteResolution,
-               TypedResolution, BundledResolution, DictStoreResolution):
+               TypedResolution, BundledResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup, constants: Mapping[str, str] | None = None):
@@ -368,7 +367,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         if isinstance(expr, Each):
             return self.each(expr, frame)
         if isinstance(expr, ItemSet):
-            return [with_store(obj, expr, frame) for obj in self.eval(expr.base, frame)]
+            return [_with_item(obj, expr, frame) for obj in self.eval(expr.base, frame)]
         if isinstance(expr, ListAdd):
             return self.list_added(expr, frame)
         if isinstance(expr, Opaque):
@@ -448,9 +447,6 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         if initial:
             bound = next((objs for key, objs in bindings if key == name), None)
             out.extend(bound if bound is not None else self._param(module, scope, param, frame))
-        if not initial and conditional_stores(chosen, name):  # ``params = {…}`` then ``if url: params["url"] = url``, …
-            out.extend(self.stored_dict(chosen, name, lambda at: Frame(module, scope.qualname, at, bindings, frame.depth, inline)))
-            chosen = []
         for assign in chosen:
             step = Step(module.path, assign.line, short_text(assign.text) or f"{name} = …")
             at = Frame(module, assign.at, assign.line, NO_BINDINGS, frame.depth) if assign.at \
@@ -958,8 +954,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         if key is None:
             return [Unknown("dict.get() without a key", ctx.line)]
         chosen = self.dict_choice(mapping, Sub(key, key, ctx.line), ctx.frame)
-        present = {k if isinstance(k, str) else k.text for (k, _, _), store in zip(mapping.entries(), mapping.store_steps())
-                   if isinstance(k, (str, Lit)) and store is None}  # a key stored under a test may be missing
+        present = {k if isinstance(k, str) else k.text for k, _, _ in mapping.entries() if isinstance(k, (str, Lit))}
         keys = self.strings(self.eval(key, ctx.frame), ctx.frame)
         out = [o for o in chosen if not (isinstance(o, Unknown) and o.why.endswith("not in dict"))]
         if any(not k.is_known or k.text not in present for k in keys) or not keys:
@@ -968,8 +963,17 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         return out
 
     def _dict_values(self, obj: DictObj, keys: list[str]) -> list[Obj]:
-        """The values of the entries of ``obj`` whose key is one of ``keys`` (``keyed_values``)."""
-        return self.keyed_values(obj, keys)
+        """The values of the entries of ``obj`` whose key is one of ``keys``."""
+        out: list[Obj] = []
+        for k_expr, v_expr, frame in obj.entries():
+            if isinstance(k_expr, str):
+                if k_expr in keys:
+                    out.extend(self.eval(v_expr, frame))
+                continue
+            k_values = self.strings(self.eval(k_expr, frame), frame)
+            if any(v.is_known and v.text in keys for v in k_values):
+                out.extend(self.eval(v_expr, frame))
+        return out
 
     # calls ------------------------------------------------------------------
     def _call(self, expr: Call, frame: Frame) -> list[Obj]:
@@ -1366,6 +1370,18 @@ def _method_of(klass: Scope, line: int) -> str | None:
 def _empty(obj: Obj) -> bool:
     """Whether ``obj`` is only the empty string."""
     return isinstance(obj, Strs) and all(v.is_known and not v.text for v in obj.values)
+
+
+def _with_item(obj: Obj, store: ItemSet, frame: Frame) -> Obj:
+    """A dict ``obj`` after ``d[key] = value`` (``store``, at ``frame``): the entry is added,
+    replacing one with the same literal key; a mapping the analysis does not model stays as it was."""
+    if not isinstance(obj, DictObj):
+        return obj
+    replaced = store.key.text if isinstance(store.key, Lit) else None
+    kept = [(key, value, at) for key, value, at in obj.entries()
+            if replaced is None or (key if isinstance(key, str) else key.text if isinstance(key, Lit) else None) != replaced]
+    kept.append((store.key, store.value, frame))
+    return DictObj(tuple((key, value) for key, value, _ in kept), obj.frame, tuple(at for _, _, at in kept))
 
 
 def _reaching_any_method(klass: Scope, assigns: list[Assign]) -> list[Assign]:

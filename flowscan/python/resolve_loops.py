@@ -12,7 +12,6 @@ import re
 from ..model import Step, Switch
 from ..values import StrValue
 from .facts import Attr, Call, Each, Expr, Lit, Name, Sub
-from .resolve_dict_stores import is_unset_key
 from .objects import DataObj, DictObj, Ext, Frame, ListObj, Obj, Pieces, Strs, Unknown, UserInput, is_caller_set
 from .resolve_setattr import loop_pin
 
@@ -64,12 +63,12 @@ class LoopResolution:
             return [[Strs((value,))] for row, _ in obj.rows for value in row]
         if isinstance(obj, DictObj):
             out: list[Element] = []
-            for index, (key, value, at) in enumerate(obj.entries()):
+            for key, value, at in obj.entries():
                 keys = [Strs((StrValue.literal(key),))] if isinstance(key, str) else self.eval(key, at)
                 if view == "values":
-                    out.append(self.entry_objs(obj, index))
+                    out.append(self.eval(value, at))
                 elif view == "items":
-                    out.append((keys, self.entry_objs(obj, index)))
+                    out.append((keys, self.eval(value, at)))
                 else:
                     out.append(keys)
             return out
@@ -97,7 +96,7 @@ class LoopResolution:
         (``choice_switch``): the setting names one at run time."""
         keys = self.strings(self.eval(expr.key, frame), frame)
         known = [k.text for k in keys if k.is_known]
-        chosen = [o for o in self._dict_values(obj, known) if not is_unset_key(o)]  # ``d[k]`` of a missing key raises
+        chosen = self._dict_values(obj, known)
         setting = _key_setting(keys, frame.module.path)
         if known and len(known) == len(keys) and setting is None:
             return chosen or [Unknown(f"key {known[0]} not in dict", expr.key.line)]
