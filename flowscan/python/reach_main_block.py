@@ -7,9 +7,10 @@ as a script", and so are the functions only they call.
 
 Fail closed (no switch, the test reads as before): a tree declaring no commands (any module
 may be how it is run), a file outside a package or a package's ``__main__.py``, and a module
-that any shown file names as something to run: ``-m pkg.module`` or its path ``pkg/module.py``
+that another shown file names as something to run: ``-m pkg.module`` or its path ``pkg/module.py``
 (a Dockerfile's CMD, a Procfile, a script, a ``subprocess`` call), or its dotted name in a
-Python string (``runpy.run_module("pkg.module")``).
+Python string (``runpy.run_module("pkg.module")``). The module's own docstring saying how to
+try it (``python -m pkg.module``) does not run it.
 """
 
 from __future__ import annotations
@@ -60,8 +61,8 @@ def _run_by_name(dotted: str, path: str, resolver: Resolver) -> bool:
     file = re.compile(re.escape(path.rsplit("/", 2)[-2].encode() + b"/" + path.rsplit("/", 1)[-1].encode()) if "/" in path
                       else re.escape(path.encode()))
     quoted = re.compile(rb"""["']""" + re.escape(dotted.encode()) + rb"""["']""")
-    for other in sorted(program.shown_sources):
-        if last.encode() not in program.words(other) or not program.runs(other, path):
+    for other in sorted(program.shown_sources):  # the module's own text (a docstring's "python -m …") does not run it
+        if other == path or last.encode() not in program.words(other) or not program.runs(other, path):
             continue
         data = program.sources[other]
         if run.search(data) or file.search(data) or (other.endswith(".py") and quoted.search(data)):
