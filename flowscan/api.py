@@ -435,7 +435,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
 
     served = served_hosts(config_facts, catalog)
     extra_env = {k: [StrValue.literal(v)] for k, v in options.env.items()}
-    resolver = Resolver(program, lambda key: extra_env.get(key), catalog.constants)
+    resolver = Resolver(program, lambda key: extra_env.get(key), catalog.constants, catalog.module_states)
     same_everywhere: set[tuple[str, int]] = set()  # call sites whose values no context can change
     scoped = {}
     if plan is not None:
@@ -465,7 +465,7 @@ def _resolve(program: Program, seed_modules: list[ModuleFacts], seed_names: froz
     for context in contexts:
         if not context.binding_sites:
             continue  # it sets no env var (a .env of comments): every hit would be dropped as untouched below
-        resolver = Resolver(program, context.lookup, catalog.constants)
+        resolver = Resolver(program, context.lookup, catalog.constants, catalog.module_states)
         modules = [m for m in seed_modules if context.covers(m.path)]
         python_hits = find_hits(modules, resolver, catalog, seed_names, skip=unchanged, failures=failures, **scoped)
         if hit_log is not None:

@@ -183,6 +183,11 @@ class Catalog:
         return frozenset(name.split(".", 1)[0] for name in self.sinks)
 
     @cached_property
+    def module_states(self) -> frozenset[str]:
+        """SDK module attributes that configure later calls (``openai.base_url``): ``assigns`` sinks."""
+        return frozenset(name for name, sink in self.sinks.items() if sink.kind == "assign")
+
+    @cached_property
     def sink_prefixes(self) -> frozenset[str]:
         """Every dotted prefix of a sink name: what a partially resolved callee may grow into."""
         out: set[str] = set()

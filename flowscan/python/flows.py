@@ -283,7 +283,7 @@ def find_hits(modules: list[ModuleFacts], resolver: Resolver, catalog: Catalog,
             frame = Frame(facts, assign.scope, assign.line)
             resolver.start_budget((facts.path, assign.line))
             reads = resolver.env_reads_seen
-            for obj in resolver.eval(assign.target, frame):
+            for obj in resolver.written(assign.target, frame):
                 if isinstance(obj, Ext) and obj.dotted in catalog.sinks and catalog.sinks[obj.dotted].kind == "assign":
                     call = SinkCall(CallCtx(frame, (), (), assign.line), assigned=assign.value)
                     location = Location(facts.path, assign.line, assign.column)

@@ -23,7 +23,7 @@ def module_state(resolver: Resolver, names: list[str], read: Step) -> tuple[list
     always = False
     for module, assign in _assignments(resolver, names):
         frame = Frame(module, assign.scope, assign.line)
-        if not any(isinstance(o, Ext) and o.dotted in wanted for o in resolver.eval(assign.target, frame)):
+        if not any(isinstance(o, Ext) and o.dotted in wanted for o in resolver.written(assign.target, frame)):
             continue
         step = Step(module.path, assign.line, assign.text or f"{assign.target.attr} = …")
         out.extend(v.then(step).then(read) for v in resolver.strings(resolver.eval(assign.value, frame), frame))

@@ -132,9 +132,11 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                TypedResolution, BundledResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
-    def __init__(self, program: Program, env: EnvLookup, constants: Mapping[str, str] | None = None):
+    def __init__(self, program: Program, env: EnvLookup, constants: Mapping[str, str] | None = None,
+                 states: frozenset[str] = frozenset()):
         self.program = program
         self.constants = constants or {}  # a library's dotted name -> its string value (``constants`` in rules/)
+        self.states = states  # SDK module attributes that configure later calls (``openai.base_url``)
         self._lookup = env
         self.env_reads_seen = 0  # env lookups so far, memo hits on env-dependent values included
         self._env_dependent: set[tuple] = set()  # memo keys whose value read an env var
@@ -605,7 +607,10 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         if isinstance(base, Ext):
             if base.dotted in ("os.environ",):
                 return [Ext(f"os.environ.{attr}")]
-            found = self._external(f"{base.dotted}.{attr}", base.receiver, line, frame)
+            dotted = f"{base.dotted}.{attr}"
+            if dotted in self.states and base.receiver is None:
+                return self._module_state(dotted, frame.module.path if frame is not None else "", line)
+            found = self._external(dotted, base.receiver, line, frame)
             return [Ext(found.dotted, found.receiver, base.trail) if base.trail and isinstance(found, Ext) else found]
         if isinstance(base, ModRef):
             return self._module_attr(base.module, attr)
@@ -662,6 +667,28 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         if receiver is not None and self.parser_method(dotted, receiver) is not None:
             return Ext(dotted, receiver)  # parse_args of a parser in the tree: its flags (``parsed``)
         return self.input_of(dotted, line, path) or Ext(dotted, receiver)
+
+    def written(self, target: Expr, frame: Frame) -> list[Obj]:
+        """What an assignment's target names (``openai.base_url`` in ``openai.base_url = …``): an
+        SDK module attribute is the attribute written, not the value it holds when read."""
+        if isinstance(target, Attr):
+            bases = self.eval(target.base, frame)
+            if bases and all(isinstance(b, Ext) for b in bases):
+                return [self._external(f"{b.dotted}.{target.attr}", b.receiver, target.line, frame) for b in bases]  # type: ignore[union-attr]
+        return self.eval(target, frame)
+
+    def _module_state(self, dotted: str, path: str, line: int) -> list[Obj]:
+        """An SDK module attribute read in the code (``base_url or openai.base_url``): what the
+        analysed modules assign to it, and None (the SDK's own default: unset until assigned)
+        where no assignment may have run."""
+        from .module_state import module_state  # it imports this module
+
+        read = Step(path, line, f"reads {dotted}")
+        values, may_be_unset = module_state(self, [dotted], read)
+        out: list[Obj] = [Strs(tuple(values))] if values else []
+        if values is None or may_be_unset:
+            out.append(Absent((Step(path, line, f"{dotted} not assigned: None, the SDK's own default"),)))
+        return out
 
     def _init_call(self, ref: ClassRef, inst: Inst) -> CallCtx | None:
         """The call that runs ``ref.__init__`` for ``inst``: the constructor call itself, or, for
