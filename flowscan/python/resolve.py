@@ -304,9 +304,12 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 out.extend(obj.values)
             elif isinstance(obj, (Unknown, ListObj)):
                 why = obj.why if isinstance(obj, Unknown) else "a list or tuple"
-                located = isinstance(obj, Unknown) and obj.path and obj.line
-                where = (obj.path, obj.line) if located else (frame.module.path, frame.line) \
-                    if isinstance(obj, Unknown) and obj.path else (frame.module.path, obj.line or frame.line)
+                if isinstance(obj, ListObj):  # the literal's own file and line
+                    where = (obj.frame.module.path, obj.line) if obj.line else (frame.module.path, frame.line)
+                elif obj.path:
+                    where = (obj.path, obj.line) if obj.line else (frame.module.path, frame.line)
+                else:
+                    where = (frame.module.path, obj.line or frame.line)
                 out.append(StrValue.hole(why, (Step(*where, f"not resolved: {why}"),)))
             elif isinstance(obj, Absent):
                 continue
