@@ -1,6 +1,6 @@
-"""A value the analysis cannot find (or a list it does not read as text) is cited where it is written: the ``not resolved`` step of a
-value found in another module names that module's ``path:line``, not the same line number in
-the module that reads it."""
+"""A value the analysis cannot find, or a list it does not read as text, is cited where it is
+written: the ``not resolved`` step of a value found in another module names that module's
+``path:line``, not the same line number in the module that reads it."""
 
 from __future__ import annotations
 
