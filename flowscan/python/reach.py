@@ -199,7 +199,7 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     reads = resolver.env_reads_seen
     from .reach_affix import affix_switch  # these two read this module's helpers
     from .reach_main_block import main_block_switch
-    from .reach_unshipped import unshipped_setting, unshipped_switch
+    from .reach_unshipped import unshipped_switch
 
     # tests of a module's script block, of sys.argv, of a typed answer, of a value no shipped file holds, of a prefix
     for special in (main_block_switch, argv_switch, user_choice_switch, unshipped_switch, affix_switch):
@@ -215,10 +215,7 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     # a flag's given value is the user's choice at start-up, not shipped: its default decides
     flags = [o.cli for o in subject if _is_flag(o)]
     subject = [o for o in subject if not _by_caller(o) and not _is_flag(o)]
-    # a user's file or a stored row, beside values written in the code: those are what ships
-    beside = any(not isinstance(o, Unshipped) for o in subject)
-    stored = [unshipped_setting(o, test.value if needle is not None else test.subject)
-              for o in subject if isinstance(o, Unshipped) and beside]
+    stored = unshipped_beside(subject, test.value if needle is not None else test.subject)
     trails = [v.trail for o in subject if isinstance(o, Strs) for v in o.values]
     trails += [o.trail for o in subject if isinstance(o, Absent)]
     setting = _setting(trails, frame.module.path) or next(iter(by_caller), None) or (
@@ -231,8 +228,8 @@ def _evaluate(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     expected = [needle] if needle is not None else _expected(test, at, resolver)
     outcomes = [(_holds(value, test.op, expected) if needle is None else _contains(value, needle, test.op), value, trail)
                 for value, trail in plain]
-    if test.negated:  # an else branch runs when one of the values fails the test, not when none passes it
-        outcomes = [(None if held is None else not held, value, trail) for held, value, trail in outcomes]
+    if test.negated:
+        outcomes = negated(outcomes)
     taken = _taken(outcomes, frame.module.path, shipped_beside=bool(stored))
     if taken is True:  # passing only with values no shipped configuration gives
         from .reach_value_origin import shipped_outcomes
@@ -342,6 +339,23 @@ def _unset_env(part) -> bool:
     """An env var's whole value, or a piece of it (``os.getenv("MODEL").split("/")[0]``): unset
     when no scanned config sets the var."""
     return isinstance(part, Hole) and (part.label.startswith("env:") or _PIECE_OF_ENV.match(part.label) is not None)
+
+
+def unshipped_beside(objs: list, tested) -> list[str]:
+    """The settings of a user's file or a stored row among a tested value's ``objs`` when values
+    written in the code are beside them (``cfg = read_user_file() or DEFAULTS``): those are what
+    ships; none when there is no such value or nothing beside it."""
+    from .reach_unshipped import unshipped_setting  # it imports this module
+
+    if all(isinstance(o, Unshipped) for o in objs):
+        return []
+    return [unshipped_setting(o, tested) for o in objs if isinstance(o, Unshipped)]
+
+
+def negated(outcomes: list[tuple[bool | None, object, tuple]]) -> list[tuple[bool | None, object, tuple]]:
+    """Each value's outcome of the negated test: an else branch runs when one of the values
+    fails the test, not when none passes it."""
+    return [(None if held is None else not held, value, trail) for held, value, trail in outcomes]
 
 
 def _taken(outcomes: list[tuple[bool | None, object, tuple]], path: str, shipped_beside: bool = False) -> bool | None:

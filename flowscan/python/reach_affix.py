@@ -12,9 +12,8 @@ from __future__ import annotations
 from ..model import Switch
 from .facts import Attr, Call, Lit, Seq, Test
 from .objects import Absent, Frame, Strs
-from .reach import _UNDETERMINED, _UNSET, _by_caller, _is_flag, _setting, _shown, _taken, _unset_env
-from .reach_unshipped import unshipped_setting
-from .resolve_records import Unshipped
+from .reach import (_UNDETERMINED, _UNSET, _by_caller, _is_flag, _setting, _shown, _taken, _unset_env, negated,
+                    unshipped_beside)
 from .resolve import Resolver
 from .resolve_cli import CLI_FLAG
 
@@ -39,9 +38,7 @@ def affix_switch(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
     objs = [o for o in objs if not _by_caller(o) and not _is_flag(o)]
     trails = [v.trail for o in objs if isinstance(o, Strs) for v in o.values]
     trails += [o.trail for o in objs if isinstance(o, Absent)]
-    # a user's file or a stored row, beside values written in the code: those are what ships
-    beside = any(not isinstance(o, Unshipped) for o in objs)
-    stored = [unshipped_setting(o, subject.func.base) for o in objs if isinstance(o, Unshipped) and beside]
+    stored = unshipped_beside(objs, subject.func.base)
     path = frame.module.path
     setting = _setting(trails, path) or next(iter(by_caller), None) or (f"{CLI_FLAG}{flags[0]}" if flags else None) \
         or next(iter(stored), None)
@@ -49,8 +46,8 @@ def affix_switch(test: Test, frame: Frame, resolver: Resolver) -> Switch | None:
         return None  # run-time control flow, not a setting
     outcomes = [(_holds(value, method, affixes), shown, trail) for value, shown, trail in _values(objs)] \
         or [(None, _UNDETERMINED, ())]
-    if test.negated:  # the negated test holds when one value lacks the affix, not when none has it
-        outcomes = [(None if held is None else not held, shown, trail) for held, shown, trail in outcomes]
+    if test.negated:  # holds when one value lacks the affix
+        outcomes = negated(outcomes)
     taken = _taken(outcomes, path, shipped_beside=bool(stored))
     shown_affixes = " or ".join(repr(a) for a in affixes)
     condition = f"{setting} {method} {shown_affixes}"

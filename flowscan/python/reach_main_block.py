@@ -33,7 +33,8 @@ def main_block_switch(test: Test, frame: Frame, resolver: Resolver) -> Switch | 
     if not _is_main_test(test):
         return None
     module = frame.module
-    if not _in_package(module.path, resolver) or not _declares_commands(resolver) or _run_by_name(module.module, module.path, resolver):
+    if not _in_package(module.path, resolver) or not _declares_commands(resolver) \
+            or _run_by_name(module.module, module.path, resolver):
         return None
     holds = test.op == "=="
     setting = f"module {module.module} {RUN_AS_SCRIPT}"
@@ -58,8 +59,7 @@ def _run_by_name(dotted: str, path: str, resolver: Resolver) -> bool:
     if program.deps is not None:  # a file starting or ceasing to name it changes the answer
         program.deps.ask(f"mention:{last}")
     run = re.compile(rb"""-m["',\s]+""" + re.escape(dotted.encode()) + rb"(?![\w.])")  # also a JSON-array CMD
-    file = re.compile(re.escape(path.rsplit("/", 2)[-2].encode() + b"/" + path.rsplit("/", 1)[-1].encode()) if "/" in path
-                      else re.escape(path.encode()))
+    file = re.compile(re.escape("/".join(path.split("/")[-2:]).encode()))  # ``pkg/module.py``
     quoted = re.compile(rb"""["']""" + re.escape(dotted.encode()) + rb"""["']""")
     for other in sorted(program.shown_sources):  # the module's own text (a docstring's "python -m …") does not run it
         if other == path or last.encode() not in program.words(other) or not program.runs(other, path):

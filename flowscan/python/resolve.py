@@ -304,12 +304,9 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 out.extend(obj.values)
             elif isinstance(obj, (Unknown, ListObj)):
                 why = obj.why if isinstance(obj, Unknown) else "a list or tuple"
-                if isinstance(obj, ListObj):  # the literal's own file and line
-                    where = (obj.frame.module.path, obj.line) if obj.line else (frame.module.path, frame.line)
-                elif obj.path:
-                    where = (obj.path, obj.line) if obj.line else (frame.module.path, frame.line)
-                else:
-                    where = (frame.module.path, obj.line or frame.line)
+                # cited where it is written: a list literal's file, a value's (``_located``), else here
+                source = obj.frame.module.path if isinstance(obj, ListObj) else obj.path or frame.module.path
+                where = (source, obj.line) if obj.line else (frame.module.path, frame.line)
                 out.append(StrValue.hole(why, (Step(*where, f"not resolved: {why}"),)))
             elif isinstance(obj, Absent):
                 continue
