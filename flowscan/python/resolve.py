@@ -142,6 +142,9 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         self._env_dependent: set[tuple] = set()  # memo keys whose value read an env var
         self.env_reads: list[EnvRead] = []
         self._memo: dict[tuple, tuple[Obj, ...]] = {}
+        # every expression whose value is memoised by its id, kept alive so that no expression built
+        # during the scan (``Attr(target, name)``) can later take the same id and a stale value
+        self._pinned: list[Expr] = []
         self._bindings: dict[tuple, Bindings] = {}
         self._too_costly: set[tuple] = set()  # memo keys whose value ran out of budget on its own
         self.steps = 0
@@ -258,6 +261,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         result = _located(_cap(result), frame.module.path)
         if self.steps <= STEP_BUDGET:  # not over budget
             self._memo[key] = tuple(result)
+            self._pinned.append(expr)
             if self.env_reads_seen > reads:
                 self._env_dependent.add(key)
             if deps is not None:
@@ -266,6 +270,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             # This value alone took nine tenths of a fresh budget and still ran out: any call
             # would, so its partial value is kept (and reusing it counts as a budget hit).
             self._remember(key, result, reads)
+            self._pinned.append(expr)
             self._too_costly.add(key)
         elif deps is not None:
             deps.drop()
