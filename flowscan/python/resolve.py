@@ -100,6 +100,7 @@ from .resolve_lists import ListResolution
 from .resolve_bundled import RESOURCE_FILES, BundledResolution
 from .resolve_loops import LoopResolution
 from .resolve_dynaconf import DynaconfResolution
+from .resolve_vars import VARS, VarsResolution
 from .resolve_external_items import COPIES, ExternalItemResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
 from .resolve_proxy import delegated_attr
@@ -116,7 +117,7 @@ _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.joi
 _DYNACONF = frozenset({"dynaconf.Dynaconf", "dynaconf.LazySettings"})
 _DYNACONF_METHODS = frozenset({"get", "as_dict", "to_dict", "set", "update", "setenv", "from_env", "validators",
                                "reload", "configure", "load_file", "exists", "current_env"})
-_BUILTINS = frozenset({"open", "dict", "getattr", "super"})  # builtins the analysis models (and CONVERSIONS;
+_BUILTINS = frozenset({"open", "dict", "getattr", "super", "vars"})  # builtins the analysis models (and CONVERSIONS;
 # others stay "not defined")
 # Expressions evaluated even over the budget: literals and the ``+`` / f-string / ``or`` shapes
 # around them cost no lookup (their other parts come back "analysis budget exceeded").
@@ -129,7 +130,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, InputResolution, LoopResolution,
                DynamicResolution, FeasibleResolution, ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution,
                BuiltinResolution, ComprehensionResolution, ReplaceResolution, OutsideWriteResolution,
-               TypedResolution, BundledResolution):
+               TypedResolution, BundledResolution, VarsResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup, constants: Mapping[str, str] | None = None,
@@ -628,6 +629,9 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 if base.of.dotted in _DYNACONF and base.call is not None and attr not in _DYNACONF_METHODS:
                     return self.dynaconf_item(base, attr, frame.module.path if frame is not None else "", line)
                 return [self._external(f"{base.of.dotted}.{attr}", base, line, frame)]
+            mapped = self.mapping_attr(base, attr, line)  # ``DotDict(options).url``
+            if mapped is not None:
+                return mapped
             found = self._class_attr(base.of, attr, base)
             if base.call is None:  # an instance made anywhere: maybe from a settings file a name picks
                 found += self.file_values(base.of, attr)
@@ -635,6 +639,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         if isinstance(base, UserInput):
             return [input_attr(base, attr)]
         if isinstance(base, Namespace):
+            if attr == "__dict__" and not base.pair:
+                return [self.namespace_dict(base, frame, line)] if frame is not None else [Unknown("__dict__ of a namespace", line)]
             return self.flag_value(base, attr, line)
         if isinstance(base, Strs):
             # a str has no ``value``: ``.value`` of a string is an enum member's (a StrEnum's own text)
@@ -936,9 +942,15 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
 
     # subscripts -------------------------------------------------------------
     def _subscript(self, expr: Sub, frame: Frame) -> list[Obj]:
+        return self._items_of(_raising_none_dropped(self.eval(expr.base, frame)), expr, frame)
+
+    def _items_of(self, bases: list[Obj], expr: Sub, frame: Frame) -> list[Obj]:
+        """``base[key]`` (``expr``) for each of ``bases``."""
         out: list[Obj] = []
-        for base in _raising_none_dropped(self.eval(expr.base, frame)):
-            if isinstance(base, Ext) and base.dotted in ("os.environ", "os.environb"):
+        for base in bases:
+            if isinstance(base, Inst) and (held := self.held_mappings(base)) is not None:  # ``DotDict(options)[key]``
+                out.extend(self._items_of(held, expr, frame))
+            elif isinstance(base, Ext) and base.dotted in ("os.environ", "os.environb"):
                 out.extend(self._env(expr.key, None, frame, expr.line))
             elif isinstance(base, DictObj):
                 out.extend(self.dict_choice(base, expr, frame))
@@ -1053,6 +1065,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 return self.getattr_call(ctx)
             if name == "super" and not ctx.args:
                 return self._super(ctx.frame)
+            if name in VARS and len(ctx.args) == 1 and not ctx.kwargs:
+                return self.vars_of(ctx)
             if name == "dict" and not ctx.args:
                 return [DictObj(tuple((key, value) for key, value in ctx.kwargs if key != "**"), frame)]
             if func.receiver is not None:
