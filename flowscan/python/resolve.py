@@ -109,6 +109,8 @@ from .str_split import SPLITTERS, piece, split_values
 
 MAX_DEPTH = 48
 MAX_CALLER_DEPTH = 3
+MAX_FORWARDS = 2  # caller hops passing a parameter on unchanged that do not count towards MAX_CALLER_DEPTH
+MAX_FORWARD_CALLERS = 2  # ... where the function has at most this many callers (a call chain, not a shared helper)
 MAX_INLINE = 3
 STEP_BUDGET = 5_000  # evaluations per outbound call before the analysis gives up on it (hits are reported)
 _SETTINGS_BASES = ("BaseSettings",)
@@ -472,7 +474,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             klass = _enclosing_class(module.scope, scope.qualname)
             if klass is not None:
                 return [Inst(ClassRef(module, klass), None)]
-        key = ("param", module.path, scope.qualname, param.name, frame.depth)
+        key = ("param", module.path, scope.qualname, param.name, frame.depth, frame.forwards)
         found = self._recall(key)
         if found is not None:
             return found
@@ -514,7 +516,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             if placeholder and param.annotation is not None else []
         # a typed parameter's callers are followed a few hops further: what they pass comes first
         if frame.depth < MAX_CALLER_DEPTH + (TYPED_CALLER_HOPS if typed else 0):
-            for caller_module, site in self.callers_of(module, scope):
+            callers = self.callers_of(module, scope)
+            for caller_module, site in callers:
                 caller_frame = Frame(caller_module, site.scope, site.line, NO_BINDINGS, frame.depth + 1)
                 if param.kind == "starstar":  # **kwargs: the keywords no named parameter takes
                     out.extend(_keywords_left(scope, site, caller_frame, self))
@@ -522,6 +525,10 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 arg = _argument_for(scope, param, site, bound_method=_is_method(module, scope))
                 if arg is None:
                     continue
+                if frame.forwards < MAX_FORWARDS and len(callers) <= MAX_FORWARD_CALLERS \
+                        and _forwarded(arg, caller_module, site.scope):
+                    # ``f(config)`` in ``g(config)`` of a function called from few places: not counted
+                    caller_frame = replace(caller_frame, depth=frame.depth, forwards=frame.forwards + 1)
                 call_step = Step(caller_module.path, site.line, f"{short_text(site.text, 60)}")
                 passed = self.eval(arg, caller_frame)
                 if len({isinstance(o, Absent) for o in passed}) == 2 \
@@ -1462,6 +1469,17 @@ def _keywords_left(scope: Scope, site: CallSite, frame: Frame, resolver: Resolve
         if key == "**":
             out.extend(resolver.eval(value, frame))
     return out
+
+
+def _forwarded(arg: Expr, module: ModuleFacts, qualname: str) -> bool:
+    """Whether ``arg`` is a parameter of the calling function passed on as it came (never
+    reassigned there): following it further computes nothing new, so it is not a caller hop
+    (the memo and the recursion guard bound the chain)."""
+    if not isinstance(arg, Name) or not qualname:
+        return False
+    caller = _scope_chain(module.scope, qualname)[-1]
+    return caller.kind == "function" and arg.id not in caller.assigns \
+        and any(p.name == arg.id and p.kind in ("positional", "keyword") for p in caller.params)
 
 
 def _argument_for(scope: Scope, param: Param, site: CallSite, bound_method: bool) -> Expr | None:
