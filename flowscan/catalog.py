@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -316,7 +316,39 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
             catalog.files.append(rel)
             _add_provider(catalog, data, rel, is_provider=(folder == "providers"),
                           freshly_validated=path in rulefiles.validated_now, tables=tables)
+    _link_url_of(catalog)
     return catalog
+
+
+MAX_URL_OF = 3  # how many ``url_of`` references one url may go through
+
+
+def _link_url_of(catalog: Catalog) -> None:
+    """Put in place every ``url_of`` of a sink's url: the url of the sink another rule declares
+    for that call name (a factory building that SDK's client with the same keywords)."""
+    linked: dict[int, Sink] = {}
+    for name, sink in list(catalog.sinks.items()):
+        if id(sink) not in linked:
+            url = _linked(sink.url, catalog, f"{sink.origin}: {name}", 0)
+            linked[id(sink)] = sink if url is sink.url else replace(sink, url=url)
+        catalog.sinks[name] = linked[id(sink)]
+
+
+def _linked(spec: Any, catalog: Catalog, where: str, depth: int) -> Any:
+    if isinstance(spec, list):
+        items = [_linked(item, catalog, where, depth) for item in spec]
+        return spec if all(a is b for a, b in zip(items, spec)) else items
+    if not isinstance(spec, dict):
+        return spec
+    if "url_of" in spec:
+        target = catalog.sinks.get(spec["url_of"])
+        if target is None:
+            raise CatalogError(f"{where}: url_of {spec['url_of']!r} is no sink's call name")
+        if depth >= MAX_URL_OF:
+            raise CatalogError(f"{where}: url_of {spec['url_of']!r} goes through more than {MAX_URL_OF} references")
+        return _linked(target.url, catalog, where, depth + 1)
+    out = {key: _linked(value, catalog, where, depth) for key, value in spec.items()}
+    return spec if all(out[key] is value for key, value in spec.items()) else out
 
 
 class _Tables:

@@ -30,11 +30,11 @@ CODE = '''\
     def f1(u):
         return requests.get(u)
     def f2(u):
-        return f1(u)
+        return f1(u.strip())
     def f3(u):
-        return f2(u)
+        return f2(u.strip())
     def f4(u):
-        return f3(u)
+        return f3(u.strip())
     f3("https://three-hops.example.com")
     f4("https://four-hops.example.com")
 
@@ -76,7 +76,7 @@ def test_parameters_constructors_and_methods(tmp_path: Path) -> None:
         "requests.get(…)"]
     # a default is evaluated where the def is: here in the body of the nested class
     assert "default of parameter u of Outer.Inner.m()" in [s.detail for s in hosts["nested-default.example.com"].provenance]
-    # callers are followed three calls back, not four
+    # callers are followed three calls back, not four (each hop computes: a parameter passed on as it came is no hop)
     assert "four-hops.example.com" not in hosts
     four = next(e for e in endpoints if e.unresolved == ["parameter u of f4()"])
     assert four.host is None

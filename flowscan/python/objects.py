@@ -34,6 +34,7 @@ class Frame:
     bindings: Bindings = NO_BINDINGS  # param -> objects, for calls being followed
     depth: int = 0  # how many caller hops from the sink
     inline: int = 0  # how many calls deep return values are being followed
+    forwards: int = 0  # how many caller hops passed a parameter on as it came (``resolve._forwarded``)
 
     def bound(self, name: str):
         for key, objs in self.bindings:

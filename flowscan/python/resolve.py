@@ -100,6 +100,7 @@ from .resolve_lists import ListResolution
 from .resolve_bundled import RESOURCE_FILES, BundledResolution
 from .resolve_loops import LoopResolution
 from .resolve_dynaconf import DynaconfResolution
+from .resolve_vars import VARS, VarsResolution
 from .resolve_external_items import COPIES, ExternalItemResolution
 from .settings import PATH_LOADERS, STREAM_LOADERS
 from .resolve_proxy import delegated_attr
@@ -108,6 +109,8 @@ from .str_split import SPLITTERS, piece, split_values
 
 MAX_DEPTH = 48
 MAX_CALLER_DEPTH = 3
+MAX_FORWARDS = 2  # caller hops passing a parameter on unchanged that do not count towards MAX_CALLER_DEPTH
+MAX_FORWARD_CALLERS = 2  # ... where the function has at most this many callers (a call chain, not a shared helper)
 MAX_INLINE = 3
 STEP_BUDGET = 5_000  # evaluations per outbound call before the analysis gives up on it (hits are reported)
 _SETTINGS_BASES = ("BaseSettings",)
@@ -116,7 +119,7 @@ _URLJOIN = frozenset({"urllib.parse.urljoin", "urlparse.urljoin", "posixpath.joi
 _DYNACONF = frozenset({"dynaconf.Dynaconf", "dynaconf.LazySettings"})
 _DYNACONF_METHODS = frozenset({"get", "as_dict", "to_dict", "set", "update", "setenv", "from_env", "validators",
                                "reload", "configure", "load_file", "exists", "current_env"})
-_BUILTINS = frozenset({"open", "dict", "getattr", "super"})  # builtins the analysis models (and CONVERSIONS;
+_BUILTINS = frozenset({"open", "dict", "getattr", "super", "vars"})  # builtins the analysis models (and CONVERSIONS;
 # others stay "not defined")
 # Expressions evaluated even over the budget: literals and the ``+`` / f-string / ``or`` shapes
 # around them cost no lookup (their other parts come back "analysis budget exceeded").
@@ -129,7 +132,7 @@ END_OF_FILE = 10**9  # a line after every line of a file: every assignment reach
 class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, InputResolution, LoopResolution,
                DynamicResolution, FeasibleResolution, ModelResolution, ListResolution, SetattrResolution, CliResolution, CallerGetResolution,
                BuiltinResolution, ComprehensionResolution, ReplaceResolution, OutsideWriteResolution,
-               TypedResolution, BundledResolution):
+               TypedResolution, BundledResolution, VarsResolution):
     """Evaluates expressions to abstract objects. One instance per deployment context."""
 
     def __init__(self, program: Program, env: EnvLookup, constants: Mapping[str, str] | None = None,
@@ -471,7 +474,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             klass = _enclosing_class(module.scope, scope.qualname)
             if klass is not None:
                 return [Inst(ClassRef(module, klass), None)]
-        key = ("param", module.path, scope.qualname, param.name, frame.depth)
+        key = ("param", module.path, scope.qualname, param.name, frame.depth, frame.forwards)
         found = self._recall(key)
         if found is not None:
             return found
@@ -513,7 +516,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             if placeholder and param.annotation is not None else []
         # a typed parameter's callers are followed a few hops further: what they pass comes first
         if frame.depth < MAX_CALLER_DEPTH + (TYPED_CALLER_HOPS if typed else 0):
-            for caller_module, site in self.callers_of(module, scope):
+            callers = self.callers_of(module, scope)
+            for caller_module, site in callers:
                 caller_frame = Frame(caller_module, site.scope, site.line, NO_BINDINGS, frame.depth + 1)
                 if param.kind == "starstar":  # **kwargs: the keywords no named parameter takes
                     out.extend(_keywords_left(scope, site, caller_frame, self))
@@ -521,6 +525,10 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 arg = _argument_for(scope, param, site, bound_method=_is_method(module, scope))
                 if arg is None:
                     continue
+                if frame.forwards < MAX_FORWARDS and len(callers) <= MAX_FORWARD_CALLERS \
+                        and _forwarded(arg, caller_module, site.scope):
+                    # ``f(config)`` in ``g(config)`` of a function called from few places: not counted
+                    caller_frame = replace(caller_frame, depth=frame.depth, forwards=frame.forwards + 1)
                 call_step = Step(caller_module.path, site.line, f"{short_text(site.text, 60)}")
                 passed = self.eval(arg, caller_frame)
                 if len({isinstance(o, Absent) for o in passed}) == 2 \
@@ -628,6 +636,9 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 if base.of.dotted in _DYNACONF and base.call is not None and attr not in _DYNACONF_METHODS:
                     return self.dynaconf_item(base, attr, frame.module.path if frame is not None else "", line)
                 return [self._external(f"{base.of.dotted}.{attr}", base, line, frame)]
+            mapped = self.mapping_attr(base, attr, line)  # ``DotDict(options).url``
+            if mapped is not None:
+                return mapped
             found = self._class_attr(base.of, attr, base)
             if base.call is None:  # an instance made anywhere: maybe from a settings file a name picks
                 found += self.file_values(base.of, attr)
@@ -635,6 +646,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         if isinstance(base, UserInput):
             return [input_attr(base, attr)]
         if isinstance(base, Namespace):
+            if attr == "__dict__" and not base.pair:
+                return [self.namespace_dict(base, frame, line)] if frame is not None else [Unknown("__dict__ of a namespace", line)]
             return self.flag_value(base, attr, line)
         if isinstance(base, Strs):
             # a str has no ``value``: ``.value`` of a string is an enum member's (a StrEnum's own text)
@@ -936,9 +949,15 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
 
     # subscripts -------------------------------------------------------------
     def _subscript(self, expr: Sub, frame: Frame) -> list[Obj]:
+        return self._items_of(_raising_none_dropped(self.eval(expr.base, frame)), expr, frame)
+
+    def _items_of(self, bases: list[Obj], expr: Sub, frame: Frame) -> list[Obj]:
+        """``base[key]`` (``expr``) for each of ``bases``."""
         out: list[Obj] = []
-        for base in _raising_none_dropped(self.eval(expr.base, frame)):
-            if isinstance(base, Ext) and base.dotted in ("os.environ", "os.environb"):
+        for base in bases:
+            if isinstance(base, Inst) and (held := self.held_mappings(base)) is not None:  # ``DotDict(options)[key]``
+                out.extend(self._items_of(held, expr, frame))
+            elif isinstance(base, Ext) and base.dotted in ("os.environ", "os.environb"):
                 out.extend(self._env(expr.key, None, frame, expr.line))
             elif isinstance(base, DictObj):
                 out.extend(self.dict_choice(base, expr, frame))
@@ -1053,6 +1072,8 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 return self.getattr_call(ctx)
             if name == "super" and not ctx.args:
                 return self._super(ctx.frame)
+            if name in VARS and len(ctx.args) == 1 and not ctx.kwargs:
+                return self.vars_of(ctx)
             if name == "dict" and not ctx.args:
                 return [DictObj(tuple((key, value) for key, value in ctx.kwargs if key != "**"), frame)]
             if func.receiver is not None:
@@ -1448,6 +1469,17 @@ def _keywords_left(scope: Scope, site: CallSite, frame: Frame, resolver: Resolve
         if key == "**":
             out.extend(resolver.eval(value, frame))
     return out
+
+
+def _forwarded(arg: Expr, module: ModuleFacts, qualname: str) -> bool:
+    """Whether ``arg`` is a parameter of the calling function passed on as it came (never
+    reassigned there): following it further computes nothing new, so it is not a caller hop
+    (the memo and the recursion guard bound the chain)."""
+    if not isinstance(arg, Name) or not qualname:
+        return False
+    caller = _scope_chain(module.scope, qualname)[-1]
+    return caller.kind == "function" and arg.id not in caller.assigns \
+        and any(p.name == arg.id and p.kind in ("positional", "keyword") for p in caller.params)
 
 
 def _argument_for(scope: Scope, param: Param, site: CallSite, bound_method: bool) -> Expr | None:

@@ -140,6 +140,25 @@ class CliResolution:
             out.extend(defaults)
         return out
 
+    def namespace_dests(self: Resolver, namespace: Namespace) -> list[str] | None:
+        """Every ``dest`` the parser's declarations give (the keys of ``vars(args)``); None when
+        a declaration's dest is not known statically."""
+        dests: list[str] = []
+        for module, site, outer, rule in self._declarations(namespace.parser):
+            names = self._argparse_names(site, outer, rule)
+            if names is not None and len(names[0]) == 1:
+                dests.extend(names[0])
+                continue
+            frames = self.element_frames(module, site) or []
+            for frame in frames:
+                names = self._argparse_names(site, frame, rule)
+                if names is None or len(names[0]) != 1:
+                    return None
+                dests.extend(names[0])
+            if not frames:
+                return None
+        return sorted(set(dests))
+
     def element_frames(self: Resolver, module: ModuleFacts, site) -> list[Frame] | None:
         """Frames for ``site`` with the loop variable around it fixed to each element of the list
         literal the loop walks (``for arg in ARGUMENTS: parser.add_argument(..., dest=arg["name"])``);

@@ -314,6 +314,10 @@ def _switch(spec: dict[str, Any], call: SinkCall, resolver: Resolver, sdk: str) 
             key = text.split(split, 1)[0] if split in text else None
             if key is None and selector.is_known and text in by_name:
                 key = by_name[text]  # a bare name the SDK routes by its own table
+            if key is None and selector.is_known and spec.get("bare_cases") and text in cases:
+                key = text  # a provider named on its own
+            if key is None and selector.is_known:  # a bare name the SDK routes by how it starts
+                key = next((case for start, case in spec.get("by_prefix", {}).items() if text.startswith(start)), None)
         else:
             key = selector.text if selector.is_known else None
         if key is not None and key not in cases and spec.get("unmatched") == "unresolved":
