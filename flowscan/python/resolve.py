@@ -933,6 +933,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         if skip_self and params and params[0].name in ("self", "cls"):
             params = params[1:]
         splats = any(key == "**" for key, _ in call.kwargs)
+        starred = any(isinstance(arg, Opaque) and arg.why == "*args" for arg in call.args)
         bindings = []
         for i, param in enumerate(params):
             expr = call.kwarg(param.name)
@@ -946,6 +947,10 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                     at = Frame(module, func.qualname.rpartition(".")[0], func.line, NO_BINDINGS, call.frame.depth)
                     values += self.eval(param.default, at)
                 bindings.append((param.name, tuple(values)))
+            elif param.default is not None and not splats and not starred:  # not passed: its default
+                at = Frame(module, func.qualname.rpartition(".")[0], func.line, NO_BINDINGS, call.frame.depth)
+                step = Step(module.path, func.line, f"default of {PARAMETER_HOLE}{param.name} of {func.qualname}()")
+                bindings.append((param.name, tuple(_then(o, step) for o in self.eval(param.default, at))))
         return self.intern(bindings)
 
     # subscripts -------------------------------------------------------------
