@@ -89,6 +89,7 @@ from .resolve_typed import TYPED_CALLER_HOPS, TypedResolution
 from .resolve_setattr import SetattrResolution
 from .resolve_outside_writes import OutsideWriteResolution
 from .aliased_callers import alias_call_sites
+from .inherited_callers import alias_sites, inheriting_call_sites
 from .guards import not_none_at
 from .resolve_caller_get import CallerGet, CallerGetResolution, UnpassedNone
 from .resolve_builtins import BUILTIN_CALLS, CONVERSIONS, SCALAR_SHAPES, BuiltinResolution
@@ -932,6 +933,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         if skip_self and params and params[0].name in ("self", "cls"):
             params = params[1:]
         splats = any(key == "**" for key, _ in call.kwargs)
+        starred = any(isinstance(arg, Opaque) and arg.why == "*args" for arg in call.args)
         bindings = []
         for i, param in enumerate(params):
             expr = call.kwarg(param.name)
@@ -945,6 +947,10 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                     at = Frame(module, func.qualname.rpartition(".")[0], func.line, NO_BINDINGS, call.frame.depth)
                     values += self.eval(param.default, at)
                 bindings.append((param.name, tuple(values)))
+            elif param.default is not None and not splats and not starred:  # not passed: its default
+                at = Frame(module, func.qualname.rpartition(".")[0], func.line, NO_BINDINGS, call.frame.depth)
+                step = Step(module.path, func.line, f"default of {PARAMETER_HOLE}{param.name} of {func.qualname}()")
+                bindings.append((param.name, tuple(_then(o, step) for o in self.eval(param.default, at))))
         return self.intern(bindings)
 
     # subscripts -------------------------------------------------------------
@@ -1239,10 +1245,13 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
         class's, for ``__init__``), and those calling an attribute its module stores it under
         (``aliased_callers``)."""
         lookup = scope.name
+        inherited: list[tuple[ModuleFacts, CallSite]] = []
         if scope.name == "__init__":
             klass = _enclosing_class(module.scope, scope.qualname)
             lookup = klass.name if klass is not None else lookup
-        return self.program.sites_calling(lookup, module) + alias_call_sites(self.program, module, scope)
+            if klass is not None:  # ``Chat(…)`` of ``class Chat(_Shared)``, ``super().__init__(…)``, ``klass(…)``
+                inherited = inheriting_call_sites(self.program, module, klass) + alias_sites(self.program, module, klass.name)
+        return self.program.sites_calling(lookup, module) + inherited + alias_call_sites(self.program, module, scope)
 
     def callers_of(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
         """In-tree call sites that call this function or method."""
@@ -1255,6 +1264,11 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                 if isinstance(obj, ClassRef) and scope.name == "__init__" and obj.module.path == module.path \
                         and scope.qualname == f"{obj.scope.qualname}.__init__":
                     out.append((facts, site))
+                    break
+                if isinstance(obj, ClassRef) and scope.name == "__init__" and "__init__" not in obj.scope.children \
+                        and any(isinstance(f, FuncRef) and f.module.path == module.path and f.scope.qualname == scope.qualname
+                                for f in self._class_attr(obj, "__init__", None)):
+                    out.append((facts, site))  # a subclass inheriting this __init__
                     break
         if scope.kind == "function" and "." in scope.qualname:  # returned by a factory: called by another name
             outer = _scope_chain(module.scope, scope.qualname)[-2]
@@ -1482,10 +1496,18 @@ def _forwarded(arg: Expr, module: ModuleFacts, qualname: str) -> bool:
         and any(p.name == arg.id and p.kind in ("positional", "keyword") for p in caller.params)
 
 
+_SPLAT_GETS: dict[tuple[int, str], tuple[Expr, Expr]] = {}  # (id of a ** mapping, key) -> (the mapping, mapping.get(key))
+
+
 def _argument_for(scope: Scope, param: Param, site: CallSite, bound_method: bool) -> Expr | None:
     for key, value in site.kwargs:
         if key == param.name:
             return value
+    splat = next((value for key, value in site.kwargs if key == "**"), None)
+    if splat is not None and param.kind in ("positional", "keyword") and not _positional_given(scope, param, site, bound_method):
+        got = _splat_get(splat, param.name)  # ``super().__init__(**kwargs)``: the keyword if the mapping holds it
+        starred = next((a for a in site.args if isinstance(a, Opaque) and a.why == "*args"), None)
+        return got if starred is None or param.kind == "keyword" else Either((starred, got), got.line)  # or from ``*args``
     if param.kind != "positional":
         return None
     positional = [p for p in scope.params if p.kind == "positional"]
@@ -1495,6 +1517,27 @@ def _argument_for(scope: Scope, param: Param, site: CallSite, bound_method: bool
     if index is not None and index < len(site.args):
         return site.args[index]
     return None
+
+
+def _positional_given(scope: Scope, param: Param, site: CallSite, bound_method: bool) -> bool:
+    positional = [p for p in scope.params if p.kind == "positional"]
+    if bound_method and positional and positional[0].name in ("self", "cls"):
+        positional = positional[1:]
+    index = next((i for i, p in enumerate(positional) if p.name == param.name), None)
+    return index is not None and index < len(site.args)
+
+
+def _splat_get(mapping: Expr, key: str) -> Expr:
+    """``mapping.get(key)``, built once per mapping expression and key (memo keys are ids)."""
+    found = _SPLAT_GETS.get((id(mapping), key))
+    if found is None or found[0] is not mapping:
+        found = _SPLAT_GETS[(id(mapping), key)] = (mapping, Call(Attr(mapping, "get", mapping_line(mapping)),
+                                                                   (Lit(key, mapping_line(mapping)),), (), mapping_line(mapping)))
+    return found[1]
+
+
+def mapping_line(expr: Expr) -> int:
+    return getattr(expr, "line", 0) or 0
 
 
 def _needs_slash(base: StrValue, tail: StrValue) -> bool:

@@ -1,0 +1,100 @@
+"""Calls of an ``__init__`` through the classes that inherit it: ``class Chat(_Shared): pass``
+makes ``Chat("gpt-4o", api_base=url)`` a call of ``_Shared.__init__``, and a subclass's own
+``__init__`` passing arguments on with ``super().__init__(…)`` another. Without them a parameter
+that no ``_Shared(…)`` call passes read as never passed: its None default, the SDK's own host,
+and the user's base URL from a settings file was lost.
+
+The subclasses are the classes, in files that can see the class (``Program.files_mentioning``),
+whose bases name it; the resolver keeps only the call sites whose callee evaluates to a class
+that inherits this ``__init__`` (``Resolver.callers_of``). A class assigned to a local name
+(``klass = Completion if entry.get("completion") else Chat``) is called through that name.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
+
+from .facts import Attr, CallSite, Either, ModuleFacts, Name, Scope, is_super_init
+
+if TYPE_CHECKING:
+    from .program import Program
+
+MAX_SUBCLASS_DEPTH = 4  # how many in-tree subclasses deep callers are looked for
+
+
+def inheriting_call_sites(program: Program, module: ModuleFacts, klass: Scope) -> list[tuple[ModuleFacts, CallSite]]:
+    """Calls of the in-tree subclasses of ``klass`` that do not define ``__init__`` (any depth
+    up to ``MAX_SUBCLASS_DEPTH``), and the ``super().__init__(…)`` calls of those that do."""
+    out: list[tuple[ModuleFacts, CallSite]] = []
+    frontier = [(module, klass)]
+    seen = {(module.path, klass.qualname)}
+    for _ in range(MAX_SUBCLASS_DEPTH):
+        found = []
+        for home, base in frontier:
+            for facts, sub in _subclasses(program, home, base):
+                if (facts.path, sub.qualname) in seen:
+                    continue
+                seen.add((facts.path, sub.qualname))
+                init = sub.children.get("__init__")
+                if init is None or init.kind != "function":
+                    out.extend(program.sites_calling(sub.name, facts))
+                    out.extend(alias_sites(program, facts, sub.name))
+                    found.append((facts, sub))
+                else:
+                    out.extend((facts, site) for site in facts.calls if site.scope == init.qualname and is_super_init(site))
+        frontier = found
+    return out
+
+
+def alias_sites(program: Program, module: ModuleFacts, name: str) -> list[tuple[ModuleFacts, CallSite]]:
+    """Calls through a local name a class is assigned to (``klass = Completion if c else Chat``
+    then ``klass(…)``), in the files that can see the class."""
+    out: list[tuple[ModuleFacts, CallSite]] = []
+    for path in program.files_mentioning(name, module):
+        out.extend(_alias_sites(program, program.load(path, "callers"), name))
+    return out
+
+
+def _alias_sites(program: Program, facts: ModuleFacts, name: str) -> list[tuple[ModuleFacts, CallSite]]:
+    out: list[tuple[ModuleFacts, CallSite]] = []
+    for scope in _scopes(facts.scope):
+        for var, assigns in scope.assigns.items():
+            if var != name and any(_names(a.value, name) for a in assigns):
+                out.extend((facts, site) for site in program.calls_named(facts, var)
+                           if site.scope == scope.qualname and isinstance(site.func, Name))
+    return out
+
+
+def _names(expr: object, name: str) -> bool:
+    if isinstance(expr, Name):
+        return expr.id == name
+    return isinstance(expr, Either) and any(_names(option, name) for option in expr.options)
+
+
+def _scopes(scope: Scope) -> Iterator[Scope]:
+    yield scope
+    for child in scope.children.values():
+        yield from _scopes(child)
+
+
+def _subclasses(program: Program, module: ModuleFacts, klass: Scope) -> Iterator[tuple[ModuleFacts, Scope]]:
+    for path in program.files_mentioning(klass.name, module):
+        facts = program.load(path, "callers")
+        for scope in _classes(facts.scope):
+            if scope is not klass and any(_last_name(base) == klass.name for base in scope.bases):
+                yield facts, scope
+
+
+def _classes(scope: Scope) -> Iterator[Scope]:
+    for child in scope.children.values():
+        if child.kind == "class":
+            yield child
+        yield from _classes(child)
+
+
+def _last_name(expr: object) -> str | None:
+    if isinstance(expr, Name):
+        return expr.id
+    if isinstance(expr, Attr):
+        return expr.attr
+    return None
