@@ -90,6 +90,7 @@ from .resolve_setattr import SetattrResolution
 from .resolve_outside_writes import OutsideWriteResolution
 from .aliased_callers import alias_call_sites
 from .inherited_callers import alias_sites, inheriting_call_sites
+from .subclass_attrs import subclass_values
 from .guards import not_none_at
 from .resolve_caller_get import CallerGet, CallerGetResolution, UnpassedNone
 from .resolve_builtins import BUILTIN_CALLS, CONVERSIONS, SCALAR_SHAPES, BuiltinResolution
@@ -643,6 +644,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             found = self._class_attr(base.of, attr, base)
             if base.call is None:  # an instance made anywhere: maybe from a settings file a name picks
                 found += self.file_values(base.of, attr)
+                found += subclass_values(self, base.of, attr)  # or of a subclass with its own value
             return found
         if isinstance(base, UserInput):
             return [input_attr(base, attr)]
