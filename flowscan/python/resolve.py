@@ -1252,7 +1252,9 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             klass = _enclosing_class(module.scope, scope.qualname)
             lookup = klass.name if klass is not None else lookup
             if klass is not None:  # ``Chat(…)`` of ``class Chat(_Shared)``, ``super().__init__(…)``, ``klass(…)``
-                inherited = inheriting_call_sites(self.program, module, klass) + alias_sites(self.program, module, klass.name)
+                inherited = [(facts, site) for facts, site in inheriting_call_sites(self.program, module, klass)
+                             if not is_super_init(site) or self.callers_of(facts, _scope_chain(facts.scope, site.scope)[-1])]
+                inherited += alias_sites(self.program, module, klass.name)  # a subclass's super().__init__: where it is built
         return self.program.sites_calling(lookup, module) + inherited + alias_call_sites(self.program, module, scope)
 
     def callers_of(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
