@@ -31,7 +31,7 @@ def inheriting_call_sites(program: Program, module: ModuleFacts, klass: Scope) -
     for _ in range(MAX_SUBCLASS_DEPTH):
         found = []
         for home, base in frontier:
-            for facts, sub in _subclasses(program, home, base):
+            for facts, sub in direct_subclasses(program, home, base):
                 if (facts.path, sub.qualname) in seen:
                     continue
                 seen.add((facts.path, sub.qualname))
@@ -77,7 +77,7 @@ def _scopes(scope: Scope) -> Iterator[Scope]:
         yield from _scopes(child)
 
 
-def _subclasses(program: Program, module: ModuleFacts, klass: Scope) -> Iterator[tuple[ModuleFacts, Scope]]:
+def direct_subclasses(program: Program, module: ModuleFacts, klass: Scope) -> Iterator[tuple[ModuleFacts, Scope]]:
     for path in program.files_mentioning(klass.name, module):
         facts = program.load(path, "callers")
         for scope in _classes(facts.scope):

@@ -90,6 +90,7 @@ from .resolve_setattr import SetattrResolution
 from .resolve_outside_writes import OutsideWriteResolution
 from .aliased_callers import alias_call_sites
 from .inherited_callers import alias_sites, inheriting_call_sites
+from .subclass_attrs import subclass_values
 from .guards import not_none_at
 from .resolve_caller_get import CallerGet, CallerGetResolution, UnpassedNone
 from .resolve_builtins import BUILTIN_CALLS, CONVERSIONS, SCALAR_SHAPES, BuiltinResolution
@@ -643,6 +644,7 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             found = self._class_attr(base.of, attr, base)
             if base.call is None:  # an instance made anywhere: maybe from a settings file a name picks
                 found += self.file_values(base.of, attr)
+                found += subclass_values(self, base.of, attr)  # or of a subclass with its own value
             return found
         if isinstance(base, UserInput):
             return [input_attr(base, attr)]
@@ -1250,7 +1252,9 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             klass = _enclosing_class(module.scope, scope.qualname)
             lookup = klass.name if klass is not None else lookup
             if klass is not None:  # ``Chat(…)`` of ``class Chat(_Shared)``, ``super().__init__(…)``, ``klass(…)``
-                inherited = inheriting_call_sites(self.program, module, klass) + alias_sites(self.program, module, klass.name)
+                inherited = [(facts, site) for facts, site in inheriting_call_sites(self.program, module, klass)
+                             if not is_super_init(site) or self.callers_of(facts, _scope_chain(facts.scope, site.scope)[-1])]
+                inherited += alias_sites(self.program, module, klass.name)  # a subclass's super().__init__: where it is built
         return self.program.sites_calling(lookup, module) + inherited + alias_call_sites(self.program, module, scope)
 
     def callers_of(self, module: ModuleFacts, scope: Scope) -> list[tuple[ModuleFacts, CallSite]]:
