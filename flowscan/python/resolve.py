@@ -91,6 +91,7 @@ from .resolve_outside_writes import OutsideWriteResolution
 from .aliased_callers import alias_call_sites
 from .inherited_callers import alias_sites, inheriting_call_sites
 from .subclass_attrs import subclass_values
+from .pydantic_urls import is_url_field, with_slash
 from .guards import not_none_at
 from .resolve_caller_get import CallerGet, CallerGetResolution, UnpassedNone
 from .resolve_builtins import BUILTIN_CALLS, CONVERSIONS, SCALAR_SHAPES, BuiltinResolution
@@ -871,9 +872,20 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             step = Step(ref.module.path, assign.line, f"{klass.name}.{attr} default")
             default.extend(_then(o, step) for o in self.eval(value, Frame(ref.module, klass.qualname, assign.line)))
         line = klass.annotated_lines.get(attr) or klass.assigns[attr][0].line
+        if is_url_field(ref.module, klass, attr) and self._settings_v2(ref):
+            default = with_slash(default, ref.module.path, line)
         env_name = env_name.upper()
         return self._env_value(env_name, default, ref.module.path, line,
                                f"env {env_name} (settings field {klass.name}.{attr})")
+
+    def _settings_v2(self, ref: ClassRef, depth: int = 0) -> bool:
+        """Whether a base of ``ref`` comes from ``pydantic_settings`` (pydantic 2's settings)."""
+        for obj in self._bases(ref):
+            if isinstance(obj, Ext) and obj.dotted.startswith("pydantic_settings."):
+                return True
+            if isinstance(obj, ClassRef) and depth < 6 and self._settings_v2(obj, depth + 1):
+                return True
+        return False
 
     def _settings_prefix(self, ref: ClassRef, seen: frozenset = frozenset()) -> str:
         klass = ref.scope
