@@ -92,8 +92,21 @@ def _held_callee(facts: ModuleFacts, site: CallSite) -> bool:
         return True
     if not isinstance(func, Name) or func.id in facts.imports:
         return False
-    return any(_picks_a_callable(assign.value) for scope in _scope_chain(facts.scope, site.scope)
-               for assign in scope.assigns.get(func.id, ()))
+    return _called_parameter(facts, site) or any(
+        _picks_a_callable(assign.value) for scope in _scope_chain(facts.scope, site.scope)
+        for assign in scope.assigns.get(func.id, ()))
+
+
+def _called_parameter(facts: ModuleFacts, site: CallSite) -> bool:
+    """Whether the callee is a parameter of the enclosing function, never reassigned there: a
+    class or function its callers pass (``def _build_client(self, cls): return cls(**kw)``
+    called as ``self._build_client(OpenAI)``)."""
+    func = site.func
+    if not isinstance(func, Name) or not site.scope:
+        return False
+    scope = _scope_chain(facts.scope, site.scope)[-1]
+    return scope.kind == "function" and func.id not in scope.assigns \
+        and any(p.name == func.id and p.kind in ("positional", "keyword") for p in scope.params)
 
 
 def _picks_a_callable(value) -> bool:
@@ -127,13 +140,15 @@ def _site_hits(facts: ModuleFacts, site: CallSite, resolver: Resolver, catalog: 
     frame = Frame(facts, site.scope, site.line)
     resolver.start_budget((facts.path, site.line))
     reads = resolver.env_reads_seen
-    # What is being called: followed through names, imports, attributes and returns,
-    # but not back through the callers of a parameter (too costly for what it finds).
+    # What is being called: followed through names, imports, attributes and returns, and back
+    # through the callers only for a parameter called as such (one hop).
     if is_super_init(site):
         sdk = super_init_sdk(resolver, facts, site, catalog)
         sdks: dict[str, Ext | None] = {sdk: None} if sdk is not None else {}
     else:
-        called = resolver.eval(site.func, Frame(facts, site.scope, site.line, depth=MAX_CALLER_DEPTH))
+        # a parameter (``cls(**kw)``) is what its callers pass: one hop back
+        depth = MAX_CALLER_DEPTH - 1 if _called_parameter(facts, site) else MAX_CALLER_DEPTH
+        called = resolver.eval(site.func, Frame(facts, site.scope, site.line, depth=depth))
         sdks = _called_sdks(called, resolver, catalog)
     for sdk, callee in sdks.items():  # several where the callee is one of them (a registry of clients)
         call = SinkCall(CallCtx(frame, site.args, site.kwargs, site.line), receiver=callee.receiver if callee else None,
