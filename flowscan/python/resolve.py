@@ -417,6 +417,9 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
                     return [*self._dotted(module.imports[name], module), *assigned]
                 return assigned
             if name in scope.children:
+                if scope is module.scope and name in module.imports:
+                    # ``try: from sdk import build`` / ``except ImportError: def build(...)``: either
+                    return [*self._dotted(module.imports[name], module), _ref(module, scope.children[name])]
                 return [_ref(module, scope.children[name])]
         if name in module.imports:
             dotted = module.imports[name]
