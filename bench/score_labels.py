@@ -15,7 +15,8 @@ moves the host), or that names the env var among those an SDK with no default ho
 - recall: labelled destinations with a matching endpoint / labelled destinations, also per
   ``reach`` (default, opt-in);
 - precision: distinct reported hosts that match a label / distinct reported hosts (known
-  hosts only; unknown-host endpoints are counted apart);
+  hosts only; unknown-host endpoints are counted apart); again over the hosts reported at a
+  production-code location (the labels leave tests, examples and docs out);
 - reach: for each found label with a host, whether the reported ``reach`` of its hosts
   (``default`` when any of them is) equals the label's;
 - placed: for each found label with a host, whether the reported place of its hosts agrees with
@@ -141,6 +142,12 @@ def main() -> int:
                   f"unknown-host endpoint in the evidence file or naming the env var: {hit - named_hit}/{len(group) - len(named)})")
     if hosts:
         print(f"  precision (known hosts) {len(matched_hosts)}/{len(hosts)} = {len(matched_hosts) / len(hosts):.0%}")
+        # the labels leave tests, examples and docs out: a host reported only there is not the app's
+        shipped = sorted({e["host"] for e in endpoints if e.get("host")
+                          and any(loc.get("role", "production") == "production" for loc in e.get("locations", []))})
+        if shipped:
+            good = [h for h in shipped if h in matched_hosts]
+            print(f"  precision (known hosts in production code) {len(good)}/{len(shipped)} = {len(good) / len(shipped):.0%}")
     if reach_of:
         agree = [i for i, reach in reach_of.items() if reach == next(lb.get("reach") for lb in labels if lb["id"] == i)]
         print(f"  reach agrees with the label (found labels with a host) {len(agree)}/{len(reach_of)}: differs for "
