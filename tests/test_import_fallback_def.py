@@ -28,3 +28,22 @@ def test_a_stub_defined_where_the_import_fails_keeps_the_sdk(tmp_path: Path) -> 
     found = {(e.host, loc.line) for e in scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
              for loc in e.locations}
     assert ("www.googleapis.com", 9) in found, found
+
+
+STUBS = '''\
+    try:
+        from google.oauth2.credentials import Credentials as UserCredentials
+    except ImportError:
+        UserCredentials = type("UserCredentials", (), {})
+
+
+    def load(token_path, scopes):
+        return UserCredentials.from_authorized_user_file(token_path, scopes)
+'''
+
+
+def test_a_stub_class_assigned_where_the_import_fails_keeps_the_sdk(tmp_path: Path) -> None:
+    (tmp_path / "auth.py").write_text(textwrap.dedent(STUBS))
+    found = {(e.host, loc.line) for e in scan(tmp_path, ScanOptions(jobs=1, cache_dir=None)).report.endpoints
+             for loc in e.locations}
+    assert ("oauth2.googleapis.com", 8) in found, found

@@ -412,8 +412,9 @@ class Resolver(DataResolution, DynaconfResolution, ExternalItemResolution, Input
             if name in scope.assigns:
                 line = frame.line if depth == 0 else END_OF_FILE
                 assigned = self._assigned(module, scope, name, scope.assigns[name], line, frame, param)
-                if scope is module.scope and name in module.imports and all(isinstance(o, Absent) for o in assigned):
-                    # ``try: import x`` / ``except ImportError: x = None``: the module holds either
+                if scope is module.scope and name in module.imports and (
+                        all(isinstance(o, Absent) for o in assigned) or all(a.conditional for a in scope.assigns[name])):
+                    # ``try: import x`` / ``except ImportError: x = None`` (or a stub class): the module holds either
                     return [*self._dotted(module.imports[name], module), *assigned]
                 return assigned
             if name in scope.children:
