@@ -52,6 +52,15 @@ PROVIDERS = '''\
 
     class Weather(Provider):
         BASE_URL = "https://api.weather.example.eu"
+
+
+    class OpenRouter(OpenAIChat):
+        def __init__(self, base_url=None):
+            if base_url is not None:
+                base_url = base_url.rstrip("/")
+            else:
+                base_url = "https://openrouter.ai/api/v1"
+            self.base_url = base_url
 '''
 
 
@@ -67,6 +76,7 @@ def _hosts(tmp_path: Path, line: int) -> set:
 def test_a_base_method_reads_each_subclass_value(tmp_path: Path) -> None:
     hosts = _hosts(tmp_path, 15)
     assert {"api.openai.com", "api.together.xyz"} <= hosts, hosts
+    assert "openrouter.ai" in hosts, hosts  # set in the subclass's own __init__
 
 
 def test_an_attribute_only_subclasses_declare(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """Class attributes a subclass overrides, read in a base class's method: ``self.base_url`` in
 ``OpenAIChat.get_client`` is ``None`` for an ``OpenAIChat`` and ``"https://api.together.xyz/v1"``
 for a ``Together(OpenAIChat)`` that declares ``base_url = "https://api.together.xyz/v1"`` (a
-dataclass or pydantic field default, a class constant). The method runs for instances of every
+dataclass or pydantic field default, a class constant) or sets ``self.base_url`` in its own
+methods (its ``__init__``). The method runs for instances of every
 subclass, so where the instance is not known (``self`` in a method, an instance made
 anywhere) each in-tree subclass's own value is one more alternative, with the subclass's
 assignment as its step. Subclasses are found as the constructor callers' are
@@ -28,11 +29,19 @@ def subclass_values(resolver: Resolver, ref: ClassRef, attr: str) -> list[Obj]:
     own bodies (the nearest declaration on each path down)."""
     from .resolve import END_OF_FILE, _then  # resolve imports this module
 
+    from .resolve import _method_of, _reaching_any_method
+
     out: list[Obj] = []
     for module, sub in _overriding(resolver, ref.module, ref.scope, attr):
-        step = Step(module.path, sub.assigns[attr][-1].line, f"{SUBCLASS_VALUE}{sub.name}.{attr}")
-        values = resolver._assigned(module, sub, attr, sub.assigns[attr], END_OF_FILE, Frame(module, sub.qualname, 0))
-        out.extend(_then(value, step) for value in values)
+        if attr in sub.assigns:  # ``base_url: str = "https://…"`` in the class body
+            step = Step(module.path, sub.assigns[attr][-1].line, f"{SUBCLASS_VALUE}{sub.name}.{attr}")
+            values = resolver._assigned(module, sub, attr, sub.assigns[attr], END_OF_FILE, Frame(module, sub.qualname, 0))
+            out.extend(_then(value, step) for value in values)
+            continue
+        for assign in _reaching_any_method(sub, sub.instance_attrs[attr]):  # ``self.base_url = …`` in its methods
+            step = Step(module.path, assign.line, f"{SUBCLASS_VALUE}{sub.name}.{attr}")
+            method = _method_of(sub, assign.line) or sub.qualname
+            out.extend(_then(value, step) for value in resolver.eval(assign.value, Frame(module, method, assign.line)))
     return out
 
 
@@ -50,7 +59,7 @@ def _overriding(resolver: Resolver, module: ModuleFacts, klass: Scope, attr: str
                 if (facts.path, sub.qualname) in seen:
                     continue
                 seen.add((facts.path, sub.qualname))
-                if attr in sub.assigns:
+                if attr in sub.assigns or attr in sub.instance_attrs:
                     found.append((facts, sub))
                 else:
                     below.append((facts, sub))
