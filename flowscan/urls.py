@@ -80,8 +80,9 @@ def split_url(value: StrValue, assume_host: bool = False) -> UrlParts | None:
         # "-aiplatform.googleapis.com" (an empty region put in front): not a host any resolver finds,
         # so none is named; the call is still reported, its host unknown
         return UrlParts(scheme, None, None, port, url, ("host",))
-    if _PLACEHOLDER.fullmatch(host) or any(is_number_hole(holes[int(i)]) for i in _PLACEHOLDER.findall(host)):
-        # a number or bool is no part of a host name: a host built around one is not known
+    if not _PLACEHOLDER.sub("", host) or any(is_number_hole(holes[int(i)]) for i in _PLACEHOLDER.findall(host)):
+        # nothing but unknowns (``{a}{b}``: two values joined), or a number or bool, which is no
+        # part of a host name: a host built around one is not known
         return UrlParts(scheme, None, None, port, url, labels)
     host = host.lower()
     display = _PLACEHOLDER.sub(lambda mm: str(holes[int(mm.group(1))]), host)

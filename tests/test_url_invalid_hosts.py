@@ -58,3 +58,13 @@ def test_a_scheme_put_before_a_whole_url_is_no_url(text: str) -> None:
 def test_a_scheme_before_an_unknown_url_stays_unknown() -> None:
     parts = split_url(StrValue(("https://", Hole("env:TARGET"))))
     assert parts is not None and parts.host is None
+
+
+def test_a_host_of_unknowns_alone_is_not_known() -> None:
+    """``https://{a}{b}/path`` (two values the analysis cannot read, joined): no host is named,
+    where ``{region}.example.com`` keeps its known part."""
+    holes = StrValue(("https://", Hole("loop variable"), Hole("loop variable"), "/robots.txt"))
+    parts = split_url(holes)
+    assert parts is not None and parts.host is None and parts.host_pattern is None
+    known = split_url(StrValue(("https://", Hole("region"), ".example.com/v1")))
+    assert known is not None and known.host == "{region}.example.com"
