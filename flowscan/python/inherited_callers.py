@@ -12,9 +12,9 @@ that inherits this ``__init__`` (``Resolver.callers_of``). A class assigned to a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from .facts import Attr, CallSite, Either, ModuleFacts, Name, Scope, is_super_init
+from .facts import CallSite, Either, ModuleFacts, Name, Scope, callee_name, is_super_init
 
 if TYPE_CHECKING:
     from .program import Program
@@ -26,24 +26,38 @@ def inheriting_call_sites(program: Program, module: ModuleFacts, klass: Scope) -
     """Calls of the in-tree subclasses of ``klass`` that do not define ``__init__`` (any depth
     up to ``MAX_SUBCLASS_DEPTH``), and the ``super().__init__(…)`` calls of those that do."""
     out: list[tuple[ModuleFacts, CallSite]] = []
+    for facts, sub in subclasses_below(program, module, klass, lambda sub: not _defines_init(sub)):
+        if not _defines_init(sub):
+            out.extend(program.sites_calling(sub.name, facts))
+            out.extend(alias_sites(program, facts, sub.name))
+        else:
+            init = sub.children["__init__"]
+            out.extend((facts, site) for site in facts.calls if site.scope == init.qualname and is_super_init(site))
+    return out
+
+
+def subclasses_below(program: Program, module: ModuleFacts, klass: Scope,
+                     descend: Callable[[Scope], bool]) -> Iterator[tuple[ModuleFacts, Scope]]:
+    """The in-tree subclasses of ``klass``, nearest first, up to ``MAX_SUBCLASS_DEPTH`` deep;
+    below a subclass only where ``descend(subclass)``."""
     frontier = [(module, klass)]
     seen = {(module.path, klass.qualname)}
     for _ in range(MAX_SUBCLASS_DEPTH):
-        found = []
+        below = []
         for home, base in frontier:
             for facts, sub in direct_subclasses(program, home, base):
                 if (facts.path, sub.qualname) in seen:
                     continue
                 seen.add((facts.path, sub.qualname))
-                init = sub.children.get("__init__")
-                if init is None or init.kind != "function":
-                    out.extend(program.sites_calling(sub.name, facts))
-                    out.extend(alias_sites(program, facts, sub.name))
-                    found.append((facts, sub))
-                else:
-                    out.extend((facts, site) for site in facts.calls if site.scope == init.qualname and is_super_init(site))
-        frontier = found
-    return out
+                yield facts, sub
+                if descend(sub):
+                    below.append((facts, sub))
+        frontier = below
+
+
+def _defines_init(klass: Scope) -> bool:
+    init = klass.children.get("__init__")
+    return init is not None and init.kind == "function"
 
 
 def alias_sites(program: Program, module: ModuleFacts, name: str) -> list[tuple[ModuleFacts, CallSite]]:
@@ -81,7 +95,7 @@ def direct_subclasses(program: Program, module: ModuleFacts, klass: Scope) -> It
     for path in program.files_mentioning(klass.name, module):
         facts = program.load(path, "callers")
         for scope in _classes(facts.scope):
-            if scope is not klass and any(_last_name(base) == klass.name for base in scope.bases):
+            if scope is not klass and any(callee_name(base) == klass.name for base in scope.bases):
                 yield facts, scope
 
 
@@ -90,11 +104,3 @@ def _classes(scope: Scope) -> Iterator[Scope]:
         if child.kind == "class":
             yield child
         yield from _classes(child)
-
-
-def _last_name(expr: object) -> str | None:
-    if isinstance(expr, Name):
-        return expr.id
-    if isinstance(expr, Attr):
-        return expr.attr
-    return None

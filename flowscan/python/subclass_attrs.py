@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Step
 from .facts import ModuleFacts, Scope
-from .inherited_callers import MAX_SUBCLASS_DEPTH, direct_subclasses
+from .inherited_callers import subclasses_below
 from .objects import ClassRef, Frame, Obj
 
 if TYPE_CHECKING:
@@ -46,22 +46,10 @@ def subclass_values(resolver: Resolver, ref: ClassRef, attr: str) -> list[Obj]:
 
 
 def _overriding(resolver: Resolver, module: ModuleFacts, klass: Scope, attr: str) -> list[tuple[ModuleFacts, Scope]]:
-    """The in-tree subclasses below ``klass`` that assign ``attr`` in their class body, without
-    one in between that does."""
-    program = resolver.program
-    found: list[tuple[ModuleFacts, Scope]] = []
-    frontier = [(module, klass)]
-    seen = {(module.path, klass.qualname)}
-    for _ in range(MAX_SUBCLASS_DEPTH):
-        below = []
-        for home, base in frontier:
-            for facts, sub in direct_subclasses(program, home, base):
-                if (facts.path, sub.qualname) in seen:
-                    continue
-                seen.add((facts.path, sub.qualname))
-                if attr in sub.assigns or attr in sub.instance_attrs:
-                    found.append((facts, sub))
-                else:
-                    below.append((facts, sub))
-        frontier = below
-    return found
+    """The in-tree subclasses below ``klass`` that set ``attr`` (in their class body or their
+    methods), without one in between that does."""
+    def sets(sub: Scope) -> bool:
+        return attr in sub.assigns or attr in sub.instance_attrs
+
+    return [(facts, sub) for facts, sub in subclasses_below(resolver.program, module, klass, lambda sub: not sets(sub))
+            if sets(sub)]
