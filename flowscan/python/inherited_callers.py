@@ -65,8 +65,20 @@ def alias_sites(program: Program, module: ModuleFacts, name: str) -> list[tuple[
     then ``klass(…)``), in the files that can see the class."""
     out: list[tuple[ModuleFacts, CallSite]] = []
     for path in program.files_mentioning(name, module):
-        out.extend(_alias_sites(program, program.load(path, "callers"), name))
+        found = _alias_sites(program, _load_asked(program, path), name)
+        if found and program.deps is not None:
+            program.deps.read(path)  # its assignments decide: the file's whole facts
+        out.extend(found)
     return out
+
+
+def _load_asked(program: Program, path: str) -> ModuleFacts:
+    """The facts of ``path``, read for its class bases and names only: the hook compares those
+    itself (``scoped``: a class's bases changing takes the full path), so a unit depends on the
+    file's answers by name, not on all its facts."""
+    if program.deps is not None:
+        program.deps.read(path, asked=True)
+    return program.load(path, "callers", read=False)
 
 
 def _alias_sites(program: Program, facts: ModuleFacts, name: str) -> list[tuple[ModuleFacts, CallSite]]:
@@ -93,7 +105,7 @@ def _scopes(scope: Scope) -> Iterator[Scope]:
 
 def direct_subclasses(program: Program, module: ModuleFacts, klass: Scope) -> Iterator[tuple[ModuleFacts, Scope]]:
     for path in program.files_mentioning(klass.name, module):
-        facts = program.load(path, "callers")
+        facts = _load_asked(program, path)
         for scope in _classes(facts.scope):
             if scope is not klass and any(callee_name(base) == klass.name for base in scope.bases):
                 yield facts, scope
