@@ -13,6 +13,7 @@ that inherits this ``__init__`` (``Resolver.callers_of``). A class assigned to a
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterator
+from weakref import WeakKeyDictionary
 
 from .facts import CallSite, Either, ModuleFacts, Name, Scope, callee_name, is_super_init
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from .program import Program
 
 MAX_SUBCLASS_DEPTH = 4  # how many in-tree subclasses deep callers are looked for
+_DIRECT: WeakKeyDictionary = WeakKeyDictionary()  # program -> (path, class qualname) -> its direct subclasses
 
 
 def inheriting_call_sites(program: Program, module: ModuleFacts, klass: Scope) -> list[tuple[ModuleFacts, CallSite]]:
@@ -103,12 +105,27 @@ def _scopes(scope: Scope) -> Iterator[Scope]:
         yield from _scopes(child)
 
 
-def direct_subclasses(program: Program, module: ModuleFacts, klass: Scope) -> Iterator[tuple[ModuleFacts, Scope]]:
-    for path in program.files_mentioning(klass.name, module):
-        facts = _load_asked(program, path)
-        for scope in _classes(facts.scope):
-            if scope is not klass and any(callee_name(base) == klass.name for base in scope.bases):
-                yield facts, scope
+def direct_subclasses(program: Program, module: ModuleFacts, klass: Scope) -> list[tuple[ModuleFacts, Scope]]:
+    """The classes whose bases name ``klass``, in the files that can see it; memoised for the
+    scan, with what the answer read (``deps``) replayed on each reuse."""
+    memo = _DIRECT.setdefault(program, {})
+    key = (module.path, klass.qualname)
+    deps = program.deps
+    found = memo.get(key)
+    if found is not None:
+        if deps is not None:
+            deps.hit("subclasses", key)
+        return found
+    if deps is not None:
+        deps.begin()
+    try:
+        found = memo[key] = [(facts, scope) for path in program.files_mentioning(klass.name, module)
+                             for facts in (_load_asked(program, path),) for scope in _classes(facts.scope)
+                             if scope is not klass and any(callee_name(base) == klass.name for base in scope.bases)]
+    finally:
+        if deps is not None:
+            deps.end("subclasses", key)
+    return found
 
 
 def _classes(scope: Scope) -> Iterator[Scope]:
