@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import Iterator
 
 # -- expressions -------------------------------------------------------------
 
@@ -297,6 +298,13 @@ class ModuleFacts:
     skipped: tuple[tuple[int, str], ...] = ()  # (line, why) of statements too deep to read; the rest was read
     import_sites: list[ImportSite] = field(default_factory=list)  # every import statement's modules, in order
     star_imports: list[str] = field(default_factory=list)  # modules of module-level ``from m import *``, in order
+
+
+def all_scopes(root: Scope) -> Iterator[Scope]:
+    """``root`` and every scope nested in it, depth first."""
+    yield root
+    for child in root.children.values():
+        yield from all_scopes(child)
 
 
 def scope_at(root: Scope, qualname: str) -> Scope:

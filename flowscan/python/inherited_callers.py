@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Iterator
 from weakref import WeakKeyDictionary
 
-from .facts import CallSite, Either, ModuleFacts, Name, Scope, callee_name, is_super_init
+from .facts import CallSite, Either, ModuleFacts, Name, Scope, all_scopes, callee_name, is_super_init
 
 if TYPE_CHECKING:
     from .program import Program
@@ -85,7 +85,7 @@ def _load_asked(program: Program, path: str) -> ModuleFacts:
 
 def _alias_sites(program: Program, facts: ModuleFacts, name: str) -> list[tuple[ModuleFacts, CallSite]]:
     out: list[tuple[ModuleFacts, CallSite]] = []
-    for scope in _scopes(facts.scope):
+    for scope in all_scopes(facts.scope):
         for var, assigns in scope.assigns.items():
             if var != name and any(_names(a.value, name) for a in assigns):
                 out.extend((facts, site) for site in program.calls_named(facts, var)
@@ -97,12 +97,6 @@ def _names(expr: object, name: str) -> bool:
     if isinstance(expr, Name):
         return expr.id == name
     return isinstance(expr, Either) and any(_names(option, name) for option in expr.options)
-
-
-def _scopes(scope: Scope) -> Iterator[Scope]:
-    yield scope
-    for child in scope.children.values():
-        yield from _scopes(child)
 
 
 def direct_subclasses(program: Program, module: ModuleFacts, klass: Scope) -> list[tuple[ModuleFacts, Scope]]:
@@ -128,8 +122,5 @@ def direct_subclasses(program: Program, module: ModuleFacts, klass: Scope) -> li
     return found
 
 
-def _classes(scope: Scope) -> Iterator[Scope]:
-    for child in scope.children.values():
-        if child.kind == "class":
-            yield child
-        yield from _classes(child)
+def _classes(root: Scope) -> Iterator[Scope]:
+    return (scope for scope in all_scopes(root) if scope.kind == "class" and scope is not root)

@@ -20,9 +20,8 @@ from weakref import WeakKeyDictionary
 
 from ..model import Switch
 from ..values import StrValue
-from .facts import ModuleFacts, Test
+from .facts import ModuleFacts, Test, all_scopes
 from .objects import PARAMETER_HOLE, Frame
-from .reach_selection import _scopes
 from .resolve import Resolver, _method_of
 
 _TESTS: WeakKeyDictionary = WeakKeyDictionary()  # program -> path -> line -> [(scope qualname, tests)]
@@ -100,7 +99,7 @@ def _assignments(facts: ModuleFacts, resolver: Resolver) -> dict[int, list[tuple
     found = table.get(facts.path)
     if found is None:
         found = {}
-        for scope in _scopes(facts.scope):
+        for scope in all_scopes(facts.scope):
             for assigns in scope.assigns.values():
                 for assign in assigns:
                     if assign.tests:

@@ -16,7 +16,7 @@ from typing import Iterator
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
-from .facts import Attr, Call, CallSite, Expr, ModuleFacts, Name, Scope, Sub, Test
+from .facts import Attr, Call, CallSite, Expr, ModuleFacts, Name, Scope, Sub, Test, all_scopes
 from .objects import Frame
 from .reach_flags import Evaluate
 from .reach_memo import memoised
@@ -54,7 +54,7 @@ def _bindings(module: ModuleFacts, name: str) -> Iterator[tuple[int, tuple[Test,
     """Each module-level binding of ``name`` as (line, tests); None for one that may bind it
     some other way (a def or class, ``global``, a star import, an import in a function)."""
     scope = module.scope
-    if name in scope.children or module.star_imports or any(name in s.globals_declared for s in _scopes(scope)):
+    if name in scope.children or module.star_imports or any(name in s.globals_declared for s in all_scopes(scope)):
         yield None
         return
     for assign in scope.assigns.get(name, []):
@@ -94,7 +94,3 @@ def _root(func: Expr) -> str | None:
             return None
 
 
-def _scopes(root: Scope) -> Iterator[Scope]:
-    yield root
-    for child in root.children.values():
-        yield from _scopes(child)

@@ -25,10 +25,9 @@ from weakref import WeakKeyDictionary
 
 from ..model import Switch
 from ..values import StrValue
-from .facts import ModuleFacts
+from .facts import ModuleFacts, all_scopes
 from .objects import Frame
 from .reach import _evaluate
-from .reach_selection import _scopes
 from .resolve import Resolver
 
 LOADING = "loading"  # the setting a loaded file's switch names
@@ -187,7 +186,7 @@ def _failing_at(facts: ModuleFacts, line: int, resolver: Resolver) -> list[Switc
     there is none of them or one is not under a failing test."""
     places = [(a.scope, a.tests) for a in facts.attr_assigns if a.line == line]
     places += [(c.scope, c.tests) for c in facts.calls if c.line == line]
-    places += [(scope.qualname, a.tests) for scope in _scopes(facts.scope)
+    places += [(scope.qualname, a.tests) for scope in all_scopes(facts.scope)
                for assigns in scope.assigns.values() for a in assigns if a.line == line]
     found: list[Switch] = []
     for qualname, tests in places:

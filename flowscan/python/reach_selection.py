@@ -20,7 +20,7 @@ from typing import Callable, Iterator
 from weakref import WeakKeyDictionary
 
 from ..model import Switch
-from .facts import Attr, Call, Concat, DictLit, Each, Either, Expr, Lit, ModuleFacts, Name, Percent, Scope, Seq, Sub, Test, scope_at
+from .facts import Attr, Call, Concat, DictLit, Each, Either, Expr, Lit, ModuleFacts, Name, Percent, Scope, Seq, Sub, Test, all_scopes, scope_at
 from .objects import Frame, is_caller_set
 from .reach import _evaluate, _setting, caller_switches
 from .resolve import Resolver, _enclosing_class, _method_of
@@ -197,7 +197,7 @@ def _holder_reads(facts: ModuleFacts, root: Scope, name: str, owners: set[str]) 
             return expr.attr == name and expr.base.id in owners
         return isinstance(expr, Name) and expr.id == name
 
-    scopes = {scope.qualname: scope for scope in _scopes(root)}
+    scopes = {scope.qualname: scope for scope in all_scopes(root)}
     reads = [read for scope in scopes.values() for read in _scope_exprs(scope)]
     reads += [(scopes[site.scope], arg, site.line) for site in facts.calls if site.scope in scopes
               for arg in (*site.args, *(v for _, v in site.kwargs))]  # load(REGISTRY[name])
@@ -299,7 +299,7 @@ def _named(facts: ModuleFacts, names: frozenset[str], own: Scope | None) -> Iter
     for site in sites:
         if isinstance(site.func, Name) and site.func.id in names:
             yield _Place(facts, scope_at(facts.scope, site.scope), "call", site.line, tests=site.tests)
-    for scope in _scopes(facts.scope):
+    for scope in all_scopes(facts.scope):
         if not outside(scope.qualname):
             continue  # the class's own body and methods
         for base in scope.bases:
@@ -379,12 +379,6 @@ def _is_name(expr: Expr, names: frozenset[str]) -> bool:
     if isinstance(expr, Lit):  # a dotted path; a bare class name in a string (``__all__``) runs nothing
         return "." in expr.text and expr.text in names
     return isinstance(expr, Name) and expr.id in names
-
-
-def _scopes(root: Scope) -> Iterator[Scope]:
-    yield root
-    for child in root.children.values():
-        yield from _scopes(child)
 
 
 def _scope_exprs(scope: Scope) -> Iterator[tuple[Scope, Expr, int]]:

@@ -1516,48 +1516,25 @@ def _forwarded(arg: Expr, module: ModuleFacts, qualname: str) -> bool:
         and any(p.name == arg.id and p.kind in ("positional", "keyword") for p in caller.params)
 
 
-_SPLAT_GETS: dict[tuple[int, str], tuple[Expr, Expr]] = {}  # (id of a ** mapping, key) -> (the mapping, mapping.get(key))
-
-
 def _argument_for(scope: Scope, param: Param, site: CallSite, bound_method: bool) -> Expr | None:
     for key, value in site.kwargs:
         if key == param.name:
             return value
-    splat = next((value for key, value in site.kwargs if key == "**"), None)
-    if splat is not None and param.kind in ("positional", "keyword") and not _positional_given(scope, param, site, bound_method):
-        got = _splat_get(splat, param.name)  # ``super().__init__(**kwargs)``: the keyword if the mapping holds it
-        starred = next((a for a in site.args if isinstance(a, Opaque) and a.why == "*args"), None)
-        return got if starred is None or param.kind == "keyword" else Either((starred, got), got.line)  # or from ``*args``
-    if param.kind != "positional":
-        return None
     positional = [p for p in scope.params if p.kind == "positional"]
     if bound_method and positional and positional[0].name in ("self", "cls"):
         positional = positional[1:]
     index = next((i for i, p in enumerate(positional) if p.name == param.name), None)
     if index is not None and index < len(site.args):
         return site.args[index]
-    return None
-
-
-def _positional_given(scope: Scope, param: Param, site: CallSite, bound_method: bool) -> bool:
-    positional = [p for p in scope.params if p.kind == "positional"]
-    if bound_method and positional and positional[0].name in ("self", "cls"):
-        positional = positional[1:]
-    index = next((i for i, p in enumerate(positional) if p.name == param.name), None)
-    return index is not None and index < len(site.args)
-
-
-def _splat_get(mapping: Expr, key: str) -> Expr:
-    """``mapping.get(key)``, built once per mapping expression and key (memo keys are ids)."""
-    found = _SPLAT_GETS.get((id(mapping), key))
-    if found is None or found[0] is not mapping:
-        found = _SPLAT_GETS[(id(mapping), key)] = (mapping, Call(Attr(mapping, "get", mapping_line(mapping)),
-                                                                   (Lit(key, mapping_line(mapping)),), (), mapping_line(mapping)))
-    return found[1]
-
-
-def mapping_line(expr: Expr) -> int:
-    return getattr(expr, "line", 0) or 0
+    splat = next((value for key, value in site.kwargs if key == "**"), None)
+    if splat is None or param.kind not in ("positional", "keyword"):
+        return None
+    # ``super().__init__(**kwargs)``: the keyword if the mapping holds it (the resolver keeps the
+    # expression built here alive while its value is memoised)
+    line = getattr(splat, "line", 0) or 0
+    got = Call(Attr(splat, "get", line), (Lit(param.name, line),), (), line)
+    starred = next((a for a in site.args if isinstance(a, Opaque) and a.why == "*args"), None)
+    return got if starred is None or param.kind == "keyword" else Either((starred, got), line)  # or from ``*args``
 
 
 def _needs_slash(base: StrValue, tail: StrValue) -> bool:
